@@ -1,0 +1,14 @@
+//! The chat port: what the help desk engine says to and hears from any chat platform.
+//!
+//! No platform code lives here. Adapters (Slack, Discord, the in-memory test platform) turn
+//! their events into [`ChatEvent`]s and render [`ChatAction`]s.
+
+mod action;
+mod event;
+mod message;
+
+pub use action::{ChatAction, Destination};
+pub use event::{ChatEvent, EventKind, Platform, Sender, UnknownPlatform};
+pub use message::{
+    Button, ButtonStyle, Field, Form, FormField, FormFieldKind, Mention, RichMessage,
+};

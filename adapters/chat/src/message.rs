@@ -1,0 +1,120 @@
+//! Rich messages and forms, described once and rendered by each adapter.
+
+use serde::{Deserialize, Serialize};
+
+/// Somebody to ping. Only these ping: text is always rendered inert.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+pub enum Mention {
+    /// One user.
+    User(String),
+    /// A Slack user group.
+    Group(String),
+    /// A Discord role.
+    Role(String),
+}
+
+/// A label and value shown side by side on a card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Field {
+    /// The label.
+    pub label: String,
+    /// The value (plain text).
+    pub value: String,
+}
+
+/// How a button looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ButtonStyle {
+    /// The platform's default.
+    #[default]
+    Normal,
+    /// The main action.
+    Primary,
+    /// Destructive.
+    Danger,
+}
+
+/// A button. Its `action` and `value` come back in an [`crate::EventKind::Action`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Button {
+    /// What the person reads.
+    pub label: String,
+    /// The action id (e.g. `ticket.claim`).
+    pub action: String,
+    /// The value (e.g. the ticket id).
+    pub value: String,
+    /// Look.
+    pub style: ButtonStyle,
+}
+
+/// A message with structure; adapters turn it into Block Kit or an embed with components.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct RichMessage {
+    /// A heading, if any.
+    pub title: Option<String>,
+    /// The body (plain text; adapters escape it).
+    pub text: String,
+    /// Label/value pairs.
+    pub fields: Vec<Field>,
+    /// Buttons under the message.
+    pub buttons: Vec<Button>,
+    /// Small print under the message.
+    pub context: Option<String>,
+    /// Who to ping.
+    pub mentions: Vec<Mention>,
+}
+
+impl RichMessage {
+    /// A message with only text.
+    pub fn text(text: impl Into<String>) -> Self {
+        RichMessage {
+            text: text.into(),
+            ..RichMessage::default()
+        }
+    }
+}
+
+/// The kind of a form field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FormFieldKind {
+    /// One line.
+    ShortText,
+    /// Several lines.
+    LongText,
+    /// One of the given `(value, label)` options.
+    Choice {
+        /// The options.
+        options: Vec<(String, String)>,
+    },
+}
+
+/// One field of a form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormField {
+    /// The id it comes back under.
+    pub id: String,
+    /// What the person reads.
+    pub label: String,
+    /// Its kind.
+    pub kind: FormFieldKind,
+    /// Must be filled.
+    pub required: bool,
+    /// Pre-filled value.
+    pub initial: Option<String>,
+}
+
+/// A form (Slack modal, Discord modal).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Form {
+    /// The id it comes back under.
+    pub id: String,
+    /// The heading.
+    pub title: String,
+    /// The fields, in order.
+    pub fields: Vec<FormField>,
+    /// The submit button's label.
+    pub submit: String,
+}

@@ -1,0 +1,442 @@
+//! Configuration: `helpdesk.toml`, overridden by `HELPDESK_<SECTION>_<KEY>` environment variables.
+//! Secrets never come from the file: only from the environment or from files named in it.
+
+mod secret;
+
+pub use secret::{Secret, SecretSource};
+
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The file read when none is named.
+pub const DEFAULT_PATH: &str = "helpdesk.toml";
+/// Prefix of every environment variable the configuration reads.
+pub const ENV_PREFIX: &str = "HELPDESK_";
+
+/// The whole configuration, validated.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    /// Storage.
+    pub database: DatabaseConfig,
+    /// The bot's HTTP server (health, readiness, later webhooks and metrics).
+    pub http: HttpConfig,
+    /// Logging.
+    pub log: LogConfig,
+    /// Slack, when configured.
+    pub slack: SlackConfig,
+    /// Discord, when configured.
+    pub discord: DiscordConfig,
+}
+
+/// `[database]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// `helpdesk.db` (a SQLite file, created on first run) or `postgres://user@host/db`.
+    pub url: String,
+    /// Connection pool size.
+    pub max_connections: u32,
+    /// How long to keep retrying an unreachable database server at start, in seconds.
+    pub connect_retry_seconds: u64,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            url: "helpdesk.db".into(),
+            max_connections: 8,
+            connect_retry_seconds: 30,
+        }
+    }
+}
+
+impl DatabaseConfig {
+    /// The store's connection options.
+    pub fn connect_options(&self) -> crate::store::ConnectOptions {
+        crate::store::ConnectOptions {
+            url: self.url.clone(),
+            max_connections: self.max_connections,
+            retry_for: Duration::from_secs(self.connect_retry_seconds),
+        }
+    }
+}
+
+/// `[http]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    /// Address and port to listen on.
+    pub listen: SocketAddr,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+        }
+    }
+}
+
+/// How log lines look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// For people at a terminal.
+    #[default]
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// `[log]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// `pretty` or `json`.
+    pub format: LogFormat,
+    /// A tracing filter such as `info` or `helpdesk=debug,sqlx=warn` (`RUST_LOG` wins).
+    pub filter: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            format: LogFormat::Pretty,
+            filter: "info,sqlx=warn".into(),
+        }
+    }
+}
+
+/// `[slack]`: enabled when a bot token is given.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct SlackConfig {
+    /// Bot token (`xoxb-…`): `HELPDESK_SLACK_BOT_TOKEN` or `slack.bot_token_file`.
+    pub bot_token: Option<Secret>,
+    /// App-level token for Socket Mode (`xapp-…`).
+    pub app_token: Option<Secret>,
+    /// Signing secret for the HTTP Events API.
+    pub signing_secret: Option<Secret>,
+    /// Slack Web API base URL (for proxies and tests).
+    pub api_url: String,
+}
+
+/// `[discord]`: enabled when a bot token is given.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct DiscordConfig {
+    /// Bot token: `HELPDESK_DISCORD_TOKEN` or `discord.token_file`.
+    pub token: Option<Secret>,
+    /// The application's public key, for HTTP interactions.
+    pub public_key: Option<Secret>,
+    /// Discord REST API base URL (for proxies and tests).
+    pub api_url: String,
+}
+
+impl Config {
+    /// The platforms with credentials, by name.
+    pub fn configured_platforms(&self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        if self.slack.bot_token.is_some() {
+            names.push("slack");
+        }
+        if self.discord.token.is_some() {
+            names.push("discord");
+        }
+        names
+    }
+
+    /// The effective configuration as TOML, secrets replaced by where they come from.
+    pub fn to_masked_toml(&self) -> String {
+        let mut shown = self.clone();
+        shown.database.url = crate::store::mask_url(&shown.database.url);
+        toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot render: {e}\n"))
+    }
+}
+
+/// A configuration that cannot be used, with the key, the value and what is allowed.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The named file could not be read.
+    #[error("cannot read {path}: {reason}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The file is not valid TOML.
+    #[error("{path} is not valid TOML: {reason}")]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message, with line and column.
+        reason: String,
+    },
+    /// A key has a value it cannot take.
+    #[error("configuration key `{key}`: {reason}")]
+    Value {
+        /// Dotted key, e.g. `log.format`.
+        key: String,
+        /// The value given and what is allowed.
+        reason: String,
+    },
+}
+
+/// The raw shape of the file, before secrets are resolved.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawConfig {
+    database: DatabaseConfig,
+    http: HttpConfig,
+    log: LogConfig,
+    slack: RawSlack,
+    discord: RawDiscord,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawSlack {
+    bot_token_file: Option<PathBuf>,
+    app_token_file: Option<PathBuf>,
+    signing_secret_file: Option<PathBuf>,
+    api_url: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawDiscord {
+    token_file: Option<PathBuf>,
+    public_key_file: Option<PathBuf>,
+    api_url: Option<String>,
+}
+
+/// Secret values: the environment variable, and the file key that may name a file instead.
+const SECRETS: &[(&str, &str)] = &[
+    ("slack.bot_token", "HELPDESK_SLACK_BOT_TOKEN"),
+    ("slack.app_token", "HELPDESK_SLACK_APP_TOKEN"),
+    ("slack.signing_secret", "HELPDESK_SLACK_SIGNING_SECRET"),
+    ("discord.token", "HELPDESK_DISCORD_TOKEN"),
+    ("discord.public_key", "HELPDESK_DISCORD_PUBLIC_KEY"),
+];
+
+/// Where the configuration comes from: a file (optional) and an environment.
+pub struct Loader<'a> {
+    /// The file; `None` reads `helpdesk.toml` if it exists.
+    pub path: Option<&'a Path>,
+    /// The environment, as `(name, value)` pairs (tests pass their own).
+    pub env: Vec<(String, String)>,
+}
+
+impl Loader<'_> {
+    /// Reads the process environment.
+    pub fn from_process(path: Option<&Path>) -> Loader<'_> {
+        Loader {
+            path,
+            env: std::env::vars()
+                .filter(|(k, _)| k.starts_with(ENV_PREFIX))
+                .collect(),
+        }
+    }
+
+    /// Reads, overrides, parses and validates.
+    pub fn load(&self) -> Result<Config, ConfigError> {
+        let (path, required) = match self.path {
+            Some(p) => (p.to_path_buf(), true),
+            None => (PathBuf::from(DEFAULT_PATH), false),
+        };
+        let mut table = match std::fs::read_to_string(&path) {
+            Ok(text) => text
+                .parse::<toml::Table>()
+                .map_err(|e| ConfigError::Syntax {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                })?,
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => toml::Table::new(),
+            Err(e) => {
+                return Err(ConfigError::Read {
+                    path,
+                    reason: e.to_string(),
+                })
+            }
+        };
+        refuse_inline_secrets(&table)?;
+        self.apply_env(&mut table)?;
+        let raw: RawConfig =
+            serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+                ConfigError::Value {
+                    key: e.path().to_string(),
+                    reason: e.inner().message().to_string(),
+                }
+            })?;
+        self.finish(raw)
+    }
+
+    fn apply_env(&self, table: &mut toml::Table) -> Result<(), ConfigError> {
+        let mut vars: Vec<&(String, String)> = self.env.iter().collect();
+        vars.sort();
+        for (name, value) in vars {
+            let Some(rest) = name.strip_prefix(ENV_PREFIX) else {
+                continue;
+            };
+            if SECRETS.iter().any(|(_, var)| var == name) {
+                continue;
+            }
+            let Some((section, key)) = rest.split_once('_') else {
+                return Err(unknown_env(name));
+            };
+            let (section, key) = (section.to_ascii_lowercase(), key.to_ascii_lowercase());
+            if !matches!(
+                section.as_str(),
+                "database" | "http" | "log" | "slack" | "discord"
+            ) {
+                return Err(unknown_env(name));
+            }
+            // `42`, `true` and quoted strings keep their TOML type; anything else is a string.
+            let parsed = format!("v = {value}")
+                .parse::<toml::Table>()
+                .ok()
+                .and_then(|mut t| t.remove("v"))
+                .unwrap_or_else(|| toml::Value::String(value.clone()));
+            let section_table = table
+                .entry(section.clone())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            match section_table {
+                toml::Value::Table(t) => {
+                    t.insert(key, parsed);
+                }
+                _ => {
+                    return Err(ConfigError::Value {
+                        key: section,
+                        reason: "must be a table ([section])".into(),
+                    })
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn secret(&self, key: &str, file: Option<&PathBuf>) -> Result<Option<Secret>, ConfigError> {
+        let var = SECRETS
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
+            .unwrap_or_default();
+        if let Some((_, value)) = self.env.iter().find(|(k, _)| k == var) {
+            if !value.trim().is_empty() {
+                return Ok(Some(Secret::new(
+                    value.trim(),
+                    SecretSource::Env(var.to_string()),
+                )));
+            }
+        }
+        match file {
+            None => Ok(None),
+            Some(path) => {
+                let value = std::fs::read_to_string(path).map_err(|e| ConfigError::Value {
+                    key: format!("{key}_file"),
+                    reason: format!("cannot read {}: {e}", path.display()),
+                })?;
+                Ok(Some(Secret::new(
+                    value.trim(),
+                    SecretSource::File(path.clone()),
+                )))
+            }
+        }
+    }
+
+    fn finish(&self, raw: RawConfig) -> Result<Config, ConfigError> {
+        let db = &raw.database;
+        if db.url.trim().is_empty() {
+            return Err(value_error(
+                "database.url",
+                "\"\"",
+                "a SQLite path or a postgres:// URL",
+            ));
+        }
+        if !(1..=1000).contains(&db.max_connections) {
+            return Err(value_error(
+                "database.max_connections",
+                &db.max_connections.to_string(),
+                "a number from 1 to 1000",
+            ));
+        }
+        if db.connect_retry_seconds > 3600 {
+            return Err(value_error(
+                "database.connect_retry_seconds",
+                &db.connect_retry_seconds.to_string(),
+                "at most 3600",
+            ));
+        }
+        let api_url = |key: &str, value: Option<String>, default: &str| match value {
+            None => Ok(default.to_string()),
+            Some(v) if v.starts_with("http://") || v.starts_with("https://") => Ok(v),
+            Some(v) => Err(value_error(
+                key,
+                &format!("{v:?}"),
+                "an http:// or https:// URL",
+            )),
+        };
+        Ok(Config {
+            slack: SlackConfig {
+                bot_token: self.secret("slack.bot_token", raw.slack.bot_token_file.as_ref())?,
+                app_token: self.secret("slack.app_token", raw.slack.app_token_file.as_ref())?,
+                signing_secret: self.secret(
+                    "slack.signing_secret",
+                    raw.slack.signing_secret_file.as_ref(),
+                )?,
+                api_url: api_url("slack.api_url", raw.slack.api_url, "https://slack.com/api/")?,
+            },
+            discord: DiscordConfig {
+                token: self.secret("discord.token", raw.discord.token_file.as_ref())?,
+                public_key: self
+                    .secret("discord.public_key", raw.discord.public_key_file.as_ref())?,
+                api_url: api_url(
+                    "discord.api_url",
+                    raw.discord.api_url,
+                    "https://discord.com/api/v10",
+                )?,
+            },
+            database: raw.database,
+            http: raw.http,
+            log: raw.log,
+        })
+    }
+}
+
+fn value_error(key: &str, value: &str, allowed: &str) -> ConfigError {
+    ConfigError::Value {
+        key: key.to_string(),
+        reason: format!("{value} is not allowed; expected {allowed}"),
+    }
+}
+
+fn unknown_env(name: &str) -> ConfigError {
+    ConfigError::Value {
+        key: name.to_string(),
+        reason: "unknown environment variable; expected HELPDESK_<SECTION>_<KEY> with a section \
+                 of database, http, log, slack or discord (see helpdesk.example.toml)"
+            .into(),
+    }
+}
+
+/// A secret written into the file would end up in backups and version control: refuse it.
+fn refuse_inline_secrets(table: &toml::Table) -> Result<(), ConfigError> {
+    for (key, var) in SECRETS {
+        let (section, name) = key.split_once('.').unwrap_or(("", key));
+        let present = table
+            .get(section)
+            .and_then(|s| s.as_table())
+            .is_some_and(|s| s.contains_key(name));
+        if present {
+            return Err(ConfigError::Value {
+                key: key.to_string(),
+                reason: format!(
+                    "secrets are not read from the configuration file; set {var} or \
+                     {key}_file = \"/path/to/file\""
+                ),
+            });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,177 @@
+//! The ticket log: every message, note and change, typed, append-only.
+
+use super::ids::{Person, Timestamp};
+use super::level::Level;
+use super::priority::{Impact, Priority, Urgency};
+use super::status::Status;
+use serde::{Deserialize, Serialize};
+
+/// Who wrote a log entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Author {
+    /// A person on the platform.
+    Person(Person),
+    /// The bot itself (timers, automatic moves).
+    System,
+}
+
+impl Author {
+    /// The platform user id, or `system`.
+    pub fn id(&self) -> &str {
+        match self {
+            Author::Person(p) => &p.id,
+            Author::System => "system",
+        }
+    }
+
+    /// The display name, or `system`.
+    pub fn name(&self) -> &str {
+        match self {
+            Author::Person(p) => &p.name,
+            Author::System => "system",
+        }
+    }
+}
+
+/// What happened. The variant decides whether the requester may ever see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LogKind {
+    /// The requester wrote in their thread.
+    RequesterMessage {
+        /// What they wrote.
+        text: String,
+    },
+    /// An agent answered the requester.
+    AgentReply {
+        /// What the agent wrote.
+        text: String,
+    },
+    /// Agents only: never shown to the requester.
+    InternalNote {
+        /// The note.
+        text: String,
+    },
+    /// The status moved.
+    StatusChange {
+        /// Before.
+        from: Status,
+        /// After.
+        to: Status,
+    },
+    /// The assignee changed (claim, unclaim, assign).
+    Assignment {
+        /// The previous assignee.
+        from: Option<Person>,
+        /// The new assignee; `None` when unclaimed.
+        to: Option<Person>,
+    },
+    /// The ticket moved between levels.
+    LevelChange {
+        /// Before.
+        from: Level,
+        /// After.
+        to: Level,
+        /// Why: escalation always has one.
+        reason: String,
+        /// The L3 specialty pinged, if any.
+        specialty: Option<String>,
+    },
+    /// Urgency or impact changed, and with them the priority.
+    PriorityChange {
+        /// Priority before.
+        from: Priority,
+        /// Priority after.
+        to: Priority,
+        /// The new urgency.
+        urgency: Urgency,
+        /// The new impact.
+        impact: Impact,
+    },
+    /// Knowledge-base articles were suggested.
+    KbSuggestionShown {
+        /// The ids of the articles shown, best first.
+        articles: Vec<String>,
+    },
+    /// How the ticket was fixed.
+    Resolution {
+        /// The fix, as the agent wrote it.
+        text: String,
+    },
+}
+
+impl LogKind {
+    /// The stable name stored beside the entry (for queries and reports).
+    pub fn name(&self) -> &'static str {
+        match self {
+            LogKind::RequesterMessage { .. } => "requester_message",
+            LogKind::AgentReply { .. } => "agent_reply",
+            LogKind::InternalNote { .. } => "internal_note",
+            LogKind::StatusChange { .. } => "status_change",
+            LogKind::Assignment { .. } => "assignment",
+            LogKind::LevelChange { .. } => "level_change",
+            LogKind::PriorityChange { .. } => "priority_change",
+            LogKind::KbSuggestionShown { .. } => "kb_suggestion_shown",
+            LogKind::Resolution { .. } => "resolution",
+        }
+    }
+
+    /// Internal entries are for agents only.
+    pub fn is_internal(&self) -> bool {
+        matches!(self, LogKind::InternalNote { .. })
+    }
+}
+
+/// One entry of a ticket's log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntry {
+    /// When it happened.
+    pub at: Timestamp,
+    /// Who did it.
+    pub author: Author,
+    /// What happened.
+    pub kind: LogKind,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_round_trip_through_json() {
+        let kinds = vec![
+            LogKind::RequesterMessage { text: "hi".into() },
+            LogKind::InternalNote {
+                text: "psst".into(),
+            },
+            LogKind::LevelChange {
+                from: Level::L1,
+                to: Level::L2,
+                reason: "needs a visit".into(),
+                specialty: None,
+            },
+            LogKind::Assignment {
+                from: None,
+                to: Some(Person::new("U1", "Ada")),
+            },
+        ];
+        for kind in kinds {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert!(json.contains(kind.name()), "{json}");
+            assert_eq!(serde_json::from_str::<LogKind>(&json).unwrap(), kind);
+        }
+    }
+
+    #[test]
+    fn only_notes_are_internal() {
+        assert!(LogKind::InternalNote {
+            text: String::new()
+        }
+        .is_internal());
+        assert!(!LogKind::AgentReply {
+            text: String::new()
+        }
+        .is_internal());
+    }
+}

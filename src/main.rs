@@ -1,0 +1,220 @@
+//! The `helpdesk` command line.
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use helpdesk::config::{Config, Loader, LogFormat};
+use helpdesk::domain::{Status, TenantId, TicketNumber};
+use helpdesk::store::{Store, TicketFilter};
+use std::path::PathBuf;
+
+/// A chat-ops help desk for Slack and Discord.
+#[derive(Parser)]
+#[command(name = "helpdesk", version, about, propagate_version = true)]
+struct Cli {
+    /// Configuration file (default: ./helpdesk.toml if it exists).
+    #[arg(long, short, global = true, env = "HELPDESK_CONFIG")]
+    config: Option<PathBuf>,
+    /// Log format; overrides `log.format`.
+    #[arg(long, global = true, value_enum)]
+    log_format: Option<LogFormat>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the bot: database, HTTP server (/healthz, /readyz) and the configured chat platforms.
+    Run,
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Look at tickets.
+    #[command(subcommand)]
+    Ticket(TicketCommand),
+    /// Check the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Subcommand)]
+enum TicketCommand {
+    /// List tickets, newest first.
+    List(ListArgs),
+    /// Show one ticket and its whole log.
+    Show(ShowArgs),
+}
+
+#[derive(Args)]
+struct TenantArg {
+    /// Tenant (workspace or guild): its database id or platform id; needed when there are several.
+    #[arg(long)]
+    tenant: Option<String>,
+}
+
+#[derive(Args)]
+struct ListArgs {
+    /// Only tickets in these statuses (repeat or separate with commas).
+    #[arg(long, value_delimiter = ',')]
+    status: Vec<Status>,
+    /// At most this many.
+    #[arg(long, default_value_t = 50)]
+    limit: i64,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    tenant: TenantArg,
+}
+
+#[derive(Args)]
+struct ShowArgs {
+    /// The ticket number (42 or #42).
+    number: TicketNumber,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    tenant: TenantArg,
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Validate the configuration and print the effective values, secrets masked.
+    Check,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> Result<()> {
+    let config = Loader::from_process(cli.config.as_deref())
+        .load()
+        .context("the configuration is not valid")?;
+    helpdesk::telemetry::init(
+        cli.log_format.unwrap_or(config.log.format),
+        &config.log.filter,
+    );
+    match cli.command {
+        Command::Run => {
+            if let Err(e) = helpdesk::app::run(config).await {
+                // Log collectors see it too, not only the terminal.
+                tracing::error!(error = %e, "helpdesk stopped with an error");
+                return Err(e.into());
+            }
+        }
+        Command::Migrate => {
+            let store = open(&config).await?;
+            println!("database {} is up to date", store.backend().as_str());
+        }
+        Command::Config(ConfigCommand::Check) => {
+            println!("# configuration is valid; effective values (secrets masked):");
+            print!("{}", config.to_masked_toml());
+        }
+        Command::Ticket(TicketCommand::List(args)) => {
+            let store = open(&config).await?;
+            let tenant = match &args.tenant.tenant {
+                Some(t) => Some(find_tenant(&store, t).await?),
+                None => None,
+            };
+            let filter = TicketFilter {
+                tenant,
+                statuses: args.status,
+                limit: Some(args.limit.max(1)),
+                ..TicketFilter::default()
+            };
+            let tickets = store.list_tickets(&filter).await?;
+            if args.json {
+                let list: Vec<_> = tickets.iter().map(helpdesk::view::ticket_json).collect();
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else if tickets.is_empty() {
+                println!("no tickets");
+            } else {
+                print!("{}", helpdesk::view::ticket_table(&tickets));
+            }
+        }
+        Command::Ticket(TicketCommand::Show(args)) => {
+            let store = open(&config).await?;
+            let tenant = match &args.tenant.tenant {
+                Some(t) => find_tenant(&store, t).await?,
+                None => only_tenant(&store).await?,
+            };
+            let Some(ticket) = store.ticket(tenant, args.number).await? else {
+                bail!("there is no ticket {} in this tenant", args.number);
+            };
+            let log = store.log(ticket.id).await?;
+            if args.json {
+                let mut v = helpdesk::view::ticket_json(&ticket);
+                v["log"] = serde_json::to_value(log.iter().map(|r| &r.entry).collect::<Vec<_>>())?;
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                print!("{}", helpdesk::view::ticket_detail(&ticket, &log));
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn open(config: &Config) -> Result<Store> {
+    Ok(Store::open(&config.database.connect_options()).await?)
+}
+
+async fn find_tenant(store: &Store, wanted: &str) -> Result<TenantId> {
+    let tenants = store.tenants().await?;
+    tenants
+        .iter()
+        .find(|t| t.external_id == wanted || t.id.0.to_string() == wanted)
+        .map(|t| t.id)
+        .with_context(|| {
+            let known: Vec<String> = tenants
+                .iter()
+                .map(|t| format!("{} ({} {})", t.id.0, t.platform, t.external_id))
+                .collect();
+            format!(
+                "no tenant {wanted:?}; known tenants: {}",
+                list_or_none(&known)
+            )
+        })
+}
+
+async fn only_tenant(store: &Store) -> Result<TenantId> {
+    let tenants = store.tenants().await?;
+    match tenants.as_slice() {
+        [one] => Ok(one.id),
+        [] => bail!("there are no tickets yet"),
+        many => {
+            let known: Vec<String> = many
+                .iter()
+                .map(|t| format!("{} ({} {})", t.id.0, t.platform, t.external_id))
+                .collect();
+            bail!(
+                "there are several tenants; choose one with --tenant: {}",
+                known.join(", ")
+            )
+        }
+    }
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
+}

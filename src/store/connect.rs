@@ -1,0 +1,233 @@
+//! Opening the database: SQLite file by default, PostgreSQL when the URL says so.
+
+use super::{Pool, Store, StoreError};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The database kinds the store speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file: no server.
+    Sqlite,
+    /// A PostgreSQL server: required for several replicas.
+    Postgres,
+}
+
+impl Backend {
+    /// Which backend a database URL names: `postgres://…` or `postgresql://…` is PostgreSQL,
+    /// anything else (`sqlite://file`, `sqlite:file`, a plain path) is a SQLite file.
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
+    /// The name people read.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// How to open the database.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// `helpdesk.db`, `sqlite://path/to.db` or `postgres://user@host/db`.
+    pub url: String,
+    /// Pool size.
+    pub max_connections: u32,
+    /// How long to keep retrying a database server that does not answer at start.
+    pub retry_for: Duration,
+}
+
+impl ConnectOptions {
+    /// Options with the defaults for everything but the URL.
+    pub fn new(url: impl Into<String>) -> Self {
+        ConnectOptions {
+            url: url.into(),
+            max_connections: 8,
+            retry_for: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The URL with any password replaced by `***`, safe to print and log.
+pub fn mask_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or("");
+            let masked = if userinfo.contains(':') {
+                format!("{user}:***")
+            } else {
+                user.to_string()
+            };
+            format!("{scheme}://{masked}@{host}{tail}")
+        }
+        None => url.to_string(),
+    }
+}
+
+impl Store {
+    /// Opens (and for SQLite creates) the database, retrying a server that does not answer yet.
+    /// Does not migrate: call [`Store::migrate`].
+    pub async fn connect(options: &ConnectOptions) -> Result<Store, StoreError> {
+        let pool = match Backend::of_url(&options.url) {
+            Backend::Sqlite => Pool::Sqlite(open_sqlite(options).await?),
+            Backend::Postgres => Pool::Postgres(open_postgres(options).await?),
+        };
+        Ok(Store {
+            pool,
+            sqlite_writer: Arc::default(),
+        })
+    }
+
+    /// Connects and migrates: what every command that touches the database needs.
+    pub async fn open(options: &ConnectOptions) -> Result<Store, StoreError> {
+        let store = Store::connect(options).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+}
+
+fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url)
+}
+
+async fn open_sqlite(options: &ConnectOptions) -> Result<sqlx::SqlitePool, StoreError> {
+    let path_and_query = sqlite_path(&options.url);
+    let path = path_and_query.split('?').next().unwrap_or(path_and_query);
+    let fail = |reason: String| StoreError::Connect {
+        target: path.to_string(),
+        reason,
+    };
+    if path.is_empty() {
+        return Err(fail("the path is empty".into()));
+    }
+    if let Some(parent) = Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        if !parent.is_dir() {
+            return Err(fail(format!(
+                "the folder {} does not exist; create it or choose another database.url",
+                parent.display()
+            )));
+        }
+    }
+    let connect = SqliteConnectOptions::from_str(&format!("sqlite://{path_and_query}"))
+        .map_err(|e| fail(e.to_string()))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // WAL with NORMAL is durable against process crashes, which is what the outbox needs.
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    SqlitePoolOptions::new()
+        .max_connections(options.max_connections.max(1))
+        .connect_with(connect)
+        .await
+        .map_err(|e| fail(describe_sqlite_error(&e)))
+}
+
+fn describe_sqlite_error(e: &sqlx::Error) -> String {
+    let text = e.to_string();
+    if text.contains("unable to open") || text.contains("readonly") || text.contains("code: 14") {
+        format!("{text} (is the folder writable by this user?)")
+    } else {
+        text
+    }
+}
+
+async fn open_postgres(options: &ConnectOptions) -> Result<sqlx::PgPool, StoreError> {
+    let target = mask_url(&options.url);
+    let connect = PgConnectOptions::from_str(&options.url).map_err(|e| StoreError::Connect {
+        target: target.clone(),
+        reason: e.to_string(),
+    })?;
+    let started = Instant::now();
+    let mut delay = Duration::from_millis(250);
+    let mut attempt = 1u32;
+    loop {
+        let result = PgPoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(connect.clone())
+            .await;
+        match result {
+            Ok(pool) => return Ok(pool),
+            Err(e) if is_retryable(&e) && started.elapsed() + delay < options.retry_for => {
+                tracing::warn!(
+                    database = %target,
+                    attempt,
+                    retry_in_ms = delay.as_millis() as u64,
+                    error = %e,
+                    "PostgreSQL does not answer yet; retrying"
+                );
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
+                attempt += 1;
+            }
+            Err(e) => {
+                return Err(StoreError::Connect {
+                    target,
+                    reason: format!(
+                        "{e} (gave up after {attempt} attempt(s) in {:.1?})",
+                        started.elapsed()
+                    ),
+                })
+            }
+        }
+    }
+}
+
+/// Network trouble may pass; a wrong password or a missing database will not.
+fn is_retryable(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut)
+        || matches!(e, sqlx::Error::Database(db) if db.code().as_deref() == Some("57P03"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_passwords_only() {
+        assert_eq!(
+            mask_url("postgres://bot:s3cret@db:5432/helpdesk"),
+            "postgres://bot:***@db:5432/helpdesk"
+        );
+        assert_eq!(
+            mask_url("postgres://bot@db/helpdesk"),
+            "postgres://bot@db/helpdesk"
+        );
+        assert_eq!(mask_url("helpdesk.db"), "helpdesk.db");
+        assert_eq!(
+            mask_url("postgres://a:b:c@h/d?x=@"),
+            "postgres://a:***@h/d?x=@"
+        );
+    }
+
+    #[test]
+    fn backend_follows_the_scheme() {
+        assert_eq!(Backend::of_url("postgresql://x/y"), Backend::Postgres);
+        assert_eq!(Backend::of_url("sqlite://x.db"), Backend::Sqlite);
+        assert_eq!(Backend::of_url("data/helpdesk.db"), Backend::Sqlite);
+    }
+}

@@ -1,0 +1,29 @@
+//! What can go wrong in storage.
+
+/// A storage failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be reached or opened.
+    #[error("cannot open the database {target}: {reason}")]
+    Connect {
+        /// The URL or path, with any password masked.
+        target: String,
+        /// What went wrong, for people.
+        reason: String,
+    },
+    /// A migration failed.
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A query failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Somebody else changed the ticket since it was read; read it again and retry.
+    #[error("ticket {0} was changed concurrently")]
+    Conflict(i64),
+    /// A stored value does not parse into its domain type (hand-edited or newer data).
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    /// A value could not be encoded for storage.
+    #[error("cannot encode a value for storage: {0}")]
+    Encode(#[from] serde_json::Error),
+}

@@ -1,0 +1,105 @@
+//! Plain-text and JSON views of tickets for the operator's command line.
+
+use crate::domain::{LogKind, Ticket};
+use crate::store::LogRecord;
+use serde_json::json;
+use std::fmt::Write;
+
+/// A ticket as JSON, with its derived priority spelled out.
+pub fn ticket_json(t: &Ticket) -> serde_json::Value {
+    let mut v = serde_json::to_value(t).unwrap_or_default();
+    v["priority"] = json!(t.priority());
+    v
+}
+
+/// One row per ticket: number, status, priority, level, assignee, title.
+pub fn ticket_table(tickets: &[Ticket]) -> String {
+    let mut out = format!(
+        "{:<6} {:<9} {:<4} {:<3} {:<18} {}\n",
+        "#", "STATUS", "PRIO", "LVL", "ASSIGNEE", "TITLE"
+    );
+    for t in tickets {
+        let assignee = t.assignee.as_ref().map_or("-", |p| p.name.as_str());
+        let _ = writeln!(
+            out,
+            "{:<6} {:<9} {:<4} {:<3} {:<18} {}",
+            t.number.0,
+            t.status.as_str(),
+            t.priority().as_str(),
+            t.level.as_str(),
+            crate::domain::truncate_chars(assignee, 18),
+            t.title
+        );
+    }
+    out
+}
+
+/// The ticket's header and its whole log, internal notes marked.
+pub fn ticket_detail(t: &Ticket, log: &[LogRecord]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Ticket {} — {}", t.number, t.title);
+    let _ = writeln!(
+        out,
+        "status {} · priority {} (urgency {}, impact {}) · level {}{}",
+        t.status,
+        t.priority(),
+        t.urgency,
+        t.impact,
+        t.level,
+        t.specialty
+            .as_ref()
+            .map(|s| format!(" ({s})"))
+            .unwrap_or_default()
+    );
+    let _ = writeln!(
+        out,
+        "requester {} ({}) · assignee {} · opened {}",
+        t.requester.name,
+        t.requester_type.as_str(),
+        t.assignee.as_ref().map_or("nobody", |p| p.name.as_str()),
+        t.created_at.format("%Y-%m-%d %H:%M UTC")
+    );
+    if let Some(category) = &t.category {
+        let _ = writeln!(out, "category {category}");
+    }
+    let _ = writeln!(out, "\n{}\n\nLog:", t.description);
+    for record in log {
+        let e = &record.entry;
+        let line = match &e.kind {
+            LogKind::RequesterMessage { text } => format!("says: {text}"),
+            LogKind::AgentReply { text } => format!("replies: {text}"),
+            LogKind::InternalNote { text } => format!("[internal] notes: {text}"),
+            LogKind::StatusChange { from, to } => format!("status {from} → {to}"),
+            LogKind::Assignment { from, to } => format!(
+                "assignee {} → {}",
+                from.as_ref().map_or("nobody", |p| p.name.as_str()),
+                to.as_ref().map_or("nobody", |p| p.name.as_str())
+            ),
+            LogKind::LevelChange {
+                from,
+                to,
+                reason,
+                specialty,
+            } => format!(
+                "level {from} → {to}{}: {reason}",
+                specialty
+                    .as_ref()
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default()
+            ),
+            LogKind::PriorityChange { from, to, .. } => format!("priority {from} → {to}"),
+            LogKind::KbSuggestionShown { articles } => {
+                format!("suggested articles: {}", articles.join(", "))
+            }
+            LogKind::Resolution { text } => format!("resolution: {text}"),
+        };
+        let _ = writeln!(
+            out,
+            "  {}  {:<16} {}",
+            e.at.format("%Y-%m-%d %H:%M:%S"),
+            e.author.name(),
+            line
+        );
+    }
+    out
+}
