@@ -31,7 +31,7 @@ pub struct Config {
 }
 
 /// `[database]`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DatabaseConfig {
     /// `helpdesk.db` (a SQLite file, created on first run) or `postgres://user@host/db`.
@@ -49,6 +49,17 @@ impl Default for DatabaseConfig {
             max_connections: 8,
             connect_retry_seconds: 30,
         }
+    }
+}
+
+// The URL may hold a password: Debug shows it masked.
+impl std::fmt::Debug for DatabaseConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseConfig")
+            .field("url", &crate::store::mask_url(&self.url))
+            .field("max_connections", &self.max_connections)
+            .field("connect_retry_seconds", &self.connect_retry_seconds)
+            .finish()
     }
 }
 

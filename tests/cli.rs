@@ -1,0 +1,245 @@
+//! The `helpdesk` binary, run as an operator would.
+
+mod common;
+
+use common::{new_ticket, now};
+use helpdesk::domain::{Author, LogEntry, LogKind, Person};
+use helpdesk::store::{ConnectOptions, Store};
+use helpdesk_chat::Platform;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+/// The binary with a clean environment: only what the test sets.
+fn helpdesk(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_helpdesk"));
+    cmd.current_dir(dir).env_remove("RUST_LOG");
+    for (name, _) in std::env::vars().filter(|(k, _)| k.starts_with("HELPDESK_")) {
+        cmd.env_remove(name);
+    }
+    cmd
+}
+
+fn run(cmd: &mut Command) -> (Output, String, String) {
+    let out = cmd.output().expect("the binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out, stdout, stderr)
+}
+
+#[test]
+fn migrate_creates_the_database_and_an_empty_list_is_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, stdout, stderr) = run(helpdesk(dir.path()).arg("migrate"));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("up to date"), "{stdout}");
+    assert!(
+        dir.path().join("helpdesk.db").exists(),
+        "the default SQLite file is created"
+    );
+    let (out, stdout, _) = run(helpdesk(dir.path()).args(["ticket", "list", "--json"]));
+    assert!(out.status.success());
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&stdout).unwrap(),
+        serde_json::json!([])
+    );
+}
+
+#[tokio::test]
+async fn tickets_are_listed_and_shown_with_their_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("helpdesk.db");
+    let store = Store::open(&ConnectOptions::new(db.to_string_lossy()))
+        .await
+        .unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let acme = tx
+        .ensure_tenant(Platform::Slack, "T-acme", "Acme", now())
+        .await
+        .unwrap();
+    let mut t = tx
+        .create_ticket(new_ticket(acme, "Printer on fire"), now())
+        .await
+        .unwrap();
+    for kind in t.claim(Person::new("U1", "Ada"), now()).unwrap() {
+        tx.append_log(
+            t.id,
+            &LogEntry {
+                at: now(),
+                author: Author::Person(Person::new("U1", "Ada")),
+                kind,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    tx.append_log(
+        t.id,
+        &LogEntry {
+            at: now(),
+            author: Author::Person(Person::new("U1", "Ada")),
+            kind: LogKind::InternalNote {
+                text: "call facilities".into(),
+            },
+        },
+    )
+    .await
+    .unwrap();
+    t = tx.update_ticket(&t).await.unwrap();
+    tx.commit().await.unwrap();
+    store.close().await;
+
+    let (out, stdout, stderr) = run(helpdesk(dir.path()).args(["ticket", "list"]));
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("Printer on fire") && stdout.contains("open") && stdout.contains("P2"),
+        "{stdout}"
+    );
+
+    let (out, stdout, _) = run(helpdesk(dir.path()).args(["ticket", "list", "--status", "closed"]));
+    assert!(out.status.success());
+    assert!(stdout.contains("no tickets"), "{stdout}");
+
+    let (out, stdout, stderr) = run(helpdesk(dir.path()).args(["ticket", "show", "#1", "--json"]));
+    assert!(out.status.success(), "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["number"], 1);
+    assert_eq!(v["priority"], "P2");
+    assert_eq!(v["status"], "Open");
+    assert_eq!(v["version"], t.version);
+    let kinds: Vec<&str> = v["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"]["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["status_change", "assignment", "internal_note"]);
+
+    let (out, stdout, _) =
+        run(helpdesk(dir.path()).args(["ticket", "show", "1", "--tenant", "T-acme"]));
+    assert!(out.status.success());
+    assert!(
+        stdout.contains("[internal] notes: call facilities"),
+        "{stdout}"
+    );
+
+    let (out, _, stderr) = run(helpdesk(dir.path()).args(["ticket", "show", "99"]));
+    assert!(!out.status.success());
+    assert!(stderr.contains("no ticket #99"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    let (out, _, stderr) =
+        run(helpdesk(dir.path()).args(["ticket", "show", "1", "--tenant", "T-nope"]));
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("no tenant") && stderr.contains("T-acme"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_input_is_a_clear_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("helpdesk.toml"),
+        "[log]\nformat = \"loud\"\n",
+    )
+    .unwrap();
+    let (out, _, stderr) = run(helpdesk(dir.path()).args(["config", "check"]));
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("log.format") && stderr.contains("pretty"),
+        "{stderr}"
+    );
+
+    let other = tempfile::tempdir().unwrap();
+    let (out, _, stderr) = run(helpdesk(other.path())
+        .arg("migrate")
+        .env("HELPDESK_DATABASE_URL", "/nonexistent/dir/helpdesk.db"));
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("/nonexistent/dir") && stderr.contains("does not exist"),
+        "{stderr}"
+    );
+
+    let (out, _, stderr) = run(helpdesk(other.path()).args(["ticket", "show", "abc"]));
+    assert_eq!(out.status.code(), Some(2), "usage error");
+    assert!(stderr.contains("not a ticket number"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn config_check_masks_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, stdout, stderr) = run(helpdesk(dir.path())
+        .args(["config", "check"])
+        .env("HELPDESK_SLACK_BOT_TOKEN", "xoxb-top-secret")
+        .env(
+            "HELPDESK_DATABASE_URL",
+            "postgres://bot:hunter2@db/helpdesk",
+        ));
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        !stdout.contains("xoxb-top-secret") && !stdout.contains("hunter2"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("HELPDESK_SLACK_BOT_TOKEN"), "{stdout}");
+}
+
+#[test]
+fn run_serves_health_and_readiness_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = helpdesk(dir.path())
+        .args(["run", "--log-format", "json"])
+        .env("HELPDESK_HTTP_LISTEN", "127.0.0.1:0")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("the bot logs until it listens")
+            .unwrap();
+        let event: serde_json::Value = serde_json::from_str(&line).expect("JSON log lines");
+        seen.push(event.clone());
+        if let Some(addr) = event["addr"].as_str() {
+            break addr.to_string();
+        }
+    };
+    assert!(
+        seen.iter().any(|e| e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no chat platform is configured"))),
+        "says which platforms are configured: {seen:?}"
+    );
+    for (path, expected) in [("/healthz", "ok"), ("/readyz", "ready")] {
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        assert!(response.starts_with("HTTP/1.1 200"), "{path}: {response}");
+        assert!(
+            response.ends_with(&format!("{expected}\n")),
+            "{path}: {response}"
+        );
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit 0 after SIGTERM, got {status}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(
+        rest.iter().any(|l| l.contains("SIGTERM received")),
+        "{rest:?}"
+    );
+}

@@ -1,0 +1,147 @@
+//! Test databases: a fresh SQLite file, or a fresh PostgreSQL schema, per test.
+#![allow(dead_code)]
+
+use helpdesk::domain::{Grade, NewTicket, Person, RequesterType, Source, TenantId, Title};
+use helpdesk::store::{ConnectOptions, Store};
+use helpdesk_chat::Platform;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+/// The PostgreSQL server the tests use unless `HELPDESK_TEST_POSTGRES_URL` names another.
+pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// A migrated store that cleans up after itself when [`TestDb::finish`] is called.
+pub struct TestDb {
+    pub store: Store,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(tempfile::TempDir),
+    Postgres { admin: sqlx::PgPool, schema: String },
+}
+
+impl TestDb {
+    /// A new SQLite file in a temporary folder.
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("helpdesk.db");
+        let store = Store::open(&ConnectOptions::new(path.to_string_lossy()))
+            .await
+            .expect("open SQLite");
+        TestDb {
+            store,
+            cleanup: Cleanup::Sqlite(dir),
+        }
+    }
+
+    /// A new schema on the test PostgreSQL server. `None` (with the reason printed) when no
+    /// server answers, except under `CI=true`, where that is a failure.
+    pub async fn postgres() -> Option<TestDb> {
+        let base = std::env::var("HELPDESK_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_string());
+        let admin = match sqlx::postgres::PgPoolOptions::new()
+            .max_connections(2)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(&base)
+            .await
+        {
+            Ok(pool) => pool,
+            Err(e) => {
+                let reason = format!("PostgreSQL at {base} does not answer: {e}");
+                if std::env::var("CI").is_ok_and(|v| v == "true") {
+                    panic!("{reason} (CI=true: PostgreSQL tests must run)");
+                }
+                eprintln!("skipping PostgreSQL test: {reason}");
+                return None;
+            }
+        };
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let schema = format!(
+            "hd_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            chrono::Utc::now().timestamp_micros() % 1_000_000
+        );
+        sqlx::query(&format!("CREATE SCHEMA {schema}"))
+            .execute(&admin)
+            .await
+            .expect("create schema");
+        let separator = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{separator}options[search_path]={schema}");
+        let mut options = ConnectOptions::new(url);
+        options.max_connections = 16;
+        let store = Store::open(&options).await.expect("open PostgreSQL");
+        Some(TestDb {
+            store,
+            cleanup: Cleanup::Postgres { admin, schema },
+        })
+    }
+
+    /// Closes the store and removes its data.
+    pub async fn finish(self) {
+        self.store.close().await;
+        if let Cleanup::Postgres { admin, schema } = self.cleanup {
+            let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                .execute(&admin)
+                .await;
+        }
+    }
+}
+
+/// Generates `mod name { sqlite, postgres }` tests that run `name(store)` on each backend.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                let db = $crate::common::TestDb::sqlite().await;
+                super::$name(db.store.clone()).await;
+                db.finish().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                let Some(db) = $crate::common::TestDb::postgres().await else { return };
+                super::$name(db.store.clone()).await;
+                db.finish().await;
+            }
+        }
+    )*};
+}
+
+/// The current time, truncated to milliseconds as the store keeps it.
+pub fn now() -> helpdesk::domain::Timestamp {
+    let ms = chrono::Utc::now().timestamp_millis();
+    chrono::DateTime::from_timestamp_millis(ms).expect("valid time")
+}
+
+/// A tenant committed in its own transaction.
+pub async fn tenant(store: &Store, external_id: &str) -> TenantId {
+    let mut tx = store.begin().await.expect("begin");
+    let id = tx
+        .ensure_tenant(Platform::Memory, external_id, "Test workspace", now())
+        .await
+        .expect("tenant");
+    tx.commit().await.expect("commit");
+    id
+}
+
+/// Intake data for a ticket.
+pub fn new_ticket(tenant: TenantId, title: &str) -> NewTicket {
+    NewTicket {
+        tenant,
+        requester: Person::new("U100", "Mario Rossi"),
+        requester_type: RequesterType::Employee,
+        title: Title::parse(title).expect("title"),
+        description: format!("{title}: please help"),
+        category: Some("network".into()),
+        urgency: Grade::High,
+        impact: Grade::Medium,
+        source: Source {
+            channel: "C-help".into(),
+            thread: Some(format!("thread-{title}")),
+        },
+    }
+}

@@ -1,0 +1,166 @@
+//! Configuration: file, environment overrides, secrets, and errors that say what to fix.
+
+use helpdesk::config::{ConfigError, Loader, LogFormat};
+use std::io::Write;
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn file(text: &str) -> tempfile::NamedTempFile {
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+    f
+}
+
+fn load(text: &str, vars: &[(&str, &str)]) -> Result<helpdesk::config::Config, ConfigError> {
+    let f = file(text);
+    Loader {
+        path: Some(f.path()),
+        env: env(vars),
+    }
+    .load()
+}
+
+#[test]
+fn the_example_file_is_valid_and_matches_the_defaults() {
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/helpdesk.example.toml"
+    ))
+    .unwrap();
+    let config = load(&example, &[]).expect("the example must load");
+    assert_eq!(config.database.url, "helpdesk.db");
+    assert_eq!(config.http.listen.to_string(), "127.0.0.1:8080");
+    assert_eq!(config.log.format, LogFormat::Pretty);
+    assert!(config.configured_platforms().is_empty());
+}
+
+#[test]
+fn environment_overrides_the_file() {
+    let config = load(
+        "[database]\nurl = \"a.db\"\nmax_connections = 3\n",
+        &[
+            ("HELPDESK_DATABASE_URL", "postgres://bot:pw@db/helpdesk"),
+            ("HELPDESK_DATABASE_MAX_CONNECTIONS", "12"),
+            ("HELPDESK_LOG_FORMAT", "json"),
+            ("HELPDESK_HTTP_LISTEN", "0.0.0.0:9000"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(config.database.url, "postgres://bot:pw@db/helpdesk");
+    assert_eq!(config.database.max_connections, 12);
+    assert_eq!(config.log.format, LogFormat::Json);
+    assert_eq!(config.http.listen.port(), 9000);
+}
+
+#[test]
+fn secrets_come_from_the_environment_or_files_and_never_print() {
+    let token_file = file("xoxb-from-file\n");
+    let text = format!(
+        "[slack]\nbot_token_file = {:?}\n",
+        token_file.path().to_str().unwrap()
+    );
+    let config = load(
+        &text,
+        &[
+            ("HELPDESK_DISCORD_TOKEN", "discord-very-secret"),
+            ("HELPDESK_DATABASE_URL", "postgres://bot:hunter2@db/x"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        config.slack.bot_token.as_ref().unwrap().expose(),
+        "xoxb-from-file"
+    );
+    assert_eq!(
+        config.discord.token.as_ref().unwrap().expose(),
+        "discord-very-secret"
+    );
+    assert_eq!(config.configured_platforms(), vec!["slack", "discord"]);
+    let shown = format!("{}\n{:?}", config.to_masked_toml(), config);
+    for secret in ["xoxb-from-file", "discord-very-secret", "hunter2"] {
+        assert!(!shown.contains(secret), "{secret} leaked:\n{shown}");
+    }
+    assert!(
+        shown.contains("HELPDESK_DISCORD_TOKEN"),
+        "says where it came from"
+    );
+}
+
+#[test]
+fn a_secret_written_in_the_file_is_refused_with_the_way_to_do_it() {
+    let err = load("[slack]\nbot_token = \"xoxb-123\"\n", &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("slack.bot_token") && err.contains("HELPDESK_SLACK_BOT_TOKEN"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("xoxb-123"),
+        "the refused secret is not echoed: {err}"
+    );
+}
+
+#[test]
+fn bad_values_name_the_key_the_value_and_what_is_allowed() {
+    /// File text, environment, and what the error must mention.
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
+    let cases: &[Case] = &[
+        (
+            "[log]\nformat = \"loud\"\n",
+            &[],
+            &["log.format", "loud", "pretty", "json"],
+        ),
+        (
+            "",
+            &[("HELPDESK_DATABASE_MAX_CONNECTIONS", "lots")],
+            &["database.max_connections", "lots", "u32"],
+        ),
+        (
+            "[database]\nmax_connections = 0\n",
+            &[],
+            &["database.max_connections", "0", "1 to 1000"],
+        ),
+        (
+            "[http]\nlisten = \"nowhere\"\n",
+            &[],
+            &["http.listen", "socket address"],
+        ),
+        ("[database]\nurl = \"\"\n", &[], &["database.url"]),
+        ("[databse]\nurl = \"x\"\n", &[], &["databse"]),
+        (
+            "[slack]\napi_url = \"ftp://x\"\n",
+            &[],
+            &["slack.api_url", "ftp://x", "http"],
+        ),
+        (
+            "",
+            &[("HELPDESK_NOPE_THING", "1")],
+            &["HELPDESK_NOPE_THING", "database"],
+        ),
+        ("[log\n", &[], &["TOML", "line 1"]),
+    ];
+    for (text, vars, needles) in cases {
+        let err = load(text, vars).expect_err(text).to_string();
+        for needle in *needles {
+            assert!(err.contains(needle), "{needle:?} missing from: {err}");
+        }
+    }
+}
+
+#[test]
+fn a_named_file_must_exist_but_the_default_one_may_not() {
+    let missing = std::path::Path::new("/nonexistent/helpdesk.toml");
+    let err = Loader {
+        path: Some(missing),
+        env: vec![],
+    }
+    .load()
+    .unwrap_err();
+    assert!(matches!(err, ConfigError::Read { .. }), "{err}");
+}
