@@ -1,1 +1,268 @@
-fn main() {}
+//! `cargo bench --bench store`: tickets created per second (each with 3 log entries, one
+//! transaction per ticket) against the raw limit, one-row insert transactions per second through
+//! sqlx on the same database, on SQLite and PostgreSQL.
+//!
+//! HELPDESK_BENCH_TICKETS sets the count (default 2000); HELPDESK_TEST_POSTGRES_URL the server.
+
+use helpdesk::domain::{
+    Author, Grade, LogEntry, LogKind, NewTicket, Person, RequesterType, Source, Status, TenantId,
+    Title,
+};
+use helpdesk::store::{ConnectOptions, Store};
+use helpdesk_chat::Platform;
+use std::time::{Duration, Instant};
+
+const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+#[tokio::main]
+async fn main() {
+    let count: usize = std::env::var("HELPDESK_BENCH_TICKETS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    println!(
+        "helpdesk store benchmark: {count} items per run, {} cores",
+        num_cpus()
+    );
+    println!(
+        "{:<9} {:<44} {:>7} {:>9} {:>10}",
+        "backend", "workload", "tasks", "seconds", "per second"
+    );
+
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let sqlite_url = dir.path().join("bench.db").to_string_lossy().into_owned();
+    bench_backend("sqlite", &sqlite_url, count).await;
+
+    let pg =
+        std::env::var("HELPDESK_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.into());
+    match sqlx::PgPool::connect(&pg).await {
+        Ok(admin) => {
+            let schema = format!("hd_bench_{}", std::process::id());
+            sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                .execute(&admin)
+                .await
+                .expect("schema");
+            let sep = if pg.contains('?') { '&' } else { '?' };
+            bench_backend(
+                "postgres",
+                &format!("{pg}{sep}options[search_path]={schema}"),
+                count,
+            )
+            .await;
+            let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                .execute(&admin)
+                .await;
+        }
+        Err(e) => println!("postgres  skipped: {pg} does not answer ({e})"),
+    }
+}
+
+fn num_cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+async fn bench_backend(name: &str, url: &str, count: usize) {
+    let mut options = ConnectOptions::new(url);
+    options.max_connections = 8;
+    let store = Store::open(&options).await.expect("open the store");
+    let mut tx = store.begin().await.unwrap();
+    let tenant = tx
+        .ensure_tenant(Platform::Memory, "bench", "Bench", chrono::Utc::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let raw = RawInserts::open(url).await;
+
+    for tasks in [1usize, 8] {
+        let tickets = time_tasks(tasks, count, {
+            let store = store.clone();
+            move |i| {
+                let store = store.clone();
+                async move { create_ticket(&store, tenant, i).await }
+            }
+        })
+        .await;
+        let inserts = time_tasks(tasks, count, {
+            let raw = raw.clone();
+            move |i| {
+                let raw = raw.clone();
+                // Each round inserts fresh ids.
+                async move { raw.insert(tasks * 10_000_000 + i).await }
+            }
+        })
+        .await;
+        let per_ticket = count as f64 / tickets.as_secs_f64();
+        let per_insert = count as f64 / inserts.as_secs_f64();
+        row(
+            name,
+            "tickets created (+3 log entries each)",
+            tasks,
+            tickets,
+            per_ticket,
+        );
+        row(
+            name,
+            "raw one-row insert transactions (sqlx)",
+            tasks,
+            inserts,
+            per_insert,
+        );
+        println!(
+            "{:<9} {:<44} {:>7} {:>9} {:>10.2}",
+            name,
+            "ratio tickets / raw inserts",
+            tasks,
+            "",
+            per_ticket / per_insert
+        );
+    }
+    store.close().await;
+}
+
+fn row(backend: &str, workload: &str, tasks: usize, took: Duration, per_second: f64) {
+    println!(
+        "{:<9} {:<44} {:>7} {:>9.2} {:>10.0}",
+        backend,
+        workload,
+        tasks,
+        took.as_secs_f64(),
+        per_second
+    );
+}
+
+/// Runs `count` jobs spread over `tasks` concurrent tasks and returns the wall time.
+async fn time_tasks<F, Fut>(tasks: usize, count: usize, job: F) -> Duration
+where
+    F: Fn(usize) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let started = Instant::now();
+    let mut handles = Vec::new();
+    for t in 0..tasks {
+        let job = job.clone();
+        handles.push(tokio::spawn(async move {
+            for i in (t..count).step_by(tasks) {
+                job(i).await;
+            }
+        }));
+    }
+    for h in handles {
+        h.await.expect("bench task");
+    }
+    started.elapsed()
+}
+
+async fn create_ticket(store: &Store, tenant: TenantId, i: usize) {
+    let now = chrono::Utc::now();
+    let requester = Person::new(format!("U{i}"), "Bench User");
+    let new = NewTicket {
+        tenant,
+        requester: requester.clone(),
+        requester_type: RequesterType::Employee,
+        title: Title::parse(&format!("Cannot reach the VPN from site {i}")).unwrap(),
+        description: "Since this morning the VPN client times out.".into(),
+        category: Some("network".into()),
+        urgency: Grade::Medium,
+        impact: Grade::Medium,
+        source: Source {
+            channel: "C-help".into(),
+            thread: Some(format!("{i}.000")),
+        },
+    };
+    let mut tx = store.begin().await.unwrap();
+    let ticket = tx.create_ticket(new, now).await.unwrap();
+    let entries = [
+        LogKind::RequesterMessage {
+            text: ticket.description.clone(),
+        },
+        LogKind::KbSuggestionShown {
+            articles: vec!["vpn-timeouts".into()],
+        },
+        LogKind::StatusChange {
+            from: Status::New,
+            to: Status::New,
+        },
+    ];
+    for kind in entries {
+        let entry = LogEntry {
+            at: now,
+            author: Author::Person(requester.clone()),
+            kind,
+        };
+        tx.append_log(ticket.id, &entry).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+/// The raw limit: a one-column insert in its own transaction, straight through sqlx.
+#[derive(Clone)]
+enum RawInserts {
+    Sqlite(sqlx::SqlitePool, std::sync::Arc<tokio::sync::Mutex<()>>),
+    Postgres(sqlx::PgPool),
+}
+
+impl RawInserts {
+    async fn open(url: &str) -> RawInserts {
+        const TABLE: &str =
+            "CREATE TABLE IF NOT EXISTS bench_raw (id BIGINT PRIMARY KEY, v TEXT NOT NULL)";
+        if url.starts_with("postgres") {
+            let pool = sqlx::postgres::PgPoolOptions::new()
+                .max_connections(8)
+                .connect(url)
+                .await
+                .unwrap();
+            sqlx::query(TABLE).execute(&pool).await.unwrap();
+            sqlx::query("TRUNCATE bench_raw")
+                .execute(&pool)
+                .await
+                .unwrap();
+            RawInserts::Postgres(pool)
+        } else {
+            // The same settings as the store: WAL, synchronous NORMAL, and writers queued in
+            // tokio (SQLite has one writer at a time).
+            let options = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(url)
+                .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await
+                .unwrap();
+            sqlx::query(TABLE).execute(&pool).await.unwrap();
+            sqlx::query("DELETE FROM bench_raw")
+                .execute(&pool)
+                .await
+                .unwrap();
+            RawInserts::Sqlite(pool, Default::default())
+        }
+    }
+
+    async fn insert(&self, i: usize) {
+        const SQL: &str = "INSERT INTO bench_raw (id, v) VALUES ($1, $2)";
+        match self {
+            RawInserts::Sqlite(pool, writer) => {
+                let _guard = writer.lock().await;
+                let mut tx = pool.begin().await.unwrap();
+                sqlx::query(SQL)
+                    .bind(i as i64)
+                    .bind("x")
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+            }
+            RawInserts::Postgres(pool) => {
+                let mut tx = pool.begin().await.unwrap();
+                sqlx::query(SQL)
+                    .bind(i as i64)
+                    .bind("x")
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+            }
+        }
+    }
+}
