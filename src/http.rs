@@ -1,12 +1,15 @@
 //! The bot's HTTP server: liveness and readiness now; webhooks and metrics mount here later.
 
 use crate::store::Store;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use std::future::Future;
 use std::net::SocketAddr;
+use tracing::Instrument;
 
 /// The routes, over a store (readiness asks the database).
 pub fn router(store: Store) -> Router {
@@ -14,6 +17,25 @@ pub fn router(store: Store) -> Router {
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
         .with_state(store)
+        .layer(middleware::from_fn(request_span))
+}
+
+/// Every request runs in its own span, and its outcome is logged at debug level.
+async fn request_span(request: Request, next: Next) -> Response {
+    let span =
+        tracing::debug_span!("http", method = %request.method(), path = %request.uri().path());
+    let started = std::time::Instant::now();
+    async move {
+        let response = next.run(request).await;
+        tracing::debug!(
+            status = response.status().as_u16(),
+            micros = started.elapsed().as_micros() as u64,
+            "request served"
+        );
+        response
+    }
+    .instrument(span)
+    .await
 }
 
 async fn ready(State(store): State<Store>) -> (StatusCode, &'static str) {

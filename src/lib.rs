@@ -1,9 +1,11 @@
 //! helpdesk: a chat-ops help desk engine. See DESIGN.md for the shape of the house.
 
 pub mod app;
+pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod schedule;
 pub mod store;
 pub mod telemetry;
 pub mod view;

@@ -18,17 +18,6 @@ pub(crate) enum Db<'c> {
     Postgres(&'c mut PgConnection),
 }
 
-/// Runs `$body` with `$c` bound to the concrete connection; the body is written once and
-/// compiled for each backend.
-macro_rules! on {
-    ($db:expr, $c:ident => $body:expr) => {
-        match $db {
-            Db::Sqlite($c) => $body,
-            Db::Postgres($c) => $body,
-        }
-    };
-}
-
 /// A tenant: one Slack workspace or Discord guild.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TenantRecord {
@@ -185,7 +174,7 @@ fn log_record(row: LogRow) -> Result<LogRecord, StoreError> {
     })
 }
 
-fn outbox_item(row: OutboxRow) -> Result<OutboxItem, StoreError> {
+pub(crate) fn outbox_item(row: OutboxRow) -> Result<OutboxItem, StoreError> {
     Ok(OutboxItem {
         id: row.id,
         tenant: TenantId(row.tenant_id),
@@ -487,8 +476,8 @@ impl Db<'_> {
         now: Timestamp,
     ) -> Result<i64, StoreError> {
         const SQL: &str = "INSERT INTO outbox (tenant_id, ticket_id, ordering_key, payload, \
-            state, attempts, next_attempt_at, created_at) \
-            VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5) RETURNING id";
+            state, attempts, next_attempt_at, created_at, posts_key) \
+            VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5, $6) RETURNING id";
         let payload = serde_json::to_string(action)?;
         let id = on!(self, c => sqlx::query_scalar(SQL)
             .bind(tenant.0)
@@ -496,6 +485,7 @@ impl Db<'_> {
             .bind(action.ordering_key())
             .bind(&payload)
             .bind(to_ms(now))
+            .bind(action.posts_as())
             .fetch_one(&mut **c)
             .await)?;
         Ok(id)

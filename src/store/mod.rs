@@ -3,9 +3,21 @@
 //! Reads go through [`Store`]; writes happen in a [`StoreTx`] so that a decision, its log
 //! entries, its outgoing chat actions and its timers commit together or not at all.
 
+/// Runs `$body` with `$c` bound to the concrete connection; the body is written once and
+/// compiled for each backend.
+macro_rules! on {
+    ($db:expr, $c:ident => $body:expr) => {
+        match $db {
+            Db::Sqlite($c) => $body,
+            Db::Postgres($c) => $body,
+        }
+    };
+}
+
 mod connect;
 mod db;
 mod error;
+mod outbox;
 mod rows;
 
 pub use connect::{mask_url, Backend, ConnectOptions};
@@ -13,6 +25,7 @@ pub use db::{
     AuditEntry, LogRecord, OutboxItem, OutboxState, TenantRecord, TicketFilter, TimerRecord,
 };
 pub use error::StoreError;
+pub use outbox::ClaimedItem;
 
 use db::Db;
 use sqlx::pool::PoolConnection;

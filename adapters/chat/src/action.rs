@@ -3,13 +3,32 @@
 use crate::message::{Form, RichMessage};
 use serde::{Deserialize, Serialize};
 
-/// A channel, optionally a thread in it.
+/// The thread a reply goes into.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Destination {
-    /// The channel id.
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum ThreadRef {
+    /// A thread the platform already named (Slack parent `ts`, Discord thread id).
+    Id(String),
+    /// The thread of a message this desk posted with that key (e.g. a ticket card), which may
+    /// not be sent yet: the dispatcher holds the reply back until it is.
+    Message(String),
+}
+
+impl ThreadRef {
+    fn ordering_part(&self) -> &str {
+        match self {
+            ThreadRef::Id(id) | ThreadRef::Message(id) => id,
+        }
+    }
+}
+
+/// Where a posted message landed, as the platform names it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MessageRef {
+    /// The channel.
     pub channel: String,
-    /// The thread id, if the message goes into a thread.
-    pub thread: Option<String>,
+    /// The platform's message id (Slack `ts`, Discord snowflake).
+    pub message_id: String,
 }
 
 /// One thing to do on the platform.
@@ -30,7 +49,7 @@ pub enum ChatAction {
         /// Where.
         channel: String,
         /// The thread.
-        thread: String,
+        thread: ThreadRef,
         /// What.
         message: RichMessage,
     },
@@ -80,13 +99,33 @@ pub enum ChatAction {
 }
 
 impl ChatAction {
+    /// The key of a message posted before that this action needs, if any.
+    pub fn needs_message(&self) -> Option<&str> {
+        match self {
+            ChatAction::Reply {
+                thread: ThreadRef::Message(key),
+                ..
+            } => Some(key),
+            ChatAction::Update { key, .. } | ChatAction::CreateThread { key, .. } => Some(key),
+            _ => None,
+        }
+    }
+
+    /// The key this action names its posted message with, if any.
+    pub fn posts_as(&self) -> Option<&str> {
+        match self {
+            ChatAction::Post { key, .. } => key.as_deref(),
+            _ => None,
+        }
+    }
+
     /// The ordering key: actions for the same channel and thread are sent in order.
     pub fn ordering_key(&self) -> String {
         match self {
             ChatAction::Post { channel, .. } => channel.clone(),
             ChatAction::Reply {
                 channel, thread, ..
-            } => format!("{channel}/{thread}"),
+            } => format!("{channel}/{}", thread.ordering_part()),
             ChatAction::Ephemeral {
                 channel, thread, ..
             } => match thread {

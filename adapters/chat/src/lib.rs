@@ -5,10 +5,14 @@
 
 mod action;
 mod event;
+mod memory;
 mod message;
+mod platform;
 
-pub use action::{ChatAction, Destination};
+pub use action::{ChatAction, MessageRef, ThreadRef};
 pub use event::{ChatEvent, EventKind, Platform, Sender, UnknownPlatform};
+pub use memory::{MemoryPlatform, Recorded};
 pub use message::{
     Button, ButtonStyle, Field, Form, FormField, FormFieldKind, Mention, RichMessage,
 };
+pub use platform::{ChatPlatform, Delivered, SendError, SendFuture};

@@ -1,0 +1,98 @@
+//! An in-memory chat platform: records every action, and fails on request. For tests, the demo
+//! and benchmarks.
+
+use crate::action::{ChatAction, MessageRef};
+use crate::event::Platform;
+use crate::platform::{ChatPlatform, Delivered, SendError, SendFuture};
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+/// One action the platform carried out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// The workspace or guild.
+    pub tenant: String,
+    /// What was asked.
+    pub action: ChatAction,
+    /// The message it referred to, as the dispatcher resolved it.
+    pub target: Option<MessageRef>,
+    /// Where a post landed.
+    pub posted: Option<MessageRef>,
+}
+
+#[derive(Default)]
+struct State {
+    sent: Vec<Recorded>,
+    failures: VecDeque<SendError>,
+    next_message: u64,
+}
+
+/// A platform that keeps what it is sent in memory.
+#[derive(Default)]
+pub struct MemoryPlatform {
+    state: Mutex<State>,
+}
+
+impl MemoryPlatform {
+    /// An empty platform.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The next sends fail with these errors, one each, before sends succeed again.
+    pub fn fail_next(&self, errors: impl IntoIterator<Item = SendError>) {
+        self.lock().failures.extend(errors);
+    }
+
+    /// Everything carried out so far, in order.
+    pub fn sent(&self) -> Vec<Recorded> {
+        self.lock().sent.clone()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panicking test thread must not hide what was recorded from the others.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl ChatPlatform for MemoryPlatform {
+    fn platform(&self) -> Platform {
+        Platform::Memory
+    }
+
+    fn send<'a>(
+        &'a self,
+        tenant: &'a str,
+        action: &'a ChatAction,
+        target: Option<&'a MessageRef>,
+    ) -> SendFuture<'a> {
+        Box::pin(async move {
+            let mut state = self.lock();
+            if let Some(error) = state.failures.pop_front() {
+                return Err(error);
+            }
+            if action.needs_message().is_some() && target.is_none() {
+                return Err(SendError::Permanent(
+                    "the message it refers to is unknown".into(),
+                ));
+            }
+            let posted = match action {
+                ChatAction::Post { channel, .. } => {
+                    state.next_message += 1;
+                    Some(MessageRef {
+                        channel: channel.clone(),
+                        message_id: format!("m{}", state.next_message),
+                    })
+                }
+                _ => None,
+            };
+            state.sent.push(Recorded {
+                tenant: tenant.to_string(),
+                action: action.clone(),
+                target: target.cloned(),
+                posted: posted.clone(),
+            });
+            Ok(Delivered { posted })
+        })
+    }
+}

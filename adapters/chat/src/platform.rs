@@ -1,0 +1,49 @@
+//! The trait every chat platform adapter implements.
+
+use crate::action::{ChatAction, MessageRef};
+use crate::event::Platform;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+/// Why a send failed, and so what the dispatcher does next.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// The platform said slow down (HTTP 429): retry after this long.
+    #[error("rate limited; retry after {retry_after:?}")]
+    RateLimited {
+        /// The platform's `Retry-After`.
+        retry_after: Duration,
+    },
+    /// A failure that may pass (network, 5xx): retry with backoff.
+    #[error("temporary failure: {0}")]
+    Transient(String),
+    /// A failure that will not pass (unknown channel, missing scope): park it at once.
+    #[error("permanent failure: {0}")]
+    Permanent(String),
+}
+
+/// What a successful send produced.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Delivered {
+    /// For a post: where the message landed (kept under the post's key).
+    pub posted: Option<MessageRef>,
+}
+
+/// The future a send returns.
+pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<Delivered, SendError>> + Send + 'a>>;
+
+/// A chat platform, as the desk's dispatcher sees it.
+pub trait ChatPlatform: Send + Sync {
+    /// Which platform this is.
+    fn platform(&self) -> Platform;
+
+    /// Performs one action for a tenant (workspace or guild id). `target` is the message named by
+    /// [`ChatAction::needs_message`], already resolved by the dispatcher.
+    fn send<'a>(
+        &'a self,
+        tenant: &'a str,
+        action: &'a ChatAction,
+        target: Option<&'a MessageRef>,
+    ) -> SendFuture<'a>;
+}

@@ -1,0 +1,175 @@
+//! Sends the outbox through the chat platforms: in order per thread, with retries, honouring
+//! rate limits, parking what keeps failing.
+
+use crate::clock::Clock;
+use crate::store::{ClaimedItem, Store, StoreError};
+use helpdesk_chat::{ChatPlatform, Platform, SendError};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tracing::Instrument;
+
+/// How failed sends are retried.
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    /// After this many failed attempts an item is parked as dead.
+    pub max_attempts: i64,
+    /// The first retry waits this long; each next one twice as long.
+    pub base_delay: Duration,
+    /// No retry waits longer than this (a platform's Retry-After may).
+    pub max_delay: Duration,
+    /// How long a claimed item is reserved for one dispatcher before another may take it.
+    pub lease: Duration,
+    /// How long a reply waits before looking again for the message it belongs to.
+    pub wait_for_parent: Duration,
+    /// Items claimed per round.
+    pub batch: i64,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 8,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(300),
+            lease: Duration::from_secs(60),
+            wait_for_parent: Duration::from_secs(1),
+            batch: 64,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before retry number `attempts` (1-based).
+    pub fn backoff(&self, attempts: i64) -> Duration {
+        let exponent = attempts.clamp(1, 30) as u32 - 1;
+        self.base_delay
+            .saturating_mul(2u32.saturating_pow(exponent))
+            .min(self.max_delay)
+    }
+}
+
+/// What one round did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DispatchReport {
+    /// Delivered.
+    pub sent: usize,
+    /// Failed, to be retried.
+    pub retried: usize,
+    /// Failed for good, parked.
+    pub dead: usize,
+    /// Waiting for the message they refer to.
+    pub waiting: usize,
+}
+
+/// Sends outbox items through the platform each tenant lives on.
+pub struct Dispatcher {
+    store: Store,
+    platforms: HashMap<Platform, Arc<dyn ChatPlatform>>,
+    clock: Arc<dyn Clock>,
+    policy: RetryPolicy,
+}
+
+impl Dispatcher {
+    /// A dispatcher over these platforms.
+    pub fn new(
+        store: Store,
+        platforms: Vec<Arc<dyn ChatPlatform>>,
+        clock: Arc<dyn Clock>,
+        policy: RetryPolicy,
+    ) -> Self {
+        let platforms = platforms.into_iter().map(|p| (p.platform(), p)).collect();
+        Dispatcher {
+            store,
+            platforms,
+            clock,
+            policy,
+        }
+    }
+
+    /// Claims the due items and sends each once. Call it in a loop (the runner) or by hand
+    /// (tests, with a manual clock).
+    pub async fn run_once(&self) -> Result<DispatchReport, StoreError> {
+        let now = self.clock.now();
+        let lease_until = now + chrono_duration(self.policy.lease);
+        let claimed = self
+            .store
+            .claim_outbox(now, lease_until, self.policy.batch)
+            .await?;
+        let mut report = DispatchReport::default();
+        for claim in claimed {
+            let span = tracing::debug_span!("dispatch", outbox_id = claim.item.id, platform = %claim.platform);
+            self.deliver(claim, &mut report).instrument(span).await?;
+        }
+        Ok(report)
+    }
+
+    async fn deliver(
+        &self,
+        claim: ClaimedItem,
+        report: &mut DispatchReport,
+    ) -> Result<(), StoreError> {
+        let item = &claim.item;
+        let now = self.clock.now();
+        let target = match item.action.needs_message() {
+            None => None,
+            Some(key) => match self.store.message_ref(key).await? {
+                Some(found) => Some(found),
+                None if self.store.post_is_pending(key).await? => {
+                    // The card it replies to is not out yet: wait for it, attempts untouched.
+                    report.waiting += 1;
+                    let until = now + chrono_duration(self.policy.wait_for_parent);
+                    return self.store.postpone(item.id, until).await;
+                }
+                None => None, // the platform reports the missing message; retried, then parked
+            },
+        };
+        let Some(platform) = self.platforms.get(&claim.platform) else {
+            tracing::error!("no adapter for this platform is running; parking the item");
+            report.dead += 1;
+            let error = format!("no {} adapter is configured", claim.platform);
+            return self.store.mark_failed(item.id, &error, None, now).await;
+        };
+        match platform
+            .send(&claim.tenant_external_id, &item.action, target.as_ref())
+            .await
+        {
+            Ok(delivered) => {
+                report.sent += 1;
+                self.store
+                    .mark_sent(item, delivered.posted.as_ref(), now)
+                    .await
+            }
+            Err(error) => {
+                let attempts = item.attempts + 1;
+                let retry_in = match &error {
+                    SendError::Permanent(_) => None,
+                    _ if attempts >= self.policy.max_attempts => None,
+                    SendError::RateLimited { retry_after } => Some(*retry_after),
+                    SendError::Transient(_) => Some(self.policy.backoff(attempts)),
+                };
+                match retry_in {
+                    Some(wait) => {
+                        tracing::warn!(attempts, retry_in_ms = wait.as_millis() as u64, %error, "send failed; will retry");
+                        report.retried += 1;
+                        let at = now + chrono_duration(wait);
+                        self.store
+                            .mark_failed(item.id, &error.to_string(), Some(at), now)
+                            .await
+                    }
+                    None => {
+                        tracing::error!(attempts, %error, "send failed for good; parked in the outbox (helpdesk outbox retry)");
+                        report.dead += 1;
+                        self.store
+                            .mark_failed(item.id, &error.to_string(), None, now)
+                            .await
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn chrono_duration(d: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
+}

@@ -1,0 +1,230 @@
+//! The outbox seen from the dispatcher: claim due items, record how sending went.
+
+use super::db::{outbox_item, Db, OutboxItem};
+use super::rows::{to_ms, OutboxRow};
+use super::{Store, StoreError};
+use crate::domain::Timestamp;
+use helpdesk_chat::{MessageRef, Platform};
+
+/// An outbox item claimed for sending, with the tenant it is sent for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimedItem {
+    /// The item.
+    pub item: OutboxItem,
+    /// The tenant's platform.
+    pub platform: Platform,
+    /// The workspace or guild id.
+    pub tenant_external_id: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ClaimRow {
+    #[sqlx(flatten)]
+    row: OutboxRow,
+    platform: String,
+    external_id: String,
+}
+
+impl Db<'_> {
+    async fn claim_outbox(
+        &mut self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<ClaimedItem>, StoreError> {
+        // Only the oldest pending item of each ordering key is eligible, so a thread's messages
+        // go out in order even with several dispatchers. SKIP LOCKED lets replicas share work.
+        let lock = if matches!(self, Db::Postgres(_)) {
+            " FOR UPDATE OF o SKIP LOCKED"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT o.id, o.tenant_id, o.ticket_id, o.payload, o.state, o.attempts, \
+             o.next_attempt_at, o.last_error, t.platform, t.external_id \
+             FROM outbox o JOIN tenants t ON t.id = o.tenant_id \
+             WHERE o.state = 'pending' AND o.next_attempt_at <= $1 \
+             AND (o.locked_until IS NULL OR o.locked_until <= $1) \
+             AND o.id = (SELECT MIN(h.id) FROM outbox h \
+                         WHERE h.ordering_key = o.ordering_key AND h.state = 'pending') \
+             ORDER BY o.id LIMIT $2{lock}"
+        );
+        let rows: Vec<ClaimRow> = on!(self, c => sqlx::query_as(&sql)
+            .bind(to_ms(now))
+            .bind(limit)
+            .fetch_all(&mut **c)
+            .await)?;
+        let mut claimed = Vec::with_capacity(rows.len());
+        for r in rows {
+            on!(self, c => sqlx::query("UPDATE outbox SET locked_until = $1 WHERE id = $2")
+                .bind(to_ms(lease_until))
+                .bind(r.row.id)
+                .execute(&mut **c)
+                .await
+                .map(|_| ()))?;
+            claimed.push(ClaimedItem {
+                platform: super::rows::parse("platform", &r.platform)?,
+                tenant_external_id: r.external_id,
+                item: outbox_item(r.row)?,
+            });
+        }
+        Ok(claimed)
+    }
+
+    async fn finish_outbox(
+        &mut self,
+        id: i64,
+        state: &str,
+        attempts_delta: i64,
+        next_attempt_at: Timestamp,
+        error: Option<&str>,
+        sent_at: Option<Timestamp>,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE outbox SET state = $1, attempts = attempts + $2, \
+            next_attempt_at = $3, last_error = COALESCE($4, last_error), sent_at = $5, \
+            locked_until = NULL WHERE id = $6";
+        on!(self, c => sqlx::query(SQL)
+            .bind(state)
+            .bind(attempts_delta)
+            .bind(to_ms(next_attempt_at))
+            .bind(error)
+            .bind(sent_at.map(to_ms))
+            .bind(id)
+            .execute(&mut **c)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    async fn remember_message(
+        &mut self,
+        key: &str,
+        tenant: i64,
+        posted: &MessageRef,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO message_refs (message_key, tenant_id, channel, message_id, \
+            created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (message_key) DO UPDATE SET \
+            channel = excluded.channel, message_id = excluded.message_id";
+        on!(self, c => sqlx::query(SQL)
+            .bind(key)
+            .bind(tenant)
+            .bind(&posted.channel)
+            .bind(&posted.message_id)
+            .bind(to_ms(now))
+            .execute(&mut **c)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    async fn message_ref(&mut self, key: &str) -> Result<Option<MessageRef>, StoreError> {
+        const SQL: &str = "SELECT channel, message_id FROM message_refs WHERE message_key = $1";
+        let row: Option<(String, String)> =
+            on!(self, c => sqlx::query_as(SQL).bind(key).fetch_optional(&mut **c).await)?;
+        Ok(row.map(|(channel, message_id)| MessageRef {
+            channel,
+            message_id,
+        }))
+    }
+
+    async fn post_is_pending(&mut self, key: &str) -> Result<bool, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM outbox WHERE posts_key = $1 AND state = 'pending'";
+        let n: i64 = on!(self, c => sqlx::query_scalar(SQL).bind(key).fetch_one(&mut **c).await)?;
+        Ok(n > 0)
+    }
+
+    async fn retry_dead(&mut self, id: Option<i64>, now: Timestamp) -> Result<u64, StoreError> {
+        const SQL: &str = "UPDATE outbox SET state = 'pending', attempts = 0, \
+            next_attempt_at = $1, locked_until = NULL WHERE state = 'dead' AND ($2 < 0 OR id = $2)";
+        let n = on!(self, c => sqlx::query(SQL)
+            .bind(to_ms(now))
+            .bind(id.unwrap_or(-1))
+            .execute(&mut **c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(n)
+    }
+}
+
+/// The dispatcher's side of the outbox. Each call is its own short transaction.
+impl Store {
+    /// Claims up to `limit` due items (the head of each ordering key) until `lease_until`.
+    /// An item whose dispatcher dies is claimed again once the lease runs out.
+    pub async fn claim_outbox(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<ClaimedItem>, StoreError> {
+        let mut tx = self.begin().await?;
+        let claimed = tx.db().claim_outbox(now, lease_until, limit).await?;
+        tx.commit().await?;
+        Ok(claimed)
+    }
+
+    /// Marks an item sent; a post with a key remembers where it landed.
+    pub async fn mark_sent(
+        &self,
+        item: &OutboxItem,
+        posted: Option<&MessageRef>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        if let (Some(key), Some(posted)) = (item.action.posts_as(), posted) {
+            tx.db()
+                .remember_message(key, item.tenant.0, posted, now)
+                .await?;
+        }
+        tx.db()
+            .finish_outbox(item.id, "sent", 0, now, None, Some(now))
+            .await?;
+        tx.commit().await
+    }
+
+    /// Records a failed attempt: retried at `retry_at`, or parked as dead when `None`.
+    pub async fn mark_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let (state, at) = match retry_at {
+            Some(at) => ("pending", at),
+            None => ("dead", now),
+        };
+        tx.db()
+            .finish_outbox(id, state, 1, at, Some(error), None)
+            .await?;
+        tx.commit().await
+    }
+
+    /// Puts an item back without counting an attempt (it waits for something else first).
+    pub async fn postpone(&self, id: i64, until: Timestamp) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.db()
+            .finish_outbox(id, "pending", 0, until, None, None)
+            .await?;
+        tx.commit().await
+    }
+
+    /// Where the message posted under `key` landed, once it has been sent.
+    pub async fn message_ref(&self, key: &str) -> Result<Option<MessageRef>, StoreError> {
+        self.conn().await?.db().message_ref(key).await
+    }
+
+    /// Whether a post that will be known as `key` is still waiting to be sent.
+    pub async fn post_is_pending(&self, key: &str) -> Result<bool, StoreError> {
+        self.conn().await?.db().post_is_pending(key).await
+    }
+
+    /// Returns dead items (one, or all with `None`) to the queue; how many were returned.
+    pub async fn retry_dead(&self, id: Option<i64>, now: Timestamp) -> Result<u64, StoreError> {
+        let mut tx = self.begin().await?;
+        let n = tx.db().retry_dead(id, now).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}

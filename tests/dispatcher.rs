@@ -1,0 +1,228 @@
+//! The outbox dispatcher: exactly once, in order per thread, through failures and rate limits.
+
+mod common;
+
+use common::{now, tenant};
+use helpdesk::clock::{Clock, ManualClock};
+use helpdesk::schedule::{Dispatcher, RetryPolicy};
+use helpdesk::store::{OutboxState, Store};
+use helpdesk_chat::{ChatAction, ChatPlatform, MemoryPlatform, RichMessage, SendError, ThreadRef};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+on_both_backends!(
+    every_action_is_delivered_once_in_order_despite_failures,
+    a_rate_limit_is_honoured,
+    what_keeps_failing_is_parked_and_can_be_retried,
+    a_reply_waits_for_the_card_it_belongs_to,
+    a_new_dispatcher_resumes_unsent_work,
+);
+
+fn setup(store: &Store) -> (Arc<MemoryPlatform>, Arc<ManualClock>, Dispatcher) {
+    let platform = Arc::new(MemoryPlatform::new());
+    let clock = Arc::new(ManualClock::new(now()));
+    let dispatcher = Dispatcher::new(
+        store.clone(),
+        vec![platform.clone() as Arc<dyn ChatPlatform>],
+        clock.clone(),
+        RetryPolicy {
+            max_attempts: 5,
+            ..RetryPolicy::default()
+        },
+    );
+    (platform, clock, dispatcher)
+}
+
+fn reply(thread: &str, n: usize) -> ChatAction {
+    ChatAction::Reply {
+        channel: "C-help".into(),
+        thread: ThreadRef::Id(thread.into()),
+        message: RichMessage::text(format!("{thread} message {n}")),
+    }
+}
+
+async fn enqueue(
+    store: &Store,
+    tenant: helpdesk::domain::TenantId,
+    actions: &[ChatAction],
+    at: helpdesk::domain::Timestamp,
+) {
+    let mut tx = store.begin().await.unwrap();
+    for a in actions {
+        tx.enqueue(tenant, None, a, at).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+/// Runs rounds, moving the clock past any backoff, until nothing is pending.
+async fn drain(store: &Store, clock: &ManualClock, dispatcher: &Dispatcher) {
+    for _ in 0..200 {
+        if store
+            .outbox(Some(OutboxState::Pending), 1)
+            .await
+            .unwrap()
+            .is_empty()
+        {
+            return;
+        }
+        dispatcher.run_once().await.unwrap();
+        clock.advance(Duration::from_secs(301));
+    }
+    panic!("the outbox did not drain");
+}
+
+async fn every_action_is_delivered_once_in_order_despite_failures(store: Store) {
+    let acme = tenant(&store, "T-acme").await;
+    let (platform, clock, dispatcher) = setup(&store);
+    let mut expected: BTreeMap<String, Vec<ChatAction>> = BTreeMap::new();
+    let mut actions = Vec::new();
+    for n in 0..10 {
+        for thread in ["t1", "t2", "t3"] {
+            let a = reply(thread, n);
+            expected
+                .entry(a.ordering_key())
+                .or_default()
+                .push(a.clone());
+            actions.push(a);
+        }
+    }
+    enqueue(&store, acme, &actions, clock.now()).await;
+    platform.fail_next((0..7).map(|i| SendError::Transient(format!("network blip {i}"))));
+    drain(&store, &clock, &dispatcher).await;
+
+    let sent = platform.sent();
+    assert_eq!(sent.len(), 30, "each action exactly once");
+    let mut got: BTreeMap<String, Vec<ChatAction>> = BTreeMap::new();
+    for r in sent {
+        assert_eq!(r.tenant, "T-acme");
+        got.entry(r.action.ordering_key())
+            .or_default()
+            .push(r.action);
+    }
+    assert_eq!(got, expected, "in order within each thread");
+    assert_eq!(
+        store
+            .outbox(Some(OutboxState::Sent), 100)
+            .await
+            .unwrap()
+            .len(),
+        30
+    );
+}
+
+async fn a_rate_limit_is_honoured(store: Store) {
+    let acme = tenant(&store, "T-acme").await;
+    let (platform, clock, dispatcher) = setup(&store);
+    enqueue(&store, acme, &[reply("t1", 1)], clock.now()).await;
+    platform.fail_next([SendError::RateLimited {
+        retry_after: Duration::from_secs(30),
+    }]);
+    assert_eq!(dispatcher.run_once().await.unwrap().retried, 1);
+    clock.advance(Duration::from_secs(29));
+    assert_eq!(
+        dispatcher.run_once().await.unwrap().sent,
+        0,
+        "not before Retry-After"
+    );
+    clock.advance(Duration::from_secs(1));
+    assert_eq!(dispatcher.run_once().await.unwrap().sent, 1);
+    assert_eq!(platform.sent().len(), 1);
+}
+
+async fn what_keeps_failing_is_parked_and_can_be_retried(store: Store) {
+    let acme = tenant(&store, "T-acme").await;
+    let (platform, clock, dispatcher) = setup(&store);
+    enqueue(&store, acme, &[reply("t1", 1), reply("t1", 2)], clock.now()).await;
+    platform.fail_next((0..5).map(|_| SendError::Transient("down".into())));
+    let mut dead = 0;
+    for _ in 0..5 {
+        dead += dispatcher.run_once().await.unwrap().dead;
+        clock.advance(Duration::from_secs(301));
+    }
+    assert_eq!(dead, 1, "parked after max_attempts");
+    let parked = store.outbox(Some(OutboxState::Dead), 10).await.unwrap();
+    assert_eq!(parked.len(), 1);
+    assert_eq!(parked[0].attempts, 5);
+    assert!(parked[0].last_error.as_deref().unwrap().contains("down"));
+    // The thread's next message waits behind nothing dead: it goes out.
+    drain(&store, &clock, &dispatcher).await;
+    assert_eq!(platform.sent().len(), 1);
+
+    // A permanent failure is parked at once.
+    enqueue(&store, acme, &[reply("t9", 1)], clock.now()).await;
+    platform.fail_next([SendError::Permanent("channel_not_found".into())]);
+    assert_eq!(dispatcher.run_once().await.unwrap().dead, 1);
+
+    assert_eq!(store.retry_dead(None, clock.now()).await.unwrap(), 2);
+    drain(&store, &clock, &dispatcher).await;
+    assert_eq!(platform.sent().len(), 3);
+    assert!(store
+        .outbox(Some(OutboxState::Dead), 10)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+async fn a_reply_waits_for_the_card_it_belongs_to(store: Store) {
+    let acme = tenant(&store, "T-acme").await;
+    let (platform, clock, dispatcher) = setup(&store);
+    let card = ChatAction::Post {
+        channel: "C-l1".into(),
+        message: RichMessage::text("card #1"),
+        key: Some("card:1:L1".into()),
+    };
+    let in_thread = ChatAction::Reply {
+        channel: "C-l1".into(),
+        thread: ThreadRef::Message("card:1:L1".into()),
+        message: RichMessage::text("discussion"),
+    };
+    let update = ChatAction::Update {
+        key: "card:1:L1".into(),
+        message: RichMessage::text("card #1, claimed"),
+    };
+    enqueue(&store, acme, &[card, in_thread, update], clock.now()).await;
+    platform.fail_next([SendError::Transient("blip".into())]);
+    let first = dispatcher.run_once().await.unwrap();
+    assert_eq!(
+        (first.sent, first.retried, first.waiting),
+        (0, 1, 2),
+        "{first:?}"
+    );
+    drain(&store, &clock, &dispatcher).await;
+
+    let sent = platform.sent();
+    assert_eq!(sent.len(), 3);
+    let posted = sent[0].posted.clone().expect("the card was posted first");
+    assert!(
+        sent[1..].iter().all(|r| r.target.as_ref() == Some(&posted)),
+        "{sent:?}"
+    );
+    assert_eq!(store.message_ref("card:1:L1").await.unwrap(), Some(posted));
+}
+
+async fn a_new_dispatcher_resumes_unsent_work(store: Store) {
+    let acme = tenant(&store, "T-acme").await;
+    let (_, clock, dispatcher) = setup(&store);
+    enqueue(&store, acme, &[reply("t1", 1), reply("t2", 1)], clock.now()).await;
+    // A dispatcher claims the items and dies before sending (its lease is left behind).
+    let claimed = store
+        .claim_outbox(clock.now(), clock.now() + chrono::Duration::seconds(60), 10)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 2);
+    drop(dispatcher);
+    let (platform, clock2, fresh) = setup(&store);
+    assert_eq!(
+        fresh.run_once().await.unwrap().sent,
+        0,
+        "leased items are not taken twice"
+    );
+    clock2.advance(Duration::from_secs(61));
+    assert_eq!(
+        fresh.run_once().await.unwrap().sent,
+        2,
+        "an expired lease is taken over"
+    );
+    assert_eq!(platform.sent().len(), 2);
+}
