@@ -413,9 +413,14 @@ async fn an_unreachable_postgres_is_retried_then_reported() {
     let err = Store::connect(&options).await.err().expect("must fail");
     let text = err.to_string();
     assert!(matches!(err, StoreError::Connect { .. }), "{text}");
+    assert!(text.contains("gave up after"), "{text}");
+    assert!(!text.contains("after 1 attempt"), "it retried: {text}");
+    // The bound holds: give up within the retry window plus one capped attempt, not the pool's
+    // own 10 s acquire timeout.
     assert!(
-        text.contains("gave up after") && !text.contains("attempt(s) in 0"),
-        "{text}"
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
     );
     assert!(
         started.elapsed() >= std::time::Duration::from_millis(700),

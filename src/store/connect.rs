@@ -1,8 +1,9 @@
 //! Opening the database: SQLite file by default, PostgreSQL when the URL says so.
 
 use super::{Pool, Store, StoreError};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::Connection;
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -165,11 +166,22 @@ async fn open_postgres(options: &ConnectOptions) -> Result<sqlx::PgPool, StoreEr
     let mut delay = Duration::from_millis(250);
     let mut attempt = 1u32;
     loop {
-        let result = PgPoolOptions::new()
-            .max_connections(options.max_connections.max(1))
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(connect.clone())
-            .await;
+        // One plain connection per attempt, bounded by the time left: a pool would keep
+        // retrying on its own until its acquire timeout and blow through `retry_for`.
+        let left = options.retry_for.saturating_sub(started.elapsed());
+        let limit = left.clamp(Duration::from_millis(250), Duration::from_secs(5));
+        let result = match tokio::time::timeout(limit, PgConnection::connect_with(&connect)).await {
+            Ok(Ok(probe)) => {
+                let _ = probe.close().await;
+                PgPoolOptions::new()
+                    .max_connections(options.max_connections.max(1))
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(connect.clone())
+                    .await
+            }
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(sqlx::Error::PoolTimedOut),
+        };
         match result {
             Ok(pool) => return Ok(pool),
             Err(e) if is_retryable(&e) && started.elapsed() + delay < options.retry_for => {
