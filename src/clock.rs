@@ -36,7 +36,7 @@ impl ManualClock {
     /// Moves the clock forward.
     pub fn advance(&self, by: std::time::Duration) {
         let mut now = self.now.lock().unwrap_or_else(|e| e.into_inner());
-        *now += chrono::Duration::from_std(by).unwrap_or(chrono::Duration::zero());
+        *now = later(*now, by);
     }
 }
 
@@ -44,6 +44,14 @@ impl Clock for ManualClock {
     fn now(&self) -> Timestamp {
         *self.now.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// `at + by`, saturating at the latest representable time instead of overflowing.
+pub fn later(at: Timestamp, by: std::time::Duration) -> Timestamp {
+    chrono::Duration::from_std(by)
+        .ok()
+        .and_then(|d| at.checked_add_signed(d))
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC)
 }
 
 fn millis(t: Timestamp) -> Timestamp {

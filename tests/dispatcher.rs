@@ -16,6 +16,7 @@ on_both_backends!(
     a_rate_limit_is_honoured,
     what_keeps_failing_is_parked_and_can_be_retried,
     a_reply_waits_for_the_card_it_belongs_to,
+    a_reply_to_a_message_never_posted_is_parked_until_its_post_returns,
     a_new_dispatcher_resumes_unsent_work,
 );
 
@@ -201,24 +202,60 @@ async fn a_reply_waits_for_the_card_it_belongs_to(store: Store) {
     assert_eq!(store.message_ref("card:1:L1").await.unwrap(), Some(posted));
 }
 
+async fn a_reply_to_a_message_never_posted_is_parked_until_its_post_returns(store: Store) {
+    let acme = tenant(&store, "T-acme").await;
+    let (platform, clock, dispatcher) = setup(&store);
+    let card = ChatAction::Post {
+        channel: "C-l1".into(),
+        message: RichMessage::text("card #2"),
+        key: Some("card:2:L1".into()),
+    };
+    let orphan = ChatAction::Update {
+        key: "card:404:L1".into(),
+        message: RichMessage::text("?"),
+    };
+    let update = ChatAction::Update {
+        key: "card:2:L1".into(),
+        message: RichMessage::text("claimed"),
+    };
+    enqueue(&store, acme, &[orphan, card, update], clock.now()).await;
+    // The card fails for good; its update, and the update of a card never queued, are parked
+    // without reaching the platform.
+    platform.fail_next([SendError::Permanent("channel_not_found".into())]);
+    drain(&store, &clock, &dispatcher).await;
+    assert!(platform.sent().is_empty(), "{:?}", platform.sent());
+    let parked = store.outbox(Some(OutboxState::Dead), 10).await.unwrap();
+    assert_eq!(parked.len(), 3);
+    assert!(parked.iter().any(|i| i
+        .last_error
+        .as_deref()
+        .is_some_and(|e| e.contains("card:404:L1"))));
+
+    // Once the channel exists again, retrying everything sends the card first, then its update.
+    assert_eq!(store.retry_dead(None, clock.now()).await.unwrap(), 3);
+    drain(&store, &clock, &dispatcher).await;
+    let sent = platform.sent();
+    assert_eq!(sent.len(), 2, "the orphan is parked again: {sent:?}");
+    assert!(matches!(sent[0].action, ChatAction::Post { .. }));
+    assert_eq!(sent[1].target, sent[0].posted);
+}
+
 async fn a_new_dispatcher_resumes_unsent_work(store: Store) {
     let acme = tenant(&store, "T-acme").await;
-    let (_, clock, dispatcher) = setup(&store);
+    let (platform, clock, fresh) = setup(&store);
     enqueue(&store, acme, &[reply("t1", 1), reply("t2", 1)], clock.now()).await;
-    // A dispatcher claims the items and dies before sending (its lease is left behind).
+    // Another dispatcher claimed the items and died before sending: its lease is left behind.
     let claimed = store
         .claim_outbox(clock.now(), clock.now() + chrono::Duration::seconds(60), 10)
         .await
         .unwrap();
     assert_eq!(claimed.len(), 2);
-    drop(dispatcher);
-    let (platform, clock2, fresh) = setup(&store);
     assert_eq!(
         fresh.run_once().await.unwrap().sent,
         0,
         "leased items are not taken twice"
     );
-    clock2.advance(Duration::from_secs(61));
+    clock.advance(Duration::from_secs(61));
     assert_eq!(
         fresh.run_once().await.unwrap().sent,
         2,

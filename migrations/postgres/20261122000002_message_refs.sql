@@ -1,11 +1,11 @@
 -- Messages this desk posted under a key (e.g. a ticket card), so later actions can update them
 -- or reply in their thread once the platform has named them.
 CREATE TABLE message_refs (
-    message_key TEXT    PRIMARY KEY,
-    tenant_id   BIGINT  NOT NULL REFERENCES tenants (id),
-    channel     TEXT    NOT NULL,
-    message_id  TEXT    NOT NULL,
-    created_at  BIGINT  NOT NULL
+    message_key TEXT PRIMARY KEY,
+    tenant_id   BIGINT NOT NULL REFERENCES tenants (id),
+    channel     TEXT NOT NULL,
+    message_id  TEXT NOT NULL,
+    created_at  BIGINT NOT NULL
 );
 
 -- The key an outbox post will be known by: a reply waiting for it can tell "not sent yet"

@@ -1,7 +1,7 @@
 //! Sends the outbox through the chat platforms: in order per thread, with retries, honouring
 //! rate limits, parking what keeps failing.
 
-use crate::clock::Clock;
+use crate::clock::{later, Clock};
 use crate::store::{ClaimedItem, Store, StoreError};
 use helpdesk_chat::{ChatPlatform, Platform, SendError};
 use std::collections::HashMap;
@@ -91,7 +91,7 @@ impl Dispatcher {
     /// (tests, with a manual clock).
     pub async fn run_once(&self) -> Result<DispatchReport, StoreError> {
         let now = self.clock.now();
-        let lease_until = now + chrono_duration(self.policy.lease);
+        let lease_until = later(now, self.policy.lease);
         let claimed = self
             .store
             .claim_outbox(now, lease_until, self.policy.batch)
@@ -118,10 +118,17 @@ impl Dispatcher {
                 None if self.store.post_is_pending(key).await? => {
                     // The card it replies to is not out yet: wait for it, attempts untouched.
                     report.waiting += 1;
-                    let until = now + chrono_duration(self.policy.wait_for_parent);
+                    let until = later(now, self.policy.wait_for_parent);
                     return self.store.postpone(item.id, until).await;
                 }
-                None => None, // the platform reports the missing message; retried, then parked
+                None => {
+                    // Never posted, or parked as dead: nothing to reply to or update. Parked too,
+                    // so retrying the dead post (helpdesk outbox retry) brings both back.
+                    tracing::error!(key, "the message this refers to was never posted; parking");
+                    report.dead += 1;
+                    let error = format!("the message {key:?} was never posted");
+                    return self.store.mark_failed(item.id, &error, None, now).await;
+                }
             },
         };
         let Some(platform) = self.platforms.get(&claim.platform) else {
@@ -152,7 +159,7 @@ impl Dispatcher {
                     Some(wait) => {
                         tracing::warn!(attempts, retry_in_ms = wait.as_millis() as u64, %error, "send failed; will retry");
                         report.retried += 1;
-                        let at = now + chrono_duration(wait);
+                        let at = later(now, wait);
                         self.store
                             .mark_failed(item.id, &error.to_string(), Some(at), now)
                             .await
@@ -168,8 +175,4 @@ impl Dispatcher {
             }
         }
     }
-}
-
-fn chrono_duration(d: Duration) -> chrono::Duration {
-    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
 }

@@ -1,6 +1,6 @@
 //! The outbox seen from the dispatcher: claim due items, record how sending went.
 
-use super::db::{outbox_item, Db, OutboxItem};
+use super::db::{outbox_item, Db, OutboxItem, OutboxState};
 use super::rows::{to_ms, OutboxRow};
 use super::{Store, StoreError};
 use crate::domain::Timestamp;
@@ -74,7 +74,7 @@ impl Db<'_> {
     async fn finish_outbox(
         &mut self,
         id: i64,
-        state: &str,
+        state: OutboxState,
         attempts_delta: i64,
         next_attempt_at: Timestamp,
         error: Option<&str>,
@@ -84,7 +84,7 @@ impl Db<'_> {
             next_attempt_at = $3, last_error = COALESCE($4, last_error), sent_at = $5, \
             locked_until = NULL WHERE id = $6";
         on!(self, c => sqlx::query(SQL)
-            .bind(state)
+            .bind(state.as_str())
             .bind(attempts_delta)
             .bind(to_ms(next_attempt_at))
             .bind(error)
@@ -177,7 +177,7 @@ impl Store {
                 .await?;
         }
         tx.db()
-            .finish_outbox(item.id, "sent", 0, now, None, Some(now))
+            .finish_outbox(item.id, OutboxState::Sent, 0, now, None, Some(now))
             .await?;
         tx.commit().await
     }
@@ -192,8 +192,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         let (state, at) = match retry_at {
-            Some(at) => ("pending", at),
-            None => ("dead", now),
+            Some(at) => (OutboxState::Pending, at),
+            None => (OutboxState::Dead, now),
         };
         tx.db()
             .finish_outbox(id, state, 1, at, Some(error), None)
@@ -205,7 +205,7 @@ impl Store {
     pub async fn postpone(&self, id: i64, until: Timestamp) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         tx.db()
-            .finish_outbox(id, "pending", 0, until, None, None)
+            .finish_outbox(id, OutboxState::Pending, 0, until, None, None)
             .await?;
         tx.commit().await
     }

@@ -71,11 +71,6 @@ impl ChatPlatform for MemoryPlatform {
             if let Some(error) = state.failures.pop_front() {
                 return Err(error);
             }
-            if action.needs_message().is_some() && target.is_none() {
-                return Err(SendError::Permanent(
-                    "the message it refers to is unknown".into(),
-                ));
-            }
             let posted = match action {
                 ChatAction::Post { channel, .. } => {
                     state.next_message += 1;

@@ -39,7 +39,8 @@ pub trait ChatPlatform: Send + Sync {
     fn platform(&self) -> Platform;
 
     /// Performs one action for a tenant (workspace or guild id). `target` is the message named by
-    /// [`ChatAction::needs_message`], already resolved by the dispatcher.
+    /// [`ChatAction::needs_message`], already resolved by the dispatcher: it is `Some` whenever
+    /// the action needs a message, so adapters never see an unresolved key.
     fn send<'a>(
         &'a self,
         tenant: &'a str,
