@@ -5,8 +5,7 @@
 //! HELPDESK_BENCH_TICKETS sets the count (default 2000); HELPDESK_TEST_POSTGRES_URL the server.
 
 use helpdesk::domain::{
-    Author, Grade, LogEntry, LogKind, NewTicket, Person, RequesterType, Source, Status, TenantId,
-    Title,
+    Author, Grade, LogEntry, LogKind, NewTicket, Person, RequesterType, Source, TenantId, Title,
 };
 use helpdesk::store::{ConnectOptions, Store};
 use helpdesk_chat::Platform;
@@ -178,9 +177,8 @@ async fn create_ticket(store: &Store, tenant: TenantId, i: usize) {
         LogKind::KbSuggestionShown {
             articles: vec!["vpn-timeouts".into()],
         },
-        LogKind::StatusChange {
-            from: Status::New,
-            to: Status::New,
+        LogKind::RequesterMessage {
+            text: "Still failing after a restart.".into(),
         },
     ];
     for kind in entries {

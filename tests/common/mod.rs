@@ -111,10 +111,10 @@ macro_rules! on_both_backends {
     )*};
 }
 
-/// The current time, truncated to milliseconds as the store keeps it.
+/// The current time, at the millisecond precision the store keeps.
 pub fn now() -> helpdesk::domain::Timestamp {
-    let ms = chrono::Utc::now().timestamp_millis();
-    chrono::DateTime::from_timestamp_millis(ms).expect("valid time")
+    use helpdesk::clock::Clock;
+    helpdesk::clock::SystemClock.now()
 }
 
 /// A tenant committed in its own transaction.
