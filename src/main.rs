@@ -4,7 +4,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use helpdesk::config::{Config, Loader, LogFormat};
 use helpdesk::domain::{Status, TenantId, TicketNumber};
-use helpdesk::store::{Store, TicketFilter};
+use helpdesk::store::{OutboxState, Store, TicketFilter};
 use std::path::PathBuf;
 
 /// A chat-ops help desk for Slack and Discord.
@@ -30,9 +30,37 @@ enum Command {
     /// Look at tickets.
     #[command(subcommand)]
     Ticket(TicketCommand),
+    /// Look at and retry the chat actions waiting to be sent.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
     /// Check the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+}
+
+#[derive(Subcommand)]
+enum OutboxCommand {
+    /// List outbox items, oldest first.
+    List {
+        /// Only items in this state: pending, sent or dead.
+        #[arg(long)]
+        state: Option<OutboxState>,
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put dead items back in the queue: one by id, or all of them.
+    Retry {
+        /// The item's id (see `outbox list --state dead`).
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        id: Option<i64>,
+        /// Every dead item.
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -122,6 +150,26 @@ async fn dispatch(cli: Cli) -> Result<()> {
         Command::Migrate => {
             let store = open(&config).await?;
             println!("database {} is up to date", store.backend().as_str());
+        }
+        Command::Outbox(OutboxCommand::List { state, limit, json }) => {
+            let store = open(&config).await?;
+            let items = store.outbox(state, limit.max(1)).await?;
+            if json {
+                let list: Vec<_> = items.iter().map(helpdesk::view::outbox_json).collect();
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else if items.is_empty() {
+                println!("the outbox is empty");
+            } else {
+                print!("{}", helpdesk::view::outbox_table(&items));
+            }
+        }
+        Command::Outbox(OutboxCommand::Retry { id, all: _ }) => {
+            let store = open(&config).await?;
+            let returned = store.retry_dead(id, chrono::Utc::now()).await?;
+            match (id, returned) {
+                (Some(id), 0) => bail!("outbox item {id} does not exist or is not dead"),
+                _ => println!("{returned} item(s) back in the queue"),
+            }
         }
         Command::Config(ConfigCommand::Check) => {
             println!("# configuration is valid; effective values (secrets masked):");

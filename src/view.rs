@@ -1,7 +1,7 @@
 //! Plain-text and JSON views of tickets for the operator's command line.
 
 use crate::domain::{LogKind, Ticket};
-use crate::store::LogRecord;
+use crate::store::{LogRecord, OutboxItem};
 use serde_json::json;
 use std::fmt::Write;
 
@@ -99,6 +99,44 @@ pub fn ticket_detail(t: &Ticket, log: &[LogRecord]) -> String {
             e.at.format("%Y-%m-%d %H:%M:%S"),
             e.author.name(),
             line
+        );
+    }
+    out
+}
+
+/// An outbox item as JSON.
+pub fn outbox_json(item: &OutboxItem) -> serde_json::Value {
+    json!({
+        "id": item.id,
+        "tenant": item.tenant.0,
+        "ticket": item.ticket.map(|t| t.0),
+        "state": item.state.as_str(),
+        "attempts": item.attempts,
+        "next_attempt_at": item.next_attempt_at,
+        "last_error": item.last_error,
+        "action": item.action,
+    })
+}
+
+/// One row per outbox item: id, state, attempts, what it does, the last error.
+pub fn outbox_table(items: &[OutboxItem]) -> String {
+    let mut out = format!(
+        "{:<8} {:<8} {:<8} {:<12} {}\n",
+        "ID", "STATE", "ATTEMPTS", "ACTION", "LAST ERROR"
+    );
+    for item in items {
+        let action = serde_json::to_value(&item.action)
+            .ok()
+            .and_then(|v| v["type"].as_str().map(str::to_string))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{:<8} {:<8} {:<8} {:<12} {}",
+            item.id,
+            item.state.as_str(),
+            item.attempts,
+            action,
+            item.last_error.as_deref().unwrap_or("-")
         );
     }
     out

@@ -243,3 +243,62 @@ fn run_serves_health_and_readiness_and_stops_cleanly_on_sigterm() {
         "{rest:?}"
     );
 }
+
+#[tokio::test]
+async fn dead_outbox_items_are_listed_and_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("helpdesk.db");
+    let store = Store::open(&ConnectOptions::new(db.to_string_lossy()))
+        .await
+        .unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let acme = tx
+        .ensure_tenant(Platform::Slack, "T-acme", "Acme", now())
+        .await
+        .unwrap();
+    let action = helpdesk_chat::ChatAction::Post {
+        channel: "C-gone".into(),
+        message: helpdesk_chat::RichMessage::text("card"),
+        key: None,
+    };
+    let id = tx.enqueue(acme, None, &action, now()).await.unwrap();
+    tx.commit().await.unwrap();
+    store
+        .mark_failed(id, "channel_not_found", None, now())
+        .await
+        .unwrap();
+    store.close().await;
+
+    let (out, stdout, stderr) =
+        run(helpdesk(dir.path()).args(["outbox", "list", "--state", "dead"]));
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("dead") && stdout.contains("channel_not_found"),
+        "{stdout}"
+    );
+
+    let (out, _, stderr) = run(helpdesk(dir.path()).args(["outbox", "retry", "999"]));
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("999") && stderr.contains("not dead"),
+        "{stderr}"
+    );
+
+    let (out, stdout, _) = run(helpdesk(dir.path()).args(["outbox", "retry", "--all"]));
+    assert!(out.status.success());
+    assert!(stdout.contains("1 item(s) back in the queue"), "{stdout}");
+
+    let (out, stdout, _) = run(helpdesk(dir.path()).args(["outbox", "list", "--json"]));
+    assert!(out.status.success());
+    let items: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(items[0]["state"], "pending");
+    assert_eq!(items[0]["attempts"], 0);
+    assert_eq!(items[0]["action"]["channel"], "C-gone");
+
+    let (out, _, stderr) = run(helpdesk(dir.path()).args(["outbox", "list", "--state", "lost"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("expected pending, sent or dead"),
+        "{stderr}"
+    );
+}

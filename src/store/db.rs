@@ -72,7 +72,9 @@ impl std::str::FromStr for OutboxState {
             "pending" => Ok(OutboxState::Pending),
             "sent" => Ok(OutboxState::Sent),
             "dead" => Ok(OutboxState::Dead),
-            other => Err(format!("unknown outbox state {other:?}")),
+            other => Err(format!(
+                "unknown outbox state {other:?}: expected pending, sent or dead"
+            )),
         }
     }
 }
