@@ -263,10 +263,15 @@ async fn dead_outbox_items_are_listed_and_retried() {
     };
     let id = tx.enqueue(acme, None, &action, now()).await.unwrap();
     tx.commit().await.unwrap();
-    store
-        .mark_failed(id, "channel_not_found", None, now())
+    let claimed = store
+        .claim_outbox(now(), now() + chrono::Duration::seconds(60), 10)
         .await
         .unwrap();
+    assert_eq!(claimed[0].item.id, id);
+    assert!(store
+        .mark_failed(&claimed[0], "channel_not_found", None, now())
+        .await
+        .unwrap());
     store.close().await;
 
     let (out, stdout, stderr) =

@@ -18,7 +18,26 @@ on_both_backends!(
     a_reply_waits_for_the_card_it_belongs_to,
     a_reply_to_a_message_never_posted_is_parked_until_its_post_returns,
     a_new_dispatcher_resumes_unsent_work,
+    a_hung_send_is_cut_short_and_a_lost_lease_changes_nothing,
 );
+
+/// A platform that never answers.
+struct Hung;
+
+impl ChatPlatform for Hung {
+    fn platform(&self) -> helpdesk_chat::Platform {
+        helpdesk_chat::Platform::Memory
+    }
+
+    fn send<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a ChatAction,
+        _: Option<&'a helpdesk_chat::MessageRef>,
+    ) -> helpdesk_chat::SendFuture<'a> {
+        Box::pin(std::future::pending())
+    }
+}
 
 fn setup(store: &Store) -> (Arc<MemoryPlatform>, Arc<ManualClock>, Dispatcher) {
     let platform = Arc::new(MemoryPlatform::new());
@@ -262,4 +281,55 @@ async fn a_new_dispatcher_resumes_unsent_work(store: Store) {
         "an expired lease is taken over"
     );
     assert_eq!(platform.sent().len(), 2);
+}
+
+async fn a_hung_send_is_cut_short_and_a_lost_lease_changes_nothing(store: Store) {
+    let acme = tenant(&store, "T-acme").await;
+    let clock = Arc::new(ManualClock::new(now()));
+    let policy = RetryPolicy {
+        send_timeout: Duration::from_millis(50),
+        ..RetryPolicy::default()
+    };
+    let hung = Dispatcher::new(
+        store.clone(),
+        vec![Arc::new(Hung) as Arc<dyn ChatPlatform>],
+        clock.clone(),
+        policy,
+    );
+    enqueue(&store, acme, &[reply("t1", 1)], clock.now()).await;
+    let report = hung.run_once().await.unwrap();
+    assert_eq!(report.retried, 1, "{report:?}");
+    let item = &store.outbox(Some(OutboxState::Pending), 10).await.unwrap()[0];
+    assert_eq!(item.attempts, 1);
+    assert!(item
+        .last_error
+        .as_deref()
+        .unwrap()
+        .contains("did not answer in time"));
+
+    // Worker A claims, stalls past its lease; worker B takes the item over and sends it.
+    // A's late outcome must change nothing.
+    clock.advance(Duration::from_secs(301));
+    let t0 = clock.now();
+    let a = store
+        .claim_outbox(t0, t0 + chrono::Duration::seconds(60), 10)
+        .await
+        .unwrap();
+    assert_eq!(a.len(), 1);
+    let t1 = t0 + chrono::Duration::seconds(61);
+    let b = store
+        .claim_outbox(t1, t1 + chrono::Duration::seconds(60), 10)
+        .await
+        .unwrap();
+    assert_eq!(b.len(), 1, "the expired lease is taken over");
+    // A reports while B still holds the item: only the lease tells them apart.
+    assert!(
+        !store.mark_failed(&a[0], "late", None, t1).await.unwrap(),
+        "A lost its lease"
+    );
+    assert!(store.mark_sent(&b[0], None, t1).await.unwrap());
+    assert!(!store.mark_sent(&a[0], None, t1).await.unwrap());
+    let items = store.outbox(None, 10).await.unwrap();
+    assert_eq!(items[0].state, OutboxState::Sent);
+    assert_eq!(items[0].attempts, 1, "A's late failure was not counted");
 }

@@ -2,8 +2,9 @@
 //! rate limits, parking what keeps failing.
 
 use crate::clock::{later, Clock};
+use crate::domain::Timestamp;
 use crate::store::{ClaimedItem, Store, StoreError};
-use helpdesk_chat::{ChatPlatform, Platform, SendError};
+use helpdesk_chat::{ChatPlatform, MessageRef, Platform, SendError};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,6 +21,8 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
     /// How long a claimed item is reserved for one dispatcher before another may take it.
     pub lease: Duration,
+    /// A send taking longer counts as a failure; keep it well under `lease`.
+    pub send_timeout: Duration,
     /// How long a reply waits before looking again for the message it belongs to.
     pub wait_for_parent: Duration,
     /// Items claimed per round.
@@ -33,6 +36,7 @@ impl Default for RetryPolicy {
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(300),
             lease: Duration::from_secs(60),
+            send_timeout: Duration::from_secs(20),
             wait_for_parent: Duration::from_secs(1),
             batch: 64,
         }
@@ -109,70 +113,100 @@ impl Dispatcher {
         claim: ClaimedItem,
         report: &mut DispatchReport,
     ) -> Result<(), StoreError> {
-        let item = &claim.item;
         let now = self.clock.now();
-        let target = match item.action.needs_message() {
+        let outcome = self.attempt(&claim, now).await?;
+        let held = match &outcome {
+            Outcome::Sent(posted) => {
+                report.sent += 1;
+                self.store.mark_sent(&claim, posted.as_ref(), now).await?
+            }
+            Outcome::Wait(until) => {
+                report.waiting += 1;
+                self.store.postpone(&claim, *until).await?
+            }
+            Outcome::Retry(at, error) => {
+                tracing::warn!(attempts = claim.item.attempts + 1, %error, "send failed; will retry");
+                report.retried += 1;
+                self.store
+                    .mark_failed(&claim, error, Some(*at), now)
+                    .await?
+            }
+            Outcome::Dead(error) => {
+                tracing::error!(attempts = claim.item.attempts + 1, %error,
+                    "send failed for good; parked in the outbox (helpdesk outbox retry)");
+                report.dead += 1;
+                self.store.mark_failed(&claim, error, None, now).await?
+            }
+        };
+        if !held {
+            tracing::warn!("the claim's lease ran out and another dispatcher took the item over");
+        }
+        Ok(())
+    }
+
+    /// Tries to send a claimed item and says what should become of it.
+    async fn attempt(&self, claim: &ClaimedItem, now: Timestamp) -> Result<Outcome, StoreError> {
+        let action = &claim.item.action;
+        let target = match action.needs_message() {
             None => None,
             Some(key) => match self.store.message_ref(key).await? {
                 Some(found) => Some(found),
+                // The card it replies to is not out yet: wait for it, attempts untouched.
                 None if self.store.post_is_pending(key).await? => {
-                    // The card it replies to is not out yet: wait for it, attempts untouched.
-                    report.waiting += 1;
-                    let until = later(now, self.policy.wait_for_parent);
-                    return self.store.postpone(item.id, until).await;
+                    return Ok(Outcome::Wait(later(now, self.policy.wait_for_parent)));
                 }
+                // Never posted, or parked as dead: nothing to reply to or update. Parked too, so
+                // retrying the dead post (helpdesk outbox retry) brings both back.
                 None => {
-                    // Never posted, or parked as dead: nothing to reply to or update. Parked too,
-                    // so retrying the dead post (helpdesk outbox retry) brings both back.
-                    tracing::error!(key, "the message this refers to was never posted; parking");
-                    report.dead += 1;
-                    let error = format!("the message {key:?} was never posted");
-                    return self.store.mark_failed(item.id, &error, None, now).await;
+                    return Ok(Outcome::Dead(format!(
+                        "the message {key:?} was never posted"
+                    )));
                 }
             },
         };
         let Some(platform) = self.platforms.get(&claim.platform) else {
-            tracing::error!("no adapter for this platform is running; parking the item");
-            report.dead += 1;
-            let error = format!("no {} adapter is configured", claim.platform);
-            return self.store.mark_failed(item.id, &error, None, now).await;
+            return Ok(Outcome::Dead(format!(
+                "no {} adapter is configured",
+                claim.platform
+            )));
         };
-        match platform
-            .send(&claim.tenant_external_id, &item.action, target.as_ref())
-            .await
-        {
-            Ok(delivered) => {
-                report.sent += 1;
-                self.store
-                    .mark_sent(item, delivered.posted.as_ref(), now)
-                    .await
-            }
-            Err(error) => {
-                let attempts = item.attempts + 1;
-                let retry_in = match &error {
-                    SendError::Permanent(_) => None,
-                    _ if attempts >= self.policy.max_attempts => None,
-                    SendError::RateLimited { retry_after } => Some(*retry_after),
-                    SendError::Transient(_) => Some(self.policy.backoff(attempts)),
-                };
-                match retry_in {
-                    Some(wait) => {
-                        tracing::warn!(attempts, retry_in_ms = wait.as_millis() as u64, %error, "send failed; will retry");
-                        report.retried += 1;
-                        let at = later(now, wait);
-                        self.store
-                            .mark_failed(item.id, &error.to_string(), Some(at), now)
-                            .await
-                    }
-                    None => {
-                        tracing::error!(attempts, %error, "send failed for good; parked in the outbox (helpdesk outbox retry)");
-                        report.dead += 1;
-                        self.store
-                            .mark_failed(item.id, &error.to_string(), None, now)
-                            .await
-                    }
-                }
-            }
-        }
+        // A send that outlived the lease could be taken over and sent twice: cut it short first.
+        let sent = tokio::time::timeout(
+            self.policy.send_timeout,
+            platform.send(&claim.tenant_external_id, action, target.as_ref()),
+        )
+        .await
+        .unwrap_or_else(|_| {
+            Err(SendError::Transient(
+                "the platform did not answer in time".into(),
+            ))
+        });
+        let error = match sent {
+            Ok(delivered) => return Ok(Outcome::Sent(delivered.posted)),
+            Err(error) => error,
+        };
+        let attempts = claim.item.attempts + 1;
+        let retry_in = match &error {
+            SendError::Permanent(_) => None,
+            _ if attempts >= self.policy.max_attempts => None,
+            SendError::RateLimited { retry_after } => Some(*retry_after),
+            SendError::Transient(_) => Some(self.policy.backoff(attempts)),
+        };
+        Ok(match retry_in {
+            Some(wait) => Outcome::Retry(later(now, wait), error.to_string()),
+            None => Outcome::Dead(error.to_string()),
+        })
     }
+}
+
+/// What becomes of a claimed item after one attempt.
+enum Outcome {
+    /// Delivered; for a post, where it landed.
+    Sent(Option<MessageRef>),
+    /// Waiting for the message it refers to, until then (no attempt counted).
+    Wait(Timestamp),
+    /// Failed; try again at that time.
+    Retry(Timestamp, String),
+    /// Failed for good; parked.
+    Dead(String),
 }

@@ -15,6 +15,8 @@ pub struct ClaimedItem {
     pub platform: Platform,
     /// The workspace or guild id.
     pub tenant_external_id: String,
+    /// The claim holds until then; only the holder may record the outcome.
+    pub lease_until: Timestamp,
 }
 
 #[derive(sqlx::FromRow)]
@@ -66,34 +68,38 @@ impl Db<'_> {
                 platform: super::rows::parse("platform", &r.platform)?,
                 tenant_external_id: r.external_id,
                 item: outbox_item(r.row)?,
+                lease_until,
             });
         }
         Ok(claimed)
     }
 
+    /// Records the outcome of a claim; `false` if the claim's lease was lost to another worker.
+    #[allow(clippy::too_many_arguments)]
     async fn finish_outbox(
         &mut self,
-        id: i64,
+        claim: &ClaimedItem,
         state: OutboxState,
         attempts_delta: i64,
         next_attempt_at: Timestamp,
         error: Option<&str>,
         sent_at: Option<Timestamp>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         const SQL: &str = "UPDATE outbox SET state = $1, attempts = attempts + $2, \
             next_attempt_at = $3, last_error = COALESCE($4, last_error), sent_at = $5, \
-            locked_until = NULL WHERE id = $6";
-        on!(self, c => sqlx::query(SQL)
+            locked_until = NULL WHERE id = $6 AND state = 'pending' AND locked_until = $7";
+        let n = on!(self, c => sqlx::query(SQL)
             .bind(state.as_str())
             .bind(attempts_delta)
             .bind(to_ms(next_attempt_at))
             .bind(error)
             .bind(sent_at.map(to_ms))
-            .bind(id)
+            .bind(claim.item.id)
+            .bind(to_ms(claim.lease_until))
             .execute(&mut **c)
             .await
-            .map(|_| ()))?;
-        Ok(())
+            .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
     }
 
     async fn remember_message(
@@ -163,51 +169,71 @@ impl Store {
         Ok(claimed)
     }
 
-    /// Marks an item sent; a post with a key remembers where it landed.
+    /// Marks a claimed item sent; a post with a key remembers where it landed.
+    /// Each of these returns `false`, changing nothing, if the claim's lease was lost.
     pub async fn mark_sent(
         &self,
-        item: &OutboxItem,
+        claim: &ClaimedItem,
         posted: Option<&MessageRef>,
         now: Timestamp,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let mut tx = self.begin().await?;
-        if let (Some(key), Some(posted)) = (item.action.posts_as(), posted) {
+        let held = tx
+            .db()
+            .finish_outbox(claim, OutboxState::Sent, 0, now, None, Some(now))
+            .await?;
+        if !held {
+            return Ok(false);
+        }
+        if let (Some(key), Some(posted)) = (claim.item.action.posts_as(), posted) {
             tx.db()
-                .remember_message(key, item.tenant.0, posted, now)
+                .remember_message(key, claim.item.tenant.0, posted, now)
                 .await?;
         }
-        tx.db()
-            .finish_outbox(item.id, OutboxState::Sent, 0, now, None, Some(now))
-            .await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Records a failed attempt: retried at `retry_at`, or parked as dead when `None`.
     pub async fn mark_failed(
         &self,
-        id: i64,
+        claim: &ClaimedItem,
         error: &str,
         retry_at: Option<Timestamp>,
         now: Timestamp,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
+    ) -> Result<bool, StoreError> {
         let (state, at) = match retry_at {
             Some(at) => (OutboxState::Pending, at),
             None => (OutboxState::Dead, now),
         };
-        tx.db()
-            .finish_outbox(id, state, 1, at, Some(error), None)
-            .await?;
-        tx.commit().await
+        self.finish_alone(claim, state, 1, at, Some(error)).await
     }
 
-    /// Puts an item back without counting an attempt (it waits for something else first).
-    pub async fn postpone(&self, id: i64, until: Timestamp) -> Result<(), StoreError> {
+    /// Puts a claimed item back without counting an attempt (it waits for something else).
+    pub async fn postpone(
+        &self,
+        claim: &ClaimedItem,
+        until: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.finish_alone(claim, OutboxState::Pending, 0, until, None)
+            .await
+    }
+
+    async fn finish_alone(
+        &self,
+        claim: &ClaimedItem,
+        state: OutboxState,
+        attempts_delta: i64,
+        at: Timestamp,
+        error: Option<&str>,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.begin().await?;
-        tx.db()
-            .finish_outbox(id, OutboxState::Pending, 0, until, None, None)
+        let held = tx
+            .db()
+            .finish_outbox(claim, state, attempts_delta, at, error, None)
             .await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(held)
     }
 
     /// Where the message posted under `key` landed, once it has been sent.
