@@ -84,6 +84,9 @@ pub enum EventKind {
         name: String,
         /// Everything after the name.
         args: String,
+        /// The platform's token for opening a form in answer (Slack `trigger_id`, Discord
+        /// interaction token), when there is one.
+        trigger: Option<String>,
     },
     /// A button click.
     Action {
@@ -93,6 +96,8 @@ pub enum EventKind {
         value: String,
         /// The message that carried the button.
         message_id: Option<String>,
+        /// The platform's token for opening a form in answer, when there is one.
+        trigger: Option<String>,
     },
     /// A form (modal) was submitted.
     FormSubmitted {
@@ -109,6 +114,8 @@ pub enum EventKind {
         on_message: String,
         /// The author of that message.
         message_author: Option<String>,
+        /// The text of that message, when the adapter could read it.
+        message_text: Option<String>,
     },
 }
 
@@ -129,4 +136,35 @@ pub struct ChatEvent {
     pub thread: Option<String>,
     /// What happened.
     pub kind: EventKind,
+}
+
+/// How much text one part of a rendered message may hold on a platform; the desk cuts longer
+/// text with "…" in cards and keeps it whole in the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextLimits {
+    /// A heading.
+    pub title: usize,
+    /// The body.
+    pub text: usize,
+    /// One field's value.
+    pub field: usize,
+}
+
+impl Platform {
+    /// The platform's limits (Slack: header 150, section 3,000, field 2,000; Discord embed:
+    /// title 256, description 4,096, field value 1,024).
+    pub fn text_limits(self) -> TextLimits {
+        match self {
+            Platform::Slack => TextLimits {
+                title: 150,
+                text: 3000,
+                field: 2000,
+            },
+            Platform::Discord | Platform::Memory => TextLimits {
+                title: 256,
+                text: 4096,
+                field: 1024,
+            },
+        }
+    }
 }

@@ -10,7 +10,7 @@ mod message;
 mod platform;
 
 pub use action::{ChatAction, MessageRef, ThreadRef};
-pub use event::{ChatEvent, EventKind, Platform, Sender, UnknownPlatform};
+pub use event::{ChatEvent, EventKind, Platform, Sender, TextLimits, UnknownPlatform};
 pub use memory::{MemoryPlatform, Recorded};
 pub use message::{
     Button, ButtonStyle, Field, Form, FormField, FormFieldKind, Mention, RichMessage,

@@ -20,6 +20,29 @@ pub struct Recorded {
     pub posted: Option<MessageRef>,
 }
 
+impl Recorded {
+    /// The channel and thread a post or reply appeared in (updates and forms have none).
+    pub fn place(&self) -> Option<(&str, Option<&str>)> {
+        match &self.action {
+            ChatAction::Post { channel, .. } => Some((channel, None)),
+            ChatAction::Reply {
+                channel, thread, ..
+            } => {
+                let id = match (thread, &self.target) {
+                    (crate::ThreadRef::Id(id), _) => id.as_str(),
+                    (crate::ThreadRef::Message(_), Some(target)) => target.message_id.as_str(),
+                    (crate::ThreadRef::Message(key), None) => key.as_str(),
+                };
+                Some((channel, Some(id)))
+            }
+            ChatAction::Ephemeral {
+                channel, thread, ..
+            } => Some((channel, thread.as_deref())),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Default)]
 struct State {
     sent: Vec<Recorded>,
@@ -47,6 +70,24 @@ impl MemoryPlatform {
     /// Everything carried out so far, in order.
     pub fn sent(&self) -> Vec<Recorded> {
         self.lock().sent.clone()
+    }
+
+    /// Where the latest post named `key` landed.
+    pub fn posted(&self, key: &str) -> Option<MessageRef> {
+        self.lock().sent.iter().rev().find_map(|r| match &r.action {
+            ChatAction::Post { key: Some(k), .. } if k == key => r.posted.clone(),
+            _ => None,
+        })
+    }
+
+    /// Everything shown in one channel (`thread: None`: top level) or in one thread, in order.
+    pub fn shown_in(&self, channel: &str, thread: Option<&str>) -> Vec<Recorded> {
+        self.lock()
+            .sent
+            .iter()
+            .filter(|r| r.place() == Some((channel, thread)))
+            .cloned()
+            .collect()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
