@@ -2,8 +2,13 @@
 //! Secrets never come from the file: only from the environment or from files named in it.
 
 mod secret;
+mod tenant;
 
 pub use secret::{Secret, SecretSource};
+pub use tenant::{
+    format_duration, parse_duration, BudgetAction, L3Messages, LevelConfig, Levels, Place,
+    Specialty, TenantConfig,
+};
 
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
@@ -28,6 +33,8 @@ pub struct Config {
     pub slack: SlackConfig,
     /// Discord, when configured.
     pub discord: DiscordConfig,
+    /// Each workspace's or guild's desk (`[[tenants]]`); others run on the defaults.
+    pub tenants: Vec<TenantConfig>,
 }
 
 /// `[database]`.
@@ -203,6 +210,7 @@ struct RawConfig {
     log: LogConfig,
     slack: RawSlack,
     discord: RawDiscord,
+    tenants: Vec<TenantConfig>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -388,7 +396,27 @@ impl Loader<'_> {
                 "an http:// or https:// URL",
             )),
         };
+        for (i, tenant) in raw.tenants.iter().enumerate() {
+            let at = format!("tenants[{i}]");
+            tenant.validate(&at).map_err(|reason| ConfigError::Value {
+                key: at.clone(),
+                reason,
+            })?;
+            if raw.tenants[..i]
+                .iter()
+                .any(|o| o.platform == tenant.platform && o.id == tenant.id)
+            {
+                return Err(ConfigError::Value {
+                    key: at,
+                    reason: format!(
+                        "{} tenant {:?} is configured twice",
+                        tenant.platform, tenant.id
+                    ),
+                });
+            }
+        }
         Ok(Config {
+            tenants: raw.tenants,
             slack: SlackConfig {
                 bot_token: self.secret("slack.bot_token", raw.slack.bot_token_file.as_ref())?,
                 app_token: self.secret("slack.app_token", raw.slack.app_token_file.as_ref())?,

@@ -4,6 +4,7 @@ mod ids;
 mod level;
 mod log;
 mod priority;
+mod role;
 mod status;
 mod text;
 mod ticket;
@@ -15,6 +16,7 @@ pub use ids::{
 pub use level::{Level, UnknownLevel};
 pub use log::{Author, LogEntry, LogKind};
 pub use priority::{Grade, Impact, Priority, UnknownGrade, UnknownPriority, Urgency};
+pub use role::{Access, Act, Refusal};
 pub use status::{IllegalTransition, Status, UnknownStatus};
 pub use text::{
     bounded_text, truncate_chars, TextTooLong, Title, TitleError, TEXT_MAX_CHARS, TITLE_MAX_CHARS,

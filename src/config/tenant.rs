@@ -1,0 +1,457 @@
+//! `[[tenants]]`: how one Slack workspace or Discord guild runs its desk: where tickets come in,
+//! where each level works and whom it pings, who is an agent or a manager, and the time budgets.
+
+use crate::domain::{Access, Level};
+use crate::i18n::Language;
+use helpdesk_chat::{Mention, Platform, Sender};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// One tenant's desk.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TenantConfig {
+    /// `slack`, `discord` or `memory`.
+    pub platform: Platform,
+    /// The workspace (`T…`) or guild id.
+    pub id: String,
+    /// A name for logs and reports.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The language of every message the desk writes (`en`, `it`).
+    #[serde(default)]
+    pub language: Language,
+    /// Channels where every new top-level message opens a ticket.
+    #[serde(default)]
+    pub intake_channels: Vec<String>,
+    /// Reactions that turn any message into a ticket.
+    #[serde(default = "default_intake_emoji")]
+    pub intake_emoji: Vec<String>,
+    /// Where budget alerts and other manager alerts go.
+    #[serde(default)]
+    pub managers_channel: Option<String>,
+    /// Groups (Slack user groups, Discord roles) whose members are managers.
+    #[serde(default)]
+    pub manager_groups: Vec<String>,
+    /// Groups whose members are administrators.
+    #[serde(default)]
+    pub admin_groups: Vec<String>,
+    /// Categories offered when a ticket is opened.
+    #[serde(default = "default_categories")]
+    pub categories: Vec<String>,
+    /// Level 1, 2 and 3.
+    #[serde(default)]
+    pub levels: Levels,
+    /// L3 specialties (network, security…), each with its own channel and group.
+    #[serde(default)]
+    pub specialties: Vec<Specialty>,
+    /// Whether messages L3 specialists write in their card's thread reach the requester
+    /// (`relay`) or stay internal for L1/L2 to pass on (`internal`, the default: seed 001).
+    #[serde(default)]
+    pub l3_messages: L3Messages,
+    /// Agent messages starting with this stay internal (never relayed to the requester).
+    #[serde(default = "default_internal_prefix")]
+    pub internal_prefix: String,
+    /// How long a resolved ticket waits for the requester's answer before it closes itself.
+    #[serde(default = "default_confirm_timeout", with = "duration_text")]
+    pub confirm_timeout: Duration,
+    /// How long a ticket waits on the requester (Pending) before it closes itself.
+    #[serde(default = "default_pending_timeout", with = "duration_text")]
+    pub pending_timeout: Duration,
+}
+
+/// `[tenants.levels]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "RawLevels")]
+pub struct Levels {
+    /// Level 1: broad, talks to the requester.
+    pub l1: LevelConfig,
+    /// Level 2: deeper.
+    pub l2: LevelConfig,
+    /// Level 3: specialists (see also `specialties`).
+    pub l3: LevelConfig,
+}
+
+impl Default for Levels {
+    fn default() -> Self {
+        Levels::try_from(RawLevels::default()).expect("the defaults are valid")
+    }
+}
+
+/// One level's queue.
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelConfig {
+    /// The channel its agents work in; the ticket card is posted there.
+    pub channel: Option<String>,
+    /// The group (Slack user group id, Discord role id) of its agents, pinged with each card.
+    pub group: Option<String>,
+    /// How long a ticket may stay at this level before `on_budget` happens (`none` for never).
+    #[serde(with = "optional_duration_text")]
+    pub budget: Option<Duration>,
+    /// What happens when the budget runs out.
+    pub on_budget: BudgetAction,
+}
+
+/// A level as written: what is left out takes that level's default.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLevels {
+    #[serde(default)]
+    l1: RawLevel,
+    #[serde(default)]
+    l2: RawLevel,
+    #[serde(default)]
+    l3: RawLevel,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLevel {
+    channel: Option<String>,
+    group: Option<String>,
+    budget: Option<String>,
+    on_budget: Option<BudgetAction>,
+}
+
+impl RawLevel {
+    // Seed 001: about 20 minutes at level 1, about 2 hours at level 2; L3 has no budget.
+    fn finish(
+        self,
+        default_budget: Option<Duration>,
+        default_action: BudgetAction,
+    ) -> Result<LevelConfig, String> {
+        let budget = match self.budget.as_deref().map(str::trim) {
+            None => default_budget,
+            Some(none) if none.eq_ignore_ascii_case("none") => None,
+            Some(text) => Some(parse_duration(text)?),
+        };
+        Ok(LevelConfig {
+            channel: self.channel,
+            group: self.group,
+            budget,
+            on_budget: self.on_budget.unwrap_or(default_action),
+        })
+    }
+}
+
+impl TryFrom<RawLevels> for Levels {
+    type Error = String;
+
+    fn try_from(raw: RawLevels) -> Result<Self, String> {
+        Ok(Levels {
+            l1: raw
+                .l1
+                .finish(Some(Duration::from_secs(20 * 60)), BudgetAction::Escalate)?,
+            l2: raw
+                .l2
+                .finish(Some(Duration::from_secs(2 * 3600)), BudgetAction::Escalate)?,
+            l3: raw.l3.finish(None, BudgetAction::Alert)?,
+        })
+    }
+}
+
+/// What the desk does when a level's time budget runs out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetAction {
+    /// Move the ticket to the next level (at L3: alert the managers).
+    #[default]
+    Escalate,
+    /// Tell the managers' channel.
+    Alert,
+}
+
+/// Who sees what L3 specialists write in their card's thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum L3Messages {
+    /// Agents only; L1/L2 relay to the requester.
+    #[default]
+    Internal,
+    /// Straight to the requester.
+    Relay,
+}
+
+/// An L3 specialty: "the L3 technician competent for that specific problem".
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Specialty {
+    /// Its name, as agents type it (`network`).
+    pub name: String,
+    /// Its channel.
+    pub channel: String,
+    /// Its specialists' group.
+    pub group: Option<String>,
+}
+
+/// Where a level (or specialty) works: its channel and whom to ping there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The channel.
+    pub channel: String,
+    /// The group or role to ping.
+    pub ping: Option<Mention>,
+}
+
+fn default_intake_emoji() -> Vec<String> {
+    vec!["ticket".into(), "🎫".into()]
+}
+fn default_categories() -> Vec<String> {
+    ["access", "hardware", "network", "software", "other"]
+        .map(String::from)
+        .to_vec()
+}
+fn default_internal_prefix() -> String {
+    "//".into()
+}
+fn default_confirm_timeout() -> Duration {
+    Duration::from_secs(3 * 86400)
+}
+fn default_pending_timeout() -> Duration {
+    Duration::from_secs(5 * 86400)
+}
+
+impl TenantConfig {
+    /// The settings of a tenant nobody configured: tickets work, no queue channels.
+    pub fn unconfigured(platform: Platform, id: &str) -> TenantConfig {
+        let raw = format!("platform = \"{platform}\"\nid = {id:?}\n");
+        toml::from_str(&raw).expect("the defaults parse")
+    }
+
+    /// The level's configuration.
+    pub fn level(&self, level: Level) -> &LevelConfig {
+        match level {
+            Level::L1 => &self.levels.l1,
+            Level::L2 => &self.levels.l2,
+            Level::L3 => &self.levels.l3,
+        }
+    }
+
+    /// The specialty of that name (case-insensitive).
+    pub fn specialty(&self, name: &str) -> Option<&Specialty> {
+        self.specialties
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Where a ticket at `level` (and L3 `specialty`) is worked, if that level has a channel.
+    pub fn place(&self, level: Level, specialty: Option<&str>) -> Option<Place> {
+        if level == Level::L3 {
+            if let Some(s) = specialty.and_then(|s| self.specialty(s)) {
+                return Some(Place {
+                    channel: s.channel.clone(),
+                    ping: s.group.as_deref().map(|g| self.ping(g)),
+                });
+            }
+        }
+        let config = self.level(level);
+        config.channel.as_ref().map(|channel| Place {
+            channel: channel.clone(),
+            ping: config.group.as_deref().map(|g| self.ping(g)),
+        })
+    }
+
+    /// A group mention as the platform names groups: Discord roles, Slack user groups.
+    pub fn ping(&self, group: &str) -> Mention {
+        match self.platform {
+            Platform::Discord => Mention::Role(group.to_string()),
+            Platform::Slack | Platform::Memory => Mention::Group(group.to_string()),
+        }
+    }
+
+    /// What the sender may do, from the groups the platform says they are in.
+    pub fn access(&self, sender: &Sender) -> Access {
+        let member = |group: &Option<String>| {
+            group
+                .as_ref()
+                .is_some_and(|g| sender.groups.iter().any(|s| s == g))
+        };
+        let in_any = |groups: &[String]| groups.iter().any(|g| sender.groups.contains(g));
+        let specialist = self.specialties.iter().any(|s| member(&s.group));
+        let agent_level = if member(&self.levels.l3.group) || specialist {
+            Some(Level::L3)
+        } else if member(&self.levels.l2.group) {
+            Some(Level::L2)
+        } else if member(&self.levels.l1.group) {
+            Some(Level::L1)
+        } else {
+            None
+        };
+        Access {
+            agent_level,
+            manager: in_any(&self.manager_groups),
+            admin: in_any(&self.admin_groups),
+        }
+    }
+
+    /// Checks what serde cannot: names unique, channels and budgets sensible. `at` is the
+    /// key's prefix for messages (`tenants[0]`).
+    pub fn validate(&self, at: &str) -> Result<(), String> {
+        if self.id.trim().is_empty() {
+            return Err(format!("{at}.id: must not be empty"));
+        }
+        for (i, s) in self.specialties.iter().enumerate() {
+            if s.name.trim().is_empty() || s.name.contains(char::is_whitespace) {
+                return Err(format!(
+                    "{at}.specialties[{i}].name: {:?} must be one word",
+                    s.name
+                ));
+            }
+            if self.specialties[..i]
+                .iter()
+                .any(|o| o.name.eq_ignore_ascii_case(&s.name))
+            {
+                return Err(format!(
+                    "{at}.specialties[{i}].name: {:?} is listed twice",
+                    s.name
+                ));
+            }
+            if Level::ALL
+                .iter()
+                .any(|l| l.as_str().eq_ignore_ascii_case(&s.name))
+            {
+                return Err(format!(
+                    "{at}.specialties[{i}].name: {:?} is a level name",
+                    s.name
+                ));
+            }
+        }
+        for level in Level::ALL {
+            if self.level(level).budget == Some(Duration::ZERO) {
+                return Err(format!(
+                    "{at}.levels.{}.budget: must be longer than 0 (or \"none\")",
+                    level.as_str().to_ascii_lowercase()
+                ));
+            }
+        }
+        if self.internal_prefix.trim().is_empty() {
+            return Err(format!("{at}.internal_prefix: must not be empty"));
+        }
+        Ok(())
+    }
+}
+
+/// Parses `90s`, `20m`, `2h`, `3d`, `1h30m`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let bad = || format!("{text:?} is not a duration; expected e.g. 90s, 20m, 2h, 3d or 1h30m");
+    if text.is_empty() {
+        return Err(bad());
+    }
+    let mut total: u64 = 0;
+    let mut digits = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86400,
+            'w' => 7 * 86400,
+            _ => return Err(bad()),
+        };
+        let n: u64 = digits.parse().map_err(|_| bad())?;
+        total = n
+            .checked_mul(unit)
+            .and_then(|s| total.checked_add(s))
+            .ok_or_else(bad)?;
+        digits.clear();
+    }
+    if !digits.is_empty() {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs(total))
+}
+
+/// Writes a duration the way [`parse_duration`] reads it.
+pub fn format_duration(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0 => "0s".into(),
+        s if s % 86400 == 0 => format!("{}d", s / 86400),
+        s if s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
+mod duration_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::format_duration(*d))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let text = String::deserialize(d)?;
+        super::parse_duration(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+mod optional_duration_text {
+    use serde::Serializer;
+    use std::time::Duration;
+
+    pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_str(&super::format_duration(*d)),
+            None => s.serialize_str("none"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_and_write_back() {
+        for (text, secs) in [
+            ("90s", 90),
+            ("20m", 1200),
+            ("2h", 7200),
+            ("1h30m", 5400),
+            ("3d", 259200),
+        ] {
+            assert_eq!(
+                parse_duration(text),
+                Ok(Duration::from_secs(secs)),
+                "{text}"
+            );
+            assert_eq!(
+                parse_duration(&format_duration(Duration::from_secs(secs))),
+                Ok(Duration::from_secs(secs))
+            );
+        }
+        for bad in ["", "20", "m", "2x", "-1h", "99999999999999999999d"] {
+            assert!(parse_duration(bad).is_err(), "{bad:?} must be refused");
+        }
+    }
+
+    #[test]
+    fn unconfigured_tenants_get_the_seed_budgets() {
+        let t = TenantConfig::unconfigured(Platform::Slack, "T1");
+        assert_eq!(t.levels.l1.budget, Some(Duration::from_secs(1200)));
+        assert_eq!(t.levels.l2.budget, Some(Duration::from_secs(7200)));
+        assert_eq!(t.levels.l3.budget, None);
+        assert_eq!(t.place(Level::L1, None), None);
+    }
+
+    #[test]
+    fn a_level_written_in_part_keeps_its_default_budget() {
+        let raw = "platform = \"slack\"\nid = \"T1\"\n[levels.l1]\nchannel = \"C1\"\n\
+                   [levels.l2]\nbudget = \"none\"\n[levels.l3]\nbudget = \"8h\"\n";
+        let t: TenantConfig = toml::from_str(raw).unwrap();
+        assert_eq!(t.levels.l1.budget, Some(Duration::from_secs(1200)));
+        assert_eq!(t.levels.l2.budget, None);
+        assert_eq!(t.levels.l3.budget, Some(Duration::from_secs(8 * 3600)));
+        assert_eq!(t.levels.l3.on_budget, BudgetAction::Alert);
+        let bad = "platform = \"slack\"\nid = \"T1\"\n[levels.l1]\nbudget = \"soon\"\n";
+        let e = toml::from_str::<TenantConfig>(bad).unwrap_err().to_string();
+        assert!(e.contains("soon") && e.contains("20m"), "{e}");
+    }
+}
