@@ -190,7 +190,7 @@ pub(crate) fn outbox_item(row: OutboxRow) -> Result<OutboxItem, StoreError> {
     })
 }
 
-fn timer_record(row: TimerRow) -> Result<TimerRecord, StoreError> {
+pub(super) fn timer_record(row: TimerRow) -> Result<TimerRecord, StoreError> {
     Ok(TimerRecord {
         id: row.id,
         tenant: TenantId(row.tenant_id),
@@ -354,7 +354,7 @@ impl Db<'_> {
         self.ticket_where("id = $1", (id.0, None), lock).await
     }
 
-    async fn ticket_by_thread(
+    pub(super) async fn ticket_by_thread(
         &mut self,
         tenant: TenantId,
         channel: &str,
@@ -412,7 +412,10 @@ impl Db<'_> {
         })
     }
 
-    async fn list_tickets(&mut self, f: &TicketFilter) -> Result<Vec<Ticket>, StoreError> {
+    pub(super) async fn list_tickets(
+        &mut self,
+        f: &TicketFilter,
+    ) -> Result<Vec<Ticket>, StoreError> {
         // Built from fixed fragments only; every value is bound.
         let mut sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE 1 = 1");
         let mut n = 0;
@@ -462,7 +465,7 @@ impl Db<'_> {
         Ok(id)
     }
 
-    async fn log(&mut self, ticket: TicketId) -> Result<Vec<LogRecord>, StoreError> {
+    pub(super) async fn log(&mut self, ticket: TicketId) -> Result<Vec<LogRecord>, StoreError> {
         const SQL: &str = "SELECT id, ticket_id, at, author_id, author_name, data \
             FROM ticket_log WHERE ticket_id = $1 ORDER BY id";
         let rows: Vec<LogRow> =

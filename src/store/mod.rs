@@ -16,6 +16,7 @@ macro_rules! on {
 
 mod connect;
 mod db;
+mod desk;
 mod error;
 mod outbox;
 mod rows;
