@@ -1,8 +1,12 @@
 //! `helpdesk run`: the engine process.
 
+use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::desk::Desk;
 use crate::http::{router, HttpServer};
+use crate::schedule::{Dispatcher, Intervals, RetryPolicy, Scheduler, Workers};
 use crate::store::{mask_url, Store, StoreError};
+use std::sync::Arc;
 
 /// Why the engine could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +46,23 @@ pub async fn run(config: Config) -> Result<(), RunError> {
         tracing::info!(platforms = ?platforms, "chat platforms configured");
     }
 
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let desk = Arc::new(Desk::new(
+        store.clone(),
+        config.tenants.clone(),
+        clock.clone(),
+    ));
+    tracing::info!(tenants = config.tenants.len(), "desk ready");
+    // Adapters register their platforms here as they land; the outbox waits for them.
+    let dispatcher = Arc::new(Dispatcher::new(
+        store.clone(),
+        Vec::new(),
+        clock.clone(),
+        RetryPolicy::default(),
+    ));
+    let scheduler = Arc::new(Scheduler::new(desk, clock));
+    let workers = Workers::start(dispatcher, scheduler, Intervals::default());
+
     let server = HttpServer::bind(config.http.listen, router(store.clone()))
         .await
         .map_err(|source| RunError::Listen {
@@ -55,6 +76,7 @@ pub async fn run(config: Config) -> Result<(), RunError> {
     tracing::info!(%addr, "HTTP server listening (/healthz, /readyz)");
     let served = server.serve(shutdown_signal()).await;
     tracing::info!("shutting down");
+    workers.stop().await;
     store.close().await;
     served.map_err(|source| RunError::Listen { addr, source })
 }

@@ -3,8 +3,11 @@
 pub mod app;
 pub mod clock;
 pub mod config;
+pub mod desk;
 pub mod domain;
 pub mod http;
+pub mod i18n;
+pub mod sandbox;
 pub mod schedule;
 pub mod store;
 pub mod telemetry;

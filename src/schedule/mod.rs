@@ -1,5 +1,9 @@
 //! Work that happens after a decision is committed: sending the outbox, firing timers.
 
 mod dispatcher;
+mod scheduler;
+mod worker;
 
 pub use dispatcher::{DispatchReport, Dispatcher, RetryPolicy};
+pub use scheduler::Scheduler;
+pub use worker::{Intervals, Workers};

@@ -1,0 +1,128 @@
+//! What every use case works with: the open transaction, the tenant's settings, the time, and
+//! (for events) who asked. Helpers here write log entries, chat actions, timers and audit rows.
+
+use crate::config::TenantConfig;
+use crate::domain::{Access, Author, LogEntry, LogKind, Person, TenantId, Ticket, Timestamp};
+use crate::i18n::{self, Msg};
+use crate::store::{AuditEntry, StoreError, StoreTx};
+use helpdesk_chat::{ChatAction, ChatEvent, RichMessage, TextLimits};
+use std::fmt::Display;
+
+/// One transaction's worth of desk work.
+pub(crate) struct Cx<'a> {
+    pub tx: StoreTx,
+    pub tenant: TenantId,
+    pub settings: &'a TenantConfig,
+    pub now: Timestamp,
+    pub limits: TextLimits,
+}
+
+/// The person behind an event, and what they may do.
+pub(crate) struct Ev<'a> {
+    pub event: &'a ChatEvent,
+    pub person: Person,
+    pub access: Access,
+}
+
+impl Ev<'_> {
+    pub fn author(&self) -> Author {
+        Author::Person(self.person.clone())
+    }
+
+    /// The platform's form trigger of this command or click, if any.
+    pub fn trigger(&self) -> Option<&str> {
+        match &self.event.kind {
+            helpdesk_chat::EventKind::Command { trigger, .. }
+            | helpdesk_chat::EventKind::Action { trigger, .. } => trigger.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl Cx<'_> {
+    /// A message from the tenant's catalogue.
+    pub fn t(&self, msg: Msg, args: &[(&str, &dyn Display)]) -> String {
+        i18n::text(self.settings.language, msg, args)
+    }
+
+    /// Queues a chat action, sent after commit.
+    pub async fn send(
+        &mut self,
+        ticket: Option<&Ticket>,
+        action: ChatAction,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .enqueue(self.tenant, ticket.map(|t| t.id), &action, self.now)
+            .await
+            .map(|_| ())
+    }
+
+    /// Tells only the person behind the event (refusals, lists, help).
+    pub async fn tell(&mut self, ev: &Ev<'_>, message: RichMessage) -> Result<(), StoreError> {
+        let action = ChatAction::Ephemeral {
+            channel: ev.event.channel.clone(),
+            thread: ev.event.thread.clone(),
+            user: ev.person.id.clone(),
+            message,
+        };
+        self.send(None, action).await
+    }
+
+    /// Tells the person a catalogue message.
+    pub async fn tell_msg(
+        &mut self,
+        ev: &Ev<'_>,
+        msg: Msg,
+        args: &[(&str, &dyn Display)],
+    ) -> Result<(), StoreError> {
+        let text = self.t(msg, args);
+        self.tell(ev, RichMessage::text(text)).await
+    }
+
+    /// Appends the entries to the ticket's log.
+    pub async fn record(
+        &mut self,
+        ticket: &Ticket,
+        author: &Author,
+        kinds: Vec<LogKind>,
+    ) -> Result<(), StoreError> {
+        for kind in kinds {
+            let entry = LogEntry {
+                at: self.now,
+                author: author.clone(),
+                kind,
+            };
+            self.tx.append_log(ticket.id, &entry).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes the changed ticket and keeps its new version.
+    pub async fn save(&mut self, ticket: &mut Ticket) -> Result<(), StoreError> {
+        *ticket = self.tx.update_ticket(ticket).await?;
+        Ok(())
+    }
+
+    /// Records a privileged action.
+    pub async fn audit(
+        &mut self,
+        actor: &Author,
+        action: &str,
+        ticket: &Ticket,
+        detail: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let actor = match actor {
+            Author::Person(p) => p.clone(),
+            Author::System => Person::new("system", "system"),
+        };
+        let entry = AuditEntry {
+            tenant: Some(self.tenant),
+            at: self.now,
+            actor,
+            action: action.to_string(),
+            target: ticket.number.to_string(),
+            detail,
+        };
+        self.tx.audit(&entry).await
+    }
+}

@@ -1,0 +1,147 @@
+//! Finding the ticket an event is about, and refusing politely when it cannot be found or the
+//! person may not act on it.
+
+use super::card::{self, Side};
+use super::context::{Cx, Ev};
+use crate::domain::{Act, Refusal, Ticket, TicketError, TicketNumber};
+use crate::i18n::Msg;
+use crate::store::StoreError;
+
+/// Which ticket's thread this is, and which side of it (requester or agents).
+pub(crate) async fn locate(
+    cx: &mut Cx<'_>,
+    channel: &str,
+    thread: &str,
+) -> Result<Option<Side>, StoreError> {
+    if let Some(t) = cx.tx.ticket_by_thread(cx.tenant, channel, thread).await? {
+        return Ok(Some(Side::Requester(t.id)));
+    }
+    let key = cx.tx.message_key_at(cx.tenant, channel, thread).await?;
+    Ok(key.as_deref().and_then(card::side_of_key))
+}
+
+/// The ticket named by `number`, or else the one whose thread the event is in; read for
+/// change. Tells the person when there is none.
+pub(crate) async fn target(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    number: Option<TicketNumber>,
+) -> Result<Option<Ticket>, StoreError> {
+    if let Some(number) = number {
+        let found = cx.tx.ticket(cx.tenant, number).await?;
+        if found.is_none() {
+            tracing::info!(ticket = %number, "unknown ticket");
+            cx.tell_msg(ev, Msg::NoSuchTicket, &[("number", &number)])
+                .await?;
+        }
+        return Ok(found);
+    }
+    let side = match ev.event.thread.clone() {
+        Some(thread) => locate(cx, &ev.event.channel.clone(), &thread).await?,
+        None => None,
+    };
+    let id = match side {
+        Some(Side::Requester(id)) | Some(Side::Agents(id, _)) => id,
+        None => {
+            cx.tell_msg(ev, Msg::WhichTicket, &[]).await?;
+            return Ok(None);
+        }
+    };
+    cx.tx.ticket_by_id(id).await
+}
+
+/// The ticket by its database id (from a button or form), only if it is this tenant's.
+pub(crate) async fn by_id(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    value: &str,
+) -> Result<Option<Ticket>, StoreError> {
+    let id = value.split(':').next().and_then(|v| v.parse::<i64>().ok());
+    let ticket = match id {
+        Some(id) => cx.tx.ticket_by_id(crate::domain::TicketId(id)).await?,
+        None => None,
+    };
+    match ticket {
+        Some(t) if t.tenant == cx.tenant => Ok(Some(t)),
+        _ => {
+            // Button values come from the platform's client: never trusted.
+            tracing::warn!(value, "button or form names no ticket of this tenant");
+            cx.tell_msg(ev, Msg::StaleButton, &[]).await?;
+            Ok(None)
+        }
+    }
+}
+
+/// Whether the person may do `act` on the ticket; tells them why not.
+pub(crate) async fn permitted(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    act: Act,
+    ticket: &Ticket,
+) -> Result<bool, StoreError> {
+    match ev.access.check(&ev.person.id, act, ticket) {
+        Ok(()) => Ok(true),
+        Err(refusal) => {
+            tracing::info!(user = %ev.person.id, ticket = %ticket.number, ?act, %refusal, "refused");
+            let msg = match refusal {
+                Refusal::NotYours => Msg::RefusedNotYours,
+                Refusal::AgentsOnly => Msg::RefusedAgentsOnly,
+                Refusal::AboveLevel(_) => Msg::RefusedAboveLevel,
+                Refusal::ManagersOnly => Msg::RefusedManagersOnly,
+            };
+            cx.tell_msg(
+                ev,
+                msg,
+                &[("number", &ticket.number), ("level", &ticket.level)],
+            )
+            .await?;
+            Ok(false)
+        }
+    }
+}
+
+/// Tells the person why the ticket could not change.
+pub(crate) async fn explain(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    ticket: &Ticket,
+    error: TicketError,
+) -> Result<(), StoreError> {
+    tracing::info!(ticket = %ticket.number, %error, "change refused");
+    let status = card::status_name(cx, ticket.status);
+    match error {
+        TicketError::Transition(_) | TicketError::NotActive => {
+            cx.tell_msg(
+                ev,
+                Msg::NotNow,
+                &[("number", &ticket.number), ("status", &status)],
+            )
+            .await
+        }
+        TicketError::AlreadyClaimed(name) => {
+            cx.tell_msg(
+                ev,
+                Msg::AlreadyClaimed,
+                &[("number", &ticket.number), ("name", &name)],
+            )
+            .await
+        }
+        TicketError::ReasonRequired => cx.tell_msg(ev, Msg::ReasonRequired, &[]).await,
+        TicketError::BadLevel { to, .. } => {
+            cx.tell_msg(
+                ev,
+                Msg::BadLevel,
+                &[
+                    ("number", &ticket.number),
+                    ("level", &ticket.level),
+                    ("to", &to),
+                ],
+            )
+            .await
+        }
+        TicketError::NoFurtherLevel(level) => {
+            cx.tell_msg(ev, Msg::NoFurtherLevel, &[("level", &level)])
+                .await
+        }
+    }
+}

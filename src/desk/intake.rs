@@ -1,0 +1,195 @@
+//! Intake: a ticket from `/ticket new`, the new-ticket form, a direct message, a message in an
+//! intake channel, or a 🎫 reaction. The requester is answered in their thread, the card goes
+//! to L1, and L1's time budget starts.
+
+use super::card::{self, ids};
+use super::context::Cx;
+use super::timers;
+use crate::domain::{
+    truncate_chars, Author, Grade, Impact, LogKind, NewTicket, Person, RequesterType, Source,
+    Ticket, Title, Urgency, TEXT_MAX_CHARS,
+};
+use crate::i18n::Msg;
+use crate::store::StoreError;
+use helpdesk_chat::{ChatAction, Form, FormField, FormFieldKind, RichMessage};
+use serde_json::json;
+
+/// What a new ticket starts from, already taken from the event.
+pub(crate) struct Request {
+    /// Who asks.
+    pub requester: Person,
+    /// A title, if the person gave one.
+    pub title: Option<String>,
+    /// The first message.
+    pub description: String,
+    /// A category the tenant knows, if chosen.
+    pub category: Option<String>,
+    /// How soon.
+    pub urgency: Urgency,
+    /// How much.
+    pub impact: Impact,
+    /// Channel, and the requester's message whose thread the conversation uses (`None`: the
+    /// bot posts a message to start one).
+    pub source: Source,
+}
+
+/// Opens the ticket and does everything that follows.
+pub(crate) async fn open(cx: &mut Cx<'_>, request: Request) -> Result<Ticket, StoreError> {
+    let cut = request.description.chars().count() > TEXT_MAX_CHARS;
+    let description = truncate_chars(request.description.trim(), TEXT_MAX_CHARS);
+    let title = request
+        .title
+        .as_deref()
+        .and_then(|t| Title::parse(t).ok())
+        .or_else(|| Title::from_description(&description))
+        .unwrap_or_else(|| {
+            Title::parse(&cx.t(Msg::DefaultTitle, &[]))
+                .expect("the catalogue's default title is valid")
+        });
+    let category = request
+        .category
+        .filter(|c| cx.settings.categories.iter().any(|k| k == c));
+    let new = NewTicket {
+        tenant: cx.tenant,
+        requester: request.requester.clone(),
+        requester_type: RequesterType::Employee,
+        title,
+        description: description.clone(),
+        category,
+        urgency: request.urgency,
+        impact: request.impact,
+        source: request.source,
+    };
+    let ticket = cx.tx.create_ticket(new, cx.now).await?;
+    let author = Author::Person(request.requester);
+    let first = if description.is_empty() {
+        ticket.title.to_string()
+    } else {
+        description
+    };
+    cx.record(
+        &ticket,
+        &author,
+        vec![LogKind::RequesterMessage { text: first }],
+    )
+    .await?;
+    cx.audit(
+        &author,
+        "open",
+        &ticket,
+        json!({ "channel": ticket.source.channel }),
+    )
+    .await?;
+    tracing::info!(ticket = %ticket.number, priority = %ticket.priority(), "ticket opened");
+
+    let mut text = cx.t(
+        Msg::RequesterOpened,
+        &[
+            ("number", &ticket.number),
+            ("priority", &ticket.priority()),
+            ("level", &ticket.level),
+        ],
+    );
+    if cut {
+        text.push_str("\n\n");
+        text.push_str(&cx.t(Msg::TextCut, &[("max", &TEXT_MAX_CHARS)]));
+    }
+    let message = RichMessage {
+        title: Some(truncate_chars(
+            &format!("{} · {}", ticket.number, ticket.title),
+            cx.limits.title,
+        )),
+        text,
+        context: Some(cx.t(Msg::RequesterOpenedHint, &[])),
+        ..RichMessage::default()
+    };
+    if ticket.source.thread.is_none() {
+        let action = ChatAction::Post {
+            channel: ticket.source.channel.clone(),
+            message,
+            key: Some(card::requester_key(ticket.id)),
+        };
+        cx.send(Some(&ticket), action).await?;
+    } else {
+        card::to_requester(cx, &ticket, message).await?;
+    }
+    timers::start_budget(cx, &ticket).await?;
+    card::show(cx, &ticket, None).await?;
+    Ok(ticket)
+}
+
+/// The new-ticket form: title, description, category, urgency, impact.
+pub(crate) fn form(cx: &Cx<'_>, title: Option<&str>) -> Form {
+    let grades = |cx: &Cx<'_>| FormFieldKind::Choice {
+        options: Grade::ALL
+            .iter()
+            .map(|g| (g.as_str().to_string(), grade_name(cx, *g)))
+            .collect(),
+    };
+    let field = |id: &str, label: Msg, kind, required, initial: Option<String>| FormField {
+        id: id.to_string(),
+        label: cx.t(label, &[]),
+        kind,
+        required,
+        initial,
+    };
+    Form {
+        id: ids::NEW.to_string(),
+        title: cx.t(Msg::FormNewTitle, &[]),
+        fields: vec![
+            field(
+                "title",
+                Msg::FieldTitle,
+                FormFieldKind::ShortText,
+                true,
+                title.map(String::from),
+            ),
+            field(
+                "description",
+                Msg::FieldDescription,
+                FormFieldKind::LongText,
+                true,
+                None,
+            ),
+            field(
+                "category",
+                Msg::FieldCategory,
+                FormFieldKind::Choice {
+                    options: cx
+                        .settings
+                        .categories
+                        .iter()
+                        .map(|c| (c.clone(), c.clone()))
+                        .collect(),
+                },
+                false,
+                None,
+            ),
+            field(
+                "urgency",
+                Msg::FieldUrgency,
+                grades(cx),
+                true,
+                Some("medium".into()),
+            ),
+            field(
+                "impact",
+                Msg::FieldImpact,
+                grades(cx),
+                true,
+                Some("low".into()),
+            ),
+        ],
+        submit: cx.t(Msg::FormSubmit, &[]),
+    }
+}
+
+/// A grade as people read it.
+pub(crate) fn grade_name(cx: &Cx<'_>, grade: Grade) -> String {
+    let msg = match grade {
+        Grade::Low => Msg::GradeLow,
+        Grade::Medium => Msg::GradeMedium,
+        Grade::High => Msg::GradeHigh,
+    };
+    cx.t(msg, &[])
+}

@@ -1,0 +1,387 @@
+//! The desk: the help desk's use cases, one module per job. A [`ChatEvent`] comes in; the
+//! ticket change, its log entries, the chat actions that follow, the timers and the processed
+//! event id are written in one transaction. The dispatcher sends the actions afterwards.
+
+mod buttons;
+mod card;
+mod command;
+mod context;
+mod find;
+mod intake;
+mod query;
+mod relay;
+mod resolve;
+mod timers;
+mod work;
+
+pub use command::{parse as parse_command, CommandError, ListScope, TicketCommand, SUBCOMMANDS};
+pub use timers::TimerKind;
+
+use crate::clock::Clock;
+use crate::config::TenantConfig;
+use crate::domain::{Act, Person, TenantId, Ticket, TicketNumber};
+use crate::i18n::Msg;
+use crate::store::{Store, StoreError, TimerRecord};
+use context::{Cx, Ev};
+use helpdesk_chat::{ChatEvent, EventKind, Platform};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// How many times an event is retried when a concurrent change to the same ticket won.
+const CONFLICT_RETRIES: usize = 5;
+
+/// What became of an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handled {
+    /// Processed and committed.
+    Done,
+    /// Seen before (a platform redelivery): nothing changed.
+    Duplicate,
+    /// Not for the desk (a bot's own message).
+    Ignored,
+}
+
+/// Why the desk could not process an event. Bad input never ends here: it gets a polite answer.
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    /// The database failed; the event was not acknowledged as processed and may be retried.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The help desk engine.
+pub struct Desk {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    tenants: HashMap<(Platform, String), Arc<TenantConfig>>,
+    known: Mutex<Known>,
+}
+
+#[derive(Default)]
+struct Known {
+    ids: HashMap<(Platform, String), TenantId>,
+    by_id: HashMap<TenantId, (Platform, String)>,
+}
+
+impl Desk {
+    /// A desk over the store, with the configured tenants (others run on defaults).
+    pub fn new(store: Store, tenants: Vec<TenantConfig>, clock: Arc<dyn Clock>) -> Desk {
+        let tenants = tenants
+            .into_iter()
+            .map(|t| ((t.platform, t.id.clone()), Arc::new(t)))
+            .collect();
+        Desk {
+            store,
+            clock,
+            tenants,
+            known: Mutex::default(),
+        }
+    }
+
+    /// The store the desk writes to.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The settings of a tenant: configured, or the defaults.
+    pub fn settings(&self, platform: Platform, external_id: &str) -> Arc<TenantConfig> {
+        self.tenants
+            .get(&(platform, external_id.to_string()))
+            .cloned()
+            .unwrap_or_else(|| Arc::new(TenantConfig::unconfigured(platform, external_id)))
+    }
+
+    /// Processes one event exactly once: a redelivered event id changes nothing.
+    pub async fn handle(&self, event: &ChatEvent) -> Result<Handled, DeskError> {
+        let span = tracing::info_span!(
+            "event",
+            platform = %event.platform,
+            id = %event.event_id,
+            tenant = %event.tenant,
+            kind = kind_name(&event.kind),
+        );
+        let _enter = span.enter();
+        if event.sender.is_bot {
+            return Ok(Handled::Ignored);
+        }
+        let mut attempt = 0;
+        loop {
+            match self.try_handle(event).await {
+                Err(DeskError::Store(StoreError::Conflict(id))) if attempt < CONFLICT_RETRIES => {
+                    attempt += 1;
+                    tracing::debug!(ticket = id, attempt, "concurrent change: retrying");
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "event failed");
+                    return Err(e);
+                }
+                Ok(handled) => return Ok(handled),
+            }
+        }
+    }
+
+    async fn try_handle(&self, event: &ChatEvent) -> Result<Handled, DeskError> {
+        let now = self.clock.now();
+        let settings = self.settings(event.platform, &event.tenant);
+        let mut tx = self.store.begin().await?;
+        if !tx.mark_event(event.platform, &event.event_id, now).await? {
+            tracing::debug!("duplicate event: skipped");
+            return Ok(Handled::Duplicate);
+        }
+        let tenant = self
+            .tenant_id(&mut tx, event.platform, &event.tenant, &settings)
+            .await?;
+        let mut cx = Cx {
+            tx,
+            tenant,
+            settings: &settings,
+            now,
+            limits: event.platform.text_limits(),
+        };
+        let ev = Ev {
+            event,
+            person: Person::new(event.sender.id.clone(), event.sender.name.clone()),
+            access: settings.access(&event.sender),
+        };
+        route(&mut cx, &ev).await?;
+        cx.tx.commit().await?;
+        Ok(Handled::Done)
+    }
+
+    /// Fires one due timer exactly once (a timer another replica fired is skipped): `true` if
+    /// this call fired it.
+    pub async fn fire_timer(&self, timer: &TimerRecord) -> Result<bool, DeskError> {
+        let span = tracing::info_span!("timer", key = %timer.key);
+        let _enter = span.enter();
+        let mut attempt = 0;
+        loop {
+            match self.try_fire(timer).await {
+                Err(DeskError::Store(StoreError::Conflict(_))) if attempt < CONFLICT_RETRIES => {
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn try_fire(&self, timer: &TimerRecord) -> Result<bool, DeskError> {
+        let now = self.clock.now();
+        let Some((platform, external)) = self.tenant_of(timer.tenant).await? else {
+            return Ok(false);
+        };
+        let settings = self.settings(platform, &external);
+        let mut tx = self.store.begin().await?;
+        if !tx.take_timer(timer.id, now).await? {
+            return Ok(false);
+        }
+        let mut cx = Cx {
+            tx,
+            tenant: timer.tenant,
+            settings: &settings,
+            now,
+            limits: platform.text_limits(),
+        };
+        timers::fire(&mut cx, timer).await?;
+        cx.tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn tenant_id(
+        &self,
+        tx: &mut crate::store::StoreTx,
+        platform: Platform,
+        external: &str,
+        settings: &TenantConfig,
+    ) -> Result<TenantId, StoreError> {
+        let key = (platform, external.to_string());
+        if let Some(id) = self.lock().ids.get(&key) {
+            return Ok(*id);
+        }
+        let name = settings.name.as_deref().unwrap_or(external);
+        let id = tx
+            .ensure_tenant(platform, external, name, self.clock.now())
+            .await?;
+        let mut known = self.lock();
+        known.ids.insert(key.clone(), id);
+        known.by_id.insert(id, key);
+        Ok(id)
+    }
+
+    async fn tenant_of(&self, id: TenantId) -> Result<Option<(Platform, String)>, StoreError> {
+        if let Some(found) = self.lock().by_id.get(&id) {
+            return Ok(Some(found.clone()));
+        }
+        let all = self.store.tenants().await?;
+        let mut known = self.lock();
+        for t in all {
+            known
+                .by_id
+                .insert(t.id, (t.platform, t.external_id.clone()));
+            known.ids.insert((t.platform, t.external_id), t.id);
+        }
+        Ok(known.by_id.get(&id).cloned())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Known> {
+        self.known.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn kind_name(kind: &EventKind) -> &'static str {
+    match kind {
+        EventKind::Message { .. } => "message",
+        EventKind::Command { .. } => "command",
+        EventKind::Action { .. } => "action",
+        EventKind::FormSubmitted { .. } => "form",
+        EventKind::Reaction { .. } => "reaction",
+    }
+}
+
+/// Sends the event to the use case it asks for.
+async fn route(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreError> {
+    match &ev.event.kind {
+        EventKind::Message {
+            text,
+            message_id,
+            direct,
+        } => relay::message(cx, ev, text, message_id, *direct).await,
+        EventKind::Reaction {
+            emoji,
+            on_message,
+            message_author,
+            message_text,
+        } => {
+            relay::reaction(
+                cx,
+                ev,
+                emoji,
+                on_message,
+                message_author.as_deref(),
+                message_text.as_deref(),
+            )
+            .await
+        }
+        EventKind::Action { id, value, .. } => buttons::clicked(cx, ev, id, value).await,
+        EventKind::FormSubmitted { form, fields } => buttons::submitted(cx, ev, form, fields).await,
+        EventKind::Command { name, args, .. } if name == "ticket" => {
+            let specialties: Vec<String> = cx
+                .settings
+                .specialties
+                .iter()
+                .map(|s| s.name.clone())
+                .collect();
+            match command::parse(args, &specialties) {
+                Ok(command) => run(cx, ev, command).await,
+                Err(CommandError::Unknown(name)) => {
+                    tracing::info!(subcommand = %name, "unknown subcommand");
+                    cx.tell_msg(ev, Msg::UnknownSubcommand, &[("name", &name)])
+                        .await
+                }
+                Err(CommandError::Usage(name)) => {
+                    let usage = query::usage(cx, name);
+                    cx.tell_msg(ev, Msg::BadUsage, &[("usage", &usage)]).await
+                }
+            }
+        }
+        EventKind::Command { name, .. } => {
+            tracing::info!(command = %name, "unknown command");
+            cx.tell_msg(ev, Msg::UnknownCommand, &[("name", name)])
+                .await
+        }
+    }
+}
+
+/// Runs a parsed `/ticket` command.
+async fn run(cx: &mut Cx<'_>, ev: &Ev<'_>, command: TicketCommand) -> Result<(), StoreError> {
+    use TicketCommand as C;
+    // The ticket the command is about, if the person may do `act` on it.
+    async fn about(
+        cx: &mut Cx<'_>,
+        ev: &Ev<'_>,
+        number: Option<TicketNumber>,
+        act: Act,
+    ) -> Result<Option<Ticket>, StoreError> {
+        let Some(ticket) = find::target(cx, ev, number).await? else {
+            return Ok(None);
+        };
+        Ok(find::permitted(cx, ev, act, &ticket)
+            .await?
+            .then_some(ticket))
+    }
+    // Runs the body with the ticket when it is found and the person may do `act` on it.
+    macro_rules! on_ticket {
+        ($number:expr, $act:expr, |$t:ident| $body:expr) => {
+            match about(cx, ev, $number, $act).await? {
+                Some($t) => $body,
+                None => Ok(()),
+            }
+        };
+    }
+    match command {
+        C::Help => query::help(cx, ev).await,
+        C::List(scope) => query::list(cx, ev, scope).await,
+        C::New { title: None } => {
+            let form = intake::form(cx, None);
+            buttons::open_form(cx, ev, form).await
+        }
+        C::New { title: Some(title) } => {
+            let request = intake::Request {
+                requester: ev.person.clone(),
+                description: title.clone(),
+                title: Some(title),
+                category: None,
+                urgency: crate::domain::Grade::Medium,
+                impact: crate::domain::Grade::Low,
+                source: crate::domain::Source {
+                    channel: ev.event.channel.clone(),
+                    thread: ev.event.thread.clone(),
+                },
+            };
+            intake::open(cx, request).await.map(|_| ())
+        }
+        C::Show(n) => on_ticket!(n, Act::Show, |t| query::show(cx, ev, t).await),
+        C::Claim(n) => on_ticket!(n, Act::Work, |t| work::claim(cx, ev, t).await),
+        C::Unclaim(n) => on_ticket!(n, Act::Unclaim, |t| work::unclaim(cx, ev, t).await),
+        C::Assign { ticket, to } => {
+            on_ticket!(ticket, Act::Work, |t| work::assign(cx, ev, t, to).await)
+        }
+        C::Escalate {
+            ticket,
+            level,
+            specialty,
+            reason,
+        } => on_ticket!(ticket, Act::Work, |t| work::escalate(
+            cx, ev, t, level, specialty, &reason
+        )
+        .await),
+        C::Deescalate { ticket, reason } => {
+            on_ticket!(ticket, Act::Work, |t| work::deescalate(cx, ev, t, &reason)
+                .await)
+        }
+        C::Priority {
+            ticket,
+            urgency,
+            impact,
+        } => on_ticket!(ticket, Act::Work, |t| work::reprioritise(
+            cx, ev, t, urgency, impact
+        )
+        .await),
+        C::Pending(n) => on_ticket!(n, Act::Work, |t| work::pending(cx, ev, t).await),
+        C::Hold { ticket, reason } => {
+            on_ticket!(ticket, Act::Work, |t| work::hold(cx, ev, t, &reason).await)
+        }
+        C::Resume(n) => on_ticket!(n, Act::Work, |t| work::resume(cx, ev, t).await),
+        C::Resolve { ticket, resolution } => on_ticket!(ticket, Act::Work, |t| resolve::resolve(
+            cx,
+            ev,
+            t,
+            &resolution
+        )
+        .await),
+        C::Reopen(n) => on_ticket!(n, Act::Reopen, |t| resolve::reopen(cx, ev, t).await),
+        C::Close(n) => on_ticket!(n, Act::Close, |t| resolve::close(cx, ev, t).await),
+        C::Note { ticket, text } => {
+            on_ticket!(ticket, Act::Work, |t| work::note(cx, ev, t, &text).await)
+        }
+    }
+}

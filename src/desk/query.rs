@@ -1,0 +1,202 @@
+//! Reading: `/ticket show`, `/ticket list`, `/ticket help`. Answers only the person who asked.
+
+use super::card;
+use super::command::{ListScope, SUBCOMMANDS};
+use super::context::{Cx, Ev};
+use crate::domain::{truncate_chars, LogKind, Status, Ticket};
+use crate::i18n::Msg;
+use crate::store::{StoreError, TicketFilter};
+use helpdesk_chat::RichMessage;
+
+/// How many log entries `show` prints.
+const SHOWN_ENTRIES: usize = 10;
+/// How many tickets `list` prints.
+const LISTED: usize = 20;
+
+/// The card and the latest log entries; internal ones only for agents.
+pub(crate) async fn show(cx: &mut Cx<'_>, ev: &Ev<'_>, ticket: Ticket) -> Result<(), StoreError> {
+    let mut message = card::render(cx, &ticket).await?;
+    message.buttons.clear();
+    let log = cx.tx.log(ticket.id).await?;
+    let agent = ev.access.is_agent();
+    let visible: Vec<_> = log
+        .iter()
+        .filter(|r| agent || !r.entry.kind.is_internal())
+        .collect();
+    let lines: Vec<String> = visible[visible.len().saturating_sub(SHOWN_ENTRIES)..]
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}: {}",
+                r.entry.at.format("%m-%d %H:%M"),
+                r.entry.author.name(),
+                truncate_chars(&describe(cx, &r.entry.kind), 200)
+            )
+        })
+        .collect();
+    message.text = truncate_chars(&lines.join("\n"), cx.limits.text);
+    cx.tell(ev, message).await
+}
+
+/// A list of tickets for the person.
+pub(crate) async fn list(cx: &mut Cx<'_>, ev: &Ev<'_>, scope: ListScope) -> Result<(), StoreError> {
+    let needs_agent = !matches!(scope, ListScope::Mine);
+    if needs_agent && !ev.access.is_agent() {
+        return cx.tell_msg(ev, Msg::RefusedAgentsOnly, &[]).await;
+    }
+    if scope == ListScope::All && !ev.access.is_manager() {
+        return cx.tell_msg(ev, Msg::RefusedManagersOnly, &[]).await;
+    }
+    let active = vec![
+        Status::New,
+        Status::Open,
+        Status::Pending,
+        Status::OnHold,
+        Status::Resolved,
+    ];
+    let mut tickets = Vec::new();
+    match scope {
+        ListScope::Mine => {
+            for filter in [
+                TicketFilter {
+                    requester: Some(ev.person.id.clone()),
+                    ..TicketFilter::default()
+                },
+                TicketFilter {
+                    assignee: Some(ev.person.id.clone()),
+                    ..TicketFilter::default()
+                },
+            ] {
+                let filter = TicketFilter {
+                    tenant: Some(cx.tenant),
+                    statuses: active.clone(),
+                    limit: Some(LISTED as i64),
+                    ..filter
+                };
+                tickets.extend(cx.tx.list_tickets(&filter).await?);
+            }
+            tickets.sort_by_key(|t| std::cmp::Reverse(t.id));
+            tickets.dedup_by_key(|t| t.id);
+        }
+        ListScope::Queue | ListScope::Level | ListScope::All => {
+            let statuses = if scope == ListScope::Queue {
+                vec![Status::New]
+            } else {
+                active
+            };
+            let filter = TicketFilter {
+                tenant: Some(cx.tenant),
+                statuses,
+                limit: Some(500),
+                ..TicketFilter::default()
+            };
+            let level = ev.access.agent_level;
+            tickets = cx
+                .tx
+                .list_tickets(&filter)
+                .await?
+                .into_iter()
+                .filter(|t| scope == ListScope::All || level.is_none_or(|l| t.level <= l))
+                .collect();
+        }
+    }
+    if tickets.is_empty() {
+        return cx.tell_msg(ev, Msg::ListEmpty, &[]).await;
+    }
+    let total = tickets.len();
+    let lines: Vec<String> = tickets
+        .iter()
+        .take(LISTED)
+        .map(|t| {
+            let who = t
+                .assignee
+                .as_ref()
+                .map_or_else(|| cx.t(Msg::Nobody, &[]), |a| a.name.clone());
+            format!(
+                "{} · {} · {} · {} · {} · {}",
+                t.number,
+                t.priority(),
+                t.level,
+                card::status_name(cx, t.status),
+                truncate_chars(t.title.as_str(), 80),
+                who
+            )
+        })
+        .collect();
+    let message = RichMessage {
+        title: Some(cx.t(Msg::ListTitle, &[("count", &total)])),
+        text: truncate_chars(&lines.join("\n"), cx.limits.text),
+        ..RichMessage::default()
+    };
+    cx.tell(ev, message).await
+}
+
+/// Every subcommand with its usage.
+pub(crate) async fn help(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreError> {
+    let lines: Vec<String> = SUBCOMMANDS.iter().map(|name| usage(cx, name)).collect();
+    let message = RichMessage {
+        title: Some(cx.t(Msg::HelpTitle, &[])),
+        text: lines.join("\n"),
+        context: Some(cx.t(Msg::HelpHint, &[])),
+        ..RichMessage::default()
+    };
+    cx.tell(ev, message).await
+}
+
+/// One subcommand's usage line.
+pub(crate) fn usage(cx: &Cx<'_>, name: &str) -> String {
+    let msg = match name {
+        "new" => Msg::UsageNew,
+        "claim" => Msg::UsageClaim,
+        "unclaim" => Msg::UsageUnclaim,
+        "assign" => Msg::UsageAssign,
+        "escalate" => Msg::UsageEscalate,
+        "deescalate" => Msg::UsageDeescalate,
+        "priority" => Msg::UsagePriority,
+        "pending" => Msg::UsagePending,
+        "hold" => Msg::UsageHold,
+        "resume" => Msg::UsageResume,
+        "resolve" => Msg::UsageResolve,
+        "reopen" => Msg::UsageReopen,
+        "close" => Msg::UsageClose,
+        "note" => Msg::UsageNote,
+        "show" => Msg::UsageShow,
+        "list" => Msg::UsageList,
+        _ => Msg::UsageHelp,
+    };
+    cx.t(msg, &[])
+}
+
+/// One log entry as people read it.
+fn describe(cx: &Cx<'_>, kind: &LogKind) -> String {
+    match kind {
+        LogKind::RequesterMessage { text } | LogKind::AgentReply { text } => text.clone(),
+        LogKind::InternalNote { text } => cx.t(Msg::LogNote, &[("text", text)]),
+        LogKind::Resolution { text } => cx.t(Msg::LogResolution, &[("text", text)]),
+        LogKind::StatusChange { from, to } => cx.t(
+            Msg::LogStatus,
+            &[
+                ("from", &card::status_name(cx, *from)),
+                ("to", &card::status_name(cx, *to)),
+            ],
+        ),
+        LogKind::Assignment { to, .. } => {
+            let name = to
+                .as_ref()
+                .map_or_else(|| cx.t(Msg::Nobody, &[]), |p| p.name.clone());
+            cx.t(Msg::LogAssignment, &[("name", &name)])
+        }
+        LogKind::LevelChange {
+            from, to, reason, ..
+        } => cx.t(
+            Msg::LogLevel,
+            &[("from", from), ("to", to), ("reason", reason)],
+        ),
+        LogKind::PriorityChange { from, to, .. } => {
+            cx.t(Msg::LogPriority, &[("from", from), ("to", to)])
+        }
+        LogKind::KbSuggestionShown { articles } => {
+            cx.t(Msg::LogSuggestions, &[("count", &articles.len())])
+        }
+    }
+}

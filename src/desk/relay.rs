@@ -1,0 +1,214 @@
+//! Messages: a new top-level message in an intake channel or to the bot opens a ticket; a
+//! message in a ticket's thread goes to its log and across to the other side (requester ↔
+//! agents), unless it is internal.
+
+use super::card::{self, Side};
+use super::context::{Cx, Ev};
+use super::find;
+use super::intake::{self, Request};
+use super::timers::{self, TimerKind};
+use crate::config::L3Messages;
+use crate::domain::{Grade, Level, LogKind, Source, Status, Ticket, TicketId};
+use crate::i18n::Msg;
+use crate::store::StoreError;
+use helpdesk_chat::{ChatAction, RichMessage};
+
+/// A plain message.
+pub(crate) async fn message(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    text: &str,
+    message_id: &str,
+    direct: bool,
+) -> Result<(), StoreError> {
+    let channel = ev.event.channel.clone();
+    match ev.event.thread.clone() {
+        None => {
+            let intake_channel = cx.settings.intake_channels.contains(&channel);
+            if !(direct || intake_channel) || text.trim().is_empty() {
+                return Ok(());
+            }
+            let request = Request {
+                requester: ev.person.clone(),
+                title: None,
+                description: text.to_string(),
+                category: None,
+                urgency: Grade::Medium,
+                impact: Grade::Low,
+                source: Source {
+                    channel,
+                    thread: Some(message_id.to_string()),
+                },
+            };
+            intake::open(cx, request).await.map(|_| ())
+        }
+        Some(thread) => match find::locate(cx, &channel, &thread).await? {
+            Some(Side::Requester(id)) => from_requester_side(cx, ev, id, text).await,
+            Some(Side::Agents(id, card_channel)) => {
+                from_agents_side(cx, ev, id, &card_channel, text, message_id).await
+            }
+            None => Ok(()),
+        },
+    }
+}
+
+/// A reaction: the intake emoji turns the message into a ticket for its author.
+pub(crate) async fn reaction(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    emoji: &str,
+    on_message: &str,
+    author: Option<&str>,
+    text: Option<&str>,
+) -> Result<(), StoreError> {
+    if !cx.settings.intake_emoji.iter().any(|e| e == emoji) {
+        return Ok(());
+    }
+    let channel = ev.event.channel.clone();
+    if let Some(existing) = cx
+        .tx
+        .ticket_by_thread(cx.tenant, &channel, on_message)
+        .await?
+    {
+        return cx
+            .tell_msg(ev, Msg::AlreadyATicket, &[("number", &existing.number)])
+            .await;
+    }
+    let requester = match author {
+        Some(id) if id != ev.person.id => crate::domain::Person::new(id, id),
+        _ => ev.person.clone(),
+    };
+    let request = Request {
+        requester,
+        title: None,
+        description: text.unwrap_or_default().to_string(),
+        category: None,
+        urgency: Grade::Medium,
+        impact: Grade::Low,
+        source: Source {
+            channel,
+            thread: Some(on_message.to_string()),
+        },
+    };
+    intake::open(cx, request).await.map(|_| ())
+}
+
+async fn from_requester_side(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    id: TicketId,
+    text: &str,
+) -> Result<(), StoreError> {
+    let Some(mut ticket) = cx.tx.ticket_by_id(id).await? else {
+        return Ok(());
+    };
+    let is_requester = ticket.requester.id == ev.person.id;
+    if !is_requester && ev.access.is_agent() {
+        // An agent answering in the requester's thread: a reply, shown to the agents too.
+        return agent_reply(cx, ev, &mut ticket, text, false).await;
+    }
+    let said = LogKind::RequesterMessage {
+        text: text.to_string(),
+    };
+    card::log_and_echo(cx, &ticket, &ev.author(), said, Msg::AgentsFromRequester).await?;
+    match ticket.status {
+        Status::Pending if is_requester => {
+            // The requester answered: back to the agents, the waiting timer stops.
+            let Ok(change) = ticket.move_to(Status::Open, cx.now) else {
+                return Ok(());
+            };
+            cx.save(&mut ticket).await?;
+            cx.record(&ticket, &ev.author(), vec![change]).await?;
+            timers::disarm(cx, &ticket, TimerKind::PendingTimeout).await?;
+            card::refresh(cx, &ticket).await
+        }
+        Status::Closed if is_requester => {
+            cx.tell_msg(ev, Msg::TicketIsClosed, &[("number", &ticket.number)])
+                .await
+        }
+        _ => Ok(()),
+    }
+}
+
+async fn from_agents_side(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    id: TicketId,
+    card_channel: &str,
+    text: &str,
+    message_id: &str,
+) -> Result<(), StoreError> {
+    if !ev.access.is_agent() {
+        tracing::info!(user = %ev.person.id, "a non-agent wrote in an agents' thread: not relayed");
+        return Ok(());
+    }
+    let Some(mut ticket) = cx.tx.ticket_by_id(id).await? else {
+        return Ok(());
+    };
+    let prefix = cx.settings.internal_prefix.clone();
+    let (marked, text) = match text.trim_start().strip_prefix(prefix.as_str()) {
+        Some(rest) => (true, rest.trim()),
+        None => (false, text.trim()),
+    };
+    let l3_thread = is_l3_channel(cx, card_channel);
+    let l3_stays_inside = cx.settings.l3_messages == L3Messages::Internal
+        && ev.access.agent_level == Some(Level::L3)
+        && !ev.access.is_manager();
+    if marked || (l3_thread && l3_stays_inside) {
+        cx.record(
+            &ticket,
+            &ev.author(),
+            vec![LogKind::InternalNote {
+                text: text.to_string(),
+            }],
+        )
+        .await?;
+        let action = ChatAction::React {
+            channel: card_channel.to_string(),
+            message_id: message_id.to_string(),
+            emoji: "lock".into(),
+        };
+        return cx.send(Some(&ticket), action).await;
+    }
+    agent_reply(cx, ev, &mut ticket, text, true).await
+}
+
+/// An agent's answer to the requester: logged, relayed, first response recorded.
+async fn agent_reply(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    ticket: &mut Ticket,
+    text: &str,
+    from_agents_side: bool,
+) -> Result<(), StoreError> {
+    cx.record(
+        ticket,
+        &ev.author(),
+        vec![LogKind::AgentReply {
+            text: text.to_string(),
+        }],
+    )
+    .await?;
+    if ticket.first_response_at.is_none() {
+        ticket.record_response(cx.now);
+        cx.save(ticket).await?;
+    }
+    if from_agents_side {
+        let message = RichMessage {
+            context: Some(cx.t(Msg::RequesterFromAgent, &[("name", &ev.person.name)])),
+            ..RichMessage::text(text)
+        };
+        card::to_requester(cx, ticket, message).await
+    } else {
+        let shown = cx.t(
+            Msg::AgentsAnsweredRequester,
+            &[("name", &ev.person.name), ("text", &text)],
+        );
+        card::to_agents(cx, ticket, RichMessage::text(shown)).await
+    }
+}
+
+fn is_l3_channel(cx: &Cx<'_>, channel: &str) -> bool {
+    cx.settings.levels.l3.channel.as_deref() == Some(channel)
+        || cx.settings.specialties.iter().any(|s| s.channel == channel)
+}

@@ -1,0 +1,195 @@
+//! Resolve and confirm (seed 002): the agent resolves, the requester is asked "Did this solve
+//! it?"; Yes closes, No reopens to the same agent, silence closes after the configured time.
+
+use super::card::{self, ids};
+use super::context::{Cx, Ev};
+use super::find;
+use super::timers::{self, TimerKind};
+use super::work::commit;
+use crate::domain::{Author, LogKind, Status, Ticket};
+use crate::i18n::Msg;
+use crate::store::StoreError;
+use helpdesk_chat::{Button, ButtonStyle, RichMessage};
+use serde_json::json;
+
+/// The agent says it is fixed. A new ticket is claimed by the resolver on the way.
+pub(crate) async fn resolve(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    mut ticket: Ticket,
+    resolution: &str,
+) -> Result<(), StoreError> {
+    let resolution = resolution.trim();
+    if resolution.is_empty() {
+        return cx.tell_msg(ev, Msg::ResolveNeedsText, &[]).await;
+    }
+    let mut kinds = Vec::new();
+    if ticket.status == Status::New {
+        match ticket.claim(ev.person.clone(), cx.now) {
+            Ok(k) => kinds.extend(k),
+            Err(e) => return find::explain(cx, ev, &ticket, e).await,
+        }
+    }
+    match ticket.move_to(Status::Resolved, cx.now) {
+        Ok(k) => kinds.push(k),
+        Err(e) => return find::explain(cx, ev, &ticket, e).await,
+    }
+    kinds.push(LogKind::Resolution {
+        text: resolution.to_string(),
+    });
+    ticket.record_response(cx.now);
+    commit(cx, &mut ticket, &ev.author(), kinds, "resolve", json!({})).await?;
+    timers::disarm(cx, &ticket, TimerKind::LevelBudget).await?;
+    timers::disarm(cx, &ticket, TimerKind::PendingTimeout).await?;
+    let wait = cx.settings.confirm_timeout;
+    timers::arm(cx, &ticket, TimerKind::ConfirmTimeout, wait).await?;
+    let button = |cx: &Cx<'_>, label, answer: &str, style| Button {
+        label: cx.t(label, &[]),
+        action: ids::CONFIRM.to_string(),
+        value: format!("{}:{answer}", ticket.id.0),
+        style,
+    };
+    let message = RichMessage {
+        title: Some(cx.t(Msg::RequesterResolvedTitle, &[("number", &ticket.number)])),
+        text: resolution.to_string(),
+        buttons: vec![
+            button(cx, Msg::ButtonSolved, "yes", ButtonStyle::Primary),
+            button(cx, Msg::ButtonNotSolved, "no", ButtonStyle::Normal),
+        ],
+        context: Some(cx.t(
+            Msg::RequesterResolvedAsk,
+            &[("wait", &crate::config::format_duration(wait))],
+        )),
+        ..RichMessage::default()
+    };
+    card::to_requester(cx, &ticket, message).await
+}
+
+/// The requester answers "Did this solve it?".
+pub(crate) async fn confirm(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    mut ticket: Ticket,
+    solved: bool,
+) -> Result<(), StoreError> {
+    if ticket.status != Status::Resolved {
+        return cx
+            .tell_msg(ev, Msg::AlreadyAnswered, &[("number", &ticket.number)])
+            .await;
+    }
+    timers::disarm(cx, &ticket, TimerKind::ConfirmTimeout).await?;
+    let target = if solved { Status::Closed } else { Status::Open };
+    let kinds = match ticket.move_to(target, cx.now) {
+        Ok(k) => vec![k],
+        Err(e) => return find::explain(cx, ev, &ticket, e).await,
+    };
+    let audit = if solved {
+        "confirm_solved"
+    } else {
+        "confirm_not_solved"
+    };
+    commit(cx, &mut ticket, &ev.author(), kinds, audit, json!({})).await?;
+    if solved {
+        let text = cx.t(Msg::RequesterThanksClosed, &[("number", &ticket.number)]);
+        card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
+        let text = cx.t(Msg::AgentsConfirmed, &[("name", &ev.person.name)]);
+        card::to_agents(cx, &ticket, RichMessage::text(text)).await
+    } else {
+        timers::start_budget(cx, &ticket).await?;
+        let text = cx.t(Msg::RequesterReopened, &[("number", &ticket.number)]);
+        card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
+        let text = cx.t(Msg::AgentsNotSolved, &[("name", &ev.person.name)]);
+        let mentions = ticket
+            .assignee
+            .iter()
+            .map(|a| helpdesk_chat::Mention::User(a.id.clone()))
+            .collect();
+        card::to_agents(
+            cx,
+            &ticket,
+            RichMessage {
+                mentions,
+                ..RichMessage::text(text)
+            },
+        )
+        .await
+    }
+}
+
+/// Opens a resolved or closed ticket again: to its agent if it has one, else to the queue.
+pub(crate) async fn reopen(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    mut ticket: Ticket,
+) -> Result<(), StoreError> {
+    let mut kinds = match ticket.move_to(Status::Open, cx.now) {
+        Ok(k) => vec![k],
+        Err(e) => return find::explain(cx, ev, &ticket, e).await,
+    };
+    if ticket.assignee.is_none() {
+        if let Ok(k) = ticket.move_to(Status::New, cx.now) {
+            kinds.push(k);
+        }
+    }
+    timers::disarm(cx, &ticket, TimerKind::ConfirmTimeout).await?;
+    commit(cx, &mut ticket, &ev.author(), kinds, "reopen", json!({})).await?;
+    timers::start_budget(cx, &ticket).await?;
+    let text = cx.t(Msg::AgentsReopened, &[("name", &ev.person.name)]);
+    card::to_agents(cx, &ticket, RichMessage::text(text)).await?;
+    let text = cx.t(Msg::RequesterReopened, &[("number", &ticket.number)]);
+    card::to_requester(cx, &ticket, RichMessage::text(text)).await
+}
+
+/// Closes for good (through Resolved when the life cycle requires it).
+pub(crate) async fn close(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    mut ticket: Ticket,
+) -> Result<(), StoreError> {
+    let kinds = match close_steps(cx, &mut ticket) {
+        Ok(kinds) => kinds,
+        Err(e) => return find::explain(cx, ev, &ticket, e).await,
+    };
+    commit(cx, &mut ticket, &ev.author(), kinds, "close", json!({})).await?;
+    disarm_all(cx, &ticket).await?;
+    let text = cx.t(
+        Msg::Closed,
+        &[("number", &ticket.number), ("name", &ev.person.name)],
+    );
+    card::to_agents(cx, &ticket, RichMessage::text(text.clone())).await?;
+    card::to_requester(cx, &ticket, RichMessage::text(text)).await
+}
+
+/// Closes a ticket nobody answered for (a timer): the requester is told why.
+pub(crate) async fn close_unanswered(
+    cx: &mut Cx<'_>,
+    ticket: &mut Ticket,
+    why: Msg,
+) -> Result<(), StoreError> {
+    let Ok(kinds) = close_steps(cx, ticket) else {
+        return Ok(());
+    };
+    commit(cx, ticket, &Author::System, kinds, "auto_close", json!({})).await?;
+    disarm_all(cx, ticket).await?;
+    let text = cx.t(why, &[("number", &ticket.number)]);
+    card::to_requester(cx, ticket, RichMessage::text(text)).await
+}
+
+fn close_steps(
+    cx: &Cx<'_>,
+    ticket: &mut Ticket,
+) -> Result<Vec<LogKind>, crate::domain::TicketError> {
+    let mut kinds = Vec::new();
+    if !ticket.status.can_become(Status::Closed) {
+        kinds.push(ticket.move_to(Status::Resolved, cx.now)?);
+    }
+    kinds.push(ticket.move_to(Status::Closed, cx.now)?);
+    Ok(kinds)
+}
+
+async fn disarm_all(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
+    for kind in TimerKind::ALL {
+        timers::disarm(cx, ticket, kind).await?;
+    }
+    Ok(())
+}

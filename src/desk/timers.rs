@@ -1,0 +1,187 @@
+//! The desk's timers: a level's time budget, the wait for the requester's confirmation, and
+//! the wait for a pending requester. Each is a row (one per ticket and kind) fired once.
+
+use super::context::Cx;
+use super::{card, resolve, work};
+use crate::clock::later;
+use crate::config::BudgetAction;
+use crate::domain::{Author, Level, Status, Ticket, TicketId};
+use crate::i18n::Msg;
+use crate::store::{StoreError, TimerRecord};
+use helpdesk_chat::{ChatAction, RichMessage};
+use std::time::Duration;
+
+/// What a timer is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimerKind {
+    /// The level's time budget ran out: escalate or alert the managers.
+    LevelBudget,
+    /// The requester did not answer "did this solve it?": close.
+    ConfirmTimeout,
+    /// The requester did not answer while the ticket waited on them: close.
+    PendingTimeout,
+}
+
+impl TimerKind {
+    /// Every kind.
+    pub const ALL: [TimerKind; 3] = [
+        TimerKind::LevelBudget,
+        TimerKind::ConfirmTimeout,
+        TimerKind::PendingTimeout,
+    ];
+
+    /// The stable name stored in the timer row.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimerKind::LevelBudget => "level_budget",
+            TimerKind::ConfirmTimeout => "confirm_timeout",
+            TimerKind::PendingTimeout => "pending_timeout",
+        }
+    }
+
+    /// The kind named `name`.
+    pub fn parse(name: &str) -> Option<TimerKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// The one timer of this kind for a ticket.
+    pub fn key(self, ticket: TicketId) -> String {
+        format!("{}:{}", self.as_str(), ticket.0)
+    }
+}
+
+/// Arms the timer of `kind` for the ticket, `after` from now.
+pub(crate) async fn arm(
+    cx: &mut Cx<'_>,
+    ticket: &Ticket,
+    kind: TimerKind,
+    after: Duration,
+) -> Result<(), StoreError> {
+    let payload = serde_json::json!({ "level": ticket.level.as_str() });
+    cx.tx
+        .set_timer(
+            cx.tenant,
+            Some(ticket.id),
+            &kind.key(ticket.id),
+            kind.as_str(),
+            later(cx.now, after),
+            &payload,
+            cx.now,
+        )
+        .await
+        .map(|_| ())
+}
+
+/// Disarms the ticket's timer of `kind`, if armed.
+pub(crate) async fn disarm(
+    cx: &mut Cx<'_>,
+    ticket: &Ticket,
+    kind: TimerKind,
+) -> Result<(), StoreError> {
+    cx.tx.cancel_timer(&kind.key(ticket.id)).await.map(|_| ())
+}
+
+/// Starts the budget of the ticket's current level (or stops it: no budget at that level).
+pub(crate) async fn start_budget(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
+    match cx.settings.level(ticket.level).budget {
+        Some(budget) => arm(cx, ticket, TimerKind::LevelBudget, budget).await,
+        None => disarm(cx, ticket, TimerKind::LevelBudget).await,
+    }
+}
+
+/// Fires a due timer (already claimed by the caller's transaction).
+pub(crate) async fn fire(cx: &mut Cx<'_>, timer: &TimerRecord) -> Result<(), StoreError> {
+    let Some(kind) = TimerKind::parse(&timer.kind) else {
+        tracing::warn!(timer = %timer.key, kind = %timer.kind, "unknown timer kind: dropped");
+        return Ok(());
+    };
+    let Some(id) = timer.ticket else {
+        return Ok(());
+    };
+    let Some(mut ticket) = cx.tx.ticket_by_id(id).await? else {
+        tracing::warn!(timer = %timer.key, "the timer's ticket is gone: dropped");
+        return Ok(());
+    };
+    match kind {
+        TimerKind::LevelBudget => budget_ran_out(cx, &mut ticket, timer).await,
+        TimerKind::ConfirmTimeout if ticket.status == Status::Resolved => {
+            resolve::close_unanswered(cx, &mut ticket, Msg::RequesterClosedNoAnswer).await
+        }
+        TimerKind::PendingTimeout if ticket.status == Status::Pending => {
+            resolve::close_unanswered(cx, &mut ticket, Msg::RequesterClosedPending).await
+        }
+        // The ticket moved on since the timer was armed.
+        TimerKind::ConfirmTimeout | TimerKind::PendingTimeout => Ok(()),
+    }
+}
+
+async fn budget_ran_out(
+    cx: &mut Cx<'_>,
+    ticket: &mut Ticket,
+    timer: &TimerRecord,
+) -> Result<(), StoreError> {
+    let armed_at: Option<Level> = timer.payload["level"].as_str().and_then(|l| l.parse().ok());
+    if armed_at != Some(ticket.level) || !ticket.status.is_active() {
+        return Ok(());
+    }
+    let level = cx.settings.level(ticket.level);
+    let Some(budget) = level.budget else {
+        return Ok(());
+    };
+    if matches!(ticket.status, Status::Pending | Status::OnHold) {
+        // Waiting on the requester or a supplier is not the level's time: check again later.
+        return arm(cx, ticket, TimerKind::LevelBudget, budget).await;
+    }
+    let spent = crate::config::format_duration(budget);
+    let reason = cx.t(
+        Msg::BudgetReason,
+        &[("level", &ticket.level), ("budget", &spent)],
+    );
+    match (level.on_budget, ticket.level.next()) {
+        (BudgetAction::Escalate, Some(next)) => {
+            let moved = work::move_level(cx, ticket, &Author::System, next, None, &reason).await?;
+            if let Err(e) = moved {
+                tracing::warn!(ticket = %ticket.number, error = %e, "automatic escalation refused");
+            }
+            Ok(())
+        }
+        _ => alert_managers(cx, ticket, &reason).await,
+    }
+}
+
+/// Tells the managers' channel (or, without one, the agents' thread) about a ticket.
+pub(crate) async fn alert_managers(
+    cx: &mut Cx<'_>,
+    ticket: &Ticket,
+    reason: &str,
+) -> Result<(), StoreError> {
+    let text = cx.t(
+        Msg::ManagersAlert,
+        &[
+            ("number", &ticket.number),
+            ("title", &ticket.title),
+            ("reason", &reason),
+        ],
+    );
+    let mut message = card::render(cx, ticket).await?;
+    message.buttons.clear();
+    message.context = Some(text.clone());
+    let managers: Vec<_> = cx
+        .settings
+        .manager_groups
+        .iter()
+        .map(|g| cx.settings.ping(g))
+        .collect();
+    message.mentions = managers;
+    match cx.settings.managers_channel.clone() {
+        Some(channel) => {
+            let action = ChatAction::Post {
+                channel,
+                message,
+                key: None,
+            };
+            cx.send(Some(ticket), action).await
+        }
+        None => card::to_agents(cx, ticket, RichMessage::text(text)).await,
+    }
+}

@@ -1,0 +1,162 @@
+//! Every sentence the desk writes to people, one catalogue per language (`en.toml`, `it.toml`).
+//! Code names a message by [`Msg`]; a test checks that each catalogue has every message with
+//! the same placeholders.
+
+mod messages;
+
+pub use messages::Msg;
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+/// A language the desk speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// English.
+    #[default]
+    En,
+    /// Italian.
+    It,
+}
+
+impl Language {
+    /// Every language with a catalogue.
+    pub const ALL: [Language; 2] = [Language::En, Language::It];
+
+    /// The ISO 639-1 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::It => "it",
+        }
+    }
+
+    /// The catalogue's source text.
+    pub fn catalogue_source(self) -> &'static str {
+        match self {
+            Language::En => include_str!("en.toml"),
+            Language::It => include_str!("it.toml"),
+        }
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// The text was not a supported language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown language {0:?}: expected en or it")]
+pub struct UnknownLanguage(pub String);
+
+impl FromStr for Language {
+    type Err = UnknownLanguage;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "en" | "english" => Ok(Language::En),
+            "it" | "italian" | "italiano" => Ok(Language::It),
+            _ => Err(UnknownLanguage(s.to_string())),
+        }
+    }
+}
+
+type Catalogue = HashMap<String, String>;
+
+static CATALOGUES: LazyLock<HashMap<Language, Catalogue>> = LazyLock::new(|| {
+    Language::ALL
+        .into_iter()
+        .map(|lang| {
+            (
+                lang,
+                parse_catalogue(lang.catalogue_source()).unwrap_or_default(),
+            )
+        })
+        .collect()
+});
+
+/// Reads a catalogue: a flat TOML table of message key → text.
+pub fn parse_catalogue(source: &str) -> Result<Catalogue, toml::de::Error> {
+    toml::from_str(source)
+}
+
+/// The placeholders (`{name}`) a text uses, sorted.
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut names: Vec<&str> = text
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// The message in `lang` with each `{name}` replaced by its value. A message missing from a
+/// catalogue (the tests forbid it) falls back to English, then to its key: never a panic.
+pub fn text(lang: Language, msg: Msg, args: &[(&str, &dyn fmt::Display)]) -> String {
+    let template = CATALOGUES
+        .get(&lang)
+        .and_then(|c| c.get(msg.key()))
+        .or_else(|| CATALOGUES.get(&Language::En).and_then(|c| c.get(msg.key())));
+    let Some(template) = template else {
+        tracing::error!(key = msg.key(), language = %lang, "message missing from the catalogues");
+        return msg.key().to_string();
+    };
+    let mut out = template.clone();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_has_every_message_with_the_same_placeholders() {
+        let english = parse_catalogue(Language::En.catalogue_source()).expect("en.toml parses");
+        for lang in Language::ALL {
+            let catalogue = parse_catalogue(lang.catalogue_source())
+                .unwrap_or_else(|e| panic!("{lang}.toml does not parse: {e}"));
+            for msg in Msg::ALL {
+                let text = catalogue
+                    .get(msg.key())
+                    .unwrap_or_else(|| panic!("{lang}.toml lacks {}", msg.key()));
+                assert!(
+                    !text.trim().is_empty(),
+                    "{lang}.toml: {} is empty",
+                    msg.key()
+                );
+                assert_eq!(
+                    placeholders(text),
+                    placeholders(&english[msg.key()]),
+                    "{lang}.toml: {} has other placeholders than English",
+                    msg.key()
+                );
+            }
+            for key in catalogue.keys() {
+                assert!(
+                    Msg::ALL.iter().any(|m| m.key() == key),
+                    "{lang}.toml has {key}, which no code uses"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_languages_differ() {
+        let en = text(Language::En, Msg::RequesterOpened, &[("number", &"#7")]);
+        let it = text(Language::It, Msg::RequesterOpened, &[("number", &"#7")]);
+        assert!(en.contains("#7") && it.contains("#7"));
+        assert_ne!(en, it);
+        assert!(!en.contains("{number}"));
+    }
+}

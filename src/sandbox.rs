@@ -1,0 +1,157 @@
+//! The whole engine on the in-memory platform with a manual clock: used by `helpdesk demo`,
+//! the desk's scenario tests and the desk benchmark.
+
+use crate::clock::{Clock, ManualClock};
+use crate::config::TenantConfig;
+use crate::desk::{Desk, DeskError, Handled};
+use crate::domain::Timestamp;
+use crate::schedule::{Dispatcher, RetryPolicy, Scheduler};
+use crate::store::{OutboxState, Store, StoreError};
+use helpdesk_chat::{ChatEvent, ChatPlatform, EventKind, MemoryPlatform, Platform, Sender};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The tenant id the sandbox's events come from.
+pub const TENANT: &str = "acme";
+
+/// A desk, its dispatcher and scheduler, an in-memory platform and a clock that moves only
+/// when told.
+pub struct Sandbox {
+    /// The engine.
+    pub desk: Arc<Desk>,
+    /// What the bot said, where.
+    pub platform: Arc<MemoryPlatform>,
+    /// Sends the outbox to `platform`.
+    pub dispatcher: Dispatcher,
+    /// Fires due timers.
+    pub scheduler: Scheduler,
+    /// The time.
+    pub clock: Arc<ManualClock>,
+    events: AtomicU64,
+}
+
+/// The example tenant: an intake channel, a channel and group per level, two L3 specialties
+/// and a managers' channel.
+pub fn example_tenant() -> TenantConfig {
+    let raw = r#"
+        platform = "memory"
+        id = "acme"
+        name = "ACME"
+        intake_channels = ["help"]
+        managers_channel = "helpdesk-managers"
+        manager_groups = ["managers"]
+        [levels.l1]
+        channel = "support-l1"
+        group = "l1-agents"
+        [levels.l2]
+        channel = "support-l2"
+        group = "l2-agents"
+        [levels.l3]
+        channel = "support-l3"
+        group = "l3-agents"
+        [[specialties]]
+        name = "network"
+        channel = "l3-network"
+        group = "network-team"
+        [[specialties]]
+        name = "security"
+        channel = "l3-security"
+        group = "security-team"
+    "#;
+    toml::from_str(raw).expect("the example tenant parses")
+}
+
+/// A person on the sandbox's platform, in these groups.
+pub fn person(id: &str, name: &str, groups: &[&str]) -> Sender {
+    Sender {
+        id: id.into(),
+        name: name.into(),
+        groups: groups.iter().map(|g| g.to_string()).collect(),
+        is_bot: false,
+    }
+}
+
+impl Sandbox {
+    /// A sandbox over `store` with one tenant, its clock starting at `start`.
+    pub fn new(store: Store, tenant: TenantConfig, start: Timestamp) -> Sandbox {
+        let clock = Arc::new(ManualClock::new(start));
+        let platform = Arc::new(MemoryPlatform::new());
+        let desk = Arc::new(Desk::new(store.clone(), vec![tenant], clock.clone()));
+        let dispatcher = Dispatcher::new(
+            store,
+            vec![platform.clone() as Arc<dyn ChatPlatform>],
+            clock.clone(),
+            RetryPolicy::default(),
+        );
+        let scheduler = Scheduler::new(desk.clone(), clock.clone());
+        Sandbox {
+            desk,
+            platform,
+            dispatcher,
+            scheduler,
+            clock,
+            events: AtomicU64::new(0),
+        }
+    }
+
+    /// The event `kind` by `sender` in `channel` (and `thread`), with a fresh event id.
+    pub fn event(
+        &self,
+        sender: &Sender,
+        channel: &str,
+        thread: Option<&str>,
+        kind: EventKind,
+    ) -> ChatEvent {
+        let n = self.events.fetch_add(1, Ordering::Relaxed) + 1;
+        ChatEvent {
+            platform: Platform::Memory,
+            event_id: format!("ev{n}"),
+            tenant: TENANT.into(),
+            sender: sender.clone(),
+            channel: channel.into(),
+            thread: thread.map(String::from),
+            kind,
+        }
+    }
+
+    /// Hands the event to the desk, then sends everything it queued.
+    pub async fn handle(&self, event: &ChatEvent) -> Result<Handled, DeskError> {
+        let handled = self.desk.handle(event).await?;
+        self.settle().await?;
+        Ok(handled)
+    }
+
+    /// Sends the outbox until nothing is left to send, moving the clock to each retry's time.
+    pub async fn settle(&self) -> Result<(), StoreError> {
+        loop {
+            let r = self.dispatcher.run_once().await?;
+            if r.sent + r.retried + r.dead + r.waiting > 0 {
+                continue;
+            }
+            let pending = self
+                .desk
+                .store()
+                .outbox(Some(OutboxState::Pending), 10_000)
+                .await?;
+            let Some(next) = pending.iter().map(|i| i.next_attempt_at).min() else {
+                return Ok(());
+            };
+            let now = self.clock.now();
+            if next <= now {
+                // Due but not claimable (held behind a parked item): nothing more to do now.
+                return Ok(());
+            }
+            self.clock
+                .advance((next - now).to_std().unwrap_or(Duration::ZERO));
+        }
+    }
+
+    /// Moves the clock, fires the timers that fell due and sends what they queued.
+    pub async fn advance(&self, by: Duration) -> Result<usize, DeskError> {
+        self.clock.advance(by);
+        let fired = self.scheduler.run_once().await?;
+        self.settle().await?;
+        Ok(fired)
+    }
+}

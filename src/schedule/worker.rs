@@ -1,0 +1,91 @@
+//! The background loops of `helpdesk run`: the dispatcher and the scheduler, each polling
+//! on its own interval until shutdown.
+
+use super::{Dispatcher, Scheduler};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// How often each loop looks for work.
+#[derive(Debug, Clone, Copy)]
+pub struct Intervals {
+    /// Outbox polling.
+    pub dispatch: Duration,
+    /// Timer polling.
+    pub timers: Duration,
+}
+
+impl Default for Intervals {
+    fn default() -> Self {
+        Intervals {
+            dispatch: Duration::from_millis(200),
+            timers: Duration::from_secs(1),
+        }
+    }
+}
+
+/// The running loops; [`Workers::stop`] ends them after their current round.
+pub struct Workers {
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Workers {
+    /// Starts both loops.
+    pub fn start(dispatcher: Arc<Dispatcher>, scheduler: Arc<Scheduler>, every: Intervals) -> Self {
+        let (stop, stopped) = watch::channel(false);
+        let dispatch = {
+            let mut stopped = stopped.clone();
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(every.dispatch);
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tokio::select! {
+                        _ = tick.tick() => {}
+                        _ = stopped.changed() => break,
+                    }
+                    // Drain: keep sending while rounds find work.
+                    loop {
+                        match dispatcher.run_once().await {
+                            Ok(r) if r.sent + r.retried + r.dead > 0 => continue,
+                            Ok(_) => break,
+                            Err(e) => {
+                                tracing::error!(error = %e, "dispatcher round failed");
+                                break;
+                            }
+                        }
+                    }
+                }
+            })
+        };
+        let timers = {
+            let mut stopped = stopped;
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(every.timers);
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tokio::select! {
+                        _ = tick.tick() => {}
+                        _ = stopped.changed() => break,
+                    }
+                    if let Err(e) = scheduler.run_once().await {
+                        tracing::error!(error = %e, "scheduler round failed");
+                    }
+                }
+            })
+        };
+        Workers {
+            stop,
+            tasks: vec![dispatch, timers],
+        }
+    }
+
+    /// Stops the loops and waits for their current round to finish.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}

@@ -1,0 +1,1147 @@
+//! The desk, end to end on the in-memory platform: intake, card, relay, commands, escalation,
+//! resolve/confirm, permissions, exactly once, timers, text safety and language.
+
+mod common;
+
+use common::now;
+use helpdesk::desk::{Handled, SUBCOMMANDS};
+use helpdesk::domain::{Level, LogKind, Priority, Status, Ticket, TicketNumber};
+use helpdesk::sandbox::{example_tenant, person, Sandbox};
+use helpdesk::store::{OutboxState, Store};
+use helpdesk_chat::{ChatAction, EventKind, Mention, RichMessage, SendError, Sender, ThreadRef};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+on_both_backends!(
+    a_message_in_the_intake_channel_opens_a_ticket_and_posts_the_card,
+    requester_and_agents_talk_through_their_threads,
+    escalation_goes_up_level_by_level_and_pings_each_group,
+    resolve_asks_the_requester_and_their_answer_decides,
+    permissions_refuse_politely_and_privileged_acts_are_audited,
+    a_redelivered_event_changes_nothing_and_failures_lose_nothing,
+    timers_escalate_alert_and_close,
+    user_text_pings_nobody_and_long_text_is_cut_only_on_the_card,
+    every_way_in_opens_a_ticket,
+    commands_cover_the_agents_work,
+    an_italian_tenant_hears_italian,
+);
+
+fn mario() -> Sender {
+    person("U-mario", "Mario", &[])
+}
+fn luisa() -> Sender {
+    person("U-luisa", "Luisa", &[])
+}
+fn ada() -> Sender {
+    person("U-ada", "Ada", &["l1-agents"])
+}
+fn bruno() -> Sender {
+    person("U-bruno", "Bruno", &["l2-agents"])
+}
+fn nina() -> Sender {
+    person("U-nina", "Nina", &["network-team"])
+}
+fn boss() -> Sender {
+    person("U-boss", "Grace", &["managers"])
+}
+
+fn message(text: &str, id: &str) -> EventKind {
+    EventKind::Message {
+        text: text.into(),
+        message_id: id.into(),
+        direct: false,
+    }
+}
+fn command(args: &str) -> EventKind {
+    EventKind::Command {
+        name: "ticket".into(),
+        args: args.into(),
+        trigger: None,
+    }
+}
+fn click(id: &str, value: &str) -> EventKind {
+    EventKind::Action {
+        id: id.into(),
+        value: value.into(),
+        message_id: None,
+        trigger: None,
+    }
+}
+
+fn sandbox(store: Store) -> Sandbox {
+    Sandbox::new(store, example_tenant(), now())
+}
+
+async fn send(sb: &Sandbox, who: &Sender, channel: &str, thread: Option<&str>, kind: EventKind) {
+    let event = sb.event(who, channel, thread, kind);
+    assert_eq!(
+        sb.handle(&event).await.expect("the desk handles it"),
+        Handled::Done
+    );
+}
+
+async fn ticket(sb: &Sandbox, n: i64) -> Ticket {
+    let tenant = sb.desk.store().tenants().await.unwrap()[0].id;
+    sb.desk
+        .store()
+        .ticket(tenant, TicketNumber(n))
+        .await
+        .unwrap()
+        .expect("the ticket exists")
+}
+
+fn all_text(m: &RichMessage) -> String {
+    let mut s = m.title.clone().unwrap_or_default();
+    s.push('\n');
+    s.push_str(&m.text);
+    for f in &m.fields {
+        s.push_str(&format!("\n{}: {}", f.label, f.value));
+    }
+    if let Some(c) = &m.context {
+        s.push('\n');
+        s.push_str(c);
+    }
+    s
+}
+
+/// What a channel (or thread) shows, as text, in order.
+fn shown(sb: &Sandbox, channel: &str, thread: Option<&str>) -> Vec<String> {
+    sb.platform
+        .shown_in(channel, thread)
+        .iter()
+        .filter_map(|r| match &r.action {
+            ChatAction::Post { message, .. } | ChatAction::Reply { message, .. } => {
+                Some(all_text(message))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// What one person was told privately, in order.
+fn told(sb: &Sandbox, user: &Sender) -> Vec<String> {
+    sb.platform
+        .sent()
+        .iter()
+        .filter_map(|r| match &r.action {
+            ChatAction::Ephemeral {
+                user: u, message, ..
+            } if *u == user.id => Some(all_text(message)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The latest content of the message posted with `key` (post or update).
+fn latest(sb: &Sandbox, key: &str) -> RichMessage {
+    sb.platform
+        .sent()
+        .iter()
+        .rev()
+        .find_map(|r| match &r.action {
+            ChatAction::Post {
+                key: Some(k),
+                message,
+                ..
+            } if k == key => Some(message.clone()),
+            ChatAction::Update { key: k, message } if k == key => Some(message.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("nothing was posted as {key}"))
+}
+
+fn card_thread(sb: &Sandbox, key: &str) -> String {
+    sb.platform
+        .posted(key)
+        .expect("the card was posted")
+        .message_id
+}
+
+fn field<'a>(m: &'a RichMessage, label: &str) -> &'a str {
+    &m.fields
+        .iter()
+        .find(|f| f.label == label)
+        .unwrap_or_else(|| panic!("no field {label}"))
+        .value
+}
+
+async fn log_kinds(sb: &Sandbox, t: &Ticket) -> Vec<LogKind> {
+    sb.desk
+        .store()
+        .log(t.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.entry.kind)
+        .collect()
+}
+
+/// Mario asks in #help; returns the ticket.
+async fn vpn_ticket(sb: &Sandbox) -> Ticket {
+    send(
+        sb,
+        &mario(),
+        "help",
+        None,
+        message("my VPN is down since this morning", "m-vpn"),
+    )
+    .await;
+    ticket(sb, 1).await
+}
+
+async fn a_message_in_the_intake_channel_opens_a_ticket_and_posts_the_card(store: Store) {
+    let sb = sandbox(store);
+    let t = vpn_ticket(&sb).await;
+    assert_eq!(t.title.as_str(), "my VPN is down since this morning");
+    assert_eq!(
+        (t.status, t.level, t.priority()),
+        (Status::New, Level::L1, Priority::P4)
+    );
+    assert_eq!(t.requester.id, "U-mario");
+
+    let answer = shown(&sb, "help", Some("m-vpn"));
+    assert_eq!(
+        answer.len(),
+        1,
+        "one answer in the requester's thread: {answer:?}"
+    );
+    assert!(
+        answer[0].contains("#1") && answer[0].contains("L1"),
+        "{}",
+        answer[0]
+    );
+
+    let key = format!("card:{}:support-l1", t.id.0);
+    let card = latest(&sb, &key);
+    assert_eq!(
+        card.mentions,
+        vec![Mention::Group("l1-agents".into())],
+        "L1 is pinged"
+    );
+    assert!(card.title.as_deref().unwrap().contains("#1"));
+    assert_eq!(field(&card, "Requester"), "Mario");
+    assert_eq!(field(&card, "Priority"), "P4");
+    assert_eq!(field(&card, "Level"), "L1");
+    assert_eq!(field(&card, "Status"), "New");
+    assert_eq!(field(&card, "Assignee"), "nobody");
+    assert!(
+        card.fields.iter().any(|f| f.label == "Level due"),
+        "the L1 budget shows"
+    );
+    let buttons: Vec<&str> = card.buttons.iter().map(|b| b.label.as_str()).collect();
+    assert_eq!(
+        buttons,
+        ["Claim", "Escalate", "Resolve", "Priority", "Note"]
+    );
+
+    // Claiming from the card updates the card in place and tells the requester.
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        click("ticket.claim", &t.id.0.to_string()),
+    )
+    .await;
+    let t = ticket(&sb, 1).await;
+    assert_eq!(
+        (t.status, t.assignee.as_ref().map(|a| a.id.as_str())),
+        (Status::Open, Some("U-ada"))
+    );
+    let updates = sb
+        .platform
+        .sent()
+        .iter()
+        .filter(|r| matches!(&r.action, ChatAction::Update { key: k, .. } if *k == key))
+        .count();
+    assert_eq!(updates, 1, "the card is updated, not posted again");
+    let card = latest(&sb, &key);
+    assert_eq!(field(&card, "Assignee"), "Ada");
+    assert!(
+        !card.buttons.iter().any(|b| b.label == "Claim"),
+        "no Claim once claimed"
+    );
+    assert!(shown(&sb, "help", Some("m-vpn"))
+        .last()
+        .unwrap()
+        .contains("Ada"));
+}
+
+async fn requester_and_agents_talk_through_their_threads(store: Store) {
+    let sb = sandbox(store);
+    let t = vpn_ticket(&sb).await;
+    let key = format!("card:{}:support-l1", t.id.0);
+    let agents = card_thread(&sb, &key);
+
+    send(
+        &sb,
+        &mario(),
+        "help",
+        Some("m-vpn"),
+        message("error 809 on connect", "m2"),
+    )
+    .await;
+    assert!(
+        shown(&sb, "support-l1", Some(&agents))
+            .iter()
+            .any(|m| m.contains("Mario: error 809")),
+        "the requester's reply reaches the agents' thread"
+    );
+
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        Some(&agents),
+        message("please restart the client", "m3"),
+    )
+    .await;
+    let requester = shown(&sb, "help", Some("m-vpn"));
+    assert!(requester
+        .iter()
+        .any(|m| m.contains("please restart the client") && m.contains("Ada")));
+    assert!(
+        ticket(&sb, 1).await.first_response_at.is_some(),
+        "first response recorded"
+    );
+
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        Some(&agents),
+        message("// user sounds annoyed", "m4"),
+    )
+    .await;
+    send(&sb, &ada(), "support-l1", Some(&agents), cmd_note()).await;
+    let requester = shown(&sb, "help", Some("m-vpn"));
+    assert!(
+        !requester
+            .iter()
+            .any(|m| m.contains("annoyed") || m.contains("vendor")),
+        "internal notes never reach the requester: {requester:?}"
+    );
+    let kinds = log_kinds(&sb, &t).await;
+    assert!(kinds.contains(&LogKind::RequesterMessage {
+        text: "error 809 on connect".into()
+    }));
+    assert!(kinds.contains(&LogKind::AgentReply {
+        text: "please restart the client".into()
+    }));
+    assert!(kinds.contains(&LogKind::InternalNote {
+        text: "user sounds annoyed".into()
+    }));
+    assert!(kinds.contains(&LogKind::InternalNote {
+        text: "vendor ticket 55".into()
+    }));
+    assert!(
+        sb.platform.sent().iter().any(|r| matches!(&r.action,
+            ChatAction::React { message_id, emoji, .. } if message_id == "m4" && emoji == "lock")),
+        "an internal message is marked as such"
+    );
+
+    // A colleague adding details in the requester's thread reaches the agents too.
+    send(
+        &sb,
+        &luisa(),
+        "help",
+        Some("m-vpn"),
+        message("same here on floor 2", "m5"),
+    )
+    .await;
+    assert!(shown(&sb, "support-l1", Some(&agents))
+        .iter()
+        .any(|m| m.contains("Luisa: same here")));
+}
+
+fn cmd_note() -> EventKind {
+    command("note vendor ticket 55")
+}
+
+async fn escalation_goes_up_level_by_level_and_pings_each_group(store: Store) {
+    let sb = sandbox(store);
+    let t = vpn_ticket(&sb).await;
+    let l1_key = format!("card:{}:support-l1", t.id.0);
+    let l1_thread = card_thread(&sb, &l1_key);
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        Some(&l1_thread),
+        command("claim"),
+    )
+    .await;
+
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        Some(&l1_thread),
+        command("escalate"),
+    )
+    .await;
+    assert!(
+        told(&sb, &ada()).last().unwrap().contains("why"),
+        "escalation without a reason asks for one"
+    );
+    assert_eq!(ticket(&sb, 1).await.level, Level::L1);
+
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        Some(&l1_thread),
+        command("escalate L2 needs a visit on site"),
+    )
+    .await;
+    let t = ticket(&sb, 1).await;
+    assert_eq!(
+        (t.level, t.status, t.assignee.clone()),
+        (Level::L2, Status::New, None)
+    );
+    let l2_key = format!("card:{}:support-l2", t.id.0);
+    let l2_card = latest(&sb, &l2_key);
+    assert_eq!(l2_card.mentions, vec![Mention::Group("l2-agents".into())]);
+    let l2_thread = card_thread(&sb, &l2_key);
+    assert!(shown(&sb, "support-l2", Some(&l2_thread))
+        .iter()
+        .any(|m| m.contains("needs a visit on site")));
+    let old = latest(&sb, &l1_key);
+    assert!(old.buttons.is_empty(), "the L1 card is retired");
+    assert!(old.context.unwrap().contains("L2"));
+    assert!(shown(&sb, "help", Some("m-vpn"))
+        .last()
+        .unwrap()
+        .contains("level L2"));
+
+    // L2 escalates to the L3 network specialists.
+    send(
+        &sb,
+        &bruno(),
+        "support-l2",
+        Some(&l2_thread),
+        command("escalate L3 network router drops packets"),
+    )
+    .await;
+    let t = ticket(&sb, 1).await;
+    assert_eq!(
+        (t.level, t.specialty.as_deref()),
+        (Level::L3, Some("network"))
+    );
+    let l3_key = format!("card:{}:l3-network", t.id.0);
+    let l3_card = latest(&sb, &l3_key);
+    assert_eq!(
+        l3_card.mentions,
+        vec![Mention::Group("network-team".into())]
+    );
+    assert_eq!(field(&l3_card, "Level"), "L3 · network");
+    let kinds = log_kinds(&sb, &t).await;
+    let levels: Vec<(Level, Level, String)> = kinds
+        .iter()
+        .filter_map(|k| match k {
+            LogKind::LevelChange {
+                from, to, reason, ..
+            } => Some((*from, *to, reason.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        levels,
+        vec![
+            (Level::L1, Level::L2, "needs a visit on site".into()),
+            (Level::L2, Level::L3, "router drops packets".into())
+        ]
+    );
+
+    // L3 stays away from the requester: the specialist's thread messages are internal, L2 relays.
+    let l3_thread = card_thread(&sb, &l3_key);
+    send(
+        &sb,
+        &nina(),
+        "l3-network",
+        Some(&l3_thread),
+        message("firmware bug, patching", "n1"),
+    )
+    .await;
+    assert!(!shown(&sb, "help", Some("m-vpn"))
+        .iter()
+        .any(|m| m.contains("firmware")));
+    send(
+        &sb,
+        &bruno(),
+        "l3-network",
+        Some(&l3_thread),
+        message("a fix is on its way", "b1"),
+    )
+    .await;
+    assert!(shown(&sb, "help", Some("m-vpn"))
+        .iter()
+        .any(|m| m.contains("a fix is on its way")));
+
+    // De-escalation returns to the L2 card, which already exists: updated, and pinged again.
+    send(
+        &sb,
+        &nina(),
+        "l3-network",
+        Some(&l3_thread),
+        command("deescalate config issue, not firmware"),
+    )
+    .await;
+    let t = ticket(&sb, 1).await;
+    assert_eq!((t.level, t.specialty.clone()), (Level::L2, None));
+    let posts = sb
+        .platform
+        .sent()
+        .iter()
+        .filter(|r| matches!(&r.action, ChatAction::Post { key: Some(k), .. } if *k == l2_key))
+        .count();
+    assert_eq!(posts, 1, "one card per level: updated, not posted twice");
+    assert!(shown(&sb, "support-l2", Some(&l2_thread))
+        .iter()
+        .any(|m| m.contains("config issue")));
+}
+
+async fn resolve_asks_the_requester_and_their_answer_decides(store: Store) {
+    let sb = sandbox(store);
+    let t = vpn_ticket(&sb).await;
+    let value = t.id.0.to_string();
+    send(&sb, &ada(), "support-l1", None, command("resolve #1")).await;
+    assert!(told(&sb, &ada()).last().unwrap().contains("what fixed it"));
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        command("resolve #1 reinstalled the VPN profile"),
+    )
+    .await;
+    let t = ticket(&sb, 1).await;
+    assert_eq!(t.status, Status::Resolved);
+    assert_eq!(
+        t.assignee.as_ref().unwrap().id,
+        "U-ada",
+        "resolving a new ticket claims it"
+    );
+    let question = sb
+        .platform
+        .shown_in("help", Some("m-vpn"))
+        .into_iter()
+        .rev()
+        .find_map(|r| match r.action {
+            ChatAction::Reply { message, .. } if !message.buttons.is_empty() => Some(message),
+            _ => None,
+        })
+        .expect("the requester is asked");
+    assert!(question.text.contains("reinstalled the VPN profile"));
+    let answers: Vec<(String, String)> = question
+        .buttons
+        .iter()
+        .map(|b| (b.action.clone(), b.value.clone()))
+        .collect();
+    assert_eq!(
+        answers,
+        [
+            ("ticket.confirm".to_string(), format!("{value}:yes")),
+            ("ticket.confirm".to_string(), format!("{value}:no"))
+        ]
+    );
+
+    // No: open again with the same agent, who is pinged.
+    send(
+        &sb,
+        &mario(),
+        "help",
+        Some("m-vpn"),
+        click("ticket.confirm", &format!("{value}:no")),
+    )
+    .await;
+    let t = ticket(&sb, 1).await;
+    assert_eq!(
+        (t.status, t.assignee.as_ref().map(|a| a.id.as_str())),
+        (Status::Open, Some("U-ada"))
+    );
+    let agents = card_thread(&sb, &format!("card:{value}:support-l1"));
+    let pinged = sb.platform.shown_in("support-l1", Some(&agents)).into_iter().any(|r| {
+        matches!(r.action, ChatAction::Reply { message, .. } if message.mentions == vec![Mention::User("U-ada".into())])
+    });
+    assert!(pinged, "the assignee hears it is not solved");
+
+    // Yes: closed. A second click changes nothing.
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        command("resolve #1 replaced the router"),
+    )
+    .await;
+    send(
+        &sb,
+        &mario(),
+        "help",
+        Some("m-vpn"),
+        click("ticket.confirm", &format!("{value}:yes")),
+    )
+    .await;
+    let t = ticket(&sb, 1).await;
+    assert_eq!(t.status, Status::Closed);
+    assert!(t.closed_at.is_some());
+    send(
+        &sb,
+        &mario(),
+        "help",
+        Some("m-vpn"),
+        click("ticket.confirm", &format!("{value}:no")),
+    )
+    .await;
+    assert_eq!(ticket(&sb, 1).await.status, Status::Closed);
+    assert!(told(&sb, &mario()).last().unwrap().contains("not waiting"));
+    assert!(
+        latest(&sb, &format!("card:{value}:support-l1"))
+            .buttons
+            .is_empty(),
+        "a closed card has no buttons"
+    );
+}
+
+async fn permissions_refuse_politely_and_privileged_acts_are_audited(store: Store) {
+    let sb = sandbox(store);
+    let t = vpn_ticket(&sb).await;
+    let value = t.id.0.to_string();
+
+    send(&sb, &mario(), "help", Some("m-vpn"), command("claim")).await;
+    assert!(told(&sb, &mario())
+        .last()
+        .unwrap()
+        .contains("Only help desk agents"));
+    send(&sb, &luisa(), "help", None, command("show #1")).await;
+    assert!(told(&sb, &luisa())
+        .last()
+        .unwrap()
+        .contains("your own tickets"));
+    send(
+        &sb,
+        &luisa(),
+        "help",
+        None,
+        click("ticket.confirm", &format!("{value}:yes")),
+    )
+    .await;
+    assert!(told(&sb, &luisa())
+        .last()
+        .unwrap()
+        .contains("your own tickets"));
+    assert_eq!(ticket(&sb, 1).await.status, Status::New);
+
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        command("escalate #1 L2 needs hands on"),
+    )
+    .await;
+    send(
+        &sb,
+        &ada(),
+        "support-l2",
+        None,
+        click("ticket.claim", &value),
+    )
+    .await;
+    assert!(
+        told(&sb, &ada())
+            .last()
+            .unwrap()
+            .contains("above your support level"),
+        "L1 cannot work an L2 ticket"
+    );
+    send(
+        &sb,
+        &boss(),
+        "support-l2",
+        None,
+        click("ticket.claim", &value),
+    )
+    .await;
+    assert_eq!(
+        ticket(&sb, 1).await.assignee.unwrap().id,
+        "U-boss",
+        "managers act at every level"
+    );
+
+    // Forged button values are never trusted.
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        click("ticket.claim", "99999"),
+    )
+    .await;
+    assert!(told(&sb, &ada())
+        .last()
+        .unwrap()
+        .contains("no longer matches"));
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        click("ticket.delete", &value),
+    )
+    .await;
+
+    // The requester sees their own ticket, without internal notes.
+    send(
+        &sb,
+        &boss(),
+        "support-l2",
+        None,
+        command("note #1 secret internal remark"),
+    )
+    .await;
+    send(&sb, &mario(), "help", None, command("show #1")).await;
+    let shown_to_mario = told(&sb, &mario()).last().unwrap().clone();
+    assert!(shown_to_mario.contains("#1") && !shown_to_mario.contains("secret internal"));
+
+    let audit = sb.desk.store().audit_log(100).await.unwrap();
+    let acts: Vec<(String, String)> = audit
+        .iter()
+        .rev()
+        .map(|a| (a.actor.id.clone(), a.action.clone()))
+        .collect();
+    assert!(
+        acts.contains(&("U-ada".into(), "escalate".into())),
+        "{acts:?}"
+    );
+    assert!(
+        acts.contains(&("U-boss".into(), "claim".into())),
+        "{acts:?}"
+    );
+    assert!(
+        !acts.iter().any(|(who, _)| who == "U-luisa"),
+        "refused acts change nothing"
+    );
+}
+
+async fn a_redelivered_event_changes_nothing_and_failures_lose_nothing(store: Store) {
+    let sb = sandbox(store);
+    // The platform fails the first sends: rate limited, then errors.
+    sb.platform.fail_next([
+        SendError::RateLimited {
+            retry_after: Duration::from_secs(2),
+        },
+        SendError::Transient("502".into()),
+        SendError::Transient("timeout".into()),
+    ]);
+    let event = sb.event(&mario(), "help", None, message("printer jammed", "m-p"));
+    assert_eq!(sb.handle(&event).await.unwrap(), Handled::Done);
+    assert_eq!(
+        sb.handle(&event).await.unwrap(),
+        Handled::Duplicate,
+        "a redelivery is dropped"
+    );
+    let thread_id = ticket(&sb, 1).await.id;
+    for i in 0..5 {
+        send(
+            &sb,
+            &mario(),
+            "help",
+            Some("m-p"),
+            message(&format!("detail {i}"), &format!("d{i}")),
+        )
+        .await;
+    }
+    let tickets = sb
+        .desk
+        .store()
+        .list_tickets(&Default::default())
+        .await
+        .unwrap();
+    assert_eq!(tickets.len(), 1, "one ticket despite the redelivery");
+    let agents = card_thread(&sb, &format!("card:{}:support-l1", thread_id.0));
+    let relayed: Vec<String> = shown(&sb, "support-l1", Some(&agents));
+    let expected: Vec<String> = (0..5).map(|i| format!("Mario: detail {i}")).collect();
+    let got: Vec<String> = relayed
+        .into_iter()
+        .filter(|m| m.contains("detail"))
+        .map(|m| m.trim().to_string())
+        .collect();
+    assert_eq!(got, expected, "each relayed once, in order");
+    assert!(sb
+        .desk
+        .store()
+        .outbox(Some(OutboxState::Pending), 100)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(sb
+        .desk
+        .store()
+        .outbox(Some(OutboxState::Dead), 100)
+        .await
+        .unwrap()
+        .is_empty());
+    let acks = shown(&sb, "help", Some("m-p"));
+    assert_eq!(acks.len(), 1, "the requester is answered once: {acks:?}");
+}
+
+async fn timers_escalate_alert_and_close(store: Store) {
+    let sb = sandbox(store);
+    let t = vpn_ticket(&sb).await;
+    // Nothing is due before the L1 budget (20 minutes) runs out.
+    assert_eq!(sb.advance(Duration::from_secs(19 * 60)).await.unwrap(), 0);
+    assert_eq!(sb.advance(Duration::from_secs(61)).await.unwrap(), 1);
+    let t2 = ticket(&sb, 1).await;
+    assert_eq!(t2.level, Level::L2, "the L1 budget ran out: escalated");
+    let kinds = log_kinds(&sb, &t2).await;
+    assert!(kinds.iter().any(|k| matches!(k, LogKind::LevelChange { reason, .. } if reason.contains("L1 time budget of 20m"))));
+    assert_eq!(
+        latest(&sb, &format!("card:{}:support-l2", t.id.0)).mentions,
+        vec![Mention::Group("l2-agents".into())]
+    );
+    // A timer fires once: running the scheduler again finds nothing.
+    assert_eq!(sb.scheduler.run_once().await.unwrap(), 0);
+
+    // L2's budget (2 h) then escalates to L3, where there is no budget.
+    assert_eq!(sb.advance(Duration::from_secs(2 * 3600)).await.unwrap(), 1);
+    assert_eq!(ticket(&sb, 1).await.level, Level::L3);
+    assert!(sb.desk.store().pending_timers().await.unwrap().is_empty());
+
+    // Resolved and never confirmed: closed after 3 days.
+    send(
+        &sb,
+        &boss(),
+        "support-l3",
+        None,
+        command("resolve #1 replaced the VPN gateway"),
+    )
+    .await;
+    assert_eq!(
+        sb.advance(Duration::from_secs(3 * 86400 - 60))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(sb.advance(Duration::from_secs(60)).await.unwrap(), 1);
+    assert_eq!(ticket(&sb, 1).await.status, Status::Closed);
+    assert!(shown(&sb, "help", Some("m-vpn"))
+        .last()
+        .unwrap()
+        .contains("did not hear back"));
+
+    // Pending: the requester's answer stops the clock; silence closes it.
+    send(
+        &sb,
+        &mario(),
+        "help",
+        None,
+        message("outlook crashes", "m-o"),
+    )
+    .await;
+    send(&sb, &ada(), "support-l1", None, command("claim #2")).await;
+    send(&sb, &ada(), "support-l1", None, command("pending #2")).await;
+    assert_eq!(ticket(&sb, 2).await.status, Status::Pending);
+    send(
+        &sb,
+        &mario(),
+        "help",
+        Some("m-o"),
+        message("it happens on start", "m-o2"),
+    )
+    .await;
+    assert_eq!(
+        ticket(&sb, 2).await.status,
+        Status::Open,
+        "the answer puts it back to work"
+    );
+    send(&sb, &ada(), "support-l1", None, command("pending #2")).await;
+    sb.advance(Duration::from_secs(5 * 86400)).await.unwrap();
+    assert_eq!(ticket(&sb, 2).await.status, Status::Closed);
+}
+
+async fn user_text_pings_nobody_and_long_text_is_cut_only_on_the_card(store: Store) {
+    let sb = sandbox(store);
+    let nasty = "@everyone <!channel> <@&123> <@U-boss> [click](http://evil.example)";
+    send(&sb, &mario(), "help", None, message(nasty, "m-x")).await;
+    let t = ticket(&sb, 1).await;
+    assert_eq!(t.title.as_str(), nasty, "kept as data");
+    for r in sb.platform.sent() {
+        let mentions = match &r.action {
+            ChatAction::Post { message, .. }
+            | ChatAction::Reply { message, .. }
+            | ChatAction::Update { message, .. } => &message.mentions,
+            _ => continue,
+        };
+        assert!(
+            mentions
+                .iter()
+                .all(|m| *m == Mention::Group("l1-agents".into())),
+            "only the configured group is pinged: {mentions:?}"
+        );
+    }
+
+    let long = "word ".repeat(2000);
+    send(&sb, &mario(), "help", None, message(&long, "m-long")).await;
+    let t = ticket(&sb, 2).await;
+    let card = latest(&sb, &format!("card:{}:support-l1", t.id.0));
+    assert!(
+        card.text.chars().count() <= 4096 && card.text.ends_with('…'),
+        "cut on the card"
+    );
+    assert!(card.title.unwrap().chars().count() <= 256);
+    let first = log_kinds(&sb, &t).await.remove(0);
+    assert_eq!(
+        first,
+        LogKind::RequesterMessage {
+            text: long.trim().to_string()
+        },
+        "whole in the log"
+    );
+}
+
+async fn every_way_in_opens_a_ticket(store: Store) {
+    let sb = sandbox(store);
+    // A direct message.
+    let dm = EventKind::Message {
+        text: "cannot log in".into(),
+        message_id: "dm1".into(),
+        direct: true,
+    };
+    send(&sb, &mario(), "D-mario", None, dm).await;
+    assert_eq!(ticket(&sb, 1).await.source.channel, "D-mario");
+    assert!(shown(&sb, "D-mario", Some("dm1"))[0].contains("#1"));
+
+    // A message in an ordinary channel opens nothing; a 🎫 reaction on it does, for its author.
+    send(
+        &sb,
+        &luisa(),
+        "random",
+        None,
+        message("the badge reader at door 3 is dead", "r1"),
+    )
+    .await;
+    assert_eq!(
+        sb.desk
+            .store()
+            .list_tickets(&Default::default())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let reaction = EventKind::Reaction {
+        emoji: "🎫".into(),
+        on_message: "r1".into(),
+        message_author: Some("U-luisa".into()),
+        message_text: Some("the badge reader at door 3 is dead".into()),
+    };
+    send(&sb, &ada(), "random", None, reaction.clone()).await;
+    let t = ticket(&sb, 2).await;
+    assert_eq!(
+        (t.requester.id.as_str(), t.title.as_str()),
+        ("U-luisa", "the badge reader at door 3 is dead")
+    );
+    assert!(shown(&sb, "random", Some("r1"))[0].contains("#2"));
+    send(&sb, &boss(), "random", None, reaction).await;
+    assert!(told(&sb, &boss())
+        .last()
+        .unwrap()
+        .contains("already ticket #2"));
+
+    // /ticket new with a title posts a message whose thread is the requester's.
+    send(
+        &sb,
+        &mario(),
+        "general",
+        None,
+        command("new laptop fan is loud"),
+    )
+    .await;
+    let t = ticket(&sb, 3).await;
+    assert_eq!(t.title.as_str(), "laptop fan is loud");
+    let req = sb
+        .platform
+        .posted(&format!("req:{}", t.id.0))
+        .expect("posted");
+    send(
+        &sb,
+        &mario(),
+        "general",
+        Some(&req.message_id),
+        message("it started today", "g2"),
+    )
+    .await;
+    assert!(log_kinds(&sb, &t)
+        .await
+        .contains(&LogKind::RequesterMessage {
+            text: "it started today".into()
+        }));
+
+    // /ticket new without a title opens the form; submitting it opens the ticket.
+    let with_trigger = EventKind::Command {
+        name: "ticket".into(),
+        args: "new".into(),
+        trigger: Some("trig-1".into()),
+    };
+    send(&sb, &mario(), "general", None, with_trigger).await;
+    let form = sb
+        .platform
+        .sent()
+        .into_iter()
+        .find_map(|r| match r.action {
+            ChatAction::OpenForm { form, trigger, .. } if trigger == "trig-1" => Some(form),
+            _ => None,
+        })
+        .expect("the form opens");
+    let ids: Vec<&str> = form.fields.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["title", "description", "category", "urgency", "impact"]
+    );
+    let fields: BTreeMap<String, String> = [
+        ("title", "Payroll app down"),
+        ("description", "nobody can open payroll"),
+        ("category", "software"),
+        ("urgency", "high"),
+        ("impact", "high"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    send(
+        &sb,
+        &mario(),
+        "general",
+        None,
+        EventKind::FormSubmitted {
+            form: form.id,
+            fields,
+        },
+    )
+    .await;
+    let t = ticket(&sb, 4).await;
+    assert_eq!(
+        (t.category.as_deref(), t.priority()),
+        (Some("software"), Priority::P1)
+    );
+
+    // Without a trigger (no form possible) the person is told what to type.
+    send(&sb, &mario(), "general", None, command("new")).await;
+    assert!(told(&sb, &mario()).last().unwrap().contains("/ticket"));
+}
+
+async fn commands_cover_the_agents_work(store: Store) {
+    let sb = sandbox(store);
+    vpn_ticket(&sb).await;
+    send(&sb, &ada(), "support-l1", None, command("help")).await;
+    let help = told(&sb, &ada()).last().unwrap().clone();
+    for sub in SUBCOMMANDS.iter().filter(|s| **s != "help") {
+        assert!(help.contains(&format!("/ticket {sub}")), "help lists {sub}");
+    }
+    send(&sb, &ada(), "support-l1", None, command("fly away")).await;
+    assert!(told(&sb, &ada()).last().unwrap().contains("\"fly\""));
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        command("priority #1 urgent"),
+    )
+    .await;
+    assert!(told(&sb, &ada())
+        .last()
+        .unwrap()
+        .contains("low, medium or high"));
+    send(&sb, &ada(), "support-l1", None, command("claim #7")).await;
+    assert!(told(&sb, &ada()).last().unwrap().contains("no ticket #7"));
+    send(&sb, &ada(), "support-l1", None, command("claim")).await;
+    assert!(told(&sb, &ada()).last().unwrap().contains("Which ticket"));
+
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        command("priority #1 high high"),
+    )
+    .await;
+    assert_eq!(ticket(&sb, 1).await.priority(), Priority::P1);
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        command("assign #1 <@U-carla|carla>"),
+    )
+    .await;
+    let t = ticket(&sb, 1).await;
+    assert_eq!(
+        (t.status, t.assignee.clone().unwrap().id),
+        (Status::Open, "U-carla".to_string())
+    );
+    send(&sb, &ada(), "support-l1", None, command("unclaim #1")).await;
+    assert!(
+        told(&sb, &ada()).last().unwrap().contains("managers"),
+        "only the holder or a manager unclaims"
+    );
+    send(&sb, &boss(), "support-l1", None, command("unclaim #1")).await;
+    let t = ticket(&sb, 1).await;
+    assert_eq!((t.status, t.assignee.clone()), (Status::New, None));
+    send(&sb, &ada(), "support-l1", None, command("claim #1")).await;
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        command("hold #1 waiting for the ISP"),
+    )
+    .await;
+    assert_eq!(ticket(&sb, 1).await.status, Status::OnHold);
+    send(&sb, &ada(), "support-l1", None, command("resume #1")).await;
+    assert_eq!(ticket(&sb, 1).await.status, Status::Open);
+    send(&sb, &mario(), "help", None, command("close #1")).await;
+    assert_eq!(
+        ticket(&sb, 1).await.status,
+        Status::Closed,
+        "the requester may close their own"
+    );
+    send(&sb, &mario(), "help", None, command("reopen #1")).await;
+    let t = ticket(&sb, 1).await;
+    assert_eq!(
+        (t.status, t.assignee.unwrap().id),
+        (Status::Open, "U-ada".to_string())
+    );
+
+    send(&sb, &mario(), "help", None, command("list")).await;
+    assert!(told(&sb, &mario()).last().unwrap().contains("#1"));
+    send(&sb, &mario(), "help", None, command("list all")).await;
+    assert!(told(&sb, &mario())
+        .last()
+        .unwrap()
+        .contains("Only help desk agents"));
+    send(&sb, &ada(), "help", None, command("list queue")).await;
+    assert!(told(&sb, &ada()).last().unwrap().contains("No tickets"));
+}
+
+async fn an_italian_tenant_hears_italian(store: Store) {
+    let mut tenant = example_tenant();
+    tenant.language = helpdesk::i18n::Language::It;
+    let sb = Sandbox::new(store, tenant, now());
+    send(
+        &sb,
+        &mario(),
+        "help",
+        None,
+        message("la stampante non stampa", "m-it"),
+    )
+    .await;
+    let answer = shown(&sb, "help", Some("m-it")).remove(0);
+    assert!(answer.contains("Il ticket #1 è aperto"), "{answer}");
+    let t = ticket(&sb, 1).await;
+    let card = latest(&sb, &format!("card:{}:support-l1", t.id.0));
+    assert_eq!(field(&card, "Richiedente"), "Mario");
+    assert_eq!(card.buttons[0].label, "Prendi in carico");
+    let _ = ThreadRef::Id(String::new());
+}
