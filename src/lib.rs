@@ -3,6 +3,7 @@
 pub mod app;
 pub mod clock;
 pub mod config;
+pub mod demo;
 pub mod desk;
 pub mod domain;
 pub mod http;

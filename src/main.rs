@@ -36,6 +36,12 @@ enum Command {
     /// Check the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Play a scripted conversation through the real engine and print what chat would show.
+    Demo {
+        /// The language the bot speaks: en or it.
+        #[arg(long, default_value = "en")]
+        language: helpdesk::i18n::Language,
+    },
 }
 
 #[derive(Subcommand)]
@@ -135,10 +141,12 @@ async fn dispatch(cli: Cli) -> Result<()> {
     let config = Loader::from_process(cli.config.as_deref())
         .load()
         .context("the configuration is not valid")?;
-    helpdesk::telemetry::init(
-        cli.log_format.unwrap_or(config.log.format),
-        &config.log.filter,
-    );
+    // The demo's output is the conversation: only warnings are logged beside it.
+    let filter = match cli.command {
+        Command::Demo { .. } => "warn",
+        _ => config.log.filter.as_str(),
+    };
+    helpdesk::telemetry::init(cli.log_format.unwrap_or(config.log.format), filter);
     match cli.command {
         Command::Run => {
             if let Err(e) = helpdesk::app::run(config).await {
@@ -170,6 +178,10 @@ async fn dispatch(cli: Cli) -> Result<()> {
                 (Some(id), 0) => bail!("outbox item {id} does not exist or is not dead"),
                 _ => println!("{returned} item(s) back in the queue"),
             }
+        }
+        Command::Demo { language } => {
+            let mut out = std::io::stdout().lock();
+            helpdesk::demo::run(&mut out, language).await?;
         }
         Command::Config(ConfigCommand::Check) => {
             println!("# configuration is valid; effective values (secrets masked):");

@@ -307,3 +307,52 @@ async fn dead_outbox_items_are_listed_and_retried() {
         "{stderr}"
     );
 }
+
+#[test]
+fn demo_plays_the_whole_conversation_in_each_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, stdout, stderr) = run(helpdesk(dir.path()).arg("demo"));
+    assert!(out.status.success(), "{stderr}");
+    for expected in [
+        "[pings @l1-agents]",
+        "[pings @l2-agents]",
+        "[pings @network-team]",
+        "Ticket #1 is open",
+        "Did this solve it?",
+        "Ticket #1 is closed",
+        "reacts :lock: to msg-nina",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "the demo shows {expected:?}:\n{stdout}"
+        );
+    }
+    // What the bot shows in #help: the indented lines under each "bot ▸ #help" line.
+    let to_requester: Vec<&str> = stdout
+        .split("bot ▸ ")
+        .filter(|block| block.starts_with("#help"))
+        .flat_map(|block| {
+            block
+                .lines()
+                .skip(1)
+                .take_while(|l| l.starts_with("        "))
+        })
+        .collect();
+    assert!(to_requester
+        .iter()
+        .any(|l| l.contains("Rolled the VPN gateway back")));
+    assert!(
+        !to_requester.iter().any(|l| l.contains("firmware bug")),
+        "L3's internal message never reaches the requester"
+    );
+    assert!(
+        !dir.path().join("helpdesk.db").exists(),
+        "the demo leaves no database behind"
+    );
+    let (out, stdout, stderr) = run(helpdesk(dir.path()).args(["demo", "--language", "it"]));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("Il ticket #1 è aperto"), "{stdout}");
+    let (out, _, stderr) = run(helpdesk(dir.path()).args(["demo", "--language", "klingon"]));
+    assert!(!out.status.success());
+    assert!(stderr.contains("en or it"), "{stderr}");
+}

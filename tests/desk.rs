@@ -24,6 +24,7 @@ on_both_backends!(
     every_way_in_opens_a_ticket,
     commands_cover_the_agents_work,
     an_italian_tenant_hears_italian,
+    a_budget_set_to_alert_tells_the_managers_once,
 );
 
 fn mario() -> Sender {
@@ -412,7 +413,7 @@ async fn escalation_goes_up_level_by_level_and_pings_each_group(store: Store) {
     assert!(shown(&sb, "help", Some("m-vpn"))
         .last()
         .unwrap()
-        .contains("level L2"));
+        .contains("passed to L2"));
 
     // L2 escalates to the L3 network specialists.
     send(
@@ -1143,5 +1144,35 @@ async fn an_italian_tenant_hears_italian(store: Store) {
     let card = latest(&sb, &format!("card:{}:support-l1", t.id.0));
     assert_eq!(field(&card, "Richiedente"), "Mario");
     assert_eq!(card.buttons[0].label, "Prendi in carico");
-    let _ = ThreadRef::Id(String::new());
+}
+
+async fn a_budget_set_to_alert_tells_the_managers_once(store: Store) {
+    let mut tenant = example_tenant();
+    tenant.levels.l1.on_budget = helpdesk::config::BudgetAction::Alert;
+    let sb = Sandbox::new(store, tenant, now());
+    vpn_ticket(&sb).await;
+    assert_eq!(sb.advance(Duration::from_secs(20 * 60)).await.unwrap(), 1);
+    let t = ticket(&sb, 1).await;
+    assert_eq!(t.level, Level::L1, "alert mode does not move the ticket");
+    let alerts: Vec<RichMessage> = sb
+        .platform
+        .shown_in("helpdesk-managers", None)
+        .into_iter()
+        .filter_map(|r| match r.action {
+            ChatAction::Post { message, .. } => Some(message),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(alerts.len(), 1, "one alert");
+    assert_eq!(alerts[0].mentions, vec![Mention::Group("managers".into())]);
+    assert!(alerts[0]
+        .context
+        .as_deref()
+        .unwrap()
+        .contains("L1 time budget of 20m"));
+    assert_eq!(
+        sb.advance(Duration::from_secs(3600)).await.unwrap(),
+        0,
+        "fires once"
+    );
 }

@@ -212,6 +212,9 @@ pub(crate) async fn retire(
     }
     let mut message = render(cx, ticket).await?;
     message.buttons.clear();
+    // The time budget shown belongs to the level the ticket went to.
+    let due = cx.t(Msg::FieldDue, &[]);
+    message.fields.retain(|f| f.label != due);
     message.context = Some(cx.t(Msg::CardMoved, &[("level", &ticket.level)]));
     cx.send(Some(ticket), ChatAction::Update { key, message })
         .await
