@@ -1176,3 +1176,17 @@ async fn a_budget_set_to_alert_tells_the_managers_once(store: Store) {
         "fires once"
     );
 }
+
+/// The runtime runs each event on its own task: handling must be `Send`.
+#[tokio::test]
+async fn events_can_be_handled_on_spawned_tasks() {
+    let db = common::TestDb::sqlite().await;
+    let sb = std::sync::Arc::new(sandbox(db.store.clone()));
+    let event = sb.event(&mario(), "help", None, message("spawned", "m-s"));
+    let desk = sb.desk.clone();
+    let handled = tokio::spawn(async move { desk.handle(&event).await.unwrap() })
+        .await
+        .unwrap();
+    assert_eq!(handled, Handled::Done);
+    db.finish().await;
+}

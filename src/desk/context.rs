@@ -41,7 +41,7 @@ impl Ev<'_> {
 
 impl Cx<'_> {
     /// A message from the tenant's catalogue.
-    pub fn t(&self, msg: Msg, args: &[(&str, &dyn Display)]) -> String {
+    pub fn t(&self, msg: Msg, args: &[(&str, &(dyn Display + Sync))]) -> String {
         i18n::text(self.settings.language, msg, args)
     }
 
@@ -73,7 +73,7 @@ impl Cx<'_> {
         &mut self,
         ev: &Ev<'_>,
         msg: Msg,
-        args: &[(&str, &dyn Display)],
+        args: &[(&str, &(dyn Display + Sync))],
     ) -> Result<(), StoreError> {
         let text = self.t(msg, args);
         self.tell(ev, RichMessage::text(text)).await

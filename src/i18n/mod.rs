@@ -100,7 +100,7 @@ pub fn placeholders(text: &str) -> Vec<&str> {
 
 /// The message in `lang` with each `{name}` replaced by its value. A message missing from a
 /// catalogue (the tests forbid it) falls back to English, then to its key: never a panic.
-pub fn text(lang: Language, msg: Msg, args: &[(&str, &dyn fmt::Display)]) -> String {
+pub fn text(lang: Language, msg: Msg, args: &[(&str, &(dyn fmt::Display + Sync))]) -> String {
     let template = CATALOGUES
         .get(&lang)
         .and_then(|c| c.get(msg.key()))
