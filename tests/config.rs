@@ -37,6 +37,52 @@ fn the_example_file_is_valid_and_matches_the_defaults() {
     assert_eq!(config.http.listen.to_string(), "127.0.0.1:8080");
     assert_eq!(config.log.format, LogFormat::Pretty);
     assert!(config.configured_platforms().is_empty());
+    let tenant = &config.tenants[0];
+    assert_eq!(
+        (tenant.id.as_str(), tenant.specialties.len()),
+        ("T00000000", 2)
+    );
+    assert_eq!(
+        tenant.levels.l1.budget,
+        Some(std::time::Duration::from_secs(1200))
+    );
+    assert_eq!(tenant.levels.l3.budget, None);
+}
+
+#[test]
+fn tenants_are_checked_with_the_key_that_is_wrong() {
+    let one = "[[tenants]]\nplatform = \"slack\"\nid = \"T1\"\n";
+    let twice = format!("{one}{one}");
+    let e = load(&twice, &[]).unwrap_err().to_string();
+    assert!(e.contains("tenants[1]") && e.contains("twice"), "{e}");
+    let e = load(&format!("{one}language = \"klingon\"\n"), &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("tenants[0].language") && e.contains("klingon"),
+        "{e}"
+    );
+    let e = load(
+        &format!("{one}[[tenants.specialties]]\nname = \"L2\"\nchannel = \"C\"\n"),
+        &[],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("specialties[0].name") && e.contains("level name"),
+        "{e}"
+    );
+    let e = load(
+        &format!("{one}[tenants.levels.l2]\nbudget = \"soon\"\n"),
+        &[],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("tenants[0].levels") && e.contains("soon"), "{e}");
+    let e = load(&format!("{one}chanel = \"typo\"\n"), &[])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("chanel"), "{e}");
 }
 
 #[test]
