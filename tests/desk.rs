@@ -25,6 +25,7 @@ on_both_backends!(
     commands_cover_the_agents_work,
     an_italian_tenant_hears_italian,
     a_budget_set_to_alert_tells_the_managers_once,
+    timers_and_unsent_actions_survive_a_restart,
 );
 
 fn mario() -> Sender {
@@ -786,6 +787,12 @@ async fn a_redelivered_event_changes_nothing_and_failures_lose_nothing(store: St
         .is_empty());
     let acks = shown(&sb, "help", Some("m-p"));
     assert_eq!(acks.len(), 1, "the requester is answered once: {acks:?}");
+    let queued = sb.desk.store().outbox(None, 1000).await.unwrap().len();
+    assert_eq!(
+        sb.platform.sent().len(),
+        queued,
+        "every queued action carried out exactly once"
+    );
 }
 
 async fn timers_escalate_alert_and_close(store: Store) {
@@ -1189,4 +1196,33 @@ async fn events_can_be_handled_on_spawned_tasks() {
         .unwrap();
     assert_eq!(handled, Handled::Done);
     db.finish().await;
+}
+
+async fn timers_and_unsent_actions_survive_a_restart(store: Store) {
+    let start = now();
+    let first = Sandbox::new(store.clone(), example_tenant(), start);
+    // The engine commits the ticket, then stops before sending anything.
+    let event = first.event(&mario(), "help", None, message("disk full", "m-d"));
+    assert_eq!(first.desk.handle(&event).await.unwrap(), Handled::Done);
+    assert!(first.platform.sent().is_empty());
+    drop(first);
+
+    // A new process on the same database, 21 minutes later.
+    let second = Sandbox::new(
+        store,
+        example_tenant(),
+        start + chrono::Duration::minutes(21),
+    );
+    second.settle().await.unwrap();
+    assert!(
+        shown(&second, "help", Some("m-d"))[0].contains("#1"),
+        "unsent actions go out"
+    );
+    assert_eq!(
+        second.scheduler.run_once().await.unwrap(),
+        1,
+        "the L1 budget timer is still there"
+    );
+    second.settle().await.unwrap();
+    assert_eq!(ticket(&second, 1).await.level, Level::L2);
 }

@@ -214,8 +214,12 @@ fn default_pending_timeout() -> Duration {
 impl TenantConfig {
     /// The settings of a tenant nobody configured: tickets work, no queue channels.
     pub fn unconfigured(platform: Platform, id: &str) -> TenantConfig {
-        let raw = format!("platform = \"{platform}\"\nid = {id:?}\n");
-        toml::from_str(&raw).expect("the defaults parse")
+        // The id comes from the platform: set it after parsing, never inside TOML text.
+        let mut tenant: TenantConfig = toml::from_str("platform = \"memory\"\nid = \"-\"\n")
+            .expect("the built-in defaults parse");
+        tenant.platform = platform;
+        tenant.id = id.to_string();
+        tenant
     }
 
     /// The level's configuration.
@@ -439,6 +443,11 @@ mod tests {
         assert_eq!(t.levels.l2.budget, Some(Duration::from_secs(7200)));
         assert_eq!(t.levels.l3.budget, None);
         assert_eq!(t.place(Level::L1, None), None);
+        let odd = TenantConfig::unconfigured(Platform::Discord, "\"\n\u{1f600}\\");
+        assert_eq!(
+            odd.id, "\"\n\u{1f600}\\",
+            "any platform id is taken as it is"
+        );
     }
 
     #[test]
