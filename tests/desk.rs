@@ -8,7 +8,7 @@ use helpdesk::desk::{Handled, SUBCOMMANDS};
 use helpdesk::domain::{Level, LogKind, Priority, Status, Ticket, TicketNumber};
 use helpdesk::sandbox::{example_tenant, person, Sandbox};
 use helpdesk::store::{OutboxState, Store};
-use helpdesk_chat::{ChatAction, EventKind, Mention, RichMessage, SendError, Sender, ThreadRef};
+use helpdesk_chat::{ChatAction, EventKind, Mention, RichMessage, SendError, Sender};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
