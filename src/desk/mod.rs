@@ -26,6 +26,7 @@ use context::{Cx, Ev};
 use helpdesk_chat::{ChatEvent, EventKind, Platform};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use tracing::Instrument;
 
 /// How many times an event is retried when a concurrent change to the same ticket won.
 const CONFLICT_RETRIES: usize = 5;
@@ -100,10 +101,13 @@ impl Desk {
             tenant = %event.tenant,
             kind = kind_name(&event.kind),
         );
-        let _enter = span.enter();
         if event.sender.is_bot {
             return Ok(Handled::Ignored);
         }
+        self.handle_with_retries(event).instrument(span).await
+    }
+
+    async fn handle_with_retries(&self, event: &ChatEvent) -> Result<Handled, DeskError> {
         let mut attempt = 0;
         loop {
             match self.try_handle(event).await {
@@ -152,16 +156,21 @@ impl Desk {
     /// this call fired it.
     pub async fn fire_timer(&self, timer: &TimerRecord) -> Result<bool, DeskError> {
         let span = tracing::info_span!("timer", key = %timer.key);
-        let _enter = span.enter();
-        let mut attempt = 0;
-        loop {
-            match self.try_fire(timer).await {
-                Err(DeskError::Store(StoreError::Conflict(_))) if attempt < CONFLICT_RETRIES => {
-                    attempt += 1;
+        async {
+            let mut attempt = 0;
+            loop {
+                match self.try_fire(timer).await {
+                    Err(DeskError::Store(StoreError::Conflict(_)))
+                        if attempt < CONFLICT_RETRIES =>
+                    {
+                        attempt += 1;
+                    }
+                    other => return other,
                 }
-                other => return other,
             }
         }
+        .instrument(span)
+        .await
     }
 
     async fn try_fire(&self, timer: &TimerRecord) -> Result<bool, DeskError> {
