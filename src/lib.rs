@@ -8,6 +8,7 @@ pub mod desk;
 pub mod domain;
 pub mod http;
 pub mod i18n;
+pub mod kb;
 pub mod sandbox;
 pub mod schedule;
 pub mod store;

@@ -36,6 +36,9 @@ enum Command {
     /// Check the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// The knowledge base: import, export, measure.
+    #[command(subcommand)]
+    Kb(KbCommand),
     /// Play a scripted conversation through the real engine and print what chat would show.
     Demo {
         /// The language the bot speaks: en or it.
@@ -111,6 +114,55 @@ struct ShowArgs {
 }
 
 #[derive(Subcommand)]
+enum KbCommand {
+    /// Import articles: a folder of Markdown files with front matter, or a JSONL file.
+    /// Re-importing updates articles by id instead of duplicating them.
+    Import {
+        /// A folder of `*.md` files (front matter: title, tags, language; the file name is the id).
+        #[arg(required_unless_present = "jsonl", conflicts_with = "jsonl")]
+        dir: Option<PathBuf>,
+        /// A file of `{"id","title","body"}` lines instead.
+        #[arg(long)]
+        jsonl: Option<PathBuf>,
+        /// The language of articles that do not say: en, it or pl.
+        #[arg(long, default_value = "en")]
+        language: helpdesk::kb::KbLanguage,
+    },
+    /// Write every article as a Markdown file with front matter into a folder.
+    Export {
+        /// The folder (created if missing).
+        dir: PathBuf,
+    },
+    /// Search the articles as a suggestion would.
+    Search {
+        /// What a person would write.
+        text: String,
+        /// How many results.
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+    },
+    /// Measure search quality: P@1, Hit@3, MRR@10, nDCG@10 and the suggestion threshold's
+    /// precision, on an article file and a query file (`{"id","text","article"}` lines).
+    Eval {
+        /// Articles, JSONL.
+        #[arg(long)]
+        articles: PathBuf,
+        /// Queries, JSONL.
+        #[arg(long)]
+        queries: PathBuf,
+        /// Coverage a suggestion needs (default: the built-in calibrated value).
+        #[arg(long)]
+        threshold: Option<f32>,
+        /// The articles' language when they do not say.
+        #[arg(long, default_value = "en")]
+        language: helpdesk::kb::KbLanguage,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum ConfigCommand {
     /// Validate the configuration and print the effective values, secrets masked.
     Check,
@@ -179,6 +231,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
                 _ => println!("{returned} item(s) back in the queue"),
             }
         }
+        Command::Kb(command) => kb(&config, command).await?,
         Command::Demo { language } => {
             let mut out = std::io::stdout().lock();
             helpdesk::demo::run(&mut out, language).await?;
@@ -277,4 +330,113 @@ fn list_or_none(items: &[String]) -> String {
     } else {
         items.join(", ")
     }
+}
+
+async fn kb(config: &Config, command: KbCommand) -> Result<()> {
+    use helpdesk::kb;
+    match command {
+        KbCommand::Import {
+            dir,
+            jsonl,
+            language,
+        } => {
+            let drafts = match (dir, jsonl) {
+                (_, Some(file)) => kb::read_jsonl(&file, language)?,
+                (Some(dir), None) => kb::read_markdown_dir(&dir, language)?,
+                (None, None) => bail!("name a folder or --jsonl FILE"),
+            };
+            let store = open(config).await?;
+            let now = chrono::Utc::now();
+            let mut tx = store.begin().await?;
+            let (mut created, mut updated, mut unchanged) = (0, 0, 0);
+            for draft in &drafts {
+                match tx.save_article(draft, now).await?.1 {
+                    helpdesk::store::Saved::Created => created += 1,
+                    helpdesk::store::Saved::Updated => updated += 1,
+                    helpdesk::store::Saved::Unchanged => unchanged += 1,
+                }
+            }
+            tx.commit().await?;
+            println!("{created} created, {updated} updated, {unchanged} unchanged");
+        }
+        KbCommand::Export { dir } => {
+            let store = open(config).await?;
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            let articles = store.articles_changed_after(None).await?;
+            for a in &articles {
+                let path = dir.join(format!("{}.md", a.slug));
+                std::fs::write(&path, kb::to_markdown(a))
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            println!("{} articles written to {}", articles.len(), dir.display());
+        }
+        KbCommand::Search { text, limit } => {
+            let store = open(config).await?;
+            let base = kb::KnowledgeBase::open(store, kb::DEFAULT_THRESHOLD).await?;
+            let hits = base.search(&text, limit.clamp(1, 100));
+            if hits.is_empty() {
+                println!("nothing found");
+            }
+            for h in hits {
+                let mark = if h.coverage >= kb::DEFAULT_THRESHOLD {
+                    "suggested"
+                } else {
+                    ""
+                };
+                println!("{:<24} {:>5.2} {:<9} {}", h.slug, h.coverage, mark, h.title);
+            }
+        }
+        KbCommand::Eval {
+            articles,
+            queries,
+            threshold,
+            language,
+            json,
+        } => {
+            let drafts = kb::read_jsonl(&articles, language)?;
+            let text = std::fs::read_to_string(&queries)
+                .with_context(|| format!("cannot read {}", queries.display()))?;
+            let mut list = Vec::new();
+            for (n, line) in text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+            {
+                let q: kb::EvalQuery = serde_json::from_str(line)
+                    .with_context(|| format!("{}:{}", queries.display(), n + 1))?;
+                list.push(q);
+            }
+            let mut index = kb::SearchIndex::new();
+            for d in &drafts {
+                index.upsert(&kb::IndexDoc {
+                    key: d.slug.clone(),
+                    title: d.title.clone(),
+                    body: d.body.clone(),
+                    language: d.language,
+                });
+            }
+            let threshold = threshold.unwrap_or(kb::DEFAULT_THRESHOLD);
+            let r = kb::evaluate(&index, &list, threshold);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                println!(
+                    "{} articles, {} queries, suggestion threshold {threshold}",
+                    drafts.len(),
+                    r.queries
+                );
+                println!("P@1      {:.3}", r.p_at_1);
+                println!("Hit@3    {:.3}", r.hit_at_3);
+                println!("MRR@10   {:.3}", r.mrr_at_10);
+                println!("nDCG@10  {:.3}", r.ndcg_at_10);
+                println!(
+                    "first suggestion passing the threshold: shown for {:.1} % of queries, right {:.1} % of the time",
+                    100.0 * r.suggested,
+                    100.0 * r.suggestion_precision
+                );
+            }
+        }
+    }
+    Ok(())
 }

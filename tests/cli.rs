@@ -356,3 +356,87 @@ fn demo_plays_the_whole_conversation_in_each_language() {
     assert!(!out.status.success());
     assert!(stderr.contains("en or it"), "{stderr}");
 }
+
+#[test]
+fn kb_import_updates_by_id_and_export_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("articles.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"id\":\"vpn-809\",\"title\":\"VPN error 809\",\"body\":\"Restart the client.\"}\n\
+         {\"id\":\"printer\",\"title\":\"Printer jammed\",\"body\":\"Open **tray 2**.\"}\n",
+    )
+    .unwrap();
+    let import = |args: &[&str]| {
+        let (out, stdout, stderr) = run(helpdesk(dir.path()).args(["kb", "import"]).args(args));
+        assert!(out.status.success(), "{stderr}");
+        stdout
+    };
+    let jsonl_arg = jsonl.to_string_lossy().into_owned();
+    assert!(import(&["--jsonl", &jsonl_arg]).contains("2 created, 0 updated, 0 unchanged"));
+    assert!(import(&["--jsonl", &jsonl_arg]).contains("0 created, 0 updated, 2 unchanged"));
+
+    let (out, stdout, _) = run(helpdesk(dir.path()).args(["kb", "export", "out"]));
+    assert!(out.status.success());
+    assert!(stdout.contains("2 articles"), "{stdout}");
+    let exported = std::fs::read_to_string(dir.path().join("out/printer.md")).unwrap();
+    assert!(
+        exported.contains("title: \"Printer jammed\"") && exported.contains("Open **tray 2**.")
+    );
+    std::fs::write(
+        dir.path().join("out/printer.md"),
+        exported.replace("tray 2", "tray 3"),
+    )
+    .unwrap();
+    assert!(import(&["out"]).contains("0 created, 1 updated, 1 unchanged"));
+
+    let (out, stdout, _) = run(helpdesk(dir.path()).args(["kb", "search", "printer jammed again"]));
+    assert!(out.status.success());
+    assert!(
+        stdout.lines().next().unwrap().starts_with("printer"),
+        "{stdout}"
+    );
+    let (out, stdout, _) = run(helpdesk(dir.path()).args(["kb", "search", "🙂 \"*:(\""]));
+    assert!(out.status.success());
+    assert!(stdout.contains("nothing found"), "{stdout}");
+
+    std::fs::write(
+        &jsonl,
+        "{\"id\":\"bad id!\",\"title\":\"x\",\"body\":\"y\"}\n",
+    )
+    .unwrap();
+    let (out, _, stderr) = run(helpdesk(dir.path()).args(["kb", "import", "--jsonl", &jsonl_arg]));
+    assert!(!out.status.success());
+    assert!(stderr.contains(":1") && stderr.contains("id"), "{stderr}");
+}
+
+#[test]
+fn kb_eval_prints_the_measures() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.jsonl"),
+        "{\"id\":\"a1\",\"title\":\"Reset a password\",\"body\":\"Use the portal.\"}\n\
+         {\"id\":\"a2\",\"title\":\"Printer jammed\",\"body\":\"Open tray 2.\"}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("q.jsonl"),
+        "{\"id\":\"q1\",\"text\":\"forgot my password\",\"article\":\"a1\"}\n\
+         {\"id\":\"q2\",\"text\":\"paper stuck in the printer\",\"article\":\"a2\"}\n",
+    )
+    .unwrap();
+    let (out, stdout, stderr) = run(helpdesk(dir.path()).args([
+        "kb",
+        "eval",
+        "--articles",
+        "a.jsonl",
+        "--queries",
+        "q.jsonl",
+        "--json",
+    ]));
+    assert!(out.status.success(), "{stderr}");
+    let r: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(r["queries"], 2);
+    assert_eq!(r["p_at_1"], 1.0);
+    assert_eq!(r["mrr_at_10"], 1.0);
+}

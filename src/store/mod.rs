@@ -18,6 +18,7 @@ mod connect;
 mod db;
 mod desk;
 mod error;
+mod kb;
 mod outbox;
 mod rows;
 
@@ -26,6 +27,7 @@ pub use db::{
     AuditEntry, LogRecord, OutboxItem, OutboxState, TenantRecord, TicketFilter, TimerRecord,
 };
 pub use error::StoreError;
+pub use kb::{watermark, ArticleCounter, Saved};
 pub use outbox::ClaimedItem;
 
 use db::Db;

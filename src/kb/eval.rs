@@ -1,0 +1,65 @@
+//! Retrieval quality: P@1, Hit@3, MRR@10, nDCG@10, and how often and how well the first
+//! suggestion passing the threshold is right.
+
+use super::index::SearchIndex;
+
+/// One test query and the one article that answers it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct EvalQuery {
+    /// The query's id.
+    pub id: String,
+    /// What the person wrote.
+    pub text: String,
+    /// The key of the right article.
+    pub article: String,
+}
+
+/// The measures over a query set.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+pub struct EvalReport {
+    /// Queries measured.
+    pub queries: usize,
+    /// The right article first.
+    pub p_at_1: f64,
+    /// The right article in the first 3.
+    pub hit_at_3: f64,
+    /// Mean reciprocal rank, counting the first 10.
+    pub mrr_at_10: f64,
+    /// Normalised discounted cumulative gain over the first 10 (one relevant article).
+    pub ndcg_at_10: f64,
+    /// Share of queries whose best article passed the suggestion threshold.
+    pub suggested: f64,
+    /// Of those, the share where it was the right article.
+    pub suggestion_precision: f64,
+}
+
+/// Measures the index on the queries, with suggestions shown from `threshold` coverage.
+pub fn evaluate(index: &SearchIndex, queries: &[EvalQuery], threshold: f32) -> EvalReport {
+    let mut r = EvalReport {
+        queries: queries.len(),
+        ..EvalReport::default()
+    };
+    let mut suggested_right = 0usize;
+    let mut suggested = 0usize;
+    for q in queries {
+        let hits = index.search(&q.text, 10);
+        if let Some(first) = hits.first().filter(|h| h.coverage >= threshold) {
+            suggested += 1;
+            suggested_right += usize::from(first.key == q.article);
+        }
+        if let Some(rank) = hits.iter().position(|h| h.key == q.article).map(|p| p + 1) {
+            r.p_at_1 += f64::from(u8::from(rank == 1));
+            r.hit_at_3 += f64::from(u8::from(rank <= 3));
+            r.mrr_at_10 += 1.0 / rank as f64;
+            r.ndcg_at_10 += 1.0 / ((rank + 1) as f64).log2();
+        }
+    }
+    let n = queries.len().max(1) as f64;
+    r.p_at_1 /= n;
+    r.hit_at_3 /= n;
+    r.mrr_at_10 /= n;
+    r.ndcg_at_10 /= n;
+    r.suggested = suggested as f64 / n;
+    r.suggestion_precision = suggested_right as f64 / suggested.max(1) as f64;
+    r
+}

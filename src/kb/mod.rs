@@ -1,0 +1,17 @@
+//! The knowledge base: articles stored in the database, a search index derived from them, and
+//! the quality measures used to keep suggestions honest.
+
+mod analysis;
+mod article;
+mod eval;
+mod index;
+mod service;
+
+pub use analysis::{analyze, fold, KbLanguage, UnknownKbLanguage, MAX_WORDS};
+pub use article::{
+    check, parse_markdown, read_jsonl, read_markdown_dir, to_markdown, Article, ArticleDraft,
+    ArticleSource, ImportError,
+};
+pub use eval::{evaluate, EvalQuery, EvalReport};
+pub use index::{Hit, IndexDoc, SearchIndex, TITLE_BOOST};
+pub use service::{KnowledgeBase, Suggestion, DEFAULT_THRESHOLD};
