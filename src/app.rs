@@ -4,6 +4,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::desk::Desk;
 use crate::http::{router, HttpServer};
+use crate::kb::{KnowledgeBase, DEFAULT_THRESHOLD};
 use crate::schedule::{Dispatcher, Intervals, RetryPolicy, Scheduler, Workers};
 use crate::store::{mask_url, Store, StoreError};
 use std::sync::Arc;
@@ -47,11 +48,11 @@ pub async fn run(config: Config) -> Result<(), RunError> {
     }
 
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let desk = Arc::new(Desk::new(
-        store.clone(),
-        config.tenants.clone(),
-        clock.clone(),
-    ));
+    let kb = Arc::new(KnowledgeBase::open(store.clone(), DEFAULT_THRESHOLD).await?);
+    tracing::info!(articles = kb.len(), "knowledge base index built");
+    let desk = Arc::new(
+        Desk::new(store.clone(), config.tenants.clone(), clock.clone()).with_knowledge(kb.clone()),
+    );
     tracing::info!(tenants = config.tenants.len(), "desk ready");
     // Adapters register their platforms here as they land; the outbox waits for them.
     let dispatcher = Arc::new(Dispatcher::new(
@@ -61,7 +62,7 @@ pub async fn run(config: Config) -> Result<(), RunError> {
         RetryPolicy::default(),
     ));
     let scheduler = Arc::new(Scheduler::new(desk, clock));
-    let workers = Workers::start(dispatcher, scheduler, Intervals::default());
+    let workers = Workers::start(dispatcher, scheduler, Some(kb), Intervals::default());
 
     let server = HttpServer::bind(config.http.listen, router(store.clone()))
         .await

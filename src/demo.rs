@@ -3,11 +3,13 @@
 
 use crate::domain::{TicketId, TicketNumber};
 use crate::i18n::Language;
+use crate::kb::{ArticleDraft, ArticleSource, KbLanguage, KnowledgeBase, DEFAULT_THRESHOLD};
 use crate::sandbox::{example_tenant, person, Sandbox};
 use crate::store::{ConnectOptions, Store, StoreError};
 use helpdesk_chat::{ChatAction, EventKind, Mention, Recorded, RichMessage, Sender};
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Why the demo stopped.
@@ -49,11 +51,51 @@ pub async fn run(out: &mut dyn Write, language: Language) -> Result<(), DemoErro
     let store = Store::open(&ConnectOptions::new(db.0.to_string_lossy())).await?;
     let mut tenant = example_tenant();
     tenant.language = language;
-    let sb = Sandbox::new(store.clone(), tenant, chrono::Utc::now());
+    let mut tx = store.begin().await?;
+    for draft in demo_articles() {
+        tx.save_article(&draft, chrono::Utc::now()).await?;
+    }
+    tx.commit().await?;
+    let kb = Arc::new(KnowledgeBase::open(store.clone(), DEFAULT_THRESHOLD).await?);
+    let sb = Sandbox::with_knowledge(store.clone(), tenant, chrono::Utc::now(), kb);
     let mut demo = Demo { sb, out, shown: 0 };
     let result = demo.script().await;
     store.close().await;
     result
+}
+
+/// The demo's knowledge base.
+fn demo_articles() -> Vec<ArticleDraft> {
+    [
+        (
+            "vpn-error-809",
+            "VPN error 809 when connecting",
+            "Error 809 means the VPN client cannot reach the gateway. Restart the VPN client; \
+             if it persists, check that your network allows UDP ports 500 and 4500.",
+        ),
+        (
+            "outlook-safe-mode",
+            "Outlook crashes at start",
+            "Start Outlook in safe mode (`outlook.exe /safe`) and disable the add-ins one by one.",
+        ),
+        (
+            "password-reset",
+            "Reset a forgotten password",
+            "Use the self-service portal and follow the steps; the new password works everywhere \
+             within 5 minutes.",
+        ),
+    ]
+    .into_iter()
+    .map(|(slug, title, body)| ArticleDraft {
+        slug: slug.into(),
+        title: title.into(),
+        body: body.into(),
+        tags: Vec::new(),
+        language: KbLanguage::En,
+        source: ArticleSource::Imported,
+        author: None,
+    })
+    .collect()
 }
 
 struct Demo<'a> {
@@ -96,7 +138,8 @@ impl Demo<'_> {
         writeln!(
             self.out,
             "helpdesk demo: one ticket from question to confirmed fix, through the real engine\n\
-             (in-memory chat platform, temporary SQLite database). Channels of the example tenant:\n  \
+             (in-memory chat platform, temporary SQLite database, a knowledge base of 3 articles).\n\
+             Channels of the example tenant:\n  \
              #help (intake) · #support-l1 · #support-l2 · #support-l3 · #l3-network · #l3-security · \
              #helpdesk-managers\n"
         )?;
@@ -110,6 +153,19 @@ impl Demo<'_> {
         .await?;
         let id = self.ticket_id(1).await?;
         let l1 = self.card_thread(id, "support-l1")?;
+        self.step(
+            "Mario reads the suggested article: it does not help",
+            &mario(),
+            "help",
+            Some("msg-mario"),
+            EventKind::Action {
+                id: "kb.unhelpful".into(),
+                value: format!("{}:vpn-error-809", id.0),
+                message_id: None,
+                trigger: None,
+            },
+        )
+        .await?;
         self.step(
             "Ada (L1) clicks Claim on the card",
             &ada(),

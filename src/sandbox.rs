@@ -5,6 +5,7 @@ use crate::clock::{Clock, ManualClock};
 use crate::config::TenantConfig;
 use crate::desk::{Desk, DeskError, Handled};
 use crate::domain::Timestamp;
+use crate::kb::KnowledgeBase;
 use crate::schedule::{Dispatcher, RetryPolicy, Scheduler};
 use crate::store::{OutboxState, Store, StoreError};
 use helpdesk_chat::{ChatEvent, ChatPlatform, EventKind, MemoryPlatform, Platform, Sender};
@@ -75,9 +76,32 @@ pub fn person(id: &str, name: &str, groups: &[&str]) -> Sender {
 impl Sandbox {
     /// A sandbox over `store` with one tenant, its clock starting at `start`.
     pub fn new(store: Store, tenant: TenantConfig, start: Timestamp) -> Sandbox {
+        Self::build(store, tenant, start, None)
+    }
+
+    /// The same, with a knowledge base (suggestions at intake, `/kb`).
+    pub fn with_knowledge(
+        store: Store,
+        tenant: TenantConfig,
+        start: Timestamp,
+        kb: Arc<KnowledgeBase>,
+    ) -> Sandbox {
+        Self::build(store, tenant, start, Some(kb))
+    }
+
+    fn build(
+        store: Store,
+        tenant: TenantConfig,
+        start: Timestamp,
+        kb: Option<Arc<KnowledgeBase>>,
+    ) -> Sandbox {
         let clock = Arc::new(ManualClock::new(start));
         let platform = Arc::new(MemoryPlatform::new());
-        let desk = Arc::new(Desk::new(store.clone(), vec![tenant], clock.clone()));
+        let mut desk = Desk::new(store.clone(), vec![tenant], clock.clone());
+        if let Some(kb) = kb {
+            desk = desk.with_knowledge(kb);
+        }
+        let desk = Arc::new(desk);
         let dispatcher = Dispatcher::new(
             store,
             vec![platform.clone() as Arc<dyn ChatPlatform>],

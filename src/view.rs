@@ -91,6 +91,7 @@ pub fn ticket_detail(t: &Ticket, log: &[LogRecord]) -> String {
             LogKind::KbSuggestionShown { articles } => {
                 format!("suggested articles: {}", articles.join(", "))
             }
+            LogKind::Deflected { article } => format!("solved by article {article} (self-service)"),
             LogKind::Resolution { text } => format!("resolution: {text}"),
         };
         let _ = writeln!(

@@ -318,6 +318,7 @@ fn demo_plays_the_whole_conversation_in_each_language() {
         "[pings @l2-agents]",
         "[pings @network-team]",
         "Ticket #1 is open",
+        "[This solved it] [I still need help]",
         "Did this solve it?",
         "Ticket #1 is closed",
         "reacts :lock: to msg-nina",

@@ -3,10 +3,12 @@
 
 mod common;
 
+use common::chat::*;
+
 use common::now;
 use helpdesk::desk::{Handled, SUBCOMMANDS};
-use helpdesk::domain::{Level, LogKind, Priority, Status, Ticket, TicketNumber};
-use helpdesk::sandbox::{example_tenant, person, Sandbox};
+use helpdesk::domain::{Level, LogKind, Priority, Status, Ticket};
+use helpdesk::sandbox::{example_tenant, Sandbox};
 use helpdesk::store::{OutboxState, Store};
 use helpdesk_chat::{ChatAction, EventKind, Mention, RichMessage, SendError, Sender};
 use std::collections::BTreeMap;
@@ -28,68 +30,8 @@ on_both_backends!(
     timers_and_unsent_actions_survive_a_restart,
 );
 
-fn mario() -> Sender {
-    person("U-mario", "Mario", &[])
-}
-fn luisa() -> Sender {
-    person("U-luisa", "Luisa", &[])
-}
-fn ada() -> Sender {
-    person("U-ada", "Ada", &["l1-agents"])
-}
-fn bruno() -> Sender {
-    person("U-bruno", "Bruno", &["l2-agents"])
-}
-fn nina() -> Sender {
-    person("U-nina", "Nina", &["network-team"])
-}
-fn boss() -> Sender {
-    person("U-boss", "Grace", &["managers"])
-}
-
-fn message(text: &str, id: &str) -> EventKind {
-    EventKind::Message {
-        text: text.into(),
-        message_id: id.into(),
-        direct: false,
-    }
-}
-fn command(args: &str) -> EventKind {
-    EventKind::Command {
-        name: "ticket".into(),
-        args: args.into(),
-        trigger: None,
-    }
-}
-fn click(id: &str, value: &str) -> EventKind {
-    EventKind::Action {
-        id: id.into(),
-        value: value.into(),
-        message_id: None,
-        trigger: None,
-    }
-}
-
 fn sandbox(store: Store) -> Sandbox {
     Sandbox::new(store, example_tenant(), now())
-}
-
-async fn send(sb: &Sandbox, who: &Sender, channel: &str, thread: Option<&str>, kind: EventKind) {
-    let event = sb.event(who, channel, thread, kind);
-    assert_eq!(
-        sb.handle(&event).await.expect("the desk handles it"),
-        Handled::Done
-    );
-}
-
-async fn ticket(sb: &Sandbox, n: i64) -> Ticket {
-    let tenant = sb.desk.store().tenants().await.unwrap()[0].id;
-    sb.desk
-        .store()
-        .ticket(tenant, TicketNumber(n))
-        .await
-        .unwrap()
-        .expect("the ticket exists")
 }
 
 fn all_text(m: &RichMessage) -> String {

@@ -167,6 +167,10 @@ fn unrelated_tickets_rarely_get_a_suggestion() {
         })
         .count();
     let share = suggested as f64 / texts.len() as f64;
+    eprintln!(
+        "{suggested} of {} unrelated tickets got a suggestion",
+        texts.len()
+    );
     assert!(texts.len() > 500);
     assert!(
         share < 0.05,

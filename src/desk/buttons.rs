@@ -8,7 +8,7 @@ use super::{find, resolve, work};
 use crate::domain::{Act, Grade, Level, Source, Ticket};
 use crate::i18n::Msg;
 use crate::store::StoreError;
-use helpdesk_chat::{ChatAction, Form, FormField, FormFieldKind};
+use helpdesk_chat::{ChatAction, Form, FormFieldKind};
 use std::collections::BTreeMap;
 
 /// A button click.
@@ -127,13 +127,8 @@ pub(crate) async fn open_form(cx: &mut Cx<'_>, ev: &Ev<'_>, form: Form) -> Resul
 
 /// The escalate, resolve, priority or note form for a ticket.
 fn ticket_form(cx: &Cx<'_>, id: &str, ticket: &Ticket) -> Form {
-    let field = |fid: &str, label: Msg, kind, required, initial: Option<String>| FormField {
-        id: fid.to_string(),
-        label: cx.t(label, &[]),
-        kind,
-        required,
-        initial,
-    };
+    let field =
+        |id: &str, label, kind, required, initial| cx.field(id, label, kind, required, initial);
     let grades = || FormFieldKind::Choice {
         options: Grade::ALL
             .iter()

@@ -4,8 +4,9 @@
 use crate::config::TenantConfig;
 use crate::domain::{Access, Author, LogEntry, LogKind, Person, TenantId, Ticket, Timestamp};
 use crate::i18n::{self, Msg};
+use crate::kb::{Article, KnowledgeBase};
 use crate::store::{AuditEntry, StoreError, StoreTx};
-use helpdesk_chat::{ChatAction, ChatEvent, RichMessage, TextLimits};
+use helpdesk_chat::{ChatAction, ChatEvent, FormField, FormFieldKind, RichMessage, TextLimits};
 use std::fmt::Display;
 
 /// One transaction's worth of desk work.
@@ -15,6 +16,10 @@ pub(crate) struct Cx<'a> {
     pub settings: &'a TenantConfig,
     pub now: Timestamp,
     pub limits: TextLimits,
+    /// The knowledge base, when the desk has one.
+    pub kb: Option<&'a KnowledgeBase>,
+    /// Articles saved in this transaction: the index takes them in after commit.
+    pub saved_articles: Vec<Article>,
 }
 
 /// The person behind an event, and what they may do.
@@ -43,6 +48,24 @@ impl Cx<'_> {
     /// A message from the tenant's catalogue.
     pub fn t(&self, msg: Msg, args: &[(&str, &(dyn Display + Sync))]) -> String {
         i18n::text(self.settings.language, msg, args)
+    }
+
+    /// A form field labelled from the catalogue.
+    pub fn field(
+        &self,
+        id: &str,
+        label: Msg,
+        kind: FormFieldKind,
+        required: bool,
+        initial: Option<String>,
+    ) -> FormField {
+        FormField {
+            id: id.to_string(),
+            label: self.t(label, &[]),
+            kind,
+            required,
+            initial: initial.filter(|i| !i.is_empty()),
+        }
     }
 
     /// Queues a chat action, sent after commit.

@@ -11,7 +11,7 @@ use crate::domain::{
 };
 use crate::i18n::Msg;
 use crate::store::StoreError;
-use helpdesk_chat::{ChatAction, Form, FormField, FormFieldKind, RichMessage};
+use helpdesk_chat::{ChatAction, Form, FormFieldKind, RichMessage};
 use serde_json::json;
 
 /// What a new ticket starts from, already taken from the event.
@@ -113,6 +113,7 @@ pub(crate) async fn open(cx: &mut Cx<'_>, request: Request) -> Result<Ticket, St
     } else {
         card::to_requester(cx, &ticket, message).await?;
     }
+    super::knowledge::suggest(cx, &ticket).await?;
     timers::start_budget(cx, &ticket).await?;
     card::show(cx, &ticket, None).await?;
     Ok(ticket)
@@ -126,13 +127,8 @@ pub(crate) fn form(cx: &Cx<'_>, title: Option<&str>) -> Form {
             .map(|g| (g.as_str().to_string(), grade_name(cx, *g)))
             .collect(),
     };
-    let field = |id: &str, label: Msg, kind, required, initial: Option<String>| FormField {
-        id: id.to_string(),
-        label: cx.t(label, &[]),
-        kind,
-        required,
-        initial,
-    };
+    let field =
+        |id: &str, label, kind, required, initial| cx.field(id, label, kind, required, initial);
     Form {
         id: ids::NEW.to_string(),
         title: cx.t(Msg::FormNewTitle, &[]),

@@ -8,6 +8,7 @@ mod command;
 mod context;
 mod find;
 mod intake;
+mod knowledge;
 mod query;
 mod relay;
 mod resolve;
@@ -21,6 +22,7 @@ use crate::clock::Clock;
 use crate::config::TenantConfig;
 use crate::domain::{Act, Person, TenantId, Ticket, TicketNumber};
 use crate::i18n::Msg;
+use crate::kb::KnowledgeBase;
 use crate::store::{Store, StoreError, TimerRecord};
 use context::{Cx, Ev};
 use helpdesk_chat::{ChatEvent, EventKind, Platform};
@@ -56,6 +58,7 @@ pub struct Desk {
     clock: Arc<dyn Clock>,
     tenants: HashMap<(Platform, String), Arc<TenantConfig>>,
     known: Mutex<Known>,
+    kb: Option<Arc<KnowledgeBase>>,
 }
 
 #[derive(Default)]
@@ -76,7 +79,14 @@ impl Desk {
             clock,
             tenants,
             known: Mutex::default(),
+            kb: None,
         }
+    }
+
+    /// The desk with a knowledge base: suggestions at intake and the `/kb` command.
+    pub fn with_knowledge(mut self, kb: Arc<KnowledgeBase>) -> Desk {
+        self.kb = Some(kb);
+        self
     }
 
     /// The store the desk writes to.
@@ -141,6 +151,8 @@ impl Desk {
             settings: &settings,
             now,
             limits: event.platform.text_limits(),
+            kb: self.kb.as_deref(),
+            saved_articles: Vec::new(),
         };
         let ev = Ev {
             event,
@@ -149,6 +161,9 @@ impl Desk {
         };
         route(&mut cx, &ev).await?;
         cx.tx.commit().await?;
+        if let (Some(kb), false) = (&self.kb, cx.saved_articles.is_empty()) {
+            kb.take_in(&cx.saved_articles);
+        }
         Ok(Handled::Done)
     }
 
@@ -189,6 +204,8 @@ impl Desk {
             settings: &settings,
             now,
             limits: platform.text_limits(),
+            kb: self.kb.as_deref(),
+            saved_articles: Vec::new(),
         };
         timers::fire(&mut cx, timer).await?;
         cx.tx.commit().await?;
@@ -270,8 +287,19 @@ async fn route(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreError> {
             )
             .await
         }
-        EventKind::Action { id, value, .. } => buttons::clicked(cx, ev, id, value).await,
+        EventKind::Action { id, value, .. } => match id.as_str() {
+            knowledge::ids::SOLVED => knowledge::answered(cx, ev, true, value).await,
+            knowledge::ids::UNHELPFUL => knowledge::answered(cx, ev, false, value).await,
+            knowledge::ids::SHOW => knowledge::show(cx, ev, value).await,
+            _ => buttons::clicked(cx, ev, id, value).await,
+        },
+        EventKind::FormSubmitted { form, fields } if form.starts_with(knowledge::ids::SAVE) => {
+            knowledge::save(cx, ev, form, fields).await
+        }
         EventKind::FormSubmitted { form, fields } => buttons::submitted(cx, ev, form, fields).await,
+        EventKind::Command { name, args, .. } if name == "kb" => {
+            knowledge::command(cx, ev, args).await
+        }
         EventKind::Command { name, args, .. } if name == "ticket" => {
             let specialties: Vec<String> = cx
                 .settings

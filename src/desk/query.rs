@@ -195,6 +195,7 @@ fn describe(cx: &Cx<'_>, kind: &LogKind) -> String {
         LogKind::PriorityChange { from, to, .. } => {
             cx.t(Msg::LogPriority, &[("from", from), ("to", to)])
         }
+        LogKind::Deflected { article } => cx.t(Msg::LogDeflected, &[("article", article)]),
         LogKind::KbSuggestionShown { articles } => {
             cx.t(Msg::LogSuggestions, &[("count", &articles.len())])
         }

@@ -94,6 +94,11 @@ pub enum LogKind {
         /// The ids of the articles shown, best first.
         articles: Vec<String>,
     },
+    /// The requester said a suggested article solved it: closed without an agent.
+    Deflected {
+        /// The article's key.
+        article: String,
+    },
     /// How the ticket was fixed.
     Resolution {
         /// The fix, as the agent wrote it.
@@ -113,6 +118,7 @@ impl LogKind {
             LogKind::LevelChange { .. } => "level_change",
             LogKind::PriorityChange { .. } => "priority_change",
             LogKind::KbSuggestionShown { .. } => "kb_suggestion_shown",
+            LogKind::Deflected { .. } => "deflected",
             LogKind::Resolution { .. } => "resolution",
         }
     }

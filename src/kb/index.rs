@@ -209,7 +209,7 @@ impl LanguageIndex {
             return Vec::new();
         }
         let mut scores = vec![0f32; self.slots.len()];
-        let mut distinct: Vec<(Option<u32>, f32)> = Vec::new();
+        let mut distinct: Vec<(&str, Option<u32>, f32)> = Vec::new();
         for term in query {
             let id = self.dictionary.get(term).copied();
             let weight = match id {
@@ -240,11 +240,11 @@ impl LanguageIndex {
                         .max(self.body.postings[id as usize].len());
                     self.idf(df)
                 }
-                // A word no article has is as informative as the rarest word.
-                None => self.idf(0),
+                // A word no article has counts like the rarest word an article has.
+                None => self.idf(1),
             };
-            if !distinct.iter().any(|(d, _)| id.is_some() && *d == id) {
-                distinct.push((id, weight));
+            if !distinct.iter().any(|(t, _, _)| *t == term.as_str()) {
+                distinct.push((term.as_str(), id, weight));
             }
         }
         let mut best: Vec<(u32, f32)> = scores
@@ -255,14 +255,14 @@ impl LanguageIndex {
             .collect();
         best.sort_by(|a, b| b.1.total_cmp(&a.1));
         best.truncate(limit);
-        let total: f32 = distinct.iter().map(|(_, w)| w).sum();
+        let total: f32 = distinct.iter().map(|(_, _, w)| w).sum();
         best.into_iter()
             .map(|(slot, score)| {
                 let s = &self.slots[slot as usize];
                 let covered: f32 = distinct
                     .iter()
-                    .filter(|(id, _)| id.is_some_and(|id| s.terms.binary_search(&id).is_ok()))
-                    .map(|(_, w)| w)
+                    .filter(|(_, id, _)| id.is_some_and(|id| s.terms.binary_search(&id).is_ok()))
+                    .map(|(_, _, w)| w)
                     .sum();
                 Hit {
                     key: s.key.clone(),
@@ -300,6 +300,12 @@ mod tests {
         let hits = index.search("vpn error", 10);
         assert_eq!(hits[0].key, "vpn");
         assert!(hits[0].coverage > 0.99, "{hits:?}");
+        let once = index.search("vpn error lost", 1)[0].coverage;
+        let twice = index.search("vpn error lost vpn error lost", 1)[0].coverage;
+        assert!(
+            (once - twice).abs() < 1e-6,
+            "repeating the text changes nothing"
+        );
         assert!(hits.iter().all(|h| h.key != "printer"));
 
         index.upsert(&doc("vpn", "Printer offline", "Check the cable."));

@@ -2,6 +2,7 @@
 //! on its own interval until shutdown.
 
 use super::{Dispatcher, Scheduler};
+use crate::kb::KnowledgeBase;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -14,6 +15,8 @@ pub struct Intervals {
     pub dispatch: Duration,
     /// Timer polling.
     pub timers: Duration,
+    /// How often the knowledge-base index looks for articles other replicas changed.
+    pub knowledge: Duration,
 }
 
 impl Default for Intervals {
@@ -21,6 +24,7 @@ impl Default for Intervals {
         Intervals {
             dispatch: Duration::from_millis(200),
             timers: Duration::from_secs(1),
+            knowledge: Duration::from_secs(2),
         }
     }
 }
@@ -32,8 +36,13 @@ pub struct Workers {
 }
 
 impl Workers {
-    /// Starts both loops.
-    pub fn start(dispatcher: Arc<Dispatcher>, scheduler: Arc<Scheduler>, every: Intervals) -> Self {
+    /// Starts the loops (the knowledge-base one only with a knowledge base).
+    pub fn start(
+        dispatcher: Arc<Dispatcher>,
+        scheduler: Arc<Scheduler>,
+        kb: Option<Arc<KnowledgeBase>>,
+        every: Intervals,
+    ) -> Self {
         let (stop, stopped) = watch::channel(false);
         let dispatch = {
             let mut stopped = stopped.clone();
@@ -59,6 +68,24 @@ impl Workers {
                 }
             })
         };
+        let knowledge = kb.map(|kb| {
+            let mut stopped = stopped.clone();
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(every.knowledge);
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tokio::select! {
+                        _ = tick.tick() => {}
+                        _ = stopped.changed() => break,
+                    }
+                    match kb.refresh().await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(articles = n, "knowledge base index updated"),
+                        Err(e) => tracing::error!(error = %e, "knowledge base refresh failed"),
+                    }
+                }
+            })
+        });
         let timers = {
             let mut stopped = stopped;
             tokio::spawn(async move {
@@ -75,10 +102,9 @@ impl Workers {
                 }
             })
         };
-        Workers {
-            stop,
-            tasks: vec![dispatch, timers],
-        }
+        let mut tasks = vec![dispatch, timers];
+        tasks.extend(knowledge);
+        Workers { stop, tasks }
     }
 
     /// Stops the loops and waits for their current round to finish.

@@ -1,0 +1,85 @@
+//! People, events and lookups for the desk's scenario tests on the sandbox.
+
+use helpdesk::desk::Handled;
+use helpdesk::domain::{Ticket, TicketNumber};
+use helpdesk::sandbox::{person, Sandbox};
+use helpdesk_chat::{EventKind, Sender};
+
+/// An employee.
+pub fn mario() -> Sender {
+    person("U-mario", "Mario", &[])
+}
+/// Another employee.
+pub fn luisa() -> Sender {
+    person("U-luisa", "Luisa", &[])
+}
+/// An L1 agent.
+pub fn ada() -> Sender {
+    person("U-ada", "Ada", &["l1-agents"])
+}
+/// An L2 agent.
+pub fn bruno() -> Sender {
+    person("U-bruno", "Bruno", &["l2-agents"])
+}
+/// An L3 network specialist.
+pub fn nina() -> Sender {
+    person("U-nina", "Nina", &["network-team"])
+}
+/// A help desk manager.
+pub fn boss() -> Sender {
+    person("U-boss", "Grace", &["managers"])
+}
+
+/// A plain message with that platform id.
+pub fn message(text: &str, id: &str) -> EventKind {
+    EventKind::Message {
+        text: text.into(),
+        message_id: id.into(),
+        direct: false,
+    }
+}
+
+/// `/ticket args`, without a form trigger.
+pub fn command(args: &str) -> EventKind {
+    EventKind::Command {
+        name: "ticket".into(),
+        args: args.into(),
+        trigger: None,
+    }
+}
+
+/// A button click.
+pub fn click(id: &str, value: &str) -> EventKind {
+    EventKind::Action {
+        id: id.into(),
+        value: value.into(),
+        message_id: None,
+        trigger: None,
+    }
+}
+
+/// Hands the event to the desk and sends what it queued; the event must be processed.
+pub async fn send(
+    sb: &Sandbox,
+    who: &Sender,
+    channel: &str,
+    thread: Option<&str>,
+    kind: EventKind,
+) {
+    let event = sb.event(who, channel, thread, kind);
+    assert_eq!(
+        sb.handle(&event).await.expect("the desk handles it"),
+        Handled::Done
+    );
+}
+
+/// The sandbox tenant's ticket number `n`.
+pub async fn ticket(sb: &Sandbox, n: i64) -> Ticket {
+    let tenant = sb.desk.store().tenants().await.unwrap()[0].id;
+    sb.desk
+        .store()
+        .ticket(tenant, TicketNumber(n))
+        .await
+        .unwrap()
+        .expect("the ticket exists")
+}
