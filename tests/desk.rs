@@ -28,6 +28,10 @@ on_both_backends!(
     an_italian_tenant_hears_italian,
     a_budget_set_to_alert_tells_the_managers_once,
     timers_and_unsent_actions_survive_a_restart,
+    a_ticket_thread_is_never_taken_over_by_a_new_ticket,
+    a_timer_read_before_it_was_rearmed_does_not_fire,
+    claimed_tickets_stay_with_their_holder_and_escalation_needs_a_channel,
+    long_replies_are_cut_and_l3_stays_internal_everywhere,
 );
 
 fn sandbox(store: Store) -> Sandbox {
@@ -1167,4 +1171,206 @@ async fn timers_and_unsent_actions_survive_a_restart(store: Store) {
     );
     second.settle().await.unwrap();
     assert_eq!(ticket(&second, 1).await.level, Level::L2);
+}
+
+async fn a_ticket_thread_is_never_taken_over_by_a_new_ticket(store: Store) {
+    let sb = sandbox(store);
+    let t = vpn_ticket(&sb).await;
+    let card = sb
+        .platform
+        .posted(&format!("card:{}:support-l1", t.id.0))
+        .unwrap();
+    let reaction = EventKind::Reaction {
+        emoji: "ticket".into(),
+        on_message: card.message_id.clone(),
+        message_author: Some("U-bot".into()),
+        message_text: Some("#1 · my VPN is down".into()),
+    };
+    send(&sb, &ada(), "support-l1", None, reaction).await;
+    assert!(told(&sb, &ada())
+        .last()
+        .unwrap()
+        .contains("already ticket #1"));
+    send(
+        &sb,
+        &mario(),
+        "help",
+        Some("m-vpn"),
+        command("new printer broken too"),
+    )
+    .await;
+    let second = ticket(&sb, 2).await;
+    assert_eq!(
+        second.source.thread, None,
+        "the new ticket gets a thread of its own"
+    );
+    send(
+        &sb,
+        &mario(),
+        "help",
+        Some("m-vpn"),
+        message("vpn still down", "m7"),
+    )
+    .await;
+    let kinds = log_kinds(&sb, &t).await;
+    assert!(
+        kinds.contains(&LogKind::RequesterMessage {
+            text: "vpn still down".into()
+        }),
+        "still #1's thread"
+    );
+    assert_eq!(
+        sb.desk
+            .store()
+            .list_tickets(&Default::default())
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+async fn a_timer_read_before_it_was_rearmed_does_not_fire(store: Store) {
+    let sb = sandbox(store);
+    vpn_ticket(&sb).await;
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        command("resolve #1 restarted the gateway"),
+    )
+    .await;
+    sb.clock.advance(Duration::from_secs(3 * 86400 + 1));
+    let stale = sb
+        .desk
+        .store()
+        .due_timers(helpdesk::clock::Clock::now(sb.clock.as_ref()), 10)
+        .await
+        .unwrap();
+    assert_eq!(stale.len(), 1, "the confirmation timeout is due");
+    // Before the scheduler gets to it, the requester says No and the agent resolves again.
+    let id = ticket(&sb, 1).await.id.0;
+    send(
+        &sb,
+        &mario(),
+        "help",
+        Some("m-vpn"),
+        click("ticket.confirm", &format!("{id}:no")),
+    )
+    .await;
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        command("resolve #1 replaced the gateway"),
+    )
+    .await;
+    assert!(
+        !sb.desk.fire_timer(&stale[0]).await.unwrap(),
+        "re-armed for later: not fired"
+    );
+    assert_eq!(ticket(&sb, 1).await.status, Status::Resolved);
+}
+
+async fn claimed_tickets_stay_with_their_holder_and_escalation_needs_a_channel(store: Store) {
+    let mut tenant = example_tenant();
+    tenant.levels.l2.channel = None;
+    let sb = Sandbox::new(store, tenant, now());
+    vpn_ticket(&sb).await;
+    send(&sb, &ada(), "support-l1", None, command("claim #1")).await;
+    let cid = helpdesk::sandbox::person("U-cid", "Cid", &["l1-agents"]);
+    send(&sb, &cid, "support-l1", None, command("assign #1 <@U-cid>")).await;
+    assert_eq!(
+        ticket(&sb, 1).await.assignee.unwrap().id,
+        "U-ada",
+        "no taking a claimed ticket"
+    );
+    assert!(told(&sb, &cid).last().unwrap().contains("managers"));
+
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        command("escalate #1 needs L2"),
+    )
+    .await;
+    assert!(told(&sb, &ada())
+        .last()
+        .unwrap()
+        .contains("No channel is configured for L2"));
+    assert_eq!(
+        ticket(&sb, 1).await.level,
+        Level::L1,
+        "nobody would see it at L2"
+    );
+    // The L1 budget runs out with nowhere to escalate to: the managers hear of it instead.
+    sb.advance(Duration::from_secs(20 * 60)).await.unwrap();
+    assert_eq!(ticket(&sb, 1).await.level, Level::L1);
+    assert_eq!(sb.platform.shown_in("helpdesk-managers", None).len(), 1);
+}
+
+async fn long_replies_are_cut_and_l3_stays_internal_everywhere(store: Store) {
+    let sb = sandbox(store);
+    let t = vpn_ticket(&sb).await;
+    let l1 = card_thread(&sb, &format!("card:{}:support-l1", t.id.0));
+    let long = "x".repeat(5000);
+    send(&sb, &ada(), "support-l1", Some(&l1), message(&long, "a1")).await;
+    let reply = sb
+        .platform
+        .shown_in("help", Some("m-vpn"))
+        .into_iter()
+        .rev()
+        .find_map(|r| match r.action {
+            ChatAction::Reply { message, .. } => Some(message),
+            _ => None,
+        })
+        .unwrap();
+    assert!(reply.text.chars().count() <= 4096 && reply.text.ends_with('…'));
+    assert!(
+        log_kinds(&sb, &t)
+            .await
+            .contains(&LogKind::AgentReply { text: long }),
+        "whole in the log"
+    );
+
+    // An L3 specialist writing in the L1 thread stays internal too.
+    send(
+        &sb,
+        &nina(),
+        "support-l1",
+        Some(&l1),
+        message("it's the firmware", "n1"),
+    )
+    .await;
+    assert!(!shown(&sb, "help", Some("m-vpn"))
+        .iter()
+        .any(|m| m.contains("firmware")));
+    assert!(log_kinds(&sb, &t).await.contains(&LogKind::InternalNote {
+        text: "it's the firmware".into()
+    }));
+
+    // Sending a ticket back says so.
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        Some(&l1),
+        command("escalate L2 gateway"),
+    )
+    .await;
+    let l2 = card_thread(&sb, &format!("card:{}:support-l2", t.id.0));
+    send(
+        &sb,
+        &bruno(),
+        "support-l2",
+        Some(&l2),
+        command("deescalate user error"),
+    )
+    .await;
+    assert!(shown(&sb, "support-l1", Some(&l1))
+        .iter()
+        .any(|m| m.contains("Sent back to L1. Reason: user error")));
 }

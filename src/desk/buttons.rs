@@ -67,7 +67,7 @@ pub(crate) async fn submitted(
             impact: grade("impact", Grade::Low),
             source: Source {
                 channel: ev.event.channel.clone(),
-                thread: ev.event.thread.clone(),
+                thread: find::free_thread(cx, ev).await?,
             },
         };
         return intake::open(cx, request).await.map(|_| ());
@@ -126,7 +126,7 @@ pub(crate) async fn open_form(cx: &mut Cx<'_>, ev: &Ev<'_>, form: Form) -> Resul
 }
 
 /// The escalate, resolve, priority or note form for a ticket.
-fn ticket_form(cx: &Cx<'_>, id: &str, ticket: &Ticket) -> Form {
+pub(crate) fn ticket_form(cx: &Cx<'_>, id: &str, ticket: &Ticket) -> Form {
     let field =
         |id: &str, label, kind, required, initial| cx.field(id, label, kind, required, initial);
     let grades = || FormFieldKind::Choice {

@@ -65,12 +65,25 @@ pub(crate) fn place(cx: &Cx<'_>, ticket: &Ticket) -> Option<Place> {
     cx.settings.place(ticket.level, ticket.specialty.as_deref())
 }
 
+/// Cuts a message to the platform's limits ("…" marks the cut; the log keeps everything).
+pub(crate) fn fit(cx: &Cx<'_>, mut message: RichMessage) -> RichMessage {
+    let limits = cx.limits;
+    message.title = message.title.map(|t| truncate_chars(&t, limits.title));
+    message.text = truncate_chars(&message.text, limits.text);
+    for f in &mut message.fields {
+        f.value = truncate_chars(&f.value, limits.field);
+    }
+    message.context = message.context.map(|c| truncate_chars(&c, limits.field));
+    message
+}
+
 /// Says something to the requester in their thread.
 pub(crate) async fn to_requester(
     cx: &mut Cx<'_>,
     ticket: &Ticket,
     message: RichMessage,
 ) -> Result<(), StoreError> {
+    let message = fit(cx, message);
     let (channel, thread) = requester_thread(ticket);
     let action = ChatAction::Reply {
         channel,
@@ -89,6 +102,7 @@ pub(crate) async fn to_agents(
     let Some(place) = place(cx, ticket) else {
         return Ok(());
     };
+    let message = fit(cx, message);
     let action = ChatAction::Reply {
         thread: ThreadRef::Message(card_key(ticket.id, &place.channel)),
         channel: place.channel,
@@ -119,7 +133,7 @@ pub(crate) async fn log_and_echo(
 pub(crate) async fn show(
     cx: &mut Cx<'_>,
     ticket: &Ticket,
-    reason: Option<&str>,
+    arrival: Option<Arrival<'_>>,
 ) -> Result<(), StoreError> {
     let Some(place) = place(cx, ticket) else {
         tracing::warn!(
@@ -133,7 +147,7 @@ pub(crate) async fn show(
     };
     let key = card_key(ticket.id, &place.channel);
     let mut card = render(cx, ticket).await?;
-    let pings: Vec<Mention> = place.ping.iter().cloned().collect();
+    let mut pings: Vec<Mention> = place.ping.iter().cloned().collect();
     if cx.tx.message_exists(&key).await? {
         cx.send(
             Some(ticket),
@@ -166,27 +180,42 @@ pub(crate) async fn show(
             },
         )
         .await?;
-        if reason.is_none() {
-            return Ok(());
-        }
+        // The new card carries the ping; the reason below it need not ping again.
+        pings.clear();
     }
-    let text = match reason {
-        Some(reason) => cx.t(
-            Msg::AgentsArrived,
-            &[("level", &ticket.level), ("reason", &reason)],
-        ),
-        None => cx.t(Msg::AgentsBack, &[("level", &ticket.level)]),
+    let Some(arrival) = arrival else {
+        return Ok(());
     };
-    let message = RichMessage {
-        mentions: pings,
-        ..RichMessage::text(text)
+    let msg = if arrival.up {
+        Msg::AgentsArrived
+    } else {
+        Msg::AgentsSentBack
     };
+    let text = cx.t(
+        msg,
+        &[("level", &ticket.level), ("reason", &arrival.reason)],
+    );
+    let message = fit(
+        cx,
+        RichMessage {
+            mentions: pings,
+            ..RichMessage::text(text)
+        },
+    );
     let action = ChatAction::Reply {
         channel: place.channel,
         thread: ThreadRef::Message(key),
         message,
     };
     cx.send(Some(ticket), action).await
+}
+
+/// Why a ticket arrives at a level: escalated (`up`) or sent back, with the reason.
+pub(crate) struct Arrival<'a> {
+    /// Escalated rather than de-escalated.
+    pub up: bool,
+    /// The reason given.
+    pub reason: &'a str,
 }
 
 /// Updates the card at the current place after a change.
@@ -274,12 +303,14 @@ pub(crate) async fn render(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<RichMessa
                 ButtonStyle::Primary,
             ));
         }
-        b.push(button(
-            cx,
-            Msg::ButtonEscalate,
-            ids::ESCALATE,
-            ButtonStyle::Normal,
-        ));
+        if ticket.level.next().is_some() {
+            b.push(button(
+                cx,
+                Msg::ButtonEscalate,
+                ids::ESCALATE,
+                ButtonStyle::Normal,
+            ));
+        }
         b.push(button(
             cx,
             Msg::ButtonResolve,

@@ -13,11 +13,28 @@ pub(crate) async fn locate(
     channel: &str,
     thread: &str,
 ) -> Result<Option<Side>, StoreError> {
-    if let Some(t) = cx.tx.ticket_by_thread(cx.tenant, channel, thread).await? {
-        return Ok(Some(Side::Requester(t.id)));
-    }
+    // The desk's own messages first: a card's thread is never a requester's thread.
     let key = cx.tx.message_key_at(cx.tenant, channel, thread).await?;
-    Ok(key.as_deref().and_then(card::side_of_key))
+    if let Some(side) = key.as_deref().and_then(card::side_of_key) {
+        return Ok(Some(side));
+    }
+    let ticket = cx.tx.ticket_by_thread(cx.tenant, channel, thread).await?;
+    Ok(ticket.map(|t| Side::Requester(t.id)))
+}
+
+/// The thread a new ticket opened from this event may use: the event's own thread, unless that
+/// thread already belongs to a ticket (then the bot starts a new one).
+pub(crate) async fn free_thread(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+) -> Result<Option<String>, StoreError> {
+    let Some(thread) = ev.event.thread.clone() else {
+        return Ok(None);
+    };
+    let taken = locate(cx, &ev.event.channel.clone(), &thread)
+        .await?
+        .is_some();
+    Ok((!taken).then_some(thread))
 }
 
 /// The ticket named by `number`, or else the one whose thread the event is in; read for

@@ -119,6 +119,7 @@ pub(crate) async fn answered(
         Err(e) => return find::explain(cx, ev, &ticket, e).await,
     }
     cx.tx.count_article(slug, ArticleCounter::Solved).await?;
+    super::resolve::disarm_all(cx, &ticket).await?;
     commit(
         cx,
         &mut ticket,
@@ -128,9 +129,6 @@ pub(crate) async fn answered(
         json!({ "article": slug }),
     )
     .await?;
-    for kind in super::timers::TimerKind::ALL {
-        super::timers::disarm(cx, &ticket, kind).await?;
-    }
     let text = cx.t(Msg::RequesterDeflected, &[("number", &ticket.number)]);
     card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
     let text = cx.t(

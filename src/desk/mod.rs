@@ -121,9 +121,9 @@ impl Desk {
         let mut attempt = 0;
         loop {
             match self.try_handle(event).await {
-                Err(DeskError::Store(StoreError::Conflict(id))) if attempt < CONFLICT_RETRIES => {
+                Err(DeskError::Store(e)) if e.is_retryable() && attempt < CONFLICT_RETRIES => {
                     attempt += 1;
-                    tracing::debug!(ticket = id, attempt, "concurrent change: retrying");
+                    tracing::debug!(error = %e, attempt, "concurrent change: retrying");
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "event failed");
@@ -142,7 +142,7 @@ impl Desk {
             tracing::debug!("duplicate event: skipped");
             return Ok(Handled::Duplicate);
         }
-        let tenant = self
+        let (tenant, new_tenant) = self
             .tenant_id(&mut tx, event.platform, &event.tenant, &settings)
             .await?;
         let mut cx = Cx {
@@ -161,6 +161,10 @@ impl Desk {
         };
         route(&mut cx, &ev).await?;
         cx.tx.commit().await?;
+        if new_tenant {
+            // Only a committed tenant row may be remembered: a rolled-back id can be reused.
+            self.remember_tenant(tenant, event.platform, &event.tenant);
+        }
         if let (Some(kb), false) = (&self.kb, cx.saved_articles.is_empty()) {
             kb.take_in(&cx.saved_articles);
         }
@@ -175,9 +179,7 @@ impl Desk {
             let mut attempt = 0;
             loop {
                 match self.try_fire(timer).await {
-                    Err(DeskError::Store(StoreError::Conflict(_)))
-                        if attempt < CONFLICT_RETRIES =>
-                    {
+                    Err(DeskError::Store(e)) if e.is_retryable() && attempt < CONFLICT_RETRIES => {
                         attempt += 1;
                     }
                     other => return other,
@@ -195,9 +197,13 @@ impl Desk {
         };
         let settings = self.settings(platform, &external);
         let mut tx = self.store.begin().await?;
-        if !tx.take_timer(timer.id, now).await? {
-            return Ok(false);
+        // Lock order as in event handling (ticket, then its timers), so the two never deadlock.
+        if let Some(ticket) = timer.ticket {
+            tx.ticket_by_id(ticket).await?;
         }
+        let Some(timer) = tx.take_timer(timer.id, now).await? else {
+            return Ok(false);
+        };
         let mut cx = Cx {
             tx,
             tenant: timer.tenant,
@@ -207,7 +213,7 @@ impl Desk {
             kb: self.kb.as_deref(),
             saved_articles: Vec::new(),
         };
-        timers::fire(&mut cx, timer).await?;
+        timers::fire(&mut cx, &timer).await?;
         cx.tx.commit().await?;
         Ok(true)
     }
@@ -218,19 +224,22 @@ impl Desk {
         platform: Platform,
         external: &str,
         settings: &TenantConfig,
-    ) -> Result<TenantId, StoreError> {
+    ) -> Result<(TenantId, bool), StoreError> {
         let key = (platform, external.to_string());
         if let Some(id) = self.lock().ids.get(&key) {
-            return Ok(*id);
+            return Ok((*id, false));
         }
         let name = settings.name.as_deref().unwrap_or(external);
         let id = tx
             .ensure_tenant(platform, external, name, self.clock.now())
             .await?;
+        Ok((id, true))
+    }
+
+    fn remember_tenant(&self, id: TenantId, platform: Platform, external: &str) {
         let mut known = self.lock();
-        known.ids.insert(key.clone(), id);
-        known.by_id.insert(id, key);
-        Ok(id)
+        known.ids.insert((platform, external.to_string()), id);
+        known.by_id.insert(id, (platform, external.to_string()));
     }
 
     async fn tenant_of(&self, id: TenantId) -> Result<Option<(Platform, String)>, StoreError> {
@@ -371,7 +380,7 @@ async fn run(cx: &mut Cx<'_>, ev: &Ev<'_>, command: TicketCommand) -> Result<(),
                 impact: crate::domain::Grade::Low,
                 source: crate::domain::Source {
                     channel: ev.event.channel.clone(),
-                    thread: ev.event.thread.clone(),
+                    thread: find::free_thread(cx, ev).await?,
                 },
             };
             intake::open(cx, request).await.map(|_| ())

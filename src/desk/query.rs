@@ -19,9 +19,14 @@ pub(crate) async fn show(cx: &mut Cx<'_>, ev: &Ev<'_>, ticket: Ticket) -> Result
     message.buttons.clear();
     let log = cx.tx.log(ticket.id).await?;
     let agent = ev.access.is_agent();
+    if !agent {
+        // Who works on it and why it moved are the agents' business (L3 stays in the back).
+        let assignee = cx.t(Msg::FieldAssignee, &[]);
+        message.fields.retain(|f| f.label != assignee);
+    }
     let visible: Vec<_> = log
         .iter()
-        .filter(|r| agent || !r.entry.kind.is_internal())
+        .filter(|r| agent || requester_sees(&r.entry.kind))
         .collect();
     let lines: Vec<String> = visible[visible.len().saturating_sub(SHOWN_ENTRIES)..]
         .iter()
@@ -36,6 +41,20 @@ pub(crate) async fn show(cx: &mut Cx<'_>, ev: &Ev<'_>, ticket: Ticket) -> Result
         .collect();
     message.text = truncate_chars(&lines.join("\n"), cx.limits.text);
     cx.tell(ev, message).await
+}
+
+/// The log entries a requester may read about their own ticket.
+fn requester_sees(kind: &LogKind) -> bool {
+    matches!(
+        kind,
+        LogKind::RequesterMessage { .. }
+            | LogKind::AgentReply { .. }
+            | LogKind::StatusChange { .. }
+            | LogKind::PriorityChange { .. }
+            | LogKind::KbSuggestionShown { .. }
+            | LogKind::Deflected { .. }
+            | LogKind::Resolution { .. }
+    )
 }
 
 /// A list of tickets for the person.

@@ -65,14 +65,16 @@ pub(crate) async fn reaction(
         return Ok(());
     }
     let channel = ev.event.channel.clone();
-    if let Some(existing) = cx
-        .tx
-        .ticket_by_thread(cx.tenant, &channel, on_message)
-        .await?
+    // A message that starts a ticket's thread, or one the desk posted (a card, an answer),
+    // never becomes a ticket of its own.
+    if let Some(Side::Requester(id) | Side::Agents(id, _)) =
+        find::locate(cx, &channel, on_message).await?
     {
-        return cx
-            .tell_msg(ev, Msg::AlreadyATicket, &[("number", &existing.number)])
-            .await;
+        if let Some(existing) = cx.tx.ticket_by_id(id).await? {
+            return cx
+                .tell_msg(ev, Msg::AlreadyATicket, &[("number", &existing.number)])
+                .await;
+        }
     }
     let requester = match author {
         Some(id) if id != ev.person.id => crate::domain::Person::new(id, id),
@@ -150,11 +152,12 @@ async fn from_agents_side(
         Some(rest) => (true, rest.trim()),
         None => (false, text.trim()),
     };
-    let l3_thread = is_l3_channel(cx, card_channel);
+    // L3 stays away from the requester (seed 001): what a specialist writes in any agents'
+    // thread is internal, for L1/L2 to relay, unless the tenant lets L3 talk to requesters.
     let l3_stays_inside = cx.settings.l3_messages == L3Messages::Internal
         && ev.access.agent_level == Some(Level::L3)
         && !ev.access.is_manager();
-    if marked || (l3_thread && l3_stays_inside) {
+    if marked || l3_stays_inside {
         cx.record(
             &ticket,
             &ev.author(),
@@ -206,9 +209,4 @@ async fn agent_reply(
         );
         card::to_agents(cx, ticket, RichMessage::text(shown)).await
     }
-}
-
-fn is_l3_channel(cx: &Cx<'_>, channel: &str) -> bool {
-    cx.settings.levels.l3.channel.as_deref() == Some(channel)
-        || cx.settings.specialties.iter().any(|s| s.channel == channel)
 }

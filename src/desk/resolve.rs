@@ -21,6 +21,10 @@ pub(crate) async fn resolve(
 ) -> Result<(), StoreError> {
     let resolution = resolution.trim();
     if resolution.is_empty() {
+        if ev.trigger().is_some() {
+            let form = super::buttons::ticket_form(cx, ids::RESOLVE, &ticket);
+            return super::buttons::open_form(cx, ev, form).await;
+        }
         return cx.tell_msg(ev, Msg::ResolveNeedsText, &[]).await;
     }
     let mut kinds = Vec::new();
@@ -38,11 +42,12 @@ pub(crate) async fn resolve(
         text: resolution.to_string(),
     });
     ticket.record_response(cx.now);
-    commit(cx, &mut ticket, &ev.author(), kinds, "resolve", json!({})).await?;
+    // Timers first: the card shown after commit reads them.
     timers::disarm(cx, &ticket, TimerKind::LevelBudget).await?;
     timers::disarm(cx, &ticket, TimerKind::PendingTimeout).await?;
     let wait = cx.settings.confirm_timeout;
     timers::arm(cx, &ticket, TimerKind::ConfirmTimeout, wait).await?;
+    commit(cx, &mut ticket, &ev.author(), kinds, "resolve", json!({})).await?;
     let button = |cx: &Cx<'_>, label, answer: &str, style| Button {
         label: cx.t(label, &[]),
         action: ids::CONFIRM.to_string(),
@@ -88,6 +93,9 @@ pub(crate) async fn confirm(
     } else {
         "confirm_not_solved"
     };
+    if !solved {
+        timers::start_budget(cx, &ticket).await?;
+    }
     commit(cx, &mut ticket, &ev.author(), kinds, audit, json!({})).await?;
     if solved {
         let text = cx.t(Msg::RequesterThanksClosed, &[("number", &ticket.number)]);
@@ -95,7 +103,6 @@ pub(crate) async fn confirm(
         let text = cx.t(Msg::AgentsConfirmed, &[("name", &ev.person.name)]);
         card::to_agents(cx, &ticket, RichMessage::text(text)).await
     } else {
-        timers::start_budget(cx, &ticket).await?;
         let text = cx.t(Msg::RequesterReopened, &[("number", &ticket.number)]);
         card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
         let text = cx.t(Msg::AgentsNotSolved, &[("name", &ev.person.name)]);
@@ -132,8 +139,8 @@ pub(crate) async fn reopen(
         }
     }
     timers::disarm(cx, &ticket, TimerKind::ConfirmTimeout).await?;
-    commit(cx, &mut ticket, &ev.author(), kinds, "reopen", json!({})).await?;
     timers::start_budget(cx, &ticket).await?;
+    commit(cx, &mut ticket, &ev.author(), kinds, "reopen", json!({})).await?;
     let text = cx.t(Msg::AgentsReopened, &[("name", &ev.person.name)]);
     card::to_agents(cx, &ticket, RichMessage::text(text)).await?;
     let text = cx.t(Msg::RequesterReopened, &[("number", &ticket.number)]);
@@ -150,8 +157,8 @@ pub(crate) async fn close(
         Ok(kinds) => kinds,
         Err(e) => return find::explain(cx, ev, &ticket, e).await,
     };
-    commit(cx, &mut ticket, &ev.author(), kinds, "close", json!({})).await?;
     disarm_all(cx, &ticket).await?;
+    commit(cx, &mut ticket, &ev.author(), kinds, "close", json!({})).await?;
     let text = cx.t(
         Msg::Closed,
         &[("number", &ticket.number), ("name", &ev.person.name)],
@@ -169,8 +176,8 @@ pub(crate) async fn close_unanswered(
     let Ok(kinds) = close_steps(cx, ticket) else {
         return Ok(());
     };
-    commit(cx, ticket, &Author::System, kinds, "auto_close", json!({})).await?;
     disarm_all(cx, ticket).await?;
+    commit(cx, ticket, &Author::System, kinds, "auto_close", json!({})).await?;
     let text = cx.t(why, &[("number", &ticket.number)]);
     card::to_requester(cx, ticket, RichMessage::text(text)).await
 }
@@ -187,7 +194,7 @@ fn close_steps(
     Ok(kinds)
 }
 
-async fn disarm_all(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
+pub(crate) async fn disarm_all(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
     for kind in TimerKind::ALL {
         timers::disarm(cx, ticket, kind).await?;
     }

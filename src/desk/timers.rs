@@ -137,7 +137,11 @@ async fn budget_ran_out(
         Msg::BudgetReason,
         &[("level", &ticket.level), ("budget", &spent)],
     );
-    match (level.on_budget, ticket.level.next()) {
+    let next = ticket
+        .level
+        .next()
+        .filter(|next| cx.settings.place(*next, None).is_some());
+    match (level.on_budget, next) {
         (BudgetAction::Escalate, Some(next)) => {
             let moved = work::move_level(cx, ticket, &Author::System, next, None, &reason).await?;
             if let Err(e) = moved {
@@ -173,6 +177,7 @@ pub(crate) async fn alert_managers(
         .map(|g| cx.settings.ping(g))
         .collect();
     message.mentions = managers;
+    let message = card::fit(cx, message);
     match cx.settings.managers_channel.clone() {
         Some(channel) => {
             let action = ChatAction::Post {

@@ -93,6 +93,11 @@ pub(crate) async fn assign(
     if !ticket.status.is_active() {
         return find::explain(cx, ev, &ticket, TicketError::NotActive).await;
     }
+    // Taking a ticket from its holder is unclaiming it: the holder or a manager only.
+    let held_by_other = ticket.assignee.as_ref().is_some_and(|a| a.id != to.id);
+    if held_by_other && !find::permitted(cx, ev, crate::domain::Act::Unclaim, &ticket).await? {
+        return Ok(());
+    }
     let mut kinds = Vec::new();
     if ticket.status == Status::New {
         match ticket.move_to(Status::Open, cx.now) {
@@ -153,7 +158,7 @@ pub(crate) async fn move_level(
         card::retire(cx, ticket, &left).await?;
     }
     timers::start_budget(cx, ticket).await?;
-    card::show(cx, ticket, Some(reason)).await?;
+    card::show(cx, ticket, Some(card::Arrival { up, reason })).await?;
     let text = cx.t(
         Msg::RequesterMovedLevel,
         &[("number", &ticket.number), ("level", &ticket.level)],
@@ -234,6 +239,15 @@ async fn change_level(
     specialty: Option<String>,
     reason: &str,
 ) -> Result<(), StoreError> {
+    if let Ok(to) = target {
+        if cx.settings.place(to, specialty.as_deref()).is_none() {
+            // Nobody would see the card there: keep the ticket where people work on it.
+            tracing::warn!(level = %to, "escalation refused: no channel is configured for it");
+            return cx
+                .tell_msg(ev, Msg::NoChannelForLevel, &[("level", &to)])
+                .await;
+        }
+    }
     let moved = match target {
         Ok(to) => move_level(cx, &mut ticket, &ev.author(), to, specialty, reason).await?,
         Err(e) => Err(e),
@@ -285,9 +299,9 @@ pub(crate) async fn pending(
         Ok(k) => vec![k],
         Err(e) => return find::explain(cx, ev, &ticket, e).await,
     };
-    commit(cx, &mut ticket, &ev.author(), kinds, "pending", json!({})).await?;
     let wait = cx.settings.pending_timeout;
     timers::arm(cx, &ticket, TimerKind::PendingTimeout, wait).await?;
+    commit(cx, &mut ticket, &ev.author(), kinds, "pending", json!({})).await?;
     let text = cx.t(
         Msg::RequesterPending,
         &[
@@ -361,6 +375,10 @@ pub(crate) async fn note(
 ) -> Result<(), StoreError> {
     let text = text.trim();
     if text.is_empty() {
+        if ev.trigger().is_some() {
+            let form = super::buttons::ticket_form(cx, card::ids::NOTE, &ticket);
+            return super::buttons::open_form(cx, ev, form).await;
+        }
         return cx.tell_msg(ev, Msg::NoteNeedsText, &[]).await;
     }
     let note = LogKind::InternalNote {

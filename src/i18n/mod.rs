@@ -109,10 +109,29 @@ pub fn text(lang: Language, msg: Msg, args: &[(&str, &(dyn fmt::Display + Sync))
         tracing::error!(key = msg.key(), language = %lang, "message missing from the catalogues");
         return msg.key().to_string();
     };
-    let mut out = template.clone();
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+    // One pass: a value that itself contains `{name}` (user text) is never filled in again.
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template.as_str();
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let filled = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let (_, value) = args.iter().find(|(n, _)| *n == name)?;
+            Some((value.to_string(), close))
+        });
+        match filled {
+            Some((value, close)) => {
+                out.push_str(&value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -158,5 +177,14 @@ mod tests {
         assert!(en.contains("#7") && it.contains("#7"));
         assert_ne!(en, it);
         assert!(!en.contains("{number}"));
+        let tricky = text(
+            Language::En,
+            Msg::AgentsNote,
+            &[("name", &"{text}"), ("text", &"a {name} b")],
+        );
+        assert!(
+            tricky.contains("{text}") && tricky.contains("a {name} b"),
+            "{tricky}"
+        );
     }
 }

@@ -10,6 +10,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use tracing::Instrument;
 
+/// How long an action for a platform without an adapter waits before it is looked at again.
+const NO_ADAPTER_WAIT: Duration = Duration::from_secs(60);
+
 /// How failed sends are retried.
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
@@ -165,10 +168,9 @@ impl Dispatcher {
             },
         };
         let Some(platform) = self.platforms.get(&claim.platform) else {
-            return Ok(Outcome::Dead(format!(
-                "no {} adapter is configured",
-                claim.platform
-            )));
+            // Kept, not parked: the adapter may be configured again at the next start.
+            tracing::warn!(platform = %claim.platform, "no adapter for this platform: waiting");
+            return Ok(Outcome::Wait(later(now, NO_ADAPTER_WAIT)));
         };
         // A send that outlived the lease could be taken over and sent twice: cut it short first.
         let sent = tokio::time::timeout(

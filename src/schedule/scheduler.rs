@@ -32,8 +32,11 @@ impl Scheduler {
             let full = due.len() as i64 == BATCH;
             let mut progressed = false;
             for timer in &due {
-                if self.desk.fire_timer(timer).await? {
-                    fired += 1;
+                // One failing timer must not hold back the others due after it.
+                match self.desk.fire_timer(timer).await {
+                    Ok(true) => fired += 1,
+                    Ok(false) => {}
+                    Err(e) => tracing::error!(timer = %timer.key, error = %e, "timer failed"),
                 }
                 progressed = true;
             }

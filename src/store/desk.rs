@@ -52,18 +52,23 @@ impl Db<'_> {
         rows.into_iter().map(timer_record).collect()
     }
 
-    async fn take_timer(&mut self, id: i64, now: Timestamp) -> Result<bool, StoreError> {
+    async fn take_timer(
+        &mut self,
+        id: i64,
+        now: Timestamp,
+    ) -> Result<Option<TimerRecord>, StoreError> {
         // The conditional update is the claim: a second replica's update waits for the first
-        // one's commit (PostgreSQL row lock; SQLite has one writer), then matches no row.
+        // one's commit (PostgreSQL row lock; SQLite has one writer), then matches no row. The
+        // row as claimed is returned, because it may have been re-armed since it was read.
         const SQL: &str = "UPDATE timers SET state = 'fired', fired_at = $2 \
-            WHERE id = $1 AND state = 'pending'";
-        let n = on!(self, c => sqlx::query(SQL)
+            WHERE id = $1 AND state = 'pending' AND due_at <= $2 \
+            RETURNING id, tenant_id, ticket_id, timer_key, kind, due_at, payload, state";
+        let row: Option<TimerRow> = on!(self, c => sqlx::query_as(SQL)
             .bind(id)
             .bind(to_ms(now))
-            .execute(&mut **c)
-            .await
-            .map(|r| r.rows_affected()))?;
-        Ok(n == 1)
+            .fetch_optional(&mut **c)
+            .await)?;
+        row.map(timer_record).transpose()
     }
 }
 
@@ -99,9 +104,13 @@ impl StoreTx {
         self.db().timer_due(key).await
     }
 
-    /// Claims a due timer for firing in this transaction; `false` if it already fired or was
-    /// cancelled (by another replica, or a change since it was read).
-    pub async fn take_timer(&mut self, id: i64, now: Timestamp) -> Result<bool, StoreError> {
+    /// Claims a due timer for firing in this transaction and returns it as it is now; `None` if
+    /// it fired, was cancelled or was re-armed for later since it was read.
+    pub async fn take_timer(
+        &mut self,
+        id: i64,
+        now: Timestamp,
+    ) -> Result<Option<TimerRecord>, StoreError> {
         self.db().take_timer(id, now).await
     }
 }

@@ -27,3 +27,17 @@ pub enum StoreError {
     #[error("cannot encode a value for storage: {0}")]
     Encode(#[from] serde_json::Error),
 }
+
+impl StoreError {
+    /// A failure that goes away when the whole transaction runs again: a concurrent change to
+    /// the same ticket, or PostgreSQL breaking a deadlock or a serialisation conflict.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            StoreError::Conflict(_) => true,
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                matches!(e.code().as_deref(), Some("40P01") | Some("40001"))
+            }
+            _ => false,
+        }
+    }
+}
