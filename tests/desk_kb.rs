@@ -7,7 +7,7 @@ use common::chat::*;
 
 use common::now;
 
-use helpdesk::domain::{LogKind, Status};
+use helpdesk::domain::{LogKind, Status, TicketNumber};
 use helpdesk::kb::{ArticleDraft, ArticleSource, KbLanguage, KnowledgeBase, DEFAULT_THRESHOLD};
 use helpdesk::sandbox::{example_tenant, Sandbox};
 use helpdesk::store::Store;
@@ -20,6 +20,7 @@ on_both_backends!(
     this_solved_it_closes_the_ticket_as_self_service,
     kb_commands_read_for_everyone_and_write_for_agents,
     a_resolved_ticket_is_promoted_to_an_article,
+    cards_show_similar_resolved_tickets_with_their_fix,
 );
 
 async fn sandbox(store: Store) -> Sandbox {
@@ -441,4 +442,90 @@ async fn a_resolved_ticket_is_promoted_to_an_article(store: Store) {
         .unwrap()
         .text
         .contains("teams-camera-is-black"));
+}
+
+async fn cards_show_similar_resolved_tickets_with_their_fix(store: Store) {
+    let sb = sandbox(store.clone()).await;
+    send(
+        &sb,
+        &mario(),
+        "help",
+        None,
+        message("teams camera is black in meetings", "m1"),
+    )
+    .await;
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        command("resolve #1 allow camera access in Windows privacy settings"),
+    )
+    .await;
+    send(
+        &sb,
+        &luisa(),
+        "help",
+        None,
+        message("my camera is black in teams meetings", "m2"),
+    )
+    .await;
+    let second = ticket(&sb, 2).await;
+    let card = sb
+        .platform
+        .sent()
+        .into_iter()
+        .rev()
+        .find_map(|r| match r.action {
+            ChatAction::Post {
+                key: Some(k),
+                message,
+                ..
+            } if k == format!("card:{}:support-l1", second.id.0) => Some(message),
+            _ => None,
+        })
+        .unwrap();
+    let similar = card
+        .fields
+        .iter()
+        .find(|f| f.label == "Similar resolved tickets")
+        .expect("listed");
+    assert!(
+        similar.value.contains("#1") && similar.value.contains("allow camera access"),
+        "{}",
+        similar.value
+    );
+
+    // Unrelated tickets list nothing; another replica learns resolved tickets from the database.
+    send(
+        &sb,
+        &luisa(),
+        "help",
+        None,
+        message("the coffee machine leaks", "m3"),
+    )
+    .await;
+    let third = ticket(&sb, 3).await;
+    let card = sb
+        .platform
+        .sent()
+        .into_iter()
+        .rev()
+        .find_map(|r| match r.action {
+            ChatAction::Post {
+                key: Some(k),
+                message,
+                ..
+            } if k == format!("card:{}:support-l1", third.id.0) => Some(message),
+            _ => None,
+        })
+        .unwrap();
+    assert!(!card
+        .fields
+        .iter()
+        .any(|f| f.label == "Similar resolved tickets"));
+    let replica = KnowledgeBase::open(store, DEFAULT_THRESHOLD).await.unwrap();
+    let found = replica.similar_tickets(second.tenant, "camera black teams", second.id, 3);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].number, TicketNumber(1));
 }

@@ -9,6 +9,9 @@ use crate::i18n::Msg;
 use crate::store::StoreError;
 use helpdesk_chat::{Button, ButtonStyle, ChatAction, Field, Mention, RichMessage, ThreadRef};
 
+/// How many similar resolved tickets a card lists.
+const SIMILAR_SHOWN: usize = 3;
+
 /// Button and form ids; their values are ticket ids, re-checked on every click.
 pub(crate) mod ids {
     pub const CLAIM: &str = "ticket.claim";
@@ -275,6 +278,21 @@ pub(crate) async fn render(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<RichMessa
             ticket.assignee.as_ref().map_or(nobody, |a| a.name.clone()),
         ),
     ];
+    if let (Some(kb), true) = (cx.kb, ticket.status.is_active()) {
+        let text = format!("{} {}", ticket.title, ticket.description);
+        let similar = kb.similar_tickets(cx.tenant, &text, ticket.id, SIMILAR_SHOWN);
+        if !similar.is_empty() {
+            let lines: Vec<String> = similar
+                .iter()
+                .map(|s| {
+                    let title = truncate_chars(&s.title, 60);
+                    let fix = truncate_chars(&s.resolution, 120);
+                    format!("{} {title} → {fix}", s.number)
+                })
+                .collect();
+            fields.push((Msg::FieldSimilar, lines.join("\n")));
+        }
+    }
     if let Some(due) = due {
         fields.push((Msg::FieldDue, due.format("%Y-%m-%d %H:%M UTC").to_string()));
     }

@@ -5,7 +5,7 @@ use crate::config::TenantConfig;
 use crate::domain::{Access, Author, LogEntry, LogKind, Person, TenantId, Ticket, Timestamp};
 use crate::i18n::{self, Msg};
 use crate::kb::{Article, KnowledgeBase};
-use crate::store::{AuditEntry, StoreError, StoreTx};
+use crate::store::{AuditEntry, ResolvedTicket, StoreError, StoreTx};
 use helpdesk_chat::{ChatAction, ChatEvent, FormField, FormFieldKind, RichMessage, TextLimits};
 use std::fmt::Display;
 
@@ -20,6 +20,8 @@ pub(crate) struct Cx<'a> {
     pub kb: Option<&'a KnowledgeBase>,
     /// Articles saved in this transaction: the index takes them in after commit.
     pub saved_articles: Vec<Article>,
+    /// Tickets resolved in this transaction: the similar-tickets index takes them in after commit.
+    pub resolved: Vec<ResolvedTicket>,
 }
 
 /// The person behind an event, and what they may do.

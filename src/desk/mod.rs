@@ -153,6 +153,7 @@ impl Desk {
             limits: event.platform.text_limits(),
             kb: self.kb.as_deref(),
             saved_articles: Vec::new(),
+            resolved: Vec::new(),
         };
         let ev = Ev {
             event,
@@ -165,8 +166,9 @@ impl Desk {
             // Only a committed tenant row may be remembered: a rolled-back id can be reused.
             self.remember_tenant(tenant, event.platform, &event.tenant);
         }
-        if let (Some(kb), false) = (&self.kb, cx.saved_articles.is_empty()) {
+        if let Some(kb) = &self.kb {
             kb.take_in(&cx.saved_articles);
+            kb.take_in_resolved(&cx.resolved);
         }
         Ok(Handled::Done)
     }
@@ -212,6 +214,7 @@ impl Desk {
             limits: platform.text_limits(),
             kb: self.kb.as_deref(),
             saved_articles: Vec::new(),
+            resolved: Vec::new(),
         };
         timers::fire(&mut cx, &timer).await?;
         cx.tx.commit().await?;

@@ -48,6 +48,15 @@ pub(crate) async fn resolve(
     let wait = cx.settings.confirm_timeout;
     timers::arm(cx, &ticket, TimerKind::ConfirmTimeout, wait).await?;
     commit(cx, &mut ticket, &ev.author(), kinds, "resolve", json!({})).await?;
+    cx.resolved.push(crate::store::ResolvedTicket {
+        id: ticket.id,
+        tenant: ticket.tenant,
+        number: ticket.number,
+        title: ticket.title.to_string(),
+        description: ticket.description.clone(),
+        resolution: resolution.to_string(),
+        resolved_at: ticket.resolved_at.map_or(0, |t| t.timestamp_millis()),
+    });
     let button = |cx: &Cx<'_>, label, answer: &str, style| Button {
         label: cx.t(label, &[]),
         action: ids::CONFIRM.to_string(),

@@ -72,6 +72,7 @@ messages! {
     FieldPriority => "field_priority",
     FieldReason => "field_reason",
     FieldRequester => "field_requester",
+    FieldSimilar => "field_similar",
     FieldResolution => "field_resolution",
     FieldSpecialty => "field_specialty",
     FieldStatus => "field_status",

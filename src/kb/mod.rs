@@ -14,4 +14,4 @@ pub use article::{
 };
 pub use eval::{evaluate, EvalQuery, EvalReport};
 pub use index::{Hit, IndexDoc, SearchIndex, TITLE_BOOST};
-pub use service::{KnowledgeBase, Suggestion, DEFAULT_THRESHOLD};
+pub use service::{KnowledgeBase, SimilarTicket, Suggestion, DEFAULT_THRESHOLD};

@@ -4,7 +4,9 @@
 
 use super::index::{IndexDoc, SearchIndex};
 use super::Article;
-use crate::store::{watermark, Store, StoreError};
+use crate::domain::{TenantId, TicketId, TicketNumber};
+use crate::store::{watermark, ResolvedTicket, Store, StoreError};
+use std::collections::HashMap;
 use std::sync::{Mutex, RwLock};
 
 /// The share of the query an article must cover to be suggested. Calibrated on the StackFAQ dev
@@ -23,12 +25,26 @@ pub struct Suggestion {
     pub coverage: f32,
 }
 
-/// Articles, searchable.
+/// A past resolved ticket like the one at hand, with how it was fixed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimilarTicket {
+    /// Its number.
+    pub number: TicketNumber,
+    /// Its title.
+    pub title: String,
+    /// How it was fixed.
+    pub resolution: String,
+}
+
+/// Articles, and past resolved tickets, searchable.
 pub struct KnowledgeBase {
     store: Store,
     index: RwLock<SearchIndex>,
-    titles: RwLock<std::collections::HashMap<String, String>>,
+    titles: RwLock<HashMap<String, String>>,
     seen: Mutex<Option<(i64, i64)>>,
+    tickets: RwLock<SearchIndex>,
+    resolved: RwLock<HashMap<String, ResolvedTicket>>,
+    tickets_seen: Mutex<Option<(i64, i64)>>,
     threshold: f32,
 }
 
@@ -40,13 +56,17 @@ impl KnowledgeBase {
             index: RwLock::default(),
             titles: RwLock::default(),
             seen: Mutex::new(None),
+            tickets: RwLock::default(),
+            resolved: RwLock::default(),
+            tickets_seen: Mutex::new(None),
             threshold,
         };
         kb.refresh().await?;
         Ok(kb)
     }
 
-    /// Takes in the articles changed since the last look; returns how many.
+    /// Takes in the articles and resolved tickets changed since the last look; returns how
+    /// many.
     pub async fn refresh(&self) -> Result<usize, StoreError> {
         let since = *self.seen.lock().unwrap_or_else(|e| e.into_inner());
         let changed = self.store.articles_changed_after(since).await?;
@@ -55,7 +75,59 @@ impl KnowledgeBase {
             let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
             *seen = Some(seen.map_or(watermark(last), |s| s.max(watermark(last))));
         }
-        Ok(changed.len())
+        let since = *self.tickets_seen.lock().unwrap_or_else(|e| e.into_inner());
+        let resolved = self.store.resolved_tickets_after(since).await?;
+        if let Some(last) = resolved.last() {
+            let mark = (last.resolved_at, last.id.0);
+            self.take_in_resolved(&resolved);
+            let mut seen = self.tickets_seen.lock().unwrap_or_else(|e| e.into_inner());
+            *seen = Some(seen.map_or(mark, |s| s.max(mark)));
+        }
+        Ok(changed.len() + resolved.len())
+    }
+
+    /// Puts resolved tickets into the similar-tickets index.
+    pub fn take_in_resolved(&self, tickets: &[ResolvedTicket]) {
+        let mut index = self.tickets.write().unwrap_or_else(|e| e.into_inner());
+        let mut resolved = self.resolved.write().unwrap_or_else(|e| e.into_inner());
+        for t in tickets {
+            let key = t.id.0.to_string();
+            // Analysed as English: ticket texts carry no language of their own yet.
+            index.upsert(&IndexDoc {
+                key: key.clone(),
+                title: t.title.clone(),
+                body: format!("{}\n{}", t.description, t.resolution),
+                language: super::KbLanguage::En,
+            });
+            resolved.insert(key, t.clone());
+        }
+    }
+
+    /// Up to `limit` past resolved tickets of the tenant like this text (never `except`).
+    pub fn similar_tickets(
+        &self,
+        tenant: TenantId,
+        text: &str,
+        except: TicketId,
+        limit: usize,
+    ) -> Vec<SimilarTicket> {
+        let hits = self
+            .tickets
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .search(text, limit * 4 + 1);
+        let resolved = self.resolved.read().unwrap_or_else(|e| e.into_inner());
+        hits.into_iter()
+            .filter(|h| h.coverage >= self.threshold)
+            .filter_map(|h| resolved.get(&h.key))
+            .filter(|t| t.tenant == tenant && t.id != except)
+            .take(limit)
+            .map(|t| SimilarTicket {
+                number: t.number,
+                title: t.title.clone(),
+                resolution: t.resolution.clone(),
+            })
+            .collect()
     }
 
     /// Puts articles (new or changed) into the index.

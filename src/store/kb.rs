@@ -200,3 +200,77 @@ impl StoreTx {
 pub fn watermark(article: &Article) -> (i64, i64) {
     (to_ms(article.updated_at), article.id)
 }
+
+/// A resolved ticket as the "similar tickets" index needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedTicket {
+    /// Database id.
+    pub id: crate::domain::TicketId,
+    /// Its tenant.
+    pub tenant: crate::domain::TenantId,
+    /// Its number.
+    pub number: crate::domain::TicketNumber,
+    /// Title.
+    pub title: String,
+    /// The first message.
+    pub description: String,
+    /// The latest resolution written.
+    pub resolution: String,
+    /// When it was resolved (the watermark of the index).
+    pub resolved_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ResolvedRow {
+    id: i64,
+    tenant_id: i64,
+    number: i64,
+    title: String,
+    description: String,
+    resolved_at: i64,
+    data: Option<String>,
+}
+
+impl Db<'_> {
+    async fn resolved_tickets_after(
+        &mut self,
+        after: Option<(i64, i64)>,
+    ) -> Result<Vec<ResolvedTicket>, StoreError> {
+        let (at, id) = after.unwrap_or((i64::MIN, i64::MIN));
+        const SQL: &str = "SELECT t.id, t.tenant_id, t.number, t.title, t.description, \
+            t.resolved_at, (SELECT l.data FROM ticket_log l WHERE l.ticket_id = t.id \
+            AND l.kind = 'resolution' ORDER BY l.id DESC LIMIT 1) AS data FROM tickets t \
+            WHERE t.resolved_at IS NOT NULL AND (t.resolved_at > $1 OR (t.resolved_at = $1 AND t.id > $2)) \
+            ORDER BY t.resolved_at, t.id";
+        let rows: Vec<ResolvedRow> =
+            on!(self, c => sqlx::query_as(SQL).bind(at).bind(id).fetch_all(&mut **c).await)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let kind: crate::domain::LogKind = serde_json::from_str(r.data.as_deref()?).ok()?;
+                let crate::domain::LogKind::Resolution { text } = kind else {
+                    return None;
+                };
+                Some(ResolvedTicket {
+                    id: crate::domain::TicketId(r.id),
+                    tenant: crate::domain::TenantId(r.tenant_id),
+                    number: crate::domain::TicketNumber(r.number),
+                    title: r.title,
+                    description: r.description,
+                    resolution: text,
+                    resolved_at: r.resolved_at,
+                })
+            })
+            .collect())
+    }
+}
+
+impl Store {
+    /// Tickets resolved after the watermark `(resolved_at ms, id)` that have a resolution.
+    pub async fn resolved_tickets_after(
+        &self,
+        after: Option<(i64, i64)>,
+    ) -> Result<Vec<ResolvedTicket>, StoreError> {
+        self.conn().await?.db().resolved_tickets_after(after).await
+    }
+}

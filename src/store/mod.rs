@@ -27,7 +27,7 @@ pub use db::{
     AuditEntry, LogRecord, OutboxItem, OutboxState, TenantRecord, TicketFilter, TimerRecord,
 };
 pub use error::StoreError;
-pub use kb::{watermark, ArticleCounter, Saved};
+pub use kb::{watermark, ArticleCounter, ResolvedTicket, Saved};
 pub use outbox::ClaimedItem;
 
 use db::Db;
