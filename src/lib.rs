@@ -13,4 +13,5 @@ pub mod sandbox;
 pub mod schedule;
 pub mod store;
 pub mod telemetry;
+pub mod transcript;
 pub mod view;

@@ -78,6 +78,16 @@ enum TicketCommand {
     List(ListArgs),
     /// Show one ticket and its whole log.
     Show(ShowArgs),
+    /// Write a ticket's transcript (whole log, internal notes marked) to standard output.
+    Export {
+        /// The ticket's number (`42` or `#42`).
+        number: TicketNumber,
+        #[command(flatten)]
+        tenant: TenantArg,
+        /// md, html or json.
+        #[arg(long, value_enum, default_value = "md")]
+        format: helpdesk::transcript::TranscriptFormat,
+    },
 }
 
 #[derive(Args)]
@@ -261,6 +271,22 @@ async fn dispatch(cli: Cli) -> Result<()> {
             } else {
                 print!("{}", helpdesk::view::ticket_table(&tickets));
             }
+        }
+        Command::Ticket(TicketCommand::Export {
+            number,
+            tenant,
+            format,
+        }) => {
+            let store = open(&config).await?;
+            let tenant = match &tenant.tenant {
+                Some(t) => find_tenant(&store, t).await?,
+                None => only_tenant(&store).await?,
+            };
+            let Some(ticket) = store.ticket(tenant, number).await? else {
+                bail!("there is no ticket {number} in this tenant");
+            };
+            let log = store.log(ticket.id).await?;
+            print!("{}", helpdesk::transcript::render(&ticket, &log, format));
         }
         Command::Ticket(TicketCommand::Show(args)) => {
             let store = open(&config).await?;

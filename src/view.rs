@@ -65,35 +65,7 @@ pub fn ticket_detail(t: &Ticket, log: &[LogRecord]) -> String {
     let _ = writeln!(out, "\n{}\n\nLog:", t.description);
     for record in log {
         let e = &record.entry;
-        let line = match &e.kind {
-            LogKind::RequesterMessage { text } => format!("says: {text}"),
-            LogKind::AgentReply { text } => format!("replies: {text}"),
-            LogKind::InternalNote { text } => format!("[internal] notes: {text}"),
-            LogKind::StatusChange { from, to } => format!("status {from} → {to}"),
-            LogKind::Assignment { from, to } => format!(
-                "assignee {} → {}",
-                from.as_ref().map_or("nobody", |p| p.name.as_str()),
-                to.as_ref().map_or("nobody", |p| p.name.as_str())
-            ),
-            LogKind::LevelChange {
-                from,
-                to,
-                reason,
-                specialty,
-            } => format!(
-                "level {from} → {to}{}: {reason}",
-                specialty
-                    .as_ref()
-                    .map(|s| format!(" ({s})"))
-                    .unwrap_or_default()
-            ),
-            LogKind::PriorityChange { from, to, .. } => format!("priority {from} → {to}"),
-            LogKind::KbSuggestionShown { articles } => {
-                format!("suggested articles: {}", articles.join(", "))
-            }
-            LogKind::Deflected { article } => format!("solved by article {article} (self-service)"),
-            LogKind::Resolution { text } => format!("resolution: {text}"),
-        };
+        let line = describe(&e.kind);
         let _ = writeln!(
             out,
             "  {}  {:<16} {}",
@@ -103,6 +75,39 @@ pub fn ticket_detail(t: &Ticket, log: &[LogRecord]) -> String {
         );
     }
     out
+}
+
+/// One log entry in a line, internal notes marked.
+pub fn describe(kind: &LogKind) -> String {
+    match kind {
+        LogKind::RequesterMessage { text } => format!("says: {text}"),
+        LogKind::AgentReply { text } => format!("replies: {text}"),
+        LogKind::InternalNote { text } => format!("[internal] notes: {text}"),
+        LogKind::StatusChange { from, to } => format!("status {from} → {to}"),
+        LogKind::Assignment { from, to } => format!(
+            "assignee {} → {}",
+            from.as_ref().map_or("nobody", |p| p.name.as_str()),
+            to.as_ref().map_or("nobody", |p| p.name.as_str())
+        ),
+        LogKind::LevelChange {
+            from,
+            to,
+            reason,
+            specialty,
+        } => format!(
+            "level {from} → {to}{}: {reason}",
+            specialty
+                .as_ref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default()
+        ),
+        LogKind::PriorityChange { from, to, .. } => format!("priority {from} → {to}"),
+        LogKind::KbSuggestionShown { articles } => {
+            format!("suggested articles: {}", articles.join(", "))
+        }
+        LogKind::Deflected { article } => format!("solved by article {article} (self-service)"),
+        LogKind::Resolution { text } => format!("resolution: {text}"),
+    }
 }
 
 /// An outbox item as JSON.

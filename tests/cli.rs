@@ -441,3 +441,82 @@ fn kb_eval_prints_the_measures() {
     assert_eq!(r["p_at_1"], 1.0);
     assert_eq!(r["mrr_at_10"], 1.0);
 }
+
+#[tokio::test]
+async fn ticket_export_writes_transcripts_with_internal_notes_marked_and_html_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("helpdesk.db");
+    let store = Store::open(&ConnectOptions::new(db.to_string_lossy()))
+        .await
+        .unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let acme = tx
+        .ensure_tenant(Platform::Slack, "T-acme", "Acme", now())
+        .await
+        .unwrap();
+    let t = tx
+        .create_ticket(new_ticket(acme, "<script>alert(1)</script>"), now())
+        .await
+        .unwrap();
+    for (author, kind) in [
+        (
+            "Mario",
+            LogKind::RequesterMessage {
+                text: "it <b>broke</b>".into(),
+            },
+        ),
+        (
+            "Ada",
+            LogKind::InternalNote {
+                text: "call facilities".into(),
+            },
+        ),
+        (
+            "Ada",
+            LogKind::AgentReply {
+                text: "on my way".into(),
+            },
+        ),
+    ] {
+        let entry = LogEntry {
+            at: now(),
+            author: Author::Person(Person::new("U1", author)),
+            kind,
+        };
+        tx.append_log(t.id, &entry).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    store.close().await;
+
+    let export = |format: &str| {
+        let (out, stdout, stderr) =
+            run(helpdesk(dir.path()).args(["ticket", "export", "1", "--format", format]));
+        assert!(out.status.success(), "{stderr}");
+        stdout
+    };
+    let md = export("md");
+    assert!(md.contains("# Ticket #1"), "{md}");
+    assert!(
+        md.contains("Ada *(internal)*") && md.contains("> call facilities"),
+        "{md}"
+    );
+    assert!(md.contains("> on my way"));
+
+    let html = export("html");
+    assert!(!html.contains("<script>alert"), "the title is escaped");
+    assert!(html.contains("&lt;script&gt;") && html.contains("it &lt;b&gt;broke&lt;/b&gt;"));
+    assert!(html.contains("class=\"entry internal\""));
+
+    let json: serde_json::Value = serde_json::from_str(&export("json")).unwrap();
+    let internal: Vec<bool> = json["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["internal"].as_bool().unwrap())
+        .collect();
+    assert_eq!(internal, [false, true, false]);
+
+    let (out, _, stderr) = run(helpdesk(dir.path()).args(["ticket", "export", "9"]));
+    assert!(!out.status.success());
+    assert!(stderr.contains("no ticket #9"), "{stderr}");
+}
