@@ -32,6 +32,7 @@ on_both_backends!(
     a_timer_read_before_it_was_rearmed_does_not_fire,
     claimed_tickets_stay_with_their_holder_and_escalation_needs_a_channel,
     long_replies_are_cut_and_l3_stays_internal_everywhere,
+    sla_targets_warn_breach_pause_and_show_on_the_card,
 );
 
 fn sandbox(store: Store) -> Sandbox {
@@ -761,7 +762,11 @@ async fn timers_escalate_alert_and_close(store: Store) {
     // L2's budget (2 h) then escalates to L3, where there is no budget.
     assert_eq!(sb.advance(Duration::from_secs(2 * 3600)).await.unwrap(), 1);
     assert_eq!(ticket(&sb, 1).await.level, Level::L3);
-    assert!(sb.desk.store().pending_timers().await.unwrap().is_empty());
+    let pending = sb.desk.store().pending_timers().await.unwrap();
+    assert!(
+        !pending.iter().any(|t| t.kind == "level_budget"),
+        "no budget at L3"
+    );
 
     // Resolved and never confirmed: closed after 3 days.
     send(
@@ -1373,4 +1378,81 @@ async fn long_replies_are_cut_and_l3_stays_internal_everywhere(store: Store) {
     assert!(shown(&sb, "support-l1", Some(&l1))
         .iter()
         .any(|m| m.contains("Sent back to L1. Reason: user error")));
+}
+
+async fn sla_targets_warn_breach_pause_and_show_on_the_card(store: Store) {
+    let mut tenant = example_tenant();
+    tenant.sla = toml::from_str("[p4]\nfirst_response = \"1h\"\nresolution = \"4h\"\n").unwrap();
+    tenant.levels.l1.budget = None;
+    let sb = Sandbox::new(store, tenant, now());
+    let t = vpn_ticket(&sb).await;
+    let key = format!("card:{}:support-l1", t.id.0);
+    let sla = |sb: &Sandbox| field(&latest(sb, &key), "SLA").to_string();
+    assert!(
+        sla(&sb).starts_with("first response due") && sla(&sb).ends_with("on track"),
+        "{}",
+        sla(&sb)
+    );
+    send(&sb, &ada(), "support-l1", None, command("claim #1")).await;
+
+    // 45 minutes (75 % of 1 h): the level and the assignee are warned, once.
+    sb.advance(Duration::from_secs(45 * 60)).await.unwrap();
+    let thread = card_thread(&sb, &key);
+    let warned = sb
+        .platform
+        .shown_in("support-l1", Some(&thread))
+        .into_iter()
+        .filter(|r| {
+            matches!(&r.action,
+        ChatAction::Reply { message, .. } if message.text.contains("first response target (1h)")
+            && message.mentions == vec![Mention::User("U-ada".into())])
+        })
+        .count();
+    assert_eq!(warned, 1);
+    assert!(sla(&sb).ends_with("at risk"), "{}", sla(&sb));
+
+    // 1 h: breached, the managers hear of it.
+    sb.advance(Duration::from_secs(15 * 60)).await.unwrap();
+    let alerts = sb.platform.shown_in("helpdesk-managers", None);
+    assert_eq!(alerts.len(), 1);
+    let audit = sb.desk.store().audit_log(50).await.unwrap();
+    assert!(audit.iter().any(|a| a.action == "sla_breach"));
+    assert!(sla(&sb).ends_with("breached"), "{}", sla(&sb));
+
+    // The agent answers: the resolution target is next; waiting on the requester stops it.
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        Some(&thread),
+        message("try again now", "a1"),
+    )
+    .await;
+    assert!(sla(&sb).starts_with("resolution due"), "{}", sla(&sb));
+    send(&sb, &ada(), "support-l1", None, command("pending #1")).await;
+    assert!(sla(&sb).contains("paused"), "{}", sla(&sb));
+    sb.advance(Duration::from_secs(10 * 3600)).await.unwrap();
+    assert_eq!(
+        sb.platform.shown_in("helpdesk-managers", None).len(),
+        1,
+        "no breach while paused"
+    );
+    send(
+        &sb,
+        &mario(),
+        "help",
+        Some("m-vpn"),
+        message("still broken", "m9"),
+    )
+    .await;
+    assert!(sla(&sb).starts_with("resolution due") && !sla(&sb).contains("paused"));
+    // 3 h were left of the 4 h resolution target when it paused.
+    sb.advance(Duration::from_secs(3 * 3600 + 60))
+        .await
+        .unwrap();
+    assert_eq!(
+        sb.platform.shown_in("helpdesk-managers", None).len(),
+        2,
+        "resolution breached"
+    );
 }

@@ -2,9 +2,11 @@
 //! Secrets never come from the file: only from the environment or from files named in it.
 
 mod secret;
+mod sla;
 mod tenant;
 
 pub use secret::{Secret, SecretSource};
+pub use sla::{SlaPolicy, SlaTarget};
 pub use tenant::{
     format_duration, parse_duration, BudgetAction, L3Messages, LevelConfig, Levels, Place,
     Specialty, TenantConfig,

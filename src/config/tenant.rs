@@ -58,6 +58,9 @@ pub struct TenantConfig {
     /// How long a ticket waits on the requester (Pending) before it closes itself.
     #[serde(default = "default_pending_timeout", with = "duration_text")]
     pub pending_timeout: Duration,
+    /// First-response and resolution targets per priority.
+    #[serde(default)]
+    pub sla: super::SlaPolicy,
 }
 
 /// `[tenants.levels]`.
@@ -382,7 +385,7 @@ pub fn format_duration(d: Duration) -> String {
     }
 }
 
-mod duration_text {
+pub(super) mod duration_text {
     use serde::{Deserialize, Deserializer, Serializer};
     use std::time::Duration;
 

@@ -293,6 +293,9 @@ pub(crate) async fn render(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<RichMessa
             fields.push((Msg::FieldSimilar, lines.join("\n")));
         }
     }
+    if let Some(line) = super::sla::card_line(cx, ticket).await? {
+        fields.push((Msg::FieldSla, line));
+    }
     if let Some(due) = due {
         fields.push((Msg::FieldDue, due.format("%Y-%m-%d %H:%M UTC").to_string()));
     }

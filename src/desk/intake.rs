@@ -115,6 +115,7 @@ pub(crate) async fn open(cx: &mut Cx<'_>, request: Request) -> Result<Ticket, St
     }
     super::knowledge::suggest(cx, &ticket).await?;
     timers::start_budget(cx, &ticket).await?;
+    super::sla::start(cx, &ticket).await?;
     card::show(cx, &ticket, None).await?;
     Ok(ticket)
 }

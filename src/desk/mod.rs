@@ -12,6 +12,7 @@ mod knowledge;
 mod query;
 mod relay;
 mod resolve;
+mod sla;
 mod timers;
 mod work;
 

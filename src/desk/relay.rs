@@ -122,6 +122,7 @@ async fn from_requester_side(
             cx.save(&mut ticket).await?;
             cx.record(&ticket, &ev.author(), vec![change]).await?;
             timers::disarm(cx, &ticket, TimerKind::PendingTimeout).await?;
+            super::sla::resume(cx, &ticket).await?;
             card::refresh(cx, &ticket).await
         }
         Status::Closed if is_requester => {
@@ -195,6 +196,8 @@ async fn agent_reply(
     if ticket.first_response_at.is_none() {
         ticket.record_response(cx.now);
         cx.save(ticket).await?;
+        super::sla::responded(cx, ticket).await?;
+        card::refresh(cx, ticket).await?;
     }
     if from_agents_side {
         let message = RichMessage {

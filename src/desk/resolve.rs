@@ -43,6 +43,7 @@ pub(crate) async fn resolve(
     });
     ticket.record_response(cx.now);
     // Timers first: the card shown after commit reads them.
+    super::sla::resolved(cx, &ticket).await?;
     timers::disarm(cx, &ticket, TimerKind::LevelBudget).await?;
     timers::disarm(cx, &ticket, TimerKind::PendingTimeout).await?;
     let wait = cx.settings.confirm_timeout;
@@ -104,6 +105,7 @@ pub(crate) async fn confirm(
     };
     if !solved {
         timers::start_budget(cx, &ticket).await?;
+        super::sla::reopened(cx, &ticket).await?;
     }
     commit(cx, &mut ticket, &ev.author(), kinds, audit, json!({})).await?;
     if solved {
@@ -149,6 +151,7 @@ pub(crate) async fn reopen(
     }
     timers::disarm(cx, &ticket, TimerKind::ConfirmTimeout).await?;
     timers::start_budget(cx, &ticket).await?;
+    super::sla::reopened(cx, &ticket).await?;
     commit(cx, &mut ticket, &ev.author(), kinds, "reopen", json!({})).await?;
     let text = cx.t(Msg::AgentsReopened, &[("name", &ev.person.name)]);
     card::to_agents(cx, &ticket, RichMessage::text(text)).await?;

@@ -20,14 +20,26 @@ pub enum TimerKind {
     ConfirmTimeout,
     /// The requester did not answer while the ticket waited on them: close.
     PendingTimeout,
+    /// Most of the first-response target is used: warn the level and the assignee.
+    SlaResponseWarning,
+    /// The first-response target is breached: alert the managers.
+    SlaResponseBreach,
+    /// Most of the resolution target is used.
+    SlaResolutionWarning,
+    /// The resolution target is breached.
+    SlaResolutionBreach,
 }
 
 impl TimerKind {
     /// Every kind.
-    pub const ALL: [TimerKind; 3] = [
+    pub const ALL: [TimerKind; 7] = [
         TimerKind::LevelBudget,
         TimerKind::ConfirmTimeout,
         TimerKind::PendingTimeout,
+        TimerKind::SlaResponseWarning,
+        TimerKind::SlaResponseBreach,
+        TimerKind::SlaResolutionWarning,
+        TimerKind::SlaResolutionBreach,
     ];
 
     /// The stable name stored in the timer row.
@@ -36,6 +48,10 @@ impl TimerKind {
             TimerKind::LevelBudget => "level_budget",
             TimerKind::ConfirmTimeout => "confirm_timeout",
             TimerKind::PendingTimeout => "pending_timeout",
+            TimerKind::SlaResponseWarning => "sla_response_warning",
+            TimerKind::SlaResponseBreach => "sla_response_breach",
+            TimerKind::SlaResolutionWarning => "sla_resolution_warning",
+            TimerKind::SlaResolutionBreach => "sla_resolution_breach",
         }
     }
 
@@ -112,6 +128,10 @@ pub(crate) async fn fire(cx: &mut Cx<'_>, timer: &TimerRecord) -> Result<(), Sto
         }
         // The ticket moved on since the timer was armed.
         TimerKind::ConfirmTimeout | TimerKind::PendingTimeout => Ok(()),
+        TimerKind::SlaResponseWarning
+        | TimerKind::SlaResponseBreach
+        | TimerKind::SlaResolutionWarning
+        | TimerKind::SlaResolutionBreach => super::sla::fire(cx, &mut ticket, kind).await,
     }
 }
 

@@ -271,6 +271,7 @@ pub(crate) async fn reprioritise(
             .tell_msg(ev, Msg::NothingChanged, &[("number", &ticket.number)])
             .await;
     };
+    super::sla::reprioritised(cx, &ticket).await?;
     let detail = json!({ "urgency": urgency.as_str(), "impact": impact.as_str() });
     commit(
         cx,
@@ -301,6 +302,7 @@ pub(crate) async fn pending(
     };
     let wait = cx.settings.pending_timeout;
     timers::arm(cx, &ticket, TimerKind::PendingTimeout, wait).await?;
+    super::sla::pause(cx, &ticket).await?;
     commit(cx, &mut ticket, &ev.author(), kinds, "pending", json!({})).await?;
     let text = cx.t(
         Msg::RequesterPending,
@@ -363,6 +365,7 @@ pub(crate) async fn resume(
         Err(e) => return find::explain(cx, ev, &ticket, e).await,
     };
     timers::disarm(cx, &ticket, TimerKind::PendingTimeout).await?;
+    super::sla::resume(cx, &ticket).await?;
     commit(cx, &mut ticket, &ev.author(), kinds, "resume", json!({})).await
 }
 

@@ -26,6 +26,16 @@ macro_rules! messages {
 }
 
 messages! {
+    FieldSla => "field_sla",
+    SlaFirstResponse => "sla_first_response",
+    SlaResolution => "sla_resolution",
+    SlaWarning => "sla_warning",
+    SlaBreachReason => "sla_breach_reason",
+    SlaBreached => "sla_breached",
+    SlaAtRisk => "sla_at_risk",
+    SlaOnTrack => "sla_on_track",
+    SlaPaused => "sla_paused",
+    SlaLine => "sla_line",
     AgentsAnsweredRequester => "agents_answered_requester",
     AgentsArrived => "agents_arrived",
     AgentsAssigned => "agents_assigned",

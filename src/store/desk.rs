@@ -72,6 +72,31 @@ impl Db<'_> {
     }
 }
 
+impl Db<'_> {
+    async fn timer_state(&mut self, key: &str) -> Result<Option<(String, i64)>, StoreError> {
+        const SQL: &str = "SELECT state, due_at FROM timers WHERE timer_key = $1";
+        let row = on!(self, c => sqlx::query_as(SQL).bind(key).fetch_optional(&mut **c).await)?;
+        Ok(row)
+    }
+
+    async fn pause_timer(&mut self, key: &str, now: Timestamp) -> Result<bool, StoreError> {
+        // While paused, due_at holds the time that was left (ms), not a point in time.
+        const SQL: &str = "UPDATE timers SET state = 'paused', due_at = due_at - $2 \
+            WHERE timer_key = $1 AND state = 'pending'";
+        let n = on!(self, c => sqlx::query(SQL).bind(key).bind(to_ms(now))
+            .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    async fn resume_timer(&mut self, key: &str, now: Timestamp) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE timers SET state = 'pending', due_at = due_at + $2 \
+            WHERE timer_key = $1 AND state = 'paused'";
+        let n = on!(self, c => sqlx::query(SQL).bind(key).bind(to_ms(now))
+            .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+}
+
 impl Store {
     /// Pending timers due at `now`, soonest first (not claimed: firing claims each one).
     pub async fn due_timers(
@@ -92,6 +117,22 @@ impl StoreTx {
         message_id: &str,
     ) -> Result<Option<String>, StoreError> {
         self.db().message_key_at(tenant, channel, message_id).await
+    }
+
+    /// A timer's state (`pending`, `paused`, `fired`, `cancelled`) and due time in ms (for a
+    /// paused timer: the time that was left).
+    pub async fn timer_state(&mut self, key: &str) -> Result<Option<(String, i64)>, StoreError> {
+        self.db().timer_state(key).await
+    }
+
+    /// Stops a pending timer's clock, keeping the time left; `false` if it was not pending.
+    pub async fn pause_timer(&mut self, key: &str, now: Timestamp) -> Result<bool, StoreError> {
+        self.db().pause_timer(key, now).await
+    }
+
+    /// Restarts a paused timer's clock from now; `false` if it was not paused.
+    pub async fn resume_timer(&mut self, key: &str, now: Timestamp) -> Result<bool, StoreError> {
+        self.db().resume_timer(key, now).await
     }
 
     /// Whether a message with this key was posted or is on its way.

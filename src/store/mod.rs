@@ -21,6 +21,7 @@ mod error;
 mod kb;
 mod outbox;
 mod rows;
+pub(crate) use rows::from_ms;
 
 pub use connect::{mask_url, Backend, ConnectOptions};
 pub use db::{

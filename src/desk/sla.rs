@@ -1,0 +1,241 @@
+//! Service levels: a first-response and a resolution target per priority. Each target has a
+//! warning timer (at `warn_at` of the target) and a breach timer; both stop while the ticket
+//! waits on the requester, and the card shows the next due time and whether it is on track,
+//! at risk or breached.
+
+use super::card;
+use super::context::Cx;
+use super::timers::{self, TimerKind};
+use crate::clock::later;
+use crate::domain::{Author, Status, Ticket};
+use crate::i18n::Msg;
+use crate::store::StoreError;
+use helpdesk_chat::{Mention, RichMessage};
+use serde_json::json;
+use std::time::Duration;
+
+const RESPONSE: [TimerKind; 2] = [TimerKind::SlaResponseWarning, TimerKind::SlaResponseBreach];
+const RESOLUTION: [TimerKind; 2] = [
+    TimerKind::SlaResolutionWarning,
+    TimerKind::SlaResolutionBreach,
+];
+
+/// The share of a target a timer of `kind` fires at.
+fn share(cx: &Cx<'_>, kind: TimerKind) -> f64 {
+    match kind {
+        TimerKind::SlaResponseWarning | TimerKind::SlaResolutionWarning => cx.settings.sla.warn_at,
+        _ => 1.0,
+    }
+}
+
+fn target_of(cx: &Cx<'_>, ticket: &Ticket, kind: TimerKind) -> Duration {
+    let target = cx.settings.sla.target(ticket.priority());
+    if RESPONSE.contains(&kind) {
+        target.first_response
+    } else {
+        target.resolution
+    }
+}
+
+/// Arms the targets' timers as if they started at `from`.
+async fn arm_from(
+    cx: &mut Cx<'_>,
+    ticket: &Ticket,
+    kinds: &[TimerKind],
+    from: crate::domain::Timestamp,
+) -> Result<(), StoreError> {
+    for kind in kinds {
+        let after = target_of(cx, ticket, *kind).mul_f64(share(cx, *kind));
+        let due = later(from, after);
+        let wait = (due - cx.now).to_std().unwrap_or(Duration::ZERO);
+        timers::arm(cx, ticket, *kind, wait).await?;
+    }
+    Ok(())
+}
+
+/// A new ticket: both targets start now.
+pub(crate) async fn start(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
+    let now = cx.now;
+    arm_from(cx, ticket, &RESPONSE, now).await?;
+    arm_from(cx, ticket, &RESOLUTION, now).await
+}
+
+/// The requester saw the first agent reply: the first-response target is met.
+pub(crate) async fn responded(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
+    for kind in RESPONSE {
+        timers::disarm(cx, ticket, kind).await?;
+    }
+    Ok(())
+}
+
+/// Resolved: both targets are done with.
+pub(crate) async fn resolved(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
+    for kind in RESPONSE.into_iter().chain(RESOLUTION) {
+        timers::disarm(cx, ticket, kind).await?;
+    }
+    Ok(())
+}
+
+/// Reopened: the resolution target starts again.
+pub(crate) async fn reopened(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
+    let now = cx.now;
+    arm_from(cx, ticket, &RESOLUTION, now).await
+}
+
+/// Waiting on the requester: the clocks stop, keeping the time left.
+pub(crate) async fn pause(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
+    for kind in RESPONSE.into_iter().chain(RESOLUTION) {
+        cx.tx.pause_timer(&kind.key(ticket.id), cx.now).await?;
+    }
+    Ok(())
+}
+
+/// The requester answered (or work resumed): the clocks go on from where they stopped.
+pub(crate) async fn resume(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
+    for kind in RESPONSE.into_iter().chain(RESOLUTION) {
+        cx.tx.resume_timer(&kind.key(ticket.id), cx.now).await?;
+    }
+    Ok(())
+}
+
+/// The priority changed: targets still running are measured again from when the ticket opened.
+pub(crate) async fn reprioritised(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
+    for kind in RESPONSE.into_iter().chain(RESOLUTION) {
+        let running = cx
+            .tx
+            .timer_state(&kind.key(ticket.id))
+            .await?
+            .is_some_and(|(state, _)| state == "pending");
+        if running {
+            arm_from(cx, ticket, &[kind], ticket.created_at).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A warning or breach timer fired.
+pub(crate) async fn fire(
+    cx: &mut Cx<'_>,
+    ticket: &mut Ticket,
+    kind: TimerKind,
+) -> Result<(), StoreError> {
+    if !ticket.status.is_active() || ticket.status == Status::Pending {
+        return Ok(());
+    }
+    let response = RESPONSE.contains(&kind);
+    if response && ticket.first_response_at.is_some() {
+        return Ok(());
+    }
+    let target = target_of(cx, ticket, kind);
+    let what = cx.t(
+        if response {
+            Msg::SlaFirstResponse
+        } else {
+            Msg::SlaResolution
+        },
+        &[],
+    );
+    let spent = crate::config::format_duration(target);
+    let breach = matches!(
+        kind,
+        TimerKind::SlaResponseBreach | TimerKind::SlaResolutionBreach
+    );
+    cx.audit(
+        &Author::System,
+        if breach { "sla_breach" } else { "sla_warning" },
+        ticket,
+        json!({ "target": if response { "first_response" } else { "resolution" },
+                "priority": ticket.priority().as_str() }),
+    )
+    .await?;
+    if !breach {
+        card::refresh(cx, ticket).await?;
+        let text = cx.t(
+            Msg::SlaWarning,
+            &[
+                ("what", &what),
+                ("target", &spent),
+                ("number", &ticket.number),
+            ],
+        );
+        let mentions = ticket
+            .assignee
+            .iter()
+            .map(|a| Mention::User(a.id.clone()))
+            .collect();
+        return card::to_agents(
+            cx,
+            ticket,
+            RichMessage {
+                mentions,
+                ..RichMessage::text(text)
+            },
+        )
+        .await;
+    }
+    let reason = cx.t(Msg::SlaBreachReason, &[("what", &what), ("target", &spent)]);
+    card::refresh(cx, ticket).await?;
+    timers::alert_managers(cx, ticket, &reason).await?;
+    let next = ticket
+        .level
+        .next()
+        .filter(|n| cx.settings.place(*n, None).is_some());
+    if let (true, Some(next)) = (cx.settings.sla.escalate_on_breach, next) {
+        let moved =
+            super::work::move_level(cx, ticket, &Author::System, next, None, &reason).await?;
+        if let Err(e) = moved {
+            tracing::warn!(ticket = %ticket.number, error = %e, "escalation on breach refused");
+        }
+    }
+    Ok(())
+}
+
+/// The card's SLA line: the next target due, and on track / at risk / breached.
+pub(crate) async fn card_line(
+    cx: &mut Cx<'_>,
+    ticket: &Ticket,
+) -> Result<Option<String>, StoreError> {
+    if !ticket.status.is_active() {
+        return Ok(None);
+    }
+    let (warn, breach, what) = if ticket.first_response_at.is_none() {
+        (
+            TimerKind::SlaResponseWarning,
+            TimerKind::SlaResponseBreach,
+            Msg::SlaFirstResponse,
+        )
+    } else {
+        (
+            TimerKind::SlaResolutionWarning,
+            TimerKind::SlaResolutionBreach,
+            Msg::SlaResolution,
+        )
+    };
+    let Some((breach_state, due_ms)) = cx.tx.timer_state(&breach.key(ticket.id)).await? else {
+        return Ok(None);
+    };
+    let warn_state = cx
+        .tx
+        .timer_state(&warn.key(ticket.id))
+        .await?
+        .map(|(s, _)| s);
+    let state = match (breach_state.as_str(), warn_state.as_deref()) {
+        ("fired", _) => Msg::SlaBreached,
+        ("cancelled", _) => return Ok(None),
+        (_, Some("fired")) => Msg::SlaAtRisk,
+        _ => Msg::SlaOnTrack,
+    };
+    let what = cx.t(what, &[]);
+    let state = cx.t(state, &[]);
+    let due = if breach_state == "paused" {
+        cx.t(Msg::SlaPaused, &[])
+    } else {
+        crate::store::from_ms(due_ms)
+            .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
+            .unwrap_or_default()
+    };
+    Ok(Some(cx.t(
+        Msg::SlaLine,
+        &[("what", &what), ("due", &due), ("state", &state)],
+    )))
+}
