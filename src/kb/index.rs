@@ -209,6 +209,8 @@ impl LanguageIndex {
             return Vec::new();
         }
         let mut scores = vec![0f32; self.slots.len()];
+        // The documents scored, so only they are looked at afterwards (not every slot).
+        let mut touched: Vec<u32> = Vec::new();
         let mut distinct: Vec<(&str, Option<u32>, f32)> = Vec::new();
         for term in query {
             let id = self.dictionary.get(term).copied();
@@ -231,7 +233,11 @@ impl LanguageIndex {
                         for &(doc, tf) in list {
                             let len = len_of(&self.slots[doc as usize]) as f32;
                             let tf = tf as f32;
-                            scores[doc as usize] += boost * idf * tf * (K1 + 1.0)
+                            let score = &mut scores[doc as usize];
+                            if *score == 0.0 {
+                                touched.push(doc);
+                            }
+                            *score += boost * idf * tf * (K1 + 1.0)
                                 / (tf + K1 * (1.0 - B + B * len / avg));
                         }
                     }
@@ -247,14 +253,17 @@ impl LanguageIndex {
                 distinct.push((term.as_str(), id, weight));
             }
         }
-        let mut best: Vec<(u32, f32)> = scores
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| **s > 0.0)
-            .map(|(i, s)| (i as u32, *s))
+        let mut best: Vec<(u32, f32)> = touched
+            .into_iter()
+            .map(|doc| (doc, scores[doc as usize]))
             .collect();
-        best.sort_by(|a, b| b.1.total_cmp(&a.1));
-        best.truncate(limit);
+        // Only the first `limit` need an order: select them, then sort just those.
+        let by_score = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if best.len() > limit {
+            best.select_nth_unstable_by(limit - 1, by_score);
+            best.truncate(limit);
+        }
+        best.sort_unstable_by(by_score);
         let total: f32 = distinct.iter().map(|(_, _, w)| w).sum();
         best.into_iter()
             .map(|(slot, score)| {
