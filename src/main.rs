@@ -36,6 +36,24 @@ enum Command {
     /// Check the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// The manager's report for a period: volumes, response and resolution times, SLA
+    /// compliance, escalation and deflection rates, per-agent work.
+    Report {
+        /// Start (inclusive): 2026-11-01 or an RFC 3339 time. Default: `--last` before `--to`.
+        #[arg(long)]
+        from: Option<String>,
+        /// End (exclusive): 2026-12-01 or an RFC 3339 time. Default: now.
+        #[arg(long)]
+        to: Option<String>,
+        /// The period when `--from` is not given: 7d, 30d, 24h…
+        #[arg(long, default_value = "7d")]
+        last: String,
+        #[command(flatten)]
+        tenant: TenantArg,
+        /// table, csv or json.
+        #[arg(long, default_value = "table")]
+        format: ReportFormat,
+    },
     /// The knowledge base: import, export, measure.
     #[command(subcommand)]
     Kb(KbCommand),
@@ -121,6 +139,23 @@ struct ShowArgs {
     json: bool,
     #[command(flatten)]
     tenant: TenantArg,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+/// A day (`2026-11-01`, midnight UTC) or an RFC 3339 time.
+fn parse_time(text: &str) -> Result<chrono::DateTime<chrono::Utc>> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&chrono::Utc));
+    }
+    let day = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .with_context(|| format!("{text:?} is not a date (2026-11-01) or an RFC 3339 time"))?;
+    Ok(day.and_time(chrono::NaiveTime::MIN).and_utc())
 }
 
 #[derive(Subcommand)]
@@ -242,6 +277,41 @@ async fn dispatch(cli: Cli) -> Result<()> {
             }
         }
         Command::Kb(command) => kb(&config, command).await?,
+        Command::Report {
+            from,
+            to,
+            last,
+            tenant,
+            format,
+        } => {
+            let to = match to {
+                Some(t) => parse_time(&t)?,
+                None => chrono::Utc::now(),
+            };
+            let from = match from {
+                Some(f) => parse_time(&f)?,
+                None => {
+                    let span = helpdesk::config::parse_duration(&last)
+                        .map_err(|e| anyhow::anyhow!("--last: {e}"))?;
+                    to - chrono::Duration::from_std(span).context("--last is too long")?
+                }
+            };
+            if from >= to {
+                bail!("--from must be before --to");
+            }
+            let store = open(&config).await?;
+            let tenant = match &tenant.tenant {
+                Some(t) => Some(find_tenant(&store, t).await?),
+                None => None,
+            };
+            let data = store.report_data(tenant, from, to).await?;
+            let report = helpdesk::report::compute(&data, from, to);
+            match format {
+                ReportFormat::Table => print!("{}", helpdesk::report::table(&report)),
+                ReportFormat::Csv => print!("{}", helpdesk::report::csv(&report)),
+                ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+            }
+        }
         Command::Demo { language } => {
             let mut out = std::io::stdout().lock();
             helpdesk::demo::run(&mut out, language).await?;

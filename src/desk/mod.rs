@@ -13,6 +13,7 @@ mod query;
 mod relay;
 mod resolve;
 mod sla;
+mod stats;
 mod timers;
 mod work;
 
@@ -310,6 +311,9 @@ async fn route(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreError> {
             knowledge::save(cx, ev, form, fields).await
         }
         EventKind::FormSubmitted { form, fields } => buttons::submitted(cx, ev, form, fields).await,
+        EventKind::Command { name, args, .. } if name == "helpdesk" => {
+            stats::command(cx, ev, args).await
+        }
         EventKind::Command { name, args, .. } if name == "kb" => {
             knowledge::command(cx, ev, args).await
         }

@@ -26,6 +26,8 @@ macro_rules! messages {
 }
 
 messages! {
+    StatsUsage => "stats_usage",
+    StatsTitle => "stats_title",
     FieldSla => "field_sla",
     SlaFirstResponse => "sla_first_response",
     SlaResolution => "sla_resolution",

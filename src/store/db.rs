@@ -157,7 +157,7 @@ fn platform(value: &str) -> Result<Platform, StoreError> {
     parse("platform", value)
 }
 
-fn log_record(row: LogRow) -> Result<LogRecord, StoreError> {
+pub(super) fn log_record(row: LogRow) -> Result<LogRecord, StoreError> {
     let kind: LogKind = serde_json::from_str(&row.data)
         .map_err(|e| StoreError::Corrupt(format!("log entry {}: {e}", row.id)))?;
     let author = if row.author_id == "system" {

@@ -20,6 +20,7 @@ mod desk;
 mod error;
 mod kb;
 mod outbox;
+mod report;
 mod rows;
 pub(crate) use rows::from_ms;
 
@@ -30,6 +31,7 @@ pub use db::{
 pub use error::StoreError;
 pub use kb::{watermark, ArticleCounter, ResolvedTicket, Saved};
 pub use outbox::ClaimedItem;
+pub use report::ReportData;
 
 use db::Db;
 use sqlx::pool::PoolConnection;

@@ -1,0 +1,309 @@
+//! The help desk manager's numbers for a period: volumes by status, priority, category, level
+//! and channel; first-response and resolution times; SLA compliance; escalation and deflection
+//! rates; and a per-agent table. Computed from the store's tickets and logs, printed as a
+//! table, CSV or JSON.
+
+use crate::domain::{Level, LogKind, Ticket, Timestamp};
+use crate::store::ReportData;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write;
+
+/// Median and 90th percentile of a set of durations, in minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Times {
+    /// How many durations.
+    pub count: usize,
+    /// Median, minutes.
+    pub p50_minutes: Option<f64>,
+    /// 90th percentile, minutes.
+    pub p90_minutes: Option<f64>,
+}
+
+/// One agent's work in the period.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct AgentRow {
+    /// Display name.
+    pub name: String,
+    /// Tickets claimed or assigned to them.
+    pub assigned: usize,
+    /// Replies to requesters.
+    pub replies: usize,
+    /// Tickets they resolved.
+    pub resolved: usize,
+    /// Median minutes from opening to their resolution.
+    pub median_resolution_minutes: Option<f64>,
+}
+
+/// The report.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Report {
+    /// Start of the period (inclusive).
+    pub from: Timestamp,
+    /// End of the period (exclusive).
+    pub to: Timestamp,
+    /// Tickets opened in the period.
+    pub opened: usize,
+    /// Tickets closed in the period.
+    pub closed: usize,
+    /// Opened tickets by their status now.
+    pub by_status: BTreeMap<String, usize>,
+    /// Opened tickets by priority.
+    pub by_priority: BTreeMap<String, usize>,
+    /// Opened tickets by category.
+    pub by_category: BTreeMap<String, usize>,
+    /// Opened tickets by the level they are at now.
+    pub by_level: BTreeMap<String, usize>,
+    /// Opened tickets by the channel they came from.
+    pub by_channel: BTreeMap<String, usize>,
+    /// From opening to the first agent reply the requester saw.
+    pub first_response: Times,
+    /// From opening to resolution.
+    pub resolution: Times,
+    /// Share of opened tickets that breached no SLA target.
+    pub sla_compliance: Option<f64>,
+    /// Share of opened tickets escalated to L2 at some point.
+    pub escalated_to_l2: Option<f64>,
+    /// Share of opened tickets escalated to L3 at some point.
+    pub escalated_to_l3: Option<f64>,
+    /// Share of opened tickets closed by a knowledge-base article, without an agent.
+    pub deflection: Option<f64>,
+    /// Per agent, by name.
+    pub agents: Vec<AgentRow>,
+}
+
+fn minutes(from: Timestamp, to: Timestamp) -> f64 {
+    (to - from).num_milliseconds() as f64 / 60_000.0
+}
+
+/// Nearest-rank percentile of sorted values.
+fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    Some(sorted[rank - 1])
+}
+
+fn times(mut values: Vec<f64>) -> Times {
+    values.sort_by(f64::total_cmp);
+    Times {
+        count: values.len(),
+        p50_minutes: percentile(&values, 0.5),
+        p90_minutes: percentile(&values, 0.9),
+    }
+}
+
+fn share(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+/// Computes the report for `[from, to)`.
+pub fn compute(data: &ReportData, from: Timestamp, to: Timestamp) -> Report {
+    let in_period = |t: Timestamp| t >= from && t < to;
+    let opened: Vec<&Ticket> = data
+        .tickets
+        .iter()
+        .filter(|t| in_period(t.created_at))
+        .collect();
+    let mut r = Report {
+        from,
+        to,
+        opened: opened.len(),
+        closed: data
+            .tickets
+            .iter()
+            .filter(|t| t.closed_at.is_some_and(in_period))
+            .count(),
+        ..Report::default()
+    };
+    let mut first_response = Vec::new();
+    let mut resolution = Vec::new();
+    let (mut breached, mut to_l2, mut to_l3, mut deflected) = (0, 0, 0, 0);
+    let mut agents: BTreeMap<String, (AgentRow, Vec<f64>)> = BTreeMap::new();
+    for t in &opened {
+        *r.by_status
+            .entry(t.status.as_str().to_string())
+            .or_default() += 1;
+        *r.by_priority
+            .entry(t.priority().as_str().to_string())
+            .or_default() += 1;
+        let category = t.category.clone().unwrap_or_else(|| "-".into());
+        *r.by_category.entry(category).or_default() += 1;
+        *r.by_level.entry(t.level.as_str().to_string()).or_default() += 1;
+        *r.by_channel.entry(t.source.channel.clone()).or_default() += 1;
+        if let Some(at) = t.first_response_at {
+            first_response.push(minutes(t.created_at, at));
+        }
+        breached += usize::from(data.breached.contains(&(t.tenant, t.number.to_string())));
+        let log = data.logs.get(&t.id).map(Vec::as_slice).unwrap_or_default();
+        let mut levels = HashSet::new();
+        let mut resolved_at = None;
+        for e in log {
+            let name = e.author.name().to_string();
+            match &e.kind {
+                LogKind::LevelChange { to, .. } => {
+                    levels.insert(*to);
+                }
+                LogKind::Deflected { .. } => deflected += 1,
+                LogKind::Assignment { to: Some(p), .. } => {
+                    agents.entry(p.name.clone()).or_default().0.assigned += 1;
+                }
+                LogKind::AgentReply { .. } => agents.entry(name).or_default().0.replies += 1,
+                LogKind::Resolution { .. } => {
+                    let row = agents.entry(name).or_default();
+                    row.0.resolved += 1;
+                    row.1.push(minutes(t.created_at, e.at));
+                    resolved_at = Some(e.at);
+                }
+                _ => {}
+            }
+        }
+        if let Some(at) = resolved_at {
+            resolution.push(minutes(t.created_at, at));
+        }
+        to_l2 += usize::from(levels.contains(&Level::L2) || levels.contains(&Level::L3));
+        to_l3 += usize::from(levels.contains(&Level::L3));
+    }
+    r.first_response = times(first_response);
+    r.resolution = times(resolution);
+    r.sla_compliance = share(r.opened - breached, r.opened);
+    r.escalated_to_l2 = share(to_l2, r.opened);
+    r.escalated_to_l3 = share(to_l3, r.opened);
+    r.deflection = share(deflected, r.opened);
+    r.agents = agents
+        .into_iter()
+        .map(|(name, (mut row, durations))| {
+            row.name = name;
+            row.median_resolution_minutes = times(durations).p50_minutes;
+            row
+        })
+        .collect();
+    r
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map_or("-".into(), |v| format!("{:.1} %", v * 100.0))
+}
+
+fn mins(v: Option<f64>) -> String {
+    match v {
+        None => "-".into(),
+        Some(m) if m < 120.0 => format!("{m:.0} min"),
+        Some(m) if m < 48.0 * 60.0 => format!("{:.1} h", m / 60.0),
+        Some(m) => format!("{:.1} d", m / 1440.0),
+    }
+}
+
+/// The report as text for a terminal.
+pub fn table(r: &Report) -> String {
+    let mut out = format!(
+        "Help desk report {} → {}\n\nopened {} · closed {}\n",
+        r.from.format("%Y-%m-%d %H:%M UTC"),
+        r.to.format("%Y-%m-%d %H:%M UTC"),
+        r.opened,
+        r.closed
+    );
+    for (title, map) in [
+        ("status", &r.by_status),
+        ("priority", &r.by_priority),
+        ("category", &r.by_category),
+        ("level", &r.by_level),
+        ("channel", &r.by_channel),
+    ] {
+        let parts: Vec<String> = map.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let _ = writeln!(out, "by {title:<9} {}", parts.join(" · "));
+    }
+    let _ = writeln!(
+        out,
+        "\nfirst response  p50 {}  p90 {}  ({} tickets)",
+        mins(r.first_response.p50_minutes),
+        mins(r.first_response.p90_minutes),
+        r.first_response.count
+    );
+    let _ = writeln!(
+        out,
+        "resolution      p50 {}  p90 {}  ({} tickets)",
+        mins(r.resolution.p50_minutes),
+        mins(r.resolution.p90_minutes),
+        r.resolution.count
+    );
+    let _ = writeln!(out, "SLA compliance  {}", pct(r.sla_compliance));
+    let _ = writeln!(
+        out,
+        "escalated       to L2 {} · to L3 {}",
+        pct(r.escalated_to_l2),
+        pct(r.escalated_to_l3)
+    );
+    let _ = writeln!(out, "KB deflection   {}", pct(r.deflection));
+    let _ = writeln!(
+        out,
+        "\n{:<24} {:>8} {:>8} {:>8} {:>16}",
+        "agent", "assigned", "replies", "resolved", "median resolve"
+    );
+    for a in &r.agents {
+        let _ = writeln!(
+            out,
+            "{:<24} {:>8} {:>8} {:>8} {:>16}",
+            crate::domain::truncate_chars(&a.name, 24),
+            a.assigned,
+            a.replies,
+            a.resolved,
+            mins(a.median_resolution_minutes)
+        );
+    }
+    out
+}
+
+/// The report as CSV: one `metric,key,value` row per number.
+pub fn csv(r: &Report) -> String {
+    let mut out = String::from("metric,key,value\n");
+    let mut row = |metric: &str, key: &str, value: String| {
+        let _ = writeln!(out, "{metric},{},{value}", csv_field(key));
+    };
+    row("opened", "", r.opened.to_string());
+    row("closed", "", r.closed.to_string());
+    for (metric, map) in [
+        ("by_status", &r.by_status),
+        ("by_priority", &r.by_priority),
+        ("by_category", &r.by_category),
+        ("by_level", &r.by_level),
+        ("by_channel", &r.by_channel),
+    ] {
+        for (k, v) in map {
+            row(metric, k, v.to_string());
+        }
+    }
+    let opt = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.4}"));
+    row(
+        "first_response_minutes",
+        "p50",
+        opt(r.first_response.p50_minutes),
+    );
+    row(
+        "first_response_minutes",
+        "p90",
+        opt(r.first_response.p90_minutes),
+    );
+    row("resolution_minutes", "p50", opt(r.resolution.p50_minutes));
+    row("resolution_minutes", "p90", opt(r.resolution.p90_minutes));
+    row("sla_compliance", "", opt(r.sla_compliance));
+    row("escalated", "L2", opt(r.escalated_to_l2));
+    row("escalated", "L3", opt(r.escalated_to_l3));
+    row("deflection", "", opt(r.deflection));
+    for a in &r.agents {
+        row("agent_assigned", &a.name, a.assigned.to_string());
+        row("agent_replies", &a.name, a.replies.to_string());
+        row("agent_resolved", &a.name, a.resolved.to_string());
+    }
+    out
+}
+
+/// Quotes a CSV field when it needs it.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}

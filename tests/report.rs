@@ -1,0 +1,244 @@
+//! The manager's report on a seeded conversation whose answers are known.
+
+mod common;
+
+use common::chat::*;
+use common::now;
+use helpdesk::clock::Clock;
+use helpdesk::kb::{ArticleDraft, ArticleSource, KbLanguage, KnowledgeBase, DEFAULT_THRESHOLD};
+use helpdesk::report::{compute, csv, table};
+use helpdesk::sandbox::{example_tenant, Sandbox};
+use helpdesk::store::Store;
+use std::sync::Arc;
+use std::time::Duration;
+
+on_both_backends!(the_report_counts_what_happened);
+
+fn minutes(n: u64) -> Duration {
+    Duration::from_secs(n * 60)
+}
+
+async fn the_report_counts_what_happened(store: Store) {
+    let mut tx = store.begin().await.unwrap();
+    let draft = ArticleDraft {
+        slug: "password-reset".into(),
+        title: "Reset a forgotten password".into(),
+        body: "Use the self-service portal.".into(),
+        tags: vec![],
+        language: KbLanguage::En,
+        source: ArticleSource::Imported,
+        author: None,
+    };
+    tx.save_article(&draft, now()).await.unwrap();
+    tx.commit().await.unwrap();
+    let kb = Arc::new(
+        KnowledgeBase::open(store.clone(), DEFAULT_THRESHOLD)
+            .await
+            .unwrap(),
+    );
+    let mut tenant = example_tenant();
+    tenant.levels.l1.budget = None;
+    tenant.sla = toml::from_str("[p4]\nfirst_response = \"1h\"\nresolution = \"4h\"\n").unwrap();
+    let start = now();
+    let sb = Sandbox::with_knowledge(store.clone(), tenant, start, kb);
+
+    // #1: answered after 10 min, resolved after 30 min by Ada.
+    // #2: answered after 20 min, escalated to L2, resolved by Bruno after 90 min.
+    // #3: closed by a knowledge-base article.  #4: never answered, breaches its 1 h target.
+    send(
+        &sb,
+        &mario(),
+        "help",
+        None,
+        message("vpn drops every hour", "m1"),
+    )
+    .await;
+    send(
+        &sb,
+        &luisa(),
+        "help",
+        None,
+        message("laptop fan very loud", "m2"),
+    )
+    .await;
+    send(
+        &sb,
+        &mario(),
+        "help",
+        None,
+        message("forgotten password reset", "m3"),
+    )
+    .await;
+    send(
+        &sb,
+        &luisa(),
+        "help",
+        None,
+        message("monitor flickers", "m4b"),
+    )
+    .await;
+    let t3 = ticket(&sb, 3).await;
+    send(
+        &sb,
+        &mario(),
+        "help",
+        Some("m3"),
+        click("kb.solved", &format!("{}:password-reset", t3.id.0)),
+    )
+    .await;
+
+    sb.advance(minutes(10)).await.unwrap();
+    send(&sb, &ada(), "support-l1", None, command("claim #1")).await;
+    send(
+        &sb,
+        &ada(),
+        "help",
+        Some("m1"),
+        message("restart the client please", "a1"),
+    )
+    .await;
+    sb.advance(minutes(10)).await.unwrap();
+    send(&sb, &ada(), "support-l1", None, command("claim #2")).await;
+    send(
+        &sb,
+        &ada(),
+        "help",
+        Some("m2"),
+        message("is it under load?", "a2"),
+    )
+    .await;
+    sb.advance(minutes(5)).await.unwrap();
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        command("escalate #2 L2 needs a hardware check"),
+    )
+    .await;
+    sb.advance(minutes(5)).await.unwrap();
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        command("resolve #1 new VPN profile"),
+    )
+    .await;
+    sb.advance(minutes(60)).await.unwrap();
+    send(&sb, &bruno(), "support-l2", None, command("claim #2")).await;
+    send(
+        &sb,
+        &bruno(),
+        "support-l2",
+        None,
+        command("resolve #2 cleaned the fan"),
+    )
+    .await;
+
+    let now = sb.clock.now();
+    let data = store
+        .report_data(None, start - chrono::Duration::minutes(1), now)
+        .await
+        .unwrap();
+    let r = compute(&data, start - chrono::Duration::minutes(1), now);
+    assert_eq!(
+        (r.opened, r.closed),
+        (4, 1),
+        "#3 closed; #1 and #2 wait for confirmation"
+    );
+    assert_eq!(r.by_status["resolved"], 2);
+    assert_eq!(r.by_status["closed"], 1);
+    assert_eq!(r.by_status["new"], 1);
+    assert_eq!(r.by_level["L2"], 1);
+    assert_eq!(r.by_channel["help"], 4);
+    assert_eq!(r.first_response.count, 2);
+    assert_eq!(r.first_response.p50_minutes, Some(10.0));
+    assert_eq!(r.first_response.p90_minutes, Some(20.0));
+    assert_eq!(r.resolution.count, 2);
+    assert_eq!(r.resolution.p50_minutes, Some(30.0));
+    assert_eq!(r.resolution.p90_minutes, Some(90.0));
+    assert_eq!(r.sla_compliance, Some(0.75), "only #4 breached");
+    assert_eq!(r.escalated_to_l2, Some(0.25));
+    assert_eq!(r.escalated_to_l3, Some(0.0));
+    assert_eq!(r.deflection, Some(0.25));
+    let ada_row = r.agents.iter().find(|a| a.name == "Ada").unwrap();
+    assert_eq!(
+        (ada_row.assigned, ada_row.replies, ada_row.resolved),
+        (2, 2, 1)
+    );
+    assert_eq!(ada_row.median_resolution_minutes, Some(30.0));
+    let bruno_row = r.agents.iter().find(|a| a.name == "Bruno").unwrap();
+    assert_eq!((bruno_row.assigned, bruno_row.resolved), (1, 1));
+    assert_eq!(bruno_row.median_resolution_minutes, Some(90.0));
+
+    assert!(
+        table(&r).contains("SLA compliance  75.0 %"),
+        "{}",
+        table(&r)
+    );
+    assert!(csv(&r).contains("deflection,,0.2500"), "{}", csv(&r));
+
+    // Managers get it in chat; others are refused.
+    let stats = |args: &str| helpdesk_chat::EventKind::Command {
+        name: "helpdesk".into(),
+        args: args.into(),
+        trigger: None,
+    };
+    send(&sb, &boss(), "helpdesk-managers", None, stats("stats 1d")).await;
+    send(&sb, &ada(), "support-l1", None, stats("stats")).await;
+    send(
+        &sb,
+        &boss(),
+        "helpdesk-managers",
+        None,
+        stats("stats forever"),
+    )
+    .await;
+    let told: Vec<(String, String)> = sb
+        .platform
+        .sent()
+        .into_iter()
+        .filter_map(|r| match r.action {
+            helpdesk_chat::ChatAction::Ephemeral { user, message, .. } => {
+                Some((user, format!("{:?} {}", message.title, message.text)))
+            }
+            _ => None,
+        })
+        .collect();
+    let n = told.len();
+    assert!(
+        told[n - 3].1.contains("SLA compliance  75.0 %"),
+        "{:?}",
+        told[n - 3]
+    );
+    assert!(told[n - 2].1.contains("managers"), "{:?}", told[n - 2]);
+    assert!(
+        told[n - 1].1.contains("Usage: /helpdesk stats"),
+        "{:?}",
+        told[n - 1]
+    );
+
+    // A period before anything happened is empty, not an error.
+    let before = store
+        .report_data(
+            None,
+            start - chrono::Duration::days(2),
+            start - chrono::Duration::days(1),
+        )
+        .await
+        .unwrap();
+    let empty = compute(
+        &before,
+        start - chrono::Duration::days(2),
+        start - chrono::Duration::days(1),
+    );
+    assert_eq!(
+        (
+            empty.opened,
+            empty.sla_compliance,
+            empty.first_response.p50_minutes
+        ),
+        (0, None, None)
+    );
+}
