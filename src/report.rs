@@ -68,6 +68,10 @@ pub struct Report {
     pub escalated_to_l3: Option<f64>,
     /// Share of opened tickets closed by a knowledge-base article, without an agent.
     pub deflection: Option<f64>,
+    /// Mean satisfaction rating (1–5) of the tickets in the period.
+    pub satisfaction: Option<f64>,
+    /// How many ratings.
+    pub ratings: usize,
     /// Per agent, by name.
     pub agents: Vec<AgentRow>,
 }
@@ -121,6 +125,7 @@ pub fn compute(data: &ReportData, from: Timestamp, to: Timestamp) -> Report {
     let mut resolution = Vec::new();
     let (mut breached, mut to_l2, mut to_l3, mut deflected) = (0, 0, 0, 0);
     let mut agents: BTreeMap<String, (AgentRow, Vec<f64>)> = BTreeMap::new();
+    let mut ratings: Vec<f64> = Vec::new();
     for t in &opened {
         *r.by_status
             .entry(t.status.as_str().to_string())
@@ -146,6 +151,7 @@ pub fn compute(data: &ReportData, from: Timestamp, to: Timestamp) -> Report {
                     levels.insert(*to);
                 }
                 LogKind::Deflected { .. } => deflected += 1,
+                LogKind::Rated { score } => ratings.push(f64::from(*score)),
                 LogKind::Assignment { to: Some(p), .. } => {
                     agents.entry(p.name.clone()).or_default().0.assigned += 1;
                 }
@@ -171,6 +177,9 @@ pub fn compute(data: &ReportData, from: Timestamp, to: Timestamp) -> Report {
     r.escalated_to_l2 = share(to_l2, r.opened);
     r.escalated_to_l3 = share(to_l3, r.opened);
     r.deflection = share(deflected, r.opened);
+    r.ratings = ratings.len();
+    r.satisfaction =
+        (!ratings.is_empty()).then(|| ratings.iter().sum::<f64>() / ratings.len() as f64);
     r.agents = agents
         .into_iter()
         .map(|(name, (mut row, durations))| {
@@ -238,6 +247,12 @@ pub fn table(r: &Report) -> String {
     let _ = writeln!(out, "KB deflection   {}", pct(r.deflection));
     let _ = writeln!(
         out,
+        "satisfaction    {} ({} ratings)",
+        r.satisfaction.map_or("-".into(), |s| format!("{s:.2} / 5")),
+        r.ratings
+    );
+    let _ = writeln!(
+        out,
         "\n{:<24} {:>8} {:>8} {:>8} {:>16}",
         "agent", "assigned", "replies", "resolved", "median resolve"
     );
@@ -291,6 +306,8 @@ pub fn csv(r: &Report) -> String {
     row("escalated", "L2", opt(r.escalated_to_l2));
     row("escalated", "L3", opt(r.escalated_to_l3));
     row("deflection", "", opt(r.deflection));
+    row("satisfaction", "", opt(r.satisfaction));
+    row("ratings", "", r.ratings.to_string());
     for a in &r.agents {
         row("agent_assigned", &a.name, a.assigned.to_string());
         row("agent_replies", &a.name, a.replies.to_string());

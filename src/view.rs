@@ -106,6 +106,8 @@ pub fn describe(kind: &LogKind) -> String {
             format!("suggested articles: {}", articles.join(", "))
         }
         LogKind::Deflected { article } => format!("solved by article {article} (self-service)"),
+        LogKind::Rated { score } => format!("rated the help {score}/5"),
+        LogKind::FeedbackComment { text } => format!("commented: {text}"),
         LogKind::Resolution { text } => format!("resolution: {text}"),
     }
 }

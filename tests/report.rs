@@ -136,7 +136,75 @@ async fn the_report_counts_what_happened(store: Store) {
     )
     .await;
 
-    let now = sb.clock.now();
+    // Mario confirms #1 and rates it 4; a second rating changes nothing. #3 (self-service) is
+    // rated 2, which alerts the managers.
+    let t1 = ticket(&sb, 1).await;
+    send(
+        &sb,
+        &mario(),
+        "help",
+        Some("m1"),
+        click("ticket.confirm", &format!("{}:yes", t1.id.0)),
+    )
+    .await;
+    send(
+        &sb,
+        &mario(),
+        "help",
+        Some("m1"),
+        click("ticket.rate", &format!("{}:4", t1.id.0)),
+    )
+    .await;
+    send(
+        &sb,
+        &mario(),
+        "help",
+        Some("m1"),
+        click("ticket.rate", &format!("{}:1", t1.id.0)),
+    )
+    .await;
+    let alerts_before = sb.platform.shown_in("helpdesk-managers", None).len();
+    send(
+        &sb,
+        &mario(),
+        "help",
+        Some("m3"),
+        click("ticket.rate", &format!("{}:2", t3.id.0)),
+    )
+    .await;
+    assert_eq!(
+        sb.platform.shown_in("helpdesk-managers", None).len(),
+        alerts_before + 1,
+        "a low rating alerts"
+    );
+    let with_form = helpdesk_chat::EventKind::Action {
+        id: "ticket.rate".into(),
+        value: format!("{}:5", t1.id.0),
+        message_id: None,
+        trigger: Some("trig".into()),
+    };
+    send(&sb, &luisa(), "help", Some("m1"), with_form).await;
+    for text in ["quick and kind", "second try"] {
+        let comment = helpdesk_chat::EventKind::FormSubmitted {
+            form: format!("ticket.comment:{}", t1.id.0),
+            fields: [("comment".to_string(), text.to_string())].into(),
+        };
+        send(&sb, &mario(), "help", Some("m1"), comment).await;
+    }
+    let comments: Vec<_> = store
+        .log(t1.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|r| match r.entry.kind {
+            helpdesk::domain::LogKind::FeedbackComment { text } => Some(text),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(comments, ["quick and kind"], "one comment per ticket");
+
+    // The period ends just after the last event (its end is exclusive).
+    let now = sb.clock.now() + chrono::Duration::minutes(1);
     let data = store
         .report_data(None, start - chrono::Duration::minutes(1), now)
         .await
@@ -144,11 +212,16 @@ async fn the_report_counts_what_happened(store: Store) {
     let r = compute(&data, start - chrono::Duration::minutes(1), now);
     assert_eq!(
         (r.opened, r.closed),
-        (4, 1),
-        "#3 closed; #1 and #2 wait for confirmation"
+        (4, 2),
+        "#1 and #3 closed; #2 waits for confirmation"
     );
-    assert_eq!(r.by_status["resolved"], 2);
-    assert_eq!(r.by_status["closed"], 1);
+    assert_eq!(r.by_status["resolved"], 1);
+    assert_eq!(r.by_status["closed"], 2);
+    assert_eq!(
+        (r.satisfaction, r.ratings),
+        (Some(3.0), 2),
+        "4 and 2; the repeat and Luisa's do not count"
+    );
     assert_eq!(r.by_status["new"], 1);
     assert_eq!(r.by_level["L2"], 1);
     assert_eq!(r.by_channel["help"], 4);

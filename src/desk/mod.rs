@@ -6,6 +6,7 @@ mod buttons;
 mod card;
 mod command;
 mod context;
+mod feedback;
 mod find;
 mod intake;
 mod knowledge;
@@ -305,8 +306,12 @@ async fn route(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreError> {
             knowledge::ids::SOLVED => knowledge::answered(cx, ev, true, value).await,
             knowledge::ids::UNHELPFUL => knowledge::answered(cx, ev, false, value).await,
             knowledge::ids::SHOW => knowledge::show(cx, ev, value).await,
+            feedback::ids::RATE => feedback::rated(cx, ev, value).await,
             _ => buttons::clicked(cx, ev, id, value).await,
         },
+        EventKind::FormSubmitted { form, fields } if form.starts_with(feedback::ids::COMMENT) => {
+            feedback::commented(cx, ev, form, fields).await
+        }
         EventKind::FormSubmitted { form, fields } if form.starts_with(knowledge::ids::SAVE) => {
             knowledge::save(cx, ev, form, fields).await
         }

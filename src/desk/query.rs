@@ -53,6 +53,8 @@ fn requester_sees(kind: &LogKind) -> bool {
             | LogKind::PriorityChange { .. }
             | LogKind::KbSuggestionShown { .. }
             | LogKind::Deflected { .. }
+            | LogKind::Rated { .. }
+            | LogKind::FeedbackComment { .. }
             | LogKind::Resolution { .. }
     )
 }
@@ -215,6 +217,8 @@ fn describe(cx: &Cx<'_>, kind: &LogKind) -> String {
             cx.t(Msg::LogPriority, &[("from", from), ("to", to)])
         }
         LogKind::Deflected { article } => cx.t(Msg::LogDeflected, &[("article", article)]),
+        LogKind::Rated { score } => cx.t(Msg::LogRated, &[("score", score)]),
+        LogKind::FeedbackComment { text } => text.clone(),
         LogKind::KbSuggestionShown { articles } => {
             cx.t(Msg::LogSuggestions, &[("count", &articles.len())])
         }

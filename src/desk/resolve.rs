@@ -111,6 +111,7 @@ pub(crate) async fn confirm(
     if solved {
         let text = cx.t(Msg::RequesterThanksClosed, &[("number", &ticket.number)]);
         card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
+        super::feedback::ask(cx, &ticket).await?;
         let text = cx.t(Msg::AgentsConfirmed, &[("name", &ev.person.name)]);
         card::to_agents(cx, &ticket, RichMessage::text(text)).await
     } else {
@@ -176,7 +177,8 @@ pub(crate) async fn close(
         &[("number", &ticket.number), ("name", &ev.person.name)],
     );
     card::to_agents(cx, &ticket, RichMessage::text(text.clone())).await?;
-    card::to_requester(cx, &ticket, RichMessage::text(text)).await
+    card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
+    super::feedback::ask(cx, &ticket).await
 }
 
 /// Closes a ticket nobody answered for (a timer): the requester is told why.
@@ -191,7 +193,8 @@ pub(crate) async fn close_unanswered(
     disarm_all(cx, ticket).await?;
     commit(cx, ticket, &Author::System, kinds, "auto_close", json!({})).await?;
     let text = cx.t(why, &[("number", &ticket.number)]);
-    card::to_requester(cx, ticket, RichMessage::text(text)).await
+    card::to_requester(cx, ticket, RichMessage::text(text)).await?;
+    super::feedback::ask(cx, ticket).await
 }
 
 fn close_steps(

@@ -99,6 +99,16 @@ pub enum LogKind {
         /// The article's key.
         article: String,
     },
+    /// The requester rated the help after the ticket closed (one rating per ticket).
+    Rated {
+        /// 1 (poor) to 5 (excellent).
+        score: u8,
+    },
+    /// The requester's comment on the help.
+    FeedbackComment {
+        /// What they wrote.
+        text: String,
+    },
     /// How the ticket was fixed.
     Resolution {
         /// The fix, as the agent wrote it.
@@ -119,6 +129,8 @@ impl LogKind {
             LogKind::PriorityChange { .. } => "priority_change",
             LogKind::KbSuggestionShown { .. } => "kb_suggestion_shown",
             LogKind::Deflected { .. } => "deflected",
+            LogKind::Rated { .. } => "rated",
+            LogKind::FeedbackComment { .. } => "feedback_comment",
             LogKind::Resolution { .. } => "resolution",
         }
     }

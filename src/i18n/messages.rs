@@ -26,6 +26,13 @@ macro_rules! messages {
 }
 
 messages! {
+    FeedbackAsk => "feedback_ask",
+    FeedbackAlready => "feedback_already",
+    FeedbackLowReason => "feedback_low_reason",
+    FeedbackFormTitle => "feedback_form_title",
+    FeedbackThanks => "feedback_thanks",
+    FieldComment => "field_comment",
+    LogRated => "log_rated",
     StatsUsage => "stats_usage",
     StatsTitle => "stats_title",
     FieldSla => "field_sla",

@@ -1,0 +1,135 @@
+//! Satisfaction: when a ticket closes, the requester may rate the help from 1 to 5 and leave a
+//! comment. One rating per ticket; a low one alerts the managers.
+
+use super::card;
+use super::context::{Cx, Ev};
+use super::find;
+use crate::domain::{Act, LogKind, Status, Ticket};
+use crate::i18n::Msg;
+use crate::store::StoreError;
+use helpdesk_chat::{Button, ButtonStyle, ChatAction, Form, FormFieldKind, RichMessage};
+use std::collections::BTreeMap;
+
+/// Button and form ids.
+pub(crate) mod ids {
+    pub const RATE: &str = "ticket.rate";
+    pub const COMMENT: &str = "ticket.comment";
+}
+
+/// Ratings at or below this alert the managers.
+const LOW_RATING: u8 = 2;
+
+/// Asks the requester of a closed ticket to rate the help.
+pub(crate) async fn ask(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
+    let buttons = (1..=5u8)
+        .map(|n| Button {
+            label: "★".repeat(n as usize),
+            action: ids::RATE.into(),
+            value: format!("{}:{n}", ticket.id.0),
+            style: ButtonStyle::Normal,
+        })
+        .collect();
+    let message = RichMessage {
+        text: cx.t(Msg::FeedbackAsk, &[("number", &ticket.number)]),
+        buttons,
+        ..RichMessage::default()
+    };
+    card::to_requester(cx, ticket, message).await
+}
+
+/// A rating button.
+pub(crate) async fn rated(cx: &mut Cx<'_>, ev: &Ev<'_>, value: &str) -> Result<(), StoreError> {
+    let Some(ticket) = find::by_id(cx, ev, value).await? else {
+        return Ok(());
+    };
+    if !find::permitted(cx, ev, Act::Confirm, &ticket).await? {
+        return Ok(());
+    }
+    let score = value
+        .rsplit(':')
+        .next()
+        .and_then(|s| s.parse::<u8>().ok())
+        .filter(|s| (1..=5).contains(s));
+    let Some(score) = score else {
+        return cx.tell_msg(ev, Msg::StaleButton, &[]).await;
+    };
+    let log = cx.tx.log(ticket.id).await?;
+    let already = log
+        .iter()
+        .any(|r| matches!(r.entry.kind, LogKind::Rated { .. }));
+    if already || ticket.status != Status::Closed {
+        return cx
+            .tell_msg(ev, Msg::FeedbackAlready, &[("number", &ticket.number)])
+            .await;
+    }
+    cx.record(&ticket, &ev.author(), vec![LogKind::Rated { score }])
+        .await?;
+    cx.audit(
+        &ev.author(),
+        "rated",
+        &ticket,
+        serde_json::json!({ "score": score }),
+    )
+    .await?;
+    if score <= LOW_RATING {
+        let reason = cx.t(Msg::FeedbackLowReason, &[("score", &score)]);
+        super::timers::alert_managers(cx, &ticket, &reason).await?;
+    }
+    match ev.trigger() {
+        Some(trigger) => {
+            let form = Form {
+                id: format!("{}:{}", ids::COMMENT, ticket.id.0),
+                title: cx.t(Msg::FeedbackFormTitle, &[]),
+                fields: vec![cx.field(
+                    "comment",
+                    Msg::FieldComment,
+                    FormFieldKind::LongText,
+                    false,
+                    None,
+                )],
+                submit: cx.t(Msg::FormSubmit, &[]),
+            };
+            let action = ChatAction::OpenForm {
+                user: ev.person.id.clone(),
+                trigger: trigger.to_string(),
+                form,
+            };
+            cx.send(Some(&ticket), action).await
+        }
+        None => cx.tell_msg(ev, Msg::FeedbackThanks, &[]).await,
+    }
+}
+
+/// The optional comment after a rating.
+pub(crate) async fn commented(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    form: &str,
+    fields: &BTreeMap<String, String>,
+) -> Result<(), StoreError> {
+    let value = form.split_once(':').map(|(_, v)| v).unwrap_or_default();
+    let Some(ticket) = find::by_id(cx, ev, value).await? else {
+        return Ok(());
+    };
+    if !find::permitted(cx, ev, Act::Confirm, &ticket).await? {
+        return Ok(());
+    }
+    let text = fields.get("comment").map(|c| c.trim()).unwrap_or_default();
+    let log = cx.tx.log(ticket.id).await?;
+    let rated = log
+        .iter()
+        .any(|r| matches!(r.entry.kind, LogKind::Rated { .. }));
+    let commented = log
+        .iter()
+        .any(|r| matches!(r.entry.kind, LogKind::FeedbackComment { .. }));
+    if !text.is_empty() && rated && !commented {
+        let text = crate::domain::truncate_chars(text, crate::domain::TEXT_MAX_CHARS);
+        cx.record(
+            &ticket,
+            &ev.author(),
+            vec![LogKind::FeedbackComment { text }],
+        )
+        .await?;
+    }
+    cx.tell_msg(ev, Msg::FeedbackThanks, &[]).await
+}
