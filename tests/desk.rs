@@ -785,10 +785,16 @@ async fn timers_escalate_alert_and_close(store: Store) {
     );
     assert_eq!(sb.advance(Duration::from_secs(60)).await.unwrap(), 1);
     assert_eq!(ticket(&sb, 1).await.status, Status::Closed);
-    assert!(shown(&sb, "help", Some("m-vpn"))
-        .last()
-        .unwrap()
-        .contains("did not hear back"));
+    let requester = shown(&sb, "help", Some("m-vpn"));
+    let n = requester.len();
+    assert!(
+        requester[n - 2].contains("did not hear back"),
+        "{requester:?}"
+    );
+    assert!(
+        requester[n - 1].contains("Rate the help"),
+        "then the rating question"
+    );
 
     // Pending: the requester's answer stops the clock; silence closes it.
     send(
