@@ -1,4 +1,4 @@
-//! The bot's HTTP server: liveness and readiness now; webhooks and metrics mount here later.
+//! The bot's HTTP server: liveness, readiness and Prometheus metrics; webhooks mount here.
 
 use crate::store::Store;
 use axum::extract::{Request, State};
@@ -16,6 +16,7 @@ pub fn router(store: Store) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
+        .route("/metrics", get(metrics))
         .with_state(store)
         .layer(middleware::from_fn(request_span))
 }
@@ -46,6 +47,23 @@ async fn ready(State(store): State<Store>) -> (StatusCode, &'static str) {
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
         }
     }
+}
+
+async fn metrics(
+    State(store): State<Store>,
+) -> (StatusCode, [(&'static str, &'static str); 1], String) {
+    let (pending, dead) = match store.outbox_counts().await {
+        Ok(counts) => counts,
+        Err(e) => {
+            tracing::warn!(error = %e, "metrics: the outbox could not be counted");
+            (-1, -1)
+        }
+    };
+    (
+        StatusCode::OK,
+        [("content-type", "text/plain; version=0.0.4")],
+        crate::metrics::METRICS.render(pending, dead),
+    )
 }
 
 /// A bound listener, ready to serve.

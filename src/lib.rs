@@ -9,6 +9,7 @@ pub mod domain;
 pub mod http;
 pub mod i18n;
 pub mod kb;
+pub mod metrics;
 pub mod report;
 pub mod sandbox;
 pub mod schedule;

@@ -22,6 +22,28 @@ pub(crate) struct Cx<'a> {
     pub saved_articles: Vec<Article>,
     /// Tickets resolved in this transaction: the similar-tickets index takes them in after commit.
     pub resolved: Vec<ResolvedTicket>,
+    /// What this transaction did, for the metrics once it commits.
+    pub counts: Counts,
+}
+
+/// Things counted for the metrics, applied only after commit.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Counts {
+    pub opened: usize,
+    pub closed: usize,
+    pub sla_warnings: usize,
+    pub sla_breaches: usize,
+}
+
+impl Counts {
+    /// Adds these to the process's metrics.
+    pub fn publish(self) {
+        use crate::metrics::{add, METRICS};
+        add(&METRICS.tickets_opened, self.opened);
+        add(&METRICS.tickets_closed, self.closed);
+        add(&METRICS.sla_warnings, self.sla_warnings);
+        add(&METRICS.sla_breaches, self.sla_breaches);
+    }
 }
 
 /// The person behind an event, and what they may do.

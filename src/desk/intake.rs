@@ -61,6 +61,7 @@ pub(crate) async fn open(cx: &mut Cx<'_>, request: Request) -> Result<Ticket, St
         source: request.source,
     };
     let ticket = cx.tx.create_ticket(new, cx.now).await?;
+    cx.counts.opened += 1;
     let author = Author::Person(request.requester);
     let first = if description.is_empty() {
         ticket.title.to_string()

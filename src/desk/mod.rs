@@ -117,7 +117,15 @@ impl Desk {
         if event.sender.is_bot {
             return Ok(Handled::Ignored);
         }
-        self.handle_with_retries(event).instrument(span).await
+        let started = std::time::Instant::now();
+        let result = self.handle_with_retries(event).instrument(span).await;
+        let outcome = match &result {
+            Ok(Handled::Duplicate) => crate::metrics::EventOutcome::Duplicate,
+            Ok(_) => crate::metrics::EventOutcome::Done,
+            Err(_) => crate::metrics::EventOutcome::Failed,
+        };
+        crate::metrics::METRICS.event(kind_name(&event.kind), started.elapsed(), outcome);
+        result
     }
 
     async fn handle_with_retries(&self, event: &ChatEvent) -> Result<Handled, DeskError> {
@@ -157,6 +165,7 @@ impl Desk {
             kb: self.kb.as_deref(),
             saved_articles: Vec::new(),
             resolved: Vec::new(),
+            counts: Default::default(),
         };
         let ev = Ev {
             event,
@@ -165,6 +174,7 @@ impl Desk {
         };
         route(&mut cx, &ev).await?;
         cx.tx.commit().await?;
+        cx.counts.publish();
         if new_tenant {
             // Only a committed tenant row may be remembered: a rolled-back id can be reused.
             self.remember_tenant(tenant, event.platform, &event.tenant);
@@ -218,9 +228,12 @@ impl Desk {
             kb: self.kb.as_deref(),
             saved_articles: Vec::new(),
             resolved: Vec::new(),
+            counts: Default::default(),
         };
         timers::fire(&mut cx, &timer).await?;
         cx.tx.commit().await?;
+        cx.counts.publish();
+        crate::metrics::inc(&crate::metrics::METRICS.timers_fired);
         Ok(true)
     }
 

@@ -148,6 +148,11 @@ pub(crate) async fn fire(
                 "priority": ticket.priority().as_str() }),
     )
     .await?;
+    if breach {
+        cx.counts.sla_breaches += 1;
+    } else {
+        cx.counts.sla_warnings += 1;
+    }
     if !breach {
         card::refresh(cx, ticket).await?;
         let text = cx.t(

@@ -21,6 +21,16 @@ pub(crate) async fn commit(
     audit: &str,
     detail: serde_json::Value,
 ) -> Result<(), StoreError> {
+    let closes = kinds.iter().any(|k| {
+        matches!(
+            k,
+            LogKind::StatusChange {
+                to: Status::Closed,
+                ..
+            }
+        )
+    });
+    cx.counts.closed += usize::from(closes);
     cx.save(ticket).await?;
     cx.record(ticket, author, kinds).await?;
     card::refresh(cx, ticket).await?;

@@ -108,6 +108,10 @@ impl Dispatcher {
             let span = tracing::debug_span!("dispatch", outbox_id = claim.item.id, platform = %claim.platform);
             self.deliver(claim, &mut report).instrument(span).await?;
         }
+        use crate::metrics::{add, METRICS};
+        add(&METRICS.dispatch_sent, report.sent);
+        add(&METRICS.dispatch_retries, report.retried);
+        add(&METRICS.dispatch_dead, report.dead);
         Ok(report)
     }
 

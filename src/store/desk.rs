@@ -185,3 +185,20 @@ impl StoreTx {
         self.db().list_tickets(filter).await
     }
 }
+
+impl Db<'_> {
+    async fn outbox_counts(&mut self) -> Result<(i64, i64), StoreError> {
+        const SQL: &str = "SELECT \
+            (SELECT COUNT(*) FROM outbox WHERE state = 'pending'), \
+            (SELECT COUNT(*) FROM outbox WHERE state = 'dead')";
+        let counts = on!(self, c => sqlx::query_as(SQL).fetch_one(&mut **c).await)?;
+        Ok(counts)
+    }
+}
+
+impl Store {
+    /// How many outbox items are pending and how many are dead (the metrics' gauges).
+    pub async fn outbox_counts(&self) -> Result<(i64, i64), StoreError> {
+        self.conn().await?.db().outbox_counts().await
+    }
+}
