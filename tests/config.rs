@@ -210,3 +210,50 @@ fn a_named_file_must_exist_but_the_default_one_may_not() {
     .unwrap_err();
     assert!(matches!(err, ConfigError::Read { .. }), "{err}");
 }
+
+#[test]
+fn business_hours_are_checked_with_a_clear_reason() {
+    let one = "[[tenants]]\nplatform = \"slack\"\nid = \"T1\"\n[tenants.business_hours]\n";
+    let e = load(&format!("{one}timezone = \"Mars/Olympus\"\n"), &[])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("Mars/Olympus") && e.contains("IANA"), "{e}");
+    let e = load(
+        &format!("{one}timezone = \"Europe/Rome\"\nhours = \"18:00-09:00\"\n"),
+        &[],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("09:00-18:00"), "{e}");
+    let e = load(
+        &format!("{one}timezone = \"Europe/Rome\"\nholidays = [\"Christmas\"]\n"),
+        &[],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("Christmas"), "{e}");
+    let ok = load(&format!("{one}timezone = \"Europe/Rome\"\n"), &[]).unwrap();
+    assert!(ok.tenants[0].business_hours.is_some());
+}
+
+#[test]
+fn the_effective_configuration_reads_back_the_same() {
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/helpdesk.example.toml"
+    ))
+    .unwrap();
+    let mut with_hours = example.clone();
+    with_hours.push_str("\n[tenants.business_hours]\ntimezone = \"Europe/Rome\"\n");
+    let config = load(&with_hours, &[]).unwrap();
+    let again = load(&config.to_masked_toml(), &[]).expect("config check output is valid input");
+    assert_eq!(again.tenants[0].sla, config.tenants[0].sla);
+    assert_eq!(
+        again.tenants[0].business_hours,
+        config.tenants[0].business_hours
+    );
+    assert_eq!(
+        again.tenants[0].levels.l1.budget,
+        config.tenants[0].levels.l1.budget
+    );
+}

@@ -33,6 +33,7 @@ on_both_backends!(
     claimed_tickets_stay_with_their_holder_and_escalation_needs_a_channel,
     long_replies_are_cut_and_l3_stays_internal_everywhere,
     sla_targets_warn_breach_pause_and_show_on_the_card,
+    sla_clocks_run_in_business_hours_only,
 );
 
 fn sandbox(store: Store) -> Sandbox {
@@ -1460,5 +1461,44 @@ async fn sla_targets_warn_breach_pause_and_show_on_the_card(store: Store) {
         sb.platform.shown_in("helpdesk-managers", None).len(),
         2,
         "resolution breached"
+    );
+}
+
+async fn sla_clocks_run_in_business_hours_only(store: Store) {
+    use chrono::TimeZone;
+    let mut tenant = example_tenant();
+    tenant.levels.l1.budget = None;
+    tenant.sla = toml::from_str("[p4]\nfirst_response = \"2h\"\nresolution = \"1d\"\n").unwrap();
+    tenant.business_hours = Some(
+        toml::from_str(
+            "timezone = \"Europe/Rome\"\nhours = \"09:00-18:00\"\nholidays = [\"2026-11-23\"]\n",
+        )
+        .unwrap(),
+    );
+    // Friday 2026-11-20, 17:00 in Rome (16:00 UTC); Monday 23 is a holiday.
+    let friday = chrono_tz::Europe::Rome
+        .with_ymd_and_hms(2026, 11, 20, 17, 0, 0)
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let sb = Sandbox::new(store, tenant, friday);
+    let t = vpn_ticket(&sb).await;
+    let card = latest(&sb, &format!("card:{}:support-l1", t.id.0));
+    // 1 h on Friday, then Tuesday 09:00–10:00 Rome = 09:00 UTC.
+    assert_eq!(
+        field(&card, "SLA"),
+        "first response due 2026-11-24 09:00 UTC · on track"
+    );
+    // The weekend and the holiday count for nothing.
+    assert_eq!(sb.advance(Duration::from_secs(3 * 86400)).await.unwrap(), 0);
+    // Tuesday 09:31 Rome: 1 h 31 min of business time, past 75 % of 2 h.
+    let tuesday = chrono_tz::Europe::Rome
+        .with_ymd_and_hms(2026, 11, 24, 9, 31, 0)
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let now = helpdesk::clock::Clock::now(sb.clock.as_ref());
+    assert_eq!(
+        sb.advance((tuesday - now).to_std().unwrap()).await.unwrap(),
+        1,
+        "the warning"
     );
 }

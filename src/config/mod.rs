@@ -6,7 +6,7 @@ mod sla;
 mod tenant;
 
 pub use secret::{Secret, SecretSource};
-pub use sla::{SlaPolicy, SlaTarget};
+pub use sla::{BusinessHours, SlaPolicy, SlaTarget};
 pub use tenant::{
     format_duration, parse_duration, BudgetAction, L3Messages, LevelConfig, Levels, Place,
     Specialty, TenantConfig,

@@ -19,7 +19,7 @@ pub struct SlaTarget {
 
 /// A tenant's SLA policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "RawSla")]
+#[serde(try_from = "RawSla", into = "SlaOut")]
 pub struct SlaPolicy {
     /// P1 to P5, in order.
     pub targets: [SlaTarget; 5],
@@ -43,6 +43,33 @@ impl SlaPolicy {
             .position(|p| *p == priority)
             .unwrap_or(4);
         self.targets[i]
+    }
+}
+
+/// The policy written back the way it is read (`config check`).
+#[derive(Serialize)]
+struct SlaOut {
+    warn_at: f64,
+    escalate_on_breach: bool,
+    p1: SlaTarget,
+    p2: SlaTarget,
+    p3: SlaTarget,
+    p4: SlaTarget,
+    p5: SlaTarget,
+}
+
+impl From<SlaPolicy> for SlaOut {
+    fn from(p: SlaPolicy) -> Self {
+        let [p1, p2, p3, p4, p5] = p.targets;
+        SlaOut {
+            warn_at: p.warn_at,
+            escalate_on_breach: p.escalate_on_breach,
+            p1,
+            p2,
+            p3,
+            p4,
+            p5,
+        }
     }
 }
 
@@ -150,5 +177,99 @@ mod tests {
         ] {
             assert!(toml::from_str::<SlaPolicy>(bad).is_err(), "{bad}");
         }
+    }
+}
+
+/// `[tenants.business_hours]`: the hours SLA targets count; without it every hour counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawBusinessHours", into = "RawBusinessHours")]
+pub struct BusinessHours {
+    calendar: crate::domain::Calendar,
+    raw: RawBusinessHours,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBusinessHours {
+    /// An IANA zone such as `Europe/Rome`.
+    timezone: String,
+    /// Working days, e.g. `["mon", "tue", "wed", "thu", "fri"]`.
+    #[serde(default = "weekdays")]
+    days: Vec<String>,
+    /// Opening hours, e.g. `09:00-18:00`.
+    #[serde(default = "office_hours")]
+    hours: String,
+    /// Days closed, `YYYY-MM-DD`.
+    #[serde(default)]
+    holidays: Vec<String>,
+}
+
+fn weekdays() -> Vec<String> {
+    ["mon", "tue", "wed", "thu", "fri"]
+        .map(String::from)
+        .to_vec()
+}
+
+fn office_hours() -> String {
+    "09:00-18:00".into()
+}
+
+impl BusinessHours {
+    /// The calendar the SLA clocks run on.
+    pub fn calendar(&self) -> &crate::domain::Calendar {
+        &self.calendar
+    }
+}
+
+impl From<BusinessHours> for RawBusinessHours {
+    fn from(b: BusinessHours) -> Self {
+        b.raw
+    }
+}
+
+impl TryFrom<RawBusinessHours> for BusinessHours {
+    type Error = String;
+
+    fn try_from(raw: RawBusinessHours) -> Result<Self, String> {
+        let zone: chrono_tz::Tz = raw.timezone.parse().map_err(|_| {
+            format!(
+                "timezone {:?} is not an IANA zone like Europe/Rome",
+                raw.timezone
+            )
+        })?;
+        let (open, close) = raw
+            .hours
+            .split_once('-')
+            .and_then(|(a, b)| {
+                let t = |s: &str| chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M").ok();
+                Some((t(a)?, t(b)?))
+            })
+            .filter(|(a, b)| a < b)
+            .ok_or_else(|| format!("hours {:?} must look like 09:00-18:00", raw.hours))?;
+        let mut week = [None; 7];
+        for day in &raw.days {
+            let d = crate::domain::Calendar::weekday(day)
+                .ok_or_else(|| format!("day {day:?} is not mon, tue, wed, thu, fri, sat or sun"))?;
+            week[d.num_days_from_monday() as usize] = Some((open, close));
+        }
+        if week.iter().all(Option::is_none) {
+            return Err("days must name at least one working day".into());
+        }
+        let holidays = raw
+            .holidays
+            .iter()
+            .map(|h| {
+                chrono::NaiveDate::parse_from_str(h.trim(), "%Y-%m-%d")
+                    .map_err(|_| format!("holiday {h:?} must be a date like 2026-12-25"))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(BusinessHours {
+            calendar: crate::domain::Calendar {
+                zone,
+                week,
+                holidays,
+            },
+            raw,
+        })
     }
 }

@@ -61,6 +61,9 @@ pub struct TenantConfig {
     /// First-response and resolution targets per priority.
     #[serde(default)]
     pub sla: super::SlaPolicy,
+    /// The hours the SLA clocks run (none: every hour).
+    #[serde(default)]
+    pub business_hours: Option<super::BusinessHours>,
 }
 
 /// `[tenants.levels]`.

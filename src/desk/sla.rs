@@ -7,7 +7,7 @@ use super::card;
 use super::context::Cx;
 use super::timers::{self, TimerKind};
 use crate::clock::later;
-use crate::domain::{Author, Status, Ticket};
+use crate::domain::{Author, Status, Ticket, Timestamp};
 use crate::i18n::Msg;
 use crate::store::StoreError;
 use helpdesk_chat::{Mention, RichMessage};
@@ -46,7 +46,7 @@ async fn arm_from(
 ) -> Result<(), StoreError> {
     for kind in kinds {
         let after = target_of(cx, ticket, *kind).mul_f64(share(cx, *kind));
-        let due = later(from, after);
+        let due = work_after(cx, from, after);
         let wait = (due - cx.now).to_std().unwrap_or(Duration::ZERO);
         timers::arm(cx, ticket, *kind, wait).await?;
     }
@@ -82,10 +82,35 @@ pub(crate) async fn reopened(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), Sto
     arm_from(cx, ticket, &RESOLUTION, now).await
 }
 
-/// Waiting on the requester: the clocks stop, keeping the time left.
+/// The instant `work` of counted time after `from`: business hours if the tenant has them.
+fn work_after(cx: &Cx<'_>, from: Timestamp, work: Duration) -> Timestamp {
+    match &cx.settings.business_hours {
+        Some(hours) => hours.calendar().add(from, work),
+        None => later(from, work),
+    }
+}
+
+/// The counted time between now and `due`.
+fn work_until(cx: &Cx<'_>, due: Timestamp) -> Duration {
+    match &cx.settings.business_hours {
+        Some(hours) => hours.calendar().between(cx.now, due),
+        None => (due - cx.now).to_std().unwrap_or(Duration::ZERO),
+    }
+}
+
+/// Waiting on the requester: the clocks stop, keeping the (business) time left.
 pub(crate) async fn pause(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
     for kind in RESPONSE.into_iter().chain(RESOLUTION) {
-        cx.tx.pause_timer(&kind.key(ticket.id), cx.now).await?;
+        let key = kind.key(ticket.id);
+        let Some((state, due_ms)) = cx.tx.timer_state(&key).await? else {
+            continue;
+        };
+        if state != "pending" {
+            continue;
+        }
+        let due = crate::store::from_ms(due_ms)?;
+        let left = work_until(cx, due).as_millis() as i64;
+        cx.tx.pause_timer(&key, left).await?;
     }
     Ok(())
 }
@@ -93,7 +118,16 @@ pub(crate) async fn pause(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreE
 /// The requester answered (or work resumed): the clocks go on from where they stopped.
 pub(crate) async fn resume(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
     for kind in RESPONSE.into_iter().chain(RESOLUTION) {
-        cx.tx.resume_timer(&kind.key(ticket.id), cx.now).await?;
+        let key = kind.key(ticket.id);
+        let Some((state, left_ms)) = cx.tx.timer_state(&key).await? else {
+            continue;
+        };
+        if state != "paused" {
+            continue;
+        }
+        let left = Duration::from_millis(left_ms.max(0) as u64);
+        let due = work_after(cx, cx.now, left);
+        cx.tx.resume_timer(&key, due).await?;
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Pure rules of the help desk: no I/O, no database, no chat platform.
 
+mod calendar;
 mod ids;
 mod level;
 mod log;
@@ -9,6 +10,7 @@ mod status;
 mod text;
 mod ticket;
 
+pub use calendar::Calendar;
 pub use ids::{
     BadTicketNumber, Person, RequesterType, Source, TenantId, TicketId, TicketNumber, Timestamp,
     UnknownRequesterType,

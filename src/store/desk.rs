@@ -79,19 +79,19 @@ impl Db<'_> {
         Ok(row)
     }
 
-    async fn pause_timer(&mut self, key: &str, now: Timestamp) -> Result<bool, StoreError> {
+    async fn pause_timer(&mut self, key: &str, left_ms: i64) -> Result<bool, StoreError> {
         // While paused, due_at holds the time that was left (ms), not a point in time.
-        const SQL: &str = "UPDATE timers SET state = 'paused', due_at = due_at - $2 \
+        const SQL: &str = "UPDATE timers SET state = 'paused', due_at = $2 \
             WHERE timer_key = $1 AND state = 'pending'";
-        let n = on!(self, c => sqlx::query(SQL).bind(key).bind(to_ms(now))
+        let n = on!(self, c => sqlx::query(SQL).bind(key).bind(left_ms)
             .execute(&mut **c).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
 
-    async fn resume_timer(&mut self, key: &str, now: Timestamp) -> Result<bool, StoreError> {
-        const SQL: &str = "UPDATE timers SET state = 'pending', due_at = due_at + $2 \
+    async fn resume_timer(&mut self, key: &str, due: Timestamp) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE timers SET state = 'pending', due_at = $2 \
             WHERE timer_key = $1 AND state = 'paused'";
-        let n = on!(self, c => sqlx::query(SQL).bind(key).bind(to_ms(now))
+        let n = on!(self, c => sqlx::query(SQL).bind(key).bind(to_ms(due))
             .execute(&mut **c).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
@@ -125,14 +125,15 @@ impl StoreTx {
         self.db().timer_state(key).await
     }
 
-    /// Stops a pending timer's clock, keeping the time left; `false` if it was not pending.
-    pub async fn pause_timer(&mut self, key: &str, now: Timestamp) -> Result<bool, StoreError> {
-        self.db().pause_timer(key, now).await
+    /// Stops a pending timer's clock, keeping `left_ms` of time left; `false` if it was not
+    /// pending.
+    pub async fn pause_timer(&mut self, key: &str, left_ms: i64) -> Result<bool, StoreError> {
+        self.db().pause_timer(key, left_ms).await
     }
 
-    /// Restarts a paused timer's clock from now; `false` if it was not paused.
-    pub async fn resume_timer(&mut self, key: &str, now: Timestamp) -> Result<bool, StoreError> {
-        self.db().resume_timer(key, now).await
+    /// Restarts a paused timer, now due at `due`; `false` if it was not paused.
+    pub async fn resume_timer(&mut self, key: &str, due: Timestamp) -> Result<bool, StoreError> {
+        self.db().resume_timer(key, due).await
     }
 
     /// Whether a message with this key was posted or is on its way.
