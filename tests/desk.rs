@@ -34,6 +34,7 @@ on_both_backends!(
     long_replies_are_cut_and_l3_stays_internal_everywhere,
     sla_targets_warn_breach_pause_and_show_on_the_card,
     sla_clocks_run_in_business_hours_only,
+    categories_have_their_own_targets_hold_can_pause_and_close_posts_a_transcript,
 );
 
 fn sandbox(store: Store) -> Sandbox {
@@ -1500,5 +1501,72 @@ async fn sla_clocks_run_in_business_hours_only(store: Store) {
         sb.advance((tuesday - now).to_std().unwrap()).await.unwrap(),
         1,
         "the warning"
+    );
+}
+
+async fn categories_have_their_own_targets_hold_can_pause_and_close_posts_a_transcript(
+    store: Store,
+) {
+    let mut tenant = example_tenant();
+    tenant.levels.l1.budget = None;
+    tenant.transcript_on_close = true;
+    tenant.categories.push("security".into());
+    tenant.sla = toml::from_str(
+        "pause_on_hold = true\n[p1]\nfirst_response = \"1h\"\n[categories.security.p1]\nfirst_response = \"10m\"\n",
+    )
+    .unwrap();
+    let start = now();
+    let sb = Sandbox::new(store, tenant, start);
+    let fields: BTreeMap<String, String> = [
+        ("title", "Phishing mail"),
+        ("description", "got a phishing mail and clicked it"),
+        ("category", "security"),
+        ("urgency", "high"),
+        ("impact", "high"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let form = EventKind::FormSubmitted {
+        form: "ticket.new".into(),
+        fields,
+    };
+    send(&sb, &mario(), "general", None, form).await;
+    let t = ticket(&sb, 1).await;
+    assert_eq!(t.priority(), Priority::P1);
+    let key = format!("card:{}:support-l1", t.id.0);
+    let due = (start + chrono::Duration::minutes(10))
+        .format("%Y-%m-%d %H:%M UTC")
+        .to_string();
+    assert!(
+        field(&latest(&sb, &key), "SLA").contains(&due),
+        "security has its own 10 min target"
+    );
+
+    send(&sb, &ada(), "support-l1", None, command("claim #1")).await;
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        command("hold #1 waiting for the mail provider"),
+    )
+    .await;
+    assert!(field(&latest(&sb, &key), "SLA").contains("paused"));
+    assert_eq!(
+        sb.advance(Duration::from_secs(3600)).await.unwrap(),
+        0,
+        "no warning while on hold"
+    );
+    send(&sb, &ada(), "support-l1", None, command("resume #1")).await;
+    send(&sb, &mario(), "general", None, command("close #1")).await;
+    let thread = card_thread(&sb, &key);
+    let transcript = shown(&sb, "support-l1", Some(&thread))
+        .into_iter()
+        .find(|m| m.contains("Transcript of ticket #1"))
+        .expect("posted on close");
+    assert!(
+        transcript.contains("# Ticket #1") && transcript.contains("*(internal)*"),
+        "{transcript}"
     );
 }

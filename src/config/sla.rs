@@ -27,6 +27,10 @@ pub struct SlaPolicy {
     pub warn_at: f64,
     /// Escalate to the next level when a target is breached (besides alerting the managers).
     pub escalate_on_breach: bool,
+    /// Stop the clocks while the ticket is on hold (waiting on a supplier) too.
+    pub pause_on_hold: bool,
+    /// Targets of categories that differ from the tenant's (e.g. `security` is faster).
+    pub categories: std::collections::BTreeMap<String, [SlaTarget; 5]>,
 }
 
 impl Default for SlaPolicy {
@@ -36,13 +40,15 @@ impl Default for SlaPolicy {
 }
 
 impl SlaPolicy {
-    /// The targets of a priority.
-    pub fn target(&self, priority: Priority) -> SlaTarget {
+    /// The targets of a priority, for a category when it has its own.
+    pub fn target(&self, priority: Priority, category: Option<&str>) -> SlaTarget {
         let i = Priority::ALL
             .iter()
             .position(|p| *p == priority)
             .unwrap_or(4);
-        self.targets[i]
+        category
+            .and_then(|c| self.categories.get(c))
+            .map_or(self.targets[i], |targets| targets[i])
     }
 }
 
@@ -51,6 +57,14 @@ impl SlaPolicy {
 struct SlaOut {
     warn_at: f64,
     escalate_on_breach: bool,
+    pause_on_hold: bool,
+    #[serde(flatten)]
+    targets: TargetsOut,
+    categories: std::collections::BTreeMap<String, TargetsOut>,
+}
+
+#[derive(Serialize)]
+struct TargetsOut {
     p1: SlaTarget,
     p2: SlaTarget,
     p3: SlaTarget,
@@ -58,17 +72,24 @@ struct SlaOut {
     p5: SlaTarget,
 }
 
+impl From<[SlaTarget; 5]> for TargetsOut {
+    fn from([p1, p2, p3, p4, p5]: [SlaTarget; 5]) -> Self {
+        TargetsOut { p1, p2, p3, p4, p5 }
+    }
+}
+
 impl From<SlaPolicy> for SlaOut {
     fn from(p: SlaPolicy) -> Self {
-        let [p1, p2, p3, p4, p5] = p.targets;
         SlaOut {
             warn_at: p.warn_at,
             escalate_on_breach: p.escalate_on_breach,
-            p1,
-            p2,
-            p3,
-            p4,
-            p5,
+            pause_on_hold: p.pause_on_hold,
+            targets: p.targets.into(),
+            categories: p
+                .categories
+                .into_iter()
+                .map(|(k, v)| (k, v.into()))
+                .collect(),
         }
     }
 }
@@ -83,6 +104,19 @@ struct RawSla {
     p5: Option<RawTarget>,
     warn_at: Option<f64>,
     escalate_on_breach: Option<bool>,
+    pause_on_hold: Option<bool>,
+    #[serde(default)]
+    categories: std::collections::BTreeMap<String, RawTargets>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTargets {
+    p1: Option<RawTarget>,
+    p2: Option<RawTarget>,
+    p3: Option<RawTarget>,
+    p4: Option<RawTarget>,
+    p5: Option<RawTarget>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -102,34 +136,54 @@ const DEFAULTS: [(u64, u64); 5] = [
     (2 * 86400, 10 * 86400),
 ];
 
+/// Reads five targets, each field defaulting to `defaults`.
+fn targets(
+    raw: [Option<RawTarget>; 5],
+    defaults: [SlaTarget; 5],
+    at: &str,
+) -> Result<[SlaTarget; 5], String> {
+    let mut out = defaults;
+    for (i, raw) in raw.into_iter().enumerate() {
+        let read = |text: Option<&String>, default: Duration| match text {
+            Some(t) => parse_duration(t).map_err(|e| format!("{at}p{}: {e}", i + 1)),
+            None => Ok(default),
+        };
+        let given = raw.as_ref();
+        let target = SlaTarget {
+            first_response: read(
+                given.and_then(|r| r.first_response.as_ref()),
+                defaults[i].first_response,
+            )?,
+            resolution: read(
+                given.and_then(|r| r.resolution.as_ref()),
+                defaults[i].resolution,
+            )?,
+        };
+        if target.first_response.is_zero() || target.resolution < target.first_response {
+            return Err(format!(
+                "{at}p{}: first_response must be above 0 and at most resolution",
+                i + 1
+            ));
+        }
+        out[i] = target;
+    }
+    Ok(out)
+}
+
 impl TryFrom<RawSla> for SlaPolicy {
     type Error = String;
 
     fn try_from(raw: RawSla) -> Result<Self, String> {
-        let given = [raw.p1, raw.p2, raw.p3, raw.p4, raw.p5];
-        let mut targets = [SlaTarget {
-            first_response: Duration::ZERO,
-            resolution: Duration::ZERO,
-        }; 5];
-        for (i, (raw, (response, resolution))) in given.into_iter().zip(DEFAULTS).enumerate() {
-            let read = |text: Option<&String>, default: u64| match text {
-                Some(t) => parse_duration(t).map_err(|e| format!("p{}: {e}", i + 1)),
-                None => Ok(Duration::from_secs(default)),
-            };
-            let target = SlaTarget {
-                first_response: read(
-                    raw.as_ref().and_then(|r| r.first_response.as_ref()),
-                    response,
-                )?,
-                resolution: read(raw.as_ref().and_then(|r| r.resolution.as_ref()), resolution)?,
-            };
-            if target.first_response.is_zero() || target.resolution < target.first_response {
-                return Err(format!(
-                    "p{}: first_response must be above 0 and at most resolution",
-                    i + 1
-                ));
-            }
-            targets[i] = target;
+        let defaults = DEFAULTS.map(|(response, resolution)| SlaTarget {
+            first_response: Duration::from_secs(response),
+            resolution: Duration::from_secs(resolution),
+        });
+        let tenant = targets([raw.p1, raw.p2, raw.p3, raw.p4, raw.p5], defaults, "")?;
+        let mut categories = std::collections::BTreeMap::new();
+        for (name, t) in raw.categories {
+            let at = format!("categories.{name}.");
+            let own = targets([t.p1, t.p2, t.p3, t.p4, t.p5], tenant, &at)?;
+            categories.insert(name, own);
         }
         let warn_at = raw.warn_at.unwrap_or(0.75);
         if !(warn_at > 0.0 && warn_at < 1.0) {
@@ -138,9 +192,11 @@ impl TryFrom<RawSla> for SlaPolicy {
             ));
         }
         Ok(SlaPolicy {
-            targets,
+            targets: tenant,
             warn_at,
             escalate_on_breach: raw.escalate_on_breach.unwrap_or(false),
+            pause_on_hold: raw.pause_on_hold.unwrap_or(false),
+            categories,
         })
     }
 }
@@ -153,23 +209,38 @@ mod tests {
     fn defaults_follow_common_practice_and_overrides_apply() {
         let p = SlaPolicy::default();
         assert_eq!(
-            p.target(Priority::P1).first_response,
+            p.target(Priority::P1, None).first_response,
             Duration::from_secs(900)
         );
         assert_eq!(
-            p.target(Priority::P5).resolution,
+            p.target(Priority::P5, None).resolution,
             Duration::from_secs(10 * 86400)
         );
         let p: SlaPolicy = toml::from_str("warn_at = 0.5\n[p2]\nresolution = \"6h\"\n").unwrap();
         assert_eq!(
-            p.target(Priority::P2).resolution,
+            p.target(Priority::P2, None).resolution,
             Duration::from_secs(6 * 3600)
         );
         assert_eq!(
-            p.target(Priority::P2).first_response,
+            p.target(Priority::P2, None).first_response,
             Duration::from_secs(1800)
         );
         assert_eq!(p.warn_at, 0.5);
+        let p: SlaPolicy = toml::from_str(
+            "[p3]\nresolution = \"2d\"\n[categories.security.p3]\nfirst_response = \"1h\"\n",
+        )
+        .unwrap();
+        let security = p.target(Priority::P3, Some("security"));
+        assert_eq!(security.first_response, Duration::from_secs(3600));
+        assert_eq!(
+            security.resolution,
+            Duration::from_secs(2 * 86400),
+            "the rest from the tenant"
+        );
+        assert_eq!(
+            p.target(Priority::P3, Some("network")),
+            p.target(Priority::P3, None)
+        );
         for bad in [
             "warn_at = 1.5",
             "[p1]\nfirst_response = \"5h\"",

@@ -61,6 +61,9 @@ pub struct TenantConfig {
     /// First-response and resolution targets per priority.
     #[serde(default)]
     pub sla: super::SlaPolicy,
+    /// Post the ticket's transcript (internal notes included) in the agents' thread on close.
+    #[serde(default)]
+    pub transcript_on_close: bool,
     /// The hours the SLA clocks run (none: every hour).
     #[serde(default)]
     pub business_hours: Option<super::BusinessHours>,

@@ -112,6 +112,7 @@ pub(crate) async fn confirm(
         let text = cx.t(Msg::RequesterThanksClosed, &[("number", &ticket.number)]);
         card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
         super::feedback::ask(cx, &ticket).await?;
+        post_transcript(cx, &ticket).await?;
         let text = cx.t(Msg::AgentsConfirmed, &[("name", &ev.person.name)]);
         card::to_agents(cx, &ticket, RichMessage::text(text)).await
     } else {
@@ -178,7 +179,8 @@ pub(crate) async fn close(
     );
     card::to_agents(cx, &ticket, RichMessage::text(text.clone())).await?;
     card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
-    super::feedback::ask(cx, &ticket).await
+    super::feedback::ask(cx, &ticket).await?;
+    post_transcript(cx, &ticket).await
 }
 
 /// Closes a ticket nobody answered for (a timer): the requester is told why.
@@ -194,7 +196,8 @@ pub(crate) async fn close_unanswered(
     commit(cx, ticket, &Author::System, kinds, "auto_close", json!({})).await?;
     let text = cx.t(why, &[("number", &ticket.number)]);
     card::to_requester(cx, ticket, RichMessage::text(text)).await?;
-    super::feedback::ask(cx, ticket).await
+    super::feedback::ask(cx, ticket).await?;
+    post_transcript(cx, ticket).await
 }
 
 fn close_steps(
@@ -214,4 +217,21 @@ pub(crate) async fn disarm_all(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), S
         timers::disarm(cx, ticket, kind).await?;
     }
     Ok(())
+}
+
+/// Posts the transcript in the agents' thread when the tenant wants it (cut to the platform's
+/// limits; `helpdesk ticket export` gives the whole of it).
+pub(crate) async fn post_transcript(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
+    if !cx.settings.transcript_on_close {
+        return Ok(());
+    }
+    let log = cx.tx.log(ticket.id).await?;
+    let text = crate::transcript::render(ticket, &log, crate::transcript::TranscriptFormat::Md);
+    let message = RichMessage {
+        title: Some(cx.t(Msg::TranscriptTitle, &[("number", &ticket.number)])),
+        text,
+        context: Some(cx.t(Msg::TranscriptHint, &[("number", &ticket.number.0)])),
+        ..RichMessage::default()
+    };
+    card::to_agents(cx, ticket, message).await
 }

@@ -29,7 +29,10 @@ fn share(cx: &Cx<'_>, kind: TimerKind) -> f64 {
 }
 
 fn target_of(cx: &Cx<'_>, ticket: &Ticket, kind: TimerKind) -> Duration {
-    let target = cx.settings.sla.target(ticket.priority());
+    let target = cx
+        .settings
+        .sla
+        .target(ticket.priority(), ticket.category.as_deref());
     if RESPONSE.contains(&kind) {
         target.first_response
     } else {

@@ -338,6 +338,9 @@ pub(crate) async fn hold(
         Ok(k) => vec![k],
         Err(e) => return find::explain(cx, ev, &ticket, e).await,
     };
+    if cx.settings.sla.pause_on_hold {
+        super::sla::pause(cx, &ticket).await?;
+    }
     kinds.push(LogKind::InternalNote {
         text: cx.t(Msg::HoldNote, &[("reason", &reason.trim())]),
     });

@@ -26,6 +26,8 @@ macro_rules! messages {
 }
 
 messages! {
+    TranscriptTitle => "transcript_title",
+    TranscriptHint => "transcript_hint",
     FeedbackAsk => "feedback_ask",
     FeedbackAlready => "feedback_already",
     FeedbackLowReason => "feedback_low_reason",
