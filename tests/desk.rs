@@ -35,6 +35,7 @@ on_both_backends!(
     sla_targets_warn_breach_pause_and_show_on_the_card,
     sla_clocks_run_in_business_hours_only,
     categories_have_their_own_targets_hold_can_pause_and_close_posts_a_transcript,
+    a_breach_can_escalate,
 );
 
 fn sandbox(store: Store) -> Sandbox {
@@ -1569,4 +1570,20 @@ async fn categories_have_their_own_targets_hold_can_pause_and_close_posts_a_tran
         transcript.contains("# Ticket #1") && transcript.contains("*(internal)*"),
         "{transcript}"
     );
+}
+
+async fn a_breach_can_escalate(store: Store) {
+    let mut tenant = example_tenant();
+    tenant.levels.l1.budget = None;
+    tenant.sla =
+        toml::from_str("escalate_on_breach = true\n[p4]\nfirst_response = \"30m\"\n").unwrap();
+    let sb = Sandbox::new(store, tenant, now());
+    vpn_ticket(&sb).await;
+    // The warning at 22.5 min, the breach at 30 min.
+    assert_eq!(sb.advance(Duration::from_secs(30 * 60)).await.unwrap(), 2);
+    let t = ticket(&sb, 1).await;
+    assert_eq!(t.level, Level::L2, "escalated on breach");
+    let kinds = log_kinds(&sb, &t).await;
+    assert!(kinds.iter().any(|k| matches!(k, LogKind::LevelChange { reason, .. } if reason.contains("first response target of 30m was breached"))), "{kinds:?}");
+    assert_eq!(sb.platform.shown_in("helpdesk-managers", None).len(), 1);
 }

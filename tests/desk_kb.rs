@@ -21,6 +21,7 @@ on_both_backends!(
     kb_commands_read_for_everyone_and_write_for_agents,
     a_resolved_ticket_is_promoted_to_an_article,
     cards_show_similar_resolved_tickets_with_their_fix,
+    article_text_pings_nobody,
 );
 
 async fn sandbox(store: Store) -> Sandbox {
@@ -528,4 +529,34 @@ async fn cards_show_similar_resolved_tickets_with_their_fix(store: Store) {
     let found = replica.similar_tickets(second.tenant, "camera black teams", second.id, 3);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].number, TicketNumber(1));
+}
+
+async fn article_text_pings_nobody(store: Store) {
+    let sb = sandbox(store.clone()).await;
+    let mut tx = store.begin().await.unwrap();
+    let draft = ArticleDraft {
+        slug: "printer-jam".into(),
+        title: "Printer jam <!channel> @everyone".into(),
+        body: "Tell <@U-boss> and <!here> [click](http://evil.example) @here".into(),
+        tags: vec![],
+        language: KbLanguage::En,
+        source: ArticleSource::Written,
+        author: None,
+    };
+    tx.save_article(&draft, now()).await.unwrap();
+    tx.commit().await.unwrap();
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        kb("show printer-jam", None),
+    )
+    .await;
+    let shown = told(&sb, &ada()).pop().unwrap();
+    assert!(shown.text.contains("<!here>"), "the text is kept as data");
+    assert!(
+        shown.mentions.is_empty(),
+        "and pings nobody: adapters render only structured mentions"
+    );
 }
