@@ -293,7 +293,10 @@ async fn dispatch(cli: Cli) -> Result<()> {
                 None => {
                     let span = helpdesk::config::parse_duration(&last)
                         .map_err(|e| anyhow::anyhow!("--last: {e}"))?;
-                    to - chrono::Duration::from_std(span).context("--last is too long")?
+                    chrono::Duration::from_std(span)
+                        .ok()
+                        .and_then(|span| to.checked_sub_signed(span))
+                        .context("--last is too long")?
                 }
             };
             if from >= to {

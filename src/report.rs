@@ -60,7 +60,8 @@ pub struct Report {
     pub first_response: Times,
     /// From opening to resolution.
     pub resolution: Times,
-    /// Share of opened tickets that breached no SLA target.
+    /// Of the opened tickets whose targets are decided (resolved, closed or breached), the
+    /// share that breached none.
     pub sla_compliance: Option<f64>,
     /// Share of opened tickets escalated to L2 at some point.
     pub escalated_to_l2: Option<f64>,
@@ -123,7 +124,7 @@ pub fn compute(data: &ReportData, from: Timestamp, to: Timestamp) -> Report {
     };
     let mut first_response = Vec::new();
     let mut resolution = Vec::new();
-    let (mut breached, mut to_l2, mut to_l3, mut deflected) = (0, 0, 0, 0);
+    let (mut breached, mut to_l2, mut to_l3, mut deflected, mut evaluated) = (0, 0, 0, 0, 0);
     let mut agents: BTreeMap<String, (AgentRow, Vec<f64>)> = BTreeMap::new();
     let mut ratings: Vec<f64> = Vec::new();
     for t in &opened {
@@ -141,8 +142,10 @@ pub fn compute(data: &ReportData, from: Timestamp, to: Timestamp) -> Report {
             first_response.push(minutes(t.created_at, at));
         }
         breached += usize::from(data.breached.contains(&(t.tenant, t.number.to_string())));
+
         let log = data.logs.get(&t.id).map(Vec::as_slice).unwrap_or_default();
         let mut levels = HashSet::new();
+        let mut was_deflected = false;
         let mut resolved_at = None;
         for e in log {
             let name = e.author.name().to_string();
@@ -150,7 +153,7 @@ pub fn compute(data: &ReportData, from: Timestamp, to: Timestamp) -> Report {
                 LogKind::LevelChange { to, .. } => {
                     levels.insert(*to);
                 }
-                LogKind::Deflected { .. } => deflected += 1,
+                LogKind::Deflected { .. } => was_deflected = true,
                 LogKind::Rated { score } => ratings.push(f64::from(*score)),
                 LogKind::Assignment { to: Some(p), .. } => {
                     agents.entry(p.name.clone()).or_default().0.assigned += 1;
@@ -168,12 +171,17 @@ pub fn compute(data: &ReportData, from: Timestamp, to: Timestamp) -> Report {
         if let Some(at) = resolved_at {
             resolution.push(minutes(t.created_at, at));
         }
+        deflected += usize::from(was_deflected);
+        let is_breached = data.breached.contains(&(t.tenant, t.number.to_string()));
+        // Compliance counts tickets whose targets are decided: met (resolved or closed) or
+        // breached; tickets still in flight are neither.
+        evaluated += usize::from(is_breached || !t.status.is_active());
         to_l2 += usize::from(levels.contains(&Level::L2) || levels.contains(&Level::L3));
         to_l3 += usize::from(levels.contains(&Level::L3));
     }
     r.first_response = times(first_response);
     r.resolution = times(resolution);
-    r.sla_compliance = share(r.opened - breached, r.opened);
+    r.sla_compliance = share(evaluated - breached, evaluated);
     r.escalated_to_l2 = share(to_l2, r.opened);
     r.escalated_to_l3 = share(to_l3, r.opened);
     r.deflection = share(deflected, r.opened);

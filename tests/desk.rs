@@ -36,6 +36,7 @@ on_both_backends!(
     sla_clocks_run_in_business_hours_only,
     categories_have_their_own_targets_hold_can_pause_and_close_posts_a_transcript,
     a_breach_can_escalate,
+    priority_changes_and_reopens_keep_sla_time_honest,
 );
 
 fn sandbox(store: Store) -> Sandbox {
@@ -1586,4 +1587,38 @@ async fn a_breach_can_escalate(store: Store) {
     let kinds = log_kinds(&sb, &t).await;
     assert!(kinds.iter().any(|k| matches!(k, LogKind::LevelChange { reason, .. } if reason.contains("first response target of 30m was breached"))), "{kinds:?}");
     assert_eq!(sb.platform.shown_in("helpdesk-managers", None).len(), 1);
+}
+
+async fn priority_changes_and_reopens_keep_sla_time_honest(store: Store) {
+    let mut tenant = example_tenant();
+    tenant.levels.l1.budget = None;
+    tenant.sla = toml::from_str(
+        "[p4]\nfirst_response = \"1h\"\nresolution = \"4h\"\n[p3]\nfirst_response = \"1h\"\nresolution = \"4h\"\n",
+    )
+    .unwrap();
+    let sb = Sandbox::new(store, tenant, now());
+    let t = vpn_ticket(&sb).await;
+    let key = format!("card:{}:support-l1", t.id.0);
+    send(&sb, &ada(), "support-l1", None, command("claim #1")).await;
+    send(&sb, &ada(), "support-l1", None, command("pending #1")).await;
+    sb.advance(Duration::from_secs(10 * 3600)).await.unwrap();
+    // Changing the priority while paused keeps the time left, and breaches nothing.
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        command("priority #1 medium medium"),
+    )
+    .await;
+    assert_eq!(sb.platform.shown_in("helpdesk-managers", None).len(), 0);
+    assert!(field(&latest(&sb, &key), "SLA").contains("paused"));
+    // Closed while no agent had answered, then reopened: the first-response clock runs again.
+    send(&sb, &mario(), "help", None, command("close #1")).await;
+    send(&sb, &mario(), "help", None, command("reopen #1")).await;
+    let line = field(&latest(&sb, &key), "SLA").to_string();
+    assert!(
+        line.starts_with("first response due") && line.ends_with("on track"),
+        "{line}"
+    );
 }

@@ -22,6 +22,7 @@ on_both_backends!(
     a_resolved_ticket_is_promoted_to_an_article,
     cards_show_similar_resolved_tickets_with_their_fix,
     article_text_pings_nobody,
+    requesters_never_see_other_tickets_and_deflect_only_once,
 );
 
 async fn sandbox(store: Store) -> Sandbox {
@@ -558,5 +559,71 @@ async fn article_text_pings_nobody(store: Store) {
     assert!(
         shown.mentions.is_empty(),
         "and pings nobody: adapters render only structured mentions"
+    );
+}
+
+async fn requesters_never_see_other_tickets_and_deflect_only_once(store: Store) {
+    let sb = sandbox(store).await;
+    send(
+        &sb,
+        &mario(),
+        "help",
+        None,
+        message("teams camera is black in meetings", "m1"),
+    )
+    .await;
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        command("resolve #1 SECRET-FIX privacy settings"),
+    )
+    .await;
+    send(
+        &sb,
+        &luisa(),
+        "help",
+        None,
+        message("my camera is black in teams meetings", "m2"),
+    )
+    .await;
+    send(&sb, &luisa(), "help", None, command("show #2")).await;
+    let shown = told(&sb, &luisa()).pop().unwrap();
+    let text = format!("{:?}", shown.fields);
+    assert!(
+        !text.contains("SECRET-FIX") && !text.contains("Similar"),
+        "{text}"
+    );
+
+    send(
+        &sb,
+        &mario(),
+        "help",
+        None,
+        message("forgotten password reset please", "m3"),
+    )
+    .await;
+    let t3 = ticket(&sb, 3).await;
+    // An article never suggested for the ticket does not close it.
+    let forged = format!("{}:outlook-crash", t3.id.0);
+    send(
+        &sb,
+        &mario(),
+        "help",
+        Some("m3"),
+        click("kb.solved", &forged),
+    )
+    .await;
+    assert_eq!(ticket(&sb, 3).await.status, Status::New);
+    let real = format!("{}:password-reset", t3.id.0);
+    send(&sb, &mario(), "help", Some("m3"), click("kb.solved", &real)).await;
+    assert_eq!(ticket(&sb, 3).await.status, Status::Closed);
+    send(&sb, &mario(), "help", None, command("reopen #3")).await;
+    send(&sb, &mario(), "help", Some("m3"), click("kb.solved", &real)).await;
+    assert_eq!(
+        ticket(&sb, 3).await.status,
+        Status::New,
+        "deflected once per ticket"
     );
 }

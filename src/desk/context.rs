@@ -12,6 +12,8 @@ use std::fmt::Display;
 /// One transaction's worth of desk work.
 pub(crate) struct Cx<'a> {
     pub tx: StoreTx,
+    /// For long reads that must not hold the write transaction's locks (reports).
+    pub store: &'a crate::store::Store,
     pub tenant: TenantId,
     pub settings: &'a TenantConfig,
     pub now: Timestamp,
@@ -22,6 +24,8 @@ pub(crate) struct Cx<'a> {
     pub saved_articles: Vec<Article>,
     /// Tickets resolved in this transaction: the similar-tickets index takes them in after commit.
     pub resolved: Vec<ResolvedTicket>,
+    /// Tickets reopened in this transaction: the similar-tickets index forgets them.
+    pub unresolved: Vec<crate::domain::TicketId>,
     /// What this transaction did, for the metrics once it commits.
     pub counts: Counts,
 }

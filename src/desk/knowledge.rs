@@ -100,7 +100,15 @@ pub(crate) async fn answered(
         let text = cx.t(Msg::RequesterStillNeedsHelp, &[("number", &ticket.number)]);
         return card::to_requester(cx, &ticket, RichMessage::text(text)).await;
     }
-    if !matches!(ticket.status, Status::New | Status::Open) {
+    // Only an article suggested for this ticket, and only once, closes it as self-service.
+    let log = cx.tx.log(ticket.id).await?;
+    let suggested = log.iter().any(|r| {
+        matches!(&r.entry.kind, LogKind::KbSuggestionShown { articles } if articles.iter().any(|a| a == slug))
+    });
+    let deflected = log
+        .iter()
+        .any(|r| matches!(r.entry.kind, LogKind::Deflected { .. }));
+    if !matches!(ticket.status, Status::New | Status::Open) || !suggested || deflected {
         return cx
             .tell_msg(ev, Msg::AlreadyAnswered, &[("number", &ticket.number)])
             .await;
@@ -135,7 +143,9 @@ pub(crate) async fn answered(
         Msg::AgentsDeflected,
         &[("name", &ev.person.name), ("title", &article.title)],
     );
-    card::to_agents(cx, &ticket, RichMessage::text(text)).await
+    card::to_agents(cx, &ticket, RichMessage::text(text)).await?;
+    super::feedback::ask(cx, &ticket).await?;
+    super::resolve::post_transcript(cx, &ticket).await
 }
 
 /// `/kb …`.

@@ -158,6 +158,7 @@ impl Desk {
             .await?;
         let mut cx = Cx {
             tx,
+            store: &self.store,
             tenant,
             settings: &settings,
             now,
@@ -165,6 +166,7 @@ impl Desk {
             kb: self.kb.as_deref(),
             saved_articles: Vec::new(),
             resolved: Vec::new(),
+            unresolved: Vec::new(),
             counts: Default::default(),
         };
         let ev = Ev {
@@ -182,6 +184,7 @@ impl Desk {
         if let Some(kb) = &self.kb {
             kb.take_in(&cx.saved_articles);
             kb.take_in_resolved(&cx.resolved);
+            kb.forget_resolved(&cx.unresolved);
         }
         Ok(Handled::Done)
     }
@@ -221,6 +224,7 @@ impl Desk {
         };
         let mut cx = Cx {
             tx,
+            store: &self.store,
             tenant: timer.tenant,
             settings: &settings,
             now,
@@ -228,6 +232,7 @@ impl Desk {
             kb: self.kb.as_deref(),
             saved_articles: Vec::new(),
             resolved: Vec::new(),
+            unresolved: Vec::new(),
             counts: Default::default(),
         };
         timers::fire(&mut cx, &timer).await?;

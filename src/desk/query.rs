@@ -22,7 +22,13 @@ pub(crate) async fn show(cx: &mut Cx<'_>, ev: &Ev<'_>, ticket: Ticket) -> Result
     if !agent {
         // Who works on it and why it moved are the agents' business (L3 stays in the back).
         let assignee = cx.t(Msg::FieldAssignee, &[]);
-        message.fields.retain(|f| f.label != assignee);
+        let agents_only = [
+            assignee,
+            cx.t(Msg::FieldSimilar, &[]),
+            cx.t(Msg::FieldSla, &[]),
+            cx.t(Msg::FieldDue, &[]),
+        ];
+        message.fields.retain(|f| !agents_only.contains(&f.label));
     }
     let visible: Vec<_> = log
         .iter()

@@ -7,7 +7,7 @@ use super::card;
 use super::context::Cx;
 use super::timers::{self, TimerKind};
 use crate::clock::later;
-use crate::domain::{Author, Status, Ticket, Timestamp};
+use crate::domain::{Author, Priority, Status, Ticket, Timestamp};
 use crate::i18n::Msg;
 use crate::store::StoreError;
 use helpdesk_chat::{Mention, RichMessage};
@@ -29,10 +29,12 @@ fn share(cx: &Cx<'_>, kind: TimerKind) -> f64 {
 }
 
 fn target_of(cx: &Cx<'_>, ticket: &Ticket, kind: TimerKind) -> Duration {
-    let target = cx
-        .settings
-        .sla
-        .target(ticket.priority(), ticket.category.as_deref());
+    target_at(cx, ticket, ticket.priority(), kind)
+}
+
+/// The share of the target a timer of `kind` fires at, for a priority.
+fn target_at(cx: &Cx<'_>, ticket: &Ticket, priority: Priority, kind: TimerKind) -> Duration {
+    let target = cx.settings.sla.target(priority, ticket.category.as_deref());
     if RESPONSE.contains(&kind) {
         target.first_response
     } else {
@@ -81,7 +83,12 @@ pub(crate) async fn resolved(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), Sto
 
 /// Reopened: the resolution target starts again.
 pub(crate) async fn reopened(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
+    // Its fix did not hold: it is no longer an example for similar tickets.
+    cx.unresolved.push(ticket.id);
     let now = cx.now;
+    if ticket.first_response_at.is_none() {
+        arm_from(cx, ticket, &RESPONSE, now).await?;
+    }
     arm_from(cx, ticket, &RESOLUTION, now).await
 }
 
@@ -135,16 +142,32 @@ pub(crate) async fn resume(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), Store
     Ok(())
 }
 
-/// The priority changed: targets still running are measured again from when the ticket opened.
-pub(crate) async fn reprioritised(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
+/// The priority changed from `old`: the time already used (business time, pauses excluded)
+/// counts against the new targets.
+pub(crate) async fn reprioritised(
+    cx: &mut Cx<'_>,
+    ticket: &Ticket,
+    old: Priority,
+) -> Result<(), StoreError> {
     for kind in RESPONSE.into_iter().chain(RESOLUTION) {
-        let running = cx
-            .tx
-            .timer_state(&kind.key(ticket.id))
-            .await?
-            .is_some_and(|(state, _)| state == "pending");
-        if running {
-            arm_from(cx, ticket, &[kind], ticket.created_at).await?;
+        let key = kind.key(ticket.id);
+        let Some((state, due_ms)) = cx.tx.timer_state(&key).await? else {
+            continue;
+        };
+        let old_after = target_at(cx, ticket, old, kind).mul_f64(share(cx, kind));
+        let new_after = target_of(cx, ticket, kind).mul_f64(share(cx, kind));
+        let left = match state.as_str() {
+            "pending" => work_until(cx, crate::store::from_ms(due_ms)?),
+            "paused" => Duration::from_millis(due_ms.max(0) as u64),
+            _ => continue,
+        };
+        let used = old_after.saturating_sub(left);
+        let new_left = new_after.saturating_sub(used);
+        let due = work_after(cx, cx.now, new_left);
+        let wait = (due - cx.now).to_std().unwrap_or(Duration::ZERO);
+        timers::arm(cx, ticket, kind, wait).await?;
+        if state == "paused" {
+            cx.tx.pause_timer(&key, new_left.as_millis() as i64).await?;
         }
     }
     Ok(())

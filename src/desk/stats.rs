@@ -23,7 +23,8 @@ pub(crate) async fn command(cx: &mut Cx<'_>, ev: &Ev<'_>, args: &str) -> Result<
         _ => return cx.tell_msg(ev, Msg::StatsUsage, &[]).await,
     };
     let from = cx.now - chrono::Duration::from_std(span).unwrap_or_default();
-    let data = cx.tx.report_data(Some(cx.tenant), from, cx.now).await?;
+    // Read on its own connection: a year of tickets must not hold the event's write lock.
+    let data = cx.store.report_data(Some(cx.tenant), from, cx.now).await?;
     let report = crate::report::compute(&data, from, cx.now);
     let message = RichMessage {
         title: Some(cx.t(Msg::StatsTitle, &[("period", &period)])),

@@ -276,12 +276,13 @@ pub(crate) async fn reprioritise(
     urgency: Urgency,
     impact: Impact,
 ) -> Result<(), StoreError> {
+    let old = ticket.priority();
     let Some(change) = ticket.reprioritise(urgency, impact, cx.now) else {
         return cx
             .tell_msg(ev, Msg::NothingChanged, &[("number", &ticket.number)])
             .await;
     };
-    super::sla::reprioritised(cx, &ticket).await?;
+    super::sla::reprioritised(cx, &ticket, old).await?;
     let detail = json!({ "urgency": urgency.as_str(), "impact": impact.as_str() });
     commit(
         cx,

@@ -223,7 +223,8 @@ pub fn parse_markdown(
     let text = text.trim_start_matches('\u{feff}');
     let (front, body) = match text.strip_prefix("---") {
         Some(rest) => match rest.split_once("\n---") {
-            Some((front, body)) => (front, body.trim_start_matches(['-', '\r', '\n'])),
+            // The rest of the closing `---` line, then the body as written.
+            Some((front, body)) => (front, body.split_once('\n').map_or("", |(_, b)| b)),
             None => return Err("the front matter has no closing ---".into()),
         },
         None => ("", text),
@@ -235,10 +236,12 @@ pub fn parse_markdown(
         let Some((key, value)) = line.split_once(':') else {
             continue;
         };
-        let value = value.trim().trim_matches('"');
+        let value = value.trim();
         match key.trim() {
-            "title" => title = Some(value.to_string()),
+            // Quotes around a title are optional (older exports wrote them).
+            "title" => title = Some(unquote(value)),
             "tags" => {
+                let value = value.trim_matches('"');
                 tags = value
                     .trim_matches(['[', ']'])
                     .split(',')
@@ -248,6 +251,7 @@ pub fn parse_markdown(
             }
             "language" => {
                 language = value
+                    .trim_matches('"')
                     .parse()
                     .map_err(|e: super::analysis::UnknownKbLanguage| e.to_string())?
             }
@@ -277,12 +281,20 @@ pub fn parse_markdown(
     Ok(draft)
 }
 
+/// A front-matter value without surrounding double quotes (and their `\"` escapes).
+fn unquote(value: &str) -> String {
+    match value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+        Some(inner) => inner.replace("\\\"", "\""),
+        None => value.to_string(),
+    }
+}
+
 /// The article as a Markdown file with front matter (what `kb export` writes).
 pub fn to_markdown(article: &Article) -> String {
     let tags: Vec<String> = article.tags.iter().map(|t| format!("{t:?}")).collect();
     format!(
-        "---\ntitle: {:?}\ntags: [{}]\nlanguage: {}\n---\n\n{}\n",
-        article.title,
+        "---\ntitle: {}\ntags: [{}]\nlanguage: {}\n---\n\n{}\n",
+        article.title.replace('\n', " "),
         tags.join(", "),
         article.language,
         article.body

@@ -212,7 +212,15 @@ impl LanguageIndex {
         // The documents scored, so only they are looked at afterwards (not every slot).
         let mut touched: Vec<u32> = Vec::new();
         let mut distinct: Vec<(&str, Option<u32>, f32)> = Vec::new();
+        // Each distinct word once, weighted by how often the query repeats it.
+        let mut terms: Vec<(&String, f32)> = Vec::new();
         for term in query {
+            match terms.iter_mut().find(|(t, _)| *t == term) {
+                Some((_, n)) => *n += 1.0,
+                None => terms.push((term, 1.0)),
+            }
+        }
+        for (term, repeats) in terms {
             let id = self.dictionary.get(term).copied();
             let weight = match id {
                 Some(id) => {
@@ -237,7 +245,7 @@ impl LanguageIndex {
                             if *score == 0.0 {
                                 touched.push(doc);
                             }
-                            *score += boost * idf * tf * (K1 + 1.0)
+                            *score += repeats * boost * idf * tf * (K1 + 1.0)
                                 / (tf + K1 * (1.0 - B + B * len / avg));
                         }
                     }

@@ -14,6 +14,13 @@ use std::sync::{Mutex, RwLock};
 /// suggestion, five in six of them right, while unrelated tickets almost never get one.
 pub const DEFAULT_THRESHOLD: f32 = 0.5;
 
+/// How far before its watermark a refresh looks again, in ms.
+const OVERLAP_MS: i64 = 10_000;
+
+fn overlap(mark: Option<(i64, i64)>) -> Option<(i64, i64)> {
+    mark.map(|(at, _)| (at.saturating_sub(OVERLAP_MS), i64::MIN))
+}
+
 /// An article worth showing for a text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suggestion {
@@ -41,6 +48,7 @@ pub struct KnowledgeBase {
     store: Store,
     index: RwLock<SearchIndex>,
     titles: RwLock<HashMap<String, String>>,
+    revisions: RwLock<HashMap<String, i64>>,
     seen: Mutex<Option<(i64, i64)>>,
     tickets: RwLock<SearchIndex>,
     resolved: RwLock<HashMap<String, ResolvedTicket>>,
@@ -55,6 +63,7 @@ impl KnowledgeBase {
             store,
             index: RwLock::default(),
             titles: RwLock::default(),
+            revisions: RwLock::default(),
             seen: Mutex::new(None),
             tickets: RwLock::default(),
             resolved: RwLock::default(),
@@ -68,15 +77,33 @@ impl KnowledgeBase {
     /// Takes in the articles and resolved tickets changed since the last look; returns how
     /// many.
     pub async fn refresh(&self) -> Result<usize, StoreError> {
-        let since = *self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        let changed = self.store.articles_changed_after(since).await?;
+        // Look back a little: a change committed late, or in the same millisecond as one
+        // already seen, still has a timestamp near the watermark. Revisions skip repeats.
+        let since = overlap(*self.seen.lock().unwrap_or_else(|e| e.into_inner()));
+        let fetched = self.store.articles_changed_after(since).await?;
+        let changed: Vec<Article> = {
+            let revisions = self.revisions.read().unwrap_or_else(|e| e.into_inner());
+            fetched
+                .into_iter()
+                .filter(|a| revisions.get(&a.slug) != Some(&a.revision))
+                .collect()
+        };
         if let Some(last) = changed.last() {
             self.take_in(&changed);
             let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
             *seen = Some(seen.map_or(watermark(last), |s| s.max(watermark(last))));
         }
-        let since = *self.tickets_seen.lock().unwrap_or_else(|e| e.into_inner());
-        let resolved = self.store.resolved_tickets_after(since).await?;
+        let since = overlap(*self.tickets_seen.lock().unwrap_or_else(|e| e.into_inner()));
+        let fetched = self.store.resolved_tickets_after(since).await?;
+        let resolved: Vec<ResolvedTicket> = {
+            let known = self.resolved.read().unwrap_or_else(|e| e.into_inner());
+            fetched
+                .into_iter()
+                .filter(|t| {
+                    known.get(&t.id.0.to_string()).map(|k| k.resolved_at) != Some(t.resolved_at)
+                })
+                .collect()
+        };
         if let Some(last) = resolved.last() {
             let mark = (last.resolved_at, last.id.0);
             self.take_in_resolved(&resolved);
@@ -100,6 +127,17 @@ impl KnowledgeBase {
                 language: super::KbLanguage::En,
             });
             resolved.insert(key, t.clone());
+        }
+    }
+
+    /// Takes tickets that were reopened out of the similar-tickets index.
+    pub fn forget_resolved(&self, tickets: &[TicketId]) {
+        let mut index = self.tickets.write().unwrap_or_else(|e| e.into_inner());
+        let mut resolved = self.resolved.write().unwrap_or_else(|e| e.into_inner());
+        for id in tickets {
+            let key = id.0.to_string();
+            index.remove(&key);
+            resolved.remove(&key);
         }
     }
 
@@ -134,6 +172,7 @@ impl KnowledgeBase {
     pub fn take_in(&self, articles: &[Article]) {
         let mut index = self.index.write().unwrap_or_else(|e| e.into_inner());
         let mut titles = self.titles.write().unwrap_or_else(|e| e.into_inner());
+        let mut revisions = self.revisions.write().unwrap_or_else(|e| e.into_inner());
         for a in articles {
             index.upsert(&IndexDoc {
                 key: a.slug.clone(),
@@ -142,6 +181,7 @@ impl KnowledgeBase {
                 language: a.language,
             });
             titles.insert(a.slug.clone(), a.title.clone());
+            revisions.insert(a.slug.clone(), a.revision);
         }
     }
 

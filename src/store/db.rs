@@ -542,8 +542,8 @@ impl Db<'_> {
     }
 
     async fn cancel_timer(&mut self, key: &str) -> Result<bool, StoreError> {
-        const SQL: &str =
-            "UPDATE timers SET state = 'cancelled' WHERE timer_key = $1 AND state = 'pending'";
+        const SQL: &str = "UPDATE timers SET state = 'cancelled' WHERE timer_key = $1 \
+             AND state IN ('pending', 'paused')";
         let done = on!(self, c => sqlx::query(SQL).bind(key).execute(&mut **c).await.map(|r| r.rows_affected()))?;
         Ok(done == 1)
     }
