@@ -38,6 +38,9 @@
 //!   `postgres://postgres@127.0.0.1:5432/test`); a fresh schema is created and dropped. When
 //!   the server does not answer, PostgreSQL is skipped with a printed line.
 
+mod common;
+
+use common::{env_or, RawInserts};
 use helpdesk::clock::SystemClock;
 use helpdesk::desk::{Desk, Handled};
 use helpdesk::domain::TenantId;
@@ -62,13 +65,6 @@ struct Settings {
     rate: f64,
     events: usize,
     warmup: usize,
-}
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 #[tokio::main]
@@ -572,107 +568,4 @@ where
         h.await.expect("bench task");
     }
     started.elapsed()
-}
-
-/// The raw limit (as in `benches/store.rs`): a one-column insert in its own transaction,
-/// straight through sqlx, on the same database.
-#[derive(Clone)]
-enum RawInserts {
-    Sqlite(sqlx::SqlitePool, Arc<tokio::sync::Mutex<()>>),
-    Postgres(sqlx::PgPool),
-}
-
-impl RawInserts {
-    async fn open(url: &str) -> RawInserts {
-        const TABLE: &str =
-            "CREATE TABLE IF NOT EXISTS bench_raw (id BIGINT PRIMARY KEY, v TEXT NOT NULL)";
-        if url.starts_with("postgres") {
-            let pool = sqlx::postgres::PgPoolOptions::new()
-                .max_connections(8)
-                .connect(url)
-                .await
-                .unwrap();
-            sqlx::query(TABLE).execute(&pool).await.unwrap();
-            sqlx::query("TRUNCATE bench_raw")
-                .execute(&pool)
-                .await
-                .unwrap();
-            RawInserts::Postgres(pool)
-        } else {
-            // The same settings as the store: WAL, synchronous NORMAL, and writers queued in
-            // tokio (SQLite has one writer at a time).
-            let options = sqlx::sqlite::SqliteConnectOptions::new()
-                .filename(url)
-                .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-                .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10));
-            let pool = sqlx::sqlite::SqlitePoolOptions::new()
-                .max_connections(8)
-                .connect_with(options)
-                .await
-                .unwrap();
-            sqlx::query(TABLE).execute(&pool).await.unwrap();
-            sqlx::query("DELETE FROM bench_raw")
-                .execute(&pool)
-                .await
-                .unwrap();
-            RawInserts::Sqlite(pool, Default::default())
-        }
-    }
-
-    async fn insert(&self, i: usize) {
-        const SQL: &str = "INSERT INTO bench_raw (id, v) VALUES ($1, $2)";
-        match self {
-            RawInserts::Sqlite(pool, writer) => {
-                let _guard = writer.lock().await;
-                let mut tx = pool.begin().await.unwrap();
-                sqlx::query(SQL)
-                    .bind(i as i64)
-                    .bind("x")
-                    .execute(&mut *tx)
-                    .await
-                    .unwrap();
-                tx.commit().await.unwrap();
-            }
-            RawInserts::Postgres(pool) => {
-                let mut tx = pool.begin().await.unwrap();
-                sqlx::query(SQL)
-                    .bind(i as i64)
-                    .bind("x")
-                    .execute(&mut *tx)
-                    .await
-                    .unwrap();
-                tx.commit().await.unwrap();
-            }
-        }
-    }
-
-    /// Tickets, claimed tickets, log entries, outbox rows, timers, processed events.
-    async fn counts(&self) -> [i64; 6] {
-        const TABLES: [&str; 6] = [
-            "tickets",
-            "tickets WHERE assignee_id IS NOT NULL",
-            "ticket_log",
-            "outbox",
-            "timers",
-            "processed_events",
-        ];
-        let mut counts = [0; 6];
-        for (n, table) in counts.iter_mut().zip(TABLES) {
-            let sql = format!("SELECT COUNT(*) FROM {table}");
-            *n = match self {
-                RawInserts::Sqlite(pool, _) => sqlx::query_scalar(&sql).fetch_one(pool).await,
-                RawInserts::Postgres(pool) => sqlx::query_scalar(&sql).fetch_one(pool).await,
-            }
-            .expect("count rows");
-        }
-        counts
-    }
-
-    async fn close(&self) {
-        match self {
-            RawInserts::Sqlite(pool, _) => pool.close().await,
-            RawInserts::Postgres(pool) => pool.close().await,
-        }
-    }
 }

@@ -44,6 +44,9 @@
 //!   `postgres://postgres@127.0.0.1:5432/test`); a fresh schema is created and dropped. When
 //!   the server does not answer, PostgreSQL is skipped with a printed line.
 
+mod common;
+
+use common::env_or;
 use helpdesk::kb::{
     evaluate, read_jsonl, EvalQuery, EvalReport, IndexDoc, KbLanguage, SearchIndex,
     DEFAULT_THRESHOLD,
@@ -67,13 +70,6 @@ const SUGGEST: usize = 3;
 const TOP: usize = 10;
 /// Queries run before timing SQLite and PostgreSQL (ours runs a whole round).
 const SQL_WARMUP: usize = 50;
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 #[tokio::main]
 async fn main() {
@@ -220,15 +216,7 @@ fn load(total: usize) -> (Vec<IndexDoc>, Vec<EvalQuery>, Vec<String>) {
     let data = Path::new(DATA);
     let articles = read_jsonl(&data.join("kb/stackfaq/articles.jsonl"), KbLanguage::En)
         .expect("StackFAQ articles");
-    let mut docs: Vec<IndexDoc> = articles
-        .into_iter()
-        .map(|a| IndexDoc {
-            key: a.slug,
-            title: a.title,
-            body: a.body,
-            language: a.language,
-        })
-        .collect();
+    let mut docs: Vec<IndexDoc> = articles.iter().map(IndexDoc::from).collect();
     let queries: Vec<EvalQuery> =
         std::fs::read_to_string(data.join("kb/stackfaq/dev-queries.jsonl"))
             .expect("StackFAQ dev queries")

@@ -4,6 +4,9 @@
 //!
 //! HELPDESK_BENCH_TICKETS sets the count (default 2000); HELPDESK_TEST_POSTGRES_URL the server.
 
+mod common;
+
+use common::RawInserts;
 use helpdesk::domain::{
     Author, Grade, LogEntry, LogKind, NewTicket, Person, RequesterType, Source, TenantId, Title,
 };
@@ -190,77 +193,4 @@ async fn create_ticket(store: &Store, tenant: TenantId, i: usize) {
         tx.append_log(ticket.id, &entry).await.unwrap();
     }
     tx.commit().await.unwrap();
-}
-
-/// The raw limit: a one-column insert in its own transaction, straight through sqlx.
-#[derive(Clone)]
-enum RawInserts {
-    Sqlite(sqlx::SqlitePool, std::sync::Arc<tokio::sync::Mutex<()>>),
-    Postgres(sqlx::PgPool),
-}
-
-impl RawInserts {
-    async fn open(url: &str) -> RawInserts {
-        const TABLE: &str =
-            "CREATE TABLE IF NOT EXISTS bench_raw (id BIGINT PRIMARY KEY, v TEXT NOT NULL)";
-        if url.starts_with("postgres") {
-            let pool = sqlx::postgres::PgPoolOptions::new()
-                .max_connections(8)
-                .connect(url)
-                .await
-                .unwrap();
-            sqlx::query(TABLE).execute(&pool).await.unwrap();
-            sqlx::query("TRUNCATE bench_raw")
-                .execute(&pool)
-                .await
-                .unwrap();
-            RawInserts::Postgres(pool)
-        } else {
-            // The same settings as the store: WAL, synchronous NORMAL, and writers queued in
-            // tokio (SQLite has one writer at a time).
-            let options = sqlx::sqlite::SqliteConnectOptions::new()
-                .filename(url)
-                .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-                .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10));
-            let pool = sqlx::sqlite::SqlitePoolOptions::new()
-                .max_connections(8)
-                .connect_with(options)
-                .await
-                .unwrap();
-            sqlx::query(TABLE).execute(&pool).await.unwrap();
-            sqlx::query("DELETE FROM bench_raw")
-                .execute(&pool)
-                .await
-                .unwrap();
-            RawInserts::Sqlite(pool, Default::default())
-        }
-    }
-
-    async fn insert(&self, i: usize) {
-        const SQL: &str = "INSERT INTO bench_raw (id, v) VALUES ($1, $2)";
-        match self {
-            RawInserts::Sqlite(pool, writer) => {
-                let _guard = writer.lock().await;
-                let mut tx = pool.begin().await.unwrap();
-                sqlx::query(SQL)
-                    .bind(i as i64)
-                    .bind("x")
-                    .execute(&mut *tx)
-                    .await
-                    .unwrap();
-                tx.commit().await.unwrap();
-            }
-            RawInserts::Postgres(pool) => {
-                let mut tx = pool.begin().await.unwrap();
-                sqlx::query(SQL)
-                    .bind(i as i64)
-                    .bind("x")
-                    .execute(&mut *tx)
-                    .await
-                    .unwrap();
-                tx.commit().await.unwrap();
-            }
-        }
-    }
 }

@@ -506,15 +506,8 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
                     .with_context(|| format!("{}:{}", queries.display(), n + 1))?;
                 list.push(q);
             }
-            let mut index = kb::SearchIndex::new();
-            for d in &drafts {
-                index.upsert(&kb::IndexDoc {
-                    key: d.slug.clone(),
-                    title: d.title.clone(),
-                    body: d.body.clone(),
-                    language: d.language,
-                });
-            }
+            let docs: Vec<kb::IndexDoc> = drafts.iter().map(kb::IndexDoc::from).collect();
+            let index = kb::SearchIndex::of(&docs);
             let threshold = threshold.unwrap_or(kb::DEFAULT_THRESHOLD);
             let r = kb::evaluate(&index, &list, threshold);
             if json {

@@ -111,15 +111,8 @@ fn stackfaq_dev_queries_reach_the_quality_goal() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let mut index = SearchIndex::new();
-    for a in &articles {
-        index.upsert(&IndexDoc {
-            key: a.slug.clone(),
-            title: a.title.clone(),
-            body: a.body.clone(),
-            language: a.language,
-        });
-    }
+    let docs: Vec<IndexDoc> = articles.iter().map(IndexDoc::from).collect();
+    let index = SearchIndex::of(&docs);
     let r = evaluate(&index, &queries, DEFAULT_THRESHOLD);
     eprintln!("{r:?}");
     assert_eq!(r.queries, 625);
@@ -139,15 +132,8 @@ fn stackfaq_dev_queries_reach_the_quality_goal() {
 fn unrelated_tickets_rarely_get_a_suggestion() {
     let Some(dir) = stackfaq() else { return };
     let articles = read_jsonl(&dir.join("articles.jsonl"), KbLanguage::En).unwrap();
-    let mut index = SearchIndex::new();
-    for a in &articles {
-        index.upsert(&IndexDoc {
-            key: a.slug.clone(),
-            title: a.title.clone(),
-            body: a.body.clone(),
-            language: a.language,
-        });
-    }
+    let docs: Vec<IndexDoc> = articles.iter().map(IndexDoc::from).collect();
+    let index = SearchIndex::of(&docs);
     // Real IT tickets are about other things than the web applications of StackFAQ.
     let tickets =
         std::fs::read_to_string(dir.join("../../tickets/it-support-tickets.csv")).unwrap();

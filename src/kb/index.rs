@@ -25,6 +25,28 @@ pub struct IndexDoc {
     pub language: KbLanguage,
 }
 
+impl From<&super::ArticleDraft> for IndexDoc {
+    fn from(a: &super::ArticleDraft) -> Self {
+        IndexDoc {
+            key: a.slug.clone(),
+            title: a.title.clone(),
+            body: a.body.clone(),
+            language: a.language,
+        }
+    }
+}
+
+impl From<&super::Article> for IndexDoc {
+    fn from(a: &super::Article) -> Self {
+        IndexDoc {
+            key: a.slug.clone(),
+            title: a.title.clone(),
+            body: a.body.clone(),
+            language: a.language,
+        }
+    }
+}
+
 /// A search result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
@@ -75,6 +97,15 @@ impl SearchIndex {
     /// An empty index.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An index of these documents.
+    pub fn of<'a>(docs: impl IntoIterator<Item = &'a IndexDoc>) -> Self {
+        let mut index = SearchIndex::new();
+        for doc in docs {
+            index.upsert(doc);
+        }
+        index
     }
 
     /// How many articles it holds.

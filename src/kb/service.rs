@@ -174,12 +174,7 @@ impl KnowledgeBase {
         let mut titles = self.titles.write().unwrap_or_else(|e| e.into_inner());
         let mut revisions = self.revisions.write().unwrap_or_else(|e| e.into_inner());
         for a in articles {
-            index.upsert(&IndexDoc {
-                key: a.slug.clone(),
-                title: a.title.clone(),
-                body: a.body.clone(),
-                language: a.language,
-            });
+            index.upsert(&IndexDoc::from(a));
             titles.insert(a.slug.clone(), a.title.clone());
             revisions.insert(a.slug.clone(), a.revision);
         }
