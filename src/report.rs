@@ -199,11 +199,13 @@ pub fn compute(data: &ReportData, from: Timestamp, to: Timestamp) -> Report {
     r
 }
 
-fn pct(v: Option<f64>) -> String {
+/// A share as a percentage, or `-`.
+pub fn pct(v: Option<f64>) -> String {
     v.map_or("-".into(), |v| format!("{:.1} %", v * 100.0))
 }
 
-fn mins(v: Option<f64>) -> String {
+/// Minutes as minutes, hours or days, or `-`.
+pub fn mins(v: Option<f64>) -> String {
     match v {
         None => "-".into(),
         Some(m) if m < 120.0 => format!("{m:.0} min"),

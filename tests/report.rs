@@ -281,7 +281,7 @@ async fn the_report_counts_what_happened(store: Store) {
         .collect();
     let n = told.len();
     assert!(
-        told[n - 3].1.contains("SLA compliance  75.0 %"),
+        told[n - 3].1.contains("SLA compliance 75.0 %"),
         "{:?}",
         told[n - 3]
     );

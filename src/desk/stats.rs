@@ -25,10 +25,40 @@ pub(crate) async fn command(cx: &mut Cx<'_>, ev: &Ev<'_>, args: &str) -> Result<
     let from = cx.now - chrono::Duration::from_std(span).unwrap_or_default();
     // Read on its own connection: a year of tickets must not hold the event's write lock.
     let data = cx.store.report_data(Some(cx.tenant), from, cx.now).await?;
-    let report = crate::report::compute(&data, from, cx.now);
+    let r = crate::report::compute(&data, from, cx.now);
+    use crate::report::{mins, pct};
+    let score = r.satisfaction.map_or("-".into(), |s| format!("{s:.2}"));
+    let lines = [
+        cx.t(
+            Msg::StatsVolumes,
+            &[("opened", &r.opened), ("closed", &r.closed)],
+        ),
+        cx.t(
+            Msg::StatsTimes,
+            &[
+                ("fr50", &mins(r.first_response.p50_minutes)),
+                ("fr90", &mins(r.first_response.p90_minutes)),
+                ("r50", &mins(r.resolution.p50_minutes)),
+                ("r90", &mins(r.resolution.p90_minutes)),
+            ],
+        ),
+        cx.t(
+            Msg::StatsRates,
+            &[
+                ("sla", &pct(r.sla_compliance)),
+                ("l2", &pct(r.escalated_to_l2)),
+                ("l3", &pct(r.escalated_to_l3)),
+                ("deflection", &pct(r.deflection)),
+            ],
+        ),
+        cx.t(
+            Msg::StatsSatisfaction,
+            &[("score", &score), ("count", &r.ratings)],
+        ),
+    ];
     let message = RichMessage {
         title: Some(cx.t(Msg::StatsTitle, &[("period", &period)])),
-        text: crate::domain::truncate_chars(&crate::report::table(&report), cx.limits.text),
+        text: lines.join("\n"),
         ..RichMessage::default()
     };
     cx.tell(ev, message).await

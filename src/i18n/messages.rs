@@ -26,6 +26,10 @@ macro_rules! messages {
 }
 
 messages! {
+    StatsVolumes => "stats_volumes",
+    StatsTimes => "stats_times",
+    StatsRates => "stats_rates",
+    StatsSatisfaction => "stats_satisfaction",
     TranscriptTitle => "transcript_title",
     TranscriptHint => "transcript_hint",
     FeedbackAsk => "feedback_ask",
