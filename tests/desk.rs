@@ -85,24 +85,6 @@ fn told(sb: &Sandbox, user: &Sender) -> Vec<String> {
         .collect()
 }
 
-/// The latest content of the message posted with `key` (post or update).
-fn latest(sb: &Sandbox, key: &str) -> RichMessage {
-    sb.platform
-        .sent()
-        .iter()
-        .rev()
-        .find_map(|r| match &r.action {
-            ChatAction::Post {
-                key: Some(k),
-                message,
-                ..
-            } if k == key => Some(message.clone()),
-            ChatAction::Update { key: k, message } if k == key => Some(message.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("nothing was posted as {key}"))
-}
-
 fn card_thread(sb: &Sandbox, key: &str) -> String {
     sb.platform
         .posted(key)

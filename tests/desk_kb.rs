@@ -8,7 +8,7 @@ use common::chat::*;
 use common::now;
 
 use helpdesk::domain::{LogKind, Status, TicketNumber};
-use helpdesk::kb::{ArticleDraft, ArticleSource, KbLanguage, KnowledgeBase, DEFAULT_THRESHOLD};
+use helpdesk::kb::{ArticleSource, KnowledgeBase, DEFAULT_THRESHOLD};
 use helpdesk::sandbox::{example_tenant, Sandbox};
 use helpdesk::store::Store;
 use helpdesk_chat::{ChatAction, EventKind, RichMessage, Sender};
@@ -26,24 +26,13 @@ on_both_backends!(
 );
 
 async fn sandbox(store: Store) -> Sandbox {
-    let mut tx = store.begin().await.unwrap();
     for (slug, title, body) in [
         ("vpn-809", "VPN error 809 when connecting", "Error 809 means the VPN gateway is unreachable: restart the VPN client, then check that UDP 500 and 4500 are open."),
         ("outlook-crash", "Outlook crashes at start", "Start Outlook in safe mode (outlook.exe /safe) and disable add-ins."),
         ("password-reset", "Reset a forgotten password", "Use the self-service portal at https://id.example.com and follow the steps."),
     ] {
-        let draft = ArticleDraft {
-            slug: slug.into(),
-            title: title.into(),
-            body: body.into(),
-            tags: vec![],
-            language: KbLanguage::En,
-            source: ArticleSource::Imported,
-            author: None,
-        };
-        tx.save_article(&draft, now()).await.unwrap();
+        save_article(&store, slug, title, body).await;
     }
-    tx.commit().await.unwrap();
     let kb = Arc::new(
         KnowledgeBase::open(store.clone(), DEFAULT_THRESHOLD)
             .await
@@ -473,20 +462,7 @@ async fn cards_show_similar_resolved_tickets_with_their_fix(store: Store) {
     )
     .await;
     let second = ticket(&sb, 2).await;
-    let card = sb
-        .platform
-        .sent()
-        .into_iter()
-        .rev()
-        .find_map(|r| match r.action {
-            ChatAction::Post {
-                key: Some(k),
-                message,
-                ..
-            } if k == format!("card:{}:support-l1", second.id.0) => Some(message),
-            _ => None,
-        })
-        .unwrap();
+    let card = latest(&sb, &format!("card:{}:support-l1", second.id.0));
     let similar = card
         .fields
         .iter()
@@ -508,20 +484,7 @@ async fn cards_show_similar_resolved_tickets_with_their_fix(store: Store) {
     )
     .await;
     let third = ticket(&sb, 3).await;
-    let card = sb
-        .platform
-        .sent()
-        .into_iter()
-        .rev()
-        .find_map(|r| match r.action {
-            ChatAction::Post {
-                key: Some(k),
-                message,
-                ..
-            } if k == format!("card:{}:support-l1", third.id.0) => Some(message),
-            _ => None,
-        })
-        .unwrap();
+    let card = latest(&sb, &format!("card:{}:support-l1", third.id.0));
     assert!(!card
         .fields
         .iter()
@@ -534,18 +497,13 @@ async fn cards_show_similar_resolved_tickets_with_their_fix(store: Store) {
 
 async fn article_text_pings_nobody(store: Store) {
     let sb = sandbox(store.clone()).await;
-    let mut tx = store.begin().await.unwrap();
-    let draft = ArticleDraft {
-        slug: "printer-jam".into(),
-        title: "Printer jam <!channel> @everyone".into(),
-        body: "Tell <@U-boss> and <!here> [click](http://evil.example) @here".into(),
-        tags: vec![],
-        language: KbLanguage::En,
-        source: ArticleSource::Written,
-        author: None,
-    };
-    tx.save_article(&draft, now()).await.unwrap();
-    tx.commit().await.unwrap();
+    save_article(
+        &store,
+        "printer-jam",
+        "Printer jam <!channel> @everyone",
+        "Tell <@U-boss> and <!here> [click](http://evil.example) @here",
+    )
+    .await;
     send(
         &sb,
         &ada(),

@@ -5,7 +5,7 @@ mod common;
 use common::chat::*;
 use common::now;
 use helpdesk::clock::Clock;
-use helpdesk::kb::{ArticleDraft, ArticleSource, KbLanguage, KnowledgeBase, DEFAULT_THRESHOLD};
+use helpdesk::kb::{KnowledgeBase, DEFAULT_THRESHOLD};
 use helpdesk::report::{compute, csv, table};
 use helpdesk::sandbox::{example_tenant, Sandbox};
 use helpdesk::store::Store;
@@ -19,18 +19,13 @@ fn minutes(n: u64) -> Duration {
 }
 
 async fn the_report_counts_what_happened(store: Store) {
-    let mut tx = store.begin().await.unwrap();
-    let draft = ArticleDraft {
-        slug: "password-reset".into(),
-        title: "Reset a forgotten password".into(),
-        body: "Use the self-service portal.".into(),
-        tags: vec![],
-        language: KbLanguage::En,
-        source: ArticleSource::Imported,
-        author: None,
-    };
-    tx.save_article(&draft, now()).await.unwrap();
-    tx.commit().await.unwrap();
+    save_article(
+        &store,
+        "password-reset",
+        "Reset a forgotten password",
+        "Use the self-service portal.",
+    )
+    .await;
     let kb = Arc::new(
         KnowledgeBase::open(store.clone(), DEFAULT_THRESHOLD)
             .await

@@ -2,8 +2,10 @@
 
 use helpdesk::desk::Handled;
 use helpdesk::domain::{Ticket, TicketNumber};
+use helpdesk::kb::{ArticleDraft, ArticleSource, KbLanguage};
 use helpdesk::sandbox::{person, Sandbox};
-use helpdesk_chat::{EventKind, Sender};
+use helpdesk::store::Store;
+use helpdesk_chat::{ChatAction, EventKind, RichMessage, Sender};
 
 /// An employee.
 pub fn mario() -> Sender {
@@ -82,4 +84,38 @@ pub async fn ticket(sb: &Sandbox, n: i64) -> Ticket {
         .await
         .unwrap()
         .expect("the ticket exists")
+}
+
+/// Saves an English article in its own transaction.
+pub async fn save_article(store: &Store, slug: &str, title: &str, body: &str) {
+    let draft = ArticleDraft {
+        slug: slug.into(),
+        title: title.into(),
+        body: body.into(),
+        tags: vec![],
+        language: KbLanguage::En,
+        source: ArticleSource::Imported,
+        author: None,
+    };
+    let mut tx = store.begin().await.unwrap();
+    tx.save_article(&draft, crate::common::now()).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// The latest content of the message posted with `key` (post or update).
+pub fn latest(sb: &Sandbox, key: &str) -> RichMessage {
+    sb.platform
+        .sent()
+        .iter()
+        .rev()
+        .find_map(|r| match &r.action {
+            ChatAction::Post {
+                key: Some(k),
+                message,
+                ..
+            } if k == key => Some(message.clone()),
+            ChatAction::Update { key: k, message } if k == key => Some(message.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("nothing was posted as {key}"))
 }
