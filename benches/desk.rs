@@ -51,7 +51,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 /// The goal: p99 under this at `GOAL_RATE` events/s on SQLite.
 const GOAL_P99: Duration = Duration::from_millis(10);
 const GOAL_RATE: f64 = 500.0;
@@ -90,27 +89,9 @@ async fn main() {
     let sqlite_url = dir.path().join("bench.db").to_string_lossy().into_owned();
     let sqlite = bench_backend("sqlite", &sqlite_url, settings).await;
 
-    let pg =
-        std::env::var("HELPDESK_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.into());
-    match sqlx::PgPool::connect(&pg).await {
-        Ok(admin) => {
-            let schema = format!("hd_bench_desk_{}", std::process::id());
-            sqlx::query(&format!("CREATE SCHEMA {schema}"))
-                .execute(&admin)
-                .await
-                .expect("schema");
-            let sep = if pg.contains('?') { '&' } else { '?' };
-            bench_backend(
-                "postgres",
-                &format!("{pg}{sep}options[search_path]={schema}"),
-                settings,
-            )
-            .await;
-            let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                .execute(&admin)
-                .await;
-        }
-        Err(e) => println!("postgres  skipped: {pg} does not answer ({e})"),
+    if let Some(pg) = common::PgScratch::create("desk").await {
+        bench_backend("postgres", &pg.url, settings).await;
+        pg.drop().await;
     }
 
     println!();

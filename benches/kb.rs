@@ -57,7 +57,6 @@ use sqlx::{PgPool, SqlitePool};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data");
 /// The goal: p99 of one suggestion under this, on the whole corpus.
 const GOAL_P99: Duration = Duration::from_millis(5);
@@ -141,41 +140,27 @@ async fn main() {
         }
     }
 
-    let pg =
-        std::env::var("HELPDESK_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.into());
-    match PgPool::connect(&pg).await {
-        Ok(admin) => {
-            let schema = format!("hd_bench_kb_{}", std::process::id());
-            sqlx::query(&format!("CREATE SCHEMA {schema}"))
-                .execute(&admin)
+    if let Some(pg) = common::PgScratch::create("kb").await {
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect(&pg.url)
+            .await
+            .expect("connect to the bench schema");
+        for corpus in [small, &docs[..]] {
+            let table = format!("kb_{}", corpus.len());
+            let build = pg_build(&pool, &table, corpus).await;
+            let bytes: i64 = sqlx::query_scalar("SELECT pg_total_relation_size($1::regclass)")
+                .bind(&table)
+                .fetch_one(&pool)
                 .await
-                .expect("schema");
-            let sep = if pg.contains('?') { '&' } else { '?' };
-            let url = format!("{pg}{sep}options[search_path]={schema}");
-            let pool = PgPoolOptions::new()
-                .max_connections(1)
-                .connect(&url)
-                .await
-                .expect("connect to the bench schema");
-            for corpus in [small, &docs[..]] {
-                let table = format!("kb_{}", corpus.len());
-                let build = pg_build(&pool, &table, corpus).await;
-                let bytes: i64 = sqlx::query_scalar("SELECT pg_total_relation_size($1::regclass)")
-                    .bind(&table)
-                    .fetch_one(&pool)
-                    .await
-                    .expect("table size");
-                let size = format!("table+index {} MiB", bytes / (1024 * 1024));
-                let engine = Engine::Postgres(&pool, &table, corpus);
-                let m = measure(&engine, &queries, SQL_WARMUP, sql_rounds).await;
-                row("postgres", corpus.len(), build, &size, &m);
-            }
-            pool.close().await;
-            let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                .execute(&admin)
-                .await;
+                .expect("table size");
+            let size = format!("table+index {} MiB", bytes / (1024 * 1024));
+            let engine = Engine::Postgres(&pool, &table, corpus);
+            let m = measure(&engine, &queries, SQL_WARMUP, sql_rounds).await;
+            row("postgres", corpus.len(), build, &size, &m);
         }
-        Err(e) => println!("postgres  skipped: {pg} does not answer ({e})"),
+        pool.close().await;
+        pg.drop().await;
     }
 
     println!();

@@ -14,8 +14,6 @@ use helpdesk::store::{ConnectOptions, Store};
 use helpdesk_chat::Platform;
 use std::time::{Duration, Instant};
 
-const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
-
 #[tokio::main]
 async fn main() {
     let count: usize = std::env::var("HELPDESK_BENCH_TICKETS")
@@ -35,27 +33,9 @@ async fn main() {
     let sqlite_url = dir.path().join("bench.db").to_string_lossy().into_owned();
     bench_backend("sqlite", &sqlite_url, count).await;
 
-    let pg =
-        std::env::var("HELPDESK_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.into());
-    match sqlx::PgPool::connect(&pg).await {
-        Ok(admin) => {
-            let schema = format!("hd_bench_{}", std::process::id());
-            sqlx::query(&format!("CREATE SCHEMA {schema}"))
-                .execute(&admin)
-                .await
-                .expect("schema");
-            let sep = if pg.contains('?') { '&' } else { '?' };
-            bench_backend(
-                "postgres",
-                &format!("{pg}{sep}options[search_path]={schema}"),
-                count,
-            )
-            .await;
-            let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                .execute(&admin)
-                .await;
-        }
-        Err(e) => println!("postgres  skipped: {pg} does not answer ({e})"),
+    if let Some(pg) = common::PgScratch::create("store").await {
+        bench_backend("postgres", &pg.url, count).await;
+        pg.drop().await;
     }
 }
 

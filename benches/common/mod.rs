@@ -11,6 +11,47 @@ pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
         .unwrap_or(default)
 }
 
+/// The PostgreSQL server benchmarks use unless `HELPDESK_TEST_POSTGRES_URL` names another.
+const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// A fresh schema on the benchmark PostgreSQL server, dropped by [`PgScratch::drop`].
+pub struct PgScratch {
+    admin: sqlx::PgPool,
+    schema: String,
+    /// A URL whose connections use the schema.
+    pub url: String,
+}
+
+impl PgScratch {
+    /// A schema named after `name` and the process; `None` (reason printed) without a server.
+    pub async fn create(name: &str) -> Option<PgScratch> {
+        let pg = std::env::var("HELPDESK_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.into());
+        let admin = match sqlx::PgPool::connect(&pg).await {
+            Ok(admin) => admin,
+            Err(e) => {
+                println!("postgres  skipped: {pg} does not answer ({e})");
+                return None;
+            }
+        };
+        let schema = format!("hd_bench_{name}_{}", std::process::id());
+        sqlx::query(&format!("CREATE SCHEMA {schema}"))
+            .execute(&admin)
+            .await
+            .expect("schema");
+        let sep = if pg.contains('?') { '&' } else { '?' };
+        let url = format!("{pg}{sep}options[search_path]={schema}");
+        Some(PgScratch { admin, schema, url })
+    }
+
+    /// Drops the schema and everything in it.
+    pub async fn drop(self) {
+        let _ = sqlx::query(&format!("DROP SCHEMA {} CASCADE", self.schema))
+            .execute(&self.admin)
+            .await;
+    }
+}
+
 /// The raw limit: a one-column insert in its own transaction,
 /// straight through sqlx, on the same database.
 #[derive(Clone)]
