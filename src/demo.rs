@@ -339,7 +339,9 @@ impl Demo<'_> {
                 )?;
                 return Ok(());
             }
-            ChatAction::CreateThread { .. } | ChatAction::OpenForm { .. } => return Ok(()),
+            ChatAction::CreateThread { .. }
+            | ChatAction::OpenForm { .. }
+            | ChatAction::PublishHome { .. } => return Ok(()),
         };
         writeln!(self.out, "   bot ▸ {place} {verb}:{}", render(message))?;
         Ok(())

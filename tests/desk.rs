@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 on_both_backends!(
+    the_home_page_shows_each_person_their_tickets,
     a_message_in_the_intake_channel_opens_a_ticket_and_posts_the_card,
     requester_and_agents_talk_through_their_threads,
     escalation_goes_up_level_by_level_and_pings_each_group,
@@ -1602,5 +1603,52 @@ async fn priority_changes_and_reopens_keep_sla_time_honest(store: Store) {
     assert!(
         line.starts_with("first response due") && line.ends_with("on track"),
         "{line}"
+    );
+}
+
+/// The page (App Home) of a person: what they asked for, and for agents what they hold and
+/// what waits in their queue.
+async fn the_home_page_shows_each_person_their_tickets(store: Store) {
+    let sb = Sandbox::new(store, example_tenant(), now());
+    vpn_ticket(&sb).await;
+    send(
+        &sb,
+        &luisa(),
+        "help",
+        None,
+        message("printer jammed", "m-2"),
+    )
+    .await;
+    send(&sb, &ada(), "support-l1", None, command("claim #1")).await;
+
+    let home = |who: Sender| {
+        let sb = &sb;
+        async move {
+            send(sb, &who, "D-home", None, EventKind::HomeOpened).await;
+            let sent = sb.platform.sent();
+            match &sent.last().unwrap().action {
+                ChatAction::PublishHome { user, sections } => {
+                    assert_eq!(user, &who.id);
+                    sections
+                        .iter()
+                        .map(|s| format!("{}\n{}", s.title.clone().unwrap_or_default(), s.text))
+                        .collect::<Vec<_>>()
+                }
+                other => panic!("expected the home page, got {other:?}"),
+            }
+        }
+    };
+    let mario = home(mario()).await;
+    assert_eq!(mario.len(), 2, "an employee sees only their own requests");
+    assert!(mario[1].starts_with("Your requests (1)"));
+    assert!(mario[1].contains("#1") && !mario[1].contains("#2"));
+
+    let ada = home(ada()).await;
+    assert_eq!(ada.len(), 4);
+    assert!(ada[1].starts_with("Your requests (0)"));
+    assert!(ada[2].starts_with("Assigned to you (1)") && ada[2].contains("#1"));
+    assert!(
+        ada[3].starts_with("Waiting in your queue (1)") && ada[3].contains("#2"),
+        "the claimed ticket left the queue: {ada:?}"
     );
 }

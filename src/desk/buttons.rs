@@ -8,7 +8,7 @@ use super::{find, resolve, work};
 use crate::domain::{Act, Grade, Level, Source, Ticket};
 use crate::i18n::Msg;
 use crate::store::StoreError;
-use helpdesk_chat::{ChatAction, Form, FormFieldKind};
+use helpdesk_chat::{Form, FormFieldKind};
 use std::collections::BTreeMap;
 
 /// A button click.
@@ -112,15 +112,8 @@ pub(crate) async fn submitted(
 
 /// Opens a form if the platform gave a trigger; otherwise says which command does the same.
 pub(crate) async fn open_form(cx: &mut Cx<'_>, ev: &Ev<'_>, form: Form) -> Result<(), StoreError> {
-    match ev.trigger() {
-        Some(trigger) => {
-            let action = ChatAction::OpenForm {
-                user: ev.person.id.clone(),
-                trigger: trigger.to_string(),
-                form,
-            };
-            cx.send(None, action).await
-        }
+    match ev.form_action(form) {
+        Some(action) => cx.send(None, action).await,
         None => cx.tell_msg(ev, Msg::UseTheCommand, &[]).await,
     }
 }

@@ -62,6 +62,18 @@ impl Ev<'_> {
         Author::Person(self.person.clone())
     }
 
+    /// The action that opens `form` for this person, when the event carries a form trigger.
+    /// The form remembers where it was opened, so its submission lands in the same place.
+    pub fn form_action(&self, form: helpdesk_chat::Form) -> Option<ChatAction> {
+        self.trigger().map(|trigger| ChatAction::OpenForm {
+            user: self.person.id.clone(),
+            trigger: trigger.to_string(),
+            form,
+            channel: self.event.channel.clone(),
+            thread: self.event.thread.clone(),
+        })
+    }
+
     /// The platform's form trigger of this command or click, if any.
     pub fn trigger(&self) -> Option<&str> {
         match &self.event.kind {

@@ -7,7 +7,7 @@ use super::find;
 use crate::domain::{Act, LogKind, Status, Ticket};
 use crate::i18n::Msg;
 use crate::store::StoreError;
-use helpdesk_chat::{Button, ButtonStyle, ChatAction, Form, FormFieldKind, RichMessage};
+use helpdesk_chat::{Button, ButtonStyle, Form, FormFieldKind, RichMessage};
 use std::collections::BTreeMap;
 
 /// Button and form ids.
@@ -75,27 +75,20 @@ pub(crate) async fn rated(cx: &mut Cx<'_>, ev: &Ev<'_>, value: &str) -> Result<(
         let reason = cx.t(Msg::FeedbackLowReason, &[("score", &score)]);
         super::timers::alert_managers(cx, &ticket, &reason).await?;
     }
-    match ev.trigger() {
-        Some(trigger) => {
-            let form = Form {
-                id: format!("{}:{}", ids::COMMENT, ticket.id.0),
-                title: cx.t(Msg::FeedbackFormTitle, &[]),
-                fields: vec![cx.field(
-                    "comment",
-                    Msg::FieldComment,
-                    FormFieldKind::LongText,
-                    false,
-                    None,
-                )],
-                submit: cx.t(Msg::FormSubmit, &[]),
-            };
-            let action = ChatAction::OpenForm {
-                user: ev.person.id.clone(),
-                trigger: trigger.to_string(),
-                form,
-            };
-            cx.send(Some(&ticket), action).await
-        }
+    let form = Form {
+        id: format!("{}:{}", ids::COMMENT, ticket.id.0),
+        title: cx.t(Msg::FeedbackFormTitle, &[]),
+        fields: vec![cx.field(
+            "comment",
+            Msg::FieldComment,
+            FormFieldKind::LongText,
+            false,
+            None,
+        )],
+        submit: cx.t(Msg::FormSubmit, &[]),
+    };
+    match ev.form_action(form) {
+        Some(action) => cx.send(Some(&ticket), action).await,
         None => cx.tell_msg(ev, Msg::FeedbackThanks, &[]).await,
     }
 }

@@ -8,6 +8,7 @@ mod command;
 mod context;
 mod feedback;
 mod find;
+mod home;
 mod intake;
 mod knowledge;
 mod query;
@@ -293,6 +294,7 @@ fn kind_name(kind: &EventKind) -> &'static str {
         EventKind::Action { .. } => "action",
         EventKind::FormSubmitted { .. } => "form",
         EventKind::Reaction { .. } => "reaction",
+        EventKind::HomeOpened => "home",
     }
 }
 
@@ -320,6 +322,7 @@ async fn route(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreError> {
             )
             .await
         }
+        EventKind::HomeOpened => home::opened(cx, ev).await,
         EventKind::Action { id, value, .. } => match id.as_str() {
             knowledge::ids::SOLVED => knowledge::answered(cx, ev, true, value).await,
             knowledge::ids::UNHELPFUL => knowledge::answered(cx, ev, false, value).await,

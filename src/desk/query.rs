@@ -3,7 +3,7 @@
 use super::card;
 use super::command::{ListScope, SUBCOMMANDS};
 use super::context::{Cx, Ev};
-use crate::domain::{truncate_chars, LogKind, Status, Ticket};
+use crate::domain::{truncate_chars, Level, LogKind, Status, Ticket};
 use crate::i18n::Msg;
 use crate::store::{StoreError, TicketFilter};
 use helpdesk_chat::RichMessage;
@@ -74,63 +74,76 @@ pub(crate) async fn list(cx: &mut Cx<'_>, ev: &Ev<'_>, scope: ListScope) -> Resu
     if scope == ListScope::All && !ev.access.is_manager() {
         return cx.tell_msg(ev, Msg::RefusedManagersOnly, &[]).await;
     }
-    let active = vec![
-        Status::New,
-        Status::Open,
-        Status::Pending,
-        Status::OnHold,
-        Status::Resolved,
-    ];
-    let mut tickets = Vec::new();
-    match scope {
+    let tickets = match scope {
         ListScope::Mine => {
-            for filter in [
-                TicketFilter {
-                    requester: Some(ev.person.id.clone()),
-                    ..TicketFilter::default()
-                },
-                TicketFilter {
-                    assignee: Some(ev.person.id.clone()),
-                    ..TicketFilter::default()
-                },
-            ] {
-                let filter = TicketFilter {
-                    tenant: Some(cx.tenant),
-                    statuses: active.clone(),
-                    limit: Some(LISTED as i64),
-                    ..filter
-                };
-                tickets.extend(cx.tx.list_tickets(&filter).await?);
-            }
+            let mut tickets = active(cx, mine(&ev.person.id, false)).await?;
+            tickets.extend(active(cx, mine(&ev.person.id, true)).await?);
             tickets.sort_by_key(|t| std::cmp::Reverse(t.id));
             tickets.dedup_by_key(|t| t.id);
+            tickets
         }
         ListScope::Queue | ListScope::Level | ListScope::All => {
-            let statuses = if scope == ListScope::Queue {
-                vec![Status::New]
-            } else {
-                active
-            };
-            let filter = TicketFilter {
-                tenant: Some(cx.tenant),
-                statuses,
-                limit: Some(500),
-                ..TicketFilter::default()
-            };
-            let level = ev.access.agent_level;
-            tickets = cx
-                .tx
-                .list_tickets(&filter)
-                .await?
-                .into_iter()
-                .filter(|t| scope == ListScope::All || level.is_none_or(|l| t.level <= l))
-                .collect();
+            let level = (scope != ListScope::All)
+                .then_some(ev.access.agent_level)
+                .flatten();
+            at_level(cx, level, scope == ListScope::Queue).await?
         }
-    }
+    };
     if tickets.is_empty() {
         return cx.tell_msg(ev, Msg::ListEmpty, &[]).await;
     }
-    let total = tickets.len();
+    let message = RichMessage {
+        title: Some(cx.t(Msg::ListTitle, &[("count", &tickets.len())])),
+        text: lines(cx, &tickets),
+        ..RichMessage::default()
+    };
+    cx.tell(ev, message).await
+}
+
+/// The tenant's active tickets that match `filter`, newest first, at most [`LISTED`].
+pub(crate) async fn active(
+    cx: &mut Cx<'_>,
+    filter: TicketFilter,
+) -> Result<Vec<Ticket>, StoreError> {
+    let filter = TicketFilter {
+        tenant: Some(cx.tenant),
+        statuses: ACTIVE.to_vec(),
+        limit: Some(LISTED as i64),
+        ..filter
+    };
+    let mut tickets = cx.tx.list_tickets(&filter).await?;
+    tickets.sort_by_key(|t| std::cmp::Reverse(t.id));
+    Ok(tickets)
+}
+
+/// The tenant's active tickets at `level` or below (every level with `None`); only the
+/// unclaimed new ones with `queue`.
+pub(crate) async fn at_level(
+    cx: &mut Cx<'_>,
+    level: Option<Level>,
+    queue: bool,
+) -> Result<Vec<Ticket>, StoreError> {
+    let filter = TicketFilter {
+        tenant: Some(cx.tenant),
+        statuses: if queue {
+            vec![Status::New]
+        } else {
+            ACTIVE.to_vec()
+        },
+        limit: Some(500),
+        ..TicketFilter::default()
+    };
+    Ok(cx
+        .tx
+        .list_tickets(&filter)
+        .await?
+        .into_iter()
+        .filter(|t| level.is_none_or(|l| t.level <= l))
+        .collect())
+}
+
+/// One line per ticket (number, priority, level, status, title, holder), at most [`LISTED`].
+pub(crate) fn lines(cx: &Cx<'_>, tickets: &[Ticket]) -> String {
     let lines: Vec<String> = tickets
         .iter()
         .take(LISTED)
@@ -150,13 +163,33 @@ pub(crate) async fn list(cx: &mut Cx<'_>, ev: &Ev<'_>, scope: ListScope) -> Resu
             )
         })
         .collect();
-    let message = RichMessage {
-        title: Some(cx.t(Msg::ListTitle, &[("count", &total)])),
-        text: truncate_chars(&lines.join("\n"), cx.limits.text),
-        ..RichMessage::default()
-    };
-    cx.tell(ev, message).await
+    truncate_chars(&lines.join("\n"), cx.limits.text)
 }
+
+/// The filter for tickets a person asked for, or (`held`) holds.
+pub(crate) fn mine(person: &str, held: bool) -> TicketFilter {
+    let person = Some(person.to_string());
+    if held {
+        TicketFilter {
+            assignee: person,
+            ..TicketFilter::default()
+        }
+    } else {
+        TicketFilter {
+            requester: person,
+            ..TicketFilter::default()
+        }
+    }
+}
+
+/// Statuses of tickets still being worked on.
+const ACTIVE: [Status; 5] = [
+    Status::New,
+    Status::Open,
+    Status::Pending,
+    Status::OnHold,
+    Status::Resolved,
+];
 
 /// Every subcommand with its usage.
 pub(crate) async fn help(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreError> {

@@ -26,6 +26,11 @@ macro_rules! messages {
 }
 
 messages! {
+    HomeTitle => "home_title",
+    HomeIntro => "home_intro",
+    HomeAsked => "home_asked",
+    HomeHeld => "home_held",
+    HomeQueue => "home_queue",
     StatsVolumes => "stats_volumes",
     StatsTimes => "stats_times",
     StatsRates => "stats_rates",

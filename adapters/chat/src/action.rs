@@ -79,6 +79,20 @@ pub enum ChatAction {
         trigger: String,
         /// The form.
         form: Form,
+        /// The channel the form was opened from: its submission comes back as if sent there
+        /// (Slack and Discord modals have no channel of their own).
+        #[serde(default)]
+        channel: String,
+        /// The thread the form was opened from, if any.
+        #[serde(default)]
+        thread: Option<String>,
+    },
+    /// Show a person their own page (Slack's App Home tab); platforms without one ignore it.
+    PublishHome {
+        /// Whose page.
+        user: String,
+        /// What it shows, top to bottom.
+        sections: Vec<RichMessage>,
     },
     /// Start a thread on a message posted before.
     CreateThread {
@@ -136,6 +150,7 @@ impl ChatAction {
                 format!("key:{key}")
             }
             ChatAction::OpenForm { user, .. } => format!("user:{user}"),
+            ChatAction::PublishHome { user, .. } => format!("home:{user}"),
             ChatAction::React { channel, .. } => channel.clone(),
         }
     }

@@ -106,6 +106,8 @@ pub enum EventKind {
         /// Field id → value.
         fields: BTreeMap<String, String>,
     },
+    /// A person opened their page of the bot (Slack's App Home tab).
+    HomeOpened,
     /// A reaction was added to a message.
     Reaction {
         /// The emoji name without colons (`ticket`) or the unicode character.
