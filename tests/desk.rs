@@ -982,6 +982,20 @@ async fn every_way_in_opens_a_ticket(store: Store) {
     // Without a trigger (no form possible) the person is told what to type.
     send(&sb, &mario(), "general", None, command("new")).await;
     assert!(told(&sb, &mario()).last().unwrap().contains("/ticket"));
+
+    // "Create ticket" on someone's message works like the reaction, whatever the emoji list.
+    let shortcut = EventKind::TicketFromMessage {
+        on_message: "s1".into(),
+        message_author: Some("U-luisa".into()),
+        message_text: Some("the projector in room 4 shows no signal".into()),
+    };
+    send(&sb, &ada(), "random", None, shortcut).await;
+    let t = ticket(&sb, 5).await;
+    assert_eq!(
+        (t.requester.id.as_str(), t.title.as_str()),
+        ("U-luisa", "the projector in room 4 shows no signal")
+    );
+    assert!(shown(&sb, "random", Some("s1"))[0].contains("#5"));
 }
 
 async fn commands_cover_the_agents_work(store: Store) {

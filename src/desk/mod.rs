@@ -295,6 +295,7 @@ fn kind_name(kind: &EventKind) -> &'static str {
         EventKind::FormSubmitted { .. } => "form",
         EventKind::Reaction { .. } => "reaction",
         EventKind::HomeOpened => "home",
+        EventKind::TicketFromMessage { .. } => "ticket_from_message",
     }
 }
 
@@ -323,6 +324,20 @@ async fn route(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreError> {
             .await
         }
         EventKind::HomeOpened => home::opened(cx, ev).await,
+        EventKind::TicketFromMessage {
+            on_message,
+            message_author,
+            message_text,
+        } => {
+            relay::from_message(
+                cx,
+                ev,
+                on_message,
+                message_author.as_deref(),
+                message_text.as_deref(),
+            )
+            .await
+        }
         EventKind::Action { id, value, .. } => match id.as_str() {
             knowledge::ids::SOLVED => knowledge::answered(cx, ev, true, value).await,
             knowledge::ids::UNHELPFUL => knowledge::answered(cx, ev, false, value).await,

@@ -64,6 +64,18 @@ pub(crate) async fn reaction(
     if !cx.settings.intake_emoji.iter().any(|e| e == emoji) {
         return Ok(());
     }
+    from_message(cx, ev, on_message, author, text).await
+}
+
+/// "Create ticket" on a message, or the intake reaction: the message becomes a ticket for its
+/// author, answered in the message's thread.
+pub(crate) async fn from_message(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    on_message: &str,
+    author: Option<&str>,
+    text: Option<&str>,
+) -> Result<(), StoreError> {
     let channel = ev.event.channel.clone();
     // A message that starts a ticket's thread, or one the desk posted (a card, an answer),
     // never becomes a ticket of its own.

@@ -106,6 +106,16 @@ pub enum EventKind {
         /// Field id → value.
         fields: BTreeMap<String, String>,
     },
+    /// "Create ticket" on a message (Slack message shortcut, Discord message command): the
+    /// message becomes a ticket for its author, as with the intake reaction.
+    TicketFromMessage {
+        /// The message.
+        on_message: String,
+        /// Its author.
+        message_author: Option<String>,
+        /// Its text, when the platform sent it.
+        message_text: Option<String>,
+    },
     /// A person opened their page of the bot (Slack's App Home tab).
     HomeOpened,
     /// A reaction was added to a message.

@@ -8,6 +8,7 @@ mod event;
 mod memory;
 mod message;
 mod platform;
+mod sink;
 
 pub use action::{ChatAction, MessageRef, ThreadRef};
 pub use event::{ChatEvent, EventKind, Platform, Sender, TextLimits, UnknownPlatform};
@@ -16,3 +17,4 @@ pub use message::{
     Button, ButtonStyle, Field, Form, FormField, FormFieldKind, Mention, RichMessage,
 };
 pub use platform::{ChatPlatform, Delivered, SendError, SendFuture};
+pub use sink::{hand_off, EventSink, Handoff, SinkError, SinkFuture};
