@@ -1,0 +1,314 @@
+//! Slack's payloads (as slack-morphism models them) → the desk's [`ChatEvent`]s.
+//!
+//! Decoding is pure: the sender's display name and user groups, a reacted message's text and
+//! the direct-message channel of an App Home click are filled in afterwards by the adapter,
+//! which has the Web API at hand.
+
+use crate::render::{desk_action, Origin};
+use crate::settings::SlackSettings;
+use helpdesk_chat::{ChatEvent, EventKind, Platform, Sender};
+use slack_morphism::prelude::*;
+use std::collections::BTreeMap;
+
+/// The callback id of the "Create ticket" message shortcut (see the app manifest).
+pub const CREATE_TICKET_SHORTCUT: &str = "create_ticket";
+/// The callback id of the global "New ticket" shortcut.
+pub const NEW_TICKET_SHORTCUT: &str = "new_ticket";
+/// The desk's button that opens the new-ticket form.
+const NEW_TICKET_ACTION: &str = "ticket.new";
+
+/// What a payload means to the desk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decoded {
+    /// An event for the desk (sender name and groups still to be filled in).
+    Event(Box<ChatEvent>),
+    /// Nothing for the desk, and why.
+    Ignored(&'static str),
+}
+
+fn person(id: &str) -> Sender {
+    Sender {
+        id: id.to_string(),
+        name: id.to_string(),
+        groups: Vec::new(),
+        is_bot: false,
+    }
+}
+
+fn event(
+    event_id: String,
+    team: &str,
+    user: &str,
+    channel: &str,
+    thread: Option<String>,
+    kind: EventKind,
+) -> Decoded {
+    Decoded::Event(Box::new(ChatEvent {
+        platform: Platform::Slack,
+        event_id,
+        tenant: team.to_string(),
+        sender: person(user),
+        channel: channel.to_string(),
+        thread,
+        kind,
+    }))
+}
+
+/// An Events API callback (over HTTP or Socket Mode).
+pub fn push(callback: &SlackPushEventCallback) -> Decoded {
+    callback_event(&callback.team_id.0, &callback.event_id.0, &callback.event)
+}
+
+/// A raw Socket Mode frame, decoded as slack-morphism's listener does: by its `type`, the
+/// envelope's payload as over HTTP.
+pub fn socket_frame(frame: &str, settings: &SlackSettings) -> Result<Decoded, serde_json::Error> {
+    #[derive(serde::Deserialize)]
+    struct Frame {
+        #[serde(rename = "type")]
+        kind: String,
+        #[serde(default)]
+        payload: serde_json::Value,
+    }
+    let frame: Frame = serde_json::from_str(frame)?;
+    Ok(match frame.kind.as_str() {
+        "events_api" => push(&serde_json::from_value(frame.payload)?),
+        "slash_commands" => command(&serde_json::from_value(frame.payload)?, settings),
+        "interactive" => interaction(&serde_json::from_value(frame.payload)?),
+        "hello" => Decoded::Ignored("the connection's greeting"),
+        "disconnect" => Decoded::Ignored("Slack asks to reconnect (the client does)"),
+        _ => Decoded::Ignored("a frame type the desk does not use"),
+    })
+}
+
+/// The event inside a callback, with the callback's workspace and event id.
+pub fn callback_event(team: &str, event_id: &str, body: &SlackEventCallbackBody) -> Decoded {
+    let id = event_id.to_string();
+    match body {
+        SlackEventCallbackBody::Message(m) => message(id, team, m),
+        SlackEventCallbackBody::ReactionAdded(r) => {
+            let SlackReactionsItem::Message(item) = &r.item else {
+                return Decoded::Ignored("a reaction on a file, not a message");
+            };
+            let Some(channel) = item.origin.channel.as_ref() else {
+                return Decoded::Ignored("a reaction without its channel");
+            };
+            let kind = EventKind::Reaction {
+                emoji: r.reaction.0.clone(),
+                on_message: item.origin.ts.0.clone(),
+                message_author: r.item_user.as_ref().map(|u| u.0.clone()),
+                message_text: item.content.text.clone().filter(|t| !t.is_empty()),
+            };
+            let thread = item.origin.thread_ts.as_ref().map(|t| t.0.clone());
+            event(id, team, &r.user.0, &channel.0, thread, kind)
+        }
+        SlackEventCallbackBody::AppHomeOpened(home) => match home.tab.as_deref() {
+            Some("home") | None => event(
+                id,
+                team,
+                &home.user.0,
+                &home.channel.0,
+                None,
+                EventKind::HomeOpened,
+            ),
+            Some(_) => Decoded::Ignored("the App Home messages tab, not the home tab"),
+        },
+        SlackEventCallbackBody::AppMention(_) => {
+            Decoded::Ignored("a mention: the same message also arrives as a message event")
+        }
+        _ => Decoded::Ignored("an event type the desk does not use"),
+    }
+}
+
+fn message(id: String, team: &str, m: &SlackMessageEvent) -> Decoded {
+    match &m.subtype {
+        None
+        | Some(SlackMessageEventType::FileShare)
+        | Some(SlackMessageEventType::ThreadBroadcast) => {}
+        Some(SlackMessageEventType::BotMessage) => {
+            return Decoded::Ignored("a bot's message (the desk's own included)")
+        }
+        Some(_) => {
+            return Decoded::Ignored("an edit, deletion or channel notice, not a new message")
+        }
+    }
+    if m.sender.bot_id.is_some() {
+        return Decoded::Ignored("a bot's message (the desk's own included)");
+    }
+    let Some(user) = m.sender.user.as_ref() else {
+        return Decoded::Ignored("a message without a user");
+    };
+    let Some(channel) = m.origin.channel.as_ref() else {
+        return Decoded::Ignored("a message without a channel");
+    };
+    let text = m
+        .content
+        .as_ref()
+        .and_then(|c| c.text.clone())
+        .unwrap_or_default();
+    let ts = m.origin.ts.0.clone();
+    // A thread's parent has thread_ts == ts: it is a top-level message.
+    let thread = m
+        .origin
+        .thread_ts
+        .as_ref()
+        .map(|t| t.0.clone())
+        .filter(|t| *t != ts);
+    let direct = match m.origin.channel_type.as_ref().map(|t| t.0.as_str()) {
+        Some(kind) => kind == "im" || kind == "app_home",
+        None => channel.0.starts_with('D'),
+    };
+    let kind = EventKind::Message {
+        text,
+        message_id: ts,
+        direct,
+    };
+    event(id, team, &user.0, &channel.0, thread, kind)
+}
+
+/// A slash command. Slack gives commands no event id: the trigger id is unique per invocation.
+pub fn command(c: &SlackCommandEvent, settings: &SlackSettings) -> Decoded {
+    let Some(name) = settings.desk_command(&c.command.0) else {
+        return Decoded::Ignored("a slash command that is not the desk's");
+    };
+    let kind = EventKind::Command {
+        name: name.to_string(),
+        args: c.text.clone().unwrap_or_default().trim().to_string(),
+        trigger: Some(c.trigger_id.0.clone()),
+    };
+    let id = format!("command:{}", c.trigger_id.0);
+    event(id, &c.team_id.0, &c.user_id.0, &c.channel_id.0, None, kind)
+}
+
+/// A click, a modal submission or a shortcut.
+pub fn interaction(i: &SlackInteractionEvent) -> Decoded {
+    match i {
+        SlackInteractionEvent::BlockActions(a) => block_actions(a),
+        SlackInteractionEvent::ViewSubmission(v) => view_submission(v),
+        SlackInteractionEvent::MessageAction(m) => {
+            if m.callback_id.0 != CREATE_TICKET_SHORTCUT {
+                return Decoded::Ignored("a message shortcut that is not the desk's");
+            }
+            let (Some(channel), Some(message)) = (m.channel.as_ref(), m.message.as_ref()) else {
+                return Decoded::Ignored("a message shortcut without its message");
+            };
+            let kind = EventKind::TicketFromMessage {
+                on_message: message.origin.ts.0.clone(),
+                message_author: message.sender.user.as_ref().map(|u| u.0.clone()),
+                message_text: message.content.text.clone().filter(|t| !t.is_empty()),
+            };
+            let thread = message.origin.thread_ts.as_ref().map(|t| t.0.clone());
+            let id = format!("shortcut:{}", m.trigger_id.0);
+            event(id, &m.team.id.0, &m.user.id.0, &channel.id.0, thread, kind)
+        }
+        SlackInteractionEvent::Shortcut(s) => {
+            if s.callback_id.0 != NEW_TICKET_SHORTCUT {
+                return Decoded::Ignored("a shortcut that is not the desk's");
+            }
+            // No channel: the adapter opens the person's direct messages with the bot.
+            let kind = EventKind::Action {
+                id: NEW_TICKET_ACTION.to_string(),
+                value: String::new(),
+                message_id: None,
+                trigger: Some(s.trigger_id.0.clone()),
+            };
+            let id = format!("shortcut:{}", s.trigger_id.0);
+            event(id, &s.team.id.0, &s.user.id.0, "", None, kind)
+        }
+        SlackInteractionEvent::ViewClosed(_) => Decoded::Ignored("a modal closed unsent"),
+        SlackInteractionEvent::BlockSuggestion(_) | SlackInteractionEvent::DialogSubmission(_) => {
+            Decoded::Ignored("an interaction the desk's views never ask for")
+        }
+    }
+}
+
+fn block_actions(a: &SlackInteractionBlockActionsEvent) -> Decoded {
+    let Some(user) = a.user.as_ref() else {
+        return Decoded::Ignored("a click without a user");
+    };
+    let Some(action) = a.actions.as_ref().and_then(|actions| actions.first()) else {
+        return Decoded::Ignored("a click without an action");
+    };
+    let value = action
+        .value
+        .clone()
+        .or_else(|| action.selected_option.as_ref().map(|o| o.value.clone()))
+        .unwrap_or_default();
+    let (channel, message_id) = match &a.container {
+        SlackInteractionActionContainer::Message(m) => (
+            m.channel_id.as_ref().map(|c| c.0.clone()),
+            Some(m.message_ts.0.clone()),
+        ),
+        SlackInteractionActionContainer::MessageAttachment(m) => (
+            m.channel_id.as_ref().map(|c| c.0.clone()),
+            Some(m.message_ts.0.clone()),
+        ),
+        // A button on the App Home tab: no channel (the adapter opens the direct messages).
+        SlackInteractionActionContainer::View(_) => (None, None),
+    };
+    let channel = channel
+        .or_else(|| a.channel.as_ref().map(|c| c.id.0.clone()))
+        .unwrap_or_default();
+    let thread = a
+        .message
+        .as_ref()
+        .and_then(|m| m.origin.thread_ts.as_ref())
+        .map(|t| t.0.clone())
+        .filter(|t| Some(t) != message_id.as_ref());
+    let kind = EventKind::Action {
+        id: desk_action(&action.action_id.0).to_string(),
+        value,
+        message_id,
+        trigger: Some(a.trigger_id.0.clone()),
+    };
+    let id = format!("action:{}", a.trigger_id.0);
+    event(id, &a.team.id.0, &user.id.0, &channel, thread, kind)
+}
+
+fn view_submission(v: &SlackInteractionViewSubmissionEvent) -> Decoded {
+    let SlackView::Modal(modal) = &v.view.view else {
+        return Decoded::Ignored("a submission of a view that is not a modal");
+    };
+    let Some(form) = modal.callback_id.as_ref() else {
+        return Decoded::Ignored("a modal without a callback id (not the desk's)");
+    };
+    let origin: Origin = modal
+        .private_metadata
+        .as_deref()
+        .and_then(|m| serde_json::from_str(m).ok())
+        .unwrap_or(Origin {
+            channel: String::new(),
+            thread: None,
+        });
+    let mut fields = BTreeMap::new();
+    if let Some(state) = &v.view.state_params.state {
+        for (block, actions) in &state.values {
+            let value = actions.values().find_map(|a| {
+                a.value
+                    .clone()
+                    .or_else(|| a.selected_option.as_ref().map(|o| o.value.clone()))
+                    .or_else(|| a.selected_date.clone())
+                    .or_else(|| a.selected_user.as_ref().map(|u| u.0.clone()))
+            });
+            if let Some(value) = value {
+                fields.insert(block.0.clone(), value);
+            }
+        }
+    }
+    let kind = EventKind::FormSubmitted {
+        form: form.0.clone(),
+        fields,
+    };
+    // A view is submitted once: its id and hash name the submission.
+    let id = format!(
+        "view:{}:{}",
+        v.view.state_params.id.0, v.view.state_params.hash
+    );
+    event(
+        id,
+        &v.team.id.0,
+        &v.user.id.0,
+        &origin.channel,
+        origin.thread,
+        kind,
+    )
+}

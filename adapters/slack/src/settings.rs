@@ -1,0 +1,97 @@
+//! What the adapter needs to know: tokens, the API address, command names and pacing.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+/// A token or secret: shown as `***` in logs and debug output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The value, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// The bot tokens: one per workspace, and one for any workspace not listed.
+#[derive(Debug, Clone, Default)]
+pub struct BotTokens {
+    /// For workspaces without their own.
+    pub default: Option<Secret>,
+    /// Workspace (team) id → its token.
+    pub per_team: BTreeMap<String, Secret>,
+}
+
+impl BotTokens {
+    /// The token for a workspace.
+    pub fn for_team(&self, team: &str) -> Option<&Secret> {
+        self.per_team.get(team).or(self.default.as_ref())
+    }
+}
+
+/// Everything the Slack adapter is configured with.
+#[derive(Debug, Clone)]
+pub struct SlackSettings {
+    /// Web API base URL, ending in `/` (`https://slack.com/api/`).
+    pub api_url: String,
+    /// Bot tokens (`xoxb-…`).
+    pub bot_tokens: BotTokens,
+    /// App-level token (`xapp-…`): Socket Mode runs when it is set.
+    pub app_token: Option<Secret>,
+    /// Signing secret: the HTTP endpoints are served when it is set.
+    pub signing_secret: Option<Secret>,
+    /// Slash command as Slack sends it (`/ticket`) → the desk's command (`ticket`).
+    pub commands: BTreeMap<String, String>,
+    /// At most one message per channel this often (Slack allows about one per second).
+    pub message_interval: Duration,
+    /// How long an event may wait for the desk before Slack gets its acknowledgement.
+    pub ack_deadline: Duration,
+    /// How long user-group membership and names are trusted before they are read again.
+    pub directory_ttl: Duration,
+    /// Socket Mode connections kept open (Slack spreads events over them).
+    pub socket_connections: u32,
+    /// Said to a person whose command or click the desk could not take (it is down).
+    pub unavailable_text: String,
+}
+
+impl SlackSettings {
+    /// Slack's production API, the default commands, and no credentials.
+    pub fn new(unavailable_text: impl Into<String>) -> Self {
+        SlackSettings {
+            api_url: DEFAULT_API_URL.to_string(),
+            bot_tokens: BotTokens::default(),
+            app_token: None,
+            signing_secret: None,
+            commands: ["ticket", "kb", "helpdesk"]
+                .into_iter()
+                .map(|c| (format!("/{c}"), c.to_string()))
+                .collect(),
+            message_interval: Duration::from_secs(1),
+            ack_deadline: Duration::from_millis(2000),
+            directory_ttl: Duration::from_secs(300),
+            socket_connections: 2,
+            unavailable_text: unavailable_text.into(),
+        }
+    }
+
+    /// The desk's name for a slash command, if it is one of ours.
+    pub fn desk_command(&self, slash: &str) -> Option<&str> {
+        self.commands.get(slash).map(String::as_str)
+    }
+}
+
+/// Slack's Web API.
+pub const DEFAULT_API_URL: &str = "https://slack.com/api/";

@@ -1,0 +1,253 @@
+//! Every payload example from Slack's documentation and SDK tests (../shared/data) decodes to the
+//! right event, or is ignored for a stated reason; the signing example verifies.
+
+use helpdesk_chat::{ChatEvent, EventKind};
+use helpdesk_slack::decode::{self, Decoded};
+use helpdesk_slack::signature::{sign, verify, SignatureError, WINDOW_SECONDS};
+use helpdesk_slack::SlackSettings;
+use slack_morphism::prelude::*;
+use std::path::PathBuf;
+
+fn example(name: &str) -> String {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/platform-examples/slack");
+    std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn settings() -> SlackSettings {
+    let mut s = SlackSettings::new("unavailable");
+    // The documentation's commands stand for ours.
+    s.commands
+        .insert("/webhook-collect".into(), "ticket".into());
+    s.commands.insert("/hello-socket-mode".into(), "kb".into());
+    s
+}
+
+fn event(decoded: Decoded) -> ChatEvent {
+    match decoded {
+        Decoded::Event(e) => *e,
+        Decoded::Ignored(why) => panic!("ignored: {why}"),
+    }
+}
+
+#[test]
+fn a_direct_message_to_the_bot_is_a_direct_message() {
+    let body: SlackEventCallbackBody =
+        serde_json::from_str(&example("slack_message_event_basic.json")).unwrap();
+    let e = event(decode::callback_event("T1", "Ev1", &body));
+    assert_eq!((e.tenant.as_str(), e.event_id.as_str()), ("T1", "Ev1"));
+    assert_eq!(
+        (e.sender.id.as_str(), e.channel.as_str()),
+        ("U061F7AUR", "D0PNCRP9N")
+    );
+    assert_eq!(e.thread, None);
+    assert_eq!(
+        e.kind,
+        EventKind::Message {
+            text: "How many cats did we herd yesterday?".into(),
+            message_id: "1525215129.000001".into(),
+            direct: true,
+        }
+    );
+}
+
+#[test]
+fn socket_mode_frames_decode_like_http_payloads() {
+    let s = settings();
+    let frame = |name| decode::socket_frame(&example(name), &s).expect(name);
+
+    let e = event(frame("slack_socket_mode_events_api_message.json"));
+    assert_eq!(
+        (
+            e.event_id.as_str(),
+            e.tenant.as_str(),
+            e.sender.id.as_str(),
+            e.channel.as_str()
+        ),
+        ("Ev111", "T111", "U222", "C111")
+    );
+    assert_eq!(
+        e.kind,
+        EventKind::Message {
+            text: "<@U111> Hi here!".into(),
+            message_id: "1610241741.000200".into(),
+            direct: false,
+        }
+    );
+
+    let e = event(frame("slack_socket_mode_slash_commands.json"));
+    assert_eq!((e.tenant.as_str(), e.channel.as_str()), ("T111", "C111"));
+    assert_eq!(
+        e.kind,
+        EventKind::Command {
+            name: "kb".into(),
+            args: String::new(),
+            trigger: Some("111.222.xxx".into()),
+        }
+    );
+
+    // A global shortcut that is not ours; ours opens the new-ticket form.
+    assert!(matches!(
+        frame("slack_socket_mode_interactive_shortcut.json"),
+        Decoded::Ignored(_)
+    ));
+    let ours = example("slack_socket_mode_interactive_shortcut.json")
+        .replace("do-something", decode::NEW_TICKET_SHORTCUT);
+    let e = event(decode::socket_frame(&ours, &s).unwrap());
+    assert!(
+        matches!(&e.kind, EventKind::Action { id, trigger: Some(t), .. }
+        if id == "ticket.new" && t == "111.222.xxx")
+    );
+    assert_eq!(e.channel, "", "the adapter opens the direct messages");
+
+    for name in [
+        "slack_socket_mode_hello.json",
+        "slack_socket_mode_disconnect.json",
+    ] {
+        assert!(matches!(frame(name), Decoded::Ignored(_)), "{name}");
+    }
+}
+
+#[test]
+fn the_documented_slash_command_decodes_with_its_trigger() {
+    let body = example("slack_slash_command_docs_example.form.txt");
+    let c: SlackCommandEvent = serde_urlencoded::from_str(body.trim()).unwrap();
+    let e = event(decode::command(&c, &settings()));
+    assert_eq!(
+        (e.tenant.as_str(), e.sender.id.as_str(), e.channel.as_str()),
+        ("T1DC2JH3J", "U2CERLKJA", "G8PSS9T3V")
+    );
+    assert_eq!(
+        e.event_id,
+        "command:398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
+    );
+    assert!(matches!(e.kind, EventKind::Command { ref name, .. } if name == "ticket"));
+    // A command of another app, sent to our endpoint by mistake, is not the desk's.
+    assert!(matches!(
+        decode::command(&c, &SlackSettings::new("x")),
+        Decoded::Ignored(_)
+    ));
+}
+
+#[test]
+fn a_button_click_names_the_action_the_message_and_the_trigger() {
+    let i: SlackInteractionEvent =
+        serde_json::from_str(&example("slack_block_actions.json")).unwrap();
+    let e = event(decode::interaction(&i));
+    assert_eq!(
+        (e.tenant.as_str(), e.sender.id.as_str(), e.channel.as_str()),
+        ("T9TK3CUKW", "UA8RXUSPL", "CBR2V3XEX")
+    );
+    assert_eq!(
+        e.kind,
+        EventKind::Action {
+            id: "WaXA".into(),
+            value: "click_me_123".into(),
+            message_id: Some("1548261231.000200".into()),
+            trigger: Some("12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3".into()),
+        }
+    );
+}
+
+#[test]
+fn a_modal_submission_gives_each_field_by_its_block() {
+    let i: SlackInteractionEvent =
+        serde_json::from_str(&example("slack_view_submission.json")).unwrap();
+    let e = event(decode::interaction(&i));
+    assert_eq!(
+        (e.tenant.as_str(), e.sender.id.as_str()),
+        ("T12345678", "U12345678")
+    );
+    let EventKind::FormSubmitted { form, fields } = &e.kind else {
+        panic!("{:?}", e.kind)
+    };
+    assert_eq!(form, "modal-callback-id");
+    let got: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("comment", "Just amazing!"),
+            ("date-of-visit", "2019-09-23"),
+            ("rating", "3")
+        ]
+    );
+    assert_eq!(
+        e.channel, "",
+        "not opened by the desk: no origin to return to"
+    );
+}
+
+#[test]
+fn url_verification_is_not_an_event() {
+    let push: SlackPushEvent =
+        serde_json::from_str(&example("slack_url_verification.json")).unwrap();
+    let SlackPushEvent::UrlVerification(v) = push else {
+        panic!("{push:?}")
+    };
+    assert_eq!(
+        v.challenge,
+        "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    );
+}
+
+#[derive(serde::Deserialize)]
+struct SigningExample {
+    signing_secret: String,
+    x_slack_request_timestamp: String,
+    body: String,
+    x_slack_signature: String,
+}
+
+#[test]
+fn the_documented_signature_verifies_only_as_sent_and_in_time() {
+    let ex: SigningExample = serde_json::from_str(&example("slack_signing_example.json")).unwrap();
+    let at: i64 = ex.x_slack_request_timestamp.parse().unwrap();
+    let check = |ts: Option<&str>, sig: Option<&str>, body: &str, now: i64| {
+        verify(&ex.signing_secret, ts, sig, body.as_bytes(), now)
+    };
+    let ts = Some(ex.x_slack_request_timestamp.as_str());
+    let sig = Some(ex.x_slack_signature.as_str());
+    assert_eq!(
+        sign(
+            &ex.signing_secret,
+            &ex.x_slack_request_timestamp,
+            ex.body.as_bytes()
+        ),
+        ex.x_slack_signature
+    );
+    assert_eq!(check(ts, sig, &ex.body, at + 10), Ok(()));
+
+    let tampered = ex.body.replace("roadrunner", "coyote");
+    assert_eq!(check(ts, sig, &tampered, at), Err(SignatureError::Mismatch));
+    let stale = at + WINDOW_SECONDS + 1;
+    assert!(matches!(
+        check(ts, sig, &ex.body, stale),
+        Err(SignatureError::OutOfWindow(_))
+    ));
+    let future = at - WINDOW_SECONDS - 1;
+    assert!(matches!(
+        check(ts, sig, &ex.body, future),
+        Err(SignatureError::OutOfWindow(_))
+    ));
+    assert!(matches!(
+        check(None, sig, &ex.body, at),
+        Err(SignatureError::Missing(_))
+    ));
+    assert!(matches!(
+        check(ts, None, &ex.body, at),
+        Err(SignatureError::Missing(_))
+    ));
+    assert_eq!(
+        check(Some("soon"), sig, &ex.body, at),
+        Err(SignatureError::BadTimestamp)
+    );
+    // A signature for another timestamp does not carry over to this one.
+    let moved = (at + 1).to_string();
+    assert_eq!(
+        check(Some(&moved), sig, &ex.body, at),
+        Err(SignatureError::Mismatch)
+    );
+}
