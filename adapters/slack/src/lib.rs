@@ -4,9 +4,17 @@
 //! It knows only the chat port (`helpdesk-chat`), never the desk.
 
 pub mod decode;
+pub mod directory;
+pub mod http;
+pub mod inbound;
+pub mod pacing;
+pub mod platform;
 pub mod render;
 pub mod settings;
 pub mod signature;
+pub mod socket;
+pub mod web;
 
 pub use decode::Decoded;
+pub use platform::SlackPlatform;
 pub use settings::{BotTokens, Secret, SlackSettings};

@@ -1,0 +1,246 @@
+//! Who people are: display names, user-group membership (the desk's roles) and direct-message
+//! channels, read from the Web API and cached for a while.
+
+use crate::web::Web;
+use helpdesk_chat::{ChatEvent, EventKind, SendError};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+#[derive(Default)]
+struct Team {
+    /// user → groups, and when it was read.
+    groups: Option<(Instant, Arc<HashMap<String, Vec<String>>>)>,
+    names: HashMap<String, (Instant, String)>,
+    direct: HashMap<String, String>,
+}
+
+/// The cache, per workspace.
+pub struct Directory {
+    web: Web,
+    ttl: Duration,
+    teams: Mutex<HashMap<String, Team>>,
+}
+
+#[derive(Deserialize)]
+struct GroupList {
+    usergroups: Vec<Group>,
+}
+
+#[derive(Deserialize)]
+struct Group {
+    id: String,
+    #[serde(default)]
+    users: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct UserInfo {
+    user: User,
+}
+
+#[derive(Deserialize)]
+struct User {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    profile: Option<Profile>,
+}
+
+#[derive(Deserialize)]
+struct Profile {
+    #[serde(default)]
+    display_name: Option<String>,
+    #[serde(default)]
+    real_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Opened {
+    channel: OpenedChannel,
+}
+
+#[derive(Deserialize)]
+struct OpenedChannel {
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct History {
+    #[serde(default)]
+    messages: Vec<HistoryMessage>,
+}
+
+#[derive(Deserialize)]
+struct HistoryMessage {
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    user: Option<String>,
+}
+
+impl Directory {
+    /// A cache that trusts what it read for `ttl`.
+    pub fn new(web: Web, ttl: Duration) -> Self {
+        Directory {
+            web,
+            ttl,
+            teams: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Fills in what Slack's payloads leave out: the sender's name and groups, the direct-message
+    /// channel of an App Home click, the text of a reacted message. What cannot be read is left
+    /// as it was (and logged): the event is never dropped for it.
+    pub async fn complete(&self, event: &mut ChatEvent) {
+        let team = event.tenant.clone();
+        let user = event.sender.id.clone();
+        match self.groups_of(&team, &user).await {
+            Ok(groups) => event.sender.groups = groups,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read user groups: treating as a requester")
+            }
+        }
+        match self.name_of(&team, &user).await {
+            Ok(name) => event.sender.name = name,
+            Err(e) => tracing::warn!(error = %e, "cannot read the user's name"),
+        }
+        if event.channel.is_empty() {
+            match self.direct_channel(&team, &user).await {
+                Ok(channel) => event.channel = channel,
+                Err(e) => tracing::warn!(error = %e, "cannot open the direct messages"),
+            }
+        }
+        if let EventKind::Reaction {
+            on_message,
+            message_text,
+            message_author,
+            ..
+        } = &mut event.kind
+        {
+            if message_text.is_none() {
+                match self.message(&team, &event.channel, on_message).await {
+                    Ok(Some((text, author))) => {
+                        *message_text = text;
+                        if message_author.is_none() {
+                            *message_author = author;
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(error = %e, "cannot read the reacted message"),
+                }
+            }
+        }
+    }
+
+    /// The user groups a person is in.
+    pub async fn groups_of(&self, team: &str, user: &str) -> Result<Vec<String>, SendError> {
+        let fresh = {
+            let teams = self.teams.lock().await;
+            teams
+                .get(team)
+                .and_then(|t| t.groups.clone())
+                .filter(|(at, _)| at.elapsed() < self.ttl)
+        };
+        let members = match fresh {
+            Some((_, members)) => members,
+            None => {
+                let list: GroupList = self
+                    .web
+                    .get(team, "usergroups.list", &[("include_users", "true")])
+                    .await?;
+                let mut members: HashMap<String, Vec<String>> = HashMap::new();
+                for group in list.usergroups {
+                    for u in group.users {
+                        members.entry(u).or_default().push(group.id.clone());
+                    }
+                }
+                let members = Arc::new(members);
+                let mut teams = self.teams.lock().await;
+                teams.entry(team.to_string()).or_default().groups =
+                    Some((Instant::now(), members.clone()));
+                members
+            }
+        };
+        Ok(members.get(user).cloned().unwrap_or_default())
+    }
+
+    async fn name_of(&self, team: &str, user: &str) -> Result<String, SendError> {
+        {
+            let teams = self.teams.lock().await;
+            if let Some((at, name)) = teams.get(team).and_then(|t| t.names.get(user)) {
+                if at.elapsed() < self.ttl {
+                    return Ok(name.clone());
+                }
+            }
+        }
+        let info: UserInfo = self.web.get(team, "users.info", &[("user", user)]).await?;
+        let profile = info.user.profile.unwrap_or(Profile {
+            display_name: None,
+            real_name: None,
+        });
+        let name = [profile.display_name, profile.real_name, info.user.name]
+            .into_iter()
+            .flatten()
+            .find(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| user.to_string());
+        let mut teams = self.teams.lock().await;
+        teams
+            .entry(team.to_string())
+            .or_default()
+            .names
+            .insert(user.to_string(), (Instant::now(), name.clone()));
+        Ok(name)
+    }
+
+    async fn direct_channel(&self, team: &str, user: &str) -> Result<String, SendError> {
+        if let Some(c) = self
+            .teams
+            .lock()
+            .await
+            .get(team)
+            .and_then(|t| t.direct.get(user).cloned())
+        {
+            return Ok(c);
+        }
+        let opened: Opened = self
+            .web
+            .post(
+                team,
+                "conversations.open",
+                &serde_json::json!({ "users": user }),
+            )
+            .await?;
+        let mut teams = self.teams.lock().await;
+        teams
+            .entry(team.to_string())
+            .or_default()
+            .direct
+            .insert(user.to_string(), opened.channel.id.clone());
+        Ok(opened.channel.id)
+    }
+
+    async fn message(
+        &self,
+        team: &str,
+        channel: &str,
+        ts: &str,
+    ) -> Result<Option<(Option<String>, Option<String>)>, SendError> {
+        let params = [
+            ("channel", channel),
+            ("latest", ts),
+            ("oldest", ts),
+            ("inclusive", "true"),
+            ("limit", "1"),
+        ];
+        let history: History = self.web.get(team, "conversations.history", &params).await?;
+        Ok(history
+            .messages
+            .into_iter()
+            .next()
+            .map(|m| (m.text, m.user)))
+    }
+}

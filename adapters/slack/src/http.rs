@@ -1,0 +1,160 @@
+//! Signed HTTP: the Events API, slash commands and interactivity on the bot's own HTTP server.
+//!
+//! Every request must carry a valid `X-Slack-Signature` for its exact body, made within five
+//! minutes (401 otherwise); bodies are limited in size (413).
+
+use crate::decode::{self, Decoded};
+use crate::inbound::Inbound;
+use crate::signature;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use helpdesk_chat::Handoff;
+use slack_morphism::prelude::*;
+use std::sync::Arc;
+
+/// The largest request body taken (Slack's payloads are a few kilobytes).
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// The current time in Unix seconds (tests inject their own).
+pub type Now = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// The system clock.
+pub fn system_now() -> Now {
+    Arc::new(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64)
+    })
+}
+
+#[derive(Clone)]
+struct Endpoint {
+    inbound: Arc<Inbound>,
+    secret: Arc<str>,
+    now: Now,
+}
+
+/// `/slack/events`, `/slack/commands` and `/slack/interactivity`, checked with `secret`.
+pub fn router(inbound: Arc<Inbound>, secret: &str, now: Now) -> Router {
+    let endpoint = Endpoint {
+        inbound,
+        secret: secret.into(),
+        now,
+    };
+    Router::new()
+        .route("/slack/events", post(events))
+        .route("/slack/commands", post(commands))
+        .route("/slack/interactivity", post(interactivity))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(endpoint)
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+impl Endpoint {
+    /// The body, when the request is signed by Slack.
+    fn verified<'a>(&self, headers: &HeaderMap, body: &'a Bytes) -> Result<&'a [u8], Response> {
+        let checked = signature::verify(
+            &self.secret,
+            header(headers, "x-slack-request-timestamp"),
+            header(headers, "x-slack-signature"),
+            body,
+            (self.now)(),
+        );
+        match checked {
+            Ok(()) => Ok(body),
+            Err(e) => {
+                tracing::warn!(error = %e, "slack request refused: bad signature");
+                Err((StatusCode::UNAUTHORIZED, "invalid signature").into_response())
+            }
+        }
+    }
+}
+
+fn malformed(what: &str, e: impl std::fmt::Display) -> Response {
+    tracing::warn!(error = %e, "malformed slack {what}");
+    (StatusCode::BAD_REQUEST, "malformed payload").into_response()
+}
+
+async fn events(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) -> Response {
+    let body = match ep.verified(&headers, &body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let push: SlackPushEvent = match serde_json::from_slice(body) {
+        Ok(p) => p,
+        Err(e) => return malformed("event", e),
+    };
+    match push {
+        SlackPushEvent::UrlVerification(v) => {
+            Json(serde_json::json!({ "challenge": v.challenge })).into_response()
+        }
+        SlackPushEvent::EventCallback(callback) => {
+            match ep.inbound.receive(decode::push(&callback)).await {
+                // Not acknowledged: Slack delivers it again, and the desk drops the duplicate.
+                Handoff::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+                Handoff::Done | Handoff::Running => StatusCode::OK.into_response(),
+            }
+        }
+        SlackPushEvent::AppRateLimited(e) => {
+            tracing::warn!(
+                ?e,
+                "slack is dropping events: the app exceeded its rate limit"
+            );
+            StatusCode::OK.into_response()
+        }
+    }
+}
+
+async fn commands(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) -> Response {
+    let body = match ep.verified(&headers, &body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let command: SlackCommandEvent = match serde_urlencoded::from_bytes(body) {
+        Ok(c) => c,
+        Err(e) => return malformed("command", e),
+    };
+    let decoded = decode::command(&command, ep.inbound.settings());
+    match ep.inbound.receive(decoded).await {
+        // Slack does not retry commands: tell the person, in the command's own answer.
+        Handoff::Failed(_) => Json(serde_json::json!({
+            "response_type": "ephemeral",
+            "text": ep.inbound.settings().unavailable_text,
+        }))
+        .into_response(),
+        Handoff::Done | Handoff::Running => StatusCode::OK.into_response(),
+    }
+}
+
+async fn interactivity(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) -> Response {
+    let body = match ep.verified(&headers, &body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let Some(payload) = form_urlencoded::parse(body)
+        .find(|(k, _)| k == "payload")
+        .map(|(_, v)| v.into_owned())
+    else {
+        return malformed("interaction", "no payload field");
+    };
+    let interaction: SlackInteractionEvent = match serde_json::from_str(&payload) {
+        Ok(i) => i,
+        Err(e) => return malformed("interaction", e),
+    };
+    let decoded = match &interaction {
+        SlackInteractionEvent::BlockSuggestion(_) => Decoded::Ignored("no select loads options"),
+        other => decode::interaction(other),
+    };
+    match ep.inbound.receive(decoded).await {
+        // Slack shows the person that it did not work (a modal keeps what they typed).
+        Handoff::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Handoff::Done | Handoff::Running => StatusCode::OK.into_response(),
+    }
+}

@@ -1,0 +1,163 @@
+//! The desk's actions, carried out on Slack: the [`ChatPlatform`] the dispatcher sends through.
+
+use crate::pacing::Pacer;
+use crate::render::{self, Origin};
+use crate::web::Web;
+use helpdesk_chat::{
+    ChatAction, ChatPlatform, Delivered, MessageRef, Platform, RichMessage, SendError, SendFuture,
+    ThreadRef,
+};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// Sends through Slack's Web API.
+pub struct SlackPlatform {
+    web: Web,
+    pacer: Pacer,
+}
+
+#[derive(Deserialize)]
+struct Posted {
+    channel: String,
+    ts: String,
+}
+
+#[derive(Deserialize)]
+struct Ignored {}
+
+impl SlackPlatform {
+    /// Over this Web API.
+    pub fn new(web: Web) -> Self {
+        let pacer = Pacer::new(web.settings().message_interval);
+        SlackPlatform { web, pacer }
+    }
+
+    fn message(channel: &str, message: &RichMessage) -> Value {
+        json!({
+            "channel": channel,
+            "text": render::fallback(message),
+            "blocks": render::blocks(message),
+            // Links typed by people are not unfurled into previews in the desk's messages.
+            "unfurl_links": false,
+            "unfurl_media": false,
+        })
+    }
+
+    async fn post(&self, team: &str, body: Value) -> Result<Delivered, SendError> {
+        let channel = body["channel"].as_str().unwrap_or_default().to_string();
+        self.pacer.wait(&channel).await;
+        let posted: Posted = self.web.post(team, "chat.postMessage", &body).await?;
+        Ok(Delivered {
+            posted: Some(MessageRef {
+                channel: posted.channel,
+                message_id: posted.ts,
+            }),
+        })
+    }
+
+    async fn call(&self, team: &str, method: &str, body: Value) -> Result<Delivered, SendError> {
+        let _: Ignored = self.web.post(team, method, &body).await?;
+        Ok(Delivered::default())
+    }
+
+    async fn carry_out(
+        &self,
+        team: &str,
+        action: &ChatAction,
+        target: Option<&MessageRef>,
+    ) -> Result<Delivered, SendError> {
+        let needs_target = || {
+            target.ok_or_else(|| SendError::Permanent("the message to act on is unknown".into()))
+        };
+        match action {
+            ChatAction::Post {
+                channel, message, ..
+            } => self.post(team, Self::message(channel, message)).await,
+            ChatAction::Reply {
+                channel,
+                thread,
+                message,
+            } => {
+                let (channel, ts) = match thread {
+                    ThreadRef::Id(ts) => (channel.as_str(), ts.as_str()),
+                    ThreadRef::Message(_) => {
+                        let t = needs_target()?;
+                        (t.channel.as_str(), t.message_id.as_str())
+                    }
+                };
+                let mut body = Self::message(channel, message);
+                body["thread_ts"] = json!(ts);
+                self.post(team, body).await
+            }
+            ChatAction::Update { message, .. } => {
+                let t = needs_target()?;
+                let mut body = Self::message(&t.channel, message);
+                body["ts"] = json!(t.message_id);
+                self.call(team, "chat.update", body).await
+            }
+            ChatAction::Ephemeral {
+                channel,
+                thread,
+                user,
+                message,
+            } => {
+                let mut body = Self::message(channel, message);
+                body["user"] = json!(user);
+                if let Some(ts) = thread {
+                    body["thread_ts"] = json!(ts);
+                }
+                self.pacer.wait(channel).await;
+                self.call(team, "chat.postEphemeral", body).await
+            }
+            ChatAction::OpenForm {
+                trigger,
+                form,
+                channel,
+                thread,
+                ..
+            } => {
+                let origin = Origin {
+                    channel: channel.clone(),
+                    thread: thread.clone(),
+                };
+                let body = json!({ "trigger_id": trigger, "view": render::modal(form, &origin) });
+                self.call(team, "views.open", body).await
+            }
+            ChatAction::PublishHome { user, sections } => {
+                let body = json!({ "user_id": user, "view": render::home(sections) });
+                self.call(team, "views.publish", body).await
+            }
+            // A Slack thread exists as soon as something is posted in it.
+            ChatAction::CreateThread { .. } => Ok(Delivered::default()),
+            ChatAction::React {
+                channel,
+                message_id,
+                emoji,
+            } => {
+                let name = emoji.trim_matches(':');
+                let body = json!({ "channel": channel, "timestamp": message_id, "name": name });
+                match self.call(team, "reactions.add", body).await {
+                    Err(SendError::Permanent(e)) if e.ends_with("already_reacted") => {
+                        Ok(Delivered::default())
+                    }
+                    other => other,
+                }
+            }
+        }
+    }
+}
+
+impl ChatPlatform for SlackPlatform {
+    fn platform(&self) -> Platform {
+        Platform::Slack
+    }
+
+    fn send<'a>(
+        &'a self,
+        tenant: &'a str,
+        action: &'a ChatAction,
+        target: Option<&'a MessageRef>,
+    ) -> SendFuture<'a> {
+        Box::pin(self.carry_out(tenant, action, target))
+    }
+}

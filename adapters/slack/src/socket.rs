@@ -1,0 +1,113 @@
+//! Socket Mode: slack-morphism's WebSocket client, authenticated with the app-level token.
+//!
+//! The listener acknowledges an envelope when its callback returns: the callbacks hand the
+//! event off and return by the acknowledgement deadline; a failed desk returns an error, so the
+//! envelope is not acknowledged and Slack delivers it again.
+
+use crate::decode;
+use crate::inbound::Inbound;
+use crate::web::{Client, Connector};
+use helpdesk_chat::{Handoff, SinkError};
+use slack_morphism::prelude::*;
+use std::sync::Arc;
+
+/// The running Socket Mode connections.
+pub struct SocketMode {
+    listener: SlackClientSocketModeListener<Connector>,
+}
+
+async fn inbound(state: &SlackClientEventsUserState) -> Option<Arc<Inbound>> {
+    state.read().await.get_user_state::<Arc<Inbound>>().cloned()
+}
+
+fn outcome(handoff: Handoff) -> Result<(), SinkError> {
+    match handoff {
+        Handoff::Failed(e) => Err(e),
+        Handoff::Done | Handoff::Running => Ok(()),
+    }
+}
+
+async fn on_push(
+    event: SlackPushEventCallback,
+    _client: Arc<Client>,
+    state: SlackClientEventsUserState,
+) -> UserCallbackResult<()> {
+    let Some(inbound) = inbound(&state).await else {
+        return Ok(());
+    };
+    outcome(inbound.receive(decode::push(&event)).await).map_err(|e| e.into())
+}
+
+async fn on_command(
+    event: SlackCommandEvent,
+    _client: Arc<Client>,
+    state: SlackClientEventsUserState,
+) -> UserCallbackResult<SlackCommandEventResponse> {
+    let Some(inbound) = inbound(&state).await else {
+        return Ok(SlackCommandEventResponse::new(SlackMessageContent::new()));
+    };
+    let decoded = decode::command(&event, inbound.settings());
+    let content = match inbound.receive(decoded).await {
+        // Slack does not retry commands: tell the person, in the command's own answer.
+        Handoff::Failed(_) => {
+            SlackMessageContent::new().with_text(inbound.settings().unavailable_text.clone())
+        }
+        Handoff::Done | Handoff::Running => SlackMessageContent::new(),
+    };
+    Ok(SlackCommandEventResponse::new(content)
+        .with_response_type(SlackMessageResponseType::Ephemeral))
+}
+
+async fn on_interaction(
+    event: SlackInteractionEvent,
+    _client: Arc<Client>,
+    state: SlackClientEventsUserState,
+) -> UserCallbackResult<()> {
+    let Some(inbound) = inbound(&state).await else {
+        return Ok(());
+    };
+    if let SlackInteractionEvent::BlockSuggestion(_) = event {
+        return Ok(());
+    }
+    outcome(inbound.receive(decode::interaction(&event)).await).map_err(|e| e.into())
+}
+
+fn on_error(
+    error: Box<dyn std::error::Error + Send + Sync>,
+    _client: Arc<Client>,
+    _state: SlackClientEventsUserState,
+) -> HttpStatusCode {
+    tracing::warn!(%error, "slack socket mode: envelope not acknowledged, Slack will resend it");
+    HttpStatusCode::INTERNAL_SERVER_ERROR
+}
+
+impl SocketMode {
+    /// Opens the connections (`apps.connections.open`, then the WebSocket) for the app token.
+    pub async fn start(
+        client: Arc<Client>,
+        inbound: Arc<Inbound>,
+        app_token: &str,
+    ) -> Result<SocketMode, slack_morphism::errors::SlackClientError> {
+        let connections = inbound.settings().socket_connections.max(1);
+        let environment = Arc::new(
+            SlackClientEventsListenerEnvironment::new(client)
+                .with_error_handler(on_error)
+                .with_user_state(inbound),
+        );
+        let callbacks = SlackSocketModeListenerCallbacks::new()
+            .with_push_events(on_push)
+            .with_command_events(on_command)
+            .with_interaction_events(on_interaction);
+        let config = SlackClientSocketModeConfig::new().with_max_connections_count(connections);
+        let listener = SlackClientSocketModeListener::new(&config, environment, callbacks);
+        let token = SlackApiToken::new(SlackApiTokenValue(app_token.to_string()));
+        listener.listen_for(&token).await?;
+        listener.start().await;
+        Ok(SocketMode { listener })
+    }
+
+    /// Closes the connections.
+    pub async fn stop(self) {
+        self.listener.shutdown().await;
+    }
+}
