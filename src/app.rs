@@ -7,7 +7,11 @@ use crate::http::{router, HttpServer};
 use crate::kb::{KnowledgeBase, DEFAULT_THRESHOLD};
 use crate::schedule::{Dispatcher, Intervals, RetryPolicy, Scheduler, Workers};
 use crate::store::{mask_url, Store, StoreError};
+use helpdesk_chat::{ChatEvent, ChatPlatform, EventSink, SinkError, SinkFuture};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use tokio::sync::Notify;
 
 /// Why the engine could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -15,6 +19,9 @@ pub enum RunError {
     /// The database.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A chat platform could not start.
+    #[error("a chat platform could not start: {0}")]
+    Platform(String),
     /// The HTTP listener.
     #[error("cannot listen on {addr}: {source}")]
     Listen {
@@ -25,8 +32,87 @@ pub enum RunError {
     },
 }
 
+/// A chat platform plugged into the engine.
+pub struct Plugged {
+    /// Where the dispatcher sends that platform's actions.
+    pub platform: Arc<dyn ChatPlatform>,
+    /// Its endpoints on the bot's HTTP server (signed webhooks), if any.
+    pub routes: Option<axum::Router>,
+    /// What to do at shutdown (close connections), if anything.
+    pub stop: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
+}
+
+/// Plugs a platform in, given where its events go; `Err` says why it could not start.
+pub type Plug = Box<
+    dyn FnOnce(Arc<dyn EventSink>) -> Pin<Box<dyn Future<Output = Result<Plugged, String>> + Send>>
+        + Send,
+>;
+
+/// The desk as adapters see it: each event handled in its transaction, then the dispatcher woken.
+struct DeskSink {
+    desk: Arc<Desk>,
+    wake: Arc<Notify>,
+}
+
+impl EventSink for DeskSink {
+    fn deliver(&self, event: ChatEvent) -> SinkFuture<'_> {
+        Box::pin(async move {
+            let handled = self.desk.handle(&event).await;
+            self.wake.notify_one();
+            handled.map(|_| ()).map_err(|e| SinkError(e.to_string()))
+        })
+    }
+}
+
+/// The running engine.
+pub struct Running {
+    addr: std::net::SocketAddr,
+    workers: Workers,
+    store: Store,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    stop_server: tokio::sync::oneshot::Sender<()>,
+    stops: Vec<Pin<Box<dyn Future<Output = ()> + Send>>>,
+}
+
+impl Running {
+    /// The HTTP server's address.
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.addr
+    }
+
+    /// Stops taking events, closes the platforms' connections, finishes the current rounds.
+    pub async fn stop(self) -> Result<(), RunError> {
+        tracing::info!("shutting down");
+        let _ = self.stop_server.send(());
+        for stop in self.stops {
+            stop.await;
+        }
+        let served = self.server.await;
+        self.workers.stop().await;
+        self.store.close().await;
+        match served {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(source)) => Err(RunError::Listen {
+                addr: self.addr,
+                source,
+            }),
+            Err(join) => Err(RunError::Listen {
+                addr: self.addr,
+                source: std::io::Error::other(join.to_string()),
+            }),
+        }
+    }
+}
+
 /// Starts everything, runs until SIGINT or SIGTERM, then shuts down in order.
-pub async fn run(config: Config) -> Result<(), RunError> {
+pub async fn run(config: Config, plugs: Vec<Plug>) -> Result<(), RunError> {
+    let running = start(config, plugs).await?;
+    shutdown_signal().await;
+    running.stop().await
+}
+
+/// Opens the database, builds the desk, plugs the platforms in and starts serving.
+pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError> {
     let span = tracing::info_span!("run");
     let _enter = span.enter();
     tracing::info!(database = %mask_url(&config.database.url), "opening the database");
@@ -35,16 +121,14 @@ pub async fn run(config: Config) -> Result<(), RunError> {
         backend = store.backend().as_str(),
         "database ready, migrations applied"
     );
-
-    let platforms = config.configured_platforms();
-    if platforms.is_empty() {
+    if plugs.is_empty() {
         tracing::warn!(
             "no chat platform is configured: the engine runs, but nobody can reach it. \
              To add Slack set HELPDESK_SLACK_BOT_TOKEN (and HELPDESK_SLACK_APP_TOKEN for Socket \
              Mode); to add Discord set HELPDESK_DISCORD_TOKEN. See README.md, section Configuration."
         );
     } else {
-        tracing::info!(platforms = ?platforms, "chat platforms configured");
+        tracing::info!(platforms = ?config.configured_platforms(), "chat platforms configured");
     }
 
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -54,17 +138,33 @@ pub async fn run(config: Config) -> Result<(), RunError> {
         Desk::new(store.clone(), config.tenants.clone(), clock.clone()).with_knowledge(kb.clone()),
     );
     tracing::info!(tenants = config.tenants.len(), "desk ready");
-    // Adapters register their platforms here as they land; the outbox waits for them.
+    let wake = Arc::new(Notify::new());
+    let sink: Arc<dyn EventSink> = Arc::new(DeskSink {
+        desk: desk.clone(),
+        wake: wake.clone(),
+    });
+    let mut platforms = Vec::new();
+    let mut routes = router(store.clone());
+    let mut stops = Vec::new();
+    for plug in plugs {
+        let plugged = plug(sink.clone()).await.map_err(RunError::Platform)?;
+        tracing::info!(platform = %plugged.platform.platform(), "chat platform plugged in");
+        platforms.push(plugged.platform);
+        if let Some(r) = plugged.routes {
+            routes = routes.merge(r);
+        }
+        stops.extend(plugged.stop);
+    }
     let dispatcher = Arc::new(Dispatcher::new(
         store.clone(),
-        Vec::new(),
+        platforms,
         clock.clone(),
         RetryPolicy::default(),
     ));
     let scheduler = Arc::new(Scheduler::new(desk, clock));
-    let workers = Workers::start(dispatcher, scheduler, Some(kb), Intervals::default());
+    let workers = Workers::start(dispatcher, scheduler, Some(kb), Intervals::default(), wake);
 
-    let server = HttpServer::bind(config.http.listen, router(store.clone()))
+    let server = HttpServer::bind(config.http.listen, routes)
         .await
         .map_err(|source| RunError::Listen {
             addr: config.http.listen,
@@ -74,12 +174,19 @@ pub async fn run(config: Config) -> Result<(), RunError> {
         addr: config.http.listen,
         source,
     })?;
-    tracing::info!(%addr, "HTTP server listening (/healthz, /readyz)");
-    let served = server.serve(shutdown_signal()).await;
-    tracing::info!("shutting down");
-    workers.stop().await;
-    store.close().await;
-    served.map_err(|source| RunError::Listen { addr, source })
+    let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(server.serve(async move {
+        let _ = stopped.await;
+    }));
+    tracing::info!(%addr, "ready: HTTP server listening (/healthz, /readyz, /metrics)");
+    Ok(Running {
+        addr,
+        workers,
+        store,
+        server,
+        stop_server,
+        stops,
+    })
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

@@ -213,6 +213,8 @@ enum ConfigCommand {
     Check,
 }
 
+mod wiring;
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -246,7 +248,8 @@ async fn dispatch(cli: Cli) -> Result<()> {
     helpdesk::telemetry::init(cli.log_format.unwrap_or(config.log.format), filter);
     match cli.command {
         Command::Run => {
-            if let Err(e) = helpdesk::app::run(config).await {
+            let plugs = wiring::plugs(&config);
+            if let Err(e) = helpdesk::app::run(config, plugs).await {
                 // Log collectors see it too, not only the terminal.
                 tracing::error!(error = %e, "helpdesk stopped with an error");
                 return Err(e.into());

@@ -2,6 +2,7 @@
 
 use helpdesk::config::{ConfigError, Loader, LogFormat};
 use std::io::Write;
+use std::time::Duration;
 
 fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs
@@ -256,4 +257,53 @@ fn the_effective_configuration_reads_back_the_same() {
         again.tenants[0].levels.l1.budget,
         config.tenants[0].levels.l1.budget
     );
+}
+
+#[test]
+fn slack_takes_a_token_per_workspace_renamed_commands_and_its_pacing() {
+    let config = load(
+        "[slack]\ncommands = { ticket = \"/it-help\" }\nmessage_interval = \"500ms\"\n",
+        &[
+            ("HELPDESK_SLACK_BOT_TOKEN", "xoxb-default"),
+            ("HELPDESK_SLACK_BOT_TOKEN_T0SECOND", "xoxb-second"),
+            ("HELPDESK_SLACK_ACK_DEADLINE", "1500ms"),
+        ],
+    )
+    .unwrap();
+    let slack = &config.slack;
+    assert!(slack.enabled());
+    assert_eq!(slack.workspace_tokens["T0SECOND"].expose(), "xoxb-second");
+    assert_eq!(slack.commands["ticket"], "/it-help");
+    assert_eq!(slack.commands["kb"], "/kb", "the others keep their names");
+    assert_eq!(slack.message_interval, Duration::from_millis(500));
+    assert_eq!(slack.ack_deadline, Duration::from_millis(1500));
+    assert!(
+        !config.to_masked_toml().contains("xoxb-"),
+        "no token in config check's output"
+    );
+
+    // Only a workspace token enables Slack too.
+    let only = load("", &[("HELPDESK_SLACK_BOT_TOKEN_T1", "xoxb-1")]).unwrap();
+    assert!(only.slack.enabled() && only.slack.bot_token.is_none());
+
+    for (text, key) in [
+        ("[slack]\nack_deadline = \"5s\"\n", "slack.ack_deadline"),
+        (
+            "[slack]\ncommands = { tickets = \"/t\" }\n",
+            "slack.commands.tickets",
+        ),
+        (
+            "[slack]\ncommands = { ticket = \"/two words\" }\n",
+            "slack.commands.ticket",
+        ),
+        (
+            "[slack]\nsocket_connections = 0\n",
+            "slack.socket_connections",
+        ),
+    ] {
+        match load(text, &[]) {
+            Err(ConfigError::Value { key: k, .. }) => assert_eq!(k, key, "{text}"),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
 }

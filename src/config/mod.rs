@@ -13,6 +13,7 @@ pub use tenant::{
 };
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -140,6 +141,29 @@ pub struct SlackConfig {
     pub signing_secret: Option<Secret>,
     /// Slack Web API base URL (for proxies and tests).
     pub api_url: String,
+    /// Bot tokens of further workspaces: team id → token (`HELPDESK_SLACK_BOT_TOKEN_<TEAM>`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub workspace_tokens: BTreeMap<String, Secret>,
+    /// The desk's command (`ticket`, `kb`, `helpdesk`) → the slash command it is installed as.
+    pub commands: BTreeMap<String, String>,
+    /// At most one message per channel this often.
+    #[serde(with = "crate::config::tenant::duration_text")]
+    pub message_interval: Duration,
+    /// How long an event may wait for the desk before Slack is acknowledged.
+    #[serde(with = "crate::config::tenant::duration_text")]
+    pub ack_deadline: Duration,
+    /// How long user-group membership and names are cached.
+    #[serde(with = "crate::config::tenant::duration_text")]
+    pub directory_ttl: Duration,
+    /// Socket Mode connections per process.
+    pub socket_connections: u32,
+}
+
+impl SlackConfig {
+    /// Whether any Slack workspace has a token.
+    pub fn enabled(&self) -> bool {
+        self.bot_token.is_some() || !self.workspace_tokens.is_empty()
+    }
 }
 
 /// `[discord]`: enabled when a bot token is given.
@@ -157,7 +181,7 @@ impl Config {
     /// The platforms with credentials, by name.
     pub fn configured_platforms(&self) -> Vec<&'static str> {
         let mut names = Vec::new();
-        if self.slack.bot_token.is_some() {
+        if self.slack.enabled() {
             names.push("slack");
         }
         if self.discord.token.is_some() {
@@ -222,7 +246,18 @@ struct RawSlack {
     app_token_file: Option<PathBuf>,
     signing_secret_file: Option<PathBuf>,
     api_url: Option<String>,
+    commands: BTreeMap<String, String>,
+    message_interval: Option<String>,
+    ack_deadline: Option<String>,
+    directory_ttl: Option<String>,
+    socket_connections: Option<u32>,
 }
+
+/// Per-workspace bot tokens: `HELPDESK_SLACK_BOT_TOKEN_<TEAM ID>`.
+const WORKSPACE_TOKEN_PREFIX: &str = "HELPDESK_SLACK_BOT_TOKEN_";
+
+/// The desk's commands, each installed under its own name unless configured otherwise.
+const DESK_COMMANDS: [&str; 3] = ["ticket", "kb", "helpdesk"];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -300,7 +335,9 @@ impl Loader<'_> {
             let Some(rest) = name.strip_prefix(ENV_PREFIX) else {
                 continue;
             };
-            if SECRETS.iter().any(|(_, var)| var == name) {
+            if SECRETS.iter().any(|(_, var)| var == name)
+                || name.starts_with(WORKSPACE_TOKEN_PREFIX)
+            {
                 continue;
             }
             let Some((section, key)) = rest.split_once('_') else {
@@ -426,7 +463,36 @@ impl Loader<'_> {
                     "slack.signing_secret",
                     raw.slack.signing_secret_file.as_ref(),
                 )?,
-                api_url: api_url("slack.api_url", raw.slack.api_url, "https://slack.com/api/")?,
+                api_url: api_url("slack.api_url", raw.slack.api_url, "https://slack.com/api")?,
+                workspace_tokens: self.workspace_tokens(),
+                commands: slack_commands(raw.slack.commands)?,
+                message_interval: duration(
+                    "slack.message_interval",
+                    raw.slack.message_interval,
+                    "1s",
+                )?,
+                ack_deadline: {
+                    let d = duration("slack.ack_deadline", raw.slack.ack_deadline, "2s")?;
+                    if d.is_zero() || d > Duration::from_millis(2500) {
+                        return Err(value_error(
+                            "slack.ack_deadline",
+                            &format_duration(d),
+                            "more than 0 and at most 2.5s (Slack wants an answer within 3 s)",
+                        ));
+                    }
+                    d
+                },
+                directory_ttl: duration("slack.directory_ttl", raw.slack.directory_ttl, "5m")?,
+                socket_connections: match raw.slack.socket_connections.unwrap_or(2) {
+                    n @ 1..=10 => n,
+                    n => {
+                        return Err(value_error(
+                            "slack.socket_connections",
+                            &n.to_string(),
+                            "a number from 1 to 10",
+                        ))
+                    }
+                },
             },
             discord: DiscordConfig {
                 token: self.secret("discord.token", raw.discord.token_file.as_ref())?,
@@ -443,6 +509,63 @@ impl Loader<'_> {
             log: raw.log,
         })
     }
+}
+
+impl Loader<'_> {
+    fn workspace_tokens(&self) -> BTreeMap<String, Secret> {
+        self.env
+            .iter()
+            .filter_map(|(name, value)| {
+                let team = name.strip_prefix(WORKSPACE_TOKEN_PREFIX)?;
+                (!team.is_empty() && !value.trim().is_empty()).then(|| {
+                    let source = SecretSource::Env(name.clone());
+                    (team.to_string(), Secret::new(value.trim(), source))
+                })
+            })
+            .collect()
+    }
+}
+
+/// A duration setting such as `"1s"` or `"500ms"`.
+fn duration(key: &str, value: Option<String>, default: &str) -> Result<Duration, ConfigError> {
+    let text = value.unwrap_or_else(|| default.to_string());
+    tenant::parse_duration(&text).map_err(|_| {
+        value_error(
+            key,
+            &format!("{text:?}"),
+            "a duration such as \"500ms\", \"2s\" or \"5m\"",
+        )
+    })
+}
+
+/// Every desk command with the slash command it is installed as (`/ticket` unless renamed).
+fn slack_commands(
+    given: BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>, ConfigError> {
+    let mut commands: BTreeMap<String, String> = DESK_COMMANDS
+        .iter()
+        .map(|c| (c.to_string(), format!("/{c}")))
+        .collect();
+    for (desk, slash) in given {
+        let key = format!("slack.commands.{desk}");
+        if !DESK_COMMANDS.contains(&desk.as_str()) {
+            return Err(value_error(
+                &key,
+                &format!("{desk:?}"),
+                "ticket, kb or helpdesk",
+            ));
+        }
+        let name = slash.trim().trim_start_matches('/');
+        if name.is_empty() || name.len() > 31 || name.chars().any(|c| c.is_whitespace()) {
+            return Err(value_error(
+                &key,
+                &format!("{slash:?}"),
+                "a slash command such as \"/ticket\"",
+            ));
+        }
+        commands.insert(desk, format!("/{}", name.to_lowercase()));
+    }
+    Ok(commands)
 }
 
 fn value_error(key: &str, value: &str, allowed: &str) -> ConfigError {

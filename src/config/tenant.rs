@@ -344,43 +344,52 @@ impl TenantConfig {
     }
 }
 
-/// Parses `90s`, `20m`, `2h`, `3d`, `1h30m`.
+/// Parses `90s`, `20m`, `2h`, `3d`, `1h30m`, `500ms`.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let bad = || format!("{text:?} is not a duration; expected e.g. 90s, 20m, 2h, 3d or 1h30m");
+    let bad =
+        || format!("{text:?} is not a duration; expected e.g. 500ms, 90s, 20m, 2h, 3d or 1h30m");
     if text.is_empty() {
         return Err(bad());
     }
-    let mut total: u64 = 0;
+    let mut total_ms: u64 = 0;
     let mut digits = String::new();
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         if c.is_ascii_digit() {
             digits.push(c);
             continue;
         }
-        let unit = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86400,
-            'w' => 7 * 86400,
+        let unit_ms = match c {
+            'm' if chars.peek() == Some(&'s') => {
+                chars.next();
+                1
+            }
+            's' => 1000,
+            'm' => 60_000,
+            'h' => 3_600_000,
+            'd' => 86_400_000,
+            'w' => 7 * 86_400_000,
             _ => return Err(bad()),
         };
         let n: u64 = digits.parse().map_err(|_| bad())?;
-        total = n
-            .checked_mul(unit)
-            .and_then(|s| total.checked_add(s))
+        total_ms = n
+            .checked_mul(unit_ms)
+            .and_then(|ms| total_ms.checked_add(ms))
             .ok_or_else(bad)?;
         digits.clear();
     }
     if !digits.is_empty() {
         return Err(bad());
     }
-    Ok(Duration::from_secs(total))
+    Ok(Duration::from_millis(total_ms))
 }
 
 /// Writes a duration the way [`parse_duration`] reads it.
 pub fn format_duration(d: Duration) -> String {
+    if d.subsec_millis() != 0 {
+        return format!("{}ms", d.as_millis());
+    }
     let s = d.as_secs();
     match s {
         0 => "0s".into(),
@@ -391,7 +400,7 @@ pub fn format_duration(d: Duration) -> String {
     }
 }
 
-pub(super) mod duration_text {
+pub(crate) mod duration_text {
     use serde::{Deserialize, Deserializer, Serializer};
     use std::time::Duration;
 

@@ -26,6 +26,7 @@ macro_rules! messages {
 }
 
 messages! {
+    DeskUnavailable => "desk_unavailable",
     HomeTitle => "home_title",
     HomeIntro => "home_intro",
     HomeAsked => "home_asked",

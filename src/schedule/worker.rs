@@ -5,7 +5,7 @@ use super::{Dispatcher, Scheduler};
 use crate::kb::KnowledgeBase;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::watch;
+use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
 /// How often each loop looks for work.
@@ -36,12 +36,15 @@ pub struct Workers {
 }
 
 impl Workers {
-    /// Starts the loops (the knowledge-base one only with a knowledge base).
+    /// Starts the loops (the knowledge-base one only with a knowledge base). `wake` starts a
+    /// dispatch round at once (after an event is handled) instead of at the next tick: a form
+    /// must open within Slack's 3-second trigger lifetime.
     pub fn start(
         dispatcher: Arc<Dispatcher>,
         scheduler: Arc<Scheduler>,
         kb: Option<Arc<KnowledgeBase>>,
         every: Intervals,
+        wake: Arc<Notify>,
     ) -> Self {
         let (stop, stopped) = watch::channel(false);
         let dispatch = {
@@ -52,6 +55,7 @@ impl Workers {
                 loop {
                     tokio::select! {
                         _ = tick.tick() => {}
+                        _ = wake.notified() => {}
                         _ = stopped.changed() => break,
                     }
                     // Drain: keep sending while rounds find work.

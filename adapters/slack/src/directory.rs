@@ -10,10 +10,13 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
+/// user → the groups they are in.
+type Members = Arc<HashMap<String, Vec<String>>>;
+
 #[derive(Default)]
 struct Team {
-    /// user → groups, and when it was read.
-    groups: Option<(Instant, Arc<HashMap<String, Vec<String>>>)>,
+    /// Group membership, and when it was read.
+    groups: Option<(Instant, Members)>,
     names: HashMap<String, (Instant, String)>,
     direct: HashMap<String, String>,
 }

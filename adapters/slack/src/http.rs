@@ -59,7 +59,7 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 impl Endpoint {
     /// The body, when the request is signed by Slack.
-    fn verified<'a>(&self, headers: &HeaderMap, body: &'a Bytes) -> Result<&'a [u8], Response> {
+    fn verified<'a>(&self, headers: &HeaderMap, body: &'a Bytes) -> Option<&'a [u8]> {
         let checked = signature::verify(
             &self.secret,
             header(headers, "x-slack-request-timestamp"),
@@ -68,13 +68,17 @@ impl Endpoint {
             (self.now)(),
         );
         match checked {
-            Ok(()) => Ok(body),
+            Ok(()) => Some(body),
             Err(e) => {
                 tracing::warn!(error = %e, "slack request refused: bad signature");
-                Err((StatusCode::UNAUTHORIZED, "invalid signature").into_response())
+                None
             }
         }
     }
+}
+
+fn unauthorized() -> Response {
+    (StatusCode::UNAUTHORIZED, "invalid signature").into_response()
 }
 
 fn malformed(what: &str, e: impl std::fmt::Display) -> Response {
@@ -83,9 +87,8 @@ fn malformed(what: &str, e: impl std::fmt::Display) -> Response {
 }
 
 async fn events(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) -> Response {
-    let body = match ep.verified(&headers, &body) {
-        Ok(b) => b,
-        Err(r) => return r,
+    let Some(body) = ep.verified(&headers, &body) else {
+        return unauthorized();
     };
     let push: SlackPushEvent = match serde_json::from_slice(body) {
         Ok(p) => p,
@@ -113,9 +116,8 @@ async fn events(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) -> 
 }
 
 async fn commands(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) -> Response {
-    let body = match ep.verified(&headers, &body) {
-        Ok(b) => b,
-        Err(r) => return r,
+    let Some(body) = ep.verified(&headers, &body) else {
+        return unauthorized();
     };
     let command: SlackCommandEvent = match serde_urlencoded::from_bytes(body) {
         Ok(c) => c,
@@ -126,7 +128,7 @@ async fn commands(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) -
         // Slack does not retry commands: tell the person, in the command's own answer.
         Handoff::Failed(_) => Json(serde_json::json!({
             "response_type": "ephemeral",
-            "text": ep.inbound.settings().unavailable_text,
+            "text": ep.inbound.settings().unavailable(&command.team_id.0),
         }))
         .into_response(),
         Handoff::Done | Handoff::Running => StatusCode::OK.into_response(),
@@ -134,9 +136,8 @@ async fn commands(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) -
 }
 
 async fn interactivity(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) -> Response {
-    let body = match ep.verified(&headers, &body) {
-        Ok(b) => b,
-        Err(r) => return r,
+    let Some(body) = ep.verified(&headers, &body) else {
+        return unauthorized();
     };
     let Some(payload) = form_urlencoded::parse(body)
         .find(|(k, _)| k == "payload")

@@ -45,7 +45,7 @@ impl BotTokens {
 /// Everything the Slack adapter is configured with.
 #[derive(Debug, Clone)]
 pub struct SlackSettings {
-    /// Web API base URL, ending in `/` (`https://slack.com/api/`).
+    /// Web API base URL (`https://slack.com/api`).
     pub api_url: String,
     /// Bot tokens (`xoxb-…`).
     pub bot_tokens: BotTokens,
@@ -63,8 +63,10 @@ pub struct SlackSettings {
     pub directory_ttl: Duration,
     /// Socket Mode connections kept open (Slack spreads events over them).
     pub socket_connections: u32,
-    /// Said to a person whose command or click the desk could not take (it is down).
+    /// Said to a person whose command the desk could not take (it is down).
     pub unavailable_text: String,
+    /// The same in the language of a workspace, by team id.
+    pub unavailable_per_team: BTreeMap<String, String>,
 }
 
 impl SlackSettings {
@@ -84,7 +86,15 @@ impl SlackSettings {
             directory_ttl: Duration::from_secs(300),
             socket_connections: 2,
             unavailable_text: unavailable_text.into(),
+            unavailable_per_team: BTreeMap::new(),
         }
+    }
+
+    /// What to say when the desk cannot take a command from this workspace.
+    pub fn unavailable(&self, team: &str) -> &str {
+        self.unavailable_per_team
+            .get(team)
+            .unwrap_or(&self.unavailable_text)
     }
 
     /// The desk's name for a slash command, if it is one of ours.
@@ -94,4 +104,4 @@ impl SlackSettings {
 }
 
 /// Slack's Web API.
-pub const DEFAULT_API_URL: &str = "https://slack.com/api/";
+pub const DEFAULT_API_URL: &str = "https://slack.com/api";

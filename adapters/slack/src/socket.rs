@@ -49,9 +49,8 @@ async fn on_command(
     let decoded = decode::command(&event, inbound.settings());
     let content = match inbound.receive(decoded).await {
         // Slack does not retry commands: tell the person, in the command's own answer.
-        Handoff::Failed(_) => {
-            SlackMessageContent::new().with_text(inbound.settings().unavailable_text.clone())
-        }
+        Handoff::Failed(_) => SlackMessageContent::new()
+            .with_text(inbound.settings().unavailable(&event.team_id.0).to_string()),
         Handoff::Done | Handoff::Running => SlackMessageContent::new(),
     };
     Ok(SlackCommandEventResponse::new(content)

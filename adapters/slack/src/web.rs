@@ -26,8 +26,8 @@ pub fn client(settings: &SlackSettings) -> std::io::Result<Arc<Client>> {
         .enable_http1()
         .enable_http2()
         .build();
-    let connector =
-        SlackClientHyperConnector::with_connector(https).with_slack_api_url(&settings.api_url);
+    let connector = SlackClientHyperConnector::with_connector(https)
+        .with_slack_api_url(settings.api_url.trim_end_matches('/'));
     Ok(Arc::new(SlackClient::new(connector)))
 }
 
