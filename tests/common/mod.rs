@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 pub mod chat;
+pub mod fake_slack;
 
 /// The PostgreSQL server the tests use unless `HELPDESK_TEST_POSTGRES_URL` names another.
 pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";

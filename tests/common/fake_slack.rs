@@ -1,0 +1,381 @@
+//! A fake Slack on 127.0.0.1: the Web API methods the adapter calls, and a Socket Mode
+//! WebSocket server. It records every call and acknowledgement, and wakes waiting tests.
+
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, Notify};
+
+/// How long a test waits for something the bot should do before it fails.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// One Web API call the bot made.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// `chat.postMessage`, …
+    pub method: String,
+    /// The JSON body or the query parameters as an object.
+    pub body: Value,
+    /// The bearer token it carried.
+    pub token: String,
+}
+
+#[derive(Default)]
+struct State {
+    calls: Vec<Call>,
+    acks: HashMap<String, Value>,
+    sockets: Vec<mpsc::UnboundedSender<String>>,
+    /// Method → (status, Retry-After) answers to give once, before answering normally.
+    failures: HashMap<String, Vec<(u16, u64)>>,
+    groups: Vec<(String, Vec<String>)>,
+    names: HashMap<String, String>,
+}
+
+/// The fake.
+#[derive(Clone)]
+pub struct FakeSlack {
+    /// The Web API base URL (`http://127.0.0.1:port/api`).
+    pub api_url: String,
+    state: Arc<Mutex<State>>,
+    changed: Arc<Notify>,
+    ts: Arc<AtomicU64>,
+    envelopes: Arc<AtomicU64>,
+}
+
+impl FakeSlack {
+    /// Starts the Web API and the WebSocket server with these user groups and display names.
+    pub async fn start(groups: &[(&str, &[&str])], names: &[(&str, &str)]) -> FakeSlack {
+        let api = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let ws = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let api_addr = api.local_addr().unwrap();
+        let ws_addr = ws.local_addr().unwrap();
+        let state = State {
+            groups: groups
+                .iter()
+                .map(|(g, users)| (g.to_string(), users.iter().map(|u| u.to_string()).collect()))
+                .collect(),
+            names: names
+                .iter()
+                .map(|(u, n)| (u.to_string(), n.to_string()))
+                .collect(),
+            ..State::default()
+        };
+        let fake = FakeSlack {
+            api_url: format!("http://{api_addr}/api"),
+            state: Arc::new(Mutex::new(state)),
+            changed: Arc::new(Notify::new()),
+            ts: Arc::new(AtomicU64::new(0)),
+            envelopes: Arc::new(AtomicU64::new(0)),
+        };
+        tokio::spawn(fake.clone().serve_api(api, ws_addr));
+        tokio::spawn(fake.clone().serve_sockets(ws));
+        fake
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Every call so far.
+    pub fn calls(&self) -> Vec<Call> {
+        self.lock().calls.clone()
+    }
+
+    /// The next `times` calls of `method` answer HTTP `status` (429 with `Retry-After`).
+    pub fn fail(&self, method: &str, status: u16, retry_after: u64, times: usize) {
+        self.lock()
+            .failures
+            .entry(method.to_string())
+            .or_default()
+            .extend(std::iter::repeat_n((status, retry_after), times));
+    }
+
+    /// Waits until `found` finds something in the calls, and returns it.
+    pub async fn wait_for<T>(&self, what: &str, found: impl Fn(&[Call]) -> Option<T>) -> T {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            let notified = self.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if let Some(t) = found(&self.lock().calls) {
+                return t;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                panic!("timed out waiting for {what}; calls: {:#?}", self.calls());
+            }
+        }
+    }
+
+    /// Waits for a posted message matching `matches` (a `chat.postMessage` body).
+    pub async fn posted(&self, what: &str, matches: impl Fn(&Value) -> bool) -> Value {
+        self.wait_for(what, |calls| {
+            calls
+                .iter()
+                .find(|c| c.method == "chat.postMessage" && matches(&c.body))
+                .map(|c| c.body.clone())
+        })
+        .await
+    }
+
+    /// Waits for the n-th (from 1) call of `method` and returns its body.
+    pub async fn nth(&self, method: &str, n: usize) -> Value {
+        self.wait_for(method, |calls| {
+            calls
+                .iter()
+                .filter(|c| c.method == method)
+                .nth(n - 1)
+                .map(|c| c.body.clone())
+        })
+        .await
+    }
+
+    /// Waits until `n` Socket Mode connections are open.
+    pub async fn connected(&self, n: usize) {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            let notified = self.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.lock().sockets.len() >= n {
+                return;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                panic!("timed out waiting for {n} socket connections");
+            }
+        }
+    }
+
+    /// Sends an envelope on a Socket Mode connection and waits for its acknowledgement.
+    pub async fn envelope(&self, kind: &str, payload: Value) -> Value {
+        let id = format!("env-{}", self.envelopes.fetch_add(1, Ordering::SeqCst) + 1);
+        let frame = json!({
+            "envelope_id": id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": kind != "events_api",
+        });
+        let sent = {
+            let state = self.lock();
+            state
+                .sockets
+                .iter()
+                .any(|s| s.send(frame.to_string()).is_ok())
+        };
+        assert!(sent, "no socket connection is open");
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            let notified = self.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if let Some(ack) = self.lock().acks.get(&id) {
+                return ack.clone();
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                panic!("envelope {id} ({kind}) was never acknowledged");
+            }
+        }
+    }
+
+    fn next_ts(&self) -> String {
+        format!(
+            "1700000000.{:06}",
+            self.ts.fetch_add(1, Ordering::SeqCst) + 1
+        )
+    }
+
+    fn answer(&self, method: &str, body: &Value, ws: SocketAddr) -> Value {
+        let field = |k: &str| body[k].as_str().unwrap_or_default().to_string();
+        match method {
+            "apps.connections.open" => json!({ "ok": true, "url": format!("ws://{ws}/link") }),
+            "chat.postMessage" => json!({
+                "ok": true,
+                "channel": field("channel"),
+                "ts": self.next_ts(),
+                "message": { "text": field("text") },
+            }),
+            "conversations.open" => {
+                json!({ "ok": true, "channel": { "id": format!("D{}", field("users")) } })
+            }
+            "usergroups.list" => {
+                let groups: Vec<Value> = self
+                    .lock()
+                    .groups
+                    .iter()
+                    .map(|(id, users)| json!({ "id": id, "users": users }))
+                    .collect();
+                json!({ "ok": true, "usergroups": groups })
+            }
+            "users.info" => {
+                let user = field("user");
+                let name = self
+                    .lock()
+                    .names
+                    .get(&user)
+                    .cloned()
+                    .unwrap_or(user.clone());
+                json!({ "ok": true, "user": { "id": user, "name": name, "profile": { "display_name": name } } })
+            }
+            "conversations.history" => json!({ "ok": true, "messages": [] }),
+            _ => json!({ "ok": true }),
+        }
+    }
+
+    async fn serve_api(self, listener: TcpListener, ws: SocketAddr) {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let fake = self.clone();
+            tokio::spawn(async move {
+                let _ = fake.serve_connection(stream, ws).await;
+            });
+        }
+    }
+
+    /// A minimal HTTP/1.1 server: enough for hyper's client (keep-alive, Content-Length).
+    async fn serve_connection(
+        &self,
+        stream: tokio::net::TcpStream,
+        ws: SocketAddr,
+    ) -> std::io::Result<()> {
+        use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+        let (read, mut write) = stream.into_split();
+        let mut read = BufReader::new(read);
+        loop {
+            let mut line = String::new();
+            if read.read_line(&mut line).await? == 0 {
+                return Ok(());
+            }
+            let mut parts = line.split_whitespace();
+            let (verb, target) = (
+                parts.next().unwrap_or_default().to_string(),
+                parts.next().unwrap_or_default().to_string(),
+            );
+            let mut length = 0usize;
+            let mut token = String::new();
+            loop {
+                let mut header = String::new();
+                read.read_line(&mut header).await?;
+                let header = header.trim_end();
+                if header.is_empty() {
+                    break;
+                }
+                let (name, value) = header.split_once(':').unwrap_or((header, ""));
+                match name.to_ascii_lowercase().as_str() {
+                    "content-length" => length = value.trim().parse().unwrap_or(0),
+                    "authorization" => {
+                        token = value.trim().trim_start_matches("Bearer ").to_string()
+                    }
+                    _ => {}
+                }
+            }
+            let mut raw = vec![0; length];
+            read.read_exact(&mut raw).await?;
+            let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+            let method = path.trim_start_matches("/api/").to_string();
+            let body: Value = if verb == "GET" {
+                let params: serde_json::Map<String, Value> =
+                    form_urlencoded::parse(query.as_bytes())
+                        .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+                        .collect();
+                Value::Object(params)
+            } else {
+                serde_json::from_slice(&raw).unwrap_or(Value::Null)
+            };
+            let failure = {
+                let mut state = self.lock();
+                let failure = state
+                    .failures
+                    .get_mut(&method)
+                    .and_then(|f| (!f.is_empty()).then(|| f.remove(0)));
+                state.calls.push(Call {
+                    method: method.clone(),
+                    body: body.clone(),
+                    token,
+                });
+                failure
+            };
+            self.changed.notify_waiters();
+            let (status, extra, answer) = match failure {
+                Some((status, retry)) => (
+                    status,
+                    format!("Retry-After: {retry}\r\n"),
+                    json!({ "ok": false, "error": "ratelimited" }),
+                ),
+                None => (200, String::new(), self.answer(&method, &body, ws)),
+            };
+            let text = answer.to_string();
+            let response = format!(
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json; charset=utf-8\r\n{extra}Content-Length: {}\r\n\r\n{text}",
+                text.len()
+            );
+            write.write_all(response.as_bytes()).await?;
+        }
+    }
+
+    async fn serve_sockets(self, listener: TcpListener) {
+        use futures_util::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::Message;
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let fake = self.clone();
+            tokio::spawn(async move {
+                let Ok(ws) = tokio_tungstenite::accept_async(stream).await else {
+                    return;
+                };
+                let (mut sink, mut stream) = ws.split();
+                let (tx, mut rx) = mpsc::unbounded_channel::<String>();
+                let hello = json!({
+                    "type": "hello",
+                    "num_connections": 1,
+                    "debug_info": { "host": "fake" },
+                    "connection_info": { "app_id": "A1" },
+                });
+                if sink
+                    .send(Message::Text(hello.to_string().into()))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+                fake.lock().sockets.push(tx);
+                fake.changed.notify_waiters();
+                loop {
+                    tokio::select! {
+                        out = rx.recv() => match out {
+                            Some(text) => if sink.send(Message::Text(text.into())).await.is_err() { return },
+                            None => return,
+                        },
+                        incoming = stream.next() => match incoming {
+                            Some(Ok(Message::Text(text))) => {
+                                if let Ok(ack) = serde_json::from_str::<Value>(&text) {
+                                    if let Some(id) = ack["envelope_id"].as_str() {
+                                        fake.lock().acks.insert(id.to_string(), ack.clone());
+                                        fake.changed.notify_waiters();
+                                    }
+                                }
+                            }
+                            Some(Ok(Message::Ping(p))) => { let _ = sink.send(Message::Pong(p)).await; }
+                            Some(Ok(_)) => {}
+                            _ => return,
+                        },
+                    }
+                }
+            });
+        }
+    }
+}
+
+/// Runs `f` with a timeout, failing the test instead of hanging it.
+pub async fn patiently<T>(what: &str, f: impl Future<Output = T>) -> T {
+    tokio::time::timeout(PATIENCE, f)
+        .await
+        .unwrap_or_else(|_| panic!("timed out: {what}"))
+}

@@ -1,0 +1,562 @@
+//! Slack end to end: the `helpdesk` binary, with its real slack-morphism client, against a fake
+//! Slack on 127.0.0.1 — once over Socket Mode, once over signed HTTP.
+//!
+//! slash command → ticket → card in L1 → Claim → Escalate modal → card in L2 with the group
+//! pinged → replies relayed both ways → Resolve modal → the requester clicks Yes → closed.
+
+mod common;
+
+use common::fake_slack::FakeSlack;
+use helpdesk::domain::{Status, TicketNumber};
+use helpdesk::store::{ConnectOptions, Store};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const TEAM: &str = "T1";
+const BOT_TOKEN: &str = "xoxb-e2e-bot-token-0123456789";
+const APP_TOKEN: &str = "xapp-e2e-app-token-0123456789";
+const SIGNING_SECRET: &str = "e2e-signing-secret-0123456789";
+const MARIO: &str = "UMARIO";
+const ADA: &str = "UADA";
+const BRUNO: &str = "UBRUNO";
+
+const TENANT: &str = r#"
+[[tenants]]
+platform = "slack"
+id = "T1"
+name = "E2E"
+intake_channels = ["CHELP"]
+managers_channel = "CMANAGERS"
+manager_groups = ["SMANAGERS"]
+
+[tenants.levels.l1]
+channel = "CL1"
+group = "SL1"
+budget = "none"
+
+[tenants.levels.l2]
+channel = "CL2"
+group = "SL2"
+budget = "none"
+
+[tenants.levels.l3]
+channel = "CL3"
+group = "SL3"
+budget = "none"
+"#;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Socket,
+    Http,
+}
+
+/// The bot process; killed if the test fails before stopping it.
+struct Bot {
+    child: Child,
+    dir: tempfile::TempDir,
+    addr: SocketAddr,
+    logs: Arc<Mutex<Vec<String>>>,
+}
+
+impl Bot {
+    async fn start(fake: &FakeSlack, mode: Mode) -> Bot {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("helpdesk.toml");
+        std::fs::write(&config, TENANT).unwrap();
+        let addr = free_port();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_helpdesk"));
+        cmd.arg("--config")
+            .arg(&config)
+            .arg("run")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HELPDESK_DATABASE_URL", dir.path().join("helpdesk.db"))
+            .env("HELPDESK_HTTP_LISTEN", addr.to_string())
+            .env("HELPDESK_SLACK_API_URL", &fake.api_url)
+            .env("HELPDESK_SLACK_BOT_TOKEN", BOT_TOKEN)
+            .env("HELPDESK_SLACK_MESSAGE_INTERVAL", "0s")
+            .env("HELPDESK_LOG_FORMAT", "json")
+            .env(
+                "RUST_LOG",
+                "debug,sqlx=warn,hyper=info,hyper_util=info,rustls=info,tungstenite=info",
+            )
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        match mode {
+            Mode::Socket => cmd.env("HELPDESK_SLACK_APP_TOKEN", APP_TOKEN),
+            Mode::Http => cmd.env("HELPDESK_SLACK_SIGNING_SECRET", SIGNING_SECRET),
+        };
+        let mut child = cmd.spawn().expect("the helpdesk binary starts");
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+        let stderr = child.stderr.take().unwrap();
+        let kept = logs.clone();
+        std::thread::spawn(move || {
+            let mut ready = Some(ready_tx);
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if line.contains("ready: HTTP server listening") {
+                    if let Some(tx) = ready.take() {
+                        let _ = tx.send(());
+                    }
+                }
+                kept.lock().unwrap().push(line);
+            }
+        });
+        let bot = Bot {
+            child,
+            dir,
+            addr,
+            logs,
+        };
+        if common::fake_slack::patiently("the bot to start", ready_rx)
+            .await
+            .is_err()
+        {
+            panic!(
+                "the bot exited early:\n{}",
+                bot.logs.lock().unwrap().join("\n")
+            );
+        }
+        bot
+    }
+
+    /// Stops the bot with SIGTERM, waits for it, and opens its database.
+    async fn stop(mut self) -> (Store, Vec<String>, tempfile::TempDir) {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let status = self.child.wait().unwrap();
+        let logs = self.logs.lock().unwrap().clone();
+        assert!(
+            status.success(),
+            "the bot exits cleanly: {status}\n{}",
+            logs.join("\n")
+        );
+        let dir = std::mem::replace(&mut self.dir, tempfile::tempdir().unwrap());
+        let path = dir.path().join("helpdesk.db");
+        let store = Store::open(&ConnectOptions::new(path.to_string_lossy()))
+            .await
+            .unwrap();
+        (store, logs, dir)
+    }
+}
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap()
+}
+
+/// How the test plays Slack towards the bot.
+struct Slack {
+    fake: FakeSlack,
+    mode: Mode,
+    bot: SocketAddr,
+    n: u64,
+}
+
+impl Slack {
+    fn next(&mut self, what: &str) -> String {
+        self.n += 1;
+        format!("{what}-{}", self.n)
+    }
+
+    /// Delivers a payload the way the mode does, and checks Slack got its acknowledgement.
+    async fn deliver(&mut self, kind: &str, payload: Value) {
+        match self.mode {
+            Mode::Socket => {
+                let ack = self.fake.envelope(kind, payload).await;
+                assert!(ack["envelope_id"].is_string(), "{ack}");
+            }
+            Mode::Http => {
+                let (path, content_type, body) = match kind {
+                    "events_api" => ("/slack/events", "application/json", payload.to_string()),
+                    "slash_commands" => {
+                        let form: Vec<(String, String)> = payload
+                            .as_object()
+                            .unwrap()
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                            .collect();
+                        let body = form_urlencoded::Serializer::new(String::new())
+                            .extend_pairs(form)
+                            .finish();
+                        ("/slack/commands", "application/x-www-form-urlencoded", body)
+                    }
+                    _ => {
+                        let body = form_urlencoded::Serializer::new(String::new())
+                            .append_pair("payload", &payload.to_string())
+                            .finish();
+                        (
+                            "/slack/interactivity",
+                            "application/x-www-form-urlencoded",
+                            body,
+                        )
+                    }
+                };
+                let (status, answer) = signed_post(self.bot, path, content_type, &body).await;
+                assert_eq!(status, 200, "{path}: {answer}");
+            }
+        }
+    }
+
+    async fn command(&mut self, user: &str, channel: &str, text: &str) {
+        let trigger = self.next("trigger");
+        let payload = json!({
+            "token": "x", "team_id": TEAM, "team_domain": "e2e", "channel_id": channel,
+            "channel_name": "c", "user_id": user, "user_name": user, "command": "/ticket",
+            "text": text, "api_app_id": "A1", "response_url": "https://hooks.example/x",
+            "trigger_id": trigger,
+        });
+        self.deliver("slash_commands", payload).await;
+    }
+
+    async fn message(&mut self, user: &str, channel: &str, thread: Option<&str>, text: &str) {
+        let ts = format!("1800000000.{:06}", self.n + 1);
+        let id = self.next("Ev");
+        let mut event = json!({
+            "type": "message", "channel": channel, "user": user, "text": text, "ts": ts,
+            "event_ts": ts, "channel_type": "channel",
+        });
+        if let Some(t) = thread {
+            event["thread_ts"] = json!(t);
+        }
+        let payload = json!({
+            "token": "x", "team_id": TEAM, "api_app_id": "A1", "event": event,
+            "type": "event_callback", "event_id": id, "event_time": 1800000000,
+        });
+        self.deliver("events_api", payload).await;
+    }
+
+    /// Clicks the button whose action starts with `action` on the posted message `posted`
+    /// (a `chat.postMessage` body, with the `ts` Slack gave it); returns the trigger id.
+    async fn click(&mut self, user: &str, posted: &Value, ts: &str, action: &str) -> String {
+        let button = buttons(posted)
+            .into_iter()
+            .find(|b| b["action_id"].as_str().unwrap().starts_with(action))
+            .unwrap_or_else(|| panic!("no {action} button on {posted}"));
+        let trigger = self.next("trigger");
+        let channel = posted["channel"].as_str().unwrap();
+        let mut message = json!({ "type": "message", "ts": ts, "text": "card" });
+        if let Some(t) = posted["thread_ts"].as_str() {
+            message["thread_ts"] = json!(t);
+        }
+        let payload = json!({
+            "type": "block_actions",
+            "team": { "id": TEAM, "domain": "e2e" },
+            "user": { "id": user, "username": user, "team_id": TEAM },
+            "api_app_id": "A1",
+            "container": { "type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": false },
+            "trigger_id": trigger,
+            "channel": { "id": channel, "name": "c" },
+            "message": message,
+            "actions": [{
+                "type": "button", "action_id": button["action_id"], "block_id": "b",
+                "value": button["value"], "action_ts": "1800000000.1",
+            }],
+        });
+        self.deliver("interactive", payload).await;
+        trigger
+    }
+
+    /// Submits the modal opened with `trigger`, with these values per block.
+    async fn submit(&mut self, user: &str, trigger: &str, values: &[(&str, &str)]) {
+        let opened = self
+            .fake
+            .wait_for("the modal to open", |calls| {
+                calls
+                    .iter()
+                    .find(|c| c.method == "views.open" && c.body["trigger_id"] == trigger)
+                    .map(|c| c.body["view"].clone())
+            })
+            .await;
+        let mut state = serde_json::Map::new();
+        for block in opened["blocks"].as_array().unwrap() {
+            let id = block["block_id"].as_str().unwrap();
+            let Some((_, value)) = values.iter().find(|(k, _)| *k == id) else {
+                continue;
+            };
+            let entry = if block["element"]["type"] == "static_select" {
+                json!({ "type": "static_select", "selected_option": {
+                    "text": { "type": "plain_text", "text": value }, "value": value } })
+            } else {
+                json!({ "type": "plain_text_input", "value": value })
+            };
+            state.insert(id.to_string(), json!({ "value": entry }));
+        }
+        let mut view = opened.clone();
+        view["id"] = json!(self.next("V"));
+        view["team_id"] = json!(TEAM);
+        view["hash"] = json!(self.next("hash"));
+        view["state"] = json!({ "values": state });
+        let payload = json!({
+            "type": "view_submission",
+            "team": { "id": TEAM, "domain": "e2e" },
+            "user": { "id": user, "username": user, "team_id": TEAM },
+            "api_app_id": "A1",
+            "trigger_id": self.next("trigger"),
+            "view": view,
+        });
+        self.deliver("interactive", payload).await;
+    }
+}
+
+fn buttons(posted: &Value) -> Vec<Value> {
+    posted["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|b| b["type"] == "actions")
+        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
+        .collect()
+}
+
+fn text_of(posted: &Value) -> String {
+    posted.to_string()
+}
+
+/// The `ts` the fake gave the n-th (from 1) posted message matching `matches`.
+async fn ts_of(fake: &FakeSlack, what: &str, matches: impl Fn(&Value) -> bool) -> (Value, String) {
+    // The fake numbers posts in order: the ts of a post is its position among all posts.
+    fake.wait_for(what, |calls| {
+        calls
+            .iter()
+            .filter(|c| c.method == "chat.postMessage")
+            .enumerate()
+            .find(|(_, c)| matches(&c.body))
+            .map(|(i, c)| (c.body.clone(), format!("1700000000.{:06}", i + 1)))
+    })
+    .await
+}
+
+async fn signed_post(
+    addr: SocketAddr,
+    path: &str,
+    content_type: &str,
+    body: &str,
+) -> (u16, String) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
+    let signature = helpdesk_slack::signature::sign(SIGNING_SECRET, &now, body.as_bytes());
+    let headers = [
+        ("X-Slack-Request-Timestamp", now.as_str()),
+        ("X-Slack-Signature", signature.as_str()),
+    ];
+    raw_post(addr, path, content_type, &headers, body).await
+}
+
+/// An HTTP/1.1 POST on a fresh connection; the status and the body.
+async fn raw_post(
+    addr: SocketAddr,
+    path: &str,
+    content_type: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    let status = answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+async fn the_whole_desk_runs_on_slack(mode: Mode) {
+    let fake = FakeSlack::start(
+        &[("SL1", &[ADA]), ("SL2", &[BRUNO])],
+        &[(MARIO, "Mario Rossi"), (ADA, "Ada"), (BRUNO, "Bruno")],
+    )
+    .await;
+    let bot = Bot::start(&fake, mode).await;
+    if mode == Mode::Socket {
+        fake.connected(1).await;
+    }
+    let mut slack = Slack {
+        fake: fake.clone(),
+        mode,
+        bot: bot.addr,
+        n: 0,
+    };
+
+    // /ticket new → the requester's message in the channel, the card in L1 pinging L1.
+    slack
+        .command(MARIO, "CGENERAL", "new VPN is down since this morning")
+        .await;
+    let (_, requester_ts) = ts_of(&fake, "the requester's message", |b| {
+        b["channel"] == "CGENERAL" && b.get("thread_ts").is_none()
+    })
+    .await;
+    let (card, card_ts) = ts_of(&fake, "the L1 card", |b| {
+        b["channel"] == "CL1" && b.get("thread_ts").is_none()
+    })
+    .await;
+    let card_text = text_of(&card);
+    assert!(
+        card_text.contains("<!subteam^SL1>"),
+        "L1 is pinged: {card_text}"
+    );
+    assert!(card_text.contains("VPN is down since this morning"));
+    assert!(
+        card_text.contains("Mario Rossi"),
+        "the name comes from users.info: {card_text}"
+    );
+
+    // Ada (in the L1 user group) claims: the card is updated in place.
+    slack.click(ADA, &card, &card_ts, "ticket.claim").await;
+    let update = fake.nth("chat.update", 1).await;
+    assert_eq!(
+        (update["channel"].as_str(), update["ts"].as_str()),
+        (Some("CL1"), Some(card_ts.as_str()))
+    );
+    assert!(text_of(&update).contains("Ada"), "{update}");
+
+    // Escalate through the modal: the card goes to L2 and pings L2.
+    let trigger = slack.click(ADA, &card, &card_ts, "ticket.escalate").await;
+    slack
+        .submit(
+            ADA,
+            &trigger,
+            &[("level", "L2"), ("reason", "needs the network team")],
+        )
+        .await;
+    let (l2_card, l2_ts) = ts_of(&fake, "the L2 card", |b| {
+        b["channel"] == "CL2" && b.get("thread_ts").is_none()
+    })
+    .await;
+    assert!(text_of(&l2_card).contains("<!subteam^SL2>"), "{l2_card}");
+
+    // Replies go both ways: requester → agents' thread, agent → requester's thread.
+    slack
+        .message(
+            MARIO,
+            "CGENERAL",
+            Some(&requester_ts),
+            "it says <!channel> certificate expired",
+        )
+        .await;
+    let relayed = fake
+        .posted("the requester's reply in the L2 thread", |b| {
+            b["channel"] == "CL2"
+                && b["thread_ts"] == l2_ts.as_str()
+                && b.to_string().contains("certificate expired")
+        })
+        .await;
+    assert!(
+        !text_of(&relayed).contains("<!channel>"),
+        "user text pings nobody: {relayed}"
+    );
+    slack
+        .message(BRUNO, "CL2", Some(&l2_ts), "please restart the VPN client")
+        .await;
+    fake.posted("the agent's reply in the requester's thread", |b| {
+        b["channel"] == "CGENERAL"
+            && b["thread_ts"] == requester_ts.as_str()
+            && b.to_string().contains("please restart the VPN client")
+    })
+    .await;
+
+    // Bruno resolves through the modal; Mario confirms with Yes.
+    let trigger = slack.click(BRUNO, &l2_card, &l2_ts, "ticket.resolve").await;
+    slack
+        .submit(
+            BRUNO,
+            &trigger,
+            &[("resolution", "restarted the VPN gateway")],
+        )
+        .await;
+    let (question, question_ts) = ts_of(&fake, "the question to the requester", |b| {
+        b["channel"] == "CGENERAL"
+            && b["thread_ts"] == requester_ts.as_str()
+            && buttons(b).iter().any(|x| {
+                x["action_id"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("ticket.confirm")
+            })
+    })
+    .await;
+    slack
+        .click(MARIO, &question, &question_ts, "ticket.confirm")
+        .await;
+    fake.wait_for("the card to show the ticket closed", |calls| {
+        calls
+            .iter()
+            .any(|c| {
+                c.method == "chat.update"
+                    && c.body["channel"] == "CL2"
+                    && c.body.to_string().contains("Closed")
+            })
+            .then_some(())
+    })
+    .await;
+
+    let (store, logs, _dir) = bot.stop().await;
+    if std::env::var("SHOW_CALLS").is_ok() {
+        for c in fake.calls() {
+            eprintln!("{} {}", c.method, c.body);
+        }
+    }
+    let tenant = store.tenants().await.unwrap()[0].id;
+    let ticket = store
+        .ticket(tenant, TicketNumber(1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(ticket.status, Status::Closed);
+    assert_eq!(ticket.requester.id, MARIO);
+    for secret in [BOT_TOKEN, APP_TOKEN, SIGNING_SECRET] {
+        assert!(
+            !logs.iter().any(|l| l.contains(secret)),
+            "a secret appears in the logs"
+        );
+    }
+    // Every Web API call carried the workspace's bot token (the app token only opens sockets).
+    for call in fake.calls() {
+        let expected = if call.method == "apps.connections.open" {
+            APP_TOKEN
+        } else {
+            BOT_TOKEN
+        };
+        assert_eq!(call.token, expected, "{}", call.method);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_desk_runs_on_slack_over_socket_mode() {
+    the_whole_desk_runs_on_slack(Mode::Socket).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_desk_runs_on_slack_over_signed_http() {
+    the_whole_desk_runs_on_slack(Mode::Http).await;
+}
