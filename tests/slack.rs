@@ -14,7 +14,6 @@ use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const TEAM: &str = "T1";
 const BOT_TOKEN: &str = "xoxb-e2e-bot-token-0123456789";
@@ -355,40 +354,7 @@ async fn signed_post(
         ("X-Slack-Request-Timestamp", now.as_str()),
         ("X-Slack-Signature", signature.as_str()),
     ];
-    raw_post(addr, path, content_type, &headers, body).await
-}
-
-/// An HTTP/1.1 POST on a fresh connection; the status and the body.
-async fn raw_post(
-    addr: SocketAddr,
-    path: &str,
-    content_type: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> (u16, String) {
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let mut request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        request.push_str(&format!("{k}: {v}\r\n"));
-    }
-    request.push_str("\r\n");
-    request.push_str(body);
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.unwrap();
-    let status = answer
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = answer
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
+    common::fake_slack::raw_post(addr, path, content_type, &headers, body).await
 }
 
 async fn the_whole_desk_runs_on_slack(mode: Mode) {

@@ -30,8 +30,8 @@ struct State {
     calls: Vec<Call>,
     acks: HashMap<String, Value>,
     sockets: Vec<mpsc::UnboundedSender<String>>,
-    /// Method → (status, Retry-After) answers to give once, before answering normally.
-    failures: HashMap<String, Vec<(u16, u64)>>,
+    /// Method → (status, Retry-After, error code) answers to give once each, in order.
+    failures: HashMap<String, Vec<(u16, u64, String)>>,
     groups: Vec<(String, Vec<String>)>,
     names: HashMap<String, String>,
 }
@@ -86,13 +86,14 @@ impl FakeSlack {
         self.lock().calls.clone()
     }
 
-    /// The next `times` calls of `method` answer HTTP `status` (429 with `Retry-After`).
-    pub fn fail(&self, method: &str, status: u16, retry_after: u64, times: usize) {
+    /// The next call of `method` answers HTTP `status` with `{"ok":false,"error":error}` and
+    /// `Retry-After: retry_after`.
+    pub fn fail(&self, method: &str, status: u16, retry_after: u64, error: &str) {
         self.lock()
             .failures
             .entry(method.to_string())
             .or_default()
-            .extend(std::iter::repeat_n((status, retry_after), times));
+            .push((status, retry_after, error.to_string()));
     }
 
     /// Waits until `found` finds something in the calls, and returns it.
@@ -302,10 +303,10 @@ impl FakeSlack {
             };
             self.changed.notify_waiters();
             let (status, extra, answer) = match failure {
-                Some((status, retry)) => (
+                Some((status, retry, error)) => (
                     status,
                     format!("Retry-After: {retry}\r\n"),
-                    json!({ "ok": false, "error": "ratelimited" }),
+                    json!({ "ok": false, "error": error }),
                 ),
                 None => (200, String::new(), self.answer(&method, &body, ws)),
             };
@@ -378,4 +379,38 @@ pub async fn patiently<T>(what: &str, f: impl Future<Output = T>) -> T {
     tokio::time::timeout(PATIENCE, f)
         .await
         .unwrap_or_else(|_| panic!("timed out: {what}"))
+}
+
+/// An HTTP/1.1 POST on a fresh connection; the status and the body.
+pub async fn raw_post(
+    addr: SocketAddr,
+    path: &str,
+    content_type: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    let status = answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
 }

@@ -1,0 +1,316 @@
+//! The Slack adapter's edges on their own: the signed HTTP endpoints (signatures, limits,
+//! acknowledgements whatever the desk does) and the Web API's failures as the dispatcher sees
+//! them. A fake Slack on 127.0.0.1 answers the adapter's own calls.
+
+mod common;
+
+use common::fake_slack::{patiently, raw_post, FakeSlack};
+use helpdesk_chat::{
+    ChatAction, ChatEvent, ChatPlatform, EventKind, EventSink, RichMessage, SendError, SinkError,
+    SinkFuture,
+};
+use helpdesk_slack::directory::Directory;
+use helpdesk_slack::inbound::Inbound;
+use helpdesk_slack::signature::sign;
+use helpdesk_slack::web::{self, Web};
+use helpdesk_slack::{http, Secret, SlackPlatform, SlackSettings};
+use serde_json::json;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const SECRET: &str = "adapter-test-secret";
+/// The endpoints' clock: fixed, so signatures can be made stale or early on purpose.
+const NOW: i64 = 1_800_000_000;
+
+/// What the desk does with an event.
+#[derive(Clone, Copy)]
+enum Desk {
+    /// Takes it.
+    Takes,
+    /// Never finishes (a database that hangs).
+    Hangs,
+    /// Fails (a database that is down).
+    Fails,
+}
+
+struct Sink {
+    desk: Desk,
+    seen: Arc<Mutex<Vec<ChatEvent>>>,
+}
+
+impl EventSink for Sink {
+    fn deliver(&self, event: ChatEvent) -> SinkFuture<'_> {
+        Box::pin(async move {
+            self.seen.lock().unwrap().push(event);
+            match self.desk {
+                Desk::Takes => Ok(()),
+                Desk::Hangs => std::future::pending().await,
+                Desk::Fails => Err(SinkError("database down".into())),
+            }
+        })
+    }
+}
+
+fn settings(fake: &FakeSlack) -> Arc<SlackSettings> {
+    let mut s = SlackSettings::new("The help desk is down, sorry.");
+    s.api_url = fake.api_url.clone();
+    s.bot_tokens.default = Some(Secret::new("xoxb-adapter"));
+    s.message_interval = Duration::ZERO;
+    s.ack_deadline = Duration::from_millis(200);
+    Arc::new(s)
+}
+
+struct Endpoint {
+    addr: SocketAddr,
+    seen: Arc<Mutex<Vec<ChatEvent>>>,
+}
+
+async fn endpoint(fake: &FakeSlack, desk: Desk) -> Endpoint {
+    let settings = settings(fake);
+    let web = Web::new(web::client(&settings).unwrap(), settings.clone());
+    let directory = Arc::new(Directory::new(web, settings.directory_ttl));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::new(Sink {
+        desk,
+        seen: seen.clone(),
+    });
+    let inbound = Arc::new(Inbound::new(settings, directory, sink));
+    let router = http::router(inbound, SECRET, Arc::new(|| NOW));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    Endpoint { addr, seen }
+}
+
+async fn post(
+    ep: &Endpoint,
+    path: &str,
+    body: &str,
+    ts: Option<i64>,
+    signature: Option<String>,
+) -> (u16, String) {
+    let ts = ts.map(|t| t.to_string());
+    let mut headers = Vec::new();
+    if let Some(t) = ts.as_deref() {
+        headers.push(("X-Slack-Request-Timestamp", t));
+    }
+    if let Some(s) = signature.as_deref() {
+        headers.push(("X-Slack-Signature", s));
+    }
+    let content_type = if path == "/slack/events" {
+        "application/json"
+    } else {
+        "application/x-www-form-urlencoded"
+    };
+    patiently(path, raw_post(ep.addr, path, content_type, &headers, body)).await
+}
+
+async fn signed(ep: &Endpoint, path: &str, body: &str) -> (u16, String) {
+    let signature = sign(SECRET, &NOW.to_string(), body.as_bytes());
+    post(ep, path, body, Some(NOW), Some(signature)).await
+}
+
+fn message_event(id: &str) -> String {
+    json!({
+        "token": "x", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
+        "event_id": id, "event_time": NOW,
+        "event": { "type": "message", "channel": "CHELP", "user": "UADA", "text": "printer on fire",
+                   "ts": "1800000000.000100", "channel_type": "channel" },
+    })
+    .to_string()
+}
+
+fn command_body() -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("team_id", "T1"),
+            ("channel_id", "CHELP"),
+            ("user_id", "UADA"),
+            ("command", "/ticket"),
+            ("text", "list"),
+            ("response_url", "https://hooks.example/x"),
+            ("trigger_id", "trig-1"),
+        ])
+        .finish()
+}
+
+fn click_body() -> String {
+    let payload = json!({
+        "type": "block_actions", "team": { "id": "T1" }, "user": { "id": "UADA" },
+        "api_app_id": "A1", "trigger_id": "trig-2",
+        "container": { "type": "message", "message_ts": "1800000000.000200", "channel_id": "CL1" },
+        "channel": { "id": "CL1" },
+        "actions": [{ "type": "button", "action_id": "ticket.claim#0", "value": "7" }],
+    });
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("payload", &payload.to_string())
+        .finish()
+}
+
+#[tokio::test]
+async fn only_requests_signed_by_slack_within_five_minutes_get_in() {
+    let fake = FakeSlack::start(&[("SL1", &["UADA"])], &[("UADA", "Ada")]).await;
+    let ep = endpoint(&fake, Desk::Takes).await;
+    let body = message_event("Ev1");
+    let good = sign(SECRET, &NOW.to_string(), body.as_bytes());
+
+    let refused = [
+        (
+            "tampered body",
+            body.replace("fire", "ice"),
+            Some(NOW),
+            Some(good.clone()),
+        ),
+        (
+            "stale",
+            body.clone(),
+            Some(NOW - 301),
+            Some(sign(SECRET, &(NOW - 301).to_string(), body.as_bytes())),
+        ),
+        (
+            "from the future",
+            body.clone(),
+            Some(NOW + 301),
+            Some(sign(SECRET, &(NOW + 301).to_string(), body.as_bytes())),
+        ),
+        ("no signature", body.clone(), Some(NOW), None),
+        ("no timestamp", body.clone(), None, Some(good.clone())),
+        (
+            "another secret",
+            body.clone(),
+            Some(NOW),
+            Some(sign("not-ours", &NOW.to_string(), body.as_bytes())),
+        ),
+    ];
+    for (what, body, ts, signature) in refused {
+        for path in ["/slack/events", "/slack/commands", "/slack/interactivity"] {
+            let (status, _) = post(&ep, path, &body, ts, signature.clone()).await;
+            assert_eq!(status, 401, "{what} on {path}");
+        }
+    }
+    assert!(
+        ep.seen.lock().unwrap().is_empty(),
+        "nothing reached the desk"
+    );
+
+    // Slack's URL check is answered with its challenge.
+    let check =
+        json!({ "token": "x", "challenge": "c-123", "type": "url_verification" }).to_string();
+    let (status, answer) = signed(&ep, "/slack/events", &check).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&answer).unwrap()["challenge"],
+        "c-123"
+    );
+
+    // Oversized bodies are refused before anything reads them; signed garbage is a 400.
+    let huge = "x".repeat(http::BODY_LIMIT + 1);
+    assert_eq!(signed(&ep, "/slack/events", &huge).await.0, 413);
+    assert_eq!(signed(&ep, "/slack/events", "{\"type\": 7}").await.0, 400);
+    assert_eq!(
+        signed(&ep, "/slack/interactivity", "payload=%7B").await.0,
+        400
+    );
+
+    // The good one gets in, with the sender's name and user groups from the Web API.
+    let (status, _) = signed(&ep, "/slack/events", &body).await;
+    assert_eq!(status, 200);
+    let seen = ep.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].sender.name, "Ada");
+    assert_eq!(seen[0].sender.groups, ["SL1"]);
+    assert!(matches!(&seen[0].kind, EventKind::Message { text, .. } if text == "printer on fire"));
+}
+
+#[tokio::test]
+async fn slack_is_answered_in_time_even_when_the_desk_hangs() {
+    let fake = FakeSlack::start(&[], &[]).await;
+    let ep = endpoint(&fake, Desk::Hangs).await;
+    // The desk never finishes: each answer can only come from the acknowledgement deadline.
+    assert_eq!(
+        signed(&ep, "/slack/events", &message_event("Ev2")).await.0,
+        200
+    );
+    assert_eq!(signed(&ep, "/slack/commands", &command_body()).await.0, 200);
+    assert_eq!(
+        signed(&ep, "/slack/interactivity", &click_body()).await.0,
+        200
+    );
+    assert_eq!(
+        ep.seen.lock().unwrap().len(),
+        3,
+        "each was handed to the desk"
+    );
+}
+
+#[tokio::test]
+async fn what_a_failed_desk_could_not_take_is_not_acknowledged() {
+    let fake = FakeSlack::start(&[], &[]).await;
+    let ep = endpoint(&fake, Desk::Fails).await;
+    // Events: Slack retries what was not acknowledged (the desk drops the duplicate later).
+    assert_eq!(
+        signed(&ep, "/slack/events", &message_event("Ev3")).await.0,
+        500
+    );
+    // Commands are not retried: the person is told, in the command's answer.
+    let (status, answer) = signed(&ep, "/slack/commands", &command_body()).await;
+    assert_eq!(status, 200);
+    let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(answer["response_type"], "ephemeral");
+    assert_eq!(answer["text"], "The help desk is down, sorry.");
+    // Clicks: Slack shows the person it did not work.
+    assert_eq!(
+        signed(&ep, "/slack/interactivity", &click_body()).await.0,
+        500
+    );
+}
+
+#[tokio::test]
+async fn the_web_api_failures_are_sorted_for_the_dispatcher() {
+    let fake = FakeSlack::start(&[], &[]).await;
+    let platform = {
+        let settings = settings(&fake);
+        SlackPlatform::new(Web::new(web::client(&settings).unwrap(), settings))
+    };
+    let post = ChatAction::Post {
+        channel: "CL1".into(),
+        message: RichMessage::text("hello"),
+        key: None,
+    };
+    fake.fail("chat.postMessage", 429, 7, "ratelimited");
+    fake.fail("chat.postMessage", 200, 0, "channel_not_found");
+    fake.fail("chat.postMessage", 200, 0, "internal_error");
+    let send = || platform.send("T1", &post, None);
+    assert_eq!(
+        send().await,
+        Err(SendError::RateLimited {
+            retry_after: Duration::from_secs(7)
+        }),
+        "429: Retry-After honoured"
+    );
+    assert!(
+        matches!(send().await, Err(SendError::Permanent(e)) if e.contains("channel_not_found"))
+    );
+    assert!(matches!(send().await, Err(SendError::Transient(_))));
+    let delivered = send().await.expect("then it goes through");
+    let posted = delivered.posted.expect("a post lands somewhere");
+    assert_eq!(posted.channel, "CL1");
+
+    // With one token per workspace, each workspace is sent with its own; one without a token
+    // is a permanent failure, not a retry loop.
+    let mut per_team = (*settings(&fake)).clone();
+    per_team.bot_tokens.default = None;
+    per_team
+        .bot_tokens
+        .per_team
+        .insert("T2".into(), Secret::new("xoxb-second"));
+    let per_team = Arc::new(per_team);
+    let platform = SlackPlatform::new(Web::new(web::client(&per_team).unwrap(), per_team));
+    platform.send("T2", &post, None).await.unwrap();
+    assert_eq!(fake.calls().last().unwrap().token, "xoxb-second");
+    assert!(matches!(
+        platform.send("T1", &post, None).await,
+        Err(SendError::Permanent(e)) if e.contains("no bot token")
+    ));
+}
