@@ -22,6 +22,7 @@ const SIGNING_SECRET: &str = "e2e-signing-secret-0123456789";
 const MARIO: &str = "UMARIO";
 const ADA: &str = "UADA";
 const BRUNO: &str = "UBRUNO";
+const LUISA: &str = "ULUISA";
 
 const TENANT: &str = r#"
 [[tenants]]
@@ -221,20 +222,56 @@ impl Slack {
     }
 
     async fn message(&mut self, user: &str, channel: &str, thread: Option<&str>, text: &str) {
+        let kind = if channel.starts_with('D') {
+            "im"
+        } else {
+            "channel"
+        };
         let ts = format!("1800000000.{:06}", self.n + 1);
-        let id = self.next("Ev");
         let mut event = json!({
             "type": "message", "channel": channel, "user": user, "text": text, "ts": ts,
-            "event_ts": ts, "channel_type": "channel",
+            "event_ts": ts, "channel_type": kind,
         });
         if let Some(t) = thread {
             event["thread_ts"] = json!(t);
         }
+        self.event(event).await;
+    }
+
+    async fn event(&mut self, event: Value) {
+        let id = self.next("Ev");
         let payload = json!({
             "token": "x", "team_id": TEAM, "api_app_id": "A1", "event": event,
             "type": "event_callback", "event_id": id, "event_time": 1800000000,
         });
         self.deliver("events_api", payload).await;
+    }
+
+    /// The person opens the bot's Home tab; returns the published view.
+    async fn home(&mut self, user: &str) -> Value {
+        let before = self
+            .fake
+            .calls()
+            .iter()
+            .filter(|c| c.method == "views.publish")
+            .count();
+        self.event(json!({ "type": "app_home_opened", "user": user, "channel": format!("D{user}"), "tab": "home" }))
+            .await;
+        let published = self.fake.nth("views.publish", before + 1).await;
+        assert_eq!(published["user_id"], user);
+        published["view"].clone()
+    }
+
+    /// "Create ticket" on a message someone wrote.
+    async fn shortcut(&mut self, user: &str, channel: &str, ts: &str, author: &str, text: &str) {
+        let trigger = self.next("trigger");
+        let payload = json!({
+            "type": "message_action", "callback_id": "create_ticket", "trigger_id": trigger,
+            "team": { "id": TEAM, "domain": "e2e" }, "user": { "id": user, "username": user },
+            "channel": { "id": channel, "name": "c" }, "response_url": "https://hooks.example/x",
+            "message": { "type": "message", "user": author, "text": text, "ts": ts },
+        });
+        self.deliver("interactive", payload).await;
     }
 
     /// Clicks the button whose action starts with `action` on the posted message `posted`
@@ -421,6 +458,22 @@ async fn the_whole_desk_runs_on_slack(mode: Mode) {
     .await;
     assert!(text_of(&l2_card).contains("<!subteam^SL2>"), "{l2_card}");
 
+    // The Home tab: Mario sees his request, Bruno his level's queue.
+    let mario_home = slack.home(MARIO).await.to_string();
+    assert!(
+        mario_home.contains("Your requests (1)") && mario_home.contains("VPN is down"),
+        "{mario_home}"
+    );
+    assert!(
+        !mario_home.contains("Waiting in your queue"),
+        "requesters see no queue"
+    );
+    let bruno_home = slack.home(BRUNO).await.to_string();
+    assert!(
+        bruno_home.contains("Waiting in your queue (1)"),
+        "{bruno_home}"
+    );
+
     // Replies go both ways: requester → agents' thread, agent → requester's thread.
     slack
         .message(
@@ -486,6 +539,45 @@ async fn the_whole_desk_runs_on_slack(mode: Mode) {
     })
     .await;
 
+    // Every other way in: a direct message, the 🎫 reaction, the message shortcut.
+    slack
+        .message(LUISA, "DLUISA", None, "my badge does not open door 3")
+        .await;
+    fake.posted("the card of the direct message", |b| {
+        b["channel"] == "CL1" && b.to_string().contains("my badge does not open door 3")
+    })
+    .await;
+    fake.remember(
+        "CGENERAL",
+        "1800000001.000001",
+        LUISA,
+        "the printer on floor 2 jams",
+    );
+    slack
+        .event(json!({
+            "type": "reaction_added", "user": ADA, "reaction": "ticket", "item_user": LUISA,
+            "item": { "type": "message", "channel": "CGENERAL", "ts": "1800000001.000001" },
+            "event_ts": "1800000001.000002",
+        }))
+        .await;
+    fake.posted("the card of the reacted message", |b| {
+        b["channel"] == "CL1" && b.to_string().contains("the printer on floor 2 jams")
+    })
+    .await;
+    slack
+        .shortcut(
+            ADA,
+            "CGENERAL",
+            "1800000001.000003",
+            LUISA,
+            "projector shows no signal",
+        )
+        .await;
+    fake.posted("the card of the shortcut's message", |b| {
+        b["channel"] == "CL1" && b.to_string().contains("projector shows no signal")
+    })
+    .await;
+
     let (store, logs, _dir) = bot.stop().await;
     if std::env::var("SHOW_CALLS").is_ok() {
         for c in fake.calls() {
@@ -500,6 +592,14 @@ async fn the_whole_desk_runs_on_slack(mode: Mode) {
         .unwrap();
     assert_eq!(ticket.status, Status::Closed);
     assert_eq!(ticket.requester.id, MARIO);
+    for n in 2..=4 {
+        let t = store
+            .ticket(tenant, TicketNumber(n))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(t.requester.id, LUISA, "ticket #{n} is Luisa's");
+    }
     for secret in [BOT_TOKEN, APP_TOKEN, SIGNING_SECRET] {
         assert!(
             !logs.iter().any(|l| l.contains(secret)),

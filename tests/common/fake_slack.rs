@@ -34,6 +34,8 @@ struct State {
     failures: HashMap<String, Vec<(u16, u64, String)>>,
     groups: Vec<(String, Vec<String>)>,
     names: HashMap<String, String>,
+    /// (channel, ts) → (author, text), for conversations.history.
+    history: HashMap<(String, String), (String, String)>,
 }
 
 /// The fake.
@@ -79,6 +81,14 @@ impl FakeSlack {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A message people wrote, as conversations.history returns it.
+    pub fn remember(&self, channel: &str, ts: &str, user: &str, text: &str) {
+        self.lock().history.insert(
+            (channel.to_string(), ts.to_string()),
+            (user.to_string(), text.to_string()),
+        );
     }
 
     /// Every call so far.
@@ -221,7 +231,17 @@ impl FakeSlack {
                     .unwrap_or(user.clone());
                 json!({ "ok": true, "user": { "id": user, "name": name, "profile": { "display_name": name } } })
             }
-            "conversations.history" => json!({ "ok": true, "messages": [] }),
+            "conversations.history" => {
+                let key = (field("channel"), field("latest"));
+                let messages: Vec<Value> = self
+                    .lock()
+                    .history
+                    .get(&key)
+                    .map(|(user, text)| json!({ "type": "message", "user": user, "text": text, "ts": key.1 }))
+                    .into_iter()
+                    .collect();
+                json!({ "ok": true, "messages": messages })
+            }
             _ => json!({ "ok": true }),
         }
     }
