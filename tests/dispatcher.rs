@@ -6,7 +6,9 @@ use common::{now, tenant};
 use helpdesk::clock::{Clock, ManualClock};
 use helpdesk::schedule::{Dispatcher, RetryPolicy};
 use helpdesk::store::{OutboxState, Store};
-use helpdesk_chat::{ChatAction, ChatPlatform, MemoryPlatform, RichMessage, SendError, ThreadRef};
+use helpdesk_chat::{
+    Attempt, ChatAction, ChatPlatform, MemoryPlatform, RichMessage, SendError, ThreadRef,
+};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,6 +21,7 @@ on_both_backends!(
     a_reply_to_a_message_never_posted_is_parked_until_its_post_returns,
     a_new_dispatcher_resumes_unsent_work,
     a_hung_send_is_cut_short_and_a_lost_lease_changes_nothing,
+    a_worker_that_died_after_sending_is_not_sent_twice,
 );
 
 /// A platform that never answers.
@@ -34,6 +37,7 @@ impl ChatPlatform for Hung {
         _: &'a str,
         _: &'a ChatAction,
         _: Option<&'a helpdesk_chat::MessageRef>,
+        _: helpdesk_chat::Attempt<'a>,
     ) -> helpdesk_chat::SendFuture<'a> {
         Box::pin(std::future::pending())
     }
@@ -332,4 +336,36 @@ async fn a_hung_send_is_cut_short_and_a_lost_lease_changes_nothing(store: Store)
     let items = store.outbox(None, 10).await.unwrap();
     assert_eq!(items[0].state, OutboxState::Sent);
     assert_eq!(items[0].attempts, 1, "A's late failure was not counted");
+}
+
+async fn a_worker_that_died_after_sending_is_not_sent_twice(store: Store) {
+    let acme = tenant(&store, "T-acme").await;
+    let (platform, clock, fresh) = setup(&store);
+    let card = ChatAction::Post {
+        channel: "C-l1".into(),
+        message: RichMessage::text("card"),
+        key: Some("card:1:C-l1".into()),
+    };
+    enqueue(&store, acme, &[card.clone()], clock.now()).await;
+    // A worker claims the post, the platform takes it, and the worker dies before recording it.
+    let claimed = store
+        .claim_outbox(clock.now(), clock.now() + chrono::Duration::seconds(60), 10)
+        .await
+        .unwrap();
+    assert!(!claimed[0].tried_before, "a first try");
+    let key = claimed[0].item.id.to_string();
+    let first = Attempt {
+        key: &key,
+        again: false,
+    };
+    let landed = platform.send("T-acme", &card, None, first).await.unwrap();
+    clock.advance(Duration::from_secs(61));
+    // The next worker knows the item was tried; the platform finds the post by the item's key.
+    assert_eq!(fresh.run_once().await.unwrap().sent, 1);
+    assert_eq!(platform.sent().len(), 1, "posted once");
+    assert_eq!(
+        store.message_ref("card:1:C-l1").await.unwrap(),
+        landed.posted,
+        "the card's place is remembered from the first try"
+    );
 }

@@ -6,8 +6,8 @@ mod common;
 
 use common::fake_slack::{patiently, raw_post, FakeSlack};
 use helpdesk_chat::{
-    ChatAction, ChatEvent, ChatPlatform, EventKind, EventSink, RichMessage, SendError, SinkError,
-    SinkFuture,
+    Attempt, ChatAction, ChatEvent, ChatPlatform, EventKind, EventSink, RichMessage, SendError,
+    SinkError, SinkFuture,
 };
 use helpdesk_slack::directory::Directory;
 use helpdesk_slack::inbound::Inbound;
@@ -281,7 +281,11 @@ async fn the_web_api_failures_are_sorted_for_the_dispatcher() {
     fake.fail("chat.postMessage", 429, 7, "ratelimited");
     fake.fail("chat.postMessage", 200, 0, "channel_not_found");
     fake.fail("chat.postMessage", 200, 0, "internal_error");
-    let send = || platform.send("T1", &post, None);
+    let first = Attempt {
+        key: "1",
+        again: false,
+    };
+    let send = || platform.send("T1", &post, None, first);
     assert_eq!(
         send().await,
         Err(SendError::RateLimited {
@@ -307,10 +311,65 @@ async fn the_web_api_failures_are_sorted_for_the_dispatcher() {
         .insert("T2".into(), Secret::new("xoxb-second"));
     let per_team = Arc::new(per_team);
     let platform = SlackPlatform::new(Web::new(web::client(&per_team).unwrap(), per_team));
-    platform.send("T2", &post, None).await.unwrap();
+    platform.send("T2", &post, None, first).await.unwrap();
     assert_eq!(fake.calls().last().unwrap().token, "xoxb-second");
     assert!(matches!(
-        platform.send("T1", &post, None).await,
+        platform.send("T1", &post, None, first).await,
         Err(SendError::Permanent(e)) if e.contains("no bot token")
     ));
+}
+
+#[tokio::test]
+async fn a_send_tried_again_finds_its_earlier_post_instead_of_posting_twice() {
+    let fake = FakeSlack::start(&[], &[]).await;
+    let settings = settings(&fake);
+    let platform = SlackPlatform::new(Web::new(web::client(&settings).unwrap(), settings));
+    let post = ChatAction::Post {
+        channel: "CL1".into(),
+        message: RichMessage::text("card"),
+        key: Some("card:1:CL1".into()),
+    };
+    let try_ = |key, again| Attempt { key, again };
+    let posts = || {
+        fake.calls()
+            .iter()
+            .filter(|c| c.method == "chat.postMessage")
+            .count()
+    };
+
+    // The worker that posted died before recording it: the next try finds the post by its tag.
+    let first = platform
+        .send("T1", &post, None, try_("41", false))
+        .await
+        .unwrap();
+    let again = platform
+        .send("T1", &post, None, try_("41", true))
+        .await
+        .unwrap();
+    assert_eq!(again, first);
+    assert_eq!(posts(), 1);
+
+    // The same in a thread.
+    let reply = ChatAction::Reply {
+        channel: "CL1".into(),
+        thread: helpdesk_chat::ThreadRef::Id(first.posted.clone().unwrap().message_id),
+        message: RichMessage::text("an answer"),
+    };
+    let r1 = platform
+        .send("T1", &reply, None, try_("42", false))
+        .await
+        .unwrap();
+    let r2 = platform
+        .send("T1", &reply, None, try_("42", true))
+        .await
+        .unwrap();
+    assert_eq!(r1, r2);
+    assert_eq!(posts(), 2);
+
+    // A try again whose earlier try never reached Slack posts.
+    platform
+        .send("T1", &post, None, try_("43", true))
+        .await
+        .unwrap();
+    assert_eq!(posts(), 3);
 }

@@ -4,7 +4,7 @@
 use crate::clock::{later, Clock};
 use crate::domain::Timestamp;
 use crate::store::{ClaimedItem, Store, StoreError};
-use helpdesk_chat::{ChatPlatform, MessageRef, Platform, SendError};
+use helpdesk_chat::{Attempt, ChatPlatform, MessageRef, Platform, SendError};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -177,9 +177,14 @@ impl Dispatcher {
             return Ok(Outcome::Wait(later(now, NO_ADAPTER_WAIT)));
         };
         // A send that outlived the lease could be taken over and sent twice: cut it short first.
+        let key = claim.item.id.to_string();
+        let attempt = Attempt {
+            key: &key,
+            again: claim.tried_before,
+        };
         let sent = tokio::time::timeout(
             self.policy.send_timeout,
-            platform.send(&claim.tenant_external_id, action, target.as_ref()),
+            platform.send(&claim.tenant_external_id, action, target.as_ref(), attempt),
         )
         .await
         .unwrap_or_else(|_| {

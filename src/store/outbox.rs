@@ -17,6 +17,8 @@ pub struct ClaimedItem {
     pub tenant_external_id: String,
     /// The claim holds until then; only the holder may record the outcome.
     pub lease_until: Timestamp,
+    /// An earlier try may have reached the platform (it failed, or its claim ran out).
+    pub tried_before: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -25,6 +27,8 @@ struct ClaimRow {
     row: OutboxRow,
     platform: String,
     external_id: String,
+    /// Set while claimed: still set at the next claim when the last claim died unfinished.
+    locked_until: Option<i64>,
 }
 
 impl Db<'_> {
@@ -43,7 +47,7 @@ impl Db<'_> {
         };
         let sql = format!(
             "SELECT o.id, o.tenant_id, o.ticket_id, o.payload, o.state, o.attempts, \
-             o.next_attempt_at, o.last_error, t.platform, t.external_id \
+             o.next_attempt_at, o.last_error, t.platform, t.external_id, o.locked_until \
              FROM outbox o JOIN tenants t ON t.id = o.tenant_id \
              WHERE o.state = 'pending' AND o.next_attempt_at <= $1 \
              AND (o.locked_until IS NULL OR o.locked_until <= $1) \
@@ -64,10 +68,12 @@ impl Db<'_> {
                 .execute(&mut **c)
                 .await
                 .map(|_| ()))?;
+            let item = outbox_item(r.row)?;
             claimed.push(ClaimedItem {
                 platform: super::rows::parse("platform", &r.platform)?,
                 tenant_external_id: r.external_id,
-                item: outbox_item(r.row)?,
+                tried_before: item.attempts > 0 || r.locked_until.is_some(),
+                item,
                 lease_until,
             });
         }

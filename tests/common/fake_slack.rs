@@ -36,6 +36,8 @@ struct State {
     names: HashMap<String, String>,
     /// (channel, ts) → (author, text), for conversations.history.
     history: HashMap<(String, String), (String, String)>,
+    /// The bot's posts, as history and replies return them.
+    posts: Vec<Value>,
 }
 
 /// The fake.
@@ -203,12 +205,25 @@ impl FakeSlack {
         let field = |k: &str| body[k].as_str().unwrap_or_default().to_string();
         match method {
             "apps.connections.open" => json!({ "ok": true, "url": format!("ws://{ws}/link") }),
-            "chat.postMessage" => json!({
-                "ok": true,
-                "channel": field("channel"),
-                "ts": self.next_ts(),
-                "message": { "text": field("text") },
-            }),
+            "chat.postMessage" => {
+                let ts = self.next_ts();
+                let mut message = json!({ "type": "message", "ts": ts, "text": field("text") });
+                message["metadata"] = body["metadata"].clone();
+                message["channel"] = json!(field("channel"));
+                message["thread_ts"] = body["thread_ts"].clone();
+                self.lock().posts.push(message);
+                json!({ "ok": true, "channel": field("channel"), "ts": ts })
+            }
+            "conversations.replies" => {
+                let messages: Vec<Value> = self
+                    .lock()
+                    .posts
+                    .iter()
+                    .filter(|m| m["channel"] == body["channel"] && m["thread_ts"] == body["ts"])
+                    .cloned()
+                    .collect();
+                json!({ "ok": true, "messages": messages })
+            }
             "conversations.open" => {
                 json!({ "ok": true, "channel": { "id": format!("D{}", field("users")) } })
             }
@@ -230,6 +245,17 @@ impl FakeSlack {
                     .cloned()
                     .unwrap_or(user.clone());
                 json!({ "ok": true, "user": { "id": user, "name": name, "profile": { "display_name": name } } })
+            }
+            "conversations.history" if body.get("latest").is_none() => {
+                let messages: Vec<Value> = self
+                    .lock()
+                    .posts
+                    .iter()
+                    .rev()
+                    .filter(|m| m["channel"] == body["channel"] && m["thread_ts"].is_null())
+                    .cloned()
+                    .collect();
+                json!({ "ok": true, "messages": messages })
             }
             "conversations.history" => {
                 let key = (field("channel"), field("latest"));

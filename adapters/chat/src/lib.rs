@@ -16,5 +16,5 @@ pub use memory::{MemoryPlatform, Recorded};
 pub use message::{
     Button, ButtonStyle, Field, Form, FormField, FormFieldKind, Mention, RichMessage,
 };
-pub use platform::{ChatPlatform, Delivered, SendError, SendFuture};
+pub use platform::{Attempt, ChatPlatform, Delivered, SendError, SendFuture};
 pub use sink::{hand_off, EventSink, Handoff, SinkError, SinkFuture};

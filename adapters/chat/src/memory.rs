@@ -3,7 +3,7 @@
 
 use crate::action::{ChatAction, MessageRef};
 use crate::event::Platform;
-use crate::platform::{ChatPlatform, Delivered, SendError, SendFuture};
+use crate::platform::{Attempt, ChatPlatform, Delivered, SendError, SendFuture};
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
@@ -48,6 +48,8 @@ struct State {
     sent: Vec<Recorded>,
     failures: VecDeque<SendError>,
     next_message: u64,
+    /// Where each outbox item's post landed: a repeated try finds it instead of posting again.
+    by_key: std::collections::HashMap<String, MessageRef>,
 }
 
 /// A platform that keeps what it is sent in memory.
@@ -106,11 +108,19 @@ impl ChatPlatform for MemoryPlatform {
         tenant: &'a str,
         action: &'a ChatAction,
         target: Option<&'a MessageRef>,
+        attempt: Attempt<'a>,
     ) -> SendFuture<'a> {
         Box::pin(async move {
             let mut state = self.lock();
             if let Some(error) = state.failures.pop_front() {
                 return Err(error);
+            }
+            if attempt.again {
+                if let Some(posted) = state.by_key.get(attempt.key) {
+                    return Ok(Delivered {
+                        posted: Some(posted.clone()),
+                    });
+                }
             }
             let posted = match action {
                 ChatAction::Post { channel, .. } => {
@@ -122,6 +132,9 @@ impl ChatPlatform for MemoryPlatform {
                 }
                 _ => None,
             };
+            if let Some(p) = &posted {
+                state.by_key.insert(attempt.key.to_string(), p.clone());
+            }
             state.sent.push(Recorded {
                 tenant: tenant.to_string(),
                 action: action.clone(),

@@ -33,6 +33,17 @@ pub struct Delivered {
 /// The future a send returns.
 pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<Delivered, SendError>> + Send + 'a>>;
 
+/// Which outbox item a send carries out, so a platform can avoid doing it twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attempt<'a> {
+    /// The same for every try of one item (the outbox id): a platform can tag what it posts
+    /// with it and look for the tag before posting again.
+    pub key: &'a str,
+    /// An earlier try may have reached the platform: it failed, timed out, or the worker that
+    /// made it died before recording the outcome.
+    pub again: bool,
+}
+
 /// A chat platform, as the desk's dispatcher sees it.
 pub trait ChatPlatform: Send + Sync {
     /// Which platform this is.
@@ -46,5 +57,6 @@ pub trait ChatPlatform: Send + Sync {
         tenant: &'a str,
         action: &'a ChatAction,
         target: Option<&'a MessageRef>,
+        attempt: Attempt<'a>,
     ) -> SendFuture<'a>;
 }

@@ -4,8 +4,8 @@ use crate::pacing::Pacer;
 use crate::render::{self, Origin};
 use crate::web::Web;
 use helpdesk_chat::{
-    ChatAction, ChatPlatform, Delivered, MessageRef, Platform, RichMessage, SendError, SendFuture,
-    ThreadRef,
+    Attempt, ChatAction, ChatPlatform, Delivered, MessageRef, Platform, RichMessage, SendError,
+    SendFuture, ThreadRef,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -25,6 +25,22 @@ struct Posted {
 #[derive(Deserialize)]
 struct Ignored {}
 
+/// The `event_type` of the metadata each post carries: it names the outbox item it sends.
+pub const METADATA_EVENT: &str = "helpdesk_outbox";
+
+#[derive(Deserialize)]
+struct Found {
+    #[serde(default)]
+    messages: Vec<FoundMessage>,
+}
+
+#[derive(Deserialize)]
+struct FoundMessage {
+    ts: String,
+    #[serde(default)]
+    metadata: Option<serde_json::Value>,
+}
+
 impl SlackPlatform {
     /// Over this Web API.
     pub fn new(web: Web) -> Self {
@@ -43,8 +59,30 @@ impl SlackPlatform {
         })
     }
 
-    async fn post(&self, team: &str, body: Value) -> Result<Delivered, SendError> {
+    /// Posts, tagged with the outbox item; a repeated try first looks for its own earlier post,
+    /// so a worker that died after Slack took the message does not make it appear twice.
+    async fn post(
+        &self,
+        team: &str,
+        mut body: Value,
+        attempt: Attempt<'_>,
+    ) -> Result<Delivered, SendError> {
         let channel = body["channel"].as_str().unwrap_or_default().to_string();
+        body["metadata"] = json!({
+            "event_type": METADATA_EVENT,
+            "event_payload": { "outbox": attempt.key },
+        });
+        if attempt.again {
+            match self.find_posted(team, &body, attempt.key).await {
+                Ok(Some(found)) => {
+                    tracing::info!(outbox = attempt.key, "already posted by an earlier try");
+                    return Ok(found);
+                }
+                Ok(None) => {}
+                // Better a message twice than never: post when the history cannot be read.
+                Err(e) => tracing::warn!(error = %e, "cannot look for an earlier try; posting"),
+            }
+        }
         self.pacer.wait(&channel).await;
         let posted: Posted = self.web.post(team, "chat.postMessage", &body).await?;
         Ok(Delivered {
@@ -53,6 +91,48 @@ impl SlackPlatform {
                 message_id: posted.ts,
             }),
         })
+    }
+
+    async fn find_posted(
+        &self,
+        team: &str,
+        body: &Value,
+        key: &str,
+    ) -> Result<Option<Delivered>, SendError> {
+        let channel = body["channel"].as_str().unwrap_or_default();
+        let found: Found = match body["thread_ts"].as_str() {
+            Some(thread) => {
+                let params = [
+                    ("channel", channel),
+                    ("ts", thread),
+                    ("limit", "200"),
+                    ("include_all_metadata", "true"),
+                ];
+                self.web.get(team, "conversations.replies", &params).await?
+            }
+            None => {
+                let params = [
+                    ("channel", channel),
+                    ("limit", "100"),
+                    ("include_all_metadata", "true"),
+                ];
+                self.web.get(team, "conversations.history", &params).await?
+            }
+        };
+        Ok(found
+            .messages
+            .into_iter()
+            .find(|m| {
+                m.metadata.as_ref().is_some_and(|meta| {
+                    meta["event_type"] == METADATA_EVENT && meta["event_payload"]["outbox"] == key
+                })
+            })
+            .map(|m| Delivered {
+                posted: Some(MessageRef {
+                    channel: channel.to_string(),
+                    message_id: m.ts,
+                }),
+            }))
     }
 
     async fn call(&self, team: &str, method: &str, body: Value) -> Result<Delivered, SendError> {
@@ -65,6 +145,7 @@ impl SlackPlatform {
         team: &str,
         action: &ChatAction,
         target: Option<&MessageRef>,
+        attempt: Attempt<'_>,
     ) -> Result<Delivered, SendError> {
         let needs_target = || {
             target.ok_or_else(|| SendError::Permanent("the message to act on is unknown".into()))
@@ -72,7 +153,10 @@ impl SlackPlatform {
         match action {
             ChatAction::Post {
                 channel, message, ..
-            } => self.post(team, Self::message(channel, message)).await,
+            } => {
+                self.post(team, Self::message(channel, message), attempt)
+                    .await
+            }
             ChatAction::Reply {
                 channel,
                 thread,
@@ -87,7 +171,7 @@ impl SlackPlatform {
                 };
                 let mut body = Self::message(channel, message);
                 body["thread_ts"] = json!(ts);
-                self.post(team, body).await
+                self.post(team, body, attempt).await
             }
             ChatAction::Update { message, .. } => {
                 let t = needs_target()?;
@@ -157,7 +241,8 @@ impl ChatPlatform for SlackPlatform {
         tenant: &'a str,
         action: &'a ChatAction,
         target: Option<&'a MessageRef>,
+        attempt: Attempt<'a>,
     ) -> SendFuture<'a> {
-        Box::pin(self.carry_out(tenant, action, target))
+        Box::pin(self.carry_out(tenant, action, target, attempt))
     }
 }
