@@ -346,7 +346,7 @@ async fn a_worker_that_died_after_sending_is_not_sent_twice(store: Store) {
         message: RichMessage::text("card"),
         key: Some("card:1:C-l1".into()),
     };
-    enqueue(&store, acme, &[card.clone()], clock.now()).await;
+    enqueue(&store, acme, std::slice::from_ref(&card), clock.now()).await;
     // A worker claims the post, the platform takes it, and the worker dies before recording it.
     let claimed = store
         .claim_outbox(clock.now(), clock.now() + chrono::Duration::seconds(60), 10)
