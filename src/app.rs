@@ -159,7 +159,11 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
         store.clone(),
         platforms,
         clock.clone(),
-        RetryPolicy::default(),
+        RetryPolicy {
+            lease: config.outbox.lease,
+            send_timeout: config.outbox.send_timeout,
+            ..RetryPolicy::default()
+        },
     ));
     let scheduler = Arc::new(Scheduler::new(desk, clock));
     let workers = Workers::start(dispatcher, scheduler, Some(kb), Intervals::default(), wake);

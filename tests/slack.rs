@@ -6,14 +6,12 @@
 
 mod common;
 
+use common::bot::Bot;
 use common::fake_slack::FakeSlack;
 use helpdesk::domain::{Status, TicketNumber};
 use helpdesk::store::{ConnectOptions, Store};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 
 const TEAM: &str = "T1";
 const BOT_TOKEN: &str = "xoxb-e2e-bot-token-0123456789";
@@ -53,108 +51,6 @@ budget = "none"
 enum Mode {
     Socket,
     Http,
-}
-
-/// The bot process; killed if the test fails before stopping it.
-struct Bot {
-    child: Child,
-    dir: tempfile::TempDir,
-    addr: SocketAddr,
-    logs: Arc<Mutex<Vec<String>>>,
-}
-
-impl Bot {
-    async fn start(fake: &FakeSlack, mode: Mode) -> Bot {
-        let dir = tempfile::tempdir().unwrap();
-        let config = dir.path().join("helpdesk.toml");
-        std::fs::write(&config, TENANT).unwrap();
-        let addr = free_port();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_helpdesk"));
-        cmd.arg("--config")
-            .arg(&config)
-            .arg("run")
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HELPDESK_DATABASE_URL", dir.path().join("helpdesk.db"))
-            .env("HELPDESK_HTTP_LISTEN", addr.to_string())
-            .env("HELPDESK_SLACK_API_URL", &fake.api_url)
-            .env("HELPDESK_SLACK_BOT_TOKEN", BOT_TOKEN)
-            .env("HELPDESK_SLACK_MESSAGE_INTERVAL", "0s")
-            .env("HELPDESK_LOG_FORMAT", "json")
-            .env(
-                "RUST_LOG",
-                "debug,sqlx=warn,hyper=info,hyper_util=info,rustls=info,tungstenite=info",
-            )
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        match mode {
-            Mode::Socket => cmd.env("HELPDESK_SLACK_APP_TOKEN", APP_TOKEN),
-            Mode::Http => cmd.env("HELPDESK_SLACK_SIGNING_SECRET", SIGNING_SECRET),
-        };
-        let mut child = cmd.spawn().expect("the helpdesk binary starts");
-        let logs = Arc::new(Mutex::new(Vec::new()));
-        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
-        let stderr = child.stderr.take().unwrap();
-        let kept = logs.clone();
-        std::thread::spawn(move || {
-            let mut ready = Some(ready_tx);
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if line.contains("ready: HTTP server listening") {
-                    if let Some(tx) = ready.take() {
-                        let _ = tx.send(());
-                    }
-                }
-                kept.lock().unwrap().push(line);
-            }
-        });
-        let bot = Bot {
-            child,
-            dir,
-            addr,
-            logs,
-        };
-        if common::fake_slack::patiently("the bot to start", ready_rx)
-            .await
-            .is_err()
-        {
-            panic!(
-                "the bot exited early:\n{}",
-                bot.logs.lock().unwrap().join("\n")
-            );
-        }
-        bot
-    }
-
-    /// Stops the bot with SIGTERM, waits for it, and opens its database.
-    async fn stop(mut self) -> (Store, Vec<String>, tempfile::TempDir) {
-        let pid = self.child.id().to_string();
-        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        let status = self.child.wait().unwrap();
-        let logs = self.logs.lock().unwrap().clone();
-        assert!(
-            status.success(),
-            "the bot exits cleanly: {status}\n{}",
-            logs.join("\n")
-        );
-        let dir = std::mem::replace(&mut self.dir, tempfile::tempdir().unwrap());
-        let path = dir.path().join("helpdesk.db");
-        let store = Store::open(&ConnectOptions::new(path.to_string_lossy()))
-            .await
-            .unwrap();
-        (store, logs, dir)
-    }
-}
-
-impl Drop for Bot {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap()
 }
 
 /// How the test plays Slack towards the bot.
@@ -400,7 +296,16 @@ async fn the_whole_desk_runs_on_slack(mode: Mode) {
         &[(MARIO, "Mario Rossi"), (ADA, "Ada"), (BRUNO, "Bruno")],
     )
     .await;
-    let bot = Bot::start(&fake, mode).await;
+    let mut env = vec![
+        ("HELPDESK_SLACK_API_URL", fake.api_url.clone()),
+        ("HELPDESK_SLACK_BOT_TOKEN", BOT_TOKEN.to_string()),
+        ("HELPDESK_SLACK_MESSAGE_INTERVAL", "0s".to_string()),
+    ];
+    env.push(match mode {
+        Mode::Socket => ("HELPDESK_SLACK_APP_TOKEN", APP_TOKEN.to_string()),
+        Mode::Http => ("HELPDESK_SLACK_SIGNING_SECRET", SIGNING_SECRET.to_string()),
+    });
+    let bot = Bot::start(TENANT, None, &env).await;
     if mode == Mode::Socket {
         fake.connected(1).await;
     }
@@ -578,7 +483,12 @@ async fn the_whole_desk_runs_on_slack(mode: Mode) {
     })
     .await;
 
-    let (store, logs, _dir) = bot.stop().await;
+    let (logs, dir) = bot.stop().await;
+    let store = Store::open(&ConnectOptions::new(
+        dir.path().join("helpdesk.db").to_string_lossy(),
+    ))
+    .await
+    .unwrap();
     if std::env::var("SHOW_CALLS").is_ok() {
         for c in fake.calls() {
             eprintln!("{} {}", c.method, c.body);

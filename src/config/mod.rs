@@ -32,6 +32,8 @@ pub struct Config {
     pub http: HttpConfig,
     /// Logging.
     pub log: LogConfig,
+    /// Sending the outbox.
+    pub outbox: OutboxConfig,
     /// Slack, when configured.
     pub slack: SlackConfig,
     /// Discord, when configured.
@@ -80,6 +82,28 @@ impl DatabaseConfig {
             url: self.url.clone(),
             max_connections: self.max_connections,
             retry_for: Duration::from_secs(self.connect_retry_seconds),
+        }
+    }
+}
+
+/// `[outbox]`: how chat actions are sent, shared by every replica on one database.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutboxConfig {
+    /// How long a claimed action is reserved for one process; a process that dies leaves its
+    /// actions to the others after this.
+    #[serde(with = "crate::config::tenant::duration_text")]
+    pub lease: Duration,
+    /// A send taking longer counts as failed (kept under the lease, so no send outlives it).
+    #[serde(with = "crate::config::tenant::duration_text")]
+    pub send_timeout: Duration,
+}
+
+impl Default for OutboxConfig {
+    fn default() -> Self {
+        OutboxConfig {
+            lease: Duration::from_secs(60),
+            send_timeout: Duration::from_secs(20),
         }
     }
 }
@@ -234,6 +258,7 @@ struct RawConfig {
     database: DatabaseConfig,
     http: HttpConfig,
     log: LogConfig,
+    outbox: OutboxConfig,
     slack: RawSlack,
     discord: RawDiscord,
     tenants: Vec<TenantConfig>,
@@ -346,7 +371,7 @@ impl Loader<'_> {
             let (section, key) = (section.to_ascii_lowercase(), key.to_ascii_lowercase());
             if !matches!(
                 section.as_str(),
-                "database" | "http" | "log" | "slack" | "discord"
+                "database" | "http" | "log" | "outbox" | "slack" | "discord"
             ) {
                 return Err(unknown_env(name));
             }
@@ -435,6 +460,16 @@ impl Loader<'_> {
                 "an http:// or https:// URL",
             )),
         };
+        if raw.outbox.send_timeout.is_zero() || raw.outbox.send_timeout >= raw.outbox.lease {
+            return Err(value_error(
+                "outbox.send_timeout",
+                &format_duration(raw.outbox.send_timeout),
+                &format!(
+                    "more than 0 and less than outbox.lease ({})",
+                    format_duration(raw.outbox.lease)
+                ),
+            ));
+        }
         for (i, tenant) in raw.tenants.iter().enumerate() {
             let at = format!("tenants[{i}]");
             tenant.validate(&at).map_err(|reason| ConfigError::Value {
@@ -507,6 +542,7 @@ impl Loader<'_> {
             database: raw.database,
             http: raw.http,
             log: raw.log,
+            outbox: raw.outbox,
         })
     }
 }
@@ -579,7 +615,7 @@ fn unknown_env(name: &str) -> ConfigError {
     ConfigError::Value {
         key: name.to_string(),
         reason: "unknown environment variable; expected HELPDESK_<SECTION>_<KEY> with a section \
-                 of database, http, log, slack or discord (see helpdesk.example.toml)"
+                 of database, http, log, outbox, slack or discord (see helpdesk.example.toml)"
             .into(),
     }
 }

@@ -435,8 +435,21 @@ pub async fn raw_post(
     headers: &[(&str, &str)],
     body: &str,
 ) -> (u16, String) {
+    try_post(addr, path, content_type, headers, body)
+        .await
+        .unwrap_or_else(|e| panic!("POST {path} to {addr}: {e}"))
+}
+
+/// The same, with a refused or cut connection as an error.
+pub async fn try_post(
+    addr: SocketAddr,
+    path: &str,
+    content_type: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> std::io::Result<(u16, String)> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(addr).await?;
     let mut request = format!(
         "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()
@@ -446,9 +459,9 @@ pub async fn raw_post(
     }
     request.push_str("\r\n");
     request.push_str(body);
-    stream.write_all(request.as_bytes()).await.unwrap();
+    stream.write_all(request.as_bytes()).await?;
     let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.unwrap();
+    stream.read_to_string(&mut answer).await?;
     let status = answer
         .split_whitespace()
         .nth(1)
@@ -458,5 +471,5 @@ pub async fn raw_post(
         .split_once("\r\n\r\n")
         .map(|(_, b)| b.to_string())
         .unwrap_or_default();
-    (status, body)
+    Ok((status, body))
 }

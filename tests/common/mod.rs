@@ -7,6 +7,7 @@ use helpdesk_chat::Platform;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
+pub mod bot;
 pub mod chat;
 pub mod fake_slack;
 
@@ -16,6 +17,8 @@ pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test"
 /// A migrated store that cleans up after itself when [`TestDb::finish`] is called.
 pub struct TestDb {
     pub store: Store,
+    /// The database URL (SQLite path, or PostgreSQL URL naming the test's schema).
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -34,6 +37,7 @@ impl TestDb {
             .expect("open SQLite");
         TestDb {
             store,
+            url: path.to_string_lossy().into_owned(),
             cleanup: Cleanup::Sqlite(dir),
         }
     }
@@ -72,11 +76,12 @@ impl TestDb {
             .expect("create schema");
         let separator = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{separator}options[search_path]={schema}");
-        let mut options = ConnectOptions::new(url);
+        let mut options = ConnectOptions::new(url.clone());
         options.max_connections = 16;
         let store = Store::open(&options).await.expect("open PostgreSQL");
         Some(TestDb {
             store,
+            url,
             cleanup: Cleanup::Postgres { admin, schema },
         })
     }

@@ -1,0 +1,121 @@
+//! The `helpdesk` binary as a test starts it: its own folder, configuration and port, logs
+//! captured, stopped with SIGTERM or killed with SIGKILL.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+/// A running bot; killed if the test fails before stopping it.
+pub struct Bot {
+    child: Child,
+    dir: Option<tempfile::TempDir>,
+    /// Its HTTP server.
+    pub addr: SocketAddr,
+    logs: Arc<Mutex<Vec<String>>>,
+}
+
+impl Bot {
+    /// Starts `helpdesk run` with this configuration file, database (default: a SQLite file in
+    /// its folder) and environment; returns once it serves HTTP.
+    pub async fn start(config: &str, database: Option<&str>, env: &[(&str, String)]) -> Bot {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("helpdesk.toml");
+        std::fs::write(&file, config).unwrap();
+        let database = database.map_or_else(
+            || {
+                dir.path()
+                    .join("helpdesk.db")
+                    .to_string_lossy()
+                    .into_owned()
+            },
+            str::to_string,
+        );
+        let addr = free_port();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_helpdesk"));
+        cmd.arg("--config")
+            .arg(&file)
+            .arg("run")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HELPDESK_DATABASE_URL", database)
+            .env("HELPDESK_HTTP_LISTEN", addr.to_string())
+            .env("HELPDESK_LOG_FORMAT", "json")
+            .env(
+                "RUST_LOG",
+                "debug,sqlx=warn,hyper=info,hyper_util=info,rustls=info,tungstenite=info",
+            )
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("the helpdesk binary starts");
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+        let stderr = child.stderr.take().unwrap();
+        let kept = logs.clone();
+        std::thread::spawn(move || {
+            let mut ready = Some(ready_tx);
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if line.contains("ready: HTTP server listening") {
+                    if let Some(tx) = ready.take() {
+                        let _ = tx.send(());
+                    }
+                }
+                kept.lock().unwrap().push(line);
+            }
+        });
+        let bot = Bot {
+            child,
+            dir: Some(dir),
+            addr,
+            logs,
+        };
+        if super::fake_slack::patiently("the bot to start", ready_rx)
+            .await
+            .is_err()
+        {
+            panic!("the bot exited early:\n{}", bot.logs().join("\n"));
+        }
+        bot
+    }
+
+    /// What it logged so far.
+    pub fn logs(&self) -> Vec<String> {
+        self.logs.lock().unwrap().clone()
+    }
+
+    /// Stops it with SIGTERM and checks it exits cleanly; its logs and its folder.
+    pub async fn stop(mut self) -> (Vec<String>, tempfile::TempDir) {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let status = self.child.wait().unwrap();
+        let logs = self.logs();
+        assert!(
+            status.success(),
+            "the bot exits cleanly: {status}\n{}",
+            logs.join("\n")
+        );
+        (logs, self.dir.take().unwrap())
+    }
+
+    /// Kills it with SIGKILL, as a crash would.
+    pub fn kill(mut self) -> tempfile::TempDir {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.dir.take().unwrap()
+    }
+}
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap()
+}
