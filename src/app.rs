@@ -68,6 +68,8 @@ impl EventSink for DeskSink {
 pub struct Running {
     addr: std::net::SocketAddr,
     workers: Workers,
+    dispatcher: Arc<Dispatcher>,
+    flush_for: std::time::Duration,
     store: Store,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
     stop_server: tokio::sync::oneshot::Sender<()>,
@@ -89,6 +91,27 @@ impl Running {
         }
         let served = self.server.await;
         self.workers.stop().await;
+        // What the desk decided before the stop should reach chat now, not at the next start.
+        let flushed = tokio::time::timeout(self.flush_for, async {
+            loop {
+                match self.dispatcher.run_once().await {
+                    Ok(r) if r.sent + r.retried + r.dead > 0 => continue,
+                    Ok(_) => return true,
+                    Err(e) => {
+                        tracing::error!(error = %e, "flushing the outbox failed");
+                        return false;
+                    }
+                }
+            }
+        })
+        .await;
+        match flushed {
+            Ok(true) => tracing::info!("outbox flushed"),
+            _ => tracing::warn!(
+                bound = ?self.flush_for,
+                "the outbox could not be flushed in time: the rest is sent at the next start"
+            ),
+        }
         self.store.close().await;
         match served {
             Ok(Ok(())) => Ok(()),
@@ -166,7 +189,13 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
         },
     ));
     let scheduler = Arc::new(Scheduler::new(desk, clock));
-    let workers = Workers::start(dispatcher, scheduler, Some(kb), Intervals::default(), wake);
+    let workers = Workers::start(
+        dispatcher.clone(),
+        scheduler,
+        Some(kb),
+        Intervals::default(),
+        wake,
+    );
 
     let server = HttpServer::bind(config.http.listen, routes)
         .await
@@ -186,6 +215,8 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
     Ok(Running {
         addr,
         workers,
+        dispatcher,
+        flush_for: config.outbox.flush_on_stop,
         store,
         server,
         stop_server,

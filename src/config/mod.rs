@@ -97,6 +97,9 @@ pub struct OutboxConfig {
     /// A send taking longer counts as failed (kept under the lease, so no send outlives it).
     #[serde(with = "crate::config::tenant::duration_text")]
     pub send_timeout: Duration,
+    /// At shutdown, keep sending what is waiting for at most this long.
+    #[serde(with = "crate::config::tenant::duration_text")]
+    pub flush_on_stop: Duration,
 }
 
 impl Default for OutboxConfig {
@@ -104,6 +107,7 @@ impl Default for OutboxConfig {
         OutboxConfig {
             lease: Duration::from_secs(60),
             send_timeout: Duration::from_secs(20),
+            flush_on_stop: Duration::from_secs(10),
         }
     }
 }

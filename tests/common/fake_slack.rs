@@ -38,6 +38,8 @@ struct State {
     history: HashMap<(String, String), (String, String)>,
     /// The bot's posts, as history and replies return them.
     posts: Vec<Value>,
+    /// How long each Web API answer takes.
+    delay: Duration,
 }
 
 /// The fake.
@@ -83,6 +85,11 @@ impl FakeSlack {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Each Web API answer takes this long from now on (a slow Slack).
+    pub fn slow_down(&self, delay: Duration) {
+        self.lock().delay = delay;
     }
 
     /// A message people wrote, as conversations.history returns it.
@@ -348,6 +355,10 @@ impl FakeSlack {
                 failure
             };
             self.changed.notify_waiters();
+            let delay = self.lock().delay;
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
             let (status, extra, answer) = match failure {
                 Some((status, retry, error)) => (
                     status,
