@@ -108,10 +108,8 @@ proptest! {
     fn slack_payloads_decode_or_are_refused(value in slack_like_json()) {
         let settings = SlackSettings::new("down");
         let text = value.to_string();
-        if let Ok(p) = serde_json::from_str::<SlackPushEvent>(&text) {
-            if let SlackPushEvent::EventCallback(cb) = p {
-                let _ = decode::push(&cb);
-            }
+        if let Ok(SlackPushEvent::EventCallback(cb)) = serde_json::from_str::<SlackPushEvent>(&text) {
+            let _ = decode::push(&cb);
         }
         if let Ok(i) = serde_json::from_str::<SlackInteractionEvent>(&text) {
             let _ = decode::interaction(&i);
