@@ -27,6 +27,13 @@ enum Command {
     Run,
     /// Create or upgrade the database schema, then exit.
     Migrate,
+    /// Ask a running bot whether it is ready (`/readyz` on `http.listen`); exit 0 if it is.
+    /// For container health checks: the image needs no curl.
+    Health {
+        /// The path to ask: /readyz (the database answers) or /healthz (the process is alive).
+        #[arg(long, default_value = "/readyz")]
+        path: String,
+    },
     /// Look at tickets.
     #[command(subcommand)]
     Ticket(TicketCommand),
@@ -215,6 +222,21 @@ enum ConfigCommand {
 
 mod wiring;
 
+/// The status code of `GET path` on the bot's own HTTP server (plain HTTP/1.1, no client crate).
+async fn http_get_status(addr: std::net::SocketAddr, path: &str) -> std::io::Result<u16> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await?;
+    let head = String::from_utf8_lossy(&answer);
+    head.split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other("not an HTTP answer"))
+}
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -254,6 +276,23 @@ async fn dispatch(cli: Cli) -> Result<()> {
                 tracing::error!(error = %e, "helpdesk stopped with an error");
                 return Err(e.into());
             }
+        }
+        Command::Health { path } => {
+            let mut addr = config.http.listen;
+            if addr.ip().is_unspecified() {
+                addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+            }
+            let status = tokio::time::timeout(
+                std::time::Duration::from_secs(5),
+                http_get_status(addr, &path),
+            )
+            .await
+            .map_err(|_| anyhow::anyhow!("{addr}{path} did not answer within 5 s"))?
+            .with_context(|| format!("cannot reach {addr}{path}"))?;
+            if status != 200 {
+                bail!("{addr}{path} answered {status}");
+            }
+            println!("{addr}{path}: ok");
         }
         Command::Migrate => {
             let store = open(&config).await?;

@@ -230,6 +230,12 @@ fn run_serves_health_and_readiness_and_stops_cleanly_on_sigterm() {
             "{path}: {response}"
         );
     }
+    // The container health check: the binary asks its own server.
+    let (out, stdout, stderr) = run(helpdesk(dir.path())
+        .arg("health")
+        .env("HELPDESK_HTTP_LISTEN", &addr));
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("/readyz: ok"), "{stdout}");
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -237,6 +243,11 @@ fn run_serves_health_and_readiness_and_stops_cleanly_on_sigterm() {
     assert!(killed.success());
     let status = child.wait().unwrap();
     assert!(status.success(), "exit 0 after SIGTERM, got {status}");
+    let (out, _, stderr) = run(helpdesk(dir.path())
+        .arg("health")
+        .env("HELPDESK_HTTP_LISTEN", &addr));
+    assert!(!out.status.success(), "a stopped bot is not healthy");
+    assert!(stderr.contains("cannot reach"), "{stderr}");
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(
         rest.iter().any(|l| l.contains("SIGTERM received")),
