@@ -401,5 +401,6 @@ pub(crate) async fn note(
     let note = LogKind::InternalNote {
         text: text.to_string(),
     };
-    card::log_and_echo(cx, &ticket, &ev.author(), note, Msg::AgentsNote).await
+    card::log_and_echo(cx, &ticket, &ev.author(), note, Msg::AgentsNote).await?;
+    cx.audit(&ev.author(), "note", &ticket, json!({})).await
 }
