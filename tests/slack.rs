@@ -510,6 +510,11 @@ async fn the_whole_desk_runs_on_slack(mode: Mode) {
             .unwrap();
         assert_eq!(t.requester.id, LUISA, "ticket #{n} is Luisa's");
     }
+    assert!(
+        logs.len() > 100,
+        "logged at every level: {} lines",
+        logs.len()
+    );
     for secret in [BOT_TOKEN, APP_TOKEN, SIGNING_SECRET] {
         assert!(
             !logs.iter().any(|l| l.contains(secret)),

@@ -41,10 +41,8 @@ impl Bot {
             .env("HELPDESK_DATABASE_URL", database)
             .env("HELPDESK_HTTP_LISTEN", addr.to_string())
             .env("HELPDESK_LOG_FORMAT", "json")
-            .env(
-                "RUST_LOG",
-                "debug,sqlx=warn,hyper=info,hyper_util=info,rustls=info,tungstenite=info",
-            )
+            // Every level, so the tests that look for secrets in the logs see everything.
+            .env("RUST_LOG", "trace")
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
         for (k, v) in env {
