@@ -18,6 +18,8 @@ pub fn router(store: Store) -> Router {
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
         .with_state(store)
+        // These endpoints read no body; the limit keeps any future one bounded too.
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
         .layer(middleware::from_fn(request_span))
 }
 
