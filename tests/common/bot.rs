@@ -79,6 +79,11 @@ impl Bot {
         bot
     }
 
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// What it logged so far.
     pub fn logs(&self) -> Vec<String> {
         self.logs.lock().unwrap().clone()

@@ -1,0 +1,321 @@
+//! Load benchmark: the `helpdesk` binary under signed Slack HTTP traffic from a fake Slack on
+//! 127.0.0.1 — what an operator sizes a deployment with.
+//!
+//! Prints, for SQLite and PostgreSQL (1 and 3 replicas): acknowledgement latency p50/p99 at a
+//! steady 200 requests/s (open loop, measured from each request's scheduled time), and the
+//! sustained events/s with 16 concurrent senders (closed loop) with its p99; time from start
+//! to ready and RSS, idle and with 100,000 tickets and 100,000 articles.
+//!
+//! Workload: 20 % new tickets in an intake channel, 80 % replies in their threads, every
+//! request signed and verified. Run: `cargo bench --bench load`. Knobs:
+//! HELPDESK_BENCH_LOAD_SECONDS (10), HELPDESK_BENCH_LOAD_SEED (100000).
+
+// The tests' bot launcher and fake Slack, shared; the bench uses part of them.
+#[allow(dead_code)]
+#[path = "../tests/common/bot.rs"]
+mod bot;
+mod common;
+#[allow(dead_code)]
+#[path = "../tests/common/fake_slack.rs"]
+mod fake_slack;
+
+use bot::Bot;
+use common::{env_or, PgScratch};
+use fake_slack::{try_post, FakeSlack};
+use helpdesk::domain::{Grade, NewTicket, Person, RequesterType, Source, Title};
+use helpdesk::kb::{ArticleDraft, ArticleSource, KbLanguage};
+use helpdesk::store::{ConnectOptions, Store};
+use helpdesk_chat::Platform;
+use serde_json::json;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const SECRET: &str = "load-secret";
+const TENANT: &str = "[[tenants]]\nplatform = \"slack\"\nid = \"T1\"\n\
+    intake_channels = [\"CHELP\"]\n[tenants.levels.l1]\nchannel = \"CL1\"\n";
+
+/// Builds the next event: a new ticket one time in five, else a reply in an earlier thread.
+struct Workload {
+    n: AtomicUsize,
+    threads: Mutex<Vec<String>>,
+}
+
+impl Workload {
+    fn new() -> Self {
+        Workload {
+            n: AtomicUsize::new(0),
+            threads: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn next(&self) -> (String, Option<String>) {
+        let n = self.n.fetch_add(1, Ordering::SeqCst);
+        let ts = format!("{}.{:06}", 1_800_000_000 + n / 1_000_000, n % 1_000_000);
+        let thread = {
+            let threads = self.threads.lock().unwrap();
+            (n % 5 != 0 && !threads.is_empty()).then(|| threads[n % threads.len()].clone())
+        };
+        let mut event = json!({
+            "type": "message", "channel": "CHELP", "user": format!("U{}", n % 500),
+            "text": format!("load message {n}"), "ts": ts, "event_ts": ts, "channel_type": "channel",
+        });
+        if let Some(t) = &thread {
+            event["thread_ts"] = json!(t);
+        }
+        let body = json!({
+            "token": "x", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
+            "event_id": format!("Ev-load-{n}"), "event_time": 1_800_000_000, "event": event,
+        })
+        .to_string();
+        (body, thread.is_none().then_some(ts))
+    }
+
+    fn opened(&self, ts: String) {
+        self.threads.lock().unwrap().push(ts);
+    }
+}
+
+/// One signed delivery; its latency, or `None` when it was not acknowledged.
+async fn deliver(addr: SocketAddr, work: &Workload) -> Option<Duration> {
+    let (body, opens) = work.next();
+    let now = chrono::Utc::now().timestamp().to_string();
+    let signature = helpdesk_slack::signature::sign(SECRET, &now, body.as_bytes());
+    let headers = [
+        ("X-Slack-Request-Timestamp", now.as_str()),
+        ("X-Slack-Signature", signature.as_str()),
+    ];
+    let started = Instant::now();
+    let sent = try_post(addr, "/slack/events", "application/json", &headers, &body).await;
+    let took = started.elapsed();
+    match sent {
+        Ok((200, _)) => {
+            if let Some(ts) = opens {
+                work.opened(ts);
+            }
+            Some(took)
+        }
+        _ => None,
+    }
+}
+
+fn pct(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+/// A steady rate for `seconds`: latency counted from each request's scheduled time.
+async fn open_loop(
+    addrs: &[SocketAddr],
+    work: &Arc<Workload>,
+    rate: u64,
+    seconds: u64,
+) -> (f64, f64, usize) {
+    let start = tokio::time::Instant::now();
+    let every = Duration::from_secs_f64(1.0 / rate as f64);
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..rate * seconds {
+        let due = start + every * i as u32;
+        tokio::time::sleep_until(due).await;
+        let (addr, work) = (addrs[i as usize % addrs.len()], work.clone());
+        tasks.spawn(async move { deliver(addr, &work).await.map(|_| due.elapsed()) });
+    }
+    let mut lat = Vec::new();
+    let mut failed = 0;
+    while let Some(r) = tasks.join_next().await {
+        match r.unwrap() {
+            Some(d) => lat.push(d),
+            None => failed += 1,
+        }
+    }
+    lat.sort();
+    (pct(&lat, 0.5), pct(&lat, 0.99), failed)
+}
+
+/// As fast as `senders` connections go for `seconds`: events/s and p99.
+async fn closed_loop(
+    addrs: &[SocketAddr],
+    work: &Arc<Workload>,
+    senders: usize,
+    seconds: u64,
+) -> (f64, f64) {
+    let until = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for s in 0..senders {
+        let (addr, work) = (addrs[s % addrs.len()], work.clone());
+        tasks.spawn(async move {
+            let mut lat = Vec::new();
+            while Instant::now() < until {
+                if let Some(d) = deliver(addr, &work).await {
+                    lat.push(d);
+                }
+            }
+            lat
+        });
+    }
+    let mut lat = Vec::new();
+    while let Some(r) = tasks.join_next().await {
+        lat.extend(r.unwrap());
+    }
+    lat.sort();
+    (
+        lat.len() as f64 / started.elapsed().as_secs_f64(),
+        pct(&lat, 0.99),
+    )
+}
+
+fn rss_mib(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|kib| kib.parse::<f64>().ok())
+        .map_or(f64::NAN, |kib| kib / 1024.0)
+}
+
+fn environment(fake: &FakeSlack) -> Vec<(&'static str, String)> {
+    vec![
+        ("HELPDESK_SLACK_API_URL", fake.api_url.clone()),
+        ("HELPDESK_SLACK_BOT_TOKEN", "xoxb-load".to_string()),
+        ("HELPDESK_SLACK_SIGNING_SECRET", SECRET.to_string()),
+        ("HELPDESK_SLACK_MESSAGE_INTERVAL", "0s".to_string()),
+        ("RUST_LOG", "warn".to_string()),
+    ]
+}
+
+async fn start(database: &str, env: &[(&str, String)]) -> (Bot, Duration) {
+    let started = Instant::now();
+    let bot = Bot::start(TENANT, Some(database), env).await;
+    (bot, started.elapsed())
+}
+
+async fn scenario(name: &str, database: &str, replicas: usize, seconds: u64) {
+    let fake = FakeSlack::start(&[], &[]).await;
+    let env = environment(&fake);
+    let mut bots = Vec::new();
+    let mut ready = Duration::ZERO;
+    for _ in 0..replicas {
+        let (bot, took) = start(database, &env).await;
+        ready = ready.max(took);
+        bots.push(bot);
+    }
+    let idle = rss_mib(bots[0].pid());
+    let addrs: Vec<SocketAddr> = bots.iter().map(|b| b.addr).collect();
+    let work = Arc::new(Workload::new());
+    let (p50, p99, failed) = open_loop(&addrs, &work, 200, seconds).await;
+    let (rate, closed_p99) = closed_loop(&addrs, &work, 16, seconds).await;
+    let busy = rss_mib(bots[0].pid());
+    println!(
+        "{name:<22} {replicas:>8} {:>9.0} {idle:>9.1} {p50:>9.2} {p99:>9.2} {failed:>6} {rate:>9.0} {closed_p99:>9.2} {busy:>9.1}",
+        ready.as_secs_f64() * 1000.0
+    );
+    for bot in bots {
+        bot.stop().await;
+    }
+}
+
+/// Fills a SQLite file with `n` tickets (each with a log entry) and `n` articles.
+async fn seed(path: &str, n: usize) {
+    let store = Store::open(&ConnectOptions::new(path)).await.unwrap();
+    let now = chrono::Utc::now();
+    let mut tx = store.begin().await.unwrap();
+    let tenant = tx
+        .ensure_tenant(Platform::Slack, "T1", "T1", now)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    for chunk in (0..n).collect::<Vec<_>>().chunks(2_000) {
+        let mut tx = store.begin().await.unwrap();
+        for &i in chunk {
+            let new = NewTicket {
+                tenant,
+                requester: Person::new(format!("U{i}"), format!("User {i}")),
+                requester_type: RequesterType::Employee,
+                title: Title::parse(&format!("seeded problem number {i} with the vpn")).unwrap(),
+                description: format!("seeded problem number {i}"),
+                category: None,
+                urgency: Grade::Medium,
+                impact: Grade::Low,
+                source: Source {
+                    channel: "CHELP".into(),
+                    thread: Some(format!("1700000000.{i:06}")),
+                },
+            };
+            tx.create_ticket(new, now).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+    for chunk in (0..n).collect::<Vec<_>>().chunks(2_000) {
+        let mut tx = store.begin().await.unwrap();
+        for &i in chunk {
+            let draft = ArticleDraft {
+                slug: format!("seeded-{i}"),
+                title: format!("How to fix problem {i} with the printer and the vpn"),
+                body: format!("Step one for problem {i}: restart. Step two: call the desk."),
+                tags: vec![],
+                language: KbLanguage::En,
+                source: ArticleSource::Imported,
+                author: None,
+            };
+            tx.save_article(&draft, now).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+    store.close().await;
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let seconds: u64 = env_or("HELPDESK_BENCH_LOAD_SECONDS", 10);
+    let seeded: usize = env_or("HELPDESK_BENCH_LOAD_SEED", 100_000);
+    println!(
+        "helpdesk load benchmark: the release binary, signed Slack HTTP events, {} cores, {seconds} s per phase",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!(
+        "{:<22} {:>8} {:>9} {:>9} {:>9} {:>9} {:>6} {:>9} {:>9} {:>9}",
+        "backend",
+        "replicas",
+        "ready ms",
+        "idle MiB",
+        "ack p50",
+        "ack p99",
+        "lost",
+        "events/s",
+        "p99 ms",
+        "busy MiB"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = dir.path().join("load.db").to_string_lossy().into_owned();
+    scenario("sqlite", &sqlite, 1, seconds).await;
+    if let Some(pg) = PgScratch::create("load1").await {
+        scenario("postgres", &pg.url, 1, seconds).await;
+        pg.drop().await;
+    }
+    if let Some(pg) = PgScratch::create("load3").await {
+        scenario("postgres", &pg.url, 3, seconds).await;
+        pg.drop().await;
+    }
+
+    let big = dir.path().join("big.db").to_string_lossy().into_owned();
+    let seeding = Instant::now();
+    seed(&big, seeded).await;
+    println!(
+        "seeded {seeded} tickets and {seeded} articles in {:.1} s",
+        seeding.elapsed().as_secs_f64()
+    );
+    let fake = FakeSlack::start(&[], &[]).await;
+    let (bot, ready) = start(&big, &environment(&fake)).await;
+    println!(
+        "with {seeded} tickets and {seeded} articles: ready in {:.0} ms (index built), RSS {:.1} MiB",
+        ready.as_secs_f64() * 1000.0,
+        rss_mib(bot.pid())
+    );
+    bot.stop().await;
+}
