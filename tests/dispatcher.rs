@@ -22,6 +22,7 @@ on_both_backends!(
     a_new_dispatcher_resumes_unsent_work,
     a_hung_send_is_cut_short_and_a_lost_lease_changes_nothing,
     a_worker_that_died_after_sending_is_not_sent_twice,
+    a_paced_send_waits_for_its_slot_without_counting_an_attempt,
 );
 
 /// A platform that never answers.
@@ -368,4 +369,21 @@ async fn a_worker_that_died_after_sending_is_not_sent_twice(store: Store) {
         landed.posted,
         "the card's place is remembered from the first try"
     );
+}
+
+async fn a_paced_send_waits_for_its_slot_without_counting_an_attempt(store: Store) {
+    let acme = tenant(&store, "T-acme").await;
+    let (platform, clock, dispatcher) = setup(&store);
+    enqueue(&store, acme, &[reply("t1", 1), reply("t2", 1)], clock.now()).await;
+    // The adapter's pacing holds the first back; the dispatcher goes on with the second.
+    platform.fail_next([SendError::Paced {
+        retry_after: Duration::from_secs(1),
+    }]);
+    let round = dispatcher.run_once().await.unwrap();
+    assert_eq!((round.sent, round.retried, round.waiting), (1, 0, 1));
+    let held = &store.outbox(Some(OutboxState::Pending), 10).await.unwrap()[0];
+    assert_eq!(held.attempts, 0, "pacing is not a failure");
+    clock.advance(Duration::from_secs(1));
+    assert_eq!(dispatcher.run_once().await.unwrap().sent, 1);
+    assert_eq!(platform.sent().len(), 2);
 }

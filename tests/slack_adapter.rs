@@ -279,6 +279,7 @@ async fn the_web_api_failures_are_sorted_for_the_dispatcher() {
         key: None,
     };
     fake.fail("chat.postMessage", 429, 7, "ratelimited");
+    fake.fail("chat.postMessage", 200, 0, "rate_limited");
     fake.fail("chat.postMessage", 200, 0, "channel_not_found");
     fake.fail("chat.postMessage", 200, 0, "internal_error");
     let first = Attempt {
@@ -293,6 +294,7 @@ async fn the_web_api_failures_are_sorted_for_the_dispatcher() {
         }),
         "429: Retry-After honoured"
     );
+    assert!(matches!(send().await, Err(SendError::RateLimited { .. })));
     assert!(
         matches!(send().await, Err(SendError::Permanent(e)) if e.contains("channel_not_found"))
     );
@@ -300,6 +302,24 @@ async fn the_web_api_failures_are_sorted_for_the_dispatcher() {
     let delivered = send().await.expect("then it goes through");
     let posted = delivered.posted.expect("a post lands somewhere");
     assert_eq!(posted.channel, "CL1");
+
+    // At most one message per channel per interval: the next one waits for its slot in the
+    // outbox instead of holding the dispatcher.
+    let mut paced = (*settings(&fake)).clone();
+    paced.message_interval = Duration::from_secs(60);
+    let paced = Arc::new(paced);
+    let platform = SlackPlatform::new(Web::new(web::client(&paced).unwrap(), paced));
+    platform.send("T1", &post, None, first).await.unwrap();
+    assert!(matches!(
+        platform.send("T1", &post, None, first).await,
+        Err(SendError::Paced { retry_after }) if retry_after > Duration::from_secs(55)
+    ));
+    let elsewhere = ChatAction::Post {
+        channel: "CL2".into(),
+        message: RichMessage::text("hello"),
+        key: None,
+    };
+    platform.send("T1", &elsewhere, None, first).await.unwrap();
 
     // With one token per workspace, each workspace is sent with its own; one without a token
     // is a permanent failure, not a retry loop.

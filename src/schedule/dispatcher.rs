@@ -194,13 +194,18 @@ impl Dispatcher {
         });
         let error = match sent {
             Ok(delivered) => return Ok(Outcome::Sent(delivered.posted)),
+            Err(SendError::Paced { retry_after }) => {
+                return Ok(Outcome::Wait(later(now, retry_after)))
+            }
             Err(error) => error,
         };
         let attempts = claim.item.attempts + 1;
         let retry_in = match &error {
             SendError::Permanent(_) => None,
             _ if attempts >= self.policy.max_attempts => None,
-            SendError::RateLimited { retry_after } => Some(*retry_after),
+            SendError::RateLimited { retry_after } | SendError::Paced { retry_after } => {
+                Some(*retry_after)
+            }
             SendError::Transient(_) => Some(self.policy.backoff(attempts)),
         };
         Ok(match retry_in {

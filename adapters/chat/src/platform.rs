@@ -15,6 +15,13 @@ pub enum SendError {
         /// The platform's `Retry-After`.
         retry_after: Duration,
     },
+    /// Not sent: the adapter's own pacing says not before this long (no attempt is counted,
+    /// and the dispatcher moves on to other work instead of waiting).
+    #[error("paced; not before {retry_after:?}")]
+    Paced {
+        /// How long until the adapter will send it.
+        retry_after: Duration,
+    },
     /// A failure that may pass (network, 5xx): retry with backoff.
     #[error("temporary failure: {0}")]
     Transient(String),

@@ -1,5 +1,5 @@
 //! At most one message per channel per interval: Slack allows about one per second per channel
-//! and answers bursts with 429s.
+//! and answers bursts with 429s. A message that must wait goes back to the outbox for its slot.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -22,27 +22,23 @@ impl Pacer {
         }
     }
 
-    /// Waits for the channel's next slot.
-    pub async fn wait(&self, channel: &str) {
+    /// Takes the channel's slot now, or says how long until the next one (nothing reserved:
+    /// the caller sends something else meanwhile instead of sleeping).
+    pub fn take(&self, channel: &str) -> Result<(), Duration> {
         if self.interval.is_zero() {
-            return;
+            return Ok(());
         }
-        let slot = {
-            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
-            let now = Instant::now();
-            // Forget channels idle for a while, so the map stays small.
-            if next.len() > 10_000 {
-                next.retain(|_, at| *at > now);
-            }
-            let slot = next
-                .get(channel)
-                .copied()
-                .filter(|at| *at > now)
-                .unwrap_or(now);
-            next.insert(channel.to_string(), slot + self.interval);
-            slot
-        };
-        tokio::time::sleep_until(slot).await;
+        let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        if let Some(at) = next.get(channel).filter(|at| **at > now) {
+            return Err(*at - now);
+        }
+        // Forget channels idle for a while, so the map stays small.
+        if next.len() > 10_000 {
+            next.retain(|_, at| *at > now);
+        }
+        next.insert(channel.to_string(), now + self.interval);
+        Ok(())
     }
 }
 
@@ -51,19 +47,19 @@ mod tests {
     use super::*;
 
     #[tokio::test(start_paused = true)]
-    async fn messages_to_one_channel_are_spaced_and_other_channels_do_not_wait() {
+    async fn one_message_per_channel_per_interval_and_other_channels_go_on() {
         let pacer = Pacer::new(Duration::from_secs(1));
-        let start = Instant::now();
-        pacer.wait("C1").await;
-        pacer.wait("C2").await;
-        assert_eq!(start.elapsed(), Duration::ZERO);
-        pacer.wait("C1").await;
-        pacer.wait("C1").await;
-        assert_eq!(start.elapsed(), Duration::from_secs(2));
-        // A quiet channel sends at once.
-        tokio::time::sleep(Duration::from_secs(5)).await;
-        let later = Instant::now();
-        pacer.wait("C1").await;
-        assert_eq!(later.elapsed(), Duration::ZERO);
+        assert_eq!(pacer.take("C1"), Ok(()));
+        assert_eq!(pacer.take("C2"), Ok(()), "another channel is not held back");
+        assert_eq!(pacer.take("C1"), Err(Duration::from_secs(1)));
+        tokio::time::advance(Duration::from_millis(400)).await;
+        assert_eq!(
+            pacer.take("C1"),
+            Err(Duration::from_millis(600)),
+            "nothing reserved"
+        );
+        tokio::time::advance(Duration::from_millis(600)).await;
+        assert_eq!(pacer.take("C1"), Ok(()));
+        assert_eq!(Pacer::new(Duration::ZERO).take("C1"), Ok(()));
     }
 }

@@ -83,7 +83,9 @@ impl SlackPlatform {
                 Err(e) => tracing::warn!(error = %e, "cannot look for an earlier try; posting"),
             }
         }
-        self.pacer.wait(&channel).await;
+        self.pacer
+            .take(&channel)
+            .map_err(|retry_after| SendError::Paced { retry_after })?;
         let posted: Posted = self.web.post(team, "chat.postMessage", &body).await?;
         Ok(Delivered {
             posted: Some(MessageRef {
@@ -190,7 +192,9 @@ impl SlackPlatform {
                 if let Some(ts) = thread {
                     body["thread_ts"] = json!(ts);
                 }
-                self.pacer.wait(channel).await;
+                self.pacer
+                    .take(channel)
+                    .map_err(|retry_after| SendError::Paced { retry_after })?;
                 self.call(team, "chat.postEphemeral", body).await
             }
             ChatAction::OpenForm {

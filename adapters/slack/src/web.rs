@@ -115,9 +115,11 @@ pub fn sorted(method: &str, error: SlackClientError) -> SendError {
         SlackClientError::RateLimitError(e) => SendError::RateLimited {
             retry_after: e.retry_after.unwrap_or(Duration::from_secs(1)),
         },
-        SlackClientError::ApiError(e) if e.code == "ratelimited" => SendError::RateLimited {
-            retry_after: Duration::from_secs(1),
-        },
+        SlackClientError::ApiError(e) if e.code == "ratelimited" || e.code == "rate_limited" => {
+            SendError::RateLimited {
+                retry_after: Duration::from_secs(1),
+            }
+        }
         SlackClientError::ApiError(e) if TRANSIENT_CODES.contains(&e.code.as_str()) => {
             SendError::Transient(format!("{method}: {}", e.code))
         }
