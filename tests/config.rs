@@ -282,6 +282,24 @@ fn slack_takes_a_token_per_workspace_renamed_commands_and_its_pacing() {
         "no token in config check's output"
     );
 
+    // The file key of the default token is not a workspace called FILE.
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, "xoxb-from-file\n").unwrap();
+    let from_file = load(
+        "",
+        &[(
+            "HELPDESK_SLACK_BOT_TOKEN_FILE",
+            token_file.to_str().unwrap(),
+        )],
+    )
+    .unwrap();
+    assert_eq!(
+        from_file.slack.bot_token.unwrap().expose(),
+        "xoxb-from-file"
+    );
+    assert!(from_file.slack.workspace_tokens.is_empty());
+
     // Only a workspace token enables Slack too.
     let only = load("", &[("HELPDESK_SLACK_BOT_TOKEN_T1", "xoxb-1")]).unwrap();
     assert!(only.slack.enabled() && only.slack.bot_token.is_none());
@@ -300,6 +318,11 @@ fn slack_takes_a_token_per_workspace_renamed_commands_and_its_pacing() {
             "[slack]\nsocket_connections = 0\n",
             "slack.socket_connections",
         ),
+        (
+            "[slack]\ncommands = { ticket = \"/kb\" }\n",
+            "slack.commands",
+        ),
+        ("[slack]\ndirectory_ttl = \"0s\"\n", "slack.directory_ttl"),
     ] {
         match load(text, &[]) {
             Err(ConfigError::Value { key: k, .. }) => assert_eq!(k, key, "{text}"),

@@ -364,9 +364,7 @@ impl Loader<'_> {
             let Some(rest) = name.strip_prefix(ENV_PREFIX) else {
                 continue;
             };
-            if SECRETS.iter().any(|(_, var)| var == name)
-                || name.starts_with(WORKSPACE_TOKEN_PREFIX)
-            {
+            if SECRETS.iter().any(|(_, var)| var == name) || workspace_of(name).is_some() {
                 continue;
             }
             let Some((section, key)) = rest.split_once('_') else {
@@ -521,7 +519,17 @@ impl Loader<'_> {
                     }
                     d
                 },
-                directory_ttl: duration("slack.directory_ttl", raw.slack.directory_ttl, "5m")?,
+                directory_ttl: match duration("slack.directory_ttl", raw.slack.directory_ttl, "5m")?
+                {
+                    d if d < Duration::from_secs(10) => {
+                        return Err(value_error(
+                            "slack.directory_ttl",
+                            &format_duration(d),
+                            "at least 10s (user groups are read from a rate-limited Slack API)",
+                        ))
+                    }
+                    d => d,
+                },
                 socket_connections: match raw.slack.socket_connections.unwrap_or(2) {
                     n @ 1..=10 => n,
                     n => {
@@ -556,14 +564,26 @@ impl Loader<'_> {
         self.env
             .iter()
             .filter_map(|(name, value)| {
-                let team = name.strip_prefix(WORKSPACE_TOKEN_PREFIX)?;
-                (!team.is_empty() && !value.trim().is_empty()).then(|| {
+                let team = workspace_of(name)?;
+                (!value.trim().is_empty()).then(|| {
                     let source = SecretSource::Env(name.clone());
                     (team.to_string(), Secret::new(value.trim(), source))
                 })
             })
             .collect()
     }
+}
+
+/// The workspace a `HELPDESK_SLACK_BOT_TOKEN_<TEAM ID>` variable names: a Slack team (`T…`)
+/// or Enterprise Grid (`E…`) id, so `HELPDESK_SLACK_BOT_TOKEN_FILE` stays the file key.
+fn workspace_of(name: &str) -> Option<&str> {
+    let team = name.strip_prefix(WORKSPACE_TOKEN_PREFIX)?;
+    let mut chars = team.chars();
+    let first = chars.next()?;
+    (matches!(first, 'T' | 'E')
+        && team.len() >= 2
+        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
+    .then_some(team)
 }
 
 /// A duration setting such as `"1s"` or `"500ms"`.
@@ -604,6 +624,15 @@ fn slack_commands(
             ));
         }
         commands.insert(desk, format!("/{}", name.to_lowercase()));
+    }
+    let mut slashes: Vec<&String> = commands.values().collect();
+    slashes.sort();
+    if let Some(twice) = slashes.windows(2).find(|w| w[0] == w[1]) {
+        return Err(value_error(
+            "slack.commands",
+            twice[0],
+            "a different slash command for each of ticket, kb and helpdesk",
+        ));
     }
     Ok(commands)
 }

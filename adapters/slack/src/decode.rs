@@ -191,9 +191,14 @@ pub fn interaction(i: &SlackInteractionEvent) -> Decoded {
             let (Some(channel), Some(message)) = (m.channel.as_ref(), m.message.as_ref()) else {
                 return Decoded::Ignored("a message shortcut without its message");
             };
+            // A bot's message (an alert, say) belongs to whoever made it a ticket.
+            let author = match message.sender.bot_id {
+                Some(_) => None,
+                None => message.sender.user.as_ref().map(|u| u.0.clone()),
+            };
             let kind = EventKind::TicketFromMessage {
                 on_message: message.origin.ts.0.clone(),
-                message_author: message.sender.user.as_ref().map(|u| u.0.clone()),
+                message_author: author,
                 message_text: message.content.text.clone().filter(|t| !t.is_empty()),
             };
             let thread = message.origin.thread_ts.as_ref().map(|t| t.0.clone());

@@ -53,9 +53,12 @@ impl SlackPlatform {
             "channel": channel,
             "text": render::fallback(message),
             "blocks": render::blocks(message),
-            // Links typed by people are not unfurled into previews in the desk's messages.
+            // Links typed by people are not unfurled into previews in the desk's messages,
+            // and the fallback text is shown as written (only our own `<…>` markup pings).
             "unfurl_links": false,
             "unfurl_media": false,
+            "parse": "none",
+            "link_names": false,
         })
     }
 

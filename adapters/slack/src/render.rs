@@ -111,8 +111,14 @@ fn plain(text: &str, max: usize) -> Value {
     json!({ "type": "plain_text", "text": cut(text, max), "emoji": true })
 }
 
+/// Markup text that Slack shows as written: `verbatim` stops it from turning words such as
+/// `@here` or channel names into mentions and links by itself.
+fn mrkdwn_text(text: String) -> Value {
+    json!({ "type": "mrkdwn", "text": text, "verbatim": true })
+}
+
 fn section(text: String) -> Value {
-    json!({ "type": "section", "text": { "type": "mrkdwn", "text": text } })
+    json!({ "type": "section", "text": mrkdwn_text(text) })
 }
 
 /// The notification text Slack shows where blocks cannot be (push notifications, search).
@@ -146,8 +152,7 @@ pub fn blocks(message: &RichMessage) -> Vec<Value> {
             .map(|f| {
                 let label = inert(&f.label, 200);
                 let room = limit::FIELD.saturating_sub(label.chars().count() + 3);
-                let text = format!("*{label}*\n{}", inert(&f.value, room));
-                json!({ "type": "mrkdwn", "text": text })
+                mrkdwn_text(format!("*{label}*\n{}", inert(&f.value, room)))
             })
             .collect();
         blocks.push(json!({ "type": "section", "fields": fields }));
@@ -160,7 +165,7 @@ pub fn blocks(message: &RichMessage) -> Vec<Value> {
     if let Some(context) = message.context.as_deref().filter(|c| !c.trim().is_empty()) {
         blocks.push(json!({
             "type": "context",
-            "elements": [{ "type": "mrkdwn", "text": inert(context, limit::CONTEXT) }],
+            "elements": [mrkdwn_text(inert(context, limit::CONTEXT))],
         }));
     }
     blocks

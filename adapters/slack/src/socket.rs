@@ -76,8 +76,37 @@ fn on_error(
     _client: Arc<Client>,
     _state: SlackClientEventsUserState,
 ) -> HttpStatusCode {
-    tracing::warn!(%error, "slack socket mode: envelope not acknowledged, Slack will resend it");
+    use slack_morphism::errors::SlackClientError;
+    // Protocol errors carry the whole frame (user text, Slack's verification token): name
+    // the kind only.
+    match error.downcast_ref::<SlackClientError>() {
+        Some(SlackClientError::ProtocolError(_)) => {
+            tracing::warn!("slack socket mode: a frame could not be read (acknowledged, dropped)")
+        }
+        Some(other) => tracing::warn!(
+            kind = other_kind(other),
+            "slack socket mode: client error; the envelope is not acknowledged"
+        ),
+        None => tracing::warn!(
+            %error,
+            "slack socket mode: the desk could not take an event; not acknowledged, Slack resends it"
+        ),
+    }
     HttpStatusCode::INTERNAL_SERVER_ERROR
+}
+
+fn other_kind(error: &slack_morphism::errors::SlackClientError) -> &'static str {
+    use slack_morphism::errors::SlackClientError as E;
+    match error {
+        E::ApiError(_) => "api",
+        E::HttpError(_) => "http",
+        E::HttpProtocolError(_) => "http protocol",
+        E::EndOfStream(_) => "end of stream",
+        E::SystemError(_) => "system",
+        E::ProtocolError(_) => "protocol",
+        E::SocketModeProtocolError(_) => "socket mode protocol",
+        E::RateLimitError(_) => "rate limit",
+    }
 }
 
 impl SocketMode {

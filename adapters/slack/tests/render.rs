@@ -60,6 +60,12 @@ fn user_text_cannot_ping_or_link_and_only_mentions_do() {
         assert!(!rendered.contains(markup), "{markup} survived: {rendered}");
     }
     assert!(rendered.contains("&lt;!channel&gt;") && rendered.contains("&amp; more"));
+    // Slack is told not to find mentions or links in the text by itself.
+    let json = serde_json::to_string(&blocks(&message)).unwrap();
+    assert_eq!(
+        json.matches("\"type\":\"mrkdwn\"").count(),
+        json.matches("\"verbatim\":true").count()
+    );
     // The header is plain_text: shown as typed, never parsed.
     assert_eq!(blocks(&message)[0]["text"]["type"], "plain_text");
     assert!(all_text(&blocks(&message)).contains("<!subteam^S0L2>"));
