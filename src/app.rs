@@ -48,16 +48,20 @@ pub type Plug = Box<
         + Send,
 >;
 
-/// The desk as adapters see it: each event handled in its transaction, then the dispatcher woken.
+/// The desk as adapters see it: each event handled in its transaction, then the dispatcher
+/// woken. It counts the events in hand, so a stop waits for them before closing the database.
 struct DeskSink {
     desk: Arc<Desk>,
     wake: Arc<Notify>,
+    in_hand: tokio::sync::watch::Sender<usize>,
 }
 
 impl EventSink for DeskSink {
     fn deliver(&self, event: ChatEvent) -> SinkFuture<'_> {
         Box::pin(async move {
+            self.in_hand.send_modify(|n| *n += 1);
             let handled = self.desk.handle(&event).await;
+            self.in_hand.send_modify(|n| *n -= 1);
             self.wake.notify_one();
             handled.map(|_| ()).map_err(|e| SinkError(e.to_string()))
         })
@@ -70,6 +74,7 @@ pub struct Running {
     workers: Workers,
     dispatcher: Arc<Dispatcher>,
     flush_for: std::time::Duration,
+    in_hand: tokio::sync::watch::Receiver<usize>,
     store: Store,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
     stop_server: tokio::sync::oneshot::Sender<()>,
@@ -90,6 +95,12 @@ impl Running {
             stop.await;
         }
         let served = self.server.await;
+        // Events acknowledged before the stop but still at the desk finish first.
+        let mut in_hand = self.in_hand.clone();
+        let finished = tokio::time::timeout(self.flush_for, in_hand.wait_for(|n| *n == 0)).await;
+        if finished.is_err() {
+            tracing::warn!("events were still at the desk when the stop bound ran out");
+        }
         self.workers.stop().await;
         // What the desk decided before the stop should reach chat now, not at the next start.
         let flushed = tokio::time::timeout(self.flush_for, async {
@@ -162,9 +173,11 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
     );
     tracing::info!(tenants = config.tenants.len(), "desk ready");
     let wake = Arc::new(Notify::new());
+    let (in_hand, in_hand_rx) = tokio::sync::watch::channel(0usize);
     let sink: Arc<dyn EventSink> = Arc::new(DeskSink {
         desk: desk.clone(),
         wake: wake.clone(),
+        in_hand,
     });
     let mut platforms = Vec::new();
     let mut routes = router(store.clone());
@@ -217,6 +230,7 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
         workers,
         dispatcher,
         flush_for: config.outbox.flush_on_stop,
+        in_hand: in_hand_rx,
         store,
         server,
         stop_server,

@@ -483,6 +483,25 @@ async fn the_whole_desk_runs_on_slack(mode: Mode) {
     })
     .await;
 
+    // 🎫 on a reply inside a thread: the ticket lives in that thread.
+    fake.remember_reply(
+        "CGENERAL",
+        "1800000002.000001",
+        "1800000002.000005",
+        LUISA,
+        "the wifi in room 9 drops",
+    );
+    slack
+        .event(json!({
+            "type": "reaction_added", "user": ADA, "reaction": "ticket", "item_user": LUISA,
+            "item": { "type": "message", "channel": "CGENERAL", "ts": "1800000002.000005" },
+            "event_ts": "1800000002.000006",
+        }))
+        .await;
+    fake.posted("the answer in the reply's thread", |b| {
+        b["channel"] == "CGENERAL" && b["thread_ts"] == "1800000002.000001"
+    })
+    .await;
     let (logs, dir) = bot.stop().await;
     let store = Store::open(&ConnectOptions::new(
         dir.path().join("helpdesk.db").to_string_lossy(),
@@ -502,7 +521,7 @@ async fn the_whole_desk_runs_on_slack(mode: Mode) {
         .unwrap();
     assert_eq!(ticket.status, Status::Closed);
     assert_eq!(ticket.requester.id, MARIO);
-    for n in 2..=4 {
+    for n in 2..=5 {
         let t = store
             .ticket(tenant, TicketNumber(n))
             .await

@@ -393,3 +393,58 @@ async fn a_send_tried_again_finds_its_earlier_post_instead_of_posting_twice() {
         .unwrap();
     assert_eq!(posts(), 3);
 }
+
+#[tokio::test]
+async fn an_answer_where_the_bot_is_no_member_goes_to_the_direct_messages() {
+    let fake = FakeSlack::start(&[], &[]).await;
+    let settings = settings(&fake);
+    let platform = SlackPlatform::new(Web::new(web::client(&settings).unwrap(), settings));
+    fake.fail("chat.postEphemeral", 200, 0, "channel_not_found");
+    let answer = ChatAction::Ephemeral {
+        channel: "DOTHERS".into(),
+        thread: None,
+        user: "UADA".into(),
+        message: RichMessage::text("3 tickets"),
+    };
+    let first = Attempt {
+        key: "1",
+        again: false,
+    };
+    platform.send("T1", &answer, None, first).await.unwrap();
+    let dm = fake
+        .calls()
+        .into_iter()
+        .find(|c| c.method == "chat.postMessage")
+        .expect("answered in the DM");
+    assert_eq!(dm.body["channel"], "DUADA");
+    assert!(dm.body.to_string().contains("3 tickets"));
+}
+
+#[tokio::test]
+async fn user_groups_are_read_once_for_many_events_and_kept_when_slack_fails() {
+    let fake = FakeSlack::start(&[("SL1", &["UADA"])], &[]).await;
+    let settings = settings(&fake);
+    let web = Web::new(web::client(&settings).unwrap(), settings);
+    let directory = Arc::new(Directory::new(web.clone(), Duration::from_secs(300)));
+    let mut lookups = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let directory = directory.clone();
+        lookups.spawn(async move { directory.groups_of("T1", "UADA").await.unwrap() });
+    }
+    while let Some(groups) = lookups.join_next().await {
+        assert_eq!(groups.unwrap(), ["SL1"]);
+    }
+    let reads = |fake: &FakeSlack| {
+        fake.calls()
+            .iter()
+            .filter(|c| c.method == "usergroups.list")
+            .count()
+    };
+    assert_eq!(reads(&fake), 1, "ten events, one read");
+
+    // Expired, and Slack fails: the agent stays an agent.
+    let expiring = Directory::new(web, Duration::ZERO);
+    assert_eq!(expiring.groups_of("T1", "UADA").await.unwrap(), ["SL1"]);
+    fake.fail("usergroups.list", 200, 0, "paid_teams_only");
+    assert_eq!(expiring.groups_of("T1", "UADA").await.unwrap(), ["SL1"]);
+}

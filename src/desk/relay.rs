@@ -101,7 +101,13 @@ pub(crate) async fn from_message(
         impact: Grade::Low,
         source: Source {
             channel,
-            thread: Some(on_message.to_string()),
+            // A reply in a thread anchors the ticket on the thread, where its replies go on.
+            thread: Some(
+                ev.event
+                    .thread
+                    .clone()
+                    .unwrap_or_else(|| on_message.to_string()),
+            ),
         },
     };
     intake::open(cx, request).await.map(|_| ())

@@ -100,6 +100,14 @@ impl FakeSlack {
         );
     }
 
+    /// A reply someone wrote in a thread, as conversations.replies returns it.
+    pub fn remember_reply(&self, channel: &str, thread: &str, ts: &str, user: &str, text: &str) {
+        self.lock().posts.push(json!({
+            "type": "message", "channel": channel, "thread_ts": thread, "ts": ts,
+            "user": user, "text": text,
+        }));
+    }
+
     /// Every call so far.
     pub fn calls(&self) -> Vec<Call> {
         self.lock().calls.clone()
@@ -222,11 +230,21 @@ impl FakeSlack {
                 json!({ "ok": true, "channel": field("channel"), "ts": ts })
             }
             "conversations.replies" => {
-                let messages: Vec<Value> = self
-                    .lock()
+                // Slack answers with the whole thread, whichever of its messages `ts` names.
+                let state = self.lock();
+                let same_channel = |m: &&Value| m["channel"] == body["channel"];
+                let parent = state
                     .posts
                     .iter()
-                    .filter(|m| m["channel"] == body["channel"] && m["thread_ts"] == body["ts"])
+                    .filter(same_channel)
+                    .find(|m| m["ts"] == body["ts"])
+                    .and_then(|m| m["thread_ts"].as_str().map(str::to_string))
+                    .unwrap_or_else(|| field("ts"));
+                let messages: Vec<Value> = state
+                    .posts
+                    .iter()
+                    .filter(same_channel)
+                    .filter(|m| m["thread_ts"] == parent.as_str() || m["ts"] == parent.as_str())
                     .cloned()
                     .collect();
                 json!({ "ok": true, "messages": messages })

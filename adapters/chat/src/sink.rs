@@ -4,8 +4,12 @@
 use crate::event::ChatEvent;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// How often the desk is tried with an event the platform was already told about.
+const AFTER_ACK_TRIES: u32 = 6;
 
 /// The desk could not take the event (its database is down, say).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -36,10 +40,41 @@ pub enum Handoff {
 ///
 /// Platforms want an answer within 3 s: adapters acknowledge after this returns, so a fast
 /// desk acknowledges only committed events, and a slow one never delays the acknowledgement.
+///
+/// An event acknowledged before the desk finished cannot be delivered again by the platform,
+/// so if the desk then fails it is tried again here, a few times over about half a minute.
 pub async fn hand_off(sink: Arc<dyn EventSink>, event: ChatEvent, deadline: Duration) -> Handoff {
     let id = event.event_id.clone();
-    let task = tokio::spawn(async move { sink.deliver(event).await });
-    match tokio::time::timeout(deadline, task).await {
+    let answered = Arc::new(AtomicBool::new(false));
+    let task = {
+        let answered = answered.clone();
+        tokio::spawn(async move {
+            let mut wait = Duration::from_millis(500);
+            let mut tries = 1;
+            loop {
+                match sink.deliver(event.clone()).await {
+                    Err(e) if answered.load(Ordering::SeqCst) && tries < AFTER_ACK_TRIES => {
+                        tracing::warn!(event = %event.event_id, error = %e, tries,
+                            "the desk failed an acknowledged event; trying again");
+                        tokio::time::sleep(wait).await;
+                        wait *= 2;
+                        tries += 1;
+                    }
+                    Err(e) if answered.load(Ordering::SeqCst) => {
+                        tracing::error!(event = %event.event_id, error = %e,
+                            "the desk failed an acknowledged event for good: it is lost");
+                        return Err(e);
+                    }
+                    outcome => return outcome,
+                }
+            }
+        })
+    };
+    let outcome = tokio::time::timeout(deadline, task).await;
+    if outcome.is_err() {
+        answered.store(true, Ordering::SeqCst);
+    }
+    match outcome {
         Ok(Ok(Ok(()))) => Handoff::Done,
         Ok(Ok(Err(e))) => {
             tracing::error!(event = %id, error = %e, "the desk failed an event");
@@ -111,6 +146,38 @@ mod tests {
         // The work goes on after the answer.
         open.notify_one();
         finished.notified().await;
+    }
+
+    /// Fails its first delivery after a delay, then takes the event.
+    struct Flaky {
+        calls: std::sync::atomic::AtomicUsize,
+        done: Arc<Notify>,
+    }
+
+    impl EventSink for Flaky {
+        fn deliver(&self, _event: ChatEvent) -> SinkFuture<'_> {
+            Box::pin(async move {
+                if self.calls.fetch_add(1, Ordering::SeqCst) == 0 {
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    return Err(SinkError("database down".into()));
+                }
+                self.done.notify_one();
+                Ok(())
+            })
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_acknowledged_event_the_desk_failed_is_tried_again() {
+        let done = Arc::new(Notify::new());
+        let sink = Arc::new(Flaky {
+            calls: Default::default(),
+            done: done.clone(),
+        });
+        let outcome = hand_off(sink.clone(), event(), Duration::from_secs(2)).await;
+        assert_eq!(outcome, Handoff::Running);
+        done.notified().await;
+        assert_eq!(sink.calls.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test]

@@ -26,6 +26,8 @@ pub struct Directory {
     web: Web,
     ttl: Duration,
     teams: Mutex<HashMap<String, Team>>,
+    /// One `usergroups.list` at a time: concurrent events wait for it instead of repeating it.
+    refreshing: Mutex<()>,
 }
 
 #[derive(Deserialize)]
@@ -80,10 +82,17 @@ struct History {
 #[derive(Deserialize)]
 struct HistoryMessage {
     #[serde(default)]
+    ts: Option<String>,
+    #[serde(default)]
+    thread_ts: Option<String>,
+    #[serde(default)]
     text: Option<String>,
     #[serde(default)]
     user: Option<String>,
 }
+
+/// A message looked up: text, author, thread.
+type Found = (Option<String>, Option<String>, Option<String>);
 
 impl Directory {
     /// A cache that trusts what it read for `ttl`.
@@ -92,6 +101,7 @@ impl Directory {
             web,
             ttl,
             teams: Mutex::new(HashMap::new()),
+            refreshing: Mutex::new(()),
         }
     }
 
@@ -125,11 +135,20 @@ impl Directory {
         } = &mut event.kind
         {
             if message_text.is_none() {
-                match self.message(&team, &event.channel, on_message).await {
-                    Ok(Some((text, author))) => {
+                let found = match self.message(&team, &event.channel, on_message).await {
+                    Ok(Some((text, author))) => Ok(Some((text, author, None))),
+                    Ok(None) => self.reply(&team, &event.channel, on_message).await,
+                    Err(e) => Err(e),
+                };
+                match found {
+                    Ok(Some((text, author, thread))) => {
                         *message_text = text;
                         if message_author.is_none() {
                             *message_author = author;
+                        }
+                        // A reply in a thread: the ticket lives in that thread.
+                        if thread.as_deref().is_some_and(|t| t != on_message.as_str()) {
+                            event.thread = thread;
                         }
                     }
                     Ok(None) => {}
@@ -139,36 +158,55 @@ impl Directory {
         }
     }
 
-    /// The user groups a person is in.
+    /// The user groups a person is in. Read once per TTL for the whole workspace; when Slack
+    /// cannot answer (an outage, or a plan without user groups) the last answer is kept, or none
+    /// is, for another TTL, so each event does not ask again.
     pub async fn groups_of(&self, team: &str, user: &str) -> Result<Vec<String>, SendError> {
-        let fresh = {
-            let teams = self.teams.lock().await;
-            teams
-                .get(team)
-                .and_then(|t| t.groups.clone())
-                .filter(|(at, _)| at.elapsed() < self.ttl)
-        };
-        let members = match fresh {
-            Some((_, members)) => members,
-            None => {
-                let list: GroupList = self
-                    .web
-                    .get(team, "usergroups.list", &[("include_users", "true")])
-                    .await?;
-                let mut members: HashMap<String, Vec<String>> = HashMap::new();
-                for group in list.usergroups {
-                    for u in group.users {
-                        members.entry(u).or_default().push(group.id.clone());
-                    }
-                }
-                let members = Arc::new(members);
-                let mut teams = self.teams.lock().await;
-                teams.entry(team.to_string()).or_default().groups =
-                    Some((Instant::now(), members.clone()));
-                members
+        if let Some(members) = self.fresh_groups(team).await {
+            return Ok(members.get(user).cloned().unwrap_or_default());
+        }
+        let _one_at_a_time = self.refreshing.lock().await;
+        if let Some(members) = self.fresh_groups(team).await {
+            return Ok(members.get(user).cloned().unwrap_or_default());
+        }
+        let fetched = self.fetch_groups(team).await;
+        let mut teams = self.teams.lock().await;
+        let entry = teams.entry(team.to_string()).or_default();
+        let members = match fetched {
+            Ok(members) => Arc::new(members),
+            Err(e) => {
+                tracing::warn!(error = %e, team, "cannot read user groups: keeping what was known");
+                entry
+                    .groups
+                    .as_ref()
+                    .map_or_else(|| Arc::new(HashMap::new()), |(_, m)| m.clone())
             }
         };
+        entry.groups = Some((Instant::now(), members.clone()));
         Ok(members.get(user).cloned().unwrap_or_default())
+    }
+
+    async fn fresh_groups(&self, team: &str) -> Option<Members> {
+        let teams = self.teams.lock().await;
+        teams
+            .get(team)
+            .and_then(|t| t.groups.clone())
+            .filter(|(at, _)| at.elapsed() < self.ttl)
+            .map(|(_, members)| members)
+    }
+
+    async fn fetch_groups(&self, team: &str) -> Result<HashMap<String, Vec<String>>, SendError> {
+        let list: GroupList = self
+            .web
+            .get(team, "usergroups.list", &[("include_users", "true")])
+            .await?;
+        let mut members: HashMap<String, Vec<String>> = HashMap::new();
+        for group in list.usergroups {
+            for u in group.users {
+                members.entry(u).or_default().push(group.id.clone());
+            }
+        }
+        Ok(members)
     }
 
     async fn name_of(&self, team: &str, user: &str) -> Result<String, SendError> {
@@ -245,5 +283,17 @@ impl Directory {
             .into_iter()
             .next()
             .map(|m| (m.text, m.user)))
+    }
+
+    /// A reply in a thread (history lists only top-level messages): its text, author and the
+    /// thread it belongs to.
+    async fn reply(&self, team: &str, channel: &str, ts: &str) -> Result<Option<Found>, SendError> {
+        let params = [("channel", channel), ("ts", ts), ("limit", "1000")];
+        let thread: History = self.web.get(team, "conversations.replies", &params).await?;
+        Ok(thread
+            .messages
+            .into_iter()
+            .find(|m| m.ts.as_deref() == Some(ts))
+            .map(|m| (m.text, m.user, m.thread_ts)))
     }
 }

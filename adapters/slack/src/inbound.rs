@@ -6,6 +6,10 @@ use crate::directory::Directory;
 use crate::settings::SlackSettings;
 use helpdesk_chat::{hand_off, ChatEvent, EventSink, Handoff, SinkFuture};
 use std::sync::Arc;
+use std::time::Duration;
+
+/// The longest a Socket Mode frame waits for the desk before it is acknowledged.
+pub const SOCKET_ACK_DEADLINE: Duration = Duration::from_millis(500);
 
 /// Receives Slack's payloads for the desk.
 pub struct Inbound {
@@ -47,10 +51,22 @@ impl Inbound {
 
     /// Hands a decoded payload to the desk and says how it stood at the acknowledgement deadline.
     pub async fn receive(&self, decoded: Decoded) -> Handoff {
+        self.receive_within(decoded, self.settings.ack_deadline)
+            .await
+    }
+
+    /// The same with a shorter deadline, for Socket Mode: slack-morphism reads a connection's
+    /// next frame only after this one is answered, so a slow desk must not hold the line long.
+    pub async fn receive_queued(&self, decoded: Decoded) -> Handoff {
+        let deadline = self.settings.ack_deadline.min(SOCKET_ACK_DEADLINE);
+        self.receive_within(decoded, deadline).await
+    }
+
+    async fn receive_within(&self, decoded: Decoded, deadline: Duration) -> Handoff {
         match decoded {
             Decoded::Event(event) => {
                 tracing::debug!(event = %event.event_id, "slack event received");
-                hand_off(self.sink.clone(), *event, self.settings.ack_deadline).await
+                hand_off(self.sink.clone(), *event, deadline).await
             }
             Decoded::Ignored(why) => {
                 tracing::debug!(reason = why, "slack payload ignored");

@@ -25,6 +25,19 @@ struct Posted {
 #[derive(Deserialize)]
 struct Ignored {}
 
+/// Slack's answers for a channel the bot cannot write to.
+const NOT_THERE: &[&str] = &["channel_not_found", "not_in_channel", "user_not_in_channel"];
+
+#[derive(Deserialize)]
+struct Opened {
+    channel: OpenedChannel,
+}
+
+#[derive(Deserialize)]
+struct OpenedChannel {
+    id: String,
+}
+
 /// The `event_type` of the metadata each post carries: it names the outbox item it sends.
 pub const METADATA_EVENT: &str = "helpdesk_outbox";
 
@@ -198,7 +211,27 @@ impl SlackPlatform {
                 self.pacer
                     .take(channel)
                     .map_err(|retry_after| SendError::Paced { retry_after })?;
-                self.call(team, "chat.postEphemeral", body).await
+                match self.call(team, "chat.postEphemeral", body).await {
+                    // Where the bot is no member (a DM between two people, a private channel
+                    // it was not invited to) the answer goes to the person's DM with the bot.
+                    Err(SendError::Permanent(e)) if NOT_THERE.iter().any(|c| e.ends_with(c)) => {
+                        tracing::info!(error = %e, "ephemeral not possible there: answering in the DM");
+                        let opened: Opened = self
+                            .web
+                            .post(team, "conversations.open", &json!({ "users": user }))
+                            .await?;
+                        let _: Ignored = self
+                            .web
+                            .post(
+                                team,
+                                "chat.postMessage",
+                                &Self::message(&opened.channel.id, message),
+                            )
+                            .await?;
+                        Ok(Delivered::default())
+                    }
+                    other => other,
+                }
             }
             ChatAction::OpenForm {
                 trigger,

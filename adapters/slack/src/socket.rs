@@ -35,7 +35,7 @@ async fn on_push(
     let Some(inbound) = inbound(&state).await else {
         return Ok(());
     };
-    outcome(inbound.receive(decode::push(&event)).await).map_err(|e| e.into())
+    outcome(inbound.receive_queued(decode::push(&event)).await).map_err(|e| e.into())
 }
 
 async fn on_command(
@@ -47,7 +47,7 @@ async fn on_command(
         return Ok(SlackCommandEventResponse::new(SlackMessageContent::new()));
     };
     let decoded = decode::command(&event, inbound.settings());
-    let content = match inbound.receive(decoded).await {
+    let content = match inbound.receive_queued(decoded).await {
         // Slack does not retry commands: tell the person, in the command's own answer.
         Handoff::Failed(_) => SlackMessageContent::new()
             .with_text(inbound.settings().unavailable(&event.team_id.0).to_string()),
@@ -68,7 +68,7 @@ async fn on_interaction(
     if let SlackInteractionEvent::BlockSuggestion(_) = event {
         return Ok(());
     }
-    outcome(inbound.receive(decode::interaction(&event)).await).map_err(|e| e.into())
+    outcome(inbound.receive_queued(decode::interaction(&event)).await).map_err(|e| e.into())
 }
 
 fn on_error(
