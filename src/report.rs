@@ -3,7 +3,7 @@
 //! rates; and a per-agent table. Computed from the store's tickets and logs, printed as a
 //! table, CSV or JSON.
 
-use crate::domain::{Level, LogKind, Ticket, Timestamp};
+use crate::domain::{Author, Level, LogKind, Ticket, Timestamp};
 use crate::store::ReportData;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -20,10 +20,12 @@ pub struct Times {
     pub p90_minutes: Option<f64>,
 }
 
-/// One agent's work in the period.
+/// One agent's work in the period, on any ticket.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AgentRow {
-    /// Display name.
+    /// Platform user id: two agents with one name stay two rows.
+    pub id: String,
+    /// Display name (the latest seen).
     pub name: String,
     /// Tickets claimed or assigned to them.
     pub assigned: usize,
@@ -56,6 +58,14 @@ pub struct Report {
     pub by_level: BTreeMap<String, usize>,
     /// Opened tickets by the channel they came from.
     pub by_channel: BTreeMap<String, usize>,
+    /// Closed tickets by priority.
+    pub closed_by_priority: BTreeMap<String, usize>,
+    /// Closed tickets by category.
+    pub closed_by_category: BTreeMap<String, usize>,
+    /// Closed tickets by the level they were closed at.
+    pub closed_by_level: BTreeMap<String, usize>,
+    /// Closed tickets by the channel they came from.
+    pub closed_by_channel: BTreeMap<String, usize>,
     /// From opening to the first agent reply the requester saw.
     pub first_response: Times,
     /// From opening to resolution.
@@ -73,7 +83,7 @@ pub struct Report {
     pub satisfaction: Option<f64>,
     /// How many ratings.
     pub ratings: usize,
-    /// Per agent, by name.
+    /// Per agent (by id), the work done in the period.
     pub agents: Vec<AgentRow>,
 }
 
@@ -97,6 +107,13 @@ fn times(mut values: Vec<f64>) -> Times {
         p50_minutes: percentile(&values, 0.5),
         p90_minutes: percentile(&values, 0.9),
     }
+}
+
+/// What an agent's log entry counts as.
+enum Work {
+    Assigned,
+    Replied,
+    Resolved,
 }
 
 fn share(part: usize, whole: usize) -> Option<f64> {
@@ -127,6 +144,46 @@ pub fn compute(data: &ReportData, from: Timestamp, to: Timestamp) -> Report {
     let (mut breached, mut to_l2, mut to_l3, mut deflected, mut evaluated) = (0, 0, 0, 0, 0);
     let mut agents: BTreeMap<String, (AgentRow, Vec<f64>)> = BTreeMap::new();
     let mut ratings: Vec<f64> = Vec::new();
+    let category = |t: &Ticket| t.category.clone().unwrap_or_else(|| "-".into());
+    for t in data
+        .tickets
+        .iter()
+        .filter(|t| t.closed_at.is_some_and(in_period))
+    {
+        *r.closed_by_priority
+            .entry(t.priority().as_str().to_string())
+            .or_default() += 1;
+        *r.closed_by_category.entry(category(t)).or_default() += 1;
+        *r.closed_by_level
+            .entry(t.level.as_str().to_string())
+            .or_default() += 1;
+        *r.closed_by_channel
+            .entry(t.source.channel.clone())
+            .or_default() += 1;
+    }
+    // Agents' work: every log entry made in the period, whenever its ticket opened.
+    for t in &data.tickets {
+        let log = data.logs.get(&t.id).map(Vec::as_slice).unwrap_or_default();
+        for e in log.iter().filter(|e| in_period(e.at)) {
+            let (who, what) = match (&e.kind, &e.author) {
+                (LogKind::Assignment { to: Some(p), .. }, _) => (p, Work::Assigned),
+                (LogKind::AgentReply { .. }, Author::Person(p)) => (p, Work::Replied),
+                (LogKind::Resolution { .. }, Author::Person(p)) => (p, Work::Resolved),
+                _ => continue,
+            };
+            let row = agents.entry(who.id.clone()).or_default();
+            row.0.id = who.id.clone();
+            row.0.name = who.name.clone();
+            match what {
+                Work::Assigned => row.0.assigned += 1,
+                Work::Replied => row.0.replies += 1,
+                Work::Resolved => {
+                    row.0.resolved += 1;
+                    row.1.push(minutes(t.created_at, e.at));
+                }
+            }
+        }
+    }
     for t in &opened {
         *r.by_status
             .entry(t.status.as_str().to_string())
@@ -134,8 +191,7 @@ pub fn compute(data: &ReportData, from: Timestamp, to: Timestamp) -> Report {
         *r.by_priority
             .entry(t.priority().as_str().to_string())
             .or_default() += 1;
-        let category = t.category.clone().unwrap_or_else(|| "-".into());
-        *r.by_category.entry(category).or_default() += 1;
+        *r.by_category.entry(category(t)).or_default() += 1;
         *r.by_level.entry(t.level.as_str().to_string()).or_default() += 1;
         *r.by_channel.entry(t.source.channel.clone()).or_default() += 1;
         if let Some(at) = t.first_response_at {
@@ -148,23 +204,13 @@ pub fn compute(data: &ReportData, from: Timestamp, to: Timestamp) -> Report {
         let mut was_deflected = false;
         let mut resolved_at = None;
         for e in log {
-            let name = e.author.name().to_string();
             match &e.kind {
                 LogKind::LevelChange { to, .. } => {
                     levels.insert(*to);
                 }
                 LogKind::Deflected { .. } => was_deflected = true,
                 LogKind::Rated { score } => ratings.push(f64::from(*score)),
-                LogKind::Assignment { to: Some(p), .. } => {
-                    agents.entry(p.name.clone()).or_default().0.assigned += 1;
-                }
-                LogKind::AgentReply { .. } => agents.entry(name).or_default().0.replies += 1,
-                LogKind::Resolution { .. } => {
-                    let row = agents.entry(name).or_default();
-                    row.0.resolved += 1;
-                    row.1.push(minutes(t.created_at, e.at));
-                    resolved_at = Some(e.at);
-                }
+                LogKind::Resolution { .. } => resolved_at = Some(e.at),
                 _ => {}
             }
         }
@@ -189,13 +235,14 @@ pub fn compute(data: &ReportData, from: Timestamp, to: Timestamp) -> Report {
     r.satisfaction =
         (!ratings.is_empty()).then(|| ratings.iter().sum::<f64>() / ratings.len() as f64);
     r.agents = agents
-        .into_iter()
-        .map(|(name, (mut row, durations))| {
-            row.name = name;
+        .into_values()
+        .map(|(mut row, durations)| {
             row.median_resolution_minutes = times(durations).p50_minutes;
             row
         })
         .collect();
+    r.agents
+        .sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     r
 }
 
@@ -229,6 +276,16 @@ pub fn table(r: &Report) -> String {
         ("category", &r.by_category),
         ("level", &r.by_level),
         ("channel", &r.by_channel),
+    ] {
+        let parts: Vec<String> = map.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let _ = writeln!(out, "by {title:<9} {}", parts.join(" · "));
+    }
+    let _ = writeln!(out, "closed:");
+    for (title, map) in [
+        ("priority", &r.closed_by_priority),
+        ("category", &r.closed_by_category),
+        ("level", &r.closed_by_level),
+        ("channel", &r.closed_by_channel),
     ] {
         let parts: Vec<String> = map.iter().map(|(k, v)| format!("{k} {v}")).collect();
         let _ = writeln!(out, "by {title:<9} {}", parts.join(" · "));
@@ -294,6 +351,10 @@ pub fn csv(r: &Report) -> String {
         ("by_category", &r.by_category),
         ("by_level", &r.by_level),
         ("by_channel", &r.by_channel),
+        ("closed_by_priority", &r.closed_by_priority),
+        ("closed_by_category", &r.closed_by_category),
+        ("closed_by_level", &r.closed_by_level),
+        ("closed_by_channel", &r.closed_by_channel),
     ] {
         for (k, v) in map {
             row(metric, k, v.to_string());
@@ -319,9 +380,10 @@ pub fn csv(r: &Report) -> String {
     row("satisfaction", "", opt(r.satisfaction));
     row("ratings", "", r.ratings.to_string());
     for a in &r.agents {
-        row("agent_assigned", &a.name, a.assigned.to_string());
-        row("agent_replies", &a.name, a.replies.to_string());
-        row("agent_resolved", &a.name, a.resolved.to_string());
+        let agent = format!("{} ({})", a.name, a.id);
+        row("agent_assigned", &agent, a.assigned.to_string());
+        row("agent_replies", &agent, a.replies.to_string());
+        row("agent_resolved", &agent, a.resolved.to_string());
     }
     out
 }

@@ -240,6 +240,28 @@ async fn the_report_counts_what_happened(store: Store) {
     assert_eq!((bruno_row.assigned, bruno_row.resolved), (1, 1));
     assert_eq!(bruno_row.median_resolution_minutes, Some(90.0));
 
+    assert_eq!(ada_row.id, "U-ada", "rows are keyed by the platform id");
+    assert_eq!(r.closed_by_level["L1"], 2, "#1 and #3 closed at L1");
+    assert_eq!(r.closed_by_channel["help"], 2);
+    assert_eq!(r.closed_by_priority.values().sum::<usize>(), 2);
+    assert!(!r.closed_by_level.contains_key("L2"), "#2 is not closed");
+
+    // A later period: nothing opened in it, but the work done in it counts, on old tickets.
+    let late = start + chrono::Duration::minutes(85);
+    let data = store.report_data(None, late, now).await.unwrap();
+    let l = compute(&data, late, now);
+    assert_eq!((l.opened, l.closed), (0, 1), "#1 confirmed after minute 85");
+    let rows: Vec<(&str, usize, usize, usize)> = l
+        .agents
+        .iter()
+        .map(|a| (a.id.as_str(), a.assigned, a.replies, a.resolved))
+        .collect();
+    assert_eq!(
+        rows,
+        [("U-bruno", 1, 0, 1)],
+        "only Bruno worked after minute 85"
+    );
+
     assert!(
         table(&r).contains("SLA compliance  75.0 %"),
         "{}",

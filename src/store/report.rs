@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 /// The raw material of a report.
 #[derive(Debug, Clone, Default)]
 pub struct ReportData {
-    /// Tickets opened or closed in the period.
+    /// Tickets opened, closed or worked on in the period.
     pub tickets: Vec<Ticket>,
     /// Their logs, in order.
     pub logs: HashMap<TicketId, Vec<LogEntry>>,
@@ -17,9 +17,11 @@ pub struct ReportData {
     pub breached: HashSet<(TenantId, String)>,
 }
 
+/// Tickets opened, closed or worked on in the period.
 const IN_PERIOD: &str =
     "($1 < 0 OR t.tenant_id = $1) AND ((t.created_at >= $2 AND t.created_at < $3) \
-    OR (t.closed_at >= $2 AND t.closed_at < $3))";
+    OR (t.closed_at >= $2 AND t.closed_at < $3) \
+    OR t.id IN (SELECT w.ticket_id FROM ticket_log w WHERE w.at >= $2 AND w.at < $3))";
 
 impl Db<'_> {
     async fn report_data(
@@ -72,7 +74,8 @@ impl Db<'_> {
 }
 
 impl Store {
-    /// The tickets opened or closed in `[from, to)` (one tenant or all), with logs and breaches.
+    /// The tickets opened, closed or worked on in `[from, to)` (one tenant or all), with logs
+    /// and breaches.
     pub async fn report_data(
         &self,
         tenant: Option<TenantId>,
