@@ -58,8 +58,9 @@ impl Workers {
                         _ = wake.notified() => {}
                         _ = stopped.changed() => break,
                     }
-                    // Drain: keep sending while rounds find work.
-                    loop {
+                    // Drain: keep sending while rounds find work, until asked to stop (the
+                    // stop then flushes what it can within its own bound).
+                    while !*stopped.borrow() {
                         match dispatcher.run_once().await {
                             Ok(r) if r.sent + r.retried + r.dead > 0 => continue,
                             Ok(_) => break,
