@@ -123,6 +123,11 @@ impl Running {
                 "the outbox could not be flushed in time: the rest is sent at the next start"
             ),
         }
+        match self.dispatcher.release_untried().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(actions = n, "gave back the actions not tried yet"),
+            Err(e) => tracing::warn!(error = %e, "could not give back the actions not tried"),
+        }
         self.store.close().await;
         match served {
             Ok(Ok(())) => Ok(()),

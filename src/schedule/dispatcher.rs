@@ -75,6 +75,25 @@ pub struct Dispatcher {
     platforms: HashMap<Platform, Arc<dyn ChatPlatform>>,
     clock: Arc<dyn Clock>,
     policy: RetryPolicy,
+    /// Claimed but never tried when their round was cut short (a stop): given back, so they
+    /// need not wait for their lease to run out.
+    untried: Arc<std::sync::Mutex<Vec<ClaimedItem>>>,
+}
+
+/// The claims of a round not tried yet; whatever is left when the round ends early (an error,
+/// or its future dropped at a stop's deadline) goes to [`Dispatcher::release_untried`].
+struct Untried {
+    left: std::collections::VecDeque<ClaimedItem>,
+    into: Arc<std::sync::Mutex<Vec<ClaimedItem>>>,
+}
+
+impl Drop for Untried {
+    fn drop(&mut self) {
+        if !self.left.is_empty() {
+            let mut into = self.into.lock().unwrap_or_else(|e| e.into_inner());
+            into.extend(self.left.drain(..));
+        }
+    }
 }
 
 impl Dispatcher {
@@ -91,12 +110,33 @@ impl Dispatcher {
             platforms,
             clock,
             policy,
+            untried: Arc::default(),
         }
+    }
+
+    /// Gives back the claims a cut-short round never tried: they go out at once from another
+    /// process (or the next start) instead of after their lease. The claim being sent when
+    /// the round was cut keeps its lease: whether it reached the platform is unknown.
+    pub async fn release_untried(&self) -> Result<usize, StoreError> {
+        let untried: Vec<ClaimedItem> = {
+            let mut list = self.untried.lock().unwrap_or_else(|e| e.into_inner());
+            std::mem::take(&mut *list)
+        };
+        let mut released = 0;
+        for claim in &untried {
+            released += usize::from(
+                self.store
+                    .postpone(claim, claim.item.next_attempt_at)
+                    .await?,
+            );
+        }
+        Ok(released)
     }
 
     /// Claims the due items and sends each once. Call it in a loop (the runner) or by hand
     /// (tests, with a manual clock).
     pub async fn run_once(&self) -> Result<DispatchReport, StoreError> {
+        self.release_untried().await?;
         let now = self.clock.now();
         let lease_until = later(now, self.policy.lease);
         let claimed = self
@@ -104,7 +144,11 @@ impl Dispatcher {
             .claim_outbox(now, lease_until, self.policy.batch)
             .await?;
         let mut report = DispatchReport::default();
-        for claim in claimed {
+        let mut round = Untried {
+            left: claimed.into(),
+            into: self.untried.clone(),
+        };
+        while let Some(claim) = round.left.pop_front() {
             let span = tracing::debug_span!("dispatch", outbox_id = claim.item.id, platform = %claim.platform);
             self.deliver(claim, &mut report).instrument(span).await?;
         }
