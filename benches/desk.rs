@@ -281,6 +281,7 @@ fn new_ticket(event_id: String, message_id: String, who: &Sender, i: usize) -> C
             text,
             message_id,
             direct: false,
+            attachments: Vec::new(),
         },
     )
 }
@@ -329,6 +330,7 @@ impl Workload {
                     text: format!("Still jamming after a restart ({i})"),
                     message_id: format!("{run}-m{i}"),
                     direct: false,
+                    attachments: Vec::new(),
                 },
             ),
             Kind::Claim => event(

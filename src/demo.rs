@@ -122,6 +122,7 @@ fn message(text: &str, id: &str) -> EventKind {
         text: text.into(),
         message_id: id.into(),
         direct: false,
+        attachments: Vec::new(),
     }
 }
 

@@ -24,6 +24,11 @@ pub fn render(ticket: &Ticket, log: &[LogRecord], format: TranscriptFormat) -> S
         TranscriptFormat::Html => html(ticket, log),
         TranscriptFormat::Json => {
             let mut v = crate::view::ticket_json(ticket);
+            v["attachments"] = serde_json::Value::Array(
+                attachments(log)
+                    .map(|f| serde_json::json!({"name": f.name, "url": f.url, "internal": f.internal}))
+                    .collect(),
+            );
             v["log"] = serde_json::Value::Array(
                 log.iter()
                     .map(|r| {
@@ -102,7 +107,16 @@ fn markdown(t: &Ticket, log: &[LogRecord]) -> String {
         }
         out.push('\n');
     }
-    let _ = writeln!(out, "## Attachments\n\nNone recorded.");
+    let _ = writeln!(out, "## Attachments\n");
+    let mut none = true;
+    for f in attachments(log) {
+        none = false;
+        let mark = if f.internal { " *(internal)*" } else { "" };
+        let _ = writeln!(out, "- {} <{}>{mark}", f.name, f.url);
+    }
+    if none {
+        let _ = writeln!(out, "None recorded.");
+    }
     out
 }
 
@@ -139,8 +153,52 @@ fn html(t: &Ticket, log: &[LogRecord]) -> String {
             escape(&text_of(&e.kind)).replace('\n', "<br>")
         );
     }
-    out.push_str("<h2>Attachments</h2>\n<p>None recorded.</p>\n</body></html>\n");
+    out.push_str("<h2>Attachments</h2>\n");
+    let mut none = true;
+    for f in attachments(log) {
+        if none {
+            out.push_str("<ul>\n");
+            none = false;
+        }
+        let mark = if f.internal { " (internal)" } else { "" };
+        // Only web links become links: a `javascript:` URL stays text.
+        let name = if f.url.starts_with("https://") || f.url.starts_with("http://") {
+            format!("<a href=\"{}\">{}</a>", escape(f.url), escape(f.name))
+        } else {
+            format!("{} ({})", escape(f.name), escape(f.url))
+        };
+        let _ = writeln!(out, "<li>{name}{mark}</li>");
+    }
+    out.push_str(if none {
+        "<p>None recorded.</p>\n"
+    } else {
+        "</ul>\n"
+    });
+    out.push_str("</body></html>\n");
     out
+}
+
+/// A file shared in the conversation, as the transcript lists it.
+struct Listed<'a> {
+    name: &'a str,
+    url: &'a str,
+    internal: bool,
+}
+
+/// The files shared in the conversation, in order.
+fn attachments(log: &[LogRecord]) -> impl Iterator<Item = Listed<'_>> {
+    log.iter().filter_map(|r| match &r.entry.kind {
+        LogKind::Attachment {
+            name,
+            url,
+            internal,
+        } => Some(Listed {
+            name,
+            url,
+            internal: *internal,
+        }),
+        _ => None,
+    })
 }
 
 /// What an entry says: the words for messages, a description for changes.

@@ -109,6 +109,14 @@ pub fn describe(kind: &LogKind) -> String {
         LogKind::Rated { score } => format!("rated the help {score}/5"),
         LogKind::FeedbackComment { text } => format!("commented: {text}"),
         LogKind::Resolution { text } => format!("resolution: {text}"),
+        LogKind::Attachment {
+            name,
+            url,
+            internal,
+        } => {
+            let mark = if *internal { "[internal] " } else { "" };
+            format!("{mark}attached {name} <{url}>")
+        }
     }
 }
 

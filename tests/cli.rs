@@ -486,6 +486,22 @@ async fn ticket_export_writes_transcripts_with_internal_notes_marked_and_html_es
                 text: "on my way".into(),
             },
         ),
+        (
+            "Mario",
+            LogKind::Attachment {
+                name: "photo <1>.png".into(),
+                url: "https://files.example/F1".into(),
+                internal: false,
+            },
+        ),
+        (
+            "Ada",
+            LogKind::Attachment {
+                name: "wiring.pdf".into(),
+                url: "javascript:alert(1)".into(),
+                internal: true,
+            },
+        ),
     ] {
         let entry = LogEntry {
             at: now(),
@@ -510,11 +526,23 @@ async fn ticket_export_writes_transcripts_with_internal_notes_marked_and_html_es
         "{md}"
     );
     assert!(md.contains("> on my way"));
+    let listed = md.split("## Attachments").nth(1).unwrap();
+    assert!(
+        listed.contains("- photo <1>.png <https://files.example/F1>\n"),
+        "{md}"
+    );
+    assert!(listed.contains("- wiring.pdf <javascript:alert(1)> *(internal)*"));
 
     let html = export("html");
     assert!(!html.contains("<script>alert"), "the title is escaped");
     assert!(html.contains("&lt;script&gt;") && html.contains("it &lt;b&gt;broke&lt;/b&gt;"));
     assert!(html.contains("class=\"entry internal\""));
+    assert!(html.contains("<a href=\"https://files.example/F1\">photo &lt;1&gt;.png</a>"));
+    assert!(
+        !html.contains("href=\"javascript"),
+        "only web links become links"
+    );
+    assert!(html.contains("wiring.pdf (javascript:alert(1)) (internal)"));
 
     let json: serde_json::Value = serde_json::from_str(&export("json")).unwrap();
     let internal: Vec<bool> = json["log"]
@@ -523,7 +551,19 @@ async fn ticket_export_writes_transcripts_with_internal_notes_marked_and_html_es
         .iter()
         .map(|e| e["internal"].as_bool().unwrap())
         .collect();
-    assert_eq!(internal, [false, true, false]);
+    assert_eq!(internal, [false, true, false, false, true]);
+    let files: Vec<(&str, bool)> = json["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap(),
+                f["internal"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(files, [("photo <1>.png", false), ("wiring.pdf", true)]);
 
     let (out, _, stderr) = run(helpdesk(dir.path()).args(["ticket", "export", "9"]));
     assert!(!out.status.success());

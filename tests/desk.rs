@@ -38,6 +38,7 @@ on_both_backends!(
     categories_have_their_own_targets_hold_can_pause_and_close_posts_a_transcript,
     a_breach_can_escalate,
     priority_changes_and_reopens_keep_sla_time_honest,
+    shared_files_are_listed_in_the_log,
 );
 
 fn sandbox(store: Store) -> Sandbox {
@@ -860,6 +861,7 @@ async fn every_way_in_opens_a_ticket(store: Store) {
         text: "cannot log in".into(),
         message_id: "dm1".into(),
         direct: true,
+        attachments: Vec::new(),
     };
     send(&sb, &mario(), "D-mario", None, dm).await;
     assert_eq!(ticket(&sb, 1).await.source.channel, "D-mario");
@@ -1665,4 +1667,95 @@ async fn the_home_page_shows_each_person_their_tickets(store: Store) {
         ada[3].starts_with("Waiting in your queue (1)") && ada[3].contains("#2"),
         "the claimed ticket left the queue: {ada:?}"
     );
+}
+
+fn with_files(text: &str, id: &str, files: &[&str]) -> EventKind {
+    EventKind::Message {
+        text: text.into(),
+        message_id: id.into(),
+        direct: false,
+        attachments: files
+            .iter()
+            .map(|name| helpdesk_chat::Attachment {
+                name: (*name).into(),
+                url: format!("https://files.example/{name}"),
+            })
+            .collect(),
+    }
+}
+
+async fn shared_files_are_listed_in_the_log(store: Store) {
+    let sb = sandbox(store);
+    // A screenshot alone, no words, still opens a ticket.
+    send(
+        &sb,
+        &mario(),
+        "help",
+        None,
+        with_files("", "m-f", &["error.png"]),
+    )
+    .await;
+    let t = ticket(&sb, 1).await;
+    assert_eq!(t.description, "error.png");
+    let agents = card_thread(&sb, &format!("card:{}:support-l1", t.id.0));
+
+    // A file without words in the requester's thread: listed, no empty message logged.
+    send(
+        &sb,
+        &mario(),
+        "help",
+        Some("m-f"),
+        with_files(" ", "m-g", &["log.txt"]),
+    )
+    .await;
+    // An agent's file in the agents' thread stays internal.
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        Some(&agents),
+        with_files("see the diagram", "m-h", &["net.pdf"]),
+    )
+    .await;
+    // Someone who is not an agent cannot add files to the agents' side.
+    send(
+        &sb,
+        &mario(),
+        "support-l1",
+        Some(&agents),
+        with_files("", "m-i", &["x.exe"]),
+    )
+    .await;
+
+    let files: Vec<(String, bool)> = log_kinds(&sb, &t)
+        .await
+        .into_iter()
+        .filter_map(|k| match k {
+            LogKind::Attachment { name, internal, .. } => Some((name, internal)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("error.png".to_string(), false),
+            ("log.txt".to_string(), false),
+            ("net.pdf".to_string(), true)
+        ]
+    );
+    let kinds = log_kinds(&sb, &t).await;
+    assert!(
+        !kinds.contains(&LogKind::RequesterMessage { text: " ".into() })
+            && !kinds.contains(&LogKind::RequesterMessage { text: "".into() }),
+        "a file alone logs no empty message: {kinds:?}"
+    );
+    assert!(kinds.contains(&LogKind::AgentReply {
+        text: "see the diagram".into()
+    }));
+    let entry = LogKind::Attachment {
+        name: "net.pdf".into(),
+        url: "https://files.example/net.pdf".into(),
+        internal: true,
+    };
+    assert!(entry.is_internal(), "agents' files are marked internal");
 }

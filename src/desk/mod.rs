@@ -306,7 +306,11 @@ async fn route(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreError> {
             text,
             message_id,
             direct,
-        } => relay::message(cx, ev, text, message_id, *direct).await,
+            attachments,
+        } => {
+            let said = relay::Said { text, attachments };
+            relay::message(cx, ev, said, message_id, *direct).await
+        }
         EventKind::Reaction {
             emoji,
             on_message,

@@ -258,6 +258,7 @@ fn describe(cx: &Cx<'_>, kind: &LogKind) -> String {
         LogKind::Deflected { article } => cx.t(Msg::LogDeflected, &[("article", article)]),
         LogKind::Rated { score } => cx.t(Msg::LogRated, &[("score", score)]),
         LogKind::FeedbackComment { text } => text.clone(),
+        LogKind::Attachment { name, .. } => cx.t(Msg::LogAttachment, &[("name", name)]),
         LogKind::KbSuggestionShown { articles } => {
             cx.t(Msg::LogSuggestions, &[("count", &articles.len())])
         }

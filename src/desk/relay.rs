@@ -11,27 +11,34 @@ use crate::config::L3Messages;
 use crate::domain::{Grade, Level, LogKind, Source, Status, Ticket, TicketId};
 use crate::i18n::Msg;
 use crate::store::StoreError;
-use helpdesk_chat::{ChatAction, RichMessage};
+use helpdesk_chat::{Attachment, ChatAction, RichMessage};
 
 /// A plain message.
 pub(crate) async fn message(
     cx: &mut Cx<'_>,
     ev: &Ev<'_>,
-    text: &str,
+    said: Said<'_>,
     message_id: &str,
     direct: bool,
 ) -> Result<(), StoreError> {
     let channel = ev.event.channel.clone();
+    let text = said.text;
     match ev.event.thread.clone() {
         None => {
             let intake_channel = cx.settings.intake_channels.contains(&channel);
-            if !(direct || intake_channel) || text.trim().is_empty() {
+            if !(direct || intake_channel) || said.is_empty() {
                 return Ok(());
             }
+            // A file alone still asks for help: its name stands in for the description.
+            let description = if text.trim().is_empty() {
+                said.file_names()
+            } else {
+                text.to_string()
+            };
             let request = Request {
                 requester: ev.person.clone(),
                 title: None,
-                description: text.to_string(),
+                description,
                 category: None,
                 urgency: Grade::Medium,
                 impact: Grade::Low,
@@ -40,16 +47,84 @@ pub(crate) async fn message(
                     thread: Some(message_id.to_string()),
                 },
             };
-            intake::open(cx, request).await.map(|_| ())
+            let ticket = intake::open(cx, request).await?;
+            record_files(cx, ev, &ticket, said.attachments, false).await
         }
-        Some(thread) => match find::locate(cx, &channel, &thread).await? {
-            Some(Side::Requester(id)) => from_requester_side(cx, ev, id, text).await,
-            Some(Side::Agents(id, card_channel)) => {
-                from_agents_side(cx, ev, id, &card_channel, text, message_id).await
+        Some(thread) => {
+            let (id, internal) = match find::locate(cx, &channel, &thread).await? {
+                Some(Side::Requester(id)) => {
+                    if !text.trim().is_empty() {
+                        from_requester_side(cx, ev, id, text).await?;
+                    }
+                    (id, false)
+                }
+                Some(Side::Agents(id, card_channel)) => {
+                    if !ev.access.is_agent() {
+                        tracing::info!(
+                            user = %ev.person.id,
+                            "a non-agent wrote in an agents' thread: not relayed"
+                        );
+                        return Ok(());
+                    }
+                    if !text.trim().is_empty() {
+                        from_agents_side(cx, ev, id, &card_channel, text, message_id).await?;
+                    }
+                    // Files in the agents' thread stay there: the requester cannot open them.
+                    (id, true)
+                }
+                None => return Ok(()),
+            };
+            if said.attachments.is_empty() {
+                return Ok(());
             }
-            None => Ok(()),
-        },
+            match cx.tx.ticket_by_id(id).await? {
+                Some(ticket) => record_files(cx, ev, &ticket, said.attachments, internal).await,
+                None => Ok(()),
+            }
+        }
     }
+}
+
+/// What a message said: its text and the files attached to it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Said<'a> {
+    /// The text, possibly empty when only files were shared.
+    pub text: &'a str,
+    /// The files shared with it.
+    pub attachments: &'a [Attachment],
+}
+
+impl Said<'_> {
+    fn is_empty(&self) -> bool {
+        self.text.trim().is_empty() && self.attachments.is_empty()
+    }
+
+    fn file_names(&self) -> String {
+        let names: Vec<&str> = self.attachments.iter().map(|a| a.name.as_str()).collect();
+        names.join(", ")
+    }
+}
+
+/// Lists the shared files in the ticket's log (the files stay on the platform).
+async fn record_files(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    ticket: &Ticket,
+    files: &[Attachment],
+    internal: bool,
+) -> Result<(), StoreError> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    let kinds = files
+        .iter()
+        .map(|f| LogKind::Attachment {
+            name: f.name.clone(),
+            url: f.url.clone(),
+            internal,
+        })
+        .collect();
+    cx.record(ticket, &ev.author(), kinds).await
 }
 
 /// A reaction: the intake emoji turns the message into a ticket for its author.
@@ -159,10 +234,6 @@ async fn from_agents_side(
     text: &str,
     message_id: &str,
 ) -> Result<(), StoreError> {
-    if !ev.access.is_agent() {
-        tracing::info!(user = %ev.person.id, "a non-agent wrote in an agents' thread: not relayed");
-        return Ok(());
-    }
     let Some(mut ticket) = cx.tx.ticket_by_id(id).await? else {
         return Ok(());
     };

@@ -109,6 +109,15 @@ pub enum LogKind {
         /// What they wrote.
         text: String,
     },
+    /// A file attached to a message in the ticket's conversation (listed, never copied).
+    Attachment {
+        /// The file name.
+        name: String,
+        /// Where the platform keeps it (behind the platform's login).
+        url: String,
+        /// Attached on the agents' side: not for the requester.
+        internal: bool,
+    },
     /// How the ticket was fixed.
     Resolution {
         /// The fix, as the agent wrote it.
@@ -132,12 +141,16 @@ impl LogKind {
             LogKind::Rated { .. } => "rated",
             LogKind::FeedbackComment { .. } => "feedback_comment",
             LogKind::Resolution { .. } => "resolution",
+            LogKind::Attachment { .. } => "attachment",
         }
     }
 
     /// Internal entries are for agents only.
     pub fn is_internal(&self) -> bool {
-        matches!(self, LogKind::InternalNote { .. })
+        matches!(
+            self,
+            LogKind::InternalNote { .. } | LogKind::Attachment { internal: true, .. }
+        )
     }
 }
 

@@ -137,6 +137,7 @@ messages! {
     ListEmpty => "list_empty",
     ListTitle => "list_title",
     LogAssignment => "log_assignment",
+    LogAttachment => "log_attachment",
     LogDeflected => "log_deflected",
     LogLevel => "log_level",
     LogNote => "log_note",

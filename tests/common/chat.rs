@@ -38,6 +38,7 @@ pub fn message(text: &str, id: &str) -> EventKind {
         text: text.into(),
         message_id: id.into(),
         direct: false,
+        attachments: Vec::new(),
     }
 }
 

@@ -65,6 +65,15 @@ pub struct Sender {
     pub is_bot: bool,
 }
 
+/// A file attached to a message, as the platform names it (its link needs the platform's login).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// The file name.
+    pub name: String,
+    /// Where the platform keeps it.
+    pub url: String,
+}
+
 /// What happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -77,6 +86,9 @@ pub enum EventKind {
         message_id: String,
         /// A direct message to the bot.
         direct: bool,
+        /// Files attached to it.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment>,
     },
     /// A slash command such as `/ticket escalate L2 printer on fire`.
     Command {

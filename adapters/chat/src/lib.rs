@@ -11,7 +11,7 @@ mod platform;
 mod sink;
 
 pub use action::{ChatAction, MessageRef, ThreadRef};
-pub use event::{ChatEvent, EventKind, Platform, Sender, TextLimits, UnknownPlatform};
+pub use event::{Attachment, ChatEvent, EventKind, Platform, Sender, TextLimits, UnknownPlatform};
 pub use memory::{MemoryPlatform, Recorded};
 pub use message::{
     Button, ButtonStyle, Field, Form, FormField, FormFieldKind, Mention, RichMessage,

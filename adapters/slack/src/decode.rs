@@ -6,7 +6,7 @@
 
 use crate::render::{desk_action, Origin};
 use crate::settings::SlackSettings;
-use helpdesk_chat::{ChatEvent, EventKind, Platform, Sender};
+use helpdesk_chat::{Attachment, ChatEvent, EventKind, Platform, Sender};
 use slack_morphism::prelude::*;
 use std::collections::BTreeMap;
 
@@ -157,12 +157,33 @@ fn message(id: String, team: &str, m: &SlackMessageEvent) -> Decoded {
         Some(kind) => kind == "im" || kind == "app_home",
         None => channel.0.starts_with('D'),
     };
+    let attachments = m
+        .content
+        .as_ref()
+        .and_then(|c| c.files.as_ref())
+        .map(|files| files.iter().filter_map(attachment).collect())
+        .unwrap_or_default();
     let kind = EventKind::Message {
         text,
         message_id: ts,
         direct,
+        attachments,
     };
     event(id, team, &user.0, &channel.0, thread, kind)
+}
+
+/// A shared file as the desk lists it: its permalink opens it in Slack for whoever may see it.
+fn attachment(file: &SlackFile) -> Option<Attachment> {
+    let url = file.permalink.as_ref().or(file.url_private.as_ref())?;
+    let name = file
+        .name
+        .clone()
+        .or_else(|| file.title.clone())
+        .unwrap_or_else(|| file.id.0.clone());
+    Some(Attachment {
+        name,
+        url: url.to_string(),
+    })
 }
 
 /// A slash command. Slack gives commands no event id: the trigger id is unique per invocation.

@@ -47,7 +47,44 @@ fn a_direct_message_to_the_bot_is_a_direct_message() {
             text: "How many cats did we herd yesterday?".into(),
             message_id: "1525215129.000001".into(),
             direct: true,
+            attachments: Vec::new(),
         }
+    );
+}
+
+#[test]
+fn shared_files_come_with_the_message() {
+    // The documented `file_share` message: the basic example with a file attached.
+    let mut body: serde_json::Value =
+        serde_json::from_str(&example("slack_message_event_basic.json")).unwrap();
+    body["subtype"] = "file_share".into();
+    body["files"] = serde_json::json!([
+        {"id": "F1", "name": "error.png", "title": "Screenshot",
+         "url_private": "https://files.slack.com/files-pri/T1-F1/error.png",
+         "permalink": "https://acme.slack.com/files/U061F7AUR/F1/error.png"},
+        {"id": "F2", "title": "notes",
+         "url_private": "https://files.slack.com/files-pri/T1-F2/notes"},
+        {"id": "F3", "name": "hidden.bin"}
+    ]);
+    let body: SlackEventCallbackBody = serde_json::from_value(body).unwrap();
+    let e = event(decode::callback_event("T1", "Ev1", &body));
+    let EventKind::Message { attachments, .. } = e.kind else {
+        panic!("not a message: {:?}", e.kind)
+    };
+    let files: Vec<(&str, &str)> = attachments
+        .iter()
+        .map(|a| (a.name.as_str(), a.url.as_str()))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            (
+                "error.png",
+                "https://acme.slack.com/files/U061F7AUR/F1/error.png"
+            ),
+            ("notes", "https://files.slack.com/files-pri/T1-F2/notes"),
+        ],
+        "the permalink when there is one, the name or else the title; no link, not listed"
     );
 }
 
@@ -72,6 +109,7 @@ fn socket_mode_frames_decode_like_http_payloads() {
             text: "<@U111> Hi here!".into(),
             message_id: "1610241741.000200".into(),
             direct: false,
+            attachments: Vec::new(),
         }
     );
 
