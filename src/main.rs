@@ -64,6 +64,9 @@ enum Command {
     /// The knowledge base: import, export, measure.
     #[command(subcommand)]
     Kb(KbCommand),
+    /// Discord setup helpers.
+    #[command(subcommand)]
+    Discord(DiscordCommand),
     /// Play a scripted conversation through the real engine and print what chat would show.
     Demo {
         /// The language the bot speaks: en or it.
@@ -215,6 +218,19 @@ enum KbCommand {
 }
 
 #[derive(Subcommand)]
+enum DiscordCommand {
+    /// Print the URL that adds the bot to a server with exactly the permissions it uses.
+    InviteUrl {
+        /// The application id (default: read from the bot token, HELPDESK_DISCORD_TOKEN).
+        #[arg(long)]
+        application_id: Option<String>,
+        /// Preselect this server (guild id).
+        #[arg(long)]
+        guild: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 enum ConfigCommand {
     /// Validate the configuration and print the effective values, secrets masked.
     Check,
@@ -293,6 +309,29 @@ async fn dispatch(cli: Cli) -> Result<()> {
                 bail!("{addr}{path} answered {status}");
             }
             println!("{addr}{path}: ok");
+        }
+        Command::Discord(DiscordCommand::InviteUrl {
+            application_id,
+            guild,
+        }) => {
+            use helpdesk_discord::invite;
+            let from_token = || {
+                config
+                    .discord
+                    .token
+                    .as_ref()
+                    .and_then(|t| invite::application_id_from_token(t.expose()))
+            };
+            let Some(id) = application_id.or_else(from_token) else {
+                bail!(
+                    "no application id: pass --application-id (Developer Portal → General \
+                     Information) or set HELPDESK_DISCORD_TOKEN"
+                );
+            };
+            println!("{}", invite::url(&id, guild.as_deref()));
+            for (_, why) in invite::PERMISSIONS {
+                eprintln!("  asks to {why}");
+            }
         }
         Command::Migrate => {
             let store = open(&config).await?;

@@ -569,3 +569,35 @@ async fn ticket_export_writes_transcripts_with_internal_notes_marked_and_html_es
     assert!(!out.status.success());
     assert!(stderr.contains("no ticket #9"), "{stderr}");
 }
+
+#[test]
+fn discord_invite_url_has_the_exact_permissions_and_reads_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, stdout, stderr) = run(helpdesk(dir.path()).args([
+        "discord",
+        "invite-url",
+        "--application-id",
+        "42",
+        "--guild",
+        "7",
+    ]));
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        stdout.trim(),
+        "https://discord.com/oauth2/authorize?client_id=42&scope=bot%20applications.commands\
+         &permissions=395137109056&guild_id=7&disable_guild_select=true"
+    );
+    assert!(stderr.contains("asks to"), "each permission is explained");
+
+    let token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.not-a-real-secret";
+    let (out, stdout, stderr) = run(helpdesk(dir.path())
+        .args(["discord", "invite-url"])
+        .env("HELPDESK_DISCORD_TOKEN", token));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("client_id=123456789012345678&"), "{stdout}");
+    assert!(!stdout.contains(token) && !stderr.contains(token));
+
+    let (out, _, stderr) = run(helpdesk(dir.path()).args(["discord", "invite-url"]));
+    assert!(!out.status.success());
+    assert!(stderr.contains("--application-id"), "{stderr}");
+}

@@ -8,6 +8,8 @@ mod event;
 mod memory;
 mod message;
 mod platform;
+mod secret;
+pub mod signed;
 mod sink;
 
 pub use action::{ChatAction, MessageRef, ThreadRef};
@@ -17,4 +19,6 @@ pub use message::{
     Button, ButtonStyle, Field, Form, FormField, FormFieldKind, Mention, RichMessage,
 };
 pub use platform::{Attempt, ChatPlatform, Delivered, SendError, SendFuture};
+pub use secret::Secret;
+pub use signed::cut;
 pub use sink::{hand_off, EventSink, Handoff, SinkError, SinkFuture};

@@ -19,17 +19,7 @@ use std::sync::Arc;
 /// The largest request body taken (Slack's payloads are a few kilobytes).
 pub const BODY_LIMIT: usize = 256 * 1024;
 
-/// The current time in Unix seconds (tests inject their own).
-pub type Now = Arc<dyn Fn() -> i64 + Send + Sync>;
-
-/// The system clock.
-pub fn system_now() -> Now {
-    Arc::new(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64)
-    })
-}
+pub use helpdesk_chat::signed::{system_now, Now};
 
 #[derive(Clone)]
 struct Endpoint {

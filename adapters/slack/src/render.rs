@@ -3,6 +3,7 @@
 //! Only [`Mention`]s ping: text is escaped (`&`, `<`, `>`), so `<!channel>`, `<!here>`, `<@U…>`
 //! and `<url|label>` links typed by a person render as the characters they are.
 
+pub use helpdesk_chat::cut;
 use helpdesk_chat::{Button, ButtonStyle, Form, FormFieldKind, Mention, RichMessage};
 use serde_json::{json, Value};
 
@@ -74,16 +75,6 @@ pub fn mention(m: &Mention) -> Option<String> {
         Mention::User(_) => format!("<@{id}>"),
         Mention::Group(_) | Mention::Role(_) => format!("<!subteam^{id}>"),
     })
-}
-
-/// Cuts to `max` characters, with "…" when something was cut.
-pub fn cut(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
 }
 
 /// Escaped and cut to `max` characters.

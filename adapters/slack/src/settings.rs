@@ -1,30 +1,8 @@
 //! What the adapter needs to know: tokens, the API address, command names and pacing.
 
+pub use helpdesk_chat::Secret;
 use std::collections::BTreeMap;
-use std::fmt;
 use std::time::Duration;
-
-/// A token or secret: shown as `***` in logs and debug output.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The value, for the one place that sends it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
 
 /// The bot tokens: one per workspace, and one for any workspace not listed.
 #[derive(Debug, Clone, Default)]

@@ -1,0 +1,241 @@
+//! The desk's messages and forms as Discord JSON: an embed with buttons, a modal. User text is
+//! made inert (no `@everyone`, no `<@…>` that pings), and every message says exactly whom it
+//! may ping in `allowed_mentions`: only the structured mentions the desk asked for.
+
+pub use helpdesk_chat::cut;
+use helpdesk_chat::{Button, ButtonStyle, Form, FormFieldKind, Mention, RichMessage};
+use serde_json::{json, Value};
+
+/// Discord's limits (characters or items).
+mod limit {
+    pub const CONTENT: usize = 2000;
+    pub const EMBED_TITLE: usize = 256;
+    pub const EMBED_TEXT: usize = 4096;
+    pub const FIELD_NAME: usize = 256;
+    pub const FIELD_VALUE: usize = 1024;
+    pub const FIELDS: usize = 25;
+    pub const FOOTER: usize = 2048;
+    pub const BUTTON_LABEL: usize = 80;
+    pub const CUSTOM_ID: usize = 100;
+    pub const BUTTONS_PER_ROW: usize = 5;
+    pub const ROWS: usize = 5;
+    pub const MODAL_TITLE: usize = 45;
+    pub const MODAL_LABEL: usize = 45;
+    pub const MODAL_ITEMS: usize = 5;
+    pub const TEXT_INPUT: usize = 4000;
+    pub const SELECT_OPTIONS: usize = 25;
+    pub const OPTION_TEXT: usize = 100;
+    pub const THREAD_NAME: usize = 100;
+}
+
+/// Between a button's desk action and its value in its `custom_id` (desk actions have none).
+const SEPARATOR: char = ':';
+
+/// A button's `custom_id`: the desk's action and value (cut to Discord's 100 characters).
+pub fn custom_id(button: &Button) -> String {
+    cut(
+        &format!("{}{SEPARATOR}{}", button.action, button.value),
+        limit::CUSTOM_ID,
+    )
+}
+
+/// The desk's action and value of a `custom_id` made by [`custom_id`] (never trusted: the desk
+/// checks the ticket and the clicker).
+pub fn desk_action(custom_id: &str) -> (&str, &str) {
+    custom_id.split_once(SEPARATOR).unwrap_or((custom_id, ""))
+}
+
+/// User text made inert: mass mentions and mention syntax are broken with a zero-width space,
+/// so they show as typed and ping nobody even where `allowed_mentions` would not apply.
+pub fn inert(text: &str) -> String {
+    text.replace("@everyone", "@\u{200b}everyone")
+        .replace("@here", "@\u{200b}here")
+        .replace("<@", "<\u{200b}@")
+        .replace("<#", "<\u{200b}#")
+}
+
+/// Discord ids are snowflakes: anything else cannot be one, and is never written out.
+fn snowflake(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The mentions that ping, as message text.
+fn mention_text(mentions: &[Mention]) -> String {
+    mentions
+        .iter()
+        .filter(|m| match m {
+            Mention::User(id) | Mention::Role(id) | Mention::Group(id) => snowflake(id),
+        })
+        .filter_map(|m| match m {
+            Mention::User(id) => Some(format!("<@{id}>")),
+            Mention::Role(id) => Some(format!("<@&{id}>")),
+            // Slack's user groups mean nothing here.
+            Mention::Group(_) => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Exactly who may be pinged: the listed roles and users, never `@everyone` or `@here`.
+pub fn allowed_mentions(mentions: &[Mention]) -> Value {
+    let mut roles = Vec::new();
+    let mut users = Vec::new();
+    for m in mentions {
+        match m {
+            Mention::Role(id) if snowflake(id) => roles.push(id.clone()),
+            Mention::User(id) if snowflake(id) => users.push(id.clone()),
+            _ => {}
+        }
+    }
+    json!({ "parse": [], "roles": roles, "users": users, "replied_user": false })
+}
+
+fn style(style: ButtonStyle) -> u8 {
+    match style {
+        ButtonStyle::Primary => 1,
+        ButtonStyle::Normal => 2,
+        ButtonStyle::Danger => 4,
+    }
+}
+
+/// Buttons in action rows of five (at most five rows).
+pub fn components(buttons: &[Button]) -> Vec<Value> {
+    buttons
+        .chunks(limit::BUTTONS_PER_ROW)
+        .take(limit::ROWS)
+        .map(|row| {
+            let row: Vec<Value> = row
+                .iter()
+                .map(|b| {
+                    json!({
+                        "type": 2,
+                        "style": style(b.style),
+                        "label": cut(&b.label, limit::BUTTON_LABEL),
+                        "custom_id": custom_id(b),
+                    })
+                })
+                .collect();
+            json!({ "type": 1, "components": row })
+        })
+        .collect()
+}
+
+/// A message body for `POST /channels/{id}/messages` (and edits, and interaction answers).
+///
+/// A message with only text is sent as plain content, like a person's message; anything with a
+/// title, fields, buttons or small print becomes an embed.
+pub fn message(m: &RichMessage) -> Value {
+    let pings = mention_text(&m.mentions);
+    let plain = m.title.is_none() && m.fields.is_empty() && m.context.is_none();
+    let mut body = serde_json::Map::new();
+    if plain {
+        let content = if pings.is_empty() {
+            inert(&m.text)
+        } else {
+            format!("{pings}\n{}", inert(&m.text))
+        };
+        body.insert("content".into(), json!(cut(&content, limit::CONTENT)));
+        body.insert("embeds".into(), json!([]));
+    } else {
+        let mut embed = serde_json::Map::new();
+        if let Some(title) = &m.title {
+            embed.insert(
+                "title".into(),
+                json!(cut(&inert(title), limit::EMBED_TITLE)),
+            );
+        }
+        if !m.text.is_empty() {
+            embed.insert(
+                "description".into(),
+                json!(cut(&inert(&m.text), limit::EMBED_TEXT)),
+            );
+        }
+        let fields: Vec<Value> = m
+            .fields
+            .iter()
+            .take(limit::FIELDS)
+            .map(|f| {
+                json!({
+                    "name": cut(&inert(&f.label), limit::FIELD_NAME),
+                    "value": cut(&inert(if f.value.is_empty() { "-" } else { &f.value }), limit::FIELD_VALUE),
+                    "inline": true,
+                })
+            })
+            .collect();
+        if !fields.is_empty() {
+            embed.insert("fields".into(), json!(fields));
+        }
+        if let Some(context) = &m.context {
+            embed.insert(
+                "footer".into(),
+                json!({ "text": cut(&inert(context), limit::FOOTER) }),
+            );
+        }
+        body.insert("content".into(), json!(pings));
+        body.insert("embeds".into(), json!([Value::Object(embed)]));
+    }
+    body.insert("components".into(), json!(components(&m.buttons)));
+    body.insert("allowed_mentions".into(), allowed_mentions(&m.mentions));
+    Value::Object(body)
+}
+
+/// A form as a modal (interaction response type 9): each field a Label around its input.
+pub fn modal(form: &Form) -> Value {
+    let items: Vec<Value> = form
+        .fields
+        .iter()
+        .take(limit::MODAL_ITEMS)
+        .map(|f| {
+            let input = match &f.kind {
+                FormFieldKind::ShortText | FormFieldKind::LongText => {
+                    let mut input = json!({
+                        "type": 4,
+                        "custom_id": f.id,
+                        "style": if matches!(f.kind, FormFieldKind::LongText) { 2 } else { 1 },
+                        "required": f.required,
+                        "max_length": limit::TEXT_INPUT,
+                    });
+                    if let Some(initial) = &f.initial {
+                        input["value"] = json!(cut(initial, limit::TEXT_INPUT));
+                    }
+                    input
+                }
+                FormFieldKind::Choice { options } => {
+                    let options: Vec<Value> = options
+                        .iter()
+                        .take(limit::SELECT_OPTIONS)
+                        .map(|(value, label)| {
+                            json!({
+                                "label": cut(label, limit::OPTION_TEXT),
+                                "value": cut(value, limit::OPTION_TEXT),
+                                "default": f.initial.as_deref() == Some(value.as_str()),
+                            })
+                        })
+                        .collect();
+                    json!({
+                        "type": 3,
+                        "custom_id": f.id,
+                        "options": options,
+                        "required": f.required,
+                        "min_values": if f.required { 1 } else { 0 },
+                        "max_values": 1,
+                    })
+                }
+            };
+            json!({ "type": 18, "label": cut(&f.label, limit::MODAL_LABEL), "component": input })
+        })
+        .collect();
+    json!({
+        "type": 9,
+        "data": {
+            "custom_id": cut(&form.id, limit::CUSTOM_ID),
+            "title": cut(&form.title, limit::MODAL_TITLE),
+            "components": items,
+        }
+    })
+}
+
+/// A thread name within Discord's 100 characters (set once: renames are rate-limited).
+pub fn thread_name(name: &str) -> String {
+    cut(name.trim(), limit::THREAD_NAME)
+}

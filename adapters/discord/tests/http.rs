@@ -1,0 +1,161 @@
+//! The HTTP interactions endpoint: 401 on any bad signature, PONG to PING, the desk's event
+//! handed off with a deferral in time, a polite answer when the desk is down, a body limit.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use ed25519_dalek::{Signer, SigningKey};
+use helpdesk_chat::{ChatEvent, EventKind, EventSink, SinkError, SinkFuture};
+use helpdesk_discord::http::{router, BODY_LIMIT};
+use helpdesk_discord::signature::PublicKey;
+use helpdesk_discord::DiscordSettings;
+use std::sync::{Arc, Mutex};
+use tower::ServiceExt;
+
+const NOW: i64 = 1_700_000_000;
+
+#[derive(Default)]
+struct Sink {
+    seen: Mutex<Vec<ChatEvent>>,
+    down: bool,
+}
+
+impl EventSink for Sink {
+    fn deliver(&self, event: ChatEvent) -> SinkFuture<'_> {
+        Box::pin(async move {
+            if self.down {
+                return Err(SinkError("database down".into()));
+            }
+            self.seen.lock().unwrap().push(event);
+            Ok(())
+        })
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn signer() -> SigningKey {
+    SigningKey::from_bytes(&[42; 32])
+}
+
+fn app(sink: Arc<Sink>) -> axum::Router {
+    let key = PublicKey::parse(&hex(signer().verifying_key().as_bytes())).unwrap();
+    let mut settings = DiscordSettings::new("The help desk is down; try again in a minute.");
+    settings.unavailable_per_guild.insert(
+        "290926798626357999".into(),
+        "Il help desk non risponde.".into(),
+    );
+    router(Arc::new(settings), key, sink, Arc::new(|| NOW))
+}
+
+fn signed(key: &SigningKey, ts: i64, body: &[u8]) -> Request<Body> {
+    let ts = ts.to_string();
+    let sig = hex(&key.sign(&[ts.as_bytes(), body].concat()).to_bytes());
+    Request::post("/discord/interactions")
+        .header("x-signature-ed25519", sig)
+        .header("x-signature-timestamp", ts)
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_vec()))
+        .unwrap()
+}
+
+async fn call(app: axum::Router, req: Request<Body>) -> (StatusCode, serde_json::Value) {
+    let res = app.oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    (status, json)
+}
+
+fn ticket_command() -> Vec<u8> {
+    let mut payload = common::example("discord_interaction_slash_command.json");
+    payload["data"]["name"] = "ticket".into();
+    serde_json::to_vec(&payload).unwrap()
+}
+
+#[tokio::test]
+async fn ping_gets_pong_only_when_signed() {
+    let ping = br#"{"type":1,"id":"1","application_id":"2","token":"t","version":1}"#;
+    let (status, body) = call(app(Default::default()), signed(&signer(), NOW, ping)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, serde_json::json!({"type": 1}));
+
+    // Discord's own probes: a wrong key, a tampered body, stale and future times, no headers.
+    let wrong = SigningKey::from_bytes(&[1; 32]);
+    let mut tampered = signed(&signer(), NOW, ping);
+    *tampered.body_mut() = Body::from(&br#"{"type":2}"#[..]);
+    let bare = Request::post("/discord/interactions")
+        .body(Body::from(&ping[..]))
+        .unwrap();
+    for req in [
+        signed(&wrong, NOW, ping),
+        tampered,
+        signed(&signer(), NOW - 3600, ping),
+        signed(&signer(), NOW + 3600, ping),
+        bare,
+    ] {
+        let (status, _) = call(app(Default::default()), req).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+}
+
+#[tokio::test]
+async fn a_command_reaches_the_desk_and_discord_gets_a_private_deferral() {
+    let sink = Arc::new(Sink::default());
+    let (status, body) = call(app(sink.clone()), signed(&signer(), NOW, &ticket_command())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, serde_json::json!({"type": 5, "data": {"flags": 64}}));
+    let seen = sink.seen.lock().unwrap();
+    assert_eq!(seen.len(), 1);
+    assert!(matches!(&seen[0].kind, EventKind::Command { name, .. } if name == "ticket"));
+}
+
+#[tokio::test]
+async fn a_click_leaves_its_message_alone() {
+    let sink = Arc::new(Sink::default());
+    let mut payload = common::example("discord_button_interaction_data.jsonc");
+    payload["data"]["custom_id"] = "ticket.claim:3".into();
+    payload["message"] = serde_json::json!({"id": "M1"});
+    let body = serde_json::to_vec(&payload).unwrap();
+    let (status, answer) = call(app(sink.clone()), signed(&signer(), NOW, &body)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answer, serde_json::json!({"type": 6}));
+    assert_eq!(sink.seen.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_desk_that_is_down_is_explained_in_the_guilds_language() {
+    let sink = Arc::new(Sink {
+        down: true,
+        ..Default::default()
+    });
+    let (status, body) = call(app(sink), signed(&signer(), NOW, &ticket_command())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["type"], 4);
+    assert_eq!(body["data"]["flags"], 64);
+    assert_eq!(body["data"]["content"], "Il help desk non risponde.");
+}
+
+#[tokio::test]
+async fn malformed_and_oversized_bodies_are_refused() {
+    let (status, _) = call(
+        app(Default::default()),
+        signed(&signer(), NOW, b"{not json"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = call(
+        app(Default::default()),
+        signed(&signer(), NOW, br#"{"type":"two"}"#),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let huge = vec![b' '; BODY_LIMIT + 1];
+    let (status, _) = call(app(Default::default()), signed(&signer(), NOW, &huge)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+}

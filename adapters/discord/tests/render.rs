@@ -1,0 +1,143 @@
+//! Rendering: user text pings nobody, only the desk's structured mentions may ping, buttons keep
+//! their action and value, limits hold, and the invite asks for exactly the documented rights.
+
+use helpdesk_chat::{Button, ButtonStyle, Field, Mention, RichMessage};
+use helpdesk_discord::{invite, render};
+
+fn button(action: &str, value: &str) -> Button {
+    Button {
+        label: "Claim".into(),
+        action: action.into(),
+        value: value.into(),
+        style: ButtonStyle::Primary,
+    }
+}
+
+#[test]
+fn user_text_pings_nobody_and_only_the_asked_role_may_ping() {
+    let hostile = "@everyone @here <@123> <@&456> <#789> hi";
+    let card = RichMessage {
+        title: Some(hostile.into()),
+        text: hostile.into(),
+        fields: vec![Field {
+            label: "Requester".into(),
+            value: hostile.into(),
+        }],
+        context: Some(hostile.into()),
+        mentions: vec![Mention::Role("445566".into())],
+        ..RichMessage::default()
+    };
+    let body = render::message(&card);
+    assert_eq!(
+        body["content"], "<@&445566>",
+        "only the structured mention is in the content"
+    );
+    assert_eq!(
+        body["allowed_mentions"],
+        serde_json::json!({"parse": [], "roles": ["445566"], "users": [], "replied_user": false})
+    );
+    let embed = body["embeds"][0].to_string();
+    for ping in ["@everyone", "@here", "<@123>", "<@&456>", "<#789>"] {
+        assert!(!embed.contains(ping), "{ping} survived in {embed}");
+    }
+    // A configured id that is not a snowflake is never written out.
+    let odd = RichMessage {
+        mentions: vec![Mention::Role("1> @everyone".into())],
+        ..RichMessage::text("x")
+    };
+    let body = render::message(&odd);
+    assert_eq!(body["content"], "x");
+    assert_eq!(body["allowed_mentions"]["roles"], serde_json::json!([]));
+    // A plain relayed message keeps the words, pings nobody.
+    let plain = render::message(&RichMessage::text(hostile));
+    let content = plain["content"].as_str().unwrap();
+    assert!(content.contains("everyone") && !content.contains("@everyone"));
+    assert_eq!(plain["allowed_mentions"]["parse"], serde_json::json!([]));
+    assert_eq!(plain["allowed_mentions"]["roles"], serde_json::json!([]));
+}
+
+#[test]
+fn buttons_carry_their_action_and_value_in_rows_of_five() {
+    let buttons: Vec<Button> = (1..=7)
+        .map(|i| button("ticket.rate", &i.to_string()))
+        .collect();
+    let rows = render::components(&buttons);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["components"].as_array().unwrap().len(), 5);
+    let id = rows[1]["components"][1]["custom_id"].as_str().unwrap();
+    assert_eq!(render::desk_action(id), ("ticket.rate", "7"));
+    // A value with the separator in it survives; an id is never longer than Discord allows.
+    let b = button("kb.show", "a:b");
+    assert_eq!(
+        render::desk_action(&render::custom_id(&b)),
+        ("kb.show", "a:b")
+    );
+    let long = button("kb.show", &"x".repeat(500));
+    assert_eq!(render::custom_id(&long).chars().count(), 100);
+}
+
+#[test]
+fn long_text_is_cut_to_discords_limits() {
+    let m = RichMessage {
+        title: Some("t".repeat(1000)),
+        text: "d".repeat(10_000),
+        fields: (0..40)
+            .map(|i| Field {
+                label: format!("f{i}"),
+                value: "v".repeat(2000),
+            })
+            .collect(),
+        ..RichMessage::default()
+    };
+    let body = render::message(&m);
+    let embed = &body["embeds"][0];
+    assert_eq!(embed["title"].as_str().unwrap().chars().count(), 256);
+    assert_eq!(embed["description"].as_str().unwrap().chars().count(), 4096);
+    assert_eq!(embed["fields"].as_array().unwrap().len(), 25);
+    assert_eq!(
+        embed["fields"][0]["value"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .count(),
+        1024
+    );
+    let plain = render::message(&RichMessage::text("é".repeat(5000)));
+    assert_eq!(plain["content"].as_str().unwrap().chars().count(), 2000);
+    assert_eq!(render::thread_name(&"n".repeat(300)).chars().count(), 100);
+}
+
+#[test]
+fn the_invite_asks_for_exactly_the_documented_permissions() {
+    // VIEW_CHANNEL, SEND_MESSAGES, SEND_MESSAGES_IN_THREADS, CREATE_PUBLIC_THREADS,
+    // CREATE_PRIVATE_THREADS, MANAGE_THREADS, EMBED_LINKS, ATTACH_FILES, READ_MESSAGE_HISTORY,
+    // ADD_REACTIONS: bits 10, 11, 38, 35, 36, 34, 14, 15, 16, 6.
+    let expected: u64 = [10, 11, 38, 35, 36, 34, 14, 15, 16, 6]
+        .iter()
+        .map(|b| 1u64 << b)
+        .sum();
+    assert_eq!(invite::permission_bits(), expected);
+    assert_eq!(expected, 395_137_109_056);
+    let url = invite::url("1234", Some("G9"));
+    assert_eq!(
+        url,
+        "https://discord.com/oauth2/authorize?client_id=1234&scope=bot%20applications.commands\
+         &permissions=395137109056&guild_id=G9&disable_guild_select=true"
+    );
+    assert!(!invite::url("1234", None).contains("guild_id"));
+}
+
+#[test]
+fn the_application_id_is_read_from_the_bot_token() {
+    // "MTIzNDU2Nzg5MDEyMzQ1Njc4" is base64 for "123456789012345678"; the rest is not checked.
+    assert_eq!(
+        invite::application_id_from_token("MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.secret-part"),
+        Some("123456789012345678".into())
+    );
+    assert_eq!(invite::application_id_from_token("not a token!"), None);
+    assert_eq!(
+        invite::application_id_from_token("aGVsbG8.x.y"),
+        None,
+        "not digits"
+    );
+}
