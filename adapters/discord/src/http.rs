@@ -2,10 +2,13 @@
 //!
 //! Every request must carry a valid Ed25519 signature of its timestamp and exact body, made
 //! within five minutes (401 otherwise: Discord probes with bad signatures); bodies are limited
-//! in size. PING gets PONG; everything else goes to the desk, and Discord gets its answer
-//! within its 3 s whether the desk is done or not.
+//! in size. PING gets PONG; everything else goes to the desk, and the response is the desk's
+//! first answer (a modal, a private message, the clicked card edited) or, when the desk has
+//! none within the deadline, the deferral: Discord gets it within its 3 s either way.
 
 use crate::decode::{self, Decoded};
+use crate::gateway::remember;
+use crate::interactions::{Interactions, EPHEMERAL};
 use crate::settings::DiscordSettings;
 use crate::signature::PublicKey;
 use axum::body::Bytes;
@@ -14,9 +17,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use helpdesk_chat::{hand_off, EventKind, EventSink, Handoff};
+use helpdesk_chat::{hand_off, EventSink, Handoff};
 use serde_json::{json, Value};
 use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
 
 /// The largest request body taken (interactions are a few kilobytes).
 pub const BODY_LIMIT: usize = 256 * 1024;
@@ -24,13 +29,11 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 /// Interaction response types.
 mod answer {
     pub const PONG: u8 = 1;
-    pub const MESSAGE: u8 = 4;
-    pub const DEFERRED_MESSAGE: u8 = 5;
-    pub const DEFERRED_UPDATE: u8 = 6;
+    pub use crate::interactions::callback::{DEFERRED_UPDATE, MESSAGE};
 }
 
-/// Only the person who acted sees the answer.
-const EPHEMERAL: u32 = 1 << 6;
+/// How long past the deadline the response waits for the deferral itself.
+const ANSWER_MARGIN: Duration = Duration::from_millis(500);
 
 pub use helpdesk_chat::signed::{system_now, Now};
 
@@ -39,6 +42,7 @@ struct Endpoint {
     settings: Arc<DiscordSettings>,
     key: PublicKey,
     sink: Arc<dyn EventSink>,
+    interactions: Interactions,
     now: Now,
 }
 
@@ -47,15 +51,17 @@ pub fn router(
     settings: Arc<DiscordSettings>,
     key: PublicKey,
     sink: Arc<dyn EventSink>,
+    interactions: Interactions,
     now: Now,
 ) -> Router {
     Router::new()
-        .route("/discord/interactions", post(interactions))
+        .route("/discord/interactions", post(receive))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(Endpoint {
             settings,
             key,
             sink,
+            interactions,
             now,
         })
 }
@@ -64,7 +70,7 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-async fn interactions(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) -> Response {
+async fn receive(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) -> Response {
     let checked = ep.key.verify(
         header(&headers, "x-signature-timestamp"),
         header(&headers, "x-signature-ed25519"),
@@ -93,26 +99,38 @@ async fn interactions(State(ep): State<Endpoint>, headers: HeaderMap, body: Byte
         Decoded::Event(event) => *event,
     };
     let guild = event.tenant.clone();
-    let deferred = deferral(&event.kind, payload.get("message").is_some());
-    match hand_off(ep.sink.clone(), event, ep.settings.ack_deadline).await {
-        Handoff::Failed(_) => Json(json!({
-            "type": answer::MESSAGE,
-            "data": { "content": ep.settings.unavailable(&guild), "flags": EPHEMERAL },
-        }))
-        .into_response(),
-        Handoff::Done | Handoff::Running => Json(deferred).into_response(),
+    // The desk's first answer (a modal, a private message, the edited card) or the deferral at
+    // the deadline comes back here, and becomes this request's response.
+    let (tx, rx) = oneshot::channel();
+    let id = payload
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    remember(&ep.interactions, &payload, &event, &ep.settings, Some(tx));
+    let deadline = ep.settings.ack_deadline;
+    let handed = tokio::spawn(hand_off(ep.sink.clone(), event, deadline));
+    let answered = tokio::time::timeout(deadline + ANSWER_MARGIN, rx);
+    tokio::pin!(answered);
+    tokio::select! {
+        biased;
+        got = &mut answered => return answer_or_defer(got.ok().and_then(Result::ok)),
+        outcome = handed => {
+            if let Ok(Handoff::Failed(_)) = outcome {
+                ep.interactions.answered(id);
+                return Json(json!({
+                    "type": answer::MESSAGE,
+                    "data": { "content": ep.settings.unavailable(&guild), "flags": EPHEMERAL },
+                }))
+                .into_response();
+            }
+        }
     }
+    answer_or_defer(answered.await.ok().and_then(Result::ok))
 }
 
-/// The answer that tells Discord the desk took it: a click or a form sent from a message
-/// leaves that message as it is (the desk updates cards itself); a command shows the person a
-/// private "thinking…" the desk's answer replaces.
-fn deferral(kind: &EventKind, on_message: bool) -> Value {
-    match kind {
-        EventKind::Action { .. } => json!({ "type": answer::DEFERRED_UPDATE }),
-        EventKind::FormSubmitted { .. } if on_message => json!({ "type": answer::DEFERRED_UPDATE }),
-        _ => json!({ "type": answer::DEFERRED_MESSAGE, "data": { "flags": EPHEMERAL } }),
-    }
+/// The answer the registry gave, or (should it give none in time) a neutral deferral.
+fn answer_or_defer(answer: Option<Value>) -> Response {
+    Json(answer.unwrap_or_else(|| json!({ "type": answer::DEFERRED_UPDATE }))).into_response()
 }
 
 fn malformed(e: impl std::fmt::Display) -> Response {

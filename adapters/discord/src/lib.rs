@@ -3,14 +3,21 @@
 //!
 //! It knows only the chat port (`helpdesk-chat`), never the desk.
 
+pub mod channels;
 pub mod decode;
+pub mod gateway;
 pub mod http;
+pub mod interactions;
 pub mod invite;
+pub mod platform;
 pub mod render;
+pub mod rest;
 pub mod settings;
 pub mod signature;
 
 pub use decode::Decoded;
+pub use interactions::Interactions;
+pub use platform::DiscordPlatform;
 pub use settings::{DiscordSettings, Secret};
 
 /// The gateway intents the desk needs. `MESSAGE_CONTENT` is privileged: switch it on in the

@@ -17,6 +17,12 @@ pub struct DiscordSettings {
     pub api_url: String,
     /// The bot token.
     pub token: Option<Secret>,
+    /// The application id (commands are registered under it); read from READY when unset.
+    pub application_id: Option<String>,
+    /// Register the commands in these guilds (instant) instead of globally (up to an hour).
+    pub command_guilds: Vec<String>,
+    /// Said to a person whose command got no answer in time (it was received).
+    pub received_text: String,
     /// The application's public key (hex): the HTTP interactions endpoint is served when set.
     pub public_key: Option<String>,
     /// Slash command as Discord sends it (`ticket`) → the desk's command (`ticket`).
@@ -40,6 +46,9 @@ impl DiscordSettings {
             api_url: DEFAULT_API_URL.to_string(),
             token: None,
             public_key: None,
+            application_id: None,
+            command_guilds: Vec::new(),
+            received_text: "✓".to_string(),
             commands: ["ticket", "kb", "helpdesk"]
                 .into_iter()
                 .map(|c| (c.to_string(), c.to_string()))

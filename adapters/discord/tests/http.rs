@@ -6,10 +6,13 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use ed25519_dalek::{Signer, SigningKey};
-use helpdesk_chat::{ChatEvent, EventKind, EventSink, SinkError, SinkFuture};
+use helpdesk_chat::{
+    Attempt, ChatAction, ChatEvent, ChatPlatform, EventKind, EventSink, Form, SinkError, SinkFuture,
+};
 use helpdesk_discord::http::{router, BODY_LIMIT};
+use helpdesk_discord::rest::Rest;
 use helpdesk_discord::signature::PublicKey;
-use helpdesk_discord::DiscordSettings;
+use helpdesk_discord::{DiscordPlatform, DiscordSettings, Interactions};
 use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
 
@@ -19,6 +22,10 @@ const NOW: i64 = 1_700_000_000;
 struct Sink {
     seen: Mutex<Vec<ChatEvent>>,
     down: bool,
+    /// Answers commands with a form, through the platform, as the desk's dispatcher would.
+    platform: Mutex<Option<Arc<DiscordPlatform>>>,
+    /// Opens the form (else only records).
+    opens_form: bool,
 }
 
 impl EventSink for Sink {
@@ -26,6 +33,40 @@ impl EventSink for Sink {
         Box::pin(async move {
             if self.down {
                 return Err(SinkError("database down".into()));
+            }
+            let platform = self
+                .platform
+                .lock()
+                .unwrap()
+                .clone()
+                .filter(|_| self.opens_form);
+            if let (
+                Some(platform),
+                EventKind::Command {
+                    trigger: Some(t), ..
+                },
+            ) = (platform, &event.kind)
+            {
+                let form = ChatAction::OpenForm {
+                    user: event.sender.id.clone(),
+                    trigger: t.clone(),
+                    form: Form {
+                        id: "ticket.new".into(),
+                        title: "New ticket".into(),
+                        fields: vec![],
+                        submit: "Open".into(),
+                    },
+                    channel: event.channel.clone(),
+                    thread: None,
+                };
+                let attempt = Attempt {
+                    key: "1",
+                    again: false,
+                };
+                platform
+                    .send(&event.tenant, &form, None, attempt)
+                    .await
+                    .unwrap();
             }
             self.seen.lock().unwrap().push(event);
             Ok(())
@@ -48,7 +89,23 @@ fn app(sink: Arc<Sink>) -> axum::Router {
         "290926798626357999".into(),
         "Il help desk non risponde.".into(),
     );
-    router(Arc::new(settings), key, sink, Arc::new(|| NOW))
+    settings.received_text = "Received.".into();
+    let rest = Rest::new(&settings);
+    let interactions = Interactions::new(rest.clone(), None, &settings.received_text);
+    let platform = Arc::new(DiscordPlatform::new(rest, interactions.clone()));
+    sink.platform.lock().unwrap().get_or_insert(platform);
+    router(
+        Arc::new(settings),
+        key,
+        sink,
+        interactions,
+        Arc::new(|| NOW),
+    )
+}
+
+/// A sink that only records (it opens no form).
+fn recording() -> Arc<Sink> {
+    Arc::new(Sink::default())
 }
 
 fn signed(key: &SigningKey, ts: i64, body: &[u8]) -> Request<Body> {
@@ -105,19 +162,36 @@ async fn ping_gets_pong_only_when_signed() {
 }
 
 #[tokio::test]
-async fn a_command_reaches_the_desk_and_discord_gets_a_private_deferral() {
-    let sink = Arc::new(Sink::default());
+async fn a_form_the_desk_opens_in_time_is_the_response() {
+    let sink = Arc::new(Sink {
+        opens_form: true,
+        ..Sink::default()
+    });
     let (status, body) = call(app(sink.clone()), signed(&signer(), NOW, &ticket_command())).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(body, serde_json::json!({"type": 5, "data": {"flags": 64}}));
+    assert_eq!(body["type"], 9, "{body}");
+    assert_eq!(body["data"]["custom_id"], "ticket.new");
+    assert_eq!(body["data"]["title"], "New ticket");
+    assert_eq!(sink.seen.lock().unwrap().len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_command_with_no_answer_in_time_is_told_it_arrived() {
+    let sink = recording();
+    let (status, body) = call(app(sink.clone()), signed(&signer(), NOW, &ticket_command())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body,
+        serde_json::json!({"type": 4, "data": {"content": "Received.", "flags": 64}})
+    );
     let seen = sink.seen.lock().unwrap();
     assert_eq!(seen.len(), 1);
     assert!(matches!(&seen[0].kind, EventKind::Command { name, .. } if name == "ticket"));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_click_leaves_its_message_alone() {
-    let sink = Arc::new(Sink::default());
+    let sink = recording();
     let mut payload = common::example("discord_button_interaction_data.jsonc");
     payload["data"]["custom_id"] = "ticket.claim:3".into();
     payload["message"] = serde_json::json!({"id": "M1"});

@@ -1,0 +1,290 @@
+//! The desk's actions, carried out on Discord: the [`ChatPlatform`] the dispatcher sends
+//! through. A thread on Discord is a channel, and a thread started from a message has the
+//! message's id, so "the thread of message M" is channel M.
+
+use crate::decode::split_trigger;
+use crate::interactions::Interactions;
+use crate::render;
+use crate::rest::{self, code, Rest, RestError};
+use helpdesk_chat::{
+    Attempt, ChatAction, ChatPlatform, Delivered, MessageRef, Platform, RichMessage, SendError,
+    SendFuture, ThreadRef,
+};
+use serde_json::{json, Value};
+use serenity::http::{LightMethod, Route};
+
+/// Sends through Discord's REST API.
+pub struct DiscordPlatform {
+    rest: Rest,
+    interactions: Interactions,
+}
+
+/// The longest nonce Discord takes.
+const NONCE_MAX: usize = 25;
+
+impl DiscordPlatform {
+    /// Over this REST client, answering interactions through `interactions`.
+    pub fn new(rest: Rest, interactions: Interactions) -> Self {
+        DiscordPlatform { rest, interactions }
+    }
+
+    /// Posts a message. The outbox item is its nonce, enforced: a try after one that reached
+    /// Discord gets the first message back instead of a second copy.
+    async fn post(
+        &self,
+        channel: &str,
+        message: &RichMessage,
+        attempt: Attempt<'_>,
+    ) -> Result<MessageRef, RestError> {
+        let mut body = render::message(message);
+        let nonce: String = attempt
+            .key
+            .chars()
+            .rev()
+            .take(NONCE_MAX)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        body["nonce"] = json!(nonce);
+        body["enforce_nonce"] = json!(true);
+        let route = Route::ChannelMessages {
+            channel_id: rest::channel(channel)?,
+        };
+        let posted = self
+            .rest
+            .call(LightMethod::Post, route, Some(&body))
+            .await?;
+        let id = posted
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| RestError {
+                error: SendError::Transient("Discord's answer has no message id".into()),
+                code: None,
+            })?;
+        Ok(MessageRef {
+            channel: channel.to_string(),
+            message_id: id.to_string(),
+        })
+    }
+
+    /// Starts a thread on a message (its id becomes the thread's); one already there is fine.
+    async fn start_thread(
+        &self,
+        channel: &str,
+        message: &str,
+        name: &str,
+    ) -> Result<(), RestError> {
+        let route = Route::ChannelMessageThreads {
+            channel_id: rest::channel(channel)?,
+            message_id: rest::message(message)?,
+        };
+        let body = json!({ "name": render::thread_name(name), "auto_archive_duration": 10080 });
+        match self.rest.call(LightMethod::Post, route, Some(&body)).await {
+            Err(e) if e.code == Some(code::THREAD_EXISTS) => Ok(()),
+            other => other.map(|_| ()),
+        }
+    }
+
+    /// A reply in the thread of `parent` (a message in `channel`, or already a thread id). A
+    /// message with no thread yet gets one; in a DM, where there are no threads, the reply goes
+    /// in the conversation itself.
+    async fn reply(
+        &self,
+        channel: &str,
+        parent: &str,
+        message: &RichMessage,
+        attempt: Attempt<'_>,
+    ) -> Result<(), RestError> {
+        match self.post(parent, message, attempt).await {
+            Err(e) if e.code == Some(code::UNKNOWN_CHANNEL) && parent != channel => {
+                let name = message
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| message.text.lines().next().unwrap_or_default().to_string());
+                match self.start_thread(channel, parent, &name).await {
+                    Err(e) if e.code == Some(code::NOT_IN_DM) => {
+                        self.post(channel, message, attempt).await.map(|_| ())
+                    }
+                    Err(e) => Err(e),
+                    Ok(()) => self.post(parent, message, attempt).await.map(|_| ()),
+                }
+            }
+            other => other.map(|_| ()),
+        }
+    }
+
+    async fn update(&self, target: &MessageRef, message: &RichMessage) -> Result<(), RestError> {
+        let body = render::message(message);
+        if let Some(answered) = self
+            .interactions
+            .update_answer(&target.message_id, &body)
+            .await
+        {
+            match answered {
+                Ok(()) => return Ok(()),
+                Err(e) => tracing::info!(error = %e, "answering the click failed; editing"),
+            }
+        }
+        let route = Route::ChannelMessage {
+            channel_id: rest::channel(&target.channel)?,
+            message_id: rest::message(&target.message_id)?,
+        };
+        self.rest
+            .call(LightMethod::Patch, route, Some(&body))
+            .await
+            .map(|_| ())
+    }
+
+    /// Only `user` sees it: the answer to their interaction when there is one, else a DM.
+    async fn private(
+        &self,
+        channel: &str,
+        user: &str,
+        message: &RichMessage,
+        attempt: Attempt<'_>,
+    ) -> Result<(), RestError> {
+        let body = render::message(message);
+        if let Some(answered) = self.interactions.private_answer(user, channel, &body).await {
+            match answered {
+                Ok(()) => return Ok(()),
+                // The token died or another replica answered: a DM still reaches them.
+                Err(e) => tracing::info!(error = %e, "private answer failed; sending a DM"),
+            }
+        }
+        let dm = self
+            .rest
+            .call(
+                LightMethod::Post,
+                Route::UserMeDmChannels,
+                Some(&json!({ "recipient_id": rest::user(user)?.get().to_string() })),
+            )
+            .await?;
+        let dm = dm
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| RestError {
+                error: SendError::Transient("Discord's DM channel has no id".into()),
+                code: None,
+            })?
+            .to_string();
+        self.post(&dm, message, attempt).await.map(|_| ())
+    }
+
+    async fn react(&self, channel: &str, message: &str, emoji: &str) -> Result<(), RestError> {
+        // The desk names emoji as Slack does; Discord wants the character.
+        let emoji = match emoji {
+            "lock" => "🔒",
+            "white_check_mark" => "✅",
+            "ticket" => "🎫",
+            other => other,
+        };
+        let route = Route::ChannelMessageReactionMe {
+            channel_id: rest::channel(channel)?,
+            message_id: rest::message(message)?,
+            reaction: emoji,
+        };
+        self.rest
+            .call(LightMethod::Put, route, None)
+            .await
+            .map(|_| ())
+    }
+
+    async fn act(
+        &self,
+        action: &ChatAction,
+        target: Option<&MessageRef>,
+        attempt: Attempt<'_>,
+    ) -> Result<Delivered, RestError> {
+        let nothing = Ok(Delivered::default());
+        match action {
+            ChatAction::Post {
+                channel, message, ..
+            } => Ok(Delivered {
+                posted: Some(self.post(channel, message, attempt).await?),
+            }),
+            ChatAction::Reply {
+                channel,
+                thread,
+                message,
+            } => {
+                let parent = match (thread, target) {
+                    (ThreadRef::Id(id), _) => id.as_str(),
+                    (ThreadRef::Message(_), Some(t)) => t.message_id.as_str(),
+                    (ThreadRef::Message(key), None) => {
+                        return Err(permanent(format!("no message posted as {key}")))
+                    }
+                };
+                self.reply(channel, parent, message, attempt).await?;
+                nothing
+            }
+            ChatAction::Update { key, message } => {
+                let target =
+                    target.ok_or_else(|| permanent(format!("no message posted as {key}")))?;
+                self.update(target, message).await?;
+                nothing
+            }
+            ChatAction::Ephemeral {
+                channel,
+                user,
+                message,
+                ..
+            } => {
+                self.private(channel, user, message, attempt).await?;
+                nothing
+            }
+            ChatAction::OpenForm { trigger, form, .. } => {
+                let (id, token) = split_trigger(trigger)
+                    .ok_or_else(|| permanent("the form's trigger is not a Discord interaction"))?;
+                self.interactions
+                    .open_form(id, token, &render::modal(form))
+                    .await?;
+                nothing
+            }
+            // Discord has no per-person home page.
+            ChatAction::PublishHome { .. } => nothing,
+            ChatAction::CreateThread { key, name } => {
+                let target =
+                    target.ok_or_else(|| permanent(format!("no message posted as {key}")))?;
+                self.start_thread(&target.channel, &target.message_id, name)
+                    .await?;
+                nothing
+            }
+            ChatAction::React {
+                channel,
+                message_id,
+                emoji,
+            } => {
+                self.react(channel, message_id, emoji).await?;
+                nothing
+            }
+        }
+    }
+}
+
+fn permanent(why: impl Into<String>) -> RestError {
+    RestError {
+        error: SendError::Permanent(why.into()),
+        code: None,
+    }
+}
+
+impl ChatPlatform for DiscordPlatform {
+    fn platform(&self) -> Platform {
+        Platform::Discord
+    }
+
+    fn send<'a>(
+        &'a self,
+        _tenant: &'a str,
+        action: &'a ChatAction,
+        target: Option<&'a MessageRef>,
+        attempt: Attempt<'a>,
+    ) -> SendFuture<'a> {
+        Box::pin(async move {
+            self.act(action, target, attempt)
+                .await
+                .map_err(SendError::from)
+        })
+    }
+}
