@@ -5,6 +5,13 @@ use helpdesk::app::{Plug, Plugged};
 use helpdesk::config::{Config, SlackConfig};
 use helpdesk::i18n::{self, Language, Msg};
 use helpdesk_chat::{EventSink, Platform};
+use helpdesk_discord::channels::Channels;
+use helpdesk_discord::gateway::{Gateway, Shards};
+use helpdesk_discord::http::router as discord_router;
+use helpdesk_discord::rest::Rest;
+use helpdesk_discord::signature::PublicKey;
+use helpdesk_discord::Secret as DiscordSecret;
+use helpdesk_discord::{commands, invite, DiscordPlatform, DiscordSettings, Interactions};
 use helpdesk_slack::directory::Directory;
 use helpdesk_slack::http::{router, system_now};
 use helpdesk_slack::inbound::Inbound;
@@ -19,7 +26,99 @@ pub fn plugs(config: &Config) -> Vec<Plug> {
     if config.slack.enabled() {
         plugs.push(slack(config));
     }
+    if config.discord.token.is_some() {
+        plugs.push(discord(config));
+    }
     plugs
+}
+
+fn discord_settings(config: &Config) -> DiscordSettings {
+    let c = &config.discord;
+    let mut settings = DiscordSettings::new(i18n::text(Language::En, Msg::DeskUnavailable, &[]));
+    settings.api_url = c.api_url.clone();
+    settings.token = c.token.as_ref().map(|t| DiscordSecret::new(t.expose()));
+    settings.public_key = c.public_key.as_ref().map(|k| k.expose().to_string());
+    settings.application_id = c.application_id.clone().or_else(|| {
+        c.token
+            .as_ref()
+            .and_then(|t| invite::application_id_from_token(t.expose()))
+    });
+    settings.command_guilds = c.command_guilds.clone();
+    settings.dm_guild = c.dm_guild.clone();
+    settings.ack_deadline = c.ack_deadline;
+    settings.received_text = i18n::text(Language::En, Msg::InteractionReceived, &[]);
+    settings.unavailable_per_guild = config
+        .tenants
+        .iter()
+        .filter(|t| t.platform == Platform::Discord)
+        .map(|t| {
+            (
+                t.id.clone(),
+                i18n::text(t.language, Msg::DeskUnavailable, &[]),
+            )
+        })
+        .collect();
+    settings
+}
+
+fn discord(config: &Config) -> Plug {
+    let settings = Arc::new(discord_settings(config));
+    let shards = Shards {
+        first: config.discord.shard_ids.0,
+        last: config.discord.shard_ids.1,
+        total: config.discord.shards,
+    };
+    Box::new(move |sink: Arc<dyn EventSink>| {
+        Box::pin(async move {
+            let rest = Rest::new(&settings);
+            let interactions = Interactions::new(
+                rest.clone(),
+                settings.application_id.clone(),
+                &settings.received_text,
+            );
+            match settings.application_id.as_deref() {
+                Some(app) => {
+                    if let Err(e) = commands::register(&rest, &settings, app).await {
+                        // The desk still hears messages and reactions; commands come back with
+                        // the next start.
+                        tracing::error!(error = %e, "discord: could not register the commands");
+                    }
+                }
+                None => tracing::warn!(
+                    "discord: no application id (set discord.application_id): commands not registered"
+                ),
+            }
+            let routes = match settings.public_key.as_deref() {
+                Some(hex) => {
+                    let key = PublicKey::parse(hex).map_err(|e| e.to_string())?;
+                    Some(discord_router(
+                        settings.clone(),
+                        key,
+                        sink.clone(),
+                        interactions.clone(),
+                        helpdesk_discord::http::system_now(),
+                    ))
+                }
+                None => None,
+            };
+            let gateway = Gateway::start(
+                settings.clone(),
+                rest.clone(),
+                sink,
+                interactions.clone(),
+                Channels::default(),
+                shards,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            let stop = Box::pin(async move { gateway.stop().await }) as std::pin::Pin<Box<_>>;
+            Ok(Plugged {
+                platform: Arc::new(DiscordPlatform::new(rest, interactions)),
+                routes,
+                stop: Some(stop),
+            })
+        })
+    })
 }
 
 fn slack_settings(config: &Config) -> SlackSettings {

@@ -203,6 +203,19 @@ pub struct DiscordConfig {
     pub public_key: Option<Secret>,
     /// Discord REST API base URL (for proxies and tests).
     pub api_url: String,
+    /// The application id (default: read from the token).
+    pub application_id: Option<String>,
+    /// Guilds to register the commands in at once (default: globally, which takes up to an hour).
+    pub command_guilds: Vec<String>,
+    /// The guild whose desk direct messages to the bot go to.
+    pub dm_guild: Option<String>,
+    /// How long an interaction waits for the desk's answer before it is deferred.
+    #[serde(with = "crate::config::tenant::duration_text")]
+    pub ack_deadline: Duration,
+    /// The bot's total number of shards.
+    pub shards: u32,
+    /// The shards this process runs: `first..=last`.
+    pub shard_ids: (u32, u32),
 }
 
 impl Config {
@@ -294,6 +307,65 @@ struct RawDiscord {
     token_file: Option<PathBuf>,
     public_key_file: Option<PathBuf>,
     api_url: Option<String>,
+    application_id: Option<IdText>,
+    command_guilds: Vec<IdText>,
+    dm_guild: Option<IdText>,
+    ack_deadline: Option<String>,
+    shards: Option<u32>,
+    shard_ids: Option<IdText>,
+}
+
+/// A Discord id or range as written: TOML and environment variables give numbers or text.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum IdText {
+    Number(u64),
+    Text(String),
+}
+
+impl IdText {
+    fn text(self) -> String {
+        match self {
+            IdText::Number(n) => n.to_string(),
+            IdText::Text(s) => s.trim().to_string(),
+        }
+    }
+}
+
+/// A snowflake id, checked.
+fn snowflake(key: &str, id: IdText) -> Result<String, ConfigError> {
+    let text = id.text();
+    if text.is_empty() || text.len() > 20 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(value_error(
+            key,
+            &format!("{text:?}"),
+            "a Discord id (digits)",
+        ));
+    }
+    Ok(text)
+}
+
+/// `shards` and `shard_ids` ("0-3", "2" or 2; default all) checked against each other.
+fn shard_ids(total: u32, ids: Option<IdText>) -> Result<(u32, u32), ConfigError> {
+    let bad = |text: &str| {
+        value_error(
+            "discord.shard_ids",
+            &format!("{text:?}"),
+            &format!("a shard id or range such as \"0-1\", below discord.shards ({total})"),
+        )
+    };
+    let Some(ids) = ids else {
+        return Ok((0, total - 1));
+    };
+    let text = ids.text();
+    let (first, last) = match text.split_once('-') {
+        Some((a, b)) => (a.trim().parse::<u32>(), b.trim().parse::<u32>()),
+        None => (text.parse::<u32>(), text.parse::<u32>()),
+    };
+    match (first, last) {
+        (Ok(first), Ok(last)) if first <= last && last < total => Ok((first, last)),
+        _ => Err(bad(&text)),
+    }
 }
 
 /// Secret values: the environment variable, and the file key that may name a file instead.
@@ -549,6 +621,41 @@ impl Loader<'_> {
                     "discord.api_url",
                     raw.discord.api_url,
                     "https://discord.com/api/v10",
+                )?,
+                application_id: raw
+                    .discord
+                    .application_id
+                    .map(|id| snowflake("discord.application_id", id))
+                    .transpose()?,
+                command_guilds: raw
+                    .discord
+                    .command_guilds
+                    .into_iter()
+                    .map(|id| snowflake("discord.command_guilds", id))
+                    .collect::<Result<_, _>>()?,
+                dm_guild: raw
+                    .discord
+                    .dm_guild
+                    .map(|id| snowflake("discord.dm_guild", id))
+                    .transpose()?,
+                ack_deadline: {
+                    let d = duration("discord.ack_deadline", raw.discord.ack_deadline, "2s")?;
+                    if d.is_zero() || d > Duration::from_millis(2500) {
+                        return Err(value_error(
+                            "discord.ack_deadline",
+                            &format_duration(d),
+                            "more than 0 and at most 2.5s (Discord wants an answer within 3 s)",
+                        ));
+                    }
+                    d
+                },
+                shards: match raw.discord.shards.unwrap_or(1) {
+                    0 => return Err(value_error("discord.shards", "0", "at least 1")),
+                    n => n,
+                },
+                shard_ids: shard_ids(
+                    raw.discord.shards.unwrap_or(1).max(1),
+                    raw.discord.shard_ids,
                 )?,
             },
             database: raw.database,

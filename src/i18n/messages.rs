@@ -27,6 +27,7 @@ macro_rules! messages {
 
 messages! {
     DeskUnavailable => "desk_unavailable",
+    InteractionReceived => "interaction_received",
     HomeTitle => "home_title",
     HomeIntro => "home_intro",
     HomeAsked => "home_asked",

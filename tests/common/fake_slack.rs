@@ -11,9 +11,6 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, Notify};
 
-/// How long a test waits for something the bot should do before it fails.
-pub const PATIENCE: Duration = Duration::from_secs(20);
-
 /// One Web API call the bot made.
 #[derive(Debug, Clone)]
 pub struct Call {
@@ -125,18 +122,13 @@ impl FakeSlack {
 
     /// Waits until `found` finds something in the calls, and returns it.
     pub async fn wait_for<T>(&self, what: &str, found: impl Fn(&[Call]) -> Option<T>) -> T {
-        let deadline = tokio::time::Instant::now() + PATIENCE;
-        loop {
-            let notified = self.changed.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            if let Some(t) = found(&self.lock().calls) {
-                return t;
-            }
-            if tokio::time::timeout_at(deadline, notified).await.is_err() {
-                panic!("timed out waiting for {what}; calls: {:#?}", self.calls());
-            }
-        }
+        wait_until(
+            &self.changed,
+            what,
+            || found(&self.lock().calls),
+            || format!("calls: {:#?}", self.calls()),
+        )
+        .await
     }
 
     /// Waits for a posted message matching `matches` (a `chat.postMessage` body).
@@ -164,18 +156,9 @@ impl FakeSlack {
 
     /// Waits until `n` Socket Mode connections are open.
     pub async fn connected(&self, n: usize) {
-        let deadline = tokio::time::Instant::now() + PATIENCE;
-        loop {
-            let notified = self.changed.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            if self.lock().sockets.len() >= n {
-                return;
-            }
-            if tokio::time::timeout_at(deadline, notified).await.is_err() {
-                panic!("timed out waiting for {n} socket connections");
-            }
-        }
+        let what = format!("{n} socket connections");
+        let open = || (self.lock().sockets.len() >= n).then_some(());
+        wait_until(&self.changed, &what, open, String::new).await
     }
 
     /// Sends an envelope on a Socket Mode connection and waits for its acknowledgement.
@@ -501,4 +484,29 @@ pub async fn try_post(
         .map(|(_, b)| b.to_string())
         .unwrap_or_default();
     Ok((status, body))
+}
+
+/// How long a test waits for something the bot should do before it fails.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// Waits until `check` finds something, looking again each time `changed` is notified; fails
+/// the test after [`PATIENCE`] with `what` and `failure`'s account of the state.
+pub async fn wait_until<T>(
+    changed: &tokio::sync::Notify,
+    what: &str,
+    mut check: impl FnMut() -> Option<T>,
+    failure: impl Fn() -> String,
+) -> T {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        let notified = changed.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        if let Some(t) = check() {
+            return t;
+        }
+        if tokio::time::timeout_at(deadline, notified).await.is_err() {
+            panic!("timed out waiting for {what}; {}", failure());
+        }
+    }
 }

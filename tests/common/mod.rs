@@ -9,6 +9,7 @@ use std::time::Duration;
 
 pub mod bot;
 pub mod chat;
+pub mod fake_discord;
 pub mod fake_slack;
 
 /// The PostgreSQL server the tests use unless `HELPDESK_TEST_POSTGRES_URL` names another.

@@ -4,6 +4,7 @@
 //! drop real clicks and forms. Every payload either becomes an event or is ignored for a
 //! stated reason.
 
+use crate::commands::OPTION_ORDER;
 use crate::render::desk_action;
 use crate::settings::{DiscordSettings, CREATE_TICKET_COMMAND};
 use helpdesk_chat::{Attachment, ChatEvent, EventKind, Platform, Sender};
@@ -273,7 +274,8 @@ fn command(data: &Value, settings: &DiscordSettings, trigger: Option<String>) ->
         1 => {
             let desk = settings.desk_command(name)?;
             let mut words = Vec::new();
-            option_words(data.get("options"), &mut words);
+            let users = data.get("resolved").and_then(|r| r.get("users"));
+            option_words(data.get("options"), &mut words, users);
             Some(EventKind::Command {
                 name: desk.to_string(),
                 args: words.join(" "),
@@ -284,15 +286,42 @@ fn command(data: &Value, settings: &DiscordSettings, trigger: Option<String>) ->
     }
 }
 
-fn option_words(options: Option<&Value>, words: &mut Vec<String>) {
-    for option in options.and_then(Value::as_array).into_iter().flatten() {
+fn option_words(options: Option<&Value>, words: &mut Vec<String>, users: Option<&Value>) {
+    let mut options: Vec<&Value> = options
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .collect();
+    // The desk reads its words in a fixed order; Discord sends options in any order.
+    let rank = |o: &Value| {
+        let name = o.get("name").and_then(Value::as_str).unwrap_or_default();
+        OPTION_ORDER
+            .iter()
+            .position(|n| *n == name)
+            .unwrap_or(OPTION_ORDER.len())
+    };
+    options.sort_by_key(|o| rank(o));
+    for option in options {
         match option.get("type").and_then(Value::as_u64) {
             // Subcommand and subcommand group: their name, then their own options.
             Some(1 | 2) => {
                 if let Some(name) = option.get("name").and_then(Value::as_str) {
                     words.push(name.to_string());
                 }
-                option_words(option.get("options"), words);
+                option_words(option.get("options"), words, users);
+            }
+            // A user: written as a mention, with the name Discord resolved.
+            Some(6) => {
+                if let Some(id) = option.get("value").and_then(Value::as_str) {
+                    let name = users
+                        .and_then(|u| u.get(id))
+                        .and_then(|u| u.get("username"))
+                        .and_then(Value::as_str);
+                    words.push(match name {
+                        Some(name) => format!("<@{id}|{name}>"),
+                        None => format!("<@{id}>"),
+                    });
+                }
             }
             _ => match option.get("value") {
                 Some(Value::String(s)) => words.push(s.trim().to_string()),

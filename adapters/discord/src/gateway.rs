@@ -12,14 +12,16 @@ use helpdesk_chat::{hand_off, EventSink};
 use serde_json::Value;
 use serenity::all::{Context, Event, RawEventHandler};
 use serenity::gateway::ShardManager;
-use std::ops::Range;
 use std::sync::Arc;
 
-/// Which shards this process runs, out of how many.
+/// Which shards this process runs, out of how many: a guild's events all go to shard
+/// `(guild_id >> 22) % total`, so processes with disjoint ranges split the guilds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shards {
-    /// The shard ids this process runs (`0..total` for all).
-    pub range: Range<u32>,
+    /// The first shard id this process runs.
+    pub first: u32,
+    /// The last shard id this process runs (inclusive).
+    pub last: u32,
     /// The bot's total shard count.
     pub total: u32,
 }
@@ -27,7 +29,8 @@ pub struct Shards {
 impl Default for Shards {
     fn default() -> Self {
         Shards {
-            range: 0..1,
+            first: 0,
+            last: 0,
             total: 1,
         }
     }
@@ -206,7 +209,9 @@ impl Gateway {
         .map_err(|e| GatewayError(e.to_string()))?;
         let manager = client.shard_manager.clone();
         let task = tokio::spawn(async move {
-            if let Err(e) = client.start_shard_range(shards.range, shards.total).await {
+            // serenity reads the range's end as the last shard (inclusive).
+            let range = shards.first..shards.last;
+            if let Err(e) = client.start_shard_range(range, shards.total).await {
                 tracing::error!(error = %e, "the discord gateway stopped");
             }
         });

@@ -4,6 +4,7 @@
 //! It knows only the chat port (`helpdesk-chat`), never the desk.
 
 pub mod channels;
+pub mod commands;
 pub mod decode;
 pub mod gateway;
 pub mod http;

@@ -1,0 +1,467 @@
+//! Discord end to end: the `helpdesk` binary, with its real serenity client, against a fake
+//! Discord REST API and gateway on 127.0.0.1 — interactions once over the gateway, once over
+//! the signed HTTP interactions endpoint.
+//!
+//! `/ticket new` → modal → ticket → card in L1 with its thread → Claim → Escalate modal → card
+//! in L2 with the role pinged → replies relayed both ways → Resolve modal → Yes → closed.
+
+mod common;
+
+use common::bot::Bot;
+use common::fake_discord::FakeDiscord;
+use common::fake_slack::raw_post;
+use ed25519_dalek::{Signer, SigningKey};
+use helpdesk::domain::{Status, TicketNumber};
+use helpdesk::store::{ConnectOptions, Store};
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+
+const APP: &str = "1100000000000000001";
+const GUILD: &str = "1100000000000000002";
+const GENERAL: &str = "1100000000000000010";
+const HELP: &str = "1100000000000000011";
+const L1: &str = "1100000000000000012";
+const L2: &str = "1100000000000000013";
+const L3: &str = "1100000000000000014";
+const MANAGERS: &str = "1100000000000000015";
+const ROLE_L1: &str = "1100000000000000021";
+const ROLE_L2: &str = "1100000000000000022";
+const ROLE_L3: &str = "1100000000000000023";
+const ROLE_MANAGERS: &str = "1100000000000000024";
+const MARIO: &str = "1100000000000000031";
+const ADA: &str = "1100000000000000032";
+const BRUNO: &str = "1100000000000000033";
+const TOKEN: &str = "MTEwMDAwMDAwMDAwMDAwMDAwMQ.e2e.discord-bot-token-0123456789";
+
+fn tenant() -> String {
+    format!(
+        r#"
+[[tenants]]
+platform = "discord"
+id = "{GUILD}"
+name = "E2E"
+intake_channels = ["{HELP}"]
+managers_channel = "{MANAGERS}"
+manager_groups = ["{ROLE_MANAGERS}"]
+
+[tenants.levels.l1]
+channel = "{L1}"
+group = "{ROLE_L1}"
+budget = "none"
+
+[tenants.levels.l2]
+channel = "{L2}"
+group = "{ROLE_L2}"
+budget = "none"
+
+[tenants.levels.l3]
+channel = "{L3}"
+group = "{ROLE_L3}"
+budget = "none"
+"#
+    )
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Gateway,
+    Http,
+}
+
+/// How the test plays Discord towards the bot.
+struct Discord {
+    fake: FakeDiscord,
+    mode: Mode,
+    bot: SocketAddr,
+    key: SigningKey,
+}
+
+fn member(user: &str, name: &str, roles: &[&str]) -> Value {
+    json!({
+        "user": { "id": user, "username": name, "discriminator": "0", "avatar": null, "global_name": name },
+        "roles": roles, "joined_at": "2024-01-01T00:00:00+00:00", "deaf": false, "mute": false,
+        "flags": 0, "pending": false, "permissions": "2147483647",
+    })
+}
+
+fn who(user: &str) -> Value {
+    match user {
+        MARIO => member(MARIO, "Mario Rossi", &[]),
+        ADA => member(ADA, "Ada", &[ROLE_L1]),
+        BRUNO => member(BRUNO, "Bruno", &[ROLE_L2]),
+        other => member(other, other, &[]),
+    }
+}
+
+fn text_of(body: &Value) -> String {
+    body.to_string()
+}
+
+/// The custom ids of a message's buttons.
+fn buttons(body: &Value) -> Vec<String> {
+    body["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|b| b["custom_id"].as_str().map(str::to_string))
+        .collect()
+}
+
+impl Discord {
+    /// Sends an interaction the way the mode does; returns Discord's first answer to it.
+    async fn interact(&mut self, mut payload: Value) -> Value {
+        let id = self.fake.id();
+        payload["id"] = json!(id);
+        payload["application_id"] = json!(APP);
+        payload["token"] = json!(format!("token-{id}"));
+        payload["version"] = json!(1);
+        payload["guild_id"] = json!(GUILD);
+        match self.mode {
+            Mode::Gateway => {
+                self.fake.dispatch("INTERACTION_CREATE", payload);
+                self.fake.callback(&id).await
+            }
+            Mode::Http => {
+                let body = payload.to_string();
+                let ts = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_secs()
+                    .to_string();
+                let signature: String = self
+                    .key
+                    .sign(&[ts.as_bytes(), body.as_bytes()].concat())
+                    .to_bytes()
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                let (status, answer) = raw_post(
+                    self.bot,
+                    "/discord/interactions",
+                    "application/json",
+                    &[
+                        ("X-Signature-Ed25519", &signature),
+                        ("X-Signature-Timestamp", &ts),
+                    ],
+                    &body,
+                )
+                .await;
+                assert_eq!(status, 200, "{answer}");
+                serde_json::from_str(&answer).unwrap()
+            }
+        }
+    }
+
+    async fn command(&mut self, user: &str, channel: &str, sub: &str, options: Value) -> Value {
+        self.interact(json!({
+            "type": 2,
+            "channel_id": channel, "channel": { "id": channel, "type": 0 },
+            "member": who(user),
+            "data": { "id": "1", "type": 1, "name": "ticket", "options": [
+                { "type": 1, "name": sub, "options": options }
+            ] },
+        }))
+        .await
+    }
+
+    async fn click(&mut self, user: &str, channel: &str, message: &str, custom_id: &str) -> Value {
+        self.interact(json!({
+            "type": 3,
+            "channel_id": channel, "channel": { "id": channel, "type": 0 },
+            "member": who(user),
+            "message": { "id": message, "channel_id": channel },
+            "data": { "custom_id": custom_id, "component_type": 2 },
+        }))
+        .await
+    }
+
+    /// Submits the modal `modal` (an answer of type 9) with these values by field id.
+    async fn submit(
+        &mut self,
+        user: &str,
+        channel: &str,
+        message: Option<&str>,
+        modal: &Value,
+        values: &[(&str, &str)],
+    ) -> Value {
+        assert_eq!(modal["type"], 9, "a modal: {modal}");
+        let components: Vec<Value> = modal["data"]["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|label| {
+                let input = &label["component"];
+                let id = input["custom_id"].as_str()?;
+                let value = values.iter().find(|(k, _)| *k == id).map(|(_, v)| *v)?;
+                Some(if input["type"] == 3 {
+                    json!({ "type": 18, "component": { "type": 3, "custom_id": id, "values": [value] } })
+                } else {
+                    json!({ "type": 18, "component": { "type": 4, "custom_id": id, "value": value } })
+                })
+            })
+            .collect();
+        let mut payload = json!({
+            "type": 5,
+            "channel_id": channel, "channel": { "id": channel, "type": 0 },
+            "member": who(user),
+            "data": { "custom_id": modal["data"]["custom_id"], "components": components },
+        });
+        if let Some(message) = message {
+            payload["message"] = json!({ "id": message, "channel_id": channel });
+        }
+        self.interact(payload).await
+    }
+
+    /// Someone writes in a channel (or a thread, which is a channel).
+    fn message(&self, user: &str, channel: &str, text: &str) -> String {
+        let id = self.fake.id();
+        self.fake.remember_message(channel, &id);
+        let mut member = who(user);
+        let author = member["user"].take();
+        self.fake.dispatch(
+            "MESSAGE_CREATE",
+            json!({
+                "id": id, "channel_id": channel, "guild_id": GUILD, "author": author,
+                "member": member, "content": text, "type": 0, "tts": false,
+                "timestamp": "2026-12-01T10:00:00+00:00", "edited_timestamp": null,
+                "mention_everyone": false, "mentions": [], "mention_roles": [],
+                "attachments": [], "embeds": [], "pinned": false,
+            }),
+        );
+        id
+    }
+}
+
+async fn the_whole_desk_runs_on_discord(mode: Mode) {
+    let fake = FakeDiscord::start(APP, &[GENERAL, HELP, L1, L2, L3, MANAGERS]).await;
+    let key = SigningKey::from_bytes(&[9; 32]);
+    let public_key: String = key
+        .verifying_key()
+        .as_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut env = vec![
+        ("HELPDESK_DISCORD_API_URL", fake.api_url.clone()),
+        ("HELPDESK_DISCORD_TOKEN", TOKEN.to_string()),
+        ("HELPDESK_DISCORD_COMMAND_GUILDS", format!("[\"{GUILD}\"]")),
+    ];
+    if mode == Mode::Http {
+        env.push(("HELPDESK_DISCORD_PUBLIC_KEY", public_key));
+    }
+    let bot = Bot::start(&tenant(), None, &env).await;
+    fake.connected(1).await;
+    let mut discord = Discord {
+        fake: fake.clone(),
+        mode,
+        bot: bot.addr,
+        key,
+    };
+
+    // The commands are registered in the guild, under the application the token names.
+    let commands = fake
+        .wait_for("the commands", |calls| {
+            calls
+                .iter()
+                .find(|c| {
+                    c.method == "PUT"
+                        && c.path == format!("/applications/{APP}/guilds/{GUILD}/commands")
+                })
+                .map(|c| c.body.clone())
+        })
+        .await;
+    let names: Vec<&str> = commands
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert!(names.contains(&"ticket") && names.contains(&"kb") && names.contains(&"Create ticket"));
+    let identify = &fake.identified()[0];
+    assert_eq!(identify["intents"], helpdesk_discord::intents().bits());
+
+    // /ticket new with no title → the form, as the interaction's first answer.
+    let modal = discord.command(MARIO, GENERAL, "new", json!([])).await;
+    let answer = discord
+        .submit(
+            MARIO,
+            GENERAL,
+            None,
+            &modal,
+            &[
+                ("title", "VPN is down"),
+                ("description", "VPN is down since this morning"),
+            ],
+        )
+        .await;
+    assert!(answer["type"].is_number(), "{answer}");
+    let (card, card_id) = fake
+        .posted("the L1 card", L1, |b| b.to_string().contains("VPN is down"))
+        .await;
+    assert_eq!(
+        card["content"],
+        format!("<@&{ROLE_L1}>"),
+        "L1 is pinged: {card}"
+    );
+    assert_eq!(
+        card["allowed_mentions"],
+        json!({ "parse": [], "roles": [ROLE_L1], "users": [], "replied_user": false })
+    );
+    fake.wait_for("the card's thread", |calls| {
+        calls
+            .iter()
+            .any(|c| {
+                c.method == "POST" && c.path == format!("/channels/{L1}/messages/{card_id}/threads")
+            })
+            .then_some(())
+    })
+    .await;
+    let (_, requester_msg) = fake
+        .posted("the requester's message", GENERAL, |b| {
+            b.to_string().contains("VPN is down")
+        })
+        .await;
+
+    // Ada (L1 role) claims: the card is edited as the click's own answer.
+    let claim = buttons(&card)
+        .into_iter()
+        .find(|b| b.starts_with("ticket.claim"))
+        .expect("a claim button");
+    let answer = discord.click(ADA, L1, &card_id, &claim).await;
+    assert_eq!(answer["type"], 7, "{answer}");
+    assert!(text_of(&answer).contains("Ada"), "{answer}");
+
+    // Escalate through the modal: the card goes to L2 and pings the L2 role.
+    let escalate = buttons(&card)
+        .into_iter()
+        .find(|b| b.starts_with("ticket.escalate"))
+        .expect("an escalate button");
+    let modal = discord.click(ADA, L1, &card_id, &escalate).await;
+    discord
+        .submit(
+            ADA,
+            L1,
+            Some(&card_id),
+            &modal,
+            &[("level", "L2"), ("reason", "needs the network team")],
+        )
+        .await;
+    let (l2_card, l2_id) = fake
+        .posted("the L2 card", L2, |b| b.to_string().contains("VPN is down"))
+        .await;
+    assert_eq!(l2_card["content"], format!("<@&{ROLE_L2}>"), "{l2_card}");
+    assert_eq!(l2_card["allowed_mentions"]["roles"], json!([ROLE_L2]));
+
+    // Replies both ways: the requester's thread ↔ the thread under the L2 card.
+    discord.message(
+        MARIO,
+        &requester_msg,
+        "it says @everyone certificate expired",
+    );
+    let (relayed, _) = fake
+        .posted("the requester's reply under the L2 card", &l2_id, |b| {
+            b.to_string().contains("certificate expired")
+        })
+        .await;
+    assert!(
+        !text_of(&relayed).contains("@everyone"),
+        "user text pings nobody: {relayed}"
+    );
+    assert_eq!(relayed["allowed_mentions"]["parse"], json!([]));
+    discord.message(BRUNO, &l2_id, "please restart the VPN client");
+    fake.posted("the agent's reply to the requester", &requester_msg, |b| {
+        b.to_string().contains("please restart the VPN client")
+    })
+    .await;
+
+    // Bruno resolves through the modal; Mario confirms with Yes.
+    let resolve = buttons(&l2_card)
+        .into_iter()
+        .find(|b| b.starts_with("ticket.resolve"))
+        .expect("a resolve button");
+    let modal = discord.click(BRUNO, L2, &l2_id, &resolve).await;
+    discord
+        .submit(
+            BRUNO,
+            L2,
+            Some(&l2_id),
+            &modal,
+            &[("resolution", "restarted the VPN gateway")],
+        )
+        .await;
+    let (question, question_id) = fake
+        .posted("the question to the requester", &requester_msg, |b| {
+            buttons(b).iter().any(|x| x.starts_with("ticket.confirm"))
+        })
+        .await;
+    let yes = buttons(&question)
+        .into_iter()
+        .find(|b| b.starts_with("ticket.confirm"))
+        .unwrap();
+    discord
+        .click(MARIO, &requester_msg, &question_id, &yes)
+        .await;
+    fake.wait_for("the card to show the ticket closed", |calls| {
+        calls
+            .iter()
+            .any(|c| {
+                c.method == "PATCH"
+                    && c.path == format!("/channels/{L2}/messages/{l2_id}")
+                    && c.body.to_string().contains("Closed")
+            })
+            .then_some(())
+    })
+    .await;
+
+    let (logs, dir) = bot.stop().await;
+    if std::env::var("SHOW_CALLS").is_ok() {
+        for c in fake.calls() {
+            eprintln!("{} {} {}", c.method, c.path, c.body);
+        }
+        for l in logs
+            .iter()
+            .filter(|l| l.contains("WARN") || l.contains("discord"))
+        {
+            eprintln!("{l}");
+        }
+    }
+    let store = Store::open(&ConnectOptions::new(
+        dir.path().join("helpdesk.db").to_string_lossy(),
+    ))
+    .await
+    .unwrap();
+    let tenant = store.tenants().await.unwrap()[0].id;
+    let ticket = store
+        .ticket(tenant, TicketNumber(1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(ticket.status, Status::Closed);
+    assert_eq!(ticket.requester.id, MARIO);
+    assert!(
+        !logs
+            .iter()
+            .any(|l| l.contains(TOKEN) || l.contains("discord-bot-token")),
+        "the token appears in the logs"
+    );
+    for call in fake.calls() {
+        assert_eq!(
+            call.auth,
+            format!("Bot {TOKEN}"),
+            "{} {}",
+            call.method,
+            call.path
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_desk_runs_on_discord_over_the_gateway() {
+    the_whole_desk_runs_on_discord(Mode::Gateway).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_desk_runs_on_discord_over_signed_http() {
+    the_whole_desk_runs_on_discord(Mode::Http).await;
+}
