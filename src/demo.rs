@@ -305,6 +305,9 @@ impl Demo<'_> {
         let (place, verb, message) = match &r.action {
             ChatAction::Post {
                 channel, message, ..
+            }
+            | ChatAction::OpenThread {
+                channel, message, ..
             } => (format!("#{channel}"), "posts", message),
             ChatAction::Reply {
                 channel, message, ..
@@ -341,6 +344,8 @@ impl Demo<'_> {
                 return Ok(());
             }
             ChatAction::CreateThread { .. }
+            | ChatAction::AddToThread { .. }
+            | ChatAction::CloseThread { .. }
             | ChatAction::OpenForm { .. }
             | ChatAction::PublishHome { .. } => return Ok(()),
         };

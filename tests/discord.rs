@@ -31,6 +31,7 @@ const ROLE_MANAGERS: &str = "1100000000000000024";
 const MARIO: &str = "1100000000000000031";
 const ADA: &str = "1100000000000000032";
 const BRUNO: &str = "1100000000000000033";
+const LUISA: &str = "1100000000000000034";
 const TOKEN: &str = "MTEwMDAwMDAwMDAwMDAwMDAwMQ.e2e.discord-bot-token-0123456789";
 
 fn tenant() -> String {
@@ -216,7 +217,7 @@ impl Discord {
     /// Someone writes in a channel (or a thread, which is a channel).
     fn message(&self, user: &str, channel: &str, text: &str) -> String {
         let id = self.fake.id();
-        self.fake.remember_message(channel, &id);
+        self.fake.remember_message(channel, &id, user, text);
         let mut member = who(user);
         let author = member["user"].take();
         self.fake.dispatch(
@@ -230,6 +231,20 @@ impl Discord {
             }),
         );
         id
+    }
+
+    /// Someone writes to the bot directly (no server in a DM).
+    fn direct_message(&self, user: &str, dm: &str, text: &str) {
+        let author = who(user)["user"].clone();
+        self.fake.dispatch(
+            "MESSAGE_CREATE",
+            json!({
+                "id": self.fake.id(), "channel_id": dm, "author": author, "content": text,
+                "type": 0, "tts": false, "timestamp": "2026-12-01T10:00:00+00:00",
+                "edited_timestamp": null, "mention_everyone": false, "mentions": [],
+                "mention_roles": [], "attachments": [], "embeds": [], "pinned": false,
+            }),
+        );
     }
 }
 
@@ -246,9 +261,10 @@ async fn the_whole_desk_runs_on_discord(mode: Mode) {
         ("HELPDESK_DISCORD_API_URL", fake.api_url.clone()),
         ("HELPDESK_DISCORD_TOKEN", TOKEN.to_string()),
         ("HELPDESK_DISCORD_COMMAND_GUILDS", format!("[\"{GUILD}\"]")),
+        ("HELPDESK_DISCORD_DM_GUILD", GUILD.to_string()),
     ];
     if mode == Mode::Http {
-        env.push(("HELPDESK_DISCORD_PUBLIC_KEY", public_key));
+        env.push(("HELPDESK_DISCORD_PUBLIC_KEY", public_key.clone()));
     }
     let bot = Bot::start(&tenant(), None, &env).await;
     fake.connected(1).await;
@@ -317,11 +333,32 @@ async fn the_whole_desk_runs_on_discord(mode: Mode) {
             .then_some(())
     })
     .await;
-    let (_, requester_msg) = fake
-        .posted("the requester's message", GENERAL, |b| {
-            b.to_string().contains("VPN is down")
+    // The requester's conversation is a private thread in the channel they asked from.
+    let requester_msg = fake
+        .wait_for("the requester's private thread", |calls| {
+            calls
+                .iter()
+                .find(|c| c.method == "POST" && c.path == format!("/channels/{GENERAL}/threads"))
+                .map(|c| c.body.clone())
         })
         .await;
+    assert_eq!(requester_msg["type"], 12, "private: {requester_msg}");
+    assert_eq!(requester_msg["name"], "#1 VPN is down");
+    let requester_msg = fake
+        .wait_for("the thread's id", |calls| {
+            calls.iter().find_map(|c| {
+                let thread = c
+                    .path
+                    .strip_prefix("/channels/")?
+                    .strip_suffix(&format!("/thread-members/{MARIO}"))?;
+                (c.method == "PUT").then(|| thread.to_string())
+            })
+        })
+        .await;
+    fake.posted("the requester's first message", &requester_msg, |b| {
+        b.to_string().contains("VPN is down")
+    })
+    .await;
 
     // Ada (L1 role) claims: the card is edited as the click's own answer.
     let claim = buttons(&card)
@@ -331,6 +368,14 @@ async fn the_whole_desk_runs_on_discord(mode: Mode) {
     let answer = discord.click(ADA, L1, &card_id, &claim).await;
     assert_eq!(answer["type"], 7, "{answer}");
     assert!(text_of(&answer).contains("Ada"), "{answer}");
+    let added = format!("/channels/{requester_msg}/thread-members/{ADA}");
+    fake.wait_for("Ada let into the private thread", |calls| {
+        calls
+            .iter()
+            .any(|c| c.method == "PUT" && c.path == added)
+            .then_some(())
+    })
+    .await;
 
     // Escalate through the modal: the card goes to L2 and pings the L2 role.
     let escalate = buttons(&card)
@@ -413,6 +458,62 @@ async fn the_whole_desk_runs_on_discord(mode: Mode) {
             .then_some(())
     })
     .await;
+    // Both threads are archived: Discord limits a server's active threads.
+    for thread in [&requester_msg, &l2_id] {
+        let path = format!("/channels/{thread}");
+        fake.wait_for("the thread archived", |calls| {
+            calls
+                .iter()
+                .any(|c| c.method == "PATCH" && c.path == path && c.body["archived"] == true)
+                .then_some(())
+        })
+        .await;
+    }
+
+    // Every other way in: the 🎫 reaction, the Create ticket message command, a DM.
+    let jam = discord.message(LUISA, GENERAL, "the printer on floor 2 jams");
+    fake.dispatch(
+        "MESSAGE_REACTION_ADD",
+        json!({
+            "user_id": ADA, "channel_id": GENERAL, "message_id": jam, "guild_id": GUILD,
+            "member": who(ADA), "emoji": { "id": null, "name": "🎫" },
+        }),
+    );
+    fake.posted("the card of the reacted message", L1, |b| {
+        b.to_string().contains("the printer on floor 2 jams")
+    })
+    .await;
+    let projector = fake.id();
+    discord
+        .interact(json!({
+            "type": 2,
+            "channel_id": GENERAL, "channel": { "id": GENERAL, "type": 0 },
+            "member": who(ADA),
+            "data": {
+                "id": "2", "type": 3, "name": "Create ticket", "target_id": projector,
+                "resolved": { "messages": { projector.clone(): {
+                    "id": projector, "channel_id": GENERAL, "content": "projector shows no signal",
+                    "author": { "id": LUISA, "username": "luisa" },
+                } } },
+            },
+        }))
+        .await;
+    fake.posted("the card of the message command's message", L1, |b| {
+        b.to_string().contains("projector shows no signal")
+    })
+    .await;
+    let dm = fake.id();
+    fake.open_dm(&dm);
+    discord.direct_message(LUISA, &dm, "my badge does not open door 3");
+    fake.posted("the card of the direct message", L1, |b| {
+        b.to_string().contains("my badge does not open door 3")
+    })
+    .await;
+    // No threads in a DM: the answer is in the conversation itself.
+    fake.posted("the answer in the DM", &dm, |b| {
+        b.to_string().contains("#4")
+    })
+    .await;
 
     let (logs, dir) = bot.stop().await;
     if std::env::var("SHOW_CALLS").is_ok() {
@@ -439,11 +540,19 @@ async fn the_whole_desk_runs_on_discord(mode: Mode) {
         .unwrap();
     assert_eq!(ticket.status, Status::Closed);
     assert_eq!(ticket.requester.id, MARIO);
+    for n in 2..=4 {
+        let t = store
+            .ticket(tenant, TicketNumber(n))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(t.requester.id, LUISA, "ticket #{n} is Luisa's");
+    }
     assert!(
-        !logs
-            .iter()
-            .any(|l| l.contains(TOKEN) || l.contains("discord-bot-token")),
-        "the token appears in the logs"
+        !logs.iter().any(|l| l.contains(TOKEN)
+            || l.contains("discord-bot-token")
+            || l.contains(&public_key)),
+        "the token or the public key appears in the logs"
     );
     for call in fake.calls() {
         assert_eq!(
@@ -464,4 +573,57 @@ async fn the_whole_desk_runs_on_discord_over_the_gateway() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_whole_desk_runs_on_discord_over_signed_http() {
     the_whole_desk_runs_on_discord(Mode::Http).await;
+}
+
+/// Discord refuses a command list that breaks its rules, and a desk command missing from it
+/// could not be typed: every subcommand is there, within Discord's limits.
+#[test]
+fn the_registered_commands_cover_the_desk_within_discords_rules() {
+    let settings = helpdesk_discord::DiscordSettings::new("down");
+    let all = helpdesk_discord::commands::definitions(&settings);
+    let ticket = all.iter().find(|c| c["name"] == "ticket").unwrap();
+    let subs: Vec<&str> = ticket["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    for sub in helpdesk::desk::SUBCOMMANDS {
+        assert!(subs.contains(&sub), "/ticket {sub} is not registered");
+    }
+    fn check(option: &Value, path: &str) {
+        let name = option["name"].as_str().unwrap();
+        let chat_input = option.get("type").and_then(Value::as_u64) != Some(3);
+        if chat_input {
+            assert!(
+                name.len() <= 32
+                    && name.chars().all(|c| c.is_ascii_lowercase()
+                        || c.is_ascii_digit()
+                        || c == '-'
+                        || c == '_'),
+                "{path}{name}: not a valid name"
+            );
+            let description = option["description"].as_str().unwrap_or_default();
+            assert!(
+                (1..=100).contains(&description.chars().count()),
+                "{path}{name}: description of 1 to 100 characters"
+            );
+        }
+        let options = option["options"].as_array().cloned().unwrap_or_default();
+        assert!(options.len() <= 25, "{path}{name}: at most 25 options");
+        let mut optional_seen = false;
+        for o in &options {
+            let required = o["required"].as_bool().unwrap_or(false);
+            assert!(
+                !(required && optional_seen),
+                "{path}{name}: required options come first"
+            );
+            optional_seen |= !required;
+            check(o, &format!("{path}{name} "));
+        }
+    }
+    for command in &all {
+        check(command, "/");
+    }
+    assert!(all.len() <= 100);
 }

@@ -214,7 +214,8 @@ pub struct DiscordConfig {
     pub ack_deadline: Duration,
     /// The bot's total number of shards.
     pub shards: u32,
-    /// The shards this process runs: `first..=last`.
+    /// The shards this process runs: `first..=last`, written `"first-last"`.
+    #[serde(serialize_with = "shard_range_text")]
     pub shard_ids: (u32, u32),
 }
 
@@ -343,6 +344,10 @@ fn snowflake(key: &str, id: IdText) -> Result<String, ConfigError> {
         ));
     }
     Ok(text)
+}
+
+fn shard_range_text<S: serde::Serializer>(ids: &(u32, u32), s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format!("{}-{}", ids.0, ids.1))
 }
 
 /// `shards` and `shard_ids` ("0-3", "2" or 2; default all) checked against each other.

@@ -63,6 +63,36 @@ pub(crate) fn requester_thread(ticket: &Ticket) -> (String, ThreadRef) {
     (ticket.source.channel.clone(), thread)
 }
 
+/// Lets the ticket's agent into the requester's thread (a private one on Discord).
+pub(crate) async fn let_in(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
+    let Some(agent) = &ticket.assignee else {
+        return Ok(());
+    };
+    let (channel, thread) = requester_thread(ticket);
+    let action = ChatAction::AddToThread {
+        channel,
+        thread,
+        user: agent.id.clone(),
+    };
+    cx.send(Some(ticket), action).await
+}
+
+/// Archives the ticket's threads once it is closed: the requester's and the agents' under the
+/// current card (a message in either opens them again).
+pub(crate) async fn close_threads(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
+    let (channel, thread) = requester_thread(ticket);
+    cx.send(Some(ticket), ChatAction::CloseThread { channel, thread })
+        .await?;
+    let Some(place) = place(cx, ticket) else {
+        return Ok(());
+    };
+    let action = ChatAction::CloseThread {
+        thread: ThreadRef::Message(card_key(ticket.id, &place.channel)),
+        channel: place.channel,
+    };
+    cx.send(Some(ticket), action).await
+}
+
 /// Where the ticket is worked now, if its level has a channel.
 pub(crate) fn place(cx: &Cx<'_>, ticket: &Ticket) -> Option<Place> {
     cx.settings.place(ticket.level, ticket.specialty.as_deref())

@@ -105,10 +105,15 @@ pub(crate) async fn open(cx: &mut Cx<'_>, request: Request) -> Result<Ticket, St
         ..RichMessage::default()
     };
     if ticket.source.thread.is_none() {
-        let action = ChatAction::Post {
+        // No message of theirs to answer under: the conversation gets its own thread, private
+        // where the platform has private threads.
+        let name = truncate_chars(&format!("{} {}", ticket.number, ticket.title), 100);
+        let action = ChatAction::OpenThread {
             channel: ticket.source.channel.clone(),
+            key: card::requester_key(ticket.id),
+            name,
+            members: vec![ticket.requester.id.clone()],
             message,
-            key: Some(card::requester_key(ticket.id)),
         };
         cx.send(Some(&ticket), action).await?;
     } else {

@@ -144,8 +144,7 @@ pub(crate) async fn answered(
         &[("name", &ev.person.name), ("title", &article.title)],
     );
     card::to_agents(cx, &ticket, RichMessage::text(text)).await?;
-    super::feedback::ask(cx, &ticket).await?;
-    super::resolve::post_transcript(cx, &ticket).await
+    super::resolve::after_close(cx, &ticket).await
 }
 
 /// `/kb …`.

@@ -111,10 +111,9 @@ pub(crate) async fn confirm(
     if solved {
         let text = cx.t(Msg::RequesterThanksClosed, &[("number", &ticket.number)]);
         card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
-        super::feedback::ask(cx, &ticket).await?;
-        post_transcript(cx, &ticket).await?;
         let text = cx.t(Msg::AgentsConfirmed, &[("name", &ev.person.name)]);
-        card::to_agents(cx, &ticket, RichMessage::text(text)).await
+        card::to_agents(cx, &ticket, RichMessage::text(text)).await?;
+        after_close(cx, &ticket).await
     } else {
         let text = cx.t(Msg::RequesterReopened, &[("number", &ticket.number)]);
         card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
@@ -179,8 +178,7 @@ pub(crate) async fn close(
     );
     card::to_agents(cx, &ticket, RichMessage::text(text.clone())).await?;
     card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
-    super::feedback::ask(cx, &ticket).await?;
-    post_transcript(cx, &ticket).await
+    after_close(cx, &ticket).await
 }
 
 /// Closes a ticket nobody answered for (a timer): the requester is told why.
@@ -196,8 +194,15 @@ pub(crate) async fn close_unanswered(
     commit(cx, ticket, &Author::System, kinds, "auto_close", json!({})).await?;
     let text = cx.t(why, &[("number", &ticket.number)]);
     card::to_requester(cx, ticket, RichMessage::text(text)).await?;
+    after_close(cx, ticket).await
+}
+
+/// What follows every close: the satisfaction question, the transcript if wanted, and the
+/// ticket's threads archived.
+pub(crate) async fn after_close(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
     super::feedback::ask(cx, ticket).await?;
-    post_transcript(cx, ticket).await
+    post_transcript(cx, ticket).await?;
+    card::close_threads(cx, ticket).await
 }
 
 fn close_steps(

@@ -67,7 +67,7 @@ pub(crate) async fn claim(
         );
         card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
     }
-    Ok(())
+    card::let_in(cx, &ticket).await
 }
 
 /// The ticket goes back to its level's queue.
@@ -130,7 +130,8 @@ pub(crate) async fn assign(
         mentions: vec![Mention::User(to.id)],
         ..RichMessage::text(text)
     };
-    card::to_agents(cx, &ticket, message).await
+    card::to_agents(cx, &ticket, message).await?;
+    card::let_in(cx, &ticket).await
 }
 
 /// Moves the ticket to another level: the old card is retired, the new level's card posted (its

@@ -40,6 +40,8 @@ struct State {
     channels: HashMap<String, Option<String>>,
     /// Message id → channel.
     messages: HashMap<String, String>,
+    /// Message id → (author, text), for messages people wrote.
+    written: HashMap<String, (String, String)>,
     /// (channel, nonce) → message id, for `enforce_nonce`.
     nonces: HashMap<(String, String), String>,
     /// Open gateway connections.
@@ -47,6 +49,10 @@ struct State {
     /// IDENTIFY payloads received.
     identified: Vec<Value>,
     threads_started: HashSet<String>,
+    /// Direct-message channels (no threads in them).
+    dms: HashSet<String>,
+    /// Private threads: id → (parent, name).
+    private: HashMap<String, (String, Value)>,
 }
 
 /// The fake.
@@ -106,11 +112,20 @@ impl FakeDiscord {
         self.ids.fetch_add(1, Ordering::SeqCst).to_string()
     }
 
-    /// A message someone wrote in `channel`, so threads can start from it.
-    pub fn remember_message(&self, channel: &str, id: &str) {
-        self.lock()
-            .messages
-            .insert(id.to_string(), channel.to_string());
+    /// A message `author` wrote in `channel`: threads can start from it, and it can be read.
+    pub fn remember_message(&self, channel: &str, id: &str, author: &str, text: &str) {
+        let mut state = self.lock();
+        state.messages.insert(id.to_string(), channel.to_string());
+        state
+            .written
+            .insert(id.to_string(), (author.to_string(), text.to_string()));
+    }
+
+    /// A direct-message channel between someone and the bot.
+    pub fn open_dm(&self, id: &str) {
+        let mut state = self.lock();
+        state.channels.insert(id.to_string(), None);
+        state.dms.insert(id.to_string());
     }
 
     /// Every call so far.
@@ -260,11 +275,32 @@ impl FakeDiscord {
                 };
                 ok(json!({ "id": id, "channel_id": channel, "content": body["content"] }))
             }
+            ("GET", ["channels", channel, "messages", message]) => {
+                let written = self.lock().written.get(*message).cloned();
+                match written {
+                    Some((author, text)) => ok(json!({
+                        "id": message, "channel_id": channel, "content": text,
+                        "author": { "id": author, "username": author },
+                    })),
+                    None => (
+                        StatusCode::NOT_FOUND,
+                        axum::Json(json!({ "code": 10008, "message": "Unknown Message" })),
+                    )
+                        .into_response(),
+                }
+            }
             ("PATCH", ["channels", channel, "messages", message]) => {
                 ok(json!({ "id": message, "channel_id": channel }))
             }
             ("POST", ["channels", channel, "messages", message, "threads"]) => {
                 let mut state = self.lock();
+                if state.dms.contains(*channel) {
+                    return (
+                        StatusCode::BAD_REQUEST,
+                        axum::Json(json!({ "code": 50003, "message": "Cannot execute action on a DM channel" })),
+                    )
+                        .into_response();
+                }
                 if state.messages.get(*message).map(String::as_str) != Some(*channel) {
                     return unknown_channel();
                 }
@@ -284,6 +320,55 @@ impl FakeDiscord {
                 )
                     .into_response()
             }
+            ("POST", ["channels", channel, "threads"]) => {
+                let id = self.id();
+                let mut state = self.lock();
+                if !state.channels.contains_key(*channel) {
+                    return unknown_channel();
+                }
+                state.channels.insert(id.clone(), Some(channel.to_string()));
+                state
+                    .private
+                    .insert(id.clone(), (channel.to_string(), body["name"].clone()));
+                (
+                    StatusCode::CREATED,
+                    axum::Json(json!({ "id": id, "type": body["type"], "parent_id": channel, "name": body["name"] })),
+                )
+                    .into_response()
+            }
+            ("GET", ["guilds", _, "threads", "active"]) => {
+                let threads: Vec<Value> = self
+                    .lock()
+                    .private
+                    .iter()
+                    .map(|(id, (parent, name))| json!({ "id": id, "type": 12, "parent_id": parent, "name": name }))
+                    .collect();
+                ok(json!({ "threads": threads, "members": [] }))
+            }
+            ("PUT", ["channels", thread, "thread-members", _]) => {
+                if self
+                    .lock()
+                    .channels
+                    .get(*thread)
+                    .is_some_and(Option::is_some)
+                {
+                    StatusCode::NO_CONTENT.into_response()
+                } else {
+                    unknown_channel()
+                }
+            }
+            ("PATCH", ["channels", thread]) => {
+                let known = self.lock().channels.get(*thread).cloned();
+                match known {
+                    Some(Some(parent)) => ok(json!({ "id": thread, "type": 11, "parent_id": parent, "thread_metadata": { "archived": body["archived"] } })),
+                    Some(None) => (
+                        StatusCode::BAD_REQUEST,
+                        axum::Json(json!({ "code": 50024, "message": "Cannot execute action on this channel type" })),
+                    )
+                        .into_response(),
+                    None => unknown_channel(),
+                }
+            }
             ("PUT", ["channels", _, "messages", _, "reactions", _, "@me"]) => {
                 StatusCode::NO_CONTENT.into_response()
             }
@@ -292,7 +377,7 @@ impl FakeDiscord {
             ("PATCH", ["webhooks", _, _, "messages", _]) => ok(json!({ "id": self.id() })),
             ("POST", ["users", "@me", "channels"]) => {
                 let id = self.id();
-                self.lock().channels.insert(id.clone(), None);
+                self.open_dm(&id);
                 ok(json!({ "id": id, "type": 1 }))
             }
             _ => (

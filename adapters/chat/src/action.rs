@@ -44,6 +44,37 @@ pub enum ChatAction {
         /// A name for the posted message (e.g. `card:17:L1`), so it can be updated later.
         key: Option<String>,
     },
+    /// A private conversation in `channel` for `members`, named `name`, starting with `message`
+    /// (Discord: a private thread; Slack: a post whose thread holds the conversation). Later
+    /// replies go to [`ThreadRef::Message`] of `key`.
+    OpenThread {
+        /// Where.
+        channel: String,
+        /// A name for it (the conversation's key, like a post's).
+        key: String,
+        /// What the platform shows as its name.
+        name: String,
+        /// Who is in it from the start.
+        members: Vec<String>,
+        /// The first message.
+        message: RichMessage,
+    },
+    /// Adds someone to a thread (a private one needs it for them to see it).
+    AddToThread {
+        /// The channel the thread is in.
+        channel: String,
+        /// The thread.
+        thread: ThreadRef,
+        /// Who.
+        user: String,
+    },
+    /// Archives a thread whose conversation is over (platforms limit active threads).
+    CloseThread {
+        /// The channel the thread is in.
+        channel: String,
+        /// The thread.
+        thread: ThreadRef,
+    },
     /// A message in a thread.
     Reply {
         /// Where.
@@ -119,6 +150,14 @@ impl ChatAction {
             ChatAction::Reply {
                 thread: ThreadRef::Message(key),
                 ..
+            }
+            | ChatAction::AddToThread {
+                thread: ThreadRef::Message(key),
+                ..
+            }
+            | ChatAction::CloseThread {
+                thread: ThreadRef::Message(key),
+                ..
             } => Some(key),
             ChatAction::Update { key, .. } | ChatAction::CreateThread { key, .. } => Some(key),
             _ => None,
@@ -129,6 +168,7 @@ impl ChatAction {
     pub fn posts_as(&self) -> Option<&str> {
         match self {
             ChatAction::Post { key, .. } => key.as_deref(),
+            ChatAction::OpenThread { key, .. } => Some(key),
             _ => None,
         }
     }
@@ -136,10 +176,19 @@ impl ChatAction {
     /// The ordering key: actions for the same channel and thread are sent in order.
     pub fn ordering_key(&self) -> String {
         match self {
-            ChatAction::Post { channel, .. } => channel.clone(),
+            ChatAction::Post { channel, .. } | ChatAction::OpenThread { channel, .. } => {
+                channel.clone()
+            }
+            // A thread's replies, members and closing happen in the order they were asked.
             ChatAction::Reply {
                 channel, thread, ..
-            } => format!("{channel}/{}", thread.ordering_part()),
+            }
+            | ChatAction::AddToThread {
+                channel, thread, ..
+            }
+            | ChatAction::CloseThread { channel, thread } => {
+                format!("{channel}/{}", thread.ordering_part())
+            }
             ChatAction::Ephemeral {
                 channel, thread, ..
             } => match thread {

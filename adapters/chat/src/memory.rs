@@ -24,7 +24,9 @@ impl Recorded {
     /// The channel and thread a post or reply appeared in (updates and forms have none).
     pub fn place(&self) -> Option<(&str, Option<&str>)> {
         match &self.action {
-            ChatAction::Post { channel, .. } => Some((channel, None)),
+            ChatAction::Post { channel, .. } | ChatAction::OpenThread { channel, .. } => {
+                Some((channel, None))
+            }
             ChatAction::Reply {
                 channel, thread, ..
             } => {
@@ -77,7 +79,11 @@ impl MemoryPlatform {
     /// Where the latest post named `key` landed.
     pub fn posted(&self, key: &str) -> Option<MessageRef> {
         self.lock().sent.iter().rev().find_map(|r| match &r.action {
-            ChatAction::Post { key: Some(k), .. } if k == key => r.posted.clone(),
+            ChatAction::Post { key: Some(k), .. } | ChatAction::OpenThread { key: k, .. }
+                if k == key =>
+            {
+                r.posted.clone()
+            }
             _ => None,
         })
     }
@@ -123,7 +129,7 @@ impl ChatPlatform for MemoryPlatform {
                 }
             }
             let posted = match action {
-                ChatAction::Post { channel, .. } => {
+                ChatAction::Post { channel, .. } | ChatAction::OpenThread { channel, .. } => {
                     state.next_message += 1;
                     Some(MessageRef {
                         channel: channel.clone(),

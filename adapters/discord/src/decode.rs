@@ -454,9 +454,13 @@ struct ReactionAdd {
     emoji: Emoji,
     #[serde(default)]
     message_author_id: Option<String>,
+    /// Not Discord's: the adapter adds the reacted message's text when it read it.
+    #[serde(default)]
+    message_text: Option<String>,
 }
 
-/// A `MESSAGE_REACTION_ADD`. The reacted message's text is not in it: the desk gets none.
+/// A `MESSAGE_REACTION_ADD`. The reacted message's text is not in Discord's payload: the
+/// gateway adds it as `message_text` when it read the message.
 pub fn reaction(
     payload: &Value,
     threads: &dyn ThreadParents,
@@ -493,7 +497,7 @@ pub fn reaction(
         emoji,
         on_message: r.message_id,
         message_author: r.message_author_id,
-        message_text: None,
+        message_text: r.message_text,
     };
     Ok(event(id, guild, sender, channel, thread, kind))
 }

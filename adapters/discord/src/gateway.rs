@@ -111,6 +111,19 @@ impl Handler {
         }
         let channel = data.get("channel_id").and_then(Value::as_str);
         let parents = self.channels.resolve(&self.rest, channel.as_slice()).await;
+        let mut data = std::borrow::Cow::Borrowed(data);
+        if name == "MESSAGE_REACTION_ADD" && is_intake_emoji(&data) {
+            // The reaction names the message, not its words: read them for the ticket.
+            if let Some(message) = self.reacted_message(&data).await {
+                let data = data.to_mut();
+                data["message_text"] = message.get("content").cloned().unwrap_or_default();
+                if data.get("message_author_id").is_none_or(Value::is_null) {
+                    data["message_author_id"] =
+                        message.pointer("/author/id").cloned().unwrap_or_default();
+                }
+            }
+        }
+        let data = data.as_ref();
         let decoded = match decode::dispatch(name, data, &self.settings, &parents) {
             Ok(d) => d,
             Err(e) => {
@@ -132,6 +145,36 @@ impl Handler {
         // The gateway needs no acknowledgement: the deadline only bounds how long this task
         // waits before the desk's work goes on by itself.
         let _ = hand_off(self.sink.clone(), event, self.settings.ack_deadline).await;
+    }
+}
+
+/// The emoji that turns a message into a ticket (the desk's default; the desk decides).
+const INTAKE_EMOJI: &str = "🎫";
+
+fn is_intake_emoji(data: &Value) -> bool {
+    data.pointer("/emoji/name").and_then(Value::as_str) == Some(INTAKE_EMOJI)
+}
+
+impl Handler {
+    /// The message a reaction was added to, read through the REST API.
+    async fn reacted_message(&self, data: &Value) -> Option<Value> {
+        let channel = data.get("channel_id").and_then(Value::as_str)?;
+        let message = data.get("message_id").and_then(Value::as_str)?;
+        let route = serenity::http::Route::ChannelMessage {
+            channel_id: crate::rest::channel(channel).ok()?,
+            message_id: crate::rest::message(message).ok()?,
+        };
+        match self
+            .rest
+            .call(serenity::http::LightMethod::Get, route, None)
+            .await
+        {
+            Ok(m) => Some(m),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the reacted message");
+                None
+            }
+        }
     }
 }
 

@@ -114,6 +114,109 @@ impl DiscordPlatform {
         }
     }
 
+    /// A private thread in `channel` with `members`, opened by `message`; its id stands for the
+    /// conversation. A repeated try looks for the thread by name before opening another. Where
+    /// there are no threads (a DM) the message itself starts the conversation.
+    async fn open_thread(
+        &self,
+        guild: &str,
+        channel: &str,
+        name: &str,
+        members: &[String],
+        message: &RichMessage,
+        attempt: Attempt<'_>,
+    ) -> Result<MessageRef, RestError> {
+        let name = render::thread_name(name);
+        let existing = match attempt.again {
+            true => self.active_thread(guild, channel, &name).await,
+            false => None,
+        };
+        let thread = match existing {
+            Some(id) => id,
+            None => {
+                let route = Route::ChannelThreads {
+                    channel_id: rest::channel(channel)?,
+                };
+                // Type 12: private; only members and moderators see it, and only the bot adds.
+                let body = json!({
+                    "name": name, "type": 12, "invitable": false, "auto_archive_duration": 10080,
+                });
+                match self.rest.call(LightMethod::Post, route, Some(&body)).await {
+                    Err(e)
+                        if e.code == Some(code::NOT_IN_DM)
+                            || e.code == Some(code::WRONG_CHANNEL_TYPE) =>
+                    {
+                        return self.post(channel, message, attempt).await;
+                    }
+                    Err(e) => return Err(e),
+                    Ok(created) => created
+                        .get("id")
+                        .and_then(Value::as_str)
+                        .ok_or_else(|| RestError {
+                            error: SendError::Transient("Discord's thread has no id".into()),
+                            code: None,
+                        })?
+                        .to_string(),
+                }
+            }
+        };
+        for member in members {
+            self.add_member(&thread, member).await?;
+        }
+        self.post(&thread, message, attempt).await?;
+        Ok(MessageRef {
+            channel: channel.to_string(),
+            message_id: thread,
+        })
+    }
+
+    /// The id of an active thread named `name` under `channel`, if there is one.
+    async fn active_thread(&self, guild: &str, channel: &str, name: &str) -> Option<String> {
+        let route = Route::GuildThreadsActive {
+            guild_id: rest::guild(guild).ok()?,
+        };
+        let listed = self.rest.call(LightMethod::Get, route, None).await.ok()?;
+        listed
+            .get("threads")?
+            .as_array()?
+            .iter()
+            .find(|t| {
+                t.get("parent_id").and_then(Value::as_str) == Some(channel)
+                    && t.get("name").and_then(Value::as_str) == Some(name)
+            })
+            .and_then(|t| t.get("id").and_then(Value::as_str))
+            .map(str::to_string)
+    }
+
+    async fn add_member(&self, thread: &str, user: &str) -> Result<(), RestError> {
+        let route = Route::ChannelThreadMember {
+            channel_id: rest::channel(thread)?,
+            user_id: rest::user(user)?,
+        };
+        match self.rest.call(LightMethod::Put, route, None).await {
+            // No thread yet (nobody has replied): nothing to add to.
+            Err(e) if e.code == Some(code::UNKNOWN_CHANNEL) => Ok(()),
+            other => other.map(|_| ()),
+        }
+    }
+
+    async fn archive(&self, thread: &str) -> Result<(), RestError> {
+        let route = Route::Channel {
+            channel_id: rest::channel(thread)?,
+        };
+        let body = json!({ "archived": true });
+        match self.rest.call(LightMethod::Patch, route, Some(&body)).await {
+            // A thread never started, or a channel that is no thread: nothing to archive.
+            Err(e)
+                if e.code == Some(code::UNKNOWN_CHANNEL)
+                    || e.code == Some(code::WRONG_CHANNEL_TYPE) =>
+            {
+                Ok(())
+            }
+            other => other.map(|_| ()),
+        }
+    }
+
     async fn update(&self, target: &MessageRef, message: &RichMessage) -> Result<(), RestError> {
         let body = render::message(message);
         if let Some(answered) = self
@@ -192,6 +295,7 @@ impl DiscordPlatform {
 
     async fn act(
         &self,
+        guild: &str,
         action: &ChatAction,
         target: Option<&MessageRef>,
         attempt: Attempt<'_>,
@@ -203,19 +307,33 @@ impl DiscordPlatform {
             } => Ok(Delivered {
                 posted: Some(self.post(channel, message, attempt).await?),
             }),
+            ChatAction::OpenThread {
+                channel,
+                name,
+                members,
+                message,
+                ..
+            } => Ok(Delivered {
+                posted: Some(
+                    self.open_thread(guild, channel, name, members, message, attempt)
+                        .await?,
+                ),
+            }),
             ChatAction::Reply {
                 channel,
                 thread,
                 message,
             } => {
-                let parent = match (thread, target) {
-                    (ThreadRef::Id(id), _) => id.as_str(),
-                    (ThreadRef::Message(_), Some(t)) => t.message_id.as_str(),
-                    (ThreadRef::Message(key), None) => {
-                        return Err(permanent(format!("no message posted as {key}")))
-                    }
-                };
+                let parent = thread_id(thread, target)?;
                 self.reply(channel, parent, message, attempt).await?;
+                nothing
+            }
+            ChatAction::AddToThread { thread, user, .. } => {
+                self.add_member(thread_id(thread, target)?, user).await?;
+                nothing
+            }
+            ChatAction::CloseThread { thread, .. } => {
+                self.archive(thread_id(thread, target)?).await?;
                 nothing
             }
             ChatAction::Update { key, message } => {
@@ -262,6 +380,19 @@ impl DiscordPlatform {
     }
 }
 
+/// The thread's channel id: named, or the thread of a message the desk posted (a thread
+/// started from a message has its id; a private conversation's post is its thread's id).
+fn thread_id<'a>(
+    thread: &'a ThreadRef,
+    target: Option<&'a MessageRef>,
+) -> Result<&'a str, RestError> {
+    match (thread, target) {
+        (ThreadRef::Id(id), _) => Ok(id),
+        (ThreadRef::Message(_), Some(t)) => Ok(&t.message_id),
+        (ThreadRef::Message(key), None) => Err(permanent(format!("no message posted as {key}"))),
+    }
+}
+
 fn permanent(why: impl Into<String>) -> RestError {
     RestError {
         error: SendError::Permanent(why.into()),
@@ -276,13 +407,13 @@ impl ChatPlatform for DiscordPlatform {
 
     fn send<'a>(
         &'a self,
-        _tenant: &'a str,
+        tenant: &'a str,
         action: &'a ChatAction,
         target: Option<&'a MessageRef>,
         attempt: Attempt<'a>,
     ) -> SendFuture<'a> {
         Box::pin(async move {
-            self.act(action, target, attempt)
+            self.act(tenant, action, target, attempt)
                 .await
                 .map_err(SendError::from)
         })

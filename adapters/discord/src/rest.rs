@@ -21,6 +21,8 @@ pub mod code {
     pub const THREAD_EXISTS: isize = 160004;
     /// The action is not possible in a DM (threads, say).
     pub const NOT_IN_DM: isize = 50003;
+    /// The channel is of the wrong type for the action (no threads in it, or not a thread).
+    pub const WRONG_CHANNEL_TYPE: isize = 50024;
 }
 
 /// A failed call: the sorted outcome, and Discord's own error code when it gave one.

@@ -141,3 +141,33 @@ fn the_application_id_is_read_from_the_bot_token() {
         "not digits"
     );
 }
+
+#[test]
+fn article_markdown_keeps_its_formatting_and_pings_nobody() {
+    let body = "## Reset the VPN\n1. Open **Settings**\n2. See [the guide](https://intranet.example/vpn)\n\
+                `sudo systemctl restart vpn`\nAsk @everyone or <@123> or <@&456> if stuck.";
+    let article = RichMessage {
+        title: Some("VPN: cannot connect".into()),
+        text: body.into(),
+        context: Some("kb-42".into()),
+        ..RichMessage::default()
+    };
+    let rendered = render::message(&article);
+    let text = rendered["embeds"][0]["description"].as_str().unwrap();
+    for kept in [
+        "## Reset the VPN",
+        "**Settings**",
+        "[the guide](https://intranet.example/vpn)",
+        "`sudo systemctl restart vpn`",
+    ] {
+        assert!(text.contains(kept), "{kept} lost in {text}");
+    }
+    for ping in ["@everyone", "<@123>", "<@&456>"] {
+        assert!(!text.contains(ping), "{ping} survived in {text}");
+    }
+    assert_eq!(rendered["content"], "");
+    assert_eq!(
+        rendered["allowed_mentions"],
+        serde_json::json!({"parse": [], "roles": [], "users": [], "replied_user": false})
+    );
+}

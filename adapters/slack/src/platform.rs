@@ -169,11 +169,19 @@ impl SlackPlatform {
             target.ok_or_else(|| SendError::Permanent("the message to act on is unknown".into()))
         };
         match action {
+            // Slack has no private threads: the conversation is the post's thread.
             ChatAction::Post {
+                channel, message, ..
+            }
+            | ChatAction::OpenThread {
                 channel, message, ..
             } => {
                 self.post(team, Self::message(channel, message), attempt)
                     .await
+            }
+            // Anyone in the channel can read a thread, and threads never need closing.
+            ChatAction::AddToThread { .. } | ChatAction::CloseThread { .. } => {
+                Ok(Delivered::default())
             }
             ChatAction::Reply {
                 channel,
