@@ -7,7 +7,7 @@ use crate::http::{router, HttpServer};
 use crate::kb::{KnowledgeBase, DEFAULT_THRESHOLD};
 use crate::schedule::{Dispatcher, Intervals, RetryPolicy, Scheduler, Workers};
 use crate::store::{mask_url, Store, StoreError};
-use helpdesk_chat::{ChatEvent, ChatPlatform, EventSink, SinkError, SinkFuture};
+use helpdesk_chat::{ChatEvent, ChatPlatform, EventSink, SinkError, SinkFuture, Taken};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -60,10 +60,14 @@ impl EventSink for DeskSink {
     fn deliver(&self, event: ChatEvent) -> SinkFuture<'_> {
         Box::pin(async move {
             self.in_hand.send_modify(|n| *n += 1);
-            let handled = self.desk.handle(&event).await;
+            let handled = self.desk.handle_event(&event).await;
             self.in_hand.send_modify(|n| *n -= 1);
             self.wake.notify_one();
-            handled.map(|_| ()).map_err(|e| SinkError(e.to_string()))
+            handled
+                .map(|o| Taken {
+                    answered: o.answered,
+                })
+                .map_err(|e| SinkError(e.to_string()))
         })
     }
 }

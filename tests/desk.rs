@@ -39,6 +39,7 @@ on_both_backends!(
     a_breach_can_escalate,
     priority_changes_and_reopens_keep_sla_time_honest,
     shared_files_are_listed_in_the_log,
+    the_desk_says_whether_it_answered_the_person,
 );
 
 fn sandbox(store: Store) -> Sandbox {
@@ -1758,4 +1759,30 @@ async fn shared_files_are_listed_in_the_log(store: Store) {
         internal: true,
     };
     assert!(entry.is_internal(), "agents' files are marked internal");
+}
+
+async fn the_desk_says_whether_it_answered_the_person(store: Store) {
+    let sb = sandbox(store);
+    // A message that opens a ticket: cards and threads, nothing for the person alone.
+    let opened = sb.event(&mario(), "help", None, message("printer jammed", "m-a"));
+    let outcome = sb.desk.handle_event(&opened).await.unwrap();
+    assert_eq!(outcome.handled, Handled::Done);
+    assert!(!outcome.answered);
+    // A command answered privately, and a form.
+    let help = sb.event(&mario(), "help", None, command("help"));
+    assert!(sb.desk.handle_event(&help).await.unwrap().answered);
+    let form = sb.event(
+        &mario(),
+        "help",
+        None,
+        EventKind::Command {
+            name: "ticket".into(),
+            args: "new".into(),
+            trigger: Some("t-1".into()),
+        },
+    );
+    assert!(sb.desk.handle_event(&form).await.unwrap().answered);
+    // The same event again: nothing new, nothing answered.
+    let again = sb.desk.handle_event(&help).await.unwrap();
+    assert_eq!((again.handled, again.answered), (Handled::Duplicate, false));
 }

@@ -44,7 +44,7 @@ impl EventSink for Sink {
         Box::pin(async move {
             self.seen.lock().unwrap().push(event);
             match self.desk {
-                Desk::Takes => Ok(()),
+                Desk::Takes => Ok(Default::default()),
                 Desk::Hangs => std::future::pending().await,
                 Desk::Fails => Err(SinkError("database down".into())),
             }

@@ -28,6 +28,8 @@ pub(crate) struct Cx<'a> {
     pub unresolved: Vec<crate::domain::TicketId>,
     /// What this transaction did, for the metrics once it commits.
     pub counts: Counts,
+    /// An answer for the person behind the event was queued.
+    pub answered: bool,
 }
 
 /// Things counted for the metrics, applied only after commit.
@@ -114,6 +116,12 @@ impl Cx<'_> {
         ticket: Option<&Ticket>,
         action: ChatAction,
     ) -> Result<(), StoreError> {
+        if matches!(
+            action,
+            ChatAction::OpenForm { .. } | ChatAction::Ephemeral { .. } | ChatAction::Update { .. }
+        ) {
+            self.answered = true;
+        }
         self.tx
             .enqueue(self.tenant, ticket.map(|t| t.id), &action, self.now)
             .await

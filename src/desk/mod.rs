@@ -48,6 +48,16 @@ pub enum Handled {
     Ignored,
 }
 
+/// What handling an event came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    /// Whether it was processed.
+    pub handled: Handled,
+    /// The desk queued an answer for the person (a form, a private message, an edit): a
+    /// platform that must answer every interaction can leave it to that answer.
+    pub answered: bool,
+}
+
 /// Why the desk could not process an event. Bad input never ends here: it gets a polite answer.
 #[derive(Debug, thiserror::Error)]
 pub enum DeskError {
@@ -108,6 +118,11 @@ impl Desk {
 
     /// Processes one event exactly once: a redelivered event id changes nothing.
     pub async fn handle(&self, event: &ChatEvent) -> Result<Handled, DeskError> {
+        self.handle_event(event).await.map(|o| o.handled)
+    }
+
+    /// Handles one event, and says whether the desk answered the person itself.
+    pub async fn handle_event(&self, event: &ChatEvent) -> Result<Outcome, DeskError> {
         let span = tracing::info_span!(
             "event",
             platform = %event.platform,
@@ -116,12 +131,18 @@ impl Desk {
             kind = kind_name(&event.kind),
         );
         if event.sender.is_bot {
-            return Ok(Handled::Ignored);
+            return Ok(Outcome {
+                handled: Handled::Ignored,
+                answered: false,
+            });
         }
         let started = std::time::Instant::now();
         let result = self.handle_with_retries(event).instrument(span).await;
         let outcome = match &result {
-            Ok(Handled::Duplicate) => crate::metrics::EventOutcome::Duplicate,
+            Ok(Outcome {
+                handled: Handled::Duplicate,
+                ..
+            }) => crate::metrics::EventOutcome::Duplicate,
             Ok(_) => crate::metrics::EventOutcome::Done,
             Err(_) => crate::metrics::EventOutcome::Failed,
         };
@@ -129,7 +150,7 @@ impl Desk {
         result
     }
 
-    async fn handle_with_retries(&self, event: &ChatEvent) -> Result<Handled, DeskError> {
+    async fn handle_with_retries(&self, event: &ChatEvent) -> Result<Outcome, DeskError> {
         let mut attempt = 0;
         loop {
             match self.try_handle(event).await {
@@ -146,13 +167,16 @@ impl Desk {
         }
     }
 
-    async fn try_handle(&self, event: &ChatEvent) -> Result<Handled, DeskError> {
+    async fn try_handle(&self, event: &ChatEvent) -> Result<Outcome, DeskError> {
         let now = self.clock.now();
         let settings = self.settings(event.platform, &event.tenant);
         let mut tx = self.store.begin().await?;
         if !tx.mark_event(event.platform, &event.event_id, now).await? {
             tracing::debug!("duplicate event: skipped");
-            return Ok(Handled::Duplicate);
+            return Ok(Outcome {
+                handled: Handled::Duplicate,
+                answered: false,
+            });
         }
         let (tenant, new_tenant) = self
             .tenant_id(&mut tx, event.platform, &event.tenant, &settings)
@@ -169,6 +193,7 @@ impl Desk {
             resolved: Vec::new(),
             unresolved: Vec::new(),
             counts: Default::default(),
+            answered: false,
         };
         let ev = Ev {
             event,
@@ -187,7 +212,10 @@ impl Desk {
             kb.take_in_resolved(&cx.resolved);
             kb.forget_resolved(&cx.unresolved);
         }
-        Ok(Handled::Done)
+        Ok(Outcome {
+            handled: Handled::Done,
+            answered: cx.answered,
+        })
     }
 
     /// Fires one due timer exactly once (a timer another replica fired is skipped): `true` if
@@ -235,6 +263,7 @@ impl Desk {
             resolved: Vec::new(),
             unresolved: Vec::new(),
             counts: Default::default(),
+            answered: false,
         };
         timers::fire(&mut cx, &timer).await?;
         cx.tx.commit().await?;

@@ -21,4 +21,4 @@ pub use message::{
 pub use platform::{Attempt, ChatPlatform, Delivered, SendError, SendFuture};
 pub use secret::Secret;
 pub use signed::cut;
-pub use sink::{hand_off, EventSink, Handoff, SinkError, SinkFuture};
+pub use sink::{hand_off, EventSink, Handoff, SinkError, SinkFuture, Taken};

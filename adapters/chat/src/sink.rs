@@ -16,8 +16,16 @@ const AFTER_ACK_TRIES: u32 = 6;
 #[error("the desk could not take the event: {0}")]
 pub struct SinkError(pub String);
 
+/// The desk took the event (committed it, or knew it already).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Taken {
+    /// It queued an answer for the person (a form, a private message, an edit): a platform that
+    /// must answer every interaction can leave it to that answer instead of answering for it.
+    pub answered: bool,
+}
+
 /// The future a delivery returns.
-pub type SinkFuture<'a> = Pin<Box<dyn Future<Output = Result<(), SinkError>> + Send + 'a>>;
+pub type SinkFuture<'a> = Pin<Box<dyn Future<Output = Result<Taken, SinkError>> + Send + 'a>>;
 
 /// Where an adapter delivers the events it received.
 pub trait EventSink: Send + Sync {
@@ -29,7 +37,7 @@ pub trait EventSink: Send + Sync {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Handoff {
     /// The desk committed the event: acknowledging it loses nothing.
-    Done,
+    Done(Taken),
     /// The desk failed: better not to acknowledge, so the platform delivers it again.
     Failed(SinkError),
     /// Still at work when the deadline came; it goes on after the acknowledgement.
@@ -75,7 +83,7 @@ pub async fn hand_off(sink: Arc<dyn EventSink>, event: ChatEvent, deadline: Dura
         answered.store(true, Ordering::SeqCst);
     }
     match outcome {
-        Ok(Ok(Ok(()))) => Handoff::Done,
+        Ok(Ok(Ok(taken))) => Handoff::Done(taken),
         Ok(Ok(Err(e))) => {
             tracing::error!(event = %id, error = %e, "the desk failed an event");
             Handoff::Failed(e)
@@ -99,7 +107,7 @@ mod tests {
 
     struct Gate {
         open: Arc<Notify>,
-        outcome: Result<(), SinkError>,
+        outcome: Result<Taken, SinkError>,
         finished: Arc<Notify>,
     }
 
@@ -136,7 +144,7 @@ mod tests {
         let finished = Arc::new(Notify::new());
         let sink = Arc::new(Gate {
             open: open.clone(),
-            outcome: Ok(()),
+            outcome: Ok(Taken::default()),
             finished: finished.clone(),
         });
         let started = tokio::time::Instant::now();
@@ -162,7 +170,7 @@ mod tests {
                     return Err(SinkError("database down".into()));
                 }
                 self.done.notify_one();
-                Ok(())
+                Ok(Taken::default())
             })
         }
     }
@@ -182,7 +190,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_fast_desk_reports_its_outcome() {
-        for outcome in [Ok(()), Err(SinkError("db down".into()))] {
+        for outcome in [Ok(Taken::default()), Err(SinkError("db down".into()))] {
             let open = Arc::new(Notify::new());
             open.notify_one();
             let sink = Arc::new(Gate {
@@ -192,7 +200,7 @@ mod tests {
             });
             let got = hand_off(sink, event(), Duration::from_secs(60)).await;
             match outcome {
-                Ok(()) => assert_eq!(got, Handoff::Done),
+                Ok(taken) => assert_eq!(got, Handoff::Done(taken)),
                 Err(e) => assert_eq!(got, Handoff::Failed(e)),
             }
         }

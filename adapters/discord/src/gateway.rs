@@ -8,7 +8,7 @@ use crate::decode::{self, Decoded};
 use crate::interactions::{Interactions, Received};
 use crate::rest::Rest;
 use crate::settings::DiscordSettings;
-use helpdesk_chat::{hand_off, EventSink};
+use helpdesk_chat::{hand_off, EventSink, Handoff};
 use serde_json::Value;
 use serenity::all::{Context, Event, RawEventHandler};
 use serenity::gateway::ShardManager;
@@ -139,12 +139,21 @@ impl Handler {
             }
             Decoded::Ping => return,
         };
-        if name == "INTERACTION_CREATE" {
+        let interaction = (name == "INTERACTION_CREATE")
+            .then(|| data.get("id").and_then(Value::as_str))
+            .flatten();
+        if interaction.is_some() {
             remember(&self.interactions, data, &event, &self.settings, None);
         }
         // The gateway needs no acknowledgement: the deadline only bounds how long this task
         // waits before the desk's work goes on by itself.
-        let _ = hand_off(self.sink.clone(), event, self.settings.ack_deadline).await;
+        let handed = hand_off(self.sink.clone(), event, self.settings.ack_deadline).await;
+        if let (Some(id), Handoff::Done(taken)) = (interaction, handed) {
+            if !taken.answered {
+                // Nothing of the desk's own is coming: answer now, not at the deadline.
+                self.interactions.defer_now(id).await;
+            }
+        }
     }
 }
 

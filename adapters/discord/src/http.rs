@@ -114,8 +114,8 @@ async fn receive(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) ->
     tokio::select! {
         biased;
         got = &mut answered => return answer_or_defer(got.ok().and_then(Result::ok)),
-        outcome = handed => {
-            if let Ok(Handoff::Failed(_)) = outcome {
+        outcome = handed => match outcome {
+            Ok(Handoff::Failed(_)) => {
                 ep.interactions.answered(id);
                 return Json(json!({
                     "type": answer::MESSAGE,
@@ -123,6 +123,9 @@ async fn receive(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) ->
                 }))
                 .into_response();
             }
+            // Nothing of the desk's own is coming: answer now, not at the deadline.
+            Ok(Handoff::Done(taken)) if !taken.answered => ep.interactions.defer_now(id).await,
+            _ => {}
         }
     }
     answer_or_defer(answered.await.ok().and_then(Result::ok))

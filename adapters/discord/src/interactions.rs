@@ -153,6 +153,13 @@ impl Interactions {
         }
     }
 
+    /// Answers for the desk now: it took the event and queued no answer of its own.
+    pub async fn defer_now(&self, id: &str) {
+        if let Err(e) = self.defer(id).await {
+            tracing::warn!(interaction = %id, error = %e, "could not defer an interaction");
+        }
+    }
+
     async fn defer(&self, id: &str) -> Result<(), RestError> {
         let Some(p) = self.get(id) else { return Ok(()) };
         if !self.claim(id) {

@@ -92,7 +92,7 @@ async fn events(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) -> 
             match ep.inbound.receive(decode::push(&callback)).await {
                 // Not acknowledged: Slack delivers it again, and the desk drops the duplicate.
                 Handoff::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-                Handoff::Done | Handoff::Running => StatusCode::OK.into_response(),
+                Handoff::Done(_) | Handoff::Running => StatusCode::OK.into_response(),
             }
         }
         SlackPushEvent::AppRateLimited(e) => {
@@ -121,7 +121,7 @@ async fn commands(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) -
             "text": ep.inbound.settings().unavailable(&command.team_id.0),
         }))
         .into_response(),
-        Handoff::Done | Handoff::Running => StatusCode::OK.into_response(),
+        Handoff::Done(_) | Handoff::Running => StatusCode::OK.into_response(),
     }
 }
 
@@ -146,6 +146,6 @@ async fn interactivity(State(ep): State<Endpoint>, headers: HeaderMap, body: Byt
     match ep.inbound.receive(decoded).await {
         // Slack shows the person that it did not work (a modal keeps what they typed).
         Handoff::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-        Handoff::Done | Handoff::Running => StatusCode::OK.into_response(),
+        Handoff::Done(_) | Handoff::Running => StatusCode::OK.into_response(),
     }
 }

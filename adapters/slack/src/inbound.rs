@@ -70,7 +70,7 @@ impl Inbound {
             }
             Decoded::Ignored(why) => {
                 tracing::debug!(reason = why, "slack payload ignored");
-                Handoff::Done
+                Handoff::Done(Default::default())
             }
         }
     }

@@ -23,7 +23,7 @@ async fn inbound(state: &SlackClientEventsUserState) -> Option<Arc<Inbound>> {
 fn outcome(handoff: Handoff) -> Result<(), SinkError> {
     match handoff {
         Handoff::Failed(e) => Err(e),
-        Handoff::Done | Handoff::Running => Ok(()),
+        Handoff::Done(_) | Handoff::Running => Ok(()),
     }
 }
 
@@ -51,7 +51,7 @@ async fn on_command(
         // Slack does not retry commands: tell the person, in the command's own answer.
         Handoff::Failed(_) => SlackMessageContent::new()
             .with_text(inbound.settings().unavailable(&event.team_id.0).to_string()),
-        Handoff::Done | Handoff::Running => SlackMessageContent::new(),
+        Handoff::Done(_) | Handoff::Running => SlackMessageContent::new(),
     };
     Ok(SlackCommandEventResponse::new(content)
         .with_response_type(SlackMessageResponseType::Ephemeral))
