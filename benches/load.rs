@@ -7,7 +7,9 @@
 //! to ready and RSS, idle and with 100,000 tickets and 100,000 articles.
 //!
 //! Workload: 20 % new tickets in an intake channel, 80 % replies in their threads, every
-//! request signed and verified. Run: `cargo bench --bench load`. Knobs:
+//! request signed and verified. The Discord row: signed `/ticket new` and `/ticket list`
+//! interactions in turn, latency until the interaction's answer (the deferral once the desk
+//! has committed the ticket; the private list itself). Run: `cargo bench --bench load`. Knobs:
 //! HELPDESK_BENCH_LOAD_SECONDS (10), HELPDESK_BENCH_LOAD_SEED (100000).
 
 // The tests' bot launcher and fake Slack, shared; the bench uses part of them.
@@ -16,11 +18,16 @@
 mod bot;
 mod common;
 #[allow(dead_code)]
+#[path = "../tests/common/fake_discord.rs"]
+mod fake_discord;
+#[allow(dead_code)]
 #[path = "../tests/common/fake_slack.rs"]
 mod fake_slack;
 
 use bot::Bot;
 use common::{env_or, PgScratch};
+use ed25519_dalek::{Signer, SigningKey};
+use fake_discord::FakeDiscord;
 use fake_slack::{try_post, FakeSlack};
 use helpdesk::domain::{Grade, NewTicket, Person, RequesterType, Source, Title};
 use helpdesk::kb::{ArticleDraft, ArticleSource, KbLanguage};
@@ -36,18 +43,71 @@ const SECRET: &str = "load-secret";
 const TENANT: &str = "[[tenants]]\nplatform = \"slack\"\nid = \"T1\"\n\
     intake_channels = [\"CHELP\"]\n[tenants.levels.l1]\nchannel = \"CL1\"\n";
 
-/// Builds the next event: a new ticket one time in five, else a reply in an earlier thread.
+/// Which endpoint the load goes to.
+#[derive(Clone, Copy, PartialEq)]
+enum Endpoint {
+    /// `/slack/events`: messages, signed with the signing secret.
+    Slack,
+    /// `/discord/interactions`: slash commands, signed with Ed25519.
+    Discord,
+}
+
+/// Builds the next event: a new ticket one time in five, else a reply in an earlier thread
+/// (Slack); `/ticket new` and `/ticket list` in turn (Discord: a ticket, and a private answer).
 struct Workload {
     n: AtomicUsize,
     threads: Mutex<Vec<String>>,
+    endpoint: Endpoint,
 }
 
+/// The key the Discord load is signed with (its public half configures the bot).
+fn discord_key() -> SigningKey {
+    SigningKey::from_bytes(&[5; 32])
+}
+
+const DISCORD_GUILD: &str = "1200000000000000001";
+const DISCORD_CHANNELS: [&str; 2] = ["1200000000000000002", "1200000000000000003"];
+
 impl Workload {
-    fn new() -> Self {
+    fn new(endpoint: Endpoint) -> Self {
         Workload {
             n: AtomicUsize::new(0),
             threads: Mutex::new(Vec::new()),
+            endpoint,
         }
+    }
+
+    /// A signed `/ticket` interaction: its body and headers.
+    fn interaction(&self) -> (String, Vec<(&'static str, String)>) {
+        let n = self.n.fetch_add(1, Ordering::SeqCst);
+        let sub = if n % 2 == 0 {
+            json!({ "type": 1, "name": "new", "options": [
+                { "type": 3, "name": "title", "value": format!("load ticket {n}") }
+            ] })
+        } else {
+            json!({ "type": 1, "name": "list", "options": [] })
+        };
+        let user = format!("{}", 1_300_000_000_000_000_000u64 + (n % 500) as u64);
+        let body = json!({
+            "id": format!("{}", 1_400_000_000_000_000_000u64 + n as u64), "application_id": "1",
+            "type": 2, "token": format!("token-{n}"), "version": 1, "guild_id": DISCORD_GUILD,
+            "channel_id": DISCORD_CHANNELS[0], "channel": { "id": DISCORD_CHANNELS[0], "type": 0 },
+            "member": { "user": { "id": user, "username": "load" }, "roles": [] },
+            "data": { "id": "1", "type": 1, "name": "ticket", "options": [sub] },
+        })
+        .to_string();
+        let ts = chrono::Utc::now().timestamp().to_string();
+        let signature: String = discord_key()
+            .sign(&[ts.as_bytes(), body.as_bytes()].concat())
+            .to_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let headers = vec![
+            ("X-Signature-Ed25519", signature),
+            ("X-Signature-Timestamp", ts),
+        ];
+        (body, headers)
     }
 
     fn next(&self) -> (String, Option<String>) {
@@ -79,6 +139,20 @@ impl Workload {
 
 /// One signed delivery; its latency, or `None` when it was not acknowledged.
 async fn deliver(addr: SocketAddr, work: &Workload) -> Option<Duration> {
+    if work.endpoint == Endpoint::Discord {
+        let (body, headers) = work.interaction();
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let started = Instant::now();
+        let sent = try_post(
+            addr,
+            "/discord/interactions",
+            "application/json",
+            &headers,
+            &body,
+        )
+        .await;
+        return matches!(sent, Ok((200, _))).then(|| started.elapsed());
+    }
     let (body, opens) = work.next();
     let now = chrono::Utc::now().timestamp().to_string();
     let signature = helpdesk_slack::signature::sign(SECRET, &now, body.as_bytes());
@@ -191,24 +265,75 @@ fn environment(fake: &FakeSlack) -> Vec<(&'static str, String)> {
 }
 
 async fn start(database: &str, env: &[(&str, String)]) -> (Bot, Duration) {
+    start_with(database, env, Endpoint::Slack).await
+}
+
+async fn start_with(database: &str, env: &[(&str, String)], endpoint: Endpoint) -> (Bot, Duration) {
+    let tenant = match endpoint {
+        Endpoint::Slack => TENANT.to_string(),
+        Endpoint::Discord => format!(
+            "[[tenants]]\nplatform = \"discord\"\nid = \"{DISCORD_GUILD}\"\n\
+             [tenants.levels.l1]\nchannel = \"{}\"\n",
+            DISCORD_CHANNELS[1]
+        ),
+    };
     let started = Instant::now();
-    let bot = Bot::start(TENANT, Some(database), env).await;
+    let bot = Bot::start(&tenant, Some(database), env).await;
     (bot, started.elapsed())
 }
 
 async fn scenario(name: &str, database: &str, replicas: usize, seconds: u64) {
     let fake = FakeSlack::start(&[], &[]).await;
     let env = environment(&fake);
+    run_scenario(name, database, replicas, seconds, &env, Endpoint::Slack).await;
+}
+
+/// The Discord endpoint: the bot on SQLite against a fake Discord (REST and gateway).
+async fn discord_scenario(database: &str, seconds: u64) {
+    let mut channels = DISCORD_CHANNELS.to_vec();
+    channels.push(DISCORD_GUILD);
+    let fake = FakeDiscord::start("1", &channels).await;
+    let public: String = discord_key()
+        .verifying_key()
+        .as_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let env = vec![
+        ("HELPDESK_DISCORD_API_URL", fake.api_url.clone()),
+        ("HELPDESK_DISCORD_TOKEN", "MQ.load.token".to_string()),
+        ("HELPDESK_DISCORD_PUBLIC_KEY", public),
+        ("RUST_LOG", "warn,helpdesk::app=info".to_string()),
+    ];
+    run_scenario(
+        "sqlite, discord",
+        database,
+        1,
+        seconds,
+        &env,
+        Endpoint::Discord,
+    )
+    .await;
+}
+
+async fn run_scenario(
+    name: &str,
+    database: &str,
+    replicas: usize,
+    seconds: u64,
+    env: &[(&str, String)],
+    endpoint: Endpoint,
+) {
     let mut bots = Vec::new();
     let mut ready = Duration::ZERO;
     for _ in 0..replicas {
-        let (bot, took) = start(database, &env).await;
+        let (bot, took) = start_with(database, env, endpoint).await;
         ready = ready.max(took);
         bots.push(bot);
     }
     let idle = rss_mib(bots[0].pid());
     let addrs: Vec<SocketAddr> = bots.iter().map(|b| b.addr).collect();
-    let work = Arc::new(Workload::new());
+    let work = Arc::new(Workload::new(endpoint));
     let (p50, p99, failed) = open_loop(&addrs, &work, 200, seconds).await;
     let (rate, closed_p99) = closed_loop(&addrs, &work, 16, seconds).await;
     let busy = rss_mib(bots[0].pid());
@@ -295,6 +420,8 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let sqlite = dir.path().join("load.db").to_string_lossy().into_owned();
     scenario("sqlite", &sqlite, 1, seconds).await;
+    let discord = dir.path().join("discord.db").to_string_lossy().into_owned();
+    discord_scenario(&discord, seconds).await;
     if let Some(pg) = PgScratch::create("load1").await {
         scenario("postgres", &pg.url, 1, seconds).await;
         pg.drop().await;

@@ -94,6 +94,17 @@ fn who(user: &str) -> Value {
     }
 }
 
+/// A message object with every field serenity requires.
+fn full_message(id: &str, channel: &str) -> Value {
+    json!({
+        "id": id, "channel_id": channel, "guild_id": GUILD,
+        "author": { "id": APP, "username": "helpdesk", "discriminator": "0", "avatar": null, "bot": true },
+        "content": "", "timestamp": "2026-12-01T10:00:00+00:00", "edited_timestamp": null,
+        "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
+        "attachments": [], "embeds": [], "pinned": false, "type": 0, "components": [],
+    })
+}
+
 fn text_of(body: &Value) -> String {
     body.to_string()
 }
@@ -118,6 +129,14 @@ impl Discord {
         payload["token"] = json!(format!("token-{id}"));
         payload["version"] = json!(1);
         payload["guild_id"] = json!(GUILD);
+        // Everything Discord sends today, so serenity reads these itself (its typed events);
+        // modals with Label components it cannot read still arrive, as unknown events.
+        payload["locale"] = json!("en-US");
+        payload["guild_locale"] = json!("en-US");
+        payload["app_permissions"] = json!("2147483647");
+        payload["entitlements"] = json!([]);
+        payload["attachment_size_limit"] = json!(10_485_760);
+        payload["context"] = json!(0);
         match self.mode {
             Mode::Gateway => {
                 self.fake.dispatch("INTERACTION_CREATE", payload);
@@ -171,7 +190,7 @@ impl Discord {
             "type": 3,
             "channel_id": channel, "channel": { "id": channel, "type": 0 },
             "member": who(user),
-            "message": { "id": message, "channel_id": channel },
+            "message": full_message(message, channel),
             "data": { "custom_id": custom_id, "component_type": 2 },
         }))
         .await
@@ -191,14 +210,20 @@ impl Discord {
             .as_array()
             .unwrap()
             .iter()
-            .filter_map(|label| {
-                let input = &label["component"];
+            .filter_map(|item| {
+                // Labels (over HTTP) hold one component; action rows (the gateway) a list.
+                let labelled = item["type"] == 18;
+                let input = if labelled {
+                    &item["component"]
+                } else {
+                    &item["components"][0]
+                };
                 let id = input["custom_id"].as_str()?;
                 let value = values.iter().find(|(k, _)| *k == id).map(|(_, v)| *v)?;
-                Some(if input["type"] == 3 {
-                    json!({ "type": 18, "component": { "type": 3, "custom_id": id, "values": [value] } })
-                } else {
-                    json!({ "type": 18, "component": { "type": 4, "custom_id": id, "value": value } })
+                Some(match (labelled, input["type"] == 3) {
+                    (true, true) => json!({ "type": 18, "component": { "type": 3, "custom_id": id, "values": [value] } }),
+                    (true, false) => json!({ "type": 18, "component": { "type": 4, "custom_id": id, "value": value } }),
+                    (false, _) => json!({ "type": 1, "components": [{ "type": 4, "custom_id": id, "value": value }] }),
                 })
             })
             .collect();
@@ -209,7 +234,7 @@ impl Discord {
             "data": { "custom_id": modal["data"]["custom_id"], "components": components },
         });
         if let Some(message) = message {
-            payload["message"] = json!({ "id": message, "channel_id": channel });
+            payload["message"] = full_message(message, channel);
         }
         self.interact(payload).await
     }
@@ -359,6 +384,14 @@ async fn the_whole_desk_runs_on_discord(mode: Mode) {
         b.to_string().contains("VPN is down")
     })
     .await;
+
+    // Mario is no agent: his click on Claim is refused privately, as the click's answer.
+    let refusal = discord.click(MARIO, L1, &card_id, &buttons(&card)[0]).await;
+    assert_eq!(refusal["type"], 4, "{refusal}");
+    assert_eq!(
+        refusal["data"]["flags"], 64,
+        "only Mario sees it: {refusal}"
+    );
 
     // Ada (L1 role) claims: the card is edited as the click's own answer.
     let claim = buttons(&card)

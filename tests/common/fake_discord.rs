@@ -232,7 +232,14 @@ impl FakeDiscord {
     ) -> Response {
         let path = uri.path().trim_start_matches("/api/v10").to_string();
         let body: Value = serde_json::from_slice(&raw).unwrap_or(Value::Null);
+        // Recorded once answered, so a waiting test sees the call with its outcome in place.
+        let response = self.respond(&method, &path, &body, ws);
         self.record(&method, &path, &body, &headers);
+        response
+    }
+
+    fn respond(&self, method: &Method, path: &str, body: &Value, ws: &str) -> Response {
+        let body = body.clone();
         let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         let ok = |v: Value| (StatusCode::OK, axum::Json(v)).into_response();
         let unknown_channel = || {

@@ -176,9 +176,9 @@ impl ChatAction {
     /// The ordering key: actions for the same channel and thread are sent in order.
     pub fn ordering_key(&self) -> String {
         match self {
-            ChatAction::Post { channel, .. } | ChatAction::OpenThread { channel, .. } => {
-                channel.clone()
-            }
+            ChatAction::Post { channel, .. } => channel.clone(),
+            // A new conversation waits for nothing else in its channel; its replies wait for it.
+            ChatAction::OpenThread { key, .. } => format!("key:{key}"),
             // A thread's replies, members and closing happen in the order they were asked.
             ChatAction::Reply {
                 channel, thread, ..
@@ -189,11 +189,15 @@ impl ChatAction {
             | ChatAction::CloseThread { channel, thread } => {
                 format!("{channel}/{}", thread.ordering_part())
             }
+            // What one person is told privately waits only for what they were told before.
             ChatAction::Ephemeral {
-                channel, thread, ..
+                channel,
+                thread,
+                user,
+                ..
             } => match thread {
-                Some(t) => format!("{channel}/{t}"),
-                None => channel.clone(),
+                Some(t) => format!("{channel}/{t}@{user}"),
+                None => format!("{channel}@{user}"),
             },
             ChatAction::Update { key, .. } | ChatAction::CreateThread { key, .. } => {
                 format!("key:{key}")

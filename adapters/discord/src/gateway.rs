@@ -5,7 +5,7 @@
 
 use crate::channels::Channels;
 use crate::decode::{self, Decoded};
-use crate::interactions::{Interactions, Received};
+use crate::interactions::{fallback_answer, Interactions, Received};
 use crate::rest::Rest;
 use crate::settings::DiscordSettings;
 use helpdesk_chat::{hand_off, EventSink, Handoff};
@@ -48,10 +48,12 @@ struct Handler {
 fn raw(event: &Event) -> Option<(String, Value)> {
     match event {
         Event::Unknown(u) => Some((u.kind.clone(), u.value.clone())),
-        Event::InteractionCreate(e) => Some((
-            "INTERACTION_CREATE".into(),
-            serde_json::to_value(&e.interaction).ok()?,
-        )),
+        Event::InteractionCreate(e) => {
+            // serenity writes the inner interaction without its type: put it back.
+            let mut value = serde_json::to_value(&e.interaction).ok()?;
+            value["type"] = serde_json::to_value(e.interaction.kind()).ok()?;
+            Some(("INTERACTION_CREATE".into(), value))
+        }
         Event::MessageCreate(e) => Some((
             "MESSAGE_CREATE".into(),
             serde_json::to_value(&e.message).ok()?,
@@ -63,6 +65,15 @@ fn raw(event: &Event) -> Option<(String, Value)> {
         Event::ThreadCreate(e) => Some((
             "THREAD_CREATE".into(),
             serde_json::to_value(&e.thread).ok()?,
+        )),
+        Event::ThreadUpdate(e) => Some((
+            "THREAD_UPDATE".into(),
+            serde_json::to_value(&e.thread).ok()?,
+        )),
+        // Threads already open when the bot connects.
+        Event::GuildCreate(e) => Some((
+            "GUILD_CREATE".into(),
+            serde_json::json!({ "threads": serde_json::to_value(&e.guild.threads).ok()? }),
         )),
         Event::ThreadListSync(e) => {
             Some(("THREAD_LIST_SYNC".into(), serde_json::to_value(e).ok()?))
@@ -107,6 +118,7 @@ impl Handler {
                 }
                 return;
             }
+            "INTERACTION_CREATE" => return self.interaction(data).await,
             _ => {}
         }
         let channel = data.get("channel_id").and_then(Value::as_str);
@@ -139,20 +151,54 @@ impl Handler {
             }
             Decoded::Ping => return,
         };
-        let interaction = (name == "INTERACTION_CREATE")
-            .then(|| data.get("id").and_then(Value::as_str))
-            .flatten();
-        if interaction.is_some() {
-            remember(&self.interactions, data, &event, &self.settings, None);
-        }
-        // The gateway needs no acknowledgement: the deadline only bounds how long this task
+        // Messages and reactions need no answer: the deadline only bounds how long this task
         // waits before the desk's work goes on by itself.
-        let handed = hand_off(self.sink.clone(), event, self.settings.ack_deadline).await;
-        if let (Some(id), Handoff::Done(taken)) = (interaction, handed) {
-            if !taken.answered {
-                // Nothing of the desk's own is coming: answer now, not at the deadline.
-                self.interactions.defer_now(id).await;
+        let _ = hand_off(self.sink.clone(), event, self.settings.ack_deadline).await;
+    }
+
+    /// An interaction: its 3 s run from now, so nothing is looked up before it is remembered
+    /// (the payload says itself whether its channel is a thread).
+    async fn interaction(&self, data: &Value) {
+        let (Some(id), Some(token)) = (
+            data.get("id").and_then(Value::as_str),
+            data.get("token").and_then(Value::as_str),
+        ) else {
+            tracing::warn!("a discord interaction without an id or token");
+            return;
+        };
+        let guild = data
+            .get("guild_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let event = match decode::interaction(data, &self.settings, &self.channels) {
+            Ok(Decoded::Event(e)) => *e,
+            Ok(Decoded::Ping) => return,
+            outcome => {
+                match outcome {
+                    Ok(Decoded::Ignored(why)) => {
+                        tracing::debug!(why, "discord interaction ignored")
+                    }
+                    Err(e) => tracing::warn!(error = %e, "an undecodable discord interaction"),
+                    _ => {}
+                }
+                // Answered all the same, so the person sees no "interaction failed".
+                let answer = fallback_answer(data, self.settings.unavailable(guild));
+                if let Err(e) = self.interactions.answer_directly(id, token, &answer).await {
+                    tracing::warn!(error = %e, "could not answer an ignored interaction");
+                }
+                return;
             }
+        };
+        remember(&self.interactions, data, &event, &self.settings, None);
+        match hand_off(self.sink.clone(), event, self.settings.ack_deadline).await {
+            // Nothing of the desk's own is coming: answer now, not at the deadline.
+            Handoff::Done(taken) if !taken.answered => self.interactions.defer_now(id).await,
+            // The person hears the desk could not take it (unless something answered already).
+            Handoff::Failed(_) => {
+                let text = self.settings.unavailable(guild).to_string();
+                self.interactions.fail(id, &text).await;
+            }
+            _ => {}
         }
     }
 }
@@ -277,5 +323,140 @@ impl Gateway {
     pub async fn stop(self) {
         self.shards.shutdown_all().await;
         let _ = self.task.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use helpdesk_chat::EventKind;
+    use serde_json::json;
+
+    fn member() -> Value {
+        json!({
+            "user": { "id": "31", "username": "mario", "discriminator": "0", "avatar": null },
+            "roles": ["21"], "joined_at": "2024-01-01T00:00:00+00:00", "deaf": false,
+            "mute": false, "flags": 0, "pending": false, "permissions": "0",
+        })
+    }
+
+    /// An interaction as Discord sends it today, complete enough for serenity's own model.
+    fn interaction(kind: u8, data: Value) -> Value {
+        json!({
+            "id": "1000", "application_id": "1", "type": kind, "token": "tok", "version": 1,
+            "guild_id": "2", "channel_id": "3", "channel": { "id": "3", "type": 0 },
+            "member": member(), "locale": "en-US", "guild_locale": "en-US",
+            "app_permissions": "0", "entitlements": [], "attachment_size_limit": 10485760,
+            "context": 0, "data": data,
+        })
+    }
+
+    /// serenity's typed event, as the raw handler receives it, read back by the decoder.
+    fn through_serenity(payload: Value) -> helpdesk_chat::ChatEvent {
+        let event: Event =
+            serde_json::from_value(json!({ "t": "INTERACTION_CREATE", "d": payload })).unwrap();
+        assert!(
+            matches!(event, Event::InteractionCreate(_)),
+            "serenity read it itself: {event:?}"
+        );
+        let (name, data) = raw(&event).unwrap();
+        let settings = DiscordSettings::new("down");
+        match decode::dispatch(&name, &data, &settings, &()).unwrap() {
+            Decoded::Event(e) => *e,
+            other => panic!("{other:?} from {data}"),
+        }
+    }
+
+    #[test]
+    fn interactions_serenity_reads_itself_still_decode() {
+        let command = interaction(
+            2,
+            json!({ "id": "9", "type": 1, "name": "ticket", "options": [
+                { "type": 1, "name": "escalate", "options": [
+                    { "type": 3, "name": "reason", "value": "printer on fire" },
+                    { "type": 3, "name": "level", "value": "L2" },
+                ] }
+            ] }),
+        );
+        let e = through_serenity(command);
+        assert_eq!(e.event_id, "interaction:1000");
+        assert_eq!(e.sender.groups, ["21"]);
+        assert!(
+            matches!(&e.kind, EventKind::Command { name, args, trigger }
+                if name == "ticket" && args == "escalate L2 printer on fire"
+                    && trigger.as_deref() == Some("1000:tok")),
+            "{:?}",
+            e.kind
+        );
+    }
+
+    #[test]
+    fn forms_sent_over_the_gateway_come_back_whole() {
+        // The layout the gateway path opens forms in: serenity keeps what action rows hold.
+        let form = helpdesk_chat::Form {
+            id: "ticket.escalate:1".into(),
+            title: "Escalate".into(),
+            fields: vec![
+                helpdesk_chat::FormField {
+                    id: "level".into(),
+                    label: "Level".into(),
+                    kind: helpdesk_chat::FormFieldKind::Choice {
+                        options: vec![("L2".into(), "L2".into()), ("L3".into(), "L3".into())],
+                    },
+                    required: true,
+                    initial: Some("L2".into()),
+                },
+                helpdesk_chat::FormField {
+                    id: "reason".into(),
+                    label: "Reason".into(),
+                    kind: helpdesk_chat::FormFieldKind::LongText,
+                    required: true,
+                    initial: None,
+                },
+            ],
+            submit: "Escalate".into(),
+        };
+        let modal = crate::render::modal(&form, crate::render::ModalLayout::Rows);
+        assert_eq!(
+            modal["data"]["components"][0]["components"][0]["placeholder"],
+            "L2 / L3"
+        );
+        let submitted = json!([
+            { "type": 1, "components": [{ "type": 4, "custom_id": "level", "value": "L3" }] },
+            { "type": 1, "components": [{ "type": 4, "custom_id": "reason", "value": "network" }] },
+        ]);
+        let e = through_serenity(interaction(
+            5,
+            json!({ "custom_id": "ticket.escalate:1", "components": submitted }),
+        ));
+        let EventKind::FormSubmitted { form, fields } = e.kind else {
+            panic!("{:?}", e.kind)
+        };
+        assert_eq!(form, "ticket.escalate:1");
+        assert_eq!(
+            (fields["level"].as_str(), fields["reason"].as_str()),
+            ("L3", "network")
+        );
+    }
+
+    #[test]
+    fn clicks_serenity_reads_itself_still_decode() {
+        let mut payload = interaction(
+            3,
+            json!({ "custom_id": "ticket.claim:7", "component_type": 2 }),
+        );
+        payload["message"] = json!({
+            "id": "55", "channel_id": "3", "author": { "id": "1", "username": "bot", "discriminator": "0", "avatar": null },
+            "content": "", "timestamp": "2026-12-01T10:00:00+00:00", "edited_timestamp": null,
+            "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
+            "attachments": [], "embeds": [], "pinned": false, "type": 0,
+        });
+        let e = through_serenity(payload);
+        assert!(
+            matches!(&e.kind, EventKind::Action { id, value, message_id, .. }
+                if id == "ticket.claim" && value == "7" && message_id.as_deref() == Some("55")),
+            "{:?}",
+            e.kind
+        );
     }
 }

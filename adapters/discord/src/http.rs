@@ -8,7 +8,7 @@
 
 use crate::decode::{self, Decoded};
 use crate::gateway::remember;
-use crate::interactions::{Interactions, EPHEMERAL};
+use crate::interactions::{fallback_answer, Interactions, EPHEMERAL};
 use crate::settings::DiscordSettings;
 use crate::signature::PublicKey;
 use axum::body::Bytes;
@@ -29,11 +29,14 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 /// Interaction response types.
 mod answer {
     pub const PONG: u8 = 1;
-    pub use crate::interactions::callback::{DEFERRED_UPDATE, MESSAGE};
+    pub use crate::interactions::callback::MESSAGE;
 }
 
 /// How long past the deadline the response waits for the deferral itself.
-const ANSWER_MARGIN: Duration = Duration::from_millis(500);
+const ANSWER_MARGIN: Duration = Duration::from_millis(300);
+
+/// The latest the response leaves, whatever the deadline: Discord gives up at 3 s.
+const ANSWER_BY: Duration = Duration::from_millis(2700);
 
 pub use helpdesk_chat::signed::{system_now, Now};
 
@@ -94,7 +97,12 @@ async fn receive(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) ->
         Decoded::Ignored(why) => {
             tracing::debug!(why, "discord interaction ignored");
             // Answered all the same, so the person sees no "interaction failed".
-            return Json(json!({ "type": answer::DEFERRED_UPDATE })).into_response();
+            let guild = payload
+                .get("guild_id")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let text = ep.settings.unavailable(guild);
+            return Json(fallback_answer(&payload, text)).into_response();
         }
         Decoded::Event(event) => *event,
     };
@@ -109,14 +117,15 @@ async fn receive(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) ->
     remember(&ep.interactions, &payload, &event, &ep.settings, Some(tx));
     let deadline = ep.settings.ack_deadline;
     let handed = tokio::spawn(hand_off(ep.sink.clone(), event, deadline));
-    let answered = tokio::time::timeout(deadline + ANSWER_MARGIN, rx);
+    // Discord gives up at 3 s: whatever happens, this request is answered before.
+    let answered = tokio::time::timeout((deadline + ANSWER_MARGIN).min(ANSWER_BY), rx);
     tokio::pin!(answered);
     tokio::select! {
         biased;
-        got = &mut answered => return answer_or_defer(got.ok().and_then(Result::ok)),
+        got = &mut answered => return answer_or_defer(got.ok().and_then(Result::ok), &payload, &ep),
         outcome = handed => match outcome {
-            Ok(Handoff::Failed(_)) => {
-                ep.interactions.answered(id);
+            // Unless the desk's own answer won the race, the person hears it is down.
+            Ok(Handoff::Failed(_)) if ep.interactions.answered(id) => {
                 return Json(json!({
                     "type": answer::MESSAGE,
                     "data": { "content": ep.settings.unavailable(&guild), "flags": EPHEMERAL },
@@ -128,12 +137,13 @@ async fn receive(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) ->
             _ => {}
         }
     }
-    answer_or_defer(answered.await.ok().and_then(Result::ok))
+    answer_or_defer(answered.await.ok().and_then(Result::ok), &payload, &ep)
 }
 
-/// The answer the registry gave, or (should it give none in time) a neutral deferral.
-fn answer_or_defer(answer: Option<Value>) -> Response {
-    Json(answer.unwrap_or_else(|| json!({ "type": answer::DEFERRED_UPDATE }))).into_response()
+/// The answer the registry gave, or (should it give none in time) the fallback for its type.
+fn answer_or_defer(answer: Option<Value>, payload: &Value, ep: &Endpoint) -> Response {
+    Json(answer.unwrap_or_else(|| fallback_answer(payload, &ep.settings.received_text)))
+        .into_response()
 }
 
 fn malformed(e: impl std::fmt::Display) -> Response {

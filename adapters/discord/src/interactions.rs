@@ -29,6 +29,8 @@ pub mod callback {
     pub const DEFERRED_UPDATE: u8 = 6;
     /// The clicked message, edited.
     pub const UPDATE_MESSAGE: u8 = 7;
+    /// Autocomplete choices.
+    pub const AUTOCOMPLETE: u8 = 8;
     /// A modal.
     pub const MODAL: u8 = 9;
 }
@@ -55,6 +57,16 @@ struct Pending {
     at: Instant,
     /// The HTTP request the interaction came in, still open: its response is the answer.
     inline: Option<Arc<Mutex<Option<oneshot::Sender<Value>>>>>,
+}
+
+/// The answer for an interaction nobody else answers, by its type: a click leaves its message
+/// alone, an autocomplete offers nothing, anything else gets `text`, privately.
+pub fn fallback_answer(payload: &Value, text: &str) -> Value {
+    match payload.get("type").and_then(Value::as_u64) {
+        Some(3) => json!({ "type": callback::DEFERRED_UPDATE }),
+        Some(4) => json!({ "type": callback::AUTOCOMPLETE, "data": { "choices": [] } }),
+        _ => json!({ "type": callback::MESSAGE, "data": { "content": text, "flags": EPHEMERAL } }),
+    }
 }
 
 /// An interaction as it arrived.
@@ -136,9 +148,35 @@ impl Interactions {
         });
     }
 
-    /// Marks an interaction answered elsewhere (the HTTP endpoint's own response).
-    pub fn answered(&self, id: &str) {
-        self.claim(id);
+    /// Claims an interaction for an answer given elsewhere (the HTTP endpoint's own response):
+    /// false when something answered it already.
+    pub fn answered(&self, id: &str) -> bool {
+        self.claim(id)
+    }
+
+    /// Tells the person the desk could not take their interaction, unless it was answered.
+    pub async fn fail(&self, id: &str, text: &str) {
+        let Some(p) = self.get(id) else { return };
+        if !self.claim(id) {
+            return;
+        }
+        let body = json!({
+            "type": callback::MESSAGE,
+            "data": { "content": text, "flags": EPHEMERAL },
+        });
+        if let Err(e) = self.respond(id, &p.token, &body).await {
+            tracing::warn!(interaction = %id, error = %e, "could not tell of a failure");
+        }
+    }
+
+    /// Answers an interaction this registry does not keep (one the desk ignores).
+    pub async fn answer_directly(
+        &self,
+        id: &str,
+        token: &str,
+        body: &Value,
+    ) -> Result<(), RestError> {
+        self.respond(id, token, body).await
     }
 
     /// Claims the first answer: true when nobody answered yet.
@@ -202,6 +240,11 @@ impl Interactions {
             .call(LightMethod::Post, route, Some(body))
             .await
             .map(|_| ())
+    }
+
+    /// Whether interaction `id` came over HTTP and waits for its answer in that response.
+    pub fn is_inline(&self, id: &str) -> bool {
+        self.get(id).is_some_and(|p| p.inline.is_some())
     }
 
     /// Opens a modal in answer to the interaction `id` with `token`. Fails when it was already

@@ -142,10 +142,9 @@ impl DiscordPlatform {
                     "name": name, "type": 12, "invitable": false, "auto_archive_duration": 10080,
                 });
                 match self.rest.call(LightMethod::Post, route, Some(&body)).await {
-                    Err(e)
-                        if e.code == Some(code::NOT_IN_DM)
-                            || e.code == Some(code::WRONG_CHANNEL_TYPE) =>
-                    {
+                    // A DM has no threads: the conversation is the DM itself. Any other channel
+                    // without private threads is refused: a private request must not go public.
+                    Err(e) if e.code == Some(code::NOT_IN_DM) => {
                         return self.post(channel, message, attempt).await;
                     }
                     Err(e) => return Err(e),
@@ -354,8 +353,14 @@ impl DiscordPlatform {
             ChatAction::OpenForm { trigger, form, .. } => {
                 let (id, token) = split_trigger(trigger)
                     .ok_or_else(|| permanent("the form's trigger is not a Discord interaction"))?;
+                // Only a raw payload keeps what a Label holds: the gateway's typed events do not.
+                let layout = if self.interactions.is_inline(id) {
+                    render::ModalLayout::Labels
+                } else {
+                    render::ModalLayout::Rows
+                };
                 self.interactions
-                    .open_form(id, token, &render::modal(form))
+                    .open_form(id, token, &render::modal(form, layout))
                     .await?;
                 nothing
             }

@@ -179,28 +179,48 @@ pub fn message(m: &RichMessage) -> Value {
     Value::Object(body)
 }
 
-/// A form as a modal (interaction response type 9): each field a Label around its input.
-pub fn modal(form: &Form) -> Value {
+/// How a modal's fields are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModalLayout {
+    /// Each field in a Label (type 18): choices are select menus. Its submission can only be
+    /// read from the raw payload (the HTTP endpoint): serenity 0.12 drops Label contents.
+    Labels,
+    /// Each field a text input in an action row, which serenity reads: choices are typed, the
+    /// options shown as the placeholder.
+    Rows,
+}
+
+/// A form as a modal (interaction response type 9).
+pub fn modal(form: &Form, layout: ModalLayout) -> Value {
     let items: Vec<Value> = form
         .fields
         .iter()
         .take(limit::MODAL_ITEMS)
         .map(|f| {
-            let input = match &f.kind {
-                FormFieldKind::ShortText | FormFieldKind::LongText => {
-                    let mut input = json!({
-                        "type": 4,
-                        "custom_id": f.id,
-                        "style": if matches!(f.kind, FormFieldKind::LongText) { 2 } else { 1 },
-                        "required": f.required,
-                        "max_length": limit::TEXT_INPUT,
-                    });
-                    if let Some(initial) = &f.initial {
-                        input["value"] = json!(cut(initial, limit::TEXT_INPUT));
-                    }
-                    input
+            let label = cut(&f.label, limit::MODAL_LABEL);
+            let text_input = |style: u8, placeholder: Option<String>| {
+                let mut input = json!({
+                    "type": 4,
+                    "custom_id": f.id,
+                    "style": style,
+                    "required": f.required,
+                    "max_length": limit::TEXT_INPUT,
+                });
+                if let Some(initial) = f.initial.as_deref().filter(|v| !v.is_empty()) {
+                    input["value"] = json!(cut(initial, limit::TEXT_INPUT));
                 }
-                FormFieldKind::Choice { options } => {
+                if let Some(p) = placeholder {
+                    input["placeholder"] = json!(cut(&p, limit::OPTION_TEXT));
+                }
+                input
+            };
+            let style = if matches!(f.kind, FormFieldKind::LongText) {
+                2
+            } else {
+                1
+            };
+            match (&f.kind, layout) {
+                (FormFieldKind::Choice { options }, ModalLayout::Labels) => {
                     let options: Vec<Value> = options
                         .iter()
                         .take(limit::SELECT_OPTIONS)
@@ -212,17 +232,31 @@ pub fn modal(form: &Form) -> Value {
                             })
                         })
                         .collect();
-                    json!({
+                    let select = json!({
                         "type": 3,
                         "custom_id": f.id,
                         "options": options,
                         "required": f.required,
                         "min_values": if f.required { 1 } else { 0 },
                         "max_values": 1,
-                    })
+                    });
+                    json!({ "type": 18, "label": label, "component": select })
                 }
-            };
-            json!({ "type": 18, "label": cut(&f.label, limit::MODAL_LABEL), "component": input })
+                (FormFieldKind::Choice { options }, ModalLayout::Rows) => {
+                    let values: Vec<&str> = options.iter().map(|(v, _)| v.as_str()).collect();
+                    let mut input = text_input(1, Some(values.join(" / ")));
+                    input["label"] = json!(label);
+                    json!({ "type": 1, "components": [input] })
+                }
+                (_, ModalLayout::Labels) => {
+                    json!({ "type": 18, "label": label, "component": text_input(style, None) })
+                }
+                (_, ModalLayout::Rows) => {
+                    let mut input = text_input(style, None);
+                    input["label"] = json!(label);
+                    json!({ "type": 1, "components": [input] })
+                }
+            }
         })
         .collect();
     json!({

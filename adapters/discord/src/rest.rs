@@ -171,8 +171,9 @@ fn sort(e: serenity::Error) -> RestError {
             };
             RestError { error, code }
         }
+        // Without the URL: interaction and webhook routes carry the interaction's token.
         serenity::Error::Http(HttpError::Request(e)) => RestError {
-            error: SendError::Transient(format!("network: {e}")),
+            error: SendError::Transient(format!("network: {}", e.without_url())),
             code: None,
         },
         other => RestError {

@@ -347,7 +347,7 @@ fn our_modals_have_the_documented_shape() {
         }],
         submit: "Send".into(),
     };
-    let ours = render::modal(&form);
+    let ours = render::modal(&form, render::ModalLayout::Labels);
     assert_eq!(ours["type"], documented["type"]);
     assert_eq!(ours["data"]["custom_id"], documented["data"]["custom_id"]);
     assert_eq!(ours["data"]["title"], documented["data"]["title"]);
