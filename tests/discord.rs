@@ -587,6 +587,12 @@ async fn the_whole_desk_runs_on_discord(mode: Mode) {
             || l.contains(&public_key)),
         "the token or the public key appears in the logs"
     );
+    let leaked: Vec<&String> = logs.iter().filter(|l| l.contains("token-13")).collect();
+    assert!(
+        leaked.is_empty(),
+        "an interaction token appears in the logs: {:?}",
+        leaked.iter().take(3).collect::<Vec<_>>()
+    );
     for call in fake.calls() {
         assert_eq!(
             call.auth,
