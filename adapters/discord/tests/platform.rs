@@ -1,0 +1,167 @@
+//! The platform against a small fake REST API on 127.0.0.1: answers that come after the
+//! interaction was answered become follow-ups on its token, a retried private conversation
+//! finds its thread instead of opening a second one, DMs take what threads cannot.
+
+use axum::body::Bytes;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::IntoResponse;
+use helpdesk_chat::{Attempt, ChatAction, ChatPlatform, RichMessage};
+use helpdesk_discord::interactions::Received;
+use helpdesk_discord::rest::Rest;
+use helpdesk_discord::{DiscordPlatform, DiscordSettings, Interactions};
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+type Calls = Arc<Mutex<Vec<(String, String, Value)>>>;
+
+/// Records every call; knows one active private thread named "#7 printer".
+async fn fake() -> (String, Calls) {
+    let calls: Calls = Arc::default();
+    let kept = calls.clone();
+    let app = axum::Router::new().fallback(move |method: Method, uri: Uri, body: Bytes| {
+        let calls = kept.clone();
+        async move {
+            let path = uri.path().trim_start_matches("/api/v10").to_string();
+            let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            calls
+                .lock()
+                .unwrap()
+                .push((method.to_string(), path.clone(), body));
+            match (method.as_str(), path.as_str()) {
+                ("GET", "/guilds/2/threads/active") => axum::Json(json!({ "threads": [
+                    { "id": "900", "type": 12, "parent_id": "3", "name": "#7 printer" }
+                ] }))
+                .into_response(),
+                ("POST", "/channels/4/threads") => (
+                    StatusCode::BAD_REQUEST,
+                    axum::Json(json!({ "code": 50003, "message": "Cannot execute action on a DM channel" })),
+                )
+                    .into_response(),
+                ("POST", p) if p.ends_with("/callback") => StatusCode::NO_CONTENT.into_response(),
+                _ => axum::Json(json!({ "id": "777" })).into_response(),
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/api/v10", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, calls)
+}
+
+fn platform(url: &str) -> (DiscordPlatform, Interactions) {
+    let mut settings = DiscordSettings::new("down");
+    settings.api_url = url.to_string();
+    settings.token = Some(helpdesk_chat::Secret::new("MQ.x.y"));
+    let rest = Rest::new(&settings);
+    let interactions = Interactions::new(rest.clone(), Some("1".into()), "Got it");
+    (
+        DiscordPlatform::new(rest, interactions.clone()),
+        interactions,
+    )
+}
+
+fn calls_to(calls: &Calls, method: &str, path: &str) -> Vec<Value> {
+    calls
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(m, p, _)| m == method && p == path)
+        .map(|(_, _, b)| b.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_private_answer_after_the_deferral_is_a_follow_up() {
+    let (url, calls) = fake().await;
+    let (platform, interactions) = platform(&url);
+    interactions.received(
+        Received {
+            id: "100".into(),
+            token: "tok".into(),
+            user: "31".into(),
+            channel: "3".into(),
+            click: false,
+            message: None,
+            inline: None,
+        },
+        Duration::from_secs(60),
+    );
+    // The desk had nothing of its own: answered at once.
+    interactions.defer_now("100").await;
+    let deferral = calls_to(&calls, "POST", "/interactions/100/tok/callback");
+    assert_eq!(deferral.len(), 1);
+    assert_eq!(deferral[0]["data"]["content"], "Got it");
+    // Then a private message for the same person in the same channel: a follow-up.
+    let told = ChatAction::Ephemeral {
+        channel: "3".into(),
+        thread: None,
+        user: "31".into(),
+        message: RichMessage::text("Ticket #7 is yours"),
+    };
+    let attempt = Attempt {
+        key: "9",
+        again: false,
+    };
+    platform.send("2", &told, None, attempt).await.unwrap();
+    let follow_ups = calls_to(&calls, "POST", "/webhooks/1/tok");
+    assert_eq!(follow_ups.len(), 1, "{:?}", calls.lock().unwrap());
+    assert_eq!(follow_ups[0]["content"], "Ticket #7 is yours");
+    assert_eq!(follow_ups[0]["flags"], 64, "only they see it");
+    // Someone with no interaction here gets a DM instead.
+    let other = ChatAction::Ephemeral {
+        channel: "3".into(),
+        thread: None,
+        user: "32".into(),
+        message: RichMessage::text("hello"),
+    };
+    platform.send("2", &other, None, attempt).await.unwrap();
+    assert_eq!(
+        calls_to(&calls, "POST", "/users/@me/channels")[0]["recipient_id"],
+        "32"
+    );
+}
+
+#[tokio::test]
+async fn a_retried_private_conversation_finds_its_thread() {
+    let (url, calls) = fake().await;
+    let (platform, _) = platform(&url);
+    let open = ChatAction::OpenThread {
+        channel: "3".into(),
+        key: "req:7".into(),
+        name: "#7 printer".into(),
+        members: vec!["31".into()],
+        message: RichMessage::text("Ticket #7 is open"),
+    };
+    let again = Attempt {
+        key: "5",
+        again: true,
+    };
+    let delivered = platform.send("2", &open, None, again).await.unwrap();
+    assert_eq!(delivered.posted.unwrap().message_id, "900");
+    assert!(
+        calls_to(&calls, "POST", "/channels/3/threads").is_empty(),
+        "no second thread"
+    );
+    assert_eq!(
+        calls_to(&calls, "PUT", "/channels/900/thread-members/31").len(),
+        1
+    );
+    assert_eq!(calls_to(&calls, "POST", "/channels/900/messages").len(), 1);
+
+    // In a DM there are no threads: the conversation is the DM.
+    let in_dm = ChatAction::OpenThread {
+        channel: "4".into(),
+        key: "req:8".into(),
+        name: "#8 badge".into(),
+        members: vec!["31".into()],
+        message: RichMessage::text("Ticket #8 is open"),
+    };
+    let first = Attempt {
+        key: "6",
+        again: false,
+    };
+    let delivered = platform.send("2", &in_dm, None, first).await.unwrap();
+    assert_eq!(delivered.posted.unwrap().channel, "4");
+    assert_eq!(calls_to(&calls, "POST", "/channels/4/messages").len(), 1);
+}
