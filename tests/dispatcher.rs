@@ -23,6 +23,7 @@ on_both_backends!(
     a_hung_send_is_cut_short_and_a_lost_lease_changes_nothing,
     a_worker_that_died_after_sending_is_not_sent_twice,
     a_paced_send_waits_for_its_slot_without_counting_an_attempt,
+    answers_to_a_person_are_claimed_before_older_posts,
 );
 
 /// A platform that never answers.
@@ -386,4 +387,38 @@ async fn a_paced_send_waits_for_its_slot_without_counting_an_attempt(store: Stor
     clock.advance(Duration::from_secs(1));
     assert_eq!(dispatcher.run_once().await.unwrap().sent, 1);
     assert_eq!(platform.sent().len(), 2);
+}
+
+async fn answers_to_a_person_are_claimed_before_older_posts(store: Store) {
+    let acme = tenant(&store, "T-acme").await;
+    let (_, clock, _) = setup(&store);
+    // A backlog of cards in many channels, then a private answer queued last.
+    let mut actions: Vec<ChatAction> = (0..5)
+        .map(|i| ChatAction::Post {
+            channel: format!("C-{i}"),
+            message: RichMessage::text("card"),
+            key: None,
+        })
+        .collect();
+    actions.push(ChatAction::Ephemeral {
+        channel: "C-0".into(),
+        thread: None,
+        user: "U-mario".into(),
+        message: RichMessage::text("your tickets"),
+    });
+    enqueue(&store, acme, &actions, clock.now()).await;
+    let first = store
+        .claim_outbox(clock.now(), clock.now() + chrono::Duration::seconds(60), 1)
+        .await
+        .unwrap();
+    assert!(
+        matches!(first[0].item.action, ChatAction::Ephemeral { .. }),
+        "the answer goes first: {:?}",
+        first[0].item.action
+    );
+    let rest = store
+        .claim_outbox(clock.now(), clock.now() + chrono::Duration::seconds(60), 10)
+        .await
+        .unwrap();
+    assert_eq!(rest.len(), 5, "then the posts, each in its own lane");
 }

@@ -40,6 +40,7 @@ impl Db<'_> {
     ) -> Result<Vec<ClaimedItem>, StoreError> {
         // Only the oldest pending item of each ordering key is eligible, so a thread's messages
         // go out in order even with several dispatchers. SKIP LOCKED lets replicas share work.
+        // Answers to a person go first: they are due within seconds, the rest is not.
         let lock = if matches!(self, Db::Postgres(_)) {
             " FOR UPDATE OF o SKIP LOCKED"
         } else {
@@ -53,7 +54,9 @@ impl Db<'_> {
              AND (o.locked_until IS NULL OR o.locked_until <= $1) \
              AND o.id = (SELECT MIN(h.id) FROM outbox h \
                          WHERE h.ordering_key = o.ordering_key AND h.state = 'pending') \
-             ORDER BY o.id LIMIT $2{lock}"
+             ORDER BY CASE WHEN o.ordering_key LIKE '{answers}%' THEN 0 ELSE 1 END, o.id \
+             LIMIT $2{lock}",
+            answers = helpdesk_chat::ANSWER_LANE
         );
         let rows: Vec<ClaimRow> = on!(self, c => sqlx::query_as(&sql)
             .bind(to_ms(now))

@@ -3,6 +3,10 @@
 use crate::message::{Form, RichMessage};
 use serde::{Deserialize, Serialize};
 
+/// The start of the ordering key of an answer to a person (a form, a private message): the
+/// dispatcher sends these first, as platforms want them within seconds (Discord: 3 s).
+pub const ANSWER_LANE: &str = "answer:";
+
 /// The thread a reply goes into.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
@@ -196,13 +200,13 @@ impl ChatAction {
                 user,
                 ..
             } => match thread {
-                Some(t) => format!("{channel}/{t}@{user}"),
-                None => format!("{channel}@{user}"),
+                Some(t) => format!("{ANSWER_LANE}{channel}/{t}@{user}"),
+                None => format!("{ANSWER_LANE}{channel}@{user}"),
             },
             ChatAction::Update { key, .. } | ChatAction::CreateThread { key, .. } => {
                 format!("key:{key}")
             }
-            ChatAction::OpenForm { user, .. } => format!("user:{user}"),
+            ChatAction::OpenForm { user, .. } => format!("{ANSWER_LANE}user:{user}"),
             ChatAction::PublishHome { user, .. } => format!("home:{user}"),
             ChatAction::React { channel, .. } => channel.clone(),
         }

@@ -12,7 +12,7 @@ mod secret;
 pub mod signed;
 mod sink;
 
-pub use action::{ChatAction, MessageRef, ThreadRef};
+pub use action::{ChatAction, MessageRef, ThreadRef, ANSWER_LANE};
 pub use event::{Attachment, ChatEvent, EventKind, Platform, Sender, TextLimits, UnknownPlatform};
 pub use memory::{MemoryPlatform, Recorded};
 pub use message::{
