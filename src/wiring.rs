@@ -18,6 +18,7 @@ use helpdesk_slack::inbound::Inbound;
 use helpdesk_slack::socket::SocketMode;
 use helpdesk_slack::web::{self, Web};
 use helpdesk_slack::{BotTokens, Secret, SlackPlatform, SlackSettings};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The plugs for every configured platform.
@@ -30,6 +31,16 @@ pub fn plugs(config: &Config) -> Vec<Plug> {
         plugs.push(discord(config));
     }
     plugs
+}
+
+/// A catalogue message in the language of each tenant of `platform`, by tenant id.
+fn per_tenant(config: &Config, platform: Platform, msg: Msg) -> BTreeMap<String, String> {
+    config
+        .tenants
+        .iter()
+        .filter(|t| t.platform == platform)
+        .map(|t| (t.id.clone(), i18n::text(t.language, msg, &[])))
+        .collect()
 }
 
 fn discord_settings(config: &Config) -> DiscordSettings {
@@ -47,17 +58,7 @@ fn discord_settings(config: &Config) -> DiscordSettings {
     settings.dm_guild = c.dm_guild.clone();
     settings.ack_deadline = c.ack_deadline;
     settings.received_text = i18n::text(Language::En, Msg::InteractionReceived, &[]);
-    settings.unavailable_per_guild = config
-        .tenants
-        .iter()
-        .filter(|t| t.platform == Platform::Discord)
-        .map(|t| {
-            (
-                t.id.clone(),
-                i18n::text(t.language, Msg::DeskUnavailable, &[]),
-            )
-        })
-        .collect();
+    settings.unavailable_per_guild = per_tenant(config, Platform::Discord, Msg::DeskUnavailable);
     settings
 }
 
@@ -145,17 +146,7 @@ fn slack_settings(config: &Config) -> SlackSettings {
     settings.ack_deadline = c.ack_deadline;
     settings.directory_ttl = c.directory_ttl;
     settings.socket_connections = c.socket_connections;
-    settings.unavailable_per_team = config
-        .tenants
-        .iter()
-        .filter(|t| t.platform == Platform::Slack)
-        .map(|t| {
-            (
-                t.id.clone(),
-                i18n::text(t.language, Msg::DeskUnavailable, &[]),
-            )
-        })
-        .collect();
+    settings.unavailable_per_team = per_tenant(config, Platform::Slack, Msg::DeskUnavailable);
     settings
 }
 

@@ -2,15 +2,12 @@
 //! thread as their channel, the desk wants "thread T of channel C". Learnt from thread events
 //! and, for a channel never seen, asked once of the REST API.
 
-use crate::decode::ThreadParents;
+use crate::decode::{ThreadParents, THREAD_TYPES};
 use crate::rest::{self, Rest};
 use serde_json::Value;
 use serenity::http::{LightMethod, Route};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
-
-/// Channel types that are threads (announcement, public and private threads).
-pub const THREAD_TYPES: [u64; 3] = [10, 11, 12];
 
 /// Channel id → its parent when it is a thread, `None` when it is not.
 #[derive(Clone, Default)]
@@ -27,7 +24,7 @@ impl Channels {
         let thread = channel
             .get("type")
             .and_then(Value::as_u64)
-            .is_some_and(|t| THREAD_TYPES.contains(&t));
+            .is_some_and(|t| THREAD_TYPES.iter().any(|k| u64::from(*k) == t));
         let parent = channel
             .get("parent_id")
             .and_then(Value::as_str)

@@ -86,7 +86,7 @@ struct PartialChannel {
 }
 
 /// Channel types that are threads (announcement, public and private threads).
-const THREAD_TYPES: [u8; 3] = [10, 11, 12];
+pub const THREAD_TYPES: [u8; 3] = [10, 11, 12];
 
 #[derive(Debug, Deserialize)]
 struct PartialMessage {

@@ -5,7 +5,7 @@
 use crate::decode::split_trigger;
 use crate::interactions::Interactions;
 use crate::render;
-use crate::rest::{self, code, Rest, RestError};
+use crate::rest::{self, code, permanent, Rest, RestError};
 use helpdesk_chat::{
     Attempt, ChatAction, ChatPlatform, Delivered, MessageRef, Platform, RichMessage, SendError,
     SendFuture, ThreadRef,
@@ -395,13 +395,6 @@ fn thread_id<'a>(
         (ThreadRef::Id(id), _) => Ok(id),
         (ThreadRef::Message(_), Some(t)) => Ok(&t.message_id),
         (ThreadRef::Message(key), None) => Err(permanent(format!("no message posted as {key}"))),
-    }
-}
-
-fn permanent(why: impl Into<String>) -> RestError {
-    RestError {
-        error: SendError::Permanent(why.into()),
-        code: None,
     }
 }
 

@@ -41,7 +41,8 @@ impl From<RestError> for SendError {
     }
 }
 
-fn permanent(why: impl Into<String>) -> RestError {
+/// A failure that will not pass by trying again.
+pub fn permanent(why: impl Into<String>) -> RestError {
     RestError {
         error: SendError::Permanent(why.into()),
         code: None,
