@@ -11,7 +11,7 @@
 mod common;
 
 use common::bot::Bot;
-use common::fake_slack::{try_post, FakeSlack};
+use common::fake_slack::{try_post, Call, FakeSlack};
 use common::TestDb;
 use helpdesk::domain::LogKind;
 use helpdesk::store::{Store, TicketFilter};
@@ -57,10 +57,14 @@ fn event(id: &str, user: &str, text: &str, ts: &str, thread: Option<&str>) -> St
     .to_string()
 }
 
+/// The Slack timestamp of ticket `i`'s first message.
+fn first_ts(i: usize) -> String {
+    format!("1800000000.{:06}", i + 1)
+}
+
 /// Every delivery, with the replica it goes to first: each ticket's first message, then the
 /// replies in its thread, then 100 deliveries made again to another replica.
 fn deliveries() -> Vec<(usize, String)> {
-    let first_ts = |i: usize| format!("1800000000.{:06}", i + 1);
     let mut deliveries = Vec::new();
     for i in 0..TICKETS {
         let text = format!("problem [p{i}] on my laptop");
@@ -188,21 +192,70 @@ fn environment(fake: &FakeSlack) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// What is not among `posts` yet, to say why a wait failed.
+fn missing(posts: &[Value]) -> String {
+    let text = |p: &Value| p["text"].as_str().unwrap_or_default().to_string();
+    let count = |channel: &str, marker: &str| {
+        posts
+            .iter()
+            .filter(|p| p["channel"] == channel && text(p).contains(marker))
+            .count()
+    };
+    let mut absent = Vec::new();
+    for i in 0..TICKETS {
+        let marker = format!("[p{i}]");
+        let answers = posts
+            .iter()
+            .filter(|p| p["thread_ts"] == first_ts(i).as_str());
+        if answers.count() == 0 {
+            absent.push(format!("answer to ticket {i}"));
+        }
+        if count("CL1", &marker) == 0 {
+            absent.push(format!("card of ticket {i}"));
+        }
+        if count("CMANAGERS", &marker) == 0 {
+            absent.push(format!("budget alert of ticket {i}"));
+        }
+        for r in 0..REPLIES {
+            if count("CL1", &format!("[r{i}.{r}]")) == 0 {
+                absent.push(format!("relay of reply {r} of ticket {i}"));
+            }
+        }
+    }
+    format!("{} posts; missing: {absent:?}", posts.len())
+}
+
 /// Each chat message exactly once, then each ticket and log entry exactly once.
 async fn everything_exactly_once(fake: &FakeSlack, store: &Store, cluster: &Cluster) {
     // Per ticket: the requester's answer, the card, each reply relayed to the agents' thread,
     // and one budget alert to the managers.
     let expected = TICKETS * (3 + REPLIES);
-    let posts = fake
-        .wait_for("every chat message", |calls| {
-            let posts: Vec<Value> = calls
-                .iter()
-                .filter(|c| c.method == "chat.postMessage")
-                .map(|c| c.body.clone())
-                .collect();
-            (posts.len() >= expected).then_some(posts)
-        })
-        .await;
+    // A thousand deliveries leave a backlog that a loaded machine drains slowly: fail when
+    // nothing new arrives for a while, not when the whole backlog takes long.
+    let posts_of = |calls: &[Call]| -> Vec<Value> {
+        calls
+            .iter()
+            .filter(|c| c.method == "chat.postMessage")
+            .map(|c| c.body.clone())
+            .collect()
+    };
+    let post_count = |calls: &[Call]| {
+        calls
+            .iter()
+            .filter(|c| c.method == "chat.postMessage")
+            .count()
+    };
+    let mut so_far = 0;
+    while so_far < expected {
+        so_far = fake
+            .wait_for_explained(
+                "the next chat message",
+                |calls| Some(post_count(calls)).filter(|&n| n > so_far),
+                |calls| missing(&posts_of(calls)),
+            )
+            .await;
+    }
+    let posts = posts_of(&fake.calls());
     let mut seen: HashMap<String, usize> = HashMap::new();
     for p in &posts {
         let place = format!("{} {} {}", p["channel"], p["thread_ts"], p["text"]);

@@ -122,11 +122,26 @@ impl FakeSlack {
 
     /// Waits until `found` finds something in the calls, and returns it.
     pub async fn wait_for<T>(&self, what: &str, found: impl Fn(&[Call]) -> Option<T>) -> T {
+        self.wait_for_explained(what, found, |calls| {
+            // The last calls say what the bot did before it stopped; thousands say nothing.
+            let last = &calls[calls.len().saturating_sub(10)..];
+            format!("{} calls; the last ones: {last:#?}", calls.len())
+        })
+        .await
+    }
+
+    /// Like [`FakeSlack::wait_for`], with `explain` saying what was missing on failure.
+    pub async fn wait_for_explained<T>(
+        &self,
+        what: &str,
+        found: impl Fn(&[Call]) -> Option<T>,
+        explain: impl Fn(&[Call]) -> String,
+    ) -> T {
         wait_until(
             &self.changed,
             what,
             || found(&self.lock().calls),
-            || format!("calls: {:#?}", self.calls()),
+            || explain(&self.lock().calls),
         )
         .await
     }
