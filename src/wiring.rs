@@ -4,8 +4,9 @@
 use helpdesk::app::{Plug, Plugged};
 use helpdesk::config::{Config, SlackConfig};
 use helpdesk::i18n::{self, Language, Msg};
-use helpdesk_chat::{EventSink, Platform};
+use helpdesk_chat::{EventSink, Platform, TenantText};
 use helpdesk_discord::channels::Channels;
+use helpdesk_discord::commands::{CommandTexts, Localized};
 use helpdesk_discord::gateway::{Gateway, Shards};
 use helpdesk_discord::http::router as discord_router;
 use helpdesk_discord::rest::Rest;
@@ -18,7 +19,6 @@ use helpdesk_slack::inbound::Inbound;
 use helpdesk_slack::socket::SocketMode;
 use helpdesk_slack::web::{self, Web};
 use helpdesk_slack::{BotTokens, Secret, SlackPlatform, SlackSettings};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The plugs for every configured platform.
@@ -33,19 +33,54 @@ pub fn plugs(config: &Config) -> Vec<Plug> {
     plugs
 }
 
-/// A catalogue message in the language of each tenant of `platform`, by tenant id.
-fn per_tenant(config: &Config, platform: Platform, msg: Msg) -> BTreeMap<String, String> {
-    config
+/// A catalogue message in English, and in the language of each tenant of `platform`.
+fn tenant_text(config: &Config, platform: Platform, msg: Msg) -> TenantText {
+    let per_tenant = config
         .tenants
         .iter()
         .filter(|t| t.platform == platform)
         .map(|t| (t.id.clone(), i18n::text(t.language, msg, &[])))
-        .collect()
+        .collect();
+    TenantText {
+        default: i18n::text(Language::En, msg, &[]),
+        per_tenant,
+    }
+}
+
+/// Discord's locale for a language: English is the default every locale falls back to.
+fn discord_locale(language: Language) -> Option<&'static str> {
+    match language {
+        Language::En => None,
+        Language::It => Some("it"),
+    }
+}
+
+/// The command picker's texts from the catalogues (`discord_{key}`), in every language.
+fn discord_command_texts() -> CommandTexts {
+    let mut texts = CommandTexts::default();
+    for key in commands::TEXT_KEYS {
+        let Some(msg) = Msg::from_key(&format!("discord_{key}")) else {
+            continue;
+        };
+        let by_locale = Language::ALL
+            .into_iter()
+            .filter_map(|lang| {
+                Some((
+                    discord_locale(lang)?.to_string(),
+                    i18n::text(lang, msg, &[]),
+                ))
+            })
+            .collect();
+        let default = i18n::text(Language::En, msg, &[]);
+        texts.insert(key, Localized { default, by_locale });
+    }
+    texts
 }
 
 fn discord_settings(config: &Config) -> DiscordSettings {
     let c = &config.discord;
-    let mut settings = DiscordSettings::new(i18n::text(Language::En, Msg::DeskUnavailable, &[]));
+    let mut settings =
+        DiscordSettings::new(tenant_text(config, Platform::Discord, Msg::DeskUnavailable));
     settings.api_url = c.api_url.clone();
     settings.token = c.token.as_ref().map(|t| DiscordSecret::new(t.expose()));
     settings.public_key = c.public_key.as_ref().map(|k| k.expose().to_string());
@@ -57,8 +92,8 @@ fn discord_settings(config: &Config) -> DiscordSettings {
     settings.command_guilds = c.command_guilds.clone();
     settings.dm_guild = c.dm_guild.clone();
     settings.ack_deadline = c.ack_deadline;
-    settings.received_text = i18n::text(Language::En, Msg::InteractionReceived, &[]);
-    settings.unavailable_per_guild = per_tenant(config, Platform::Discord, Msg::DeskUnavailable);
+    settings.received_text = tenant_text(config, Platform::Discord, Msg::InteractionReceived);
+    settings.command_texts = discord_command_texts();
     settings
 }
 
@@ -72,11 +107,7 @@ fn discord(config: &Config) -> Plug {
     Box::new(move |sink: Arc<dyn EventSink>| {
         Box::pin(async move {
             let rest = Rest::new(&settings);
-            let interactions = Interactions::new(
-                rest.clone(),
-                settings.application_id.clone(),
-                &settings.received_text,
-            );
+            let interactions = Interactions::new(rest.clone(), settings.application_id.clone());
             match settings.application_id.as_deref() {
                 Some(app) => {
                     if let Err(e) = commands::register(&rest, &settings, app).await {
@@ -125,7 +156,8 @@ fn discord(config: &Config) -> Plug {
 fn slack_settings(config: &Config) -> SlackSettings {
     let c: &SlackConfig = &config.slack;
     let secret = |s: &helpdesk::config::Secret| Secret::new(s.expose());
-    let mut settings = SlackSettings::new(i18n::text(Language::En, Msg::DeskUnavailable, &[]));
+    let mut settings =
+        SlackSettings::new(tenant_text(config, Platform::Slack, Msg::DeskUnavailable));
     settings.api_url = c.api_url.clone();
     settings.bot_tokens = BotTokens {
         default: c.bot_token.as_ref().map(secret),
@@ -146,7 +178,6 @@ fn slack_settings(config: &Config) -> SlackSettings {
     settings.ack_deadline = c.ack_deadline;
     settings.directory_ttl = c.directory_ttl;
     settings.socket_connections = c.socket_connections;
-    settings.unavailable_per_team = per_tenant(config, Platform::Slack, Msg::DeskUnavailable);
     settings
 }
 
@@ -185,4 +216,119 @@ fn slack(config: &Config) -> Plug {
             })
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use helpdesk::config::Loader;
+    use serde_json::Value;
+
+    const GUILD: &str = "290926798626357999";
+
+    /// The wiring of a configuration with one Discord guild that speaks Italian.
+    fn italian_guild() -> DiscordSettings {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("helpdesk.toml");
+        let toml = format!(
+            "[[tenants]]\nplatform = \"discord\"\nid = \"{GUILD}\"\nlanguage = \"it\"\n\
+             intake_channels = [\"1\"]\n[tenants.levels.l1]\nchannel = \"2\"\n"
+        );
+        std::fs::write(&path, toml).unwrap();
+        let loader = Loader {
+            path: Some(&path),
+            env: vec![("HELPDESK_DISCORD_TOKEN".into(), "x".into())],
+        };
+        discord_settings(&loader.load().unwrap())
+    }
+
+    /// Discord refuses a command list that breaks its rules, and a desk command missing from it
+    /// could not be typed: every subcommand is there, within Discord's limits, in both
+    /// languages.
+    #[test]
+    fn the_registered_commands_cover_the_desk_within_discords_rules() {
+        let all = commands::definitions(&italian_guild());
+        let ticket = all.iter().find(|c| c["name"] == "ticket").unwrap();
+        let subs: Vec<&str> = ticket["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["name"].as_str().unwrap())
+            .collect();
+        for sub in helpdesk::desk::SUBCOMMANDS {
+            assert!(subs.contains(&sub), "/ticket {sub} is not registered");
+        }
+        fn check(option: &Value, path: &str) {
+            let name = option["name"].as_str().unwrap();
+            // Type 3 is a message command at the top, a string option below.
+            let message_command = path == "/" && option["type"] == 3;
+            if !message_command {
+                assert!(
+                    name.len() <= 32
+                        && name.chars().all(|c| c.is_ascii_lowercase()
+                            || c.is_ascii_digit()
+                            || c == '-'
+                            || c == '_'),
+                    "{path}{name}: not a valid name"
+                );
+                let english = option["description"].as_str().unwrap_or_default();
+                let italian = option["description_localizations"]["it"]
+                    .as_str()
+                    .unwrap_or_default();
+                for description in [english, italian] {
+                    assert!(
+                        (1..=100).contains(&description.chars().count()),
+                        "{path}{name}: description of 1 to 100 characters in English and Italian"
+                    );
+                }
+                assert_ne!(english, italian, "{path}{name}: not translated");
+            } else {
+                let italian = option["name_localizations"]["it"]
+                    .as_str()
+                    .unwrap_or_default();
+                assert!((1..=32).contains(&italian.chars().count()), "{path}{name}");
+            }
+            let options = option["options"].as_array().cloned().unwrap_or_default();
+            assert!(options.len() <= 25, "{path}{name}: at most 25 options");
+            let mut optional_seen = false;
+            for o in &options {
+                let required = o["required"].as_bool().unwrap_or(false);
+                assert!(
+                    !(required && optional_seen),
+                    "{path}{name}: required options come first"
+                );
+                optional_seen |= !required;
+                check(o, &format!("{path}{name} "));
+            }
+        }
+        for command in &all {
+            check(command, "/");
+        }
+        assert!(all.len() <= 100);
+    }
+
+    #[test]
+    fn every_command_text_is_in_the_catalogues() {
+        for key in commands::TEXT_KEYS {
+            let key = format!("discord_{key}");
+            assert!(Msg::from_key(&key).is_some(), "no catalogue message {key}");
+        }
+    }
+
+    #[test]
+    fn what_the_adapter_says_alone_is_in_the_guilds_language() {
+        let settings = italian_guild();
+        let italian = |msg| i18n::text(Language::It, msg, &[]);
+        let english = |msg| i18n::text(Language::En, msg, &[]);
+        assert_eq!(settings.unavailable(GUILD), italian(Msg::DeskUnavailable));
+        assert_eq!(settings.unavailable("1"), english(Msg::DeskUnavailable));
+        assert_eq!(
+            settings.received_text.get(GUILD),
+            italian(Msg::InteractionReceived)
+        );
+        assert_eq!(
+            settings.received_text.get("1"),
+            english(Msg::InteractionReceived)
+        );
+    }
 }

@@ -11,6 +11,7 @@ mod platform;
 mod secret;
 pub mod signed;
 mod sink;
+mod text;
 
 pub use action::{ChatAction, MessageRef, ThreadRef, ANSWER_LANE};
 pub use event::{Attachment, ChatEvent, EventKind, Platform, Sender, TextLimits, UnknownPlatform};
@@ -22,3 +23,4 @@ pub use platform::{Attempt, ChatPlatform, Delivered, SendError, SendFuture};
 pub use secret::Secret;
 pub use signed::cut;
 pub use sink::{hand_off, EventSink, Handoff, SinkError, SinkFuture, Taken};
+pub use text::TenantText;

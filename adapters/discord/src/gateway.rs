@@ -5,7 +5,7 @@
 
 use crate::channels::Channels;
 use crate::decode::{self, Decoded};
-use crate::interactions::{fallback_answer, Interactions, Received};
+use crate::interactions::{fallback_answer, guild_of, Interactions, Received};
 use crate::rest::Rest;
 use crate::settings::DiscordSettings;
 use helpdesk_chat::{hand_off, EventSink, Handoff};
@@ -166,10 +166,7 @@ impl Handler {
             tracing::warn!("a discord interaction without an id or token");
             return;
         };
-        let guild = data
-            .get("guild_id")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let guild = guild_of(data);
         let event = match decode::interaction(data, &self.settings, &self.channels) {
             Ok(Decoded::Event(e)) => *e,
             Ok(Decoded::Ping) => return,
@@ -257,6 +254,7 @@ pub fn remember(
             .pointer("/message/id")
             .and_then(Value::as_str)
             .map(str::to_string),
+        received_text: settings.received_text.get(&event.tenant).to_string(),
         inline,
     };
     interactions.received(received, settings.ack_deadline);

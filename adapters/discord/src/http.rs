@@ -8,7 +8,7 @@
 
 use crate::decode::{self, Decoded};
 use crate::gateway::remember;
-use crate::interactions::{fallback_answer, Interactions, EPHEMERAL};
+use crate::interactions::{fallback_answer, guild_of, Interactions, EPHEMERAL};
 use crate::settings::DiscordSettings;
 use crate::signature::PublicKey;
 use axum::body::Bytes;
@@ -97,11 +97,7 @@ async fn receive(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) ->
         Decoded::Ignored(why) => {
             tracing::debug!(why, "discord interaction ignored");
             // Answered all the same, so the person sees no "interaction failed".
-            let guild = payload
-                .get("guild_id")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            let text = ep.settings.unavailable(guild);
+            let text = ep.settings.unavailable(guild_of(&payload));
             return Json(fallback_answer(&payload, text)).into_response();
         }
         Decoded::Event(event) => *event,
@@ -142,8 +138,8 @@ async fn receive(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) ->
 
 /// The answer the registry gave, or (should it give none in time) the fallback for its type.
 fn answer_or_defer(answer: Option<Value>, payload: &Value, ep: &Endpoint) -> Response {
-    Json(answer.unwrap_or_else(|| fallback_answer(payload, &ep.settings.received_text)))
-        .into_response()
+    let received = ep.settings.received_text.get(guild_of(payload));
+    Json(answer.unwrap_or_else(|| fallback_answer(payload, received))).into_response()
 }
 
 fn malformed(e: impl std::fmt::Display) -> Response {

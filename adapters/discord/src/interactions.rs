@@ -53,6 +53,8 @@ struct Pending {
     click: bool,
     /// The message that carried the clicked button.
     message: Option<String>,
+    /// Said if the desk's own answer does not come in time, in the guild's language.
+    received_text: String,
     state: State,
     at: Instant,
     /// The HTTP request the interaction came in, still open: its response is the answer.
@@ -67,6 +69,14 @@ pub fn fallback_answer(payload: &Value, text: &str) -> Value {
         Some(4) => json!({ "type": callback::AUTOCOMPLETE, "data": { "choices": [] } }),
         _ => json!({ "type": callback::MESSAGE, "data": { "content": text, "flags": EPHEMERAL } }),
     }
+}
+
+/// The guild an interaction payload came from ("" in a direct message).
+pub fn guild_of(payload: &Value) -> &str {
+    payload
+        .get("guild_id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 /// An interaction as it arrived.
@@ -84,6 +94,8 @@ pub struct Received {
     pub click: bool,
     /// The message that carried the clicked button.
     pub message: Option<String>,
+    /// Said if the desk's own answer does not come in time.
+    pub received_text: String,
     /// The HTTP request it came in, when still open: its response will be the answer.
     pub inline: Option<oneshot::Sender<Value>>,
 }
@@ -94,18 +106,15 @@ pub struct Interactions {
     rest: Rest,
     application_id: Arc<Mutex<Option<String>>>,
     open: Arc<Mutex<HashMap<String, Pending>>>,
-    received_text: Arc<str>,
 }
 
 impl Interactions {
-    /// An empty registry answering through `rest`; `received_text` is what a command that got
-    /// no answer in time is told.
-    pub fn new(rest: Rest, application_id: Option<String>, received_text: &str) -> Self {
+    /// An empty registry answering through `rest`.
+    pub fn new(rest: Rest, application_id: Option<String>) -> Self {
         Interactions {
             rest,
             application_id: Arc::new(Mutex::new(application_id)),
             open: Arc::default(),
-            received_text: received_text.into(),
         }
     }
 
@@ -133,6 +142,7 @@ impl Interactions {
                     channel: r.channel,
                     click: r.click,
                     message: r.message,
+                    received_text: r.received_text,
                     state: State::Open,
                     at: now,
                     inline: r.inline.map(|tx| Arc::new(Mutex::new(Some(tx)))),
@@ -210,7 +220,7 @@ impl Interactions {
             // went elsewhere (a card, a thread).
             json!({
                 "type": callback::MESSAGE,
-                "data": { "content": &*self.received_text, "flags": EPHEMERAL },
+                "data": { "content": p.received_text, "flags": EPHEMERAL },
             })
         };
         self.respond(id, &p.token, &body).await

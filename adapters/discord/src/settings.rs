@@ -1,6 +1,8 @@
 //! What the adapter needs to know: the token, the public key, the API address, command names.
 
+use crate::commands::CommandTexts;
 pub use helpdesk_chat::Secret;
+use helpdesk_chat::TenantText;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -21,8 +23,8 @@ pub struct DiscordSettings {
     pub application_id: Option<String>,
     /// Register the commands in these guilds (instant) instead of globally (up to an hour).
     pub command_guilds: Vec<String>,
-    /// Said to a person whose command got no answer in time (it was received).
-    pub received_text: String,
+    /// Said to a person whose command got no answer in time (it was received), per guild id.
+    pub received_text: TenantText,
     /// The application's public key (hex): the HTTP interactions endpoint is served when set.
     pub public_key: Option<String>,
     /// Slash command as Discord sends it (`ticket`) → the desk's command (`ticket`).
@@ -33,22 +35,22 @@ pub struct DiscordSettings {
     /// How long an interaction may wait for the desk before it is deferred (Discord wants an
     /// answer within 3 s).
     pub ack_deadline: Duration,
-    /// Said to a person whose command the desk could not take (it is down).
-    pub unavailable_text: String,
-    /// The same in the language of a guild, by guild id.
-    pub unavailable_per_guild: BTreeMap<String, String>,
+    /// Said to a person whose command the desk could not take (it is down), per guild id.
+    pub unavailable_text: TenantText,
+    /// The descriptions of the commands, in every language the desk speaks.
+    pub command_texts: CommandTexts,
 }
 
 impl DiscordSettings {
     /// Discord's production API, the default commands, and no credentials.
-    pub fn new(unavailable_text: impl Into<String>) -> Self {
+    pub fn new(unavailable_text: impl Into<TenantText>) -> Self {
         DiscordSettings {
             api_url: DEFAULT_API_URL.to_string(),
             token: None,
             public_key: None,
             application_id: None,
             command_guilds: Vec::new(),
-            received_text: "✓".to_string(),
+            received_text: TenantText::new("✓"),
             commands: ["ticket", "kb", "helpdesk"]
                 .into_iter()
                 .map(|c| (c.to_string(), c.to_string()))
@@ -56,15 +58,13 @@ impl DiscordSettings {
             dm_guild: None,
             ack_deadline: Duration::from_millis(2000),
             unavailable_text: unavailable_text.into(),
-            unavailable_per_guild: BTreeMap::new(),
+            command_texts: CommandTexts::default(),
         }
     }
 
     /// What to say when the desk cannot take a command from this guild.
     pub fn unavailable(&self, guild: &str) -> &str {
-        self.unavailable_per_guild
-            .get(guild)
-            .unwrap_or(&self.unavailable_text)
+        self.unavailable_text.get(guild)
     }
 
     /// The desk's name for a slash command, if it is one of ours.

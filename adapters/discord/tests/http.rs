@@ -8,7 +8,7 @@ use axum::http::{Request, StatusCode};
 use ed25519_dalek::{Signer, SigningKey};
 use helpdesk_chat::{
     Attempt, ChatAction, ChatEvent, ChatPlatform, EventKind, EventSink, Form, SinkError,
-    SinkFuture, Taken,
+    SinkFuture, Taken, TenantText,
 };
 use helpdesk_discord::http::{router, BODY_LIMIT};
 use helpdesk_discord::rest::Rest;
@@ -86,14 +86,15 @@ fn signer() -> SigningKey {
 
 fn app(sink: Arc<Sink>) -> axum::Router {
     let key = PublicKey::parse(&hex(signer().verifying_key().as_bytes())).unwrap();
-    let mut settings = DiscordSettings::new("The help desk is down; try again in a minute.");
-    settings.unavailable_per_guild.insert(
-        "290926798626357999".into(),
-        "Il help desk non risponde.".into(),
+    // The example interactions come from this guild, which speaks Italian.
+    let guild = "290926798626357999";
+    let mut settings = DiscordSettings::new(
+        TenantText::new("The help desk is down; try again in a minute.")
+            .with(guild, "Il help desk non risponde."),
     );
-    settings.received_text = "Received.".into();
+    settings.received_text = TenantText::new("Received.").with(guild, "Ricevuto.");
     let rest = Rest::new(&settings);
-    let interactions = Interactions::new(rest.clone(), None, &settings.received_text);
+    let interactions = Interactions::new(rest.clone(), None);
     let platform = Arc::new(DiscordPlatform::new(rest, interactions.clone()));
     sink.platform.lock().unwrap().get_or_insert(platform);
     router(
@@ -178,7 +179,7 @@ async fn a_form_the_desk_opens_in_time_is_the_response() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_command_the_desk_does_not_answer_is_told_it_arrived_at_once() {
+async fn a_command_the_desk_does_not_answer_is_told_it_arrived_at_once_in_its_language() {
     let sink = recording();
     let started = tokio::time::Instant::now();
     let (status, body) = call(app(sink.clone()), signed(&signer(), NOW, &ticket_command())).await;
@@ -190,7 +191,7 @@ async fn a_command_the_desk_does_not_answer_is_told_it_arrived_at_once() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         body,
-        serde_json::json!({"type": 4, "data": {"content": "Received.", "flags": 64}})
+        serde_json::json!({"type": 4, "data": {"content": "Ricevuto.", "flags": 64}})
     );
     let seen = sink.seen.lock().unwrap();
     assert_eq!(seen.len(), 1);

@@ -54,7 +54,7 @@ fn platform(url: &str) -> (DiscordPlatform, Interactions) {
     settings.api_url = url.to_string();
     settings.token = Some(helpdesk_chat::Secret::new("MQ.x.y"));
     let rest = Rest::new(&settings);
-    let interactions = Interactions::new(rest.clone(), Some("1".into()), "Got it");
+    let interactions = Interactions::new(rest.clone(), Some("1".into()));
     (
         DiscordPlatform::new(rest, interactions.clone()),
         interactions,
@@ -83,6 +83,7 @@ async fn a_private_answer_after_the_deferral_is_a_follow_up() {
             channel: "3".into(),
             click: false,
             message: None,
+            received_text: "Got it".into(),
             inline: None,
         },
         Duration::from_secs(60),

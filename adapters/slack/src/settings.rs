@@ -1,6 +1,7 @@
 //! What the adapter needs to know: tokens, the API address, command names and pacing.
 
 pub use helpdesk_chat::Secret;
+use helpdesk_chat::TenantText;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -41,15 +42,13 @@ pub struct SlackSettings {
     pub directory_ttl: Duration,
     /// Socket Mode connections kept open (Slack spreads events over them).
     pub socket_connections: u32,
-    /// Said to a person whose command the desk could not take (it is down).
-    pub unavailable_text: String,
-    /// The same in the language of a workspace, by team id.
-    pub unavailable_per_team: BTreeMap<String, String>,
+    /// Said to a person whose command the desk could not take (it is down), per team id.
+    pub unavailable_text: TenantText,
 }
 
 impl SlackSettings {
     /// Slack's production API, the default commands, and no credentials.
-    pub fn new(unavailable_text: impl Into<String>) -> Self {
+    pub fn new(unavailable_text: impl Into<TenantText>) -> Self {
         SlackSettings {
             api_url: DEFAULT_API_URL.to_string(),
             bot_tokens: BotTokens::default(),
@@ -64,15 +63,12 @@ impl SlackSettings {
             directory_ttl: Duration::from_secs(300),
             socket_connections: 2,
             unavailable_text: unavailable_text.into(),
-            unavailable_per_team: BTreeMap::new(),
         }
     }
 
     /// What to say when the desk cannot take a command from this workspace.
     pub fn unavailable(&self, team: &str) -> &str {
-        self.unavailable_per_team
-            .get(team)
-            .unwrap_or(&self.unavailable_text)
+        self.unavailable_text.get(team)
     }
 
     /// The desk's name for a slash command, if it is one of ours.
