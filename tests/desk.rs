@@ -1785,4 +1785,25 @@ async fn the_desk_says_whether_it_answered_the_person(store: Store) {
     // The same event again: nothing new, nothing answered.
     let again = sb.desk.handle_event(&help).await.unwrap();
     assert_eq!((again.handled, again.answered), (Handled::Duplicate, false));
+    // A private answer names the command it answers, so it rides on that very interaction.
+    let asked = EventKind::Command {
+        name: "ticket".into(),
+        args: "help".into(),
+        trigger: Some("t-2".into()),
+    };
+    send(&sb, &mario(), "help", None, asked).await;
+    let answers: Vec<Option<String>> = sb
+        .platform
+        .sent()
+        .into_iter()
+        .filter_map(|r| match r.action {
+            ChatAction::Ephemeral { trigger, .. } => Some(trigger),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(answers.last(), Some(&Some("t-2".to_string())));
+    assert!(
+        answers.contains(&None),
+        "the plain command's answer names none"
+    );
 }

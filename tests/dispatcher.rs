@@ -405,6 +405,7 @@ async fn answers_to_a_person_are_claimed_before_older_posts(store: Store) {
         thread: None,
         user: "U-mario".into(),
         message: RichMessage::text("your tickets"),
+        trigger: None,
     });
     enqueue(&store, acme, &actions, clock.now()).await;
     let first = store

@@ -405,6 +405,7 @@ async fn an_answer_where_the_bot_is_no_member_goes_to_the_direct_messages() {
         thread: None,
         user: "UADA".into(),
         message: RichMessage::text("3 tickets"),
+        trigger: None,
     };
     let first = Attempt {
         key: "1",

@@ -135,6 +135,7 @@ impl Cx<'_> {
             thread: ev.event.thread.clone(),
             user: ev.person.id.clone(),
             message,
+            trigger: ev.trigger().map(str::to_string),
         };
         self.send(None, action).await
     }

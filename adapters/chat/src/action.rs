@@ -105,6 +105,10 @@ pub enum ChatAction {
         user: String,
         /// What.
         message: RichMessage,
+        /// The platform's trigger of the command or click it answers, if it answers one: the
+        /// answer then rides on that interaction, not on the person's latest.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trigger: Option<String>,
     },
     /// Open a form for a person (needs the trigger of their click or command).
     OpenForm {

@@ -291,46 +291,74 @@ impl Interactions {
         Some(self.respond(&id, &token, &body).await)
     }
 
-    /// Says something only `user` sees, in answer to their latest interaction in `channel`
+    /// Says something only `user` sees, in answer to the interaction `trigger` (`(id, token)`)
+    /// when the desk names the one it answers, else to their latest interaction in `channel`
     /// still within its token's life. `None` when there is none: the caller finds another way.
     pub async fn private_answer(
         &self,
+        trigger: Option<(&str, &str)>,
         user: &str,
         channel: &str,
         message: &Value,
     ) -> Option<Result<(), RestError>> {
-        let (id, p) = {
-            let open = self.open.lock().unwrap_or_else(|e| e.into_inner());
-            let now = Instant::now();
-            open.iter()
-                .filter(|(_, p)| p.user == user && p.channel == channel)
-                .filter(|(_, p)| now.duration_since(p.at) < TOKEN_LIFETIME)
-                .max_by_key(|(_, p)| p.at)
-                .map(|(id, p)| (id.clone(), p.clone()))?
-        };
         let mut data = message.clone();
         data["flags"] = json!(EPHEMERAL);
-        if self.claim(&id) {
-            let body = json!({ "type": callback::MESSAGE, "data": data });
-            return Some(self.respond(&id, &p.token, &body).await);
+        let body = json!({ "type": callback::MESSAGE, "data": data });
+        let (id, token, first) = match trigger {
+            // Received here: the registry knows whether it was answered.
+            Some((id, token)) if self.get(id).is_some() => {
+                (id.to_string(), token.to_string(), self.claim(id))
+            }
+            // Received by another replica: try to be the answer; Discord says if it was one.
+            Some((id, token)) => match self.respond(id, token, &body).await {
+                Err(e) if e.code == Some(rest::code::ALREADY_ACKNOWLEDGED) => {
+                    (id.to_string(), token.to_string(), false)
+                }
+                answered => return Some(answered),
+            },
+            None => {
+                let (id, p) = self.latest(user, channel)?;
+                let first = self.claim(&id);
+                (id, p.token, first)
+            }
+        };
+        if first {
+            return Some(self.respond(&id, &token, &body).await);
         }
+        Some(self.follow_up(&token, &data).await)
+    }
+
+    /// `user`'s latest interaction in `channel` still within its token's life.
+    fn latest(&self, user: &str, channel: &str) -> Option<(String, Pending)> {
+        let open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        open.iter()
+            .filter(|(_, p)| p.user == user && p.channel == channel)
+            .filter(|(_, p)| now.duration_since(p.at) < TOKEN_LIFETIME)
+            .max_by_key(|(_, p)| p.at)
+            .map(|(id, p)| (id.clone(), p.clone()))
+    }
+
+    /// A message after the interaction's first answer, on its 15-minute token.
+    async fn follow_up(&self, token: &str, data: &Value) -> Result<(), RestError> {
         let application = self
             .application_id
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .clone()?;
-        let route = match rest::application(&application) {
-            Ok(application_id) => Route::WebhookFollowupMessages {
-                application_id,
-                token: &p.token,
-            },
-            Err(e) => return Some(Err(e)),
+            .clone()
+            .ok_or_else(|| RestError {
+                error: helpdesk_chat::SendError::Transient(
+                    "the application id is not known yet".into(),
+                ),
+                code: None,
+            })?;
+        let route = Route::WebhookFollowupMessages {
+            application_id: rest::application(&application)?,
+            token,
         };
-        Some(
-            self.rest
-                .call(LightMethod::Post, route, Some(&data))
-                .await
-                .map(|_| ()),
-        )
+        self.rest
+            .call(LightMethod::Post, route, Some(data))
+            .await
+            .map(|_| ())
     }
 }

@@ -241,13 +241,18 @@ impl DiscordPlatform {
     /// Only `user` sees it: the answer to their interaction when there is one, else a DM.
     async fn private(
         &self,
+        trigger: Option<(&str, &str)>,
         channel: &str,
         user: &str,
         message: &RichMessage,
         attempt: Attempt<'_>,
     ) -> Result<(), RestError> {
         let body = render::message(message);
-        if let Some(answered) = self.interactions.private_answer(user, channel, &body).await {
+        if let Some(answered) = self
+            .interactions
+            .private_answer(trigger, user, channel, &body)
+            .await
+        {
             match answered {
                 Ok(()) => return Ok(()),
                 // The token died or another replica answered: a DM still reaches them.
@@ -345,9 +350,12 @@ impl DiscordPlatform {
                 channel,
                 user,
                 message,
+                trigger,
                 ..
             } => {
-                self.private(channel, user, message, attempt).await?;
+                let trigger = trigger.as_deref().and_then(split_trigger);
+                self.private(trigger, channel, user, message, attempt)
+                    .await?;
                 nothing
             }
             ChatAction::OpenForm { trigger, form, .. } => {

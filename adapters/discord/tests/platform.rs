@@ -38,6 +38,12 @@ async fn fake() -> (String, Calls) {
                     axum::Json(json!({ "code": 50003, "message": "Cannot execute action on a DM channel" })),
                 )
                     .into_response(),
+                // Another replica answered interaction 300 already.
+                ("POST", "/interactions/300/tok300/callback") => (
+                    StatusCode::BAD_REQUEST,
+                    axum::Json(json!({ "code": 40060, "message": "Interaction has already been acknowledged." })),
+                )
+                    .into_response(),
                 ("POST", p) if p.ends_with("/callback") => StatusCode::NO_CONTENT.into_response(),
                 _ => axum::Json(json!({ "id": "777" })).into_response(),
             }
@@ -71,23 +77,25 @@ fn calls_to(calls: &Calls, method: &str, path: &str) -> Vec<Value> {
         .collect()
 }
 
+/// A command user 31 typed in channel 3.
+fn command(id: &str, token: &str) -> Received {
+    Received {
+        id: id.into(),
+        token: token.into(),
+        user: "31".into(),
+        channel: "3".into(),
+        click: false,
+        message: None,
+        received_text: "Got it".into(),
+        inline: None,
+    }
+}
+
 #[tokio::test]
 async fn a_private_answer_after_the_deferral_is_a_follow_up() {
     let (url, calls) = fake().await;
     let (platform, interactions) = platform(&url);
-    interactions.received(
-        Received {
-            id: "100".into(),
-            token: "tok".into(),
-            user: "31".into(),
-            channel: "3".into(),
-            click: false,
-            message: None,
-            received_text: "Got it".into(),
-            inline: None,
-        },
-        Duration::from_secs(60),
-    );
+    interactions.received(command("100", "tok"), Duration::from_secs(60));
     // The desk had nothing of its own: answered at once.
     interactions.defer_now("100").await;
     let deferral = calls_to(&calls, "POST", "/interactions/100/tok/callback");
@@ -99,6 +107,7 @@ async fn a_private_answer_after_the_deferral_is_a_follow_up() {
         thread: None,
         user: "31".into(),
         message: RichMessage::text("Ticket #7 is yours"),
+        trigger: None,
     };
     let attempt = Attempt {
         key: "9",
@@ -115,12 +124,56 @@ async fn a_private_answer_after_the_deferral_is_a_follow_up() {
         thread: None,
         user: "32".into(),
         message: RichMessage::text("hello"),
+        trigger: None,
     };
     platform.send("2", &other, None, attempt).await.unwrap();
     assert_eq!(
         calls_to(&calls, "POST", "/users/@me/channels")[0]["recipient_id"],
         "32"
     );
+}
+
+/// One person, two commands in the same channel within milliseconds: each answer goes to the
+/// command it answers, not to the latest; one received by another replica still gets its own.
+#[tokio::test]
+async fn a_private_answer_rides_on_the_interaction_it_answers() {
+    let (url, calls) = fake().await;
+    let (platform, interactions) = platform(&url);
+    for id in ["200", "201"] {
+        interactions.received(command(id, &format!("tok{id}")), Duration::from_secs(60));
+    }
+    let answer = |trigger: &str, text: &str| ChatAction::Ephemeral {
+        channel: "3".into(),
+        thread: None,
+        user: "31".into(),
+        message: RichMessage::text(text),
+        trigger: Some(helpdesk_discord::decode::trigger(
+            trigger,
+            &format!("tok{trigger}"),
+        )),
+    };
+    let attempt = Attempt {
+        key: "9",
+        again: false,
+    };
+    platform
+        .send("2", &answer("200", "first"), None, attempt)
+        .await
+        .unwrap();
+    let first = calls_to(&calls, "POST", "/interactions/200/tok200/callback");
+    assert_eq!(first.len(), 1, "{:?}", calls.lock().unwrap());
+    assert_eq!(first[0]["data"]["content"], "first");
+    assert!(calls_to(&calls, "POST", "/interactions/201/tok201/callback").is_empty());
+
+    // Interaction 300 is another replica's, which answered it: a follow-up on its token.
+    platform
+        .send("2", &answer("300", "third"), None, attempt)
+        .await
+        .unwrap();
+    let follow_ups = calls_to(&calls, "POST", "/webhooks/1/tok300");
+    assert_eq!(follow_ups.len(), 1, "{:?}", calls.lock().unwrap());
+    assert_eq!(follow_ups[0]["content"], "third");
+    assert_eq!(follow_ups[0]["flags"], 64);
 }
 
 #[tokio::test]

@@ -205,11 +205,13 @@ impl SlackPlatform {
                 body["ts"] = json!(t.message_id);
                 self.call(team, "chat.update", body).await
             }
+            // chat.postEphemeral needs no interaction: the trigger is of no use here.
             ChatAction::Ephemeral {
                 channel,
                 thread,
                 user,
                 message,
+                ..
             } => {
                 let mut body = Self::message(channel, message);
                 body["user"] = json!(user);
