@@ -416,7 +416,7 @@ async fn the_whole_desk_runs_on_discord(mode: Mode) {
         .find(|b| b.starts_with("ticket.escalate"))
         .expect("an escalate button");
     let modal = discord.click(ADA, L1, &card_id, &escalate).await;
-    discord
+    let submitted = discord
         .submit(
             ADA,
             L1,
@@ -425,6 +425,9 @@ async fn the_whole_desk_runs_on_discord(mode: Mode) {
             &[("level", "L2"), ("reason", "needs the network team")],
         )
         .await;
+    // The form came from the card's button: the card, edited, is the submission's answer.
+    assert_eq!(submitted["type"], 7, "{submitted}");
+    assert!(submitted.to_string().contains("L2"), "{submitted}");
     let (l2_card, l2_id) = fake
         .posted("the L2 card", L2, |b| b.to_string().contains("VPN is down"))
         .await;

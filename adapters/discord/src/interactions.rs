@@ -51,7 +51,7 @@ struct Pending {
     channel: String,
     /// A click (answered by leaving the message alone) rather than a command or form.
     click: bool,
-    /// The message that carried the clicked button.
+    /// The message that carried the clicked button (or the button that opened the form).
     message: Option<String>,
     /// Said if the desk's own answer does not come in time, in the guild's language.
     received_text: String,
@@ -92,7 +92,7 @@ pub struct Received {
     pub channel: String,
     /// A click rather than a command or a form.
     pub click: bool,
-    /// The message that carried the clicked button.
+    /// The message that carried the clicked button (or the button that opened the form).
     pub message: Option<String>,
     /// Said if the desk's own answer does not come in time.
     pub received_text: String,
@@ -273,7 +273,8 @@ impl Interactions {
     }
 
     /// Edits the message whose button was just clicked as the click's own answer (instant, no
-    /// spinner). `None` when no open click is on that message: the caller edits it the usual way.
+    /// spinner); a form opened from that button answers the same way when submitted. `None`
+    /// when no open interaction came from that message: the caller edits it the usual way.
     pub async fn update_answer(
         &self,
         message_id: &str,
@@ -282,7 +283,7 @@ impl Interactions {
         let (id, token) = {
             let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
             let (id, p) = open.iter_mut().find(|(_, p)| {
-                p.click && p.state == State::Open && p.message.as_deref() == Some(message_id)
+                p.state == State::Open && p.message.as_deref() == Some(message_id)
             })?;
             p.state = State::Answered;
             (id.clone(), p.token.clone())
