@@ -40,6 +40,7 @@ on_both_backends!(
     priority_changes_and_reopens_keep_sla_time_honest,
     shared_files_are_listed_in_the_log,
     the_desk_says_whether_it_answered_the_person,
+    a_workspace_without_groups_lists_its_agents_and_managers,
 );
 
 fn sandbox(store: Store) -> Sandbox {
@@ -1114,6 +1115,18 @@ async fn an_italian_tenant_hears_italian(store: Store) {
     assert_eq!(card.buttons[0].label, "Prendi in carico");
 }
 
+/// What was posted in the managers' channel.
+fn manager_alerts(sb: &Sandbox) -> Vec<RichMessage> {
+    sb.platform
+        .shown_in("helpdesk-managers", None)
+        .into_iter()
+        .filter_map(|r| match r.action {
+            ChatAction::Post { message, .. } => Some(message),
+            _ => None,
+        })
+        .collect()
+}
+
 async fn a_budget_set_to_alert_tells_the_managers_once(store: Store) {
     let mut tenant = example_tenant();
     tenant.levels.l1.on_budget = helpdesk::config::BudgetAction::Alert;
@@ -1122,15 +1135,7 @@ async fn a_budget_set_to_alert_tells_the_managers_once(store: Store) {
     assert_eq!(sb.advance(Duration::from_secs(20 * 60)).await.unwrap(), 1);
     let t = ticket(&sb, 1).await;
     assert_eq!(t.level, Level::L1, "alert mode does not move the ticket");
-    let alerts: Vec<RichMessage> = sb
-        .platform
-        .shown_in("helpdesk-managers", None)
-        .into_iter()
-        .filter_map(|r| match r.action {
-            ChatAction::Post { message, .. } => Some(message),
-            _ => None,
-        })
-        .collect();
+    let alerts = manager_alerts(&sb);
     assert_eq!(alerts.len(), 1, "one alert");
     assert_eq!(alerts[0].mentions, vec![Mention::Group("managers".into())]);
     assert!(alerts[0]
@@ -1806,4 +1811,60 @@ async fn the_desk_says_whether_it_answered_the_person(store: Store) {
         answers.contains(&None),
         "the plain command's answer names none"
     );
+}
+
+/// Slack's free plan has no user groups: agents and managers are listed by user id, pinged by
+/// name, and act as their level allows.
+async fn a_workspace_without_groups_lists_its_agents_and_managers(store: Store) {
+    let mut tenant = example_tenant();
+    for level in [
+        &mut tenant.levels.l1,
+        &mut tenant.levels.l2,
+        &mut tenant.levels.l3,
+    ] {
+        level.group = None;
+    }
+    tenant.levels.l1.agents = vec!["U-lia".into(), "U-leo".into()];
+    tenant.levels.l2.agents = vec!["U-max".into()];
+    tenant.levels.l1.on_budget = helpdesk::config::BudgetAction::Alert;
+    tenant.manager_groups.clear();
+    tenant.managers = vec!["U-grace".into()];
+    let sb = Sandbox::new(store, tenant, now());
+    let lia = helpdesk::sandbox::person("U-lia", "Lia", &[]);
+    let grace = helpdesk::sandbox::person("U-grace", "Grace", &[]);
+
+    let t = vpn_ticket(&sb).await;
+    let card = latest(&sb, &format!("card:{}:support-l1", t.id.0));
+    assert_eq!(
+        card.mentions,
+        vec![Mention::User("U-lia".into()), Mention::User("U-leo".into())],
+        "each listed L1 agent is pinged"
+    );
+    // Someone not listed is refused; a listed agent claims; escalating pings the L2 agent.
+    send(&sb, &luisa(), "support-l1", None, command("claim #1")).await;
+    assert!(ticket(&sb, 1).await.assignee.is_none());
+    send(&sb, &lia, "support-l1", None, command("claim #1")).await;
+    assert_eq!(ticket(&sb, 1).await.assignee.unwrap().id, "U-lia");
+    send(
+        &sb,
+        &lia,
+        "support-l1",
+        None,
+        command("escalate #1 needs L2"),
+    )
+    .await;
+    let l2_card = latest(&sb, &format!("card:{}:support-l2", t.id.0));
+    assert_eq!(l2_card.mentions, vec![Mention::User("U-max".into())]);
+
+    // A listed manager may unclaim what another holds, and the managers' alerts ping them.
+    send(&sb, &lia, "help", None, message("second problem", "m-2")).await;
+    send(&sb, &lia, "support-l1", None, command("claim #2")).await;
+    send(&sb, &grace, "support-l1", None, command("unclaim #2")).await;
+    assert!(
+        ticket(&sb, 2).await.assignee.is_none(),
+        "managers act on any ticket"
+    );
+    sb.advance(Duration::from_secs(20 * 60)).await.unwrap();
+    let alerts = manager_alerts(&sb);
+    assert_eq!(alerts[0].mentions, vec![Mention::User("U-grace".into())]);
 }

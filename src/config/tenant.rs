@@ -33,9 +33,16 @@ pub struct TenantConfig {
     /// Groups (Slack user groups, Discord roles) whose members are managers.
     #[serde(default)]
     pub manager_groups: Vec<String>,
+    /// People (user ids) who are managers, whatever their groups: for workspaces without user
+    /// groups (Slack's free plan) or a manager outside them.
+    #[serde(default)]
+    pub managers: Vec<String>,
     /// Groups whose members are administrators.
     #[serde(default)]
     pub admin_groups: Vec<String>,
+    /// People (user ids) who are administrators, whatever their groups.
+    #[serde(default)]
+    pub admins: Vec<String>,
     /// Categories offered when a ticket is opened.
     #[serde(default = "default_categories")]
     pub categories: Vec<String>,
@@ -94,6 +101,9 @@ pub struct LevelConfig {
     pub channel: Option<String>,
     /// The group (Slack user group id, Discord role id) of its agents, pinged with each card.
     pub group: Option<String>,
+    /// Its agents by user id, whatever their groups; pinged with each card when the level
+    /// has no group (Slack's free plan has no user groups).
+    pub agents: Vec<String>,
     /// How long a ticket may stay at this level before `on_budget` happens (`none` for never).
     #[serde(with = "optional_duration_text")]
     pub budget: Option<Duration>,
@@ -118,6 +128,8 @@ struct RawLevels {
 struct RawLevel {
     channel: Option<String>,
     group: Option<String>,
+    #[serde(default)]
+    agents: Vec<String>,
     budget: Option<String>,
     on_budget: Option<BudgetAction>,
 }
@@ -137,6 +149,7 @@ impl RawLevel {
         Ok(LevelConfig {
             channel: self.channel,
             group: self.group,
+            agents: self.agents,
             budget,
             on_budget: self.on_budget.unwrap_or(default_action),
         })
@@ -191,6 +204,9 @@ pub struct Specialty {
     pub channel: String,
     /// Its specialists' group.
     pub group: Option<String>,
+    /// Its specialists by user id, whatever their groups (pinged when there is no group).
+    #[serde(default)]
+    pub agents: Vec<String>,
 }
 
 /// Where a level (or specialty) works: its channel and whom to ping there.
@@ -198,8 +214,8 @@ pub struct Specialty {
 pub struct Place {
     /// The channel.
     pub channel: String,
-    /// The group or role to ping.
-    pub ping: Option<Mention>,
+    /// Whom to ping: the group or role, else the listed agents.
+    pub pings: Vec<Mention>,
 }
 
 fn default_intake_emoji() -> Vec<String> {
@@ -253,14 +269,14 @@ impl TenantConfig {
             if let Some(s) = specialty.and_then(|s| self.specialty(s)) {
                 return Some(Place {
                     channel: s.channel.clone(),
-                    ping: s.group.as_deref().map(|g| self.ping(g)),
+                    pings: self.pings(s.group.as_deref(), &s.agents),
                 });
             }
         }
         let config = self.level(level);
         config.channel.as_ref().map(|channel| Place {
             channel: channel.clone(),
-            ping: config.group.as_deref().map(|g| self.ping(g)),
+            pings: self.pings(config.group.as_deref(), &config.agents),
         })
     }
 
@@ -272,28 +288,48 @@ impl TenantConfig {
         }
     }
 
-    /// What the sender may do, from the groups the platform says they are in.
+    /// Whom a card or alert pings: the group if there is one, else each listed person.
+    pub fn pings(&self, group: Option<&str>, people: &[String]) -> Vec<Mention> {
+        match group {
+            Some(g) => vec![self.ping(g)],
+            None => people.iter().cloned().map(Mention::User).collect(),
+        }
+    }
+
+    /// Whom an alert to the managers pings: their groups, else each listed manager.
+    pub fn manager_pings(&self) -> Vec<Mention> {
+        if self.manager_groups.is_empty() {
+            return self.pings(None, &self.managers);
+        }
+        self.manager_groups.iter().map(|g| self.ping(g)).collect()
+    }
+
+    /// What the sender may do, from the groups the platform says they are in and the people
+    /// the configuration lists.
     pub fn access(&self, sender: &Sender) -> Access {
-        let member = |group: &Option<String>| {
-            group
-                .as_ref()
-                .is_some_and(|g| sender.groups.iter().any(|s| s == g))
+        let listed = |people: &[String]| people.contains(&sender.id);
+        let member = |group: &Option<String>, people: &[String]| {
+            listed(people)
+                || group
+                    .as_ref()
+                    .is_some_and(|g| sender.groups.iter().any(|s| s == g))
         };
         let in_any = |groups: &[String]| groups.iter().any(|g| sender.groups.contains(g));
-        let specialist = self.specialties.iter().any(|s| member(&s.group));
-        let agent_level = if member(&self.levels.l3.group) || specialist {
+        let level = |l: &LevelConfig| member(&l.group, &l.agents);
+        let specialist = self.specialties.iter().any(|s| member(&s.group, &s.agents));
+        let agent_level = if level(&self.levels.l3) || specialist {
             Some(Level::L3)
-        } else if member(&self.levels.l2.group) {
+        } else if level(&self.levels.l2) {
             Some(Level::L2)
-        } else if member(&self.levels.l1.group) {
+        } else if level(&self.levels.l1) {
             Some(Level::L1)
         } else {
             None
         };
         Access {
             agent_level,
-            manager: in_any(&self.manager_groups),
-            admin: in_any(&self.admin_groups),
+            manager: in_any(&self.manager_groups) || listed(&self.managers),
+            admin: in_any(&self.admin_groups) || listed(&self.admins),
         }
     }
 

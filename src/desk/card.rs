@@ -180,7 +180,7 @@ pub(crate) async fn show(
     };
     let key = card_key(ticket.id, &place.channel);
     let mut card = render(cx, ticket).await?;
-    let mut pings: Vec<Mention> = place.ping.iter().cloned().collect();
+    let mut pings: Vec<Mention> = place.pings.clone();
     if cx.tx.message_exists(&key).await? {
         cx.send(
             Some(ticket),

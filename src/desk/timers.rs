@@ -190,13 +190,7 @@ pub(crate) async fn alert_managers(
     let mut message = card::render(cx, ticket).await?;
     message.buttons.clear();
     message.context = Some(text.clone());
-    let managers: Vec<_> = cx
-        .settings
-        .manager_groups
-        .iter()
-        .map(|g| cx.settings.ping(g))
-        .collect();
-    message.mentions = managers;
+    message.mentions = cx.settings.manager_pings();
     let message = card::fit(cx, message);
     match cx.settings.managers_channel.clone() {
         Some(channel) => {
