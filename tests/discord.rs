@@ -4,6 +4,7 @@
 //!
 //! `/ticket new` → modal → ticket → card in L1 with its thread → Claim → Escalate modal → card
 //! in L2 with the role pinged → replies relayed both ways → Resolve modal → Yes → closed.
+//! And one bot serving two guilds, each with its own channels, role, tickets and language.
 
 mod common;
 
@@ -69,12 +70,13 @@ enum Mode {
     Http,
 }
 
-/// How the test plays Discord towards the bot.
+/// How the test plays Discord towards the bot, in one guild.
 struct Discord {
     fake: FakeDiscord,
     mode: Mode,
     bot: SocketAddr,
     key: SigningKey,
+    guild: &'static str,
 }
 
 fn member(user: &str, name: &str, roles: &[&str]) -> Value {
@@ -128,7 +130,7 @@ impl Discord {
         payload["application_id"] = json!(APP);
         payload["token"] = json!(format!("token-{id}"));
         payload["version"] = json!(1);
-        payload["guild_id"] = json!(GUILD);
+        payload["guild_id"] = json!(self.guild);
         // Everything Discord sends today, so serenity reads these itself (its typed events);
         // modals with Label components it cannot read still arrive, as unknown events.
         payload["locale"] = json!("en-US");
@@ -248,7 +250,7 @@ impl Discord {
         self.fake.dispatch(
             "MESSAGE_CREATE",
             json!({
-                "id": id, "channel_id": channel, "guild_id": GUILD, "author": author,
+                "id": id, "channel_id": channel, "guild_id": self.guild, "author": author,
                 "member": member, "content": text, "type": 0, "tts": false,
                 "timestamp": "2026-12-01T10:00:00+00:00", "edited_timestamp": null,
                 "mention_everyone": false, "mentions": [], "mention_roles": [],
@@ -298,6 +300,7 @@ async fn the_whole_desk_runs_on_discord(mode: Mode) {
         mode,
         bot: bot.addr,
         key,
+        guild: GUILD,
     };
 
     // The commands are registered in the guild, under the application the token names.
@@ -615,4 +618,115 @@ async fn the_whole_desk_runs_on_discord_over_the_gateway() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_whole_desk_runs_on_discord_over_signed_http() {
     the_whole_desk_runs_on_discord(Mode::Http).await;
+}
+
+const GUILD2: &str = "1100000000000000102";
+const HELP2: &str = "1100000000000000111";
+const L1_2: &str = "1100000000000000112";
+const ROLE2_L1: &str = "1100000000000000121";
+
+/// One bot, two servers: each has its own commands, tickets, channels, role and language.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_bot_serves_several_guilds_each_in_its_own_language() {
+    let fake = FakeDiscord::start(APP, &[GENERAL, HELP, L1, L2, L3, MANAGERS, HELP2, L1_2]).await;
+    let second = format!(
+        r#"
+[[tenants]]
+platform = "discord"
+id = "{GUILD2}"
+language = "it"
+intake_channels = ["{HELP2}"]
+
+[tenants.levels.l1]
+channel = "{L1_2}"
+group = "{ROLE2_L1}"
+budget = "none"
+"#
+    );
+    let env = vec![
+        ("HELPDESK_DISCORD_API_URL", fake.api_url.clone()),
+        ("HELPDESK_DISCORD_TOKEN", TOKEN.to_string()),
+        (
+            "HELPDESK_DISCORD_COMMAND_GUILDS",
+            format!("[\"{GUILD}\", \"{GUILD2}\"]"),
+        ),
+    ];
+    let bot = Bot::start(&format!("{}{second}", tenant()), None, &env).await;
+    fake.connected(1).await;
+    let guild = |guild| Discord {
+        fake: fake.clone(),
+        mode: Mode::Gateway,
+        bot: bot.addr,
+        key: SigningKey::from_bytes(&[9; 32]),
+        guild,
+    };
+    let (first, mut italian) = (guild(GUILD), guild(GUILD2));
+
+    // The commands are registered in both, described in Italian for Italian members.
+    for g in [GUILD, GUILD2] {
+        let path = format!("/applications/{APP}/guilds/{g}/commands");
+        let commands = fake
+            .wait_for("the commands in each guild", |calls| {
+                calls
+                    .iter()
+                    .find(|c| c.method == "PUT" && c.path == path)
+                    .map(|c| c.body.clone())
+            })
+            .await;
+        let ticket = commands
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "ticket")
+            .unwrap()
+            .clone();
+        assert_eq!(ticket["description"], "Help desk tickets");
+        assert_eq!(
+            ticket["description_localizations"]["it"],
+            "Ticket dell'help desk"
+        );
+    }
+
+    // A message in each server's intake channel: a card in that server's queue, its role
+    // pinged, in its language; each server numbers its own tickets.
+    italian.message(LUISA, HELP2, "la stampante è bloccata");
+    let (card, _) = fake
+        .posted("the card in the Italian guild", L1_2, |b| {
+            b.to_string().contains("la stampante")
+        })
+        .await;
+    assert_eq!(card["content"], format!("<@&{ROLE2_L1}>"), "{card}");
+    assert_eq!(card["allowed_mentions"]["roles"], json!([ROLE2_L1]));
+    assert!(text_of(&card).contains("Prendi in carico"), "{card}");
+    first.message(MARIO, HELP, "the VPN is down");
+    let (card, _) = fake
+        .posted("the card in the English guild", L1, |b| {
+            b.to_string().contains("the VPN is down")
+        })
+        .await;
+    assert_eq!(card["content"], format!("<@&{ROLE_L1}>"), "{card}");
+    assert!(text_of(&card).contains("Claim"), "{card}");
+    assert!(
+        fake.calls()
+            .iter()
+            .filter(|c| c.method == "POST" && c.path == format!("/channels/{L1_2}/messages"))
+            .all(|c| !c.body.to_string().contains("VPN")),
+        "nothing of one guild reaches the other"
+    );
+    // Commands answer in the server's language.
+    let help = italian.command(LUISA, HELP2, "help", json!([])).await;
+    assert!(text_of(&help).contains("questo elenco"), "{help}");
+
+    let (_, dir) = bot.stop().await;
+    let store = Store::open(&ConnectOptions::new(
+        dir.path().join("helpdesk.db").to_string_lossy(),
+    ))
+    .await
+    .unwrap();
+    let tenants = store.tenants().await.unwrap();
+    assert_eq!(tenants.len(), 2);
+    for tenant in tenants {
+        let ticket = store.ticket(tenant.id, TicketNumber(1)).await.unwrap();
+        assert!(ticket.is_some(), "each guild has its own ticket #1");
+    }
 }
