@@ -120,8 +120,13 @@ pub fn describe(kind: &LogKind) -> String {
     }
 }
 
-/// An outbox item as JSON.
+/// An outbox item as JSON. Interaction triggers are left out: on Discord they hold the
+/// interaction's token, which lets anyone answer as the bot for 15 minutes.
 pub fn outbox_json(item: &OutboxItem) -> serde_json::Value {
+    let mut action = serde_json::to_value(&item.action).unwrap_or_default();
+    if let Some(trigger) = action.get_mut("trigger").filter(|t| !t.is_null()) {
+        *trigger = json!("(hidden)");
+    }
     json!({
         "id": item.id,
         "tenant": item.tenant.0,
@@ -130,7 +135,7 @@ pub fn outbox_json(item: &OutboxItem) -> serde_json::Value {
         "attempts": item.attempts,
         "next_attempt_at": item.next_attempt_at,
         "last_error": item.last_error,
-        "action": item.action,
+        "action": action,
     })
 }
 
@@ -156,4 +161,38 @@ pub fn outbox_table(items: &[OutboxItem]) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::TenantId;
+    use crate::store::OutboxState;
+    use helpdesk_chat::{ChatAction, RichMessage};
+
+    #[test]
+    fn an_outbox_listing_never_shows_an_interaction_token() {
+        let item = OutboxItem {
+            id: 1,
+            tenant: TenantId(1),
+            ticket: None,
+            action: ChatAction::Ephemeral {
+                channel: "3".into(),
+                thread: None,
+                user: "31".into(),
+                message: RichMessage::text("your tickets"),
+                trigger: Some("1234:secret-interaction-token".into()),
+            },
+            state: OutboxState::Pending,
+            attempts: 0,
+            next_attempt_at: chrono::Utc::now(),
+            last_error: None,
+        };
+        let shown = outbox_json(&item).to_string();
+        assert!(!shown.contains("secret-interaction-token"), "{shown}");
+        assert!(
+            shown.contains("your tickets") && shown.contains("(hidden)"),
+            "{shown}"
+        );
+    }
 }

@@ -313,6 +313,12 @@ mod tests {
             let key = format!("discord_{key}");
             assert!(Msg::from_key(&key).is_some(), "no catalogue message {key}");
         }
+        // Discord sends the message command's default name back: it is the adapter's constant,
+        // so the English catalogue must say the same.
+        assert_eq!(
+            i18n::text(Language::En, Msg::DiscordCreateTicket, &[]),
+            helpdesk_discord::settings::CREATE_TICKET_COMMAND
+        );
     }
 
     #[test]

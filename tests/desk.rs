@@ -966,17 +966,7 @@ async fn every_way_in_opens_a_ticket(store: Store) {
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
-    send(
-        &sb,
-        &mario(),
-        "general",
-        None,
-        EventKind::FormSubmitted {
-            form: form.id,
-            fields,
-        },
-    )
-    .await;
+    send(&sb, &mario(), "general", None, submitted(form.id, fields)).await;
     let t = ticket(&sb, 4).await;
     assert_eq!(
         (t.category.as_deref(), t.priority()),
@@ -1534,10 +1524,7 @@ async fn categories_have_their_own_targets_hold_can_pause_and_close_posts_a_tran
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
-    let form = EventKind::FormSubmitted {
-        form: "ticket.new".into(),
-        fields,
-    };
+    let form = submitted("ticket.new", fields);
     send(&sb, &mario(), "general", None, form).await;
     let t = ticket(&sb, 1).await;
     assert_eq!(t.priority(), Priority::P1);
@@ -1811,6 +1798,23 @@ async fn the_desk_says_whether_it_answered_the_person(store: Store) {
         answers.contains(&None),
         "the plain command's answer names none"
     );
+    // So does an answer to a form submission (here: a form the desk never opened).
+    let odd = EventKind::FormSubmitted {
+        form: "ticket.nonsense".into(),
+        fields: BTreeMap::new(),
+        trigger: Some("t-3".into()),
+    };
+    send(&sb, &mario(), "help", None, odd).await;
+    let last = sb
+        .platform
+        .sent()
+        .into_iter()
+        .rev()
+        .find_map(|r| match r.action {
+            ChatAction::Ephemeral { trigger, .. } => Some(trigger),
+            _ => None,
+        });
+    assert_eq!(last, Some(Some("t-3".to_string())));
 }
 
 /// Slack's free plan has no user groups: agents and managers are listed by user id, pinged by
@@ -1866,5 +1870,6 @@ async fn a_workspace_without_groups_lists_its_agents_and_managers(store: Store) 
     );
     sb.advance(Duration::from_secs(20 * 60)).await.unwrap();
     let alerts = manager_alerts(&sb);
+    assert_eq!(alerts.len(), 1, "one alert: {alerts:?}");
     assert_eq!(alerts[0].mentions, vec![Mention::User("U-grace".into())]);
 }

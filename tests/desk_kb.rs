@@ -290,11 +290,8 @@ async fn kb_commands_read_for_everyone_and_write_for_agents(store: Store) {
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
-    let submitted = EventKind::FormSubmitted {
-        form: form.id.clone(),
-        fields: fields.clone(),
-    };
-    send(&sb, &mario(), "general", None, submitted).await;
+    let by_mario = submitted(form.id.clone(), fields.clone());
+    send(&sb, &mario(), "general", None, by_mario).await;
     assert!(
         sb.desk
             .store()
@@ -304,17 +301,7 @@ async fn kb_commands_read_for_everyone_and_write_for_agents(store: Store) {
             .is_none(),
         "forms are re-checked"
     );
-    send(
-        &sb,
-        &ada(),
-        "support-l1",
-        None,
-        EventKind::FormSubmitted {
-            form: form.id,
-            fields,
-        },
-    )
-    .await;
+    send(&sb, &ada(), "support-l1", None, submitted(form.id, fields)).await;
     let a = sb
         .desk
         .store()
@@ -409,17 +396,7 @@ async fn a_resolved_ticket_is_promoted_to_an_article(store: Store) {
         .map(|f| (f.id.clone(), f.initial.clone().unwrap_or_default()))
         .collect();
     fields.insert("title".into(), "Teams camera is black".into());
-    send(
-        &sb,
-        &ada(),
-        "support-l1",
-        None,
-        EventKind::FormSubmitted {
-            form: form.id,
-            fields,
-        },
-    )
-    .await;
+    send(&sb, &ada(), "support-l1", None, submitted(form.id, fields)).await;
     let a = sb
         .desk
         .store()

@@ -110,7 +110,11 @@ fn any_form_input_is_answered_or_refused() {
                     &who,
                     "support-l1",
                     None,
-                    EventKind::FormSubmitted { form, fields },
+                    EventKind::FormSubmitted {
+                        form,
+                        fields,
+                        trigger: None,
+                    },
                 );
                 event.event_id = format!("fuzz-{k}");
                 let handled = handle.block_on(sb.handle(&event));

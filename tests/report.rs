@@ -180,10 +180,10 @@ async fn the_report_counts_what_happened(store: Store) {
     };
     send(&sb, &luisa(), "help", Some("m1"), with_form).await;
     for text in ["quick and kind", "second try"] {
-        let comment = helpdesk_chat::EventKind::FormSubmitted {
-            form: format!("ticket.comment:{}", t1.id.0),
-            fields: [("comment".to_string(), text.to_string())].into(),
-        };
+        let comment = submitted(
+            format!("ticket.comment:{}", t1.id.0),
+            [("comment".to_string(), text.to_string())].into(),
+        );
         send(&sb, &mario(), "help", Some("m1"), comment).await;
     }
     let comments: Vec<_> = store

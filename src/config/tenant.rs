@@ -94,6 +94,9 @@ impl Default for Levels {
     }
 }
 
+/// The most people one list may name: each is pinged by name when the level has no group.
+const MAX_LISTED: usize = 50;
+
 /// One level's queue.
 #[derive(Debug, Clone, Serialize)]
 pub struct LevelConfig {
@@ -376,6 +379,63 @@ impl TenantConfig {
         if self.internal_prefix.trim().is_empty() {
             return Err(format!("{at}.internal_prefix: must not be empty"));
         }
+        self.validate_people(at)
+    }
+
+    /// Groups and listed people: ids as the platform writes them, and few enough people to
+    /// ping in one message (Discord pings at most 100 users per message).
+    fn validate_people(&self, at: &str) -> Result<(), String> {
+        let id_like = |id: &str| {
+            !id.is_empty()
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        };
+        let mut groups: Vec<(String, &str)> = Vec::new();
+        let mut lists: Vec<(String, &[String])> = vec![
+            (format!("{at}.managers"), &self.managers),
+            (format!("{at}.admins"), &self.admins),
+        ];
+        for level in Level::ALL {
+            let key = format!("{at}.levels.{}", level.as_str().to_ascii_lowercase());
+            let config = self.level(level);
+            if let Some(g) = &config.group {
+                groups.push((format!("{key}.group"), g));
+            }
+            lists.push((format!("{key}.agents"), &config.agents));
+        }
+        for (i, s) in self.specialties.iter().enumerate() {
+            if let Some(g) = &s.group {
+                groups.push((format!("{at}.specialties[{i}].group"), g));
+            }
+            lists.push((format!("{at}.specialties[{i}].agents"), &s.agents));
+        }
+        for (i, g) in self.manager_groups.iter().enumerate() {
+            groups.push((format!("{at}.manager_groups[{i}]"), g));
+        }
+        for (i, g) in self.admin_groups.iter().enumerate() {
+            groups.push((format!("{at}.admin_groups[{i}]"), g));
+        }
+        if let Some((key, g)) = groups.iter().find(|(_, g)| !id_like(g)) {
+            return Err(format!(
+                "{key}: {g:?} is not a group id (a Slack user group S…, a Discord role id); \
+                 leave it out when there is none"
+            ));
+        }
+        for (key, people) in lists {
+            if let Some(p) = people.iter().find(|p| !id_like(p)) {
+                return Err(format!(
+                    "{key}: {p:?} is not a user id (Slack U…, a Discord user id): write the id \
+                     alone, not a mention or a name"
+                ));
+            }
+            if people.len() > MAX_LISTED {
+                return Err(format!(
+                    "{key}: {} people listed; at most {MAX_LISTED} (use a group for more)",
+                    people.len()
+                ));
+            }
+        }
         Ok(())
     }
 }
@@ -501,6 +561,32 @@ mod tests {
         assert_eq!(
             odd.id, "\"\n\u{1f600}\\",
             "any platform id is taken as it is"
+        );
+    }
+
+    #[test]
+    fn listed_people_and_groups_must_be_ids() {
+        let with = |extra: &str| {
+            let raw = format!("platform = \"slack\"\nid = \"T1\"\n{extra}");
+            toml::from_str::<TenantConfig>(&raw)
+                .unwrap()
+                .validate("tenants[0]")
+        };
+        assert_eq!(with("managers = [\"U0BOSS\"]\n"), Ok(()));
+        let e = with("managers = [\"<@U0BOSS>\"]\n").unwrap_err();
+        assert!(
+            e.contains("tenants[0].managers") && e.contains("not a user id"),
+            "{e}"
+        );
+        let e = with("[levels.l1]\ngroup = \"\"\n").unwrap_err();
+        assert!(e.contains("tenants[0].levels.l1.group"), "{e}");
+        let e = with("manager_groups = [\" \"]\n").unwrap_err();
+        assert!(e.contains("manager_groups[0]"), "{e}");
+        let many: Vec<String> = (0..=MAX_LISTED).map(|i| format!("\"U{i}\"")).collect();
+        let e = with(&format!("[levels.l2]\nagents = [{}]\n", many.join(","))).unwrap_err();
+        assert!(
+            e.contains("levels.l2.agents") && e.contains("at most"),
+            "{e}"
         );
     }
 

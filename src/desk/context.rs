@@ -84,6 +84,15 @@ impl Ev<'_> {
             _ => None,
         }
     }
+
+    /// The trigger a private answer to this event rides on: a command's, a click's, or a
+    /// form submission's (which may be answered, though not with another form).
+    pub fn answer_trigger(&self) -> Option<&str> {
+        match &self.event.kind {
+            helpdesk_chat::EventKind::FormSubmitted { trigger, .. } => trigger.as_deref(),
+            _ => self.trigger(),
+        }
+    }
 }
 
 impl Cx<'_> {
@@ -135,7 +144,7 @@ impl Cx<'_> {
             thread: ev.event.thread.clone(),
             user: ev.person.id.clone(),
             message,
-            trigger: ev.trigger().map(str::to_string),
+            trigger: ev.answer_trigger().map(str::to_string),
         };
         self.send(None, action).await
     }

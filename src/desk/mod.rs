@@ -378,13 +378,17 @@ async fn route(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreError> {
             feedback::ids::RATE => feedback::rated(cx, ev, value).await,
             _ => buttons::clicked(cx, ev, id, value).await,
         },
-        EventKind::FormSubmitted { form, fields } if form.starts_with(feedback::ids::COMMENT) => {
+        EventKind::FormSubmitted { form, fields, .. }
+            if form.starts_with(feedback::ids::COMMENT) =>
+        {
             feedback::commented(cx, ev, form, fields).await
         }
-        EventKind::FormSubmitted { form, fields } if form.starts_with(knowledge::ids::SAVE) => {
+        EventKind::FormSubmitted { form, fields, .. } if form.starts_with(knowledge::ids::SAVE) => {
             knowledge::save(cx, ev, form, fields).await
         }
-        EventKind::FormSubmitted { form, fields } => buttons::submitted(cx, ev, form, fields).await,
+        EventKind::FormSubmitted { form, fields, .. } => {
+            buttons::submitted(cx, ev, form, fields).await
+        }
         EventKind::Command { name, args, .. } if name == "helpdesk" => {
             stats::command(cx, ev, args).await
         }

@@ -6,6 +6,7 @@ use helpdesk::kb::{ArticleDraft, ArticleSource, KbLanguage};
 use helpdesk::sandbox::{person, Sandbox};
 use helpdesk::store::Store;
 use helpdesk_chat::{ChatAction, EventKind, RichMessage, Sender};
+use std::collections::BTreeMap;
 
 /// An employee.
 pub fn mario() -> Sender {
@@ -57,6 +58,15 @@ pub fn click(id: &str, value: &str) -> EventKind {
         id: id.into(),
         value: value.into(),
         message_id: None,
+        trigger: None,
+    }
+}
+
+/// A form submitted with these fields (no interaction to answer on).
+pub fn submitted(form: impl Into<String>, fields: BTreeMap<String, String>) -> EventKind {
+    EventKind::FormSubmitted {
+        form: form.into(),
+        fields,
         trigger: None,
     }
 }

@@ -117,6 +117,10 @@ pub enum EventKind {
         form: String,
         /// Field id → value.
         fields: BTreeMap<String, String>,
+        /// The platform's token for answering the submission privately (never for opening
+        /// another form: a form cannot answer a form).
+        #[serde(default)]
+        trigger: Option<String>,
     },
     /// "Create ticket" on a message (Slack message shortcut, Discord message command): the
     /// message becomes a ticket for its author, as with the intake reaction.

@@ -142,7 +142,8 @@ pub fn interaction(
     let Some((channel, thread)) = place(&i, threads) else {
         return Ok(Decoded::Ignored("an interaction without a channel"));
     };
-    let trigger = Some(trigger(&i.id, &i.token));
+    // Both are needed to answer; an interaction missing either can only be answered by a DM.
+    let trigger = (!i.id.is_empty() && !i.token.is_empty()).then(|| trigger(&i.id, &i.token));
     let kind = match i.kind {
         2 => match command(&i.data, settings, trigger) {
             Some(kind) => kind,
@@ -178,6 +179,7 @@ pub fn interaction(
             EventKind::FormSubmitted {
                 form: form.to_string(),
                 fields,
+                trigger,
             }
         }
         4 => {

@@ -427,7 +427,7 @@ mod tests {
             5,
             json!({ "custom_id": "ticket.escalate:1", "components": submitted }),
         ));
-        let EventKind::FormSubmitted { form, fields } = e.kind else {
+        let EventKind::FormSubmitted { form, fields, .. } = e.kind else {
             panic!("{:?}", e.kind)
         };
         assert_eq!(form, "ticket.escalate:1");

@@ -118,7 +118,7 @@ async fn receive(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) ->
     tokio::pin!(answered);
     tokio::select! {
         biased;
-        got = &mut answered => return answer_or_defer(got.ok().and_then(Result::ok), &payload, &ep),
+        got = &mut answered => return answer_or_defer(got.ok().and_then(Result::ok), &payload, &guild, &ep),
         outcome = handed => match outcome {
             // Unless the desk's own answer won the race, the person hears it is down.
             Ok(Handoff::Failed(_)) if ep.interactions.answered(id) => {
@@ -133,12 +133,17 @@ async fn receive(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) ->
             _ => {}
         }
     }
-    answer_or_defer(answered.await.ok().and_then(Result::ok), &payload, &ep)
+    answer_or_defer(
+        answered.await.ok().and_then(Result::ok),
+        &payload,
+        &guild,
+        &ep,
+    )
 }
 
 /// The answer the registry gave, or (should it give none in time) the fallback for its type.
-fn answer_or_defer(answer: Option<Value>, payload: &Value, ep: &Endpoint) -> Response {
-    let received = ep.settings.received_text.get(guild_of(payload));
+fn answer_or_defer(answer: Option<Value>, payload: &Value, guild: &str, ep: &Endpoint) -> Response {
+    let received = ep.settings.received_text.get(guild);
     Json(answer.unwrap_or_else(|| fallback_answer(payload, received))).into_response()
 }
 

@@ -306,8 +306,11 @@ impl Interactions {
         data["flags"] = json!(EPHEMERAL);
         let body = json!({ "type": callback::MESSAGE, "data": data });
         let (id, token, first) = match trigger {
-            // Received here: the registry knows whether it was answered.
-            Some((id, token)) if self.get(id).is_some() => {
+            // Received here: the registry knows whether it was answered, and how old it is.
+            Some((id, token)) if let Some(p) = self.get(id) => {
+                if p.at.elapsed() >= TOKEN_LIFETIME {
+                    return None;
+                }
                 (id.to_string(), token.to_string(), self.claim(id))
             }
             // Received by another replica: try to be the answer; Discord says if it was one.

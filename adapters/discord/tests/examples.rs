@@ -199,7 +199,9 @@ fn the_documented_modal_submission_gives_its_fields() {
         e.kind,
         EventKind::FormSubmitted {
             form: "game_feedback_modal".into(),
-            fields
+            fields,
+            // Its id and token: a private answer to the submission rides on them.
+            trigger: Some("786008729715212338:A_UNIQUE_TOKEN".into()),
         }
     );
     // The older layout (action rows) and a select inside a label decode the same way.

@@ -156,14 +156,19 @@ async fn a_private_answer_rides_on_the_interaction_it_answers() {
         key: "9",
         again: false,
     };
-    platform
-        .send("2", &answer("200", "first"), None, attempt)
-        .await
-        .unwrap();
-    let first = calls_to(&calls, "POST", "/interactions/200/tok200/callback");
-    assert_eq!(first.len(), 1, "{:?}", calls.lock().unwrap());
-    assert_eq!(first[0]["data"]["content"], "first");
-    assert!(calls_to(&calls, "POST", "/interactions/201/tok201/callback").is_empty());
+    // Each command gets its own answer, whichever came last.
+    for (id, text) in [("200", "first"), ("201", "second")] {
+        platform
+            .send("2", &answer(id, text), None, attempt)
+            .await
+            .unwrap();
+        let path = format!("/interactions/{id}/tok{id}/callback");
+        let answered = calls_to(&calls, "POST", &path);
+        assert_eq!(answered.len(), 1, "{:?}", calls.lock().unwrap());
+        assert_eq!(answered[0]["data"]["content"], text);
+    }
+    assert!(calls_to(&calls, "POST", "/webhooks/1/tok200").is_empty());
+    assert!(calls_to(&calls, "POST", "/webhooks/1/tok201").is_empty());
 
     // Interaction 300 is another replica's, which answered it: a follow-up on its token.
     platform

@@ -320,9 +320,11 @@ fn view_submission(v: &SlackInteractionViewSubmissionEvent) -> Decoded {
             }
         }
     }
+    // Slack's private answers need no interaction: chat.postEphemeral.
     let kind = EventKind::FormSubmitted {
         form: form.0.clone(),
         fields,
+        trigger: None,
     };
     // A view is submitted once: its id and hash name the submission.
     let id = format!(

@@ -196,7 +196,7 @@ fn a_modal_submission_gives_each_field_by_its_block() {
         (e.tenant.as_str(), e.sender.id.as_str()),
         ("T12345678", "U12345678")
     );
-    let EventKind::FormSubmitted { form, fields } = &e.kind else {
+    let EventKind::FormSubmitted { form, fields, .. } = &e.kind else {
         panic!("{:?}", e.kind)
     };
     assert_eq!(form, "modal-callback-id");
