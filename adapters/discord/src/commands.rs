@@ -137,10 +137,15 @@ impl CommandTexts {
 struct Builder<'a>(&'a CommandTexts);
 
 impl Builder<'_> {
+    /// The ticket number a subcommand acts on (optional: the thread's ticket by default).
     fn ticket(&self) -> Value {
+        self.ticket_number("option_ticket", false)
+    }
+
+    fn ticket_number(&self, key: &str, required: bool) -> Value {
         self.0.describe(
-            "option_ticket",
-            json!({ "type": kind::INTEGER, "name": "ticket", "min_value": 1 }),
+            key,
+            json!({ "type": kind::INTEGER, "name": "ticket", "required": required, "min_value": 1 }),
         )
     }
 
@@ -267,10 +272,7 @@ impl Builder<'_> {
             self.sub(
                 "promote",
                 "kb_promote",
-                vec![self.0.describe(
-                    "option_ticket_required",
-                    json!({ "type": kind::INTEGER, "name": "ticket", "required": true, "min_value": 1 }),
-                )],
+                vec![self.ticket_number("option_ticket_required", true)],
             ),
         ]
     }
