@@ -2,7 +2,7 @@
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::desk::Desk;
+use crate::desk::{Desk, Handled};
 use crate::http::{router, HttpServer};
 use crate::kb::{KnowledgeBase, DEFAULT_THRESHOLD};
 use crate::schedule::{Dispatcher, Intervals, RetryPolicy, Scheduler, Workers};
@@ -66,6 +66,7 @@ impl EventSink for DeskSink {
             handled
                 .map(|o| Taken {
                     answered: o.answered,
+                    unserved: o.handled == Handled::Unserved,
                 })
                 .map_err(|e| SinkError(e.to_string()))
         })

@@ -46,6 +46,9 @@ pub enum Handled {
     Duplicate,
     /// Not for the desk (a bot's own message).
     Ignored,
+    /// From a workspace or guild without a `[[tenants]]` block (and the installation does not
+    /// accept unconfigured tenants): dropped before any database write.
+    Unserved,
 }
 
 /// What handling an event came to.

@@ -22,6 +22,10 @@ pub struct Taken {
     /// It queued an answer for the person (a form, a private message, an edit): a platform that
     /// must answer every interaction can leave it to that answer instead of answering for it.
     pub answered: bool,
+    /// The event came from a workspace or guild the installation does not serve: nothing was
+    /// written, and an adapter answering an interaction says privately that the desk is not
+    /// set up there.
+    pub unserved: bool,
 }
 
 /// The future a delivery returns.

@@ -71,7 +71,10 @@ impl EventSink for Sink {
             }
             let answered = matches!(&event.kind, EventKind::Command { .. }) && self.opens_form;
             self.seen.lock().unwrap().push(event);
-            Ok(Taken { answered })
+            Ok(Taken {
+                answered,
+                unserved: false,
+            })
         })
     }
 }
