@@ -61,6 +61,26 @@ enum Command {
         #[arg(long, default_value = "table")]
         format: ReportFormat,
     },
+    /// Read the audit log: every privileged act, newest first.
+    Audit {
+        #[command(flatten)]
+        tenant: TenantArg,
+        /// Only acts by this user id.
+        #[arg(long)]
+        actor: Option<String>,
+        /// Only acts on this ticket number (needs `--tenant` when there are several).
+        #[arg(long)]
+        ticket: Option<TicketNumber>,
+        /// Only acts since then: 2026-11-01, an RFC 3339 time, or a span back from now (7d, 24h).
+        #[arg(long)]
+        since: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// The knowledge base: import, export, measure.
     #[command(subcommand)]
     Kb(KbCommand),
@@ -399,6 +419,45 @@ async fn dispatch(cli: Cli) -> Result<()> {
         Command::Demo { language } => {
             let mut out = std::io::stdout().lock();
             helpdesk::demo::run(&mut out, language).await?;
+        }
+        Command::Audit {
+            tenant,
+            actor,
+            ticket,
+            since,
+            limit,
+            json,
+        } => {
+            let store = open(&config).await?;
+            let tenant = match (&tenant.tenant, ticket) {
+                (Some(t), _) => Some(find_tenant(&store, t).await?),
+                (None, Some(_)) => Some(only_tenant(&store).await?),
+                (None, None) => None,
+            };
+            let since = match since.as_deref() {
+                None => None,
+                Some(text) => Some(match helpdesk::config::parse_duration(text) {
+                    Ok(span) => chrono::Utc::now() - chrono::Duration::from_std(span)?,
+                    Err(_) => parse_time(text)?,
+                }),
+            };
+            let filter = helpdesk::store::AuditFilter {
+                tenant,
+                actor,
+                target: ticket.map(|n| n.to_string()),
+                action: None,
+                since,
+                limit: limit.max(1),
+            };
+            let entries = store.audit_entries(&filter).await?;
+            if json {
+                let list: Vec<_> = entries.iter().map(helpdesk::view::audit_json).collect();
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else if entries.is_empty() {
+                println!("no audit entries match");
+            } else {
+                print!("{}", helpdesk::view::audit_table(&entries));
+            }
         }
         Command::Config(ConfigCommand::Check) => {
             println!("# configuration is valid; effective values (secrets masked):");

@@ -35,6 +35,8 @@ pub struct Metrics {
     pub dispatch_dead: AtomicU64,
     /// Timers fired.
     pub timers_fired: AtomicU64,
+    /// Events dropped because their workspace or guild is not a configured tenant.
+    pub events_unserved: AtomicU64,
 }
 
 /// The process's metrics.
@@ -53,6 +55,7 @@ pub static METRICS: Metrics = Metrics {
     dispatch_retries: AtomicU64::new(0),
     dispatch_dead: AtomicU64::new(0),
     timers_fired: AtomicU64::new(0),
+    events_unserved: AtomicU64::new(0),
 };
 
 /// Adds one to a counter.
@@ -135,6 +138,11 @@ impl Metrics {
             "helpdesk_timers_fired_total",
             "Timers fired.",
             get(&self.timers_fired),
+        );
+        counter(
+            "helpdesk_events_unserved_total",
+            "Events dropped: their workspace or guild has no [[tenants]] block.",
+            get(&self.events_unserved),
         );
         counter(
             "helpdesk_events_duplicate_total",

@@ -8,7 +8,9 @@ use crate::domain::Timestamp;
 use crate::kb::KnowledgeBase;
 use crate::schedule::{Dispatcher, RetryPolicy, Scheduler};
 use crate::store::{OutboxState, Store, StoreError};
-use helpdesk_chat::{ChatEvent, ChatPlatform, EventKind, MemoryPlatform, Platform, Sender};
+use helpdesk_chat::{
+    ChatEvent, ChatPlatform, EventKind, MemoryDirectory, MemoryPlatform, Platform, Sender,
+};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,6 +31,8 @@ pub struct Sandbox {
     pub scheduler: Scheduler,
     /// The time.
     pub clock: Arc<ManualClock>,
+    /// Who is in which groups, as the platform would say of people other than the sender.
+    pub directory: Arc<MemoryDirectory>,
     events: AtomicU64,
 }
 
@@ -76,7 +80,12 @@ pub fn person(id: &str, name: &str, groups: &[&str]) -> Sender {
 impl Sandbox {
     /// A sandbox over `store` with one tenant, its clock starting at `start`.
     pub fn new(store: Store, tenant: TenantConfig, start: Timestamp) -> Sandbox {
-        Self::build(store, tenant, start, None)
+        Self::build(store, vec![tenant], start, None)
+    }
+
+    /// A sandbox serving several tenants (events name theirs with [`Sandbox::event_in`]).
+    pub fn with_tenants(store: Store, tenants: Vec<TenantConfig>, start: Timestamp) -> Sandbox {
+        Self::build(store, tenants, start, None)
     }
 
     /// The same, with a knowledge base (suggestions at intake, `/kb`).
@@ -86,18 +95,20 @@ impl Sandbox {
         start: Timestamp,
         kb: Arc<KnowledgeBase>,
     ) -> Sandbox {
-        Self::build(store, tenant, start, Some(kb))
+        Self::build(store, vec![tenant], start, Some(kb))
     }
 
     fn build(
         store: Store,
-        tenant: TenantConfig,
+        tenants: Vec<TenantConfig>,
         start: Timestamp,
         kb: Option<Arc<KnowledgeBase>>,
     ) -> Sandbox {
         let clock = Arc::new(ManualClock::new(start));
         let platform = Arc::new(MemoryPlatform::new());
-        let mut desk = Desk::new(store.clone(), vec![tenant], clock.clone());
+        let directory = Arc::new(MemoryDirectory::new());
+        let mut desk =
+            Desk::new(store.clone(), tenants, clock.clone()).with_directory(directory.clone());
         if let Some(kb) = kb {
             desk = desk.with_knowledge(kb);
         }
@@ -115,6 +126,7 @@ impl Sandbox {
             dispatcher,
             scheduler,
             clock,
+            directory,
             events: AtomicU64::new(0),
         }
     }
@@ -127,11 +139,26 @@ impl Sandbox {
         thread: Option<&str>,
         kind: EventKind,
     ) -> ChatEvent {
+        self.event_in(TENANT, sender, channel, thread, kind)
+    }
+
+    /// The same event in another tenant (workspace or guild id).
+    pub fn event_in(
+        &self,
+        tenant: &str,
+        sender: &Sender,
+        channel: &str,
+        thread: Option<&str>,
+        kind: EventKind,
+    ) -> ChatEvent {
+        // Whoever acts is a member, as the platform's directory would say.
+        let groups: Vec<&str> = sender.groups.iter().map(String::as_str).collect();
+        self.directory.add(tenant, &sender.id, &groups);
         let n = self.events.fetch_add(1, Ordering::Relaxed) + 1;
         ChatEvent {
             platform: Platform::Memory,
             event_id: format!("ev{n}"),
-            tenant: TENANT.into(),
+            tenant: tenant.into(),
             sender: sender.clone(),
             channel: channel.into(),
             thread: thread.map(String::from),

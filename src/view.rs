@@ -1,7 +1,7 @@
-//! Plain-text and JSON views of tickets for the operator's command line.
+//! Plain-text and JSON views of tickets and the audit log for the operator's command line.
 
 use crate::domain::{LogKind, Ticket};
-use crate::store::{LogRecord, OutboxItem};
+use crate::store::{AuditEntry, LogRecord, OutboxItem};
 use serde_json::json;
 use std::fmt::Write;
 
@@ -161,6 +161,41 @@ pub fn outbox_table(items: &[OutboxItem]) -> String {
         );
     }
     out
+}
+
+/// The audit entries as a table: time, tenant, actor, action, target, details.
+pub fn audit_table(entries: &[AuditEntry]) -> String {
+    let mut out = format!(
+        "{:<20} {:<6} {:<24} {:<16} {:<10} {}\n",
+        "AT (UTC)", "TENANT", "ACTOR", "ACTION", "TARGET", "DETAIL"
+    );
+    for e in entries {
+        let tenant = e.tenant.map_or("-".to_string(), |t| t.0.to_string());
+        let actor = format!("{} ({})", e.actor.name, e.actor.id);
+        let _ = writeln!(
+            out,
+            "{:<20} {:<6} {:<24} {:<16} {:<10} {}",
+            e.at.format("%Y-%m-%d %H:%M:%S"),
+            tenant,
+            crate::domain::truncate_chars(&actor, 24),
+            e.action,
+            e.target,
+            e.detail
+        );
+    }
+    out
+}
+
+/// One audit entry as JSON.
+pub fn audit_json(e: &AuditEntry) -> serde_json::Value {
+    serde_json::json!({
+        "at": e.at.to_rfc3339(),
+        "tenant": e.tenant.map(|t| t.0),
+        "actor": { "id": e.actor.id, "name": e.actor.name },
+        "action": e.action,
+        "target": e.target,
+        "detail": e.detail,
+    })
 }
 
 #[cfg(test)]

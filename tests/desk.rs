@@ -405,12 +405,24 @@ async fn escalation_goes_up_level_by_level_and_pings_each_group(store: Store) {
     assert!(!shown(&sb, "help", Some("m-vpn"))
         .iter()
         .any(|m| m.contains("firmware")));
+    // Only those who may work the ticket at L3 speak for it: L2 is kept inside, a manager relays.
     send(
         &sb,
         &bruno(),
         "l3-network",
         Some(&l3_thread),
-        message("a fix is on its way", "b1"),
+        message("we are on it", "b1"),
+    )
+    .await;
+    assert!(!shown(&sb, "help", Some("m-vpn"))
+        .iter()
+        .any(|m| m.contains("we are on it")));
+    send(
+        &sb,
+        &boss(),
+        "l3-network",
+        Some(&l3_thread),
+        message("a fix is on its way", "b2"),
     )
     .await;
     assert!(shown(&sb, "help", Some("m-vpn"))
@@ -970,7 +982,8 @@ async fn every_way_in_opens_a_ticket(store: Store) {
     let t = ticket(&sb, 4).await;
     assert_eq!(
         (t.category.as_deref(), t.priority()),
-        (Some("software"), Priority::P1)
+        (Some("software"), Priority::P2),
+        "a requester's own high × high is capped at the tenant's P2"
     );
 
     // Without a trigger (no form possible) the person is told what to type.
@@ -1028,6 +1041,8 @@ async fn commands_cover_the_agents_work(store: Store) {
     )
     .await;
     assert_eq!(ticket(&sb, 1).await.priority(), Priority::P1);
+    // Carla is an L1 agent who has not written yet: the platform's directory says so.
+    sb.directory.add("acme", "U-carla", &["l1-agents"]);
     send(
         &sb,
         &ada(),
@@ -1508,6 +1523,8 @@ async fn categories_have_their_own_targets_hold_can_pause_and_close_posts_a_tran
     tenant.levels.l1.budget = None;
     tenant.transcript_on_close = true;
     tenant.categories.push("security".into());
+    // This desk lets requesters say P1 themselves.
+    tenant.limits.requester_max_priority = Priority::P1;
     tenant.sla = toml::from_str(
         "pause_on_hold = true\n[p1]\nfirst_response = \"1h\"\n[categories.security.p1]\nfirst_response = \"10m\"\n",
     )

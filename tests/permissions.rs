@@ -1,194 +1,452 @@
-//! Every command and button × every role, on a ticket at L2: who may, who is refused (politely,
-//! privately), and every privileged act that went through is in the audit log.
+//! The permission matrix: every command, button, form and relay path × every role × the
+//! ticket's own tenant and another tenant, on a ticket at L2 and on one at the L3 network
+//! specialty. The expected answer of every cell is written in [`TABLE`]; a cell that differs
+//! fails the test with its name. Every privileged act that went through is in the audit log,
+//! and nothing done in the other tenant touches or shows the ticket.
 
 mod common;
 
-use common::chat::{ada, boss, bruno, click, command, luisa, mario, message, send};
+use common::chat::{ada, boss, bruno, click, command, luisa, mario, message, nina, submitted};
 use common::TestDb;
+use helpdesk::config::TenantConfig;
+use helpdesk::domain::{Level, Ticket, TicketNumber};
 use helpdesk::i18n::{self, Language, Msg};
-use helpdesk::sandbox::{example_tenant, Sandbox};
+use helpdesk::sandbox::{example_tenant, person, Sandbox, TENANT};
+use helpdesk::store::AuditFilter;
 use helpdesk_chat::{ChatAction, EventKind, Sender};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
-/// Who is asking, by role.
+/// The other tenant: the same layout, the same people ids, its own ticket #1.
+const OTHER: &str = "globex";
+
+/// Who is asking, by role (the columns of [`TABLE`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Role {
     /// The ticket's requester.
-    Requester,
-    /// Another employee.
-    Other,
-    /// An L1 agent (the ticket is above them).
+    Req,
+    /// Another employee, with no role.
+    Out,
+    /// An L1 agent.
     L1,
     /// An L2 agent.
     L2,
+    /// An L3 agent (no specialty).
+    L3,
+    /// A network specialist (L3 specialty), nothing else.
+    Net,
     /// A manager.
-    Manager,
+    Mgr,
+    /// An administrator.
+    Adm,
 }
 
-const ROLES: [Role; 5] = [
-    Role::Requester,
-    Role::Other,
+const ROLES: [Role; 8] = [
+    Role::Req,
+    Role::Out,
     Role::L1,
     Role::L2,
-    Role::Manager,
+    Role::L3,
+    Role::Net,
+    Role::Mgr,
+    Role::Adm,
 ];
 
-fn person(role: Role) -> Sender {
+fn who(role: Role) -> Sender {
     match role {
-        Role::Requester => mario(),
-        Role::Other => luisa(),
+        Role::Req => mario(),
+        Role::Out => luisa(),
         Role::L1 => ada(),
         Role::L2 => bruno(),
-        Role::Manager => boss(),
+        Role::L3 => person("U-lea", "Lea", &["l3-agents"]),
+        Role::Net => nina(),
+        Role::Mgr => boss(),
+        Role::Adm => person("U-root", "Root", &["admins"]),
     }
 }
 
-/// Which roles may do what, as the product promises it: agents act at or below their level,
-/// managers everywhere, requesters see and answer for their own tickets only.
-#[derive(Debug, Clone, Copy)]
-enum Rule {
-    /// Agents at the ticket's level or above, and managers.
-    Work,
-    /// The requester and every agent.
-    See,
-    /// The requester, agents at the ticket's level or above, and managers.
-    OwnOrWork,
-    /// Only the requester.
-    OwnOnly,
-    /// Any agent.
-    AnyAgent,
-    /// Managers only.
-    Managers,
+/// Where the ticket is when the act is tried.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum At {
+    /// At L2, nobody holding it.
+    L2,
+    /// At L3 in the network specialty, nobody holding it.
+    Net,
 }
 
-impl Rule {
-    fn allows(self, role: Role) -> bool {
-        match self {
-            Rule::Work => matches!(role, Role::L2 | Role::Manager),
-            Rule::See => role != Role::Other,
-            Rule::OwnOrWork => matches!(role, Role::Requester | Role::L2 | Role::Manager),
-            Rule::OwnOnly => role == Role::Requester,
-            Rule::AnyAgent => matches!(role, Role::L1 | Role::L2 | Role::Manager),
-            Rule::Managers => role == Role::Manager,
-        }
-    }
+/// How a cell's outcome is read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Probe {
+    /// Allowed unless the person was told a refusal; acts that changed the ticket are audited.
+    Refusal,
+    /// Allowed when it is a read of someone else's ticket that must be audited.
+    AuditedRead,
+    /// Allowed when the text reached the requester's thread.
+    Relay,
 }
 
-/// Every `/ticket` subcommand on ticket #1, and every card and answer button.
-fn actions(ticket_id: i64) -> Vec<(String, EventKind, Rule, bool)> {
-    let c = |text: &str, rule, privileged| (text.to_string(), command(text), rule, privileged);
-    let b = |id: &str, value: String, rule, privileged| {
-        (format!("button {id}"), click(id, &value), rule, privileged)
+/// Every path, with who may take it: one letter per role in [`ROLES`] order
+/// (Req Out L1 L2 L3 Net Mgr Adm), `Y` allowed, `.` refused; for the ticket at L2, then at L3
+/// network. Seeing follows working; a specialty gives rights in that specialty only; L3 agents
+/// and specialists never write to requesters themselves (`l3_messages = "internal"`); only
+/// the current card's thread relays; managers and admins act everywhere in their tenant.
+#[rustfmt::skip]
+const TABLE: &[(&str, Probe, &str, &str)] = &[
+    // path                          probe                at L2       at L3 network
+    ("show",                         Probe::AuditedRead, "Y..YY.YY", "Y....YYY"),
+    ("claim",                        Probe::Refusal,     "...YY.YY", ".....YYY"),
+    ("unclaim",                      Probe::Refusal,     "......YY", "......YY"),
+    ("assign",                       Probe::Refusal,     "...YY.YY", ".....YYY"),
+    ("escalate",                     Probe::Refusal,     "...YY.YY", ".....YYY"),
+    ("deescalate",                   Probe::Refusal,     "...YY.YY", ".....YYY"),
+    ("priority",                     Probe::Refusal,     "...YY.YY", ".....YYY"),
+    ("pending",                      Probe::Refusal,     "...YY.YY", ".....YYY"),
+    ("hold",                         Probe::Refusal,     "...YY.YY", ".....YYY"),
+    ("resolve",                      Probe::Refusal,     "...YY.YY", ".....YYY"),
+    ("note",                         Probe::Refusal,     "...YY.YY", ".....YYY"),
+    ("close",                        Probe::Refusal,     "Y..YY.YY", "Y....YYY"),
+    ("reopen",                       Probe::Refusal,     "Y..YY.YY", "Y....YYY"),
+    ("list queue",                   Probe::Refusal,     "..YYYYYY", "..YYYYYY"),
+    ("list level",                   Probe::Refusal,     "..YYYYYY", "..YYYYYY"),
+    ("list all",                     Probe::Refusal,     "......YY", "......YY"),
+    ("helpdesk stats",               Probe::Refusal,     "......YY", "......YY"),
+    ("helpdesk audit",               Probe::Refusal,     "......YY", "......YY"),
+    ("button claim",                 Probe::Refusal,     "...YY.YY", ".....YYY"),
+    ("button escalate",              Probe::Refusal,     "...YY.YY", ".....YYY"),
+    ("button resolve",               Probe::Refusal,     "...YY.YY", ".....YYY"),
+    ("button priority",              Probe::Refusal,     "...YY.YY", ".....YYY"),
+    ("button note",                  Probe::Refusal,     "...YY.YY", ".....YYY"),
+    ("button confirm",               Probe::Refusal,     "Y.......", "Y......."),
+    ("form escalate",                Probe::Refusal,     "...YY.YY", ".....YYY"),
+    ("form resolve",                 Probe::Refusal,     "...YY.YY", ".....YYY"),
+    ("form priority",                Probe::Refusal,     "...YY.YY", ".....YYY"),
+    ("form note",                    Probe::Refusal,     "...YY.YY", ".....YYY"),
+    ("relay from the current card",  Probe::Relay,       "...Y..YY", "......YY"),
+    ("relay from a retired card",    Probe::Relay,       "........", "........"),
+];
+
+/// What the requester's ticket says: no cell in the other tenant may show it.
+const SECRET: &str = "my VPN is down";
+
+/// The event of a path, for ticket `id` where it is now.
+fn path(
+    name: &str,
+    at: At,
+    id: i64,
+    card: &str,
+    retired: &str,
+) -> (String, Option<String>, EventKind) {
+    let here = match at {
+        At::L2 => "support-l2",
+        At::Net => "l3-network",
     };
-    let id = ticket_id.to_string();
-    vec![
-        c("show #1", Rule::See, false),
-        c("claim #1", Rule::Work, true),
-        c("assign #1 <@U-bruno>", Rule::Work, true),
-        c("escalate #1 L3 needs the network team", Rule::Work, true),
-        c("deescalate #1 L1 can do it", Rule::Work, true),
-        c("priority #1 high high", Rule::Work, true),
-        c("pending #1", Rule::Work, true),
-        c("hold #1 waiting for the vendor", Rule::Work, true),
-        c("resolve #1 restarted the gateway", Rule::Work, true),
-        c("note #1 checked the logs", Rule::Work, true),
-        c("close #1", Rule::OwnOrWork, false),
-        c("list queue", Rule::AnyAgent, false),
-        c("list level", Rule::AnyAgent, false),
-        c("list all", Rule::Managers, false),
-        b("ticket.claim", id.clone(), Rule::Work, true),
-        b("ticket.escalate", id.clone(), Rule::Work, false),
-        b("ticket.resolve", id.clone(), Rule::Work, false),
-        b("ticket.priority", id.clone(), Rule::Work, false),
-        b("ticket.note", id.clone(), Rule::Work, false),
-        b("ticket.confirm", format!("{id}:yes"), Rule::OwnOnly, false),
-    ]
+    let worker = match at {
+        At::L2 => "U-bruno",
+        At::Net => "U-nina",
+    };
+    let form = |kind: &str, fields: &[(&str, &str)]| {
+        let fields: BTreeMap<String, String> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        submitted(format!("{kind}:{id}"), fields)
+    };
+    let c = |text: &str| (here.to_string(), None, command(text));
+    let b = |button: &str, value: String| (here.to_string(), None, click(button, &value));
+    match name {
+        "show" => c("show #1"),
+        "claim" => c("claim #1"),
+        "unclaim" => c("unclaim #1"),
+        "assign" => c(&format!("assign #1 <@{worker}>")),
+        "escalate" => c("escalate #1 L3 security needs the security team"),
+        "deescalate" => c("deescalate #1 the level below can do it"),
+        "priority" => c("priority #1 high high"),
+        "pending" => c("pending #1"),
+        "hold" => c("hold #1 waiting for the vendor"),
+        "resolve" => c("resolve #1 restarted the gateway"),
+        "note" => c("note #1 checked the logs"),
+        "close" => c("close #1"),
+        "reopen" => c("reopen #1"),
+        "list queue" => c("list queue"),
+        "list level" => c("list level"),
+        "list all" => c("list all"),
+        "helpdesk stats" | "helpdesk audit" => (
+            here.to_string(),
+            None,
+            EventKind::Command {
+                name: "helpdesk".into(),
+                args: name.trim_start_matches("helpdesk ").into(),
+                trigger: None,
+            },
+        ),
+        "button claim" => b("ticket.claim", id.to_string()),
+        "button escalate" => b("ticket.escalate", id.to_string()),
+        "button resolve" => b("ticket.resolve", id.to_string()),
+        "button priority" => b("ticket.priority", id.to_string()),
+        "button note" => b("ticket.note", id.to_string()),
+        "button confirm" => b("ticket.confirm", format!("{id}:yes")),
+        "form escalate" => (
+            here.to_string(),
+            None,
+            form(
+                "ticket.escalate",
+                &[
+                    ("level", "L3"),
+                    ("specialty", "security"),
+                    ("reason", "phishing"),
+                ],
+            ),
+        ),
+        "form resolve" => (
+            here.to_string(),
+            None,
+            form("ticket.resolve", &[("resolution", "reset the token")]),
+        ),
+        "form priority" => (
+            here.to_string(),
+            None,
+            form(
+                "ticket.priority",
+                &[("urgency", "high"), ("impact", "high")],
+            ),
+        ),
+        "form note" => (
+            here.to_string(),
+            None,
+            form("ticket.note", &[("note", "looked at the firewall")]),
+        ),
+        "relay from the current card" => (
+            here.to_string(),
+            Some(card.to_string()),
+            message("relayed-now: please restart your laptop", "r-1"),
+        ),
+        "relay from a retired card" => (
+            "support-l1".to_string(),
+            Some(retired.to_string()),
+            message("relayed-old: please restart your laptop", "r-1"),
+        ),
+        other => panic!("no path {other}"),
+    }
 }
 
-fn refusals() -> Vec<String> {
-    let args: [(&str, &(dyn std::fmt::Display + Sync)); 2] = [("number", &"#1"), ("level", &"L2")];
+/// The refusals, as the ticket at `level` would be named in them.
+fn refusals(level: &str) -> Vec<String> {
+    let args: [(&str, &(dyn std::fmt::Display + Sync)); 2] = [("number", &"#1"), ("level", &level)];
     [
         Msg::RefusedAgentsOnly,
         Msg::RefusedManagersOnly,
         Msg::RefusedNotYours,
         Msg::RefusedAboveLevel,
+        Msg::RefusedOtherTeam,
     ]
     .into_iter()
     .map(|m| i18n::text(Language::En, m, &args))
     .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_command_and_button_for_every_role() {
-    let refusals = refusals();
+/// Hands one event to the desk and sends what it queued.
+async fn act(
+    sb: &Sandbox,
+    tenant: &str,
+    sender: &Sender,
+    channel: &str,
+    thread: Option<&str>,
+    kind: EventKind,
+) {
+    let event = sb.event_in(tenant, sender, channel, thread, kind);
+    sb.handle(&event).await.expect("the desk handles it");
+}
+
+/// The example desk with administrators, as `id`.
+fn tenant(id: &str) -> TenantConfig {
+    let mut t = example_tenant();
+    t.id = id.to_string();
+    t.admin_groups = vec!["admins".into()];
+    t
+}
+
+/// Everything in one cell: a fresh desk, the ticket where `at` says, the act, the verdict.
+async fn cell(row: usize, role: Role, at: At, other: bool) -> Result<(), String> {
+    let (name, probe, at_l2, at_net) = TABLE[row];
+    let db = TestDb::sqlite().await;
+    let sb = Sandbox::with_tenants(
+        db.store.clone(),
+        vec![tenant(TENANT), tenant(OTHER)],
+        common::now(),
+    );
+    for r in ROLES {
+        let p = who(r);
+        let groups: Vec<&str> = p.groups.iter().map(String::as_str).collect();
+        sb.directory.add(TENANT, &p.id, &groups);
+        sb.directory.add(OTHER, &p.id, &groups);
+    }
+    act(&sb, TENANT, &mario(), "help", None, message(SECRET, "m-1")).await;
+    act(
+        &sb,
+        OTHER,
+        &mario(),
+        "help",
+        None,
+        message("printer jammed", "m-1"),
+    )
+    .await;
+    let up = command("escalate #1 L2 network checks");
+    act(&sb, TENANT, &boss(), "support-l1", None, up).await;
+    if at == At::Net {
+        act(
+            &sb,
+            TENANT,
+            &boss(),
+            "support-l2",
+            None,
+            command("escalate #1 L3 network router drops packets"),
+        )
+        .await;
+    }
+    let store = &db.store;
+    let a = store.tenants().await.unwrap()[0].id;
+    let before: Ticket = store.ticket(a, TicketNumber(1)).await.unwrap().unwrap();
+    assert_eq!(
+        before.level,
+        if at == At::L2 { Level::L2 } else { Level::L3 }
+    );
+    let posted = |channel: &str| {
+        sb.platform
+            .posted(&format!("card:{}:{channel}", before.id.0))
+            .expect("the card was posted")
+            .message_id
+    };
+    let here = if at == At::L2 {
+        "support-l2"
+    } else {
+        "l3-network"
+    };
+    let (card, retired) = (posted(here), posted("support-l1"));
+    let (channel, thread, kind) = path(name, at, before.id.0, &card, &retired);
+    let person = who(role);
+    let audit = |tenant| AuditFilter {
+        tenant: Some(tenant),
+        limit: 10_000,
+        ..AuditFilter::default()
+    };
+    let audited_before = store.audit_entries(&audit(a)).await.unwrap().len();
+    let logged_before = store.log(before.id).await.unwrap().len();
+    let sent_before = sb.platform.sent().len();
+    let tenant = if other { OTHER } else { TENANT };
+    act(&sb, tenant, &person, &channel, thread.as_deref(), kind).await;
+
+    let after = store.ticket(a, TicketNumber(1)).await.unwrap().unwrap();
+    let new_actions: Vec<_> = sb.platform.sent()[sent_before..].to_vec();
+    let told: Vec<String> = new_actions
+        .iter()
+        .filter_map(|r| match &r.action {
+            ChatAction::Ephemeral { user, message, .. } if *user == person.id => Some(format!(
+                "{} {}",
+                message.title.clone().unwrap_or_default(),
+                message.text
+            )),
+            _ => None,
+        })
+        .collect();
+    let audited = store.audit_entries(&audit(a)).await.unwrap().len() > audited_before;
+    let acted = store.log(before.id).await.unwrap().len() > logged_before || after != before;
+    let cell = format!(
+        "{name} by {role:?} at {at:?} in {}",
+        if other {
+            "the other tenant"
+        } else {
+            "its tenant"
+        }
+    );
+    db.finish().await;
+
+    if other {
+        let leaked = new_actions
+            .iter()
+            .any(|r| serde_json::to_string(&r.action).unwrap().contains(SECRET));
+        return match (acted || audited, leaked) {
+            (false, false) => Ok(()),
+            _ => Err(format!(
+                "{cell}: crossed tenants (acted {acted}, audited {audited}, leaked {leaked})"
+            )),
+        };
+    }
+    let expected = if at == At::L2 { at_l2 } else { at_net };
+    let index = ROLES.iter().position(|r| *r == role).unwrap();
+    let allowed = expected.as_bytes()[index] == b'Y';
+    let refusals = refusals(if at == At::L2 { "L2" } else { "L3" });
+    let refused = told
+        .iter()
+        .any(|t| refusals.iter().any(|r| t.contains(r.as_str())));
+    let own = role == Role::Req;
+    let verdict = match probe {
+        Probe::Refusal => !refused,
+        Probe::AuditedRead => !refused && (own || audited),
+        Probe::Relay => sb.platform.shown_in("help", Some("m-1")).iter().any(|r| {
+            serde_json::to_string(&r.action)
+                .unwrap()
+                .contains("relayed-")
+        }),
+    };
     let mut wrong = Vec::new();
-    let mut cells = 0;
-    for role in ROLES {
-        let count = actions(0).len();
-        for index in 0..count {
-            // A fresh desk per cell: one act on a ticket at L2, nobody holding it.
-            let db = TestDb::sqlite().await;
-            let sb = Sandbox::new(db.store.clone(), example_tenant(), common::now());
-            send(
-                &sb,
-                &mario(),
-                "help",
-                None,
-                message("my VPN is down", "m-1"),
-            )
-            .await;
-            send(
-                &sb,
-                &boss(),
-                "support-l1",
-                None,
-                command("escalate #1 L2 network"),
-            )
-            .await;
-            let ticket = common::chat::ticket(&sb, 1).await;
-            assert_eq!(ticket.level, helpdesk::domain::Level::L2);
-            let (name, kind, rule, privileged) = actions(ticket.id.0).swap_remove(index);
-            let who = person(role);
-            let audited_before = db.store.audit_log(1000).await.unwrap().len();
-            let logged_before = db.store.log(ticket.id).await.unwrap().len();
-            let sent_before = sb.platform.sent().len();
-            send(&sb, &who, "support-l2", None, kind).await;
-            let told: Vec<String> = sb.platform.sent()[sent_before..]
-                .iter()
-                .filter_map(|r| match &r.action {
-                    ChatAction::Ephemeral { user, message, .. } if *user == who.id => {
-                        Some(message.text.clone())
-                    }
-                    _ => None,
-                })
-                .collect();
-            let refused = told
-                .iter()
-                .any(|t| refusals.iter().any(|r| t.contains(r.as_str())));
-            let audited = db.store.audit_log(1000).await.unwrap().len() > audited_before;
-            // Something happened to the ticket (not only an explanation such as "not now").
-            let acted = db.store.log(ticket.id).await.unwrap().len() > logged_before;
-            let allowed = rule.allows(role);
-            if refused == allowed {
-                wrong.push(format!(
-                    "{name} by {role:?}: expected {}, told {told:?}",
-                    if allowed { "allowed" } else { "refused" }
-                ));
-            }
-            if acted && privileged && !audited {
-                wrong.push(format!(
-                    "{name} by {role:?}: allowed but not in the audit log"
-                ));
-            }
-            if !allowed && (audited || acted) {
-                wrong.push(format!("{name} by {role:?}: refused but done"));
-            }
-            cells += 1;
-            db.finish().await;
+    if verdict != allowed {
+        wrong.push(format!(
+            "{cell}: expected {}, told {told:?}",
+            if allowed { "allowed" } else { "refused" }
+        ));
+    }
+    if acted && !audited && probe == Probe::Refusal && !name.starts_with("relay") {
+        // Every change a person makes to a ticket is a privileged act.
+        let requester_own = own && matches!(name, "close" | "reopen" | "button confirm");
+        if !requester_own {
+            wrong.push(format!(
+                "{cell}: changed the ticket but is not in the audit log"
+            ));
         }
     }
+    if !allowed && probe != Probe::Relay && (audited || acted) {
+        wrong.push(format!("{cell}: refused but done"));
+    }
+    if wrong.is_empty() {
+        Ok(())
+    } else {
+        Err(wrong.join("\n"))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_path_for_every_role_in_both_tenants() {
+    let mut cells = Vec::new();
+    for row in 0..TABLE.len() {
+        for role in ROLES {
+            for at in [At::L2, At::Net] {
+                for other in [false, true] {
+                    cells.push((row, role, at, other));
+                }
+            }
+        }
+    }
+    let total = cells.len();
+    // A few cells at a time: each has its own database file.
+    let limit = Arc::new(tokio::sync::Semaphore::new(6));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (row, role, at, other) in cells {
+        let limit = limit.clone();
+        tasks.spawn(async move {
+            let _permit = limit.acquire_owned().await.unwrap();
+            cell(row, role, at, other).await
+        });
+    }
+    let mut wrong = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        if let Err(e) = done.expect("a cell panicked") {
+            wrong.push(e);
+        }
+    }
+    wrong.sort();
     assert!(
         wrong.is_empty(),
-        "{} of {cells} cells wrong:\n{}",
+        "{} of {total} cells wrong:\n{}",
         wrong.len(),
         wrong.join("\n")
     );

@@ -74,6 +74,37 @@ pub struct TenantConfig {
     /// The hours the SLA clocks run (none: every hour).
     #[serde(default)]
     pub business_hours: Option<super::BusinessHours>,
+    /// How much one requester may ask of the desk: open tickets, new tickets an hour, alerts.
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+/// `[tenants.limits]`: bounds that keep one requester (or a script in their name) from
+/// flooding the queues and paging people.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Tickets one requester may have open (not resolved or closed) at once.
+    pub open_tickets_per_requester: u32,
+    /// New tickets one requester may open in any hour.
+    pub new_tickets_per_hour: u32,
+    /// The most urgent priority a requester may choose; agents may set any.
+    pub requester_max_priority: crate::domain::Priority,
+    /// After a low-rating alert for a requester, further ones within this time are not sent
+    /// (still logged on their tickets).
+    #[serde(with = "duration_text")]
+    pub low_rating_alert_every: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            open_tickets_per_requester: 5,
+            new_tickets_per_hour: 5,
+            requester_max_priority: crate::domain::Priority::P2,
+            low_rating_alert_every: Duration::from_secs(3600),
+        }
+    }
 }
 
 /// `[tenants.levels]`.
@@ -319,8 +350,14 @@ impl TenantConfig {
         };
         let in_any = |groups: &[String]| groups.iter().any(|g| sender.groups.contains(g));
         let level = |l: &LevelConfig| member(&l.group, &l.agents);
-        let specialist = self.specialties.iter().any(|s| member(&s.group, &s.agents));
-        let agent_level = if level(&self.levels.l3) || specialist {
+        // A specialty gives rights in that specialty only: it never makes anyone L3.
+        let specialties = self
+            .specialties
+            .iter()
+            .filter(|s| member(&s.group, &s.agents))
+            .map(|s| s.name.to_lowercase())
+            .collect();
+        let agent_level = if level(&self.levels.l3) {
             Some(Level::L3)
         } else if level(&self.levels.l2) {
             Some(Level::L2)
@@ -331,6 +368,7 @@ impl TenantConfig {
         };
         Access {
             agent_level,
+            specialties,
             manager: in_any(&self.manager_groups) || listed(&self.managers),
             admin: in_any(&self.admin_groups) || listed(&self.admins),
         }
@@ -378,6 +416,20 @@ impl TenantConfig {
         }
         if self.internal_prefix.trim().is_empty() {
             return Err(format!("{at}.internal_prefix: must not be empty"));
+        }
+        let limits = &self.limits;
+        for (key, value) in [
+            (
+                "open_tickets_per_requester",
+                limits.open_tickets_per_requester,
+            ),
+            ("new_tickets_per_hour", limits.new_tickets_per_hour),
+        ] {
+            if value == 0 {
+                return Err(format!(
+                    "{at}.limits.{key}: must be at least 1 (0 would refuse every ticket)"
+                ));
+            }
         }
         self.validate_people(at)
     }

@@ -5,7 +5,7 @@ use super::card::ids;
 use super::context::{Cx, Ev};
 use super::intake::{self, grade_name, Request};
 use super::{find, resolve, work};
-use crate::domain::{Act, Grade, Level, Source, Ticket};
+use crate::domain::{Act, Grade, Level, Ticket};
 use crate::i18n::Msg;
 use crate::store::StoreError;
 use helpdesk_chat::{Form, FormFieldKind};
@@ -65,12 +65,9 @@ pub(crate) async fn submitted(
             category: Some(get("category").to_string()).filter(|c| !c.is_empty()),
             urgency: grade("urgency", Grade::Medium),
             impact: grade("impact", Grade::Low),
-            source: Source {
-                channel: ev.event.channel.clone(),
-                thread: find::free_thread(cx, ev).await?,
-            },
+            source: find::private_source(cx, ev).await?,
         };
-        return intake::open(cx, request).await.map(|_| ());
+        return intake::open(cx, ev, request).await.map(|_| ());
     }
     let Some((kind, value)) = form.split_once(':') else {
         tracing::warn!(form, "unknown form");

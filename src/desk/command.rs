@@ -247,7 +247,8 @@ fn number_first(rest: &str) -> (Option<TicketNumber>, &str) {
 }
 
 /// A user as adapters write one in command text: `<@U123>`, `<@U123|ada>` or `<@!123>`.
-fn user_mention(word: &str) -> Option<Person> {
+/// A `<@U123|name>` or `<@123>` mention, as platforms write them in command text.
+pub(crate) fn user_mention(word: &str) -> Option<Person> {
     let inner = word.strip_prefix("<@")?.strip_suffix('>')?;
     let inner = inner.strip_prefix('!').unwrap_or(inner);
     let (id, name) = match inner.split_once('|') {

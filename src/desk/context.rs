@@ -57,6 +57,18 @@ pub(crate) struct Ev<'a> {
     pub event: &'a ChatEvent,
     pub person: Person,
     pub access: Access,
+    /// For an assignment: what the platform said of the assignee, asked before the
+    /// transaction (`None`: the desk has no directory to ask).
+    pub assignee: Option<Looked>,
+}
+
+/// What the platform's directory said of a person.
+#[derive(Debug, Clone)]
+pub(crate) enum Looked {
+    /// It answered.
+    Found(helpdesk_chat::Membership),
+    /// It could not answer now.
+    Failed,
 }
 
 impl Ev<'_> {
@@ -184,12 +196,24 @@ impl Cx<'_> {
         Ok(())
     }
 
-    /// Records a privileged action.
+    /// Records a privileged action on a ticket.
     pub async fn audit(
         &mut self,
         actor: &Author,
         action: &str,
         ticket: &Ticket,
+        detail: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        self.audit_act(actor, action, &ticket.number.to_string(), detail)
+            .await
+    }
+
+    /// Records a privileged action on anything (`target` names it: `#42`, `audit`, an article).
+    pub async fn audit_act(
+        &mut self,
+        actor: &Author,
+        action: &str,
+        target: &str,
         detail: serde_json::Value,
     ) -> Result<(), StoreError> {
         let actor = match actor {
@@ -201,7 +225,7 @@ impl Cx<'_> {
             at: self.now,
             actor,
             action: action.to_string(),
-            target: ticket.number.to_string(),
+            target: target.to_string(),
             detail,
         };
         self.tx.audit(&entry).await

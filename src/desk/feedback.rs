@@ -64,6 +64,7 @@ pub(crate) async fn rated(cx: &mut Cx<'_>, ev: &Ev<'_>, value: &str) -> Result<(
     }
     cx.record(&ticket, &ev.author(), vec![LogKind::Rated { score }])
         .await?;
+    let alert = score <= LOW_RATING && !recently_alerted(cx, &ev.person.id).await?;
     cx.audit(
         &ev.author(),
         "rated",
@@ -71,7 +72,7 @@ pub(crate) async fn rated(cx: &mut Cx<'_>, ev: &Ev<'_>, value: &str) -> Result<(
         serde_json::json!({ "score": score }),
     )
     .await?;
-    if score <= LOW_RATING {
+    if alert {
         let reason = cx.t(Msg::FeedbackLowReason, &[("score", &score)]);
         super::timers::alert_managers(cx, &ticket, &reason).await?;
     }
@@ -91,6 +92,37 @@ pub(crate) async fn rated(cx: &mut Cx<'_>, ev: &Ev<'_>, value: &str) -> Result<(
         Some(action) => cx.send(Some(&ticket), action).await,
         None => cx.tell_msg(ev, Msg::FeedbackThanks, &[]).await,
     }
+}
+
+/// Whether this person's low rating alerted the managers within the tenant's window: their
+/// further low ratings then stay on their tickets without paging anyone again.
+async fn recently_alerted(cx: &mut Cx<'_>, person: &str) -> Result<bool, StoreError> {
+    let window = cx.settings.limits.low_rating_alert_every;
+    let since = cx.now - chrono::Duration::from_std(window).unwrap_or(chrono::Duration::MAX);
+    let rated = cx
+        .tx
+        .audit_entries(&crate::store::AuditFilter {
+            tenant: Some(cx.tenant),
+            actor: Some(person.to_string()),
+            action: Some("rated".into()),
+            since: Some(since),
+            limit: 100,
+            ..Default::default()
+        })
+        .await?;
+    let low = |e: &crate::store::AuditEntry| {
+        e.detail["score"]
+            .as_u64()
+            .is_some_and(|s| s <= u64::from(LOW_RATING))
+    };
+    let alerted = rated.iter().any(low);
+    if alerted {
+        tracing::info!(
+            person,
+            "another low rating within the window: managers not paged again"
+        );
+    }
+    Ok(alerted)
 }
 
 /// The optional comment after a rating.

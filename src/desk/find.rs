@@ -37,6 +37,26 @@ pub(crate) async fn free_thread(
     Ok((!taken).then_some(thread))
 }
 
+/// Where a ticket opened by command or form talks with its requester: its own thread (private
+/// where the platform has private threads), or on a platform without them (Slack) the
+/// requester's direct messages with the bot, never a thread of a public channel.
+pub(crate) async fn private_source(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+) -> Result<crate::domain::Source, StoreError> {
+    if !ev.event.platform.private_threads() {
+        // A user id as the channel: the platform posts to the person's DM with the bot.
+        return Ok(crate::domain::Source {
+            channel: ev.person.id.clone(),
+            thread: None,
+        });
+    }
+    Ok(crate::domain::Source {
+        channel: ev.event.channel.clone(),
+        thread: free_thread(cx, ev).await?,
+    })
+}
+
 /// The ticket named by `number`, or else the one whose thread the event is in; read for
 /// change. Tells the person when there is none.
 pub(crate) async fn target(
@@ -104,6 +124,7 @@ pub(crate) async fn permitted(
                 Refusal::NotYours => Msg::RefusedNotYours,
                 Refusal::AgentsOnly => Msg::RefusedAgentsOnly,
                 Refusal::AboveLevel(_) => Msg::RefusedAboveLevel,
+                Refusal::OtherTeam => Msg::RefusedOtherTeam,
                 Refusal::ManagersOnly => Msg::RefusedManagersOnly,
             };
             cx.tell_msg(

@@ -25,8 +25,7 @@ pub(crate) async fn opened(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreErro
     if ev.access.is_agent() {
         let held = query::active(cx, query::mine(&ev.person.id, true)).await?;
         sections.push(section(cx, Msg::HomeHeld, &held));
-        let level = ev.access.agent_level;
-        let queue = query::at_level(cx, level, true).await?;
+        let queue = query::at_level(cx, &ev.access, true).await?;
         sections.push(section(cx, Msg::HomeQueue, &queue));
     }
     let action = ChatAction::PublishHome {

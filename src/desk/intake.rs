@@ -3,14 +3,15 @@
 //! to L1, and L1's time budget starts.
 
 use super::card::{self, ids};
-use super::context::Cx;
+use super::context::{Cx, Ev};
 use super::timers;
 use crate::domain::{
-    truncate_chars, Author, Grade, Impact, LogKind, NewTicket, Person, RequesterType, Source,
-    Ticket, Title, Urgency, TEXT_MAX_CHARS,
+    truncate_chars, Author, Grade, Impact, LogKind, NewTicket, Person, Priority, RequesterType,
+    Source, Status, Ticket, Title, Urgency, TEXT_MAX_CHARS,
 };
 use crate::i18n::Msg;
 use crate::store::StoreError;
+use crate::store::TicketFilter;
 use helpdesk_chat::{ChatAction, Form, FormFieldKind, RichMessage};
 use serde_json::json;
 
@@ -33,8 +34,26 @@ pub(crate) struct Request {
     pub source: Source,
 }
 
-/// Opens the ticket and does everything that follows.
-pub(crate) async fn open(cx: &mut Cx<'_>, request: Request) -> Result<Ticket, StoreError> {
+/// Statuses in which a ticket counts against the requester's open tickets.
+const OPEN: [Status; 4] = [Status::New, Status::Open, Status::Pending, Status::OnHold];
+
+/// Opens the ticket and does everything that follows; `None` when the requester is over the
+/// tenant's limits (they are told why and when they can try again). Agents opening tickets
+/// are not limited, and only their choice of urgency and impact is taken as it is.
+pub(crate) async fn open(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    mut request: Request,
+) -> Result<Option<Ticket>, StoreError> {
+    let by_agent = ev.access.is_agent();
+    if !by_agent && !admitted(cx, ev, &request.requester).await? {
+        return Ok(None);
+    }
+    let most = cx.settings.limits.requester_max_priority;
+    let capped = !by_agent && Priority::from_matrix(request.urgency, request.impact) < most;
+    if capped {
+        (request.urgency, request.impact) = Priority::capped(request.urgency, request.impact, most);
+    }
     let cut = request.description.chars().count() > TEXT_MAX_CHARS;
     let description = truncate_chars(request.description.trim(), TEXT_MAX_CHARS);
     let title = request
@@ -74,13 +93,13 @@ pub(crate) async fn open(cx: &mut Cx<'_>, request: Request) -> Result<Ticket, St
         vec![LogKind::RequesterMessage { text: first }],
     )
     .await?;
-    cx.audit(
-        &author,
-        "open",
-        &ticket,
-        json!({ "channel": ticket.source.channel }),
-    )
-    .await?;
+    // The audit names who acted; a ticket opened for someone else says for whom.
+    let detail = if ev.person.id == ticket.requester.id {
+        json!({ "channel": ticket.source.channel })
+    } else {
+        json!({ "channel": ticket.source.channel, "for": ticket.requester.id })
+    };
+    cx.audit(&ev.author(), "open", &ticket, detail).await?;
     tracing::info!(ticket = %ticket.number, priority = %ticket.priority(), "ticket opened");
 
     let mut text = cx.t(
@@ -94,6 +113,10 @@ pub(crate) async fn open(cx: &mut Cx<'_>, request: Request) -> Result<Ticket, St
     if cut {
         text.push_str("\n\n");
         text.push_str(&cx.t(Msg::TextCut, &[("max", &TEXT_MAX_CHARS)]));
+    }
+    if capped {
+        text.push_str("\n\n");
+        text.push_str(&cx.t(Msg::PriorityCapped, &[("priority", &most)]));
     }
     let message = RichMessage {
         title: Some(truncate_chars(
@@ -123,7 +146,66 @@ pub(crate) async fn open(cx: &mut Cx<'_>, request: Request) -> Result<Ticket, St
     timers::start_budget(cx, &ticket).await?;
     super::sla::start(cx, &ticket).await?;
     card::show(cx, &ticket, None).await?;
-    Ok(ticket)
+    Ok(Some(ticket))
+}
+
+/// Whether the requester may open another ticket now: few enough open, few enough this hour.
+async fn admitted(cx: &mut Cx<'_>, ev: &Ev<'_>, requester: &Person) -> Result<bool, StoreError> {
+    let limits = cx.settings.limits.clone();
+    let open = cx
+        .tx
+        .list_tickets(&TicketFilter {
+            tenant: Some(cx.tenant),
+            statuses: OPEN.to_vec(),
+            requester: Some(requester.id.clone()),
+            limit: Some(i64::from(limits.open_tickets_per_requester)),
+            ..TicketFilter::default()
+        })
+        .await?;
+    if open.len() >= limits.open_tickets_per_requester as usize {
+        tracing::info!(requester = %requester.id, open = open.len(), "refused: too many open tickets");
+        let numbers: Vec<String> = open.iter().map(|t| t.number.to_string()).collect();
+        cx.tell_msg(
+            ev,
+            Msg::LimitOpenTickets,
+            &[("count", &open.len()), ("numbers", &numbers.join(", "))],
+        )
+        .await?;
+        return Ok(false);
+    }
+    let hour = chrono::Duration::hours(1);
+    let latest = cx
+        .tx
+        .list_tickets(&TicketFilter {
+            tenant: Some(cx.tenant),
+            requester: Some(requester.id.clone()),
+            limit: Some(i64::from(limits.new_tickets_per_hour)),
+            ..TicketFilter::default()
+        })
+        .await?;
+    let this_hour: Vec<&Ticket> = latest
+        .iter()
+        .filter(|t| t.created_at > cx.now - hour)
+        .collect();
+    if this_hour.len() >= limits.new_tickets_per_hour as usize {
+        let from = this_hour
+            .iter()
+            .map(|t| t.created_at + hour)
+            .min()
+            .unwrap_or(cx.now + hour);
+        tracing::info!(requester = %requester.id, %from, "refused: too many new tickets this hour");
+        cx.tell_msg(
+            ev,
+            Msg::LimitNewTickets,
+            &[
+                ("count", &this_hour.len()),
+                ("time", &from.format("%Y-%m-%d %H:%M UTC")),
+            ],
+        )
+        .await?;
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 /// The new-ticket form: title, description, category, urgency, impact.

@@ -2,6 +2,7 @@
 //! ticket change, its log entries, the chat actions that follow, the timers and the processed
 //! event id are written in one transaction. The dispatcher sends the actions afterwards.
 
+mod audit;
 mod buttons;
 mod card;
 mod command;
@@ -76,7 +77,16 @@ pub struct Desk {
     tenants: HashMap<(Platform, String), Arc<TenantConfig>>,
     known: Mutex<Known>,
     kb: Option<Arc<KnowledgeBase>>,
+    /// Serve workspaces and guilds without a `[[tenants]]` block, on defaults.
+    serve_unconfigured: bool,
+    /// When each unserved place was last logged: one line per place and hour.
+    unserved_logged: Mutex<HashMap<(Platform, String), std::time::Instant>>,
+    /// Asks the platforms who is in which groups (for people other than the sender).
+    directory: Option<Arc<dyn helpdesk_chat::Directory>>,
 }
+
+/// How often a dropped event from one unconfigured place is logged.
+const UNSERVED_LOG_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
 #[derive(Default)]
 struct Known {
@@ -97,7 +107,30 @@ impl Desk {
             tenants,
             known: Mutex::default(),
             kb: None,
+            serve_unconfigured: false,
+            unserved_logged: Mutex::default(),
+            directory: None,
         }
+    }
+
+    /// The desk also serving workspaces and guilds nobody configured (on the defaults).
+    pub fn serving_unconfigured(mut self, serve: bool) -> Desk {
+        self.serve_unconfigured = serve;
+        self
+    }
+
+    /// The desk checking other people's roles (an assignee's) with the platforms.
+    pub fn with_directory(mut self, directory: Arc<dyn helpdesk_chat::Directory>) -> Desk {
+        self.directory = Some(directory);
+        self
+    }
+
+    /// Whether events from this workspace or guild are handled.
+    pub fn serves(&self, platform: Platform, external_id: &str) -> bool {
+        self.serve_unconfigured
+            || self
+                .tenants
+                .contains_key(&(platform, external_id.to_string()))
     }
 
     /// The desk with a knowledge base: suggestions at intake and the `/kb` command.
@@ -139,6 +172,13 @@ impl Desk {
                 answered: false,
             });
         }
+        if !self.serves(event.platform, &event.tenant) {
+            self.unserved(event);
+            return Ok(Outcome {
+                handled: Handled::Unserved,
+                answered: false,
+            });
+        }
         let started = std::time::Instant::now();
         let result = self.handle_with_retries(event).instrument(span).await;
         let outcome = match &result {
@@ -171,8 +211,10 @@ impl Desk {
     }
 
     async fn try_handle(&self, event: &ChatEvent) -> Result<Outcome, DeskError> {
-        let now = self.clock.now();
         let settings = self.settings(event.platform, &event.tenant);
+        // Asked before the transaction: a platform round trip must not hold its locks.
+        let assignee = self.assignee_membership(event, &settings).await;
+        let now = self.clock.now();
         let mut tx = self.store.begin().await?;
         if !tx.mark_event(event.platform, &event.event_id, now).await? {
             tracing::debug!("duplicate event: skipped");
@@ -202,6 +244,7 @@ impl Desk {
             event,
             person: Person::new(event.sender.id.clone(), event.sender.name.clone()),
             access: settings.access(&event.sender),
+            assignee,
         };
         route(&mut cx, &ev).await?;
         cx.tx.commit().await?;
@@ -314,6 +357,61 @@ impl Desk {
         Ok(known.by_id.get(&id).cloned())
     }
 
+    /// For `/ticket assign`: the assignee's membership as the platform tells it now (`None`
+    /// when the desk has no directory or the event assigns nobody).
+    async fn assignee_membership(
+        &self,
+        event: &ChatEvent,
+        settings: &TenantConfig,
+    ) -> Option<context::Looked> {
+        let EventKind::Command { name, args, .. } = &event.kind else {
+            return None;
+        };
+        if name != "ticket" {
+            return None;
+        }
+        let specialties: Vec<String> = settings
+            .specialties
+            .iter()
+            .map(|s| s.name.clone())
+            .collect();
+        let Ok(TicketCommand::Assign { to, .. }) = command::parse(args, &specialties) else {
+            return None;
+        };
+        let directory = self.directory.as_ref()?;
+        Some(match directory.membership(&event.tenant, &to.id).await {
+            Ok(membership) => context::Looked::Found(membership),
+            Err(e) => {
+                tracing::warn!(error = %e, user = %to.id, "cannot read the assignee's roles");
+                context::Looked::Failed
+            }
+        })
+    }
+
+    /// Counts an event from a place the installation does not serve, and logs it once an hour
+    /// per place: a workspace that added the bot on its own must not fill the logs.
+    fn unserved(&self, event: &ChatEvent) {
+        crate::metrics::inc(&crate::metrics::METRICS.events_unserved);
+        let now = std::time::Instant::now();
+        let key = (event.platform, event.tenant.clone());
+        let mut logged = self
+            .unserved_logged
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let due = logged
+            .get(&key)
+            .is_none_or(|at| now.duration_since(*at) >= UNSERVED_LOG_EVERY);
+        if due {
+            logged.insert(key, now);
+            tracing::warn!(
+                platform = %event.platform,
+                tenant = %event.tenant,
+                "events from a workspace or guild without a [[tenants]] block are dropped \
+                 (set accept_unconfigured_tenants = true to serve it on defaults)"
+            );
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Known> {
         self.known.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -393,7 +491,11 @@ async fn route(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreError> {
             buttons::submitted(cx, ev, form, fields).await
         }
         EventKind::Command { name, args, .. } if name == "helpdesk" => {
-            stats::command(cx, ev, args).await
+            let first = args.split_whitespace().next().map(str::to_ascii_lowercase);
+            match first.as_deref() {
+                Some("audit") => audit::command(cx, ev, args).await,
+                _ => stats::command(cx, ev, args).await,
+            }
         }
         EventKind::Command { name, args, .. } if name == "kb" => {
             knowledge::command(cx, ev, args).await
@@ -467,12 +569,9 @@ async fn run(cx: &mut Cx<'_>, ev: &Ev<'_>, command: TicketCommand) -> Result<(),
                 category: None,
                 urgency: crate::domain::Grade::Medium,
                 impact: crate::domain::Grade::Low,
-                source: crate::domain::Source {
-                    channel: ev.event.channel.clone(),
-                    thread: find::free_thread(cx, ev).await?,
-                },
+                source: find::private_source(cx, ev).await?,
             };
-            intake::open(cx, request).await.map(|_| ())
+            intake::open(cx, ev, request).await.map(|_| ())
         }
         C::Show(n) => on_ticket!(n, Act::Show, |t| query::show(cx, ev, t).await),
         C::Claim(n) => on_ticket!(n, Act::Work, |t| work::claim(cx, ev, t).await),

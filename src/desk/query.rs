@@ -3,7 +3,7 @@
 use super::card;
 use super::command::{ListScope, SUBCOMMANDS};
 use super::context::{Cx, Ev};
-use crate::domain::{truncate_chars, Level, LogKind, Status, Ticket};
+use crate::domain::{truncate_chars, LogKind, Status, Ticket};
 use crate::i18n::Msg;
 use crate::store::{StoreError, TicketFilter};
 use helpdesk_chat::RichMessage;
@@ -18,7 +18,14 @@ pub(crate) async fn show(cx: &mut Cx<'_>, ev: &Ev<'_>, ticket: Ticket) -> Result
     let mut message = card::render(cx, &ticket).await?;
     message.buttons.clear();
     let log = cx.tx.log(ticket.id).await?;
-    let agent = ev.access.is_agent();
+    // Internal notes and the agents' fields are for those who may work the ticket where it
+    // is: an agent who asked for help themselves sees their ticket as any requester does.
+    let agent = ev.access.may_work(&ticket).is_ok();
+    if ticket.requester.id != ev.person.id {
+        // Reading someone else's ticket is a privileged act: it is in the audit log.
+        cx.audit(&ev.author(), "show", &ticket, serde_json::json!({}))
+            .await?;
+    }
     if !agent {
         // Who works on it and why it moved are the agents' business (L3 stays in the back).
         let assignee = cx.t(Msg::FieldAssignee, &[]);
@@ -83,10 +90,7 @@ pub(crate) async fn list(cx: &mut Cx<'_>, ev: &Ev<'_>, scope: ListScope) -> Resu
             tickets
         }
         ListScope::Queue | ListScope::Level | ListScope::All => {
-            let level = (scope != ListScope::All)
-                .then_some(ev.access.agent_level)
-                .flatten();
-            at_level(cx, level, scope == ListScope::Queue).await?
+            at_level(cx, &ev.access, scope == ListScope::Queue).await?
         }
     };
     if tickets.is_empty() {
@@ -116,11 +120,11 @@ pub(crate) async fn active(
     Ok(tickets)
 }
 
-/// The tenant's active tickets at `level` or below (every level with `None`); only the
-/// unclaimed new ones with `queue`.
+/// The tenant's active tickets the person may work (managers: all); only the unclaimed new
+/// ones with `queue`.
 pub(crate) async fn at_level(
     cx: &mut Cx<'_>,
-    level: Option<Level>,
+    access: &crate::domain::Access,
     queue: bool,
 ) -> Result<Vec<Ticket>, StoreError> {
     let filter = TicketFilter {
@@ -138,7 +142,7 @@ pub(crate) async fn at_level(
         .list_tickets(&filter)
         .await?
         .into_iter()
-        .filter(|t| level.is_none_or(|l| t.level <= l))
+        .filter(|t| access.may_work(t).is_ok())
         .collect())
 }
 

@@ -47,8 +47,10 @@ pub(crate) async fn message(
                     thread: Some(message_id.to_string()),
                 },
             };
-            let ticket = intake::open(cx, request).await?;
-            record_files(cx, ev, &ticket, said.attachments, false).await
+            match intake::open(cx, ev, request).await? {
+                Some(ticket) => record_files(cx, ev, &ticket, said.attachments, false).await,
+                None => Ok(()),
+            }
         }
         Some(thread) => {
             let (id, internal) = match find::locate(cx, &channel, &thread).await? {
@@ -59,15 +61,21 @@ pub(crate) async fn message(
                     (id, false)
                 }
                 Some(Side::Agents(id, card_channel)) => {
+                    let Some(ticket) = cx.tx.ticket_by_id(id).await? else {
+                        return Ok(());
+                    };
                     if !ev.access.is_agent() {
                         tracing::info!(
                             user = %ev.person.id,
-                            "a non-agent wrote in an agents' thread: not relayed"
+                            ticket = %ticket.number,
+                            "a non-agent wrote in an agents' thread: not recorded"
                         );
-                        return Ok(());
+                        return cx
+                            .tell_msg(ev, Msg::RelayNotAgent, &[("number", &ticket.number)])
+                            .await;
                     }
                     if !text.trim().is_empty() {
-                        from_agents_side(cx, ev, id, &card_channel, text, message_id).await?;
+                        from_agents_side(cx, ev, ticket, &card_channel, text, message_id).await?;
                     }
                     // Files in the agents' thread stay there: the requester cannot open them.
                     (id, true)
@@ -167,6 +175,14 @@ pub(crate) async fn from_message(
         Some(id) if id != ev.person.id => crate::domain::Person::new(id, id),
         _ => ev.person.clone(),
     };
+    // A reply in a thread anchors the ticket on that thread, where its replies go on, unless
+    // the thread is already a ticket's: then the new ticket starts a thread of its own, so the
+    // old ticket keeps hearing its requester.
+    let thread = match ev.event.thread.clone() {
+        None => Some(on_message.to_string()),
+        Some(thread) if find::locate(cx, &channel, &thread).await?.is_some() => None,
+        Some(thread) => Some(thread),
+    };
     let request = Request {
         requester,
         title: None,
@@ -174,18 +190,9 @@ pub(crate) async fn from_message(
         category: None,
         urgency: Grade::Medium,
         impact: Grade::Low,
-        source: Source {
-            channel,
-            // A reply in a thread anchors the ticket on the thread, where its replies go on.
-            thread: Some(
-                ev.event
-                    .thread
-                    .clone()
-                    .unwrap_or_else(|| on_message.to_string()),
-            ),
-        },
+        source: Source { channel, thread },
     };
-    intake::open(cx, request).await.map(|_| ())
+    intake::open(cx, ev, request).await.map(|_| ())
 }
 
 async fn from_requester_side(
@@ -226,44 +233,76 @@ async fn from_requester_side(
     }
 }
 
+/// Why a message in an agents' thread stays there instead of reaching the requester.
+enum Kept {
+    /// Marked internal by the writer, or written by L3 where L3 stays away from requesters.
+    Internal,
+    /// Kept, and the writer is told why (closed ticket, retired card, not theirs to work).
+    Told(Msg),
+}
+
 async fn from_agents_side(
     cx: &mut Cx<'_>,
     ev: &Ev<'_>,
-    id: TicketId,
+    mut ticket: Ticket,
     card_channel: &str,
     text: &str,
     message_id: &str,
 ) -> Result<(), StoreError> {
-    let Some(mut ticket) = cx.tx.ticket_by_id(id).await? else {
-        return Ok(());
-    };
     let prefix = cx.settings.internal_prefix.clone();
     let (marked, text) = match text.trim_start().strip_prefix(prefix.as_str()) {
         Some(rest) => (true, rest.trim()),
         None => (false, text.trim()),
     };
-    // L3 stays away from the requester (seed 001): what a specialist writes in any agents'
-    // thread is internal, for L1/L2 to relay, unless the tenant lets L3 talk to requesters.
+    // Only the ticket's current card speaks for it: an old card's thread (the ticket moved on
+    // to another level) stays among its agents.
+    let current = card::place(cx, &ticket).is_some_and(|p| p.channel == card_channel);
+    // L3 stays away from the requester (seed 001): what a specialist writes is internal, for
+    // L1/L2 to relay, unless the tenant lets L3 talk to requesters.
     let l3_stays_inside = cx.settings.l3_messages == L3Messages::Internal
-        && ev.access.agent_level == Some(Level::L3)
+        && (ev.access.agent_level == Some(Level::L3) || !ev.access.specialties.is_empty())
         && !ev.access.is_manager();
-    if marked || l3_stays_inside {
-        cx.record(
-            &ticket,
-            &ev.author(),
-            vec![LogKind::InternalNote {
-                text: text.to_string(),
-            }],
-        )
-        .await?;
-        let action = ChatAction::React {
-            channel: card_channel.to_string(),
-            message_id: message_id.to_string(),
-            emoji: "lock".into(),
-        };
-        return cx.send(Some(&ticket), action).await;
+    let kept = if marked {
+        Some(Kept::Internal)
+    } else if ticket.status == Status::Closed {
+        Some(Kept::Told(Msg::RelayClosed))
+    } else if !current {
+        Some(Kept::Told(Msg::RelayRetiredCard))
+    } else if ev.access.may_work(&ticket).is_err() {
+        Some(Kept::Told(Msg::RelayNotAllowed))
+    } else if l3_stays_inside {
+        Some(Kept::Internal)
+    } else {
+        None
+    };
+    let Some(kept) = kept else {
+        return agent_reply(cx, ev, &mut ticket, text, true).await;
+    };
+    cx.record(
+        &ticket,
+        &ev.author(),
+        vec![LogKind::InternalNote {
+            text: text.to_string(),
+        }],
+    )
+    .await?;
+    if let Kept::Told(msg) = kept {
+        tracing::info!(user = %ev.person.id, ticket = %ticket.number, why = msg.key(),
+            "an agent's message was kept internal");
+        return cx
+            .tell_msg(
+                ev,
+                msg,
+                &[("number", &ticket.number), ("level", &ticket.level)],
+            )
+            .await;
     }
-    agent_reply(cx, ev, &mut ticket, text, true).await
+    let action = ChatAction::React {
+        channel: card_channel.to_string(),
+        message_id: message_id.to_string(),
+        emoji: "lock".into(),
+    };
+    cx.send(Some(&ticket), action).await
 }
 
 /// An agent's answer to the requester: logged, relayed, first response recorded.

@@ -103,6 +103,20 @@ pub(crate) async fn assign(
     if !ticket.status.is_active() {
         return find::explain(cx, ev, &ticket, TicketError::NotActive).await;
     }
+    if let Some(refusal) = assignee_refusal(cx, ev, &ticket, &to) {
+        tracing::info!(user = %to.id, ticket = %ticket.number, why = refusal.key(), "assignment refused");
+        return cx
+            .tell_msg(
+                ev,
+                refusal,
+                &[
+                    ("name", &to.name),
+                    ("number", &ticket.number),
+                    ("level", &ticket.level),
+                ],
+            )
+            .await;
+    }
     // Taking a ticket from its holder is unclaiming it: the holder or a manager only.
     let held_by_other = ticket.assignee.as_ref().is_some_and(|a| a.id != to.id);
     if held_by_other && !find::permitted(cx, ev, crate::domain::Act::Unclaim, &ticket).await? {
@@ -132,6 +146,36 @@ pub(crate) async fn assign(
     };
     card::to_agents(cx, &ticket, message).await?;
     card::let_in(cx, &ticket).await
+}
+
+/// Why `to` may not be given the ticket, if they may not: only an agent allowed to work it
+/// where it is, by their roles as the platform says now (the sender's come with the event;
+/// anyone else's from the directory, else from the people the configuration lists).
+fn assignee_refusal(cx: &Cx<'_>, ev: &Ev<'_>, ticket: &Ticket, to: &Person) -> Option<Msg> {
+    use super::context::Looked;
+    use helpdesk_chat::Membership;
+    let access = if to.id == ev.person.id {
+        ev.access.clone()
+    } else {
+        let groups = match &ev.assignee {
+            Some(Looked::Found(Membership::Member(groups))) => groups.clone(),
+            Some(Looked::Found(Membership::Stranger)) => return Some(Msg::AssignNotAgent),
+            Some(Looked::Failed) | None => Vec::new(),
+        };
+        let sender = helpdesk_chat::Sender {
+            id: to.id.clone(),
+            name: to.name.clone(),
+            groups,
+            is_bot: false,
+        };
+        cx.settings.access(&sender)
+    };
+    match access.may_work(ticket) {
+        Ok(()) => None,
+        // Listed people are known without asking; group members need the directory.
+        Err(_) if matches!(ev.assignee, Some(Looked::Failed)) => Some(Msg::AssignUnverified),
+        Err(_) => Some(Msg::AssignNotAgent),
+    }
 }
 
 /// Moves the ticket to another level: the old card is retired, the new level's card posted (its

@@ -104,6 +104,21 @@ impl Priority {
         }
     }
 
+    /// Urgency and impact lowered (impact first, then urgency) until their priority is no
+    /// more urgent than `most`: a requester's own choice never outranks the desk's cap.
+    pub fn capped(mut urgency: Urgency, mut impact: Impact, most: Priority) -> (Urgency, Impact) {
+        while Priority::from_matrix(urgency, impact) < most {
+            if impact >= urgency && impact > Grade::Low {
+                impact = Grade::ALL[usize::from(impact.weight()) - 1];
+            } else if urgency > Grade::Low {
+                urgency = Grade::ALL[usize::from(urgency.weight()) - 1];
+            } else {
+                break;
+            }
+        }
+        (urgency, impact)
+    }
+
     /// The stable text form.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -189,6 +204,20 @@ mod tests {
             let p = Priority::from_matrix(u, i);
             prop_assert_eq!(p.as_str().parse::<Priority>(), Ok(p));
             prop_assert_eq!(u.as_str().parse::<Grade>(), Ok(u));
+        }
+
+        #[test]
+        fn a_capped_choice_never_outranks_the_cap_and_keeps_what_it_can(u in grade(), i in grade(), cap in 0usize..5) {
+            let most = Priority::ALL[cap];
+            let (u2, i2) = Priority::capped(u, i, most);
+            let p = Priority::from_matrix(u2, i2);
+            prop_assert!(p >= most || (u2, i2) == (Grade::Low, Grade::Low));
+            prop_assert!(u2 <= u && i2 <= i);
+            if Priority::from_matrix(u, i) >= most {
+                prop_assert_eq!((u2, i2), (u, i));
+            } else {
+                prop_assert_eq!(p, most, "lowered just enough");
+            }
         }
     }
 }

@@ -251,6 +251,20 @@ messages! {
     DiscordOptionQuery => "discord_option_query",
     DiscordOptionArticle => "discord_option_article",
     DiscordOptionPeriod => "discord_option_period",
+    RefusedOtherTeam => "refused_other_team",
+    RelayRetiredCard => "relay_retired_card",
+    RelayNotAllowed => "relay_not_allowed",
+    RelayClosed => "relay_closed",
+    RelayNotAgent => "relay_not_agent",
+    AssignNotAgent => "assign_not_agent",
+    AssignUnverified => "assign_unverified",
+    LimitOpenTickets => "limit_open_tickets",
+    LimitNewTickets => "limit_new_tickets",
+    PriorityCapped => "priority_capped",
+    AuditTitle => "audit_title",
+    AuditEmpty => "audit_empty",
+    AuditLine => "audit_line",
+    AuditUsage => "audit_usage",
 }
 
 impl Msg {

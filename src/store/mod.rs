@@ -14,6 +14,7 @@ macro_rules! on {
     };
 }
 
+mod audit;
 mod connect;
 mod db;
 mod desk;
@@ -24,6 +25,7 @@ mod report;
 mod rows;
 pub(crate) use rows::from_ms;
 
+pub use audit::AuditFilter;
 pub use connect::{mask_url, Backend, ConnectOptions};
 pub use db::{
     AuditEntry, LogRecord, OutboxItem, OutboxState, TenantRecord, TicketFilter, TimerRecord,

@@ -179,6 +179,15 @@ pub struct TextLimits {
 }
 
 impl Platform {
+    /// Whether the platform has private threads a bot can open in any channel (Discord's; the
+    /// in-memory one plays along). Slack's threads are as public as their channel.
+    pub fn private_threads(self) -> bool {
+        match self {
+            Platform::Discord | Platform::Memory => true,
+            Platform::Slack => false,
+        }
+    }
+
     /// The platform's limits (Slack: header 150, section 3,000, field 2,000; Discord embed:
     /// title 256, description 4,096, field value 1,024).
     pub fn text_limits(self) -> TextLimits {

@@ -4,6 +4,7 @@
 //! their events into [`ChatEvent`]s and render [`ChatAction`]s.
 
 mod action;
+mod directory;
 mod event;
 mod memory;
 mod message;
@@ -14,6 +15,7 @@ mod sink;
 mod text;
 
 pub use action::{ChatAction, MessageRef, ThreadRef, ANSWER_LANE};
+pub use directory::{Directory, Membership, MembershipFuture, MemoryDirectory};
 pub use event::{Attachment, ChatEvent, EventKind, Platform, Sender, TextLimits, UnknownPlatform};
 pub use memory::{MemoryPlatform, Recorded};
 pub use message::{
