@@ -316,14 +316,17 @@ async fn the_whole_desk_runs_on_slack(mode: Mode) {
         n: 0,
     };
 
-    // /ticket new → the requester's message in the channel, the card in L1 pinging L1.
+    // /ticket new in a public channel → the conversation goes to the requester's DM with the
+    // bot (Slack threads are as public as their channel), the card in L1 pinging L1.
     slack
         .command(MARIO, "CGENERAL", "new VPN is down since this morning")
         .await;
     let (_, requester_ts) = ts_of(&fake, "the requester's message", |b| {
-        b["channel"] == "CGENERAL" && b.get("thread_ts").is_none()
+        b["channel"] == MARIO && b.get("thread_ts").is_none()
     })
     .await;
+    // Slack answers a post to a user id from the DM's own channel: the conversation lives there.
+    let dm = format!("D{}", &MARIO[1..]);
     let (card, card_ts) = ts_of(&fake, "the L1 card", |b| {
         b["channel"] == "CL1" && b.get("thread_ts").is_none()
     })
@@ -383,7 +386,7 @@ async fn the_whole_desk_runs_on_slack(mode: Mode) {
     slack
         .message(
             MARIO,
-            "CGENERAL",
+            &dm,
             Some(&requester_ts),
             "it says <!channel> certificate expired",
         )
@@ -403,7 +406,7 @@ async fn the_whole_desk_runs_on_slack(mode: Mode) {
         .message(BRUNO, "CL2", Some(&l2_ts), "please restart the VPN client")
         .await;
     fake.posted("the agent's reply in the requester's thread", |b| {
-        b["channel"] == "CGENERAL"
+        b["channel"] == dm.as_str()
             && b["thread_ts"] == requester_ts.as_str()
             && b.to_string().contains("please restart the VPN client")
     })
@@ -419,7 +422,7 @@ async fn the_whole_desk_runs_on_slack(mode: Mode) {
         )
         .await;
     let (question, question_ts) = ts_of(&fake, "the question to the requester", |b| {
-        b["channel"] == "CGENERAL"
+        b["channel"] == dm.as_str()
             && b["thread_ts"] == requester_ts.as_str()
             && buttons(b).iter().any(|x| {
                 x["action_id"]

@@ -220,12 +220,19 @@ impl FakeSlack {
             "apps.connections.open" => json!({ "ok": true, "url": format!("ws://{ws}/link") }),
             "chat.postMessage" => {
                 let ts = self.next_ts();
+                // A user id as the channel posts in the app's DM with that person, and Slack
+                // answers with the DM's own id (D…).
+                let channel = field("channel");
+                let channel = match channel.strip_prefix('U') {
+                    Some(user) => format!("D{user}"),
+                    None => channel,
+                };
                 let mut message = json!({ "type": "message", "ts": ts, "text": field("text") });
                 message["metadata"] = body["metadata"].clone();
-                message["channel"] = json!(field("channel"));
+                message["channel"] = json!(channel);
                 message["thread_ts"] = body["thread_ts"].clone();
                 self.lock().posts.push(message);
-                json!({ "ok": true, "channel": field("channel"), "ts": ts })
+                json!({ "ok": true, "channel": channel, "ts": ts })
             }
             "conversations.replies" => {
                 // Slack answers with the whole thread, whichever of its messages `ts` names.
