@@ -12,7 +12,7 @@ use std::path::PathBuf;
 #[command(name = "helpdesk", version, about, propagate_version = true)]
 struct Cli {
     /// Configuration file (default: ./helpdesk.toml if it exists).
-    #[arg(long, short, global = true, env = "HELPDESK_CONFIG")]
+    #[arg(long, short, global = true, env = helpdesk::config::CONFIG_PATH_VAR)]
     config: Option<PathBuf>,
     /// Log format; overrides `log.format`.
     #[arg(long, global = true, value_enum)]

@@ -107,6 +107,13 @@ fn environment_overrides_the_file() {
     assert_eq!(config.http.listen.port(), 9000);
 }
 
+/// The compose file and the Kubernetes Deployment name the file this way.
+#[test]
+fn the_variable_that_names_the_file_is_not_a_setting() {
+    let config = load("", &[("HELPDESK_CONFIG", "/etc/helpdesk/helpdesk.toml")]);
+    assert!(config.is_ok(), "{config:?}");
+}
+
 #[test]
 fn secrets_come_from_the_environment_or_files_and_never_print() {
     let token_file = file("xoxb-from-file\n");

@@ -462,6 +462,9 @@ const SECRETS: &[(&str, &str)] = &[
     ("discord.public_key", "HELPDESK_DISCORD_PUBLIC_KEY"),
 ];
 
+/// The configuration file's path (read by the command line, not a setting).
+pub const CONFIG_PATH_VAR: &str = "HELPDESK_CONFIG";
+
 /// Keys outside any section that the environment may set: `HELPDESK_<KEY>`.
 const TOP_LEVEL_KEYS: &[&str] = &["accept_unconfigured_tenants"];
 
@@ -524,7 +527,10 @@ impl Loader<'_> {
             let Some(rest) = name.strip_prefix(ENV_PREFIX) else {
                 continue;
             };
-            if SECRETS.iter().any(|(_, var)| var == name) || workspace_of(name).is_some() {
+            if SECRETS.iter().any(|(_, var)| var == name)
+                || workspace_of(name).is_some()
+                || name == CONFIG_PATH_VAR
+            {
                 continue;
             }
             // `42`, `true` and quoted strings keep their TOML type; anything else is a string.
