@@ -76,30 +76,52 @@ impl EventSink for DeskSink {
 /// The running engine.
 pub struct Running {
     addr: std::net::SocketAddr,
+    internal_addr: Option<std::net::SocketAddr>,
     workers: Workers,
     dispatcher: Arc<Dispatcher>,
     flush_for: std::time::Duration,
     in_hand: tokio::sync::watch::Receiver<usize>,
     store: Store,
-    server: tokio::task::JoinHandle<std::io::Result<()>>,
-    stop_server: tokio::sync::oneshot::Sender<()>,
+    servers: Vec<Serving>,
     stops: Vec<Pin<Box<dyn Future<Output = ()> + Send>>>,
 }
 
 impl Running {
-    /// The HTTP server's address.
+    /// The public HTTP server's address (the webhooks; also health and metrics when there
+    /// is no internal listener).
     pub fn addr(&self) -> std::net::SocketAddr {
         self.addr
     }
 
+    /// The internal listener's address (health, readiness, metrics), when configured.
+    pub fn internal_addr(&self) -> Option<std::net::SocketAddr> {
+        self.internal_addr
+    }
+
     /// Stops taking events, closes the platforms' connections, finishes the current rounds.
-    pub async fn stop(self) -> Result<(), RunError> {
+    pub async fn stop(mut self) -> Result<(), RunError> {
         tracing::info!("shutting down");
-        let _ = self.stop_server.send(());
+        for server in &mut self.servers {
+            if let Some(stop) = server.stop.take() {
+                let _ = stop.send(());
+            }
+        }
         for stop in self.stops {
             stop.await;
         }
-        let served = self.server.await;
+        let mut served = Ok(());
+        for server in self.servers {
+            let result = match server.task.await {
+                Ok(result) => result,
+                Err(join) => Err(std::io::Error::other(join.to_string())),
+            };
+            if let Err(source) = result {
+                served = Err(RunError::Listen {
+                    addr: server.addr,
+                    source,
+                });
+            }
+        }
         // Events acknowledged before the stop but still at the desk finish first.
         let mut in_hand = self.in_hand.clone();
         let finished = tokio::time::timeout(self.flush_for, in_hand.wait_for(|n| *n == 0)).await;
@@ -134,18 +156,41 @@ impl Running {
             Err(e) => tracing::warn!(error = %e, "could not give back the actions not tried"),
         }
         self.store.close().await;
-        match served {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(source)) => Err(RunError::Listen {
-                addr: self.addr,
-                source,
-            }),
-            Err(join) => Err(RunError::Listen {
-                addr: self.addr,
-                source: std::io::Error::other(join.to_string()),
-            }),
-        }
+        served
     }
+}
+
+/// One listener being served, and how to stop it.
+struct Serving {
+    addr: std::net::SocketAddr,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// Binds `addr` now (a taken port fails the start) and serves `routes` on it.
+async fn listen(
+    addr: std::net::SocketAddr,
+    routes: axum::Router,
+    limits: crate::http::Limits,
+) -> Result<(std::net::SocketAddr, Serving), RunError> {
+    let listen_error = |source| RunError::Listen { addr, source };
+    let server = HttpServer::bind(addr, routes)
+        .await
+        .map_err(listen_error)?
+        .with_limits(limits);
+    let bound = server.local_addr().map_err(listen_error)?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(server.serve(async move {
+        let _ = stopped.await;
+    }));
+    Ok((
+        bound,
+        Serving {
+            addr: bound,
+            task,
+            stop: Some(stop),
+        },
+    ))
 }
 
 /// Starts everything, runs until SIGINT or SIGTERM, then shuts down in order.
@@ -190,7 +235,13 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
         in_hand,
     });
     let mut platforms = Vec::new();
-    let mut routes = router(store.clone());
+    // Health and metrics go on the internal listener when there is one, so the public one
+    // (reachable by the platforms, hence by anyone) serves only the signed webhooks.
+    let health = router(store.clone());
+    let mut routes = match config.http.internal_listen {
+        Some(_) => axum::Router::new(),
+        None => health.clone(),
+    };
     let mut stops = Vec::new();
     for plug in plugs {
         let plugged = plug(sink.clone()).await.map_err(RunError::Platform)?;
@@ -220,30 +271,35 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
         wake,
     );
 
-    let server = HttpServer::bind(config.http.listen, routes)
-        .await
-        .map_err(|source| RunError::Listen {
-            addr: config.http.listen,
-            source,
-        })?;
-    let addr = server.local_addr().map_err(|source| RunError::Listen {
-        addr: config.http.listen,
-        source,
-    })?;
-    let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(server.serve(async move {
-        let _ = stopped.await;
-    }));
-    tracing::info!(%addr, "ready: HTTP server listening (/healthz, /readyz, /metrics)");
+    let limits = config.http.limits();
+    let (addr, public) = listen(config.http.listen, routes, limits).await?;
+    let mut servers = vec![public];
+    let internal_addr = match config.http.internal_listen {
+        Some(internal) => {
+            let (bound, serving) = listen(internal, health, limits).await?;
+            servers.push(serving);
+            tracing::info!(
+                %addr,
+                internal_addr = %bound,
+                "ready: HTTP server listening (webhooks; /healthz, /readyz, /metrics on the \
+                 internal listener)"
+            );
+            Some(bound)
+        }
+        None => {
+            tracing::info!(%addr, "ready: HTTP server listening (/healthz, /readyz, /metrics)");
+            None
+        }
+    };
     Ok(Running {
         addr,
+        internal_addr,
         workers,
         dispatcher,
         flush_for: config.outbox.flush_on_stop,
         in_hand: in_hand_rx,
         store,
-        server,
-        stop_server,
+        servers,
         stops,
     })
 }

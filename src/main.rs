@@ -12,7 +12,7 @@ use std::path::PathBuf;
 #[command(name = "helpdesk", version, about, propagate_version = true)]
 struct Cli {
     /// Configuration file (default: ./helpdesk.toml if it exists).
-    #[arg(long, short, global = true, env = "HELPDESK_CONFIG")]
+    #[arg(long, short, global = true, env = helpdesk::config::CONFIG_PATH_VAR)]
     config: Option<PathBuf>,
     /// Log format; overrides `log.format`.
     #[arg(long, global = true, value_enum)]
@@ -27,7 +27,8 @@ enum Command {
     Run,
     /// Create or upgrade the database schema, then exit.
     Migrate,
-    /// Ask a running bot whether it is ready (`/readyz` on `http.listen`); exit 0 if it is.
+    /// Ask a running bot whether it is ready (`/readyz` on `http.internal_listen`, or on
+    /// `http.listen` without it); exit 0 if it is.
     /// For container health checks: the image needs no curl.
     Health {
         /// The path to ask: /readyz (the database answers) or /healthz (the process is alive).
@@ -314,7 +315,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
             }
         }
         Command::Health { path } => {
-            let mut addr = config.http.listen;
+            let mut addr = config.http.health_addr();
             if addr.ip().is_unspecified() {
                 addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
             }
@@ -460,7 +461,16 @@ async fn dispatch(cli: Cli) -> Result<()> {
             }
         }
         Command::Config(ConfigCommand::Check) => {
-            println!("# configuration is valid; effective values (secrets masked):");
+            let report = config.check_report();
+            println!("# configuration is valid");
+            println!("# slack: {}", report.slack);
+            println!("# discord: {}", report.discord);
+            println!("# tenants: {} configured", config.tenants.len());
+            for warning in &report.warnings {
+                println!("# warning: {warning}");
+                eprintln!("warning: {warning}");
+            }
+            println!("# effective values (secrets masked):");
             print!("{}", config.to_masked_toml());
         }
         Command::Ticket(TicketCommand::List(args)) => {

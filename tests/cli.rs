@@ -187,6 +187,170 @@ fn config_check_masks_secrets() {
 }
 
 #[test]
+fn config_check_refuses_an_empty_signing_secret_file_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("slack-signing-secret");
+    std::fs::write(&secret, "\n").unwrap();
+    let (out, stdout, stderr) = run(helpdesk(dir.path())
+        .args(["config", "check"])
+        .env("HELPDESK_SLACK_BOT_TOKEN", "xoxb-top-secret")
+        .env("HELPDESK_SLACK_SIGNING_SECRET_FILE", &secret));
+    assert!(
+        !out.status.success(),
+        "an empty secret is refused: {stdout}"
+    );
+    assert!(
+        stderr.contains(secret.to_str().unwrap()) && stderr.contains("empty"),
+        "{stderr}"
+    );
+    let (out, _, stderr) = run(helpdesk(dir.path())
+        .args(["config", "check"])
+        .env("HELPDESK_SLACK_BOT_TOKEN", "xoxb-top-secret")
+        .env("HELPDESK_SLACK_SIGNING_SECRET", "   "));
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("HELPDESK_SLACK_SIGNING_SECRET") && stderr.contains("empty"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// The issue's attack, end to end: with an empty signing-secret file the bot used to start and
+/// accept any request signed with the empty key. Now it does not start at all.
+#[tokio::test]
+async fn a_request_signed_with_an_empty_key_finds_no_bot_listening() {
+    let fake = common::fake_slack::FakeSlack::start(&[], &[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("slack-signing-secret");
+    std::fs::write(&secret, "").unwrap();
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let mut child = helpdesk(dir.path())
+        .args(["run", "--log-format", "json"])
+        .env("HELPDESK_HTTP_LISTEN", addr.to_string())
+        .env("HELPDESK_SLACK_API_URL", &fake.api_url)
+        .env("HELPDESK_SLACK_BOT_TOKEN", "xoxb-empty-key-bot-token")
+        .env("HELPDESK_SLACK_SIGNING_SECRET_FILE", &secret)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    // Until it exits, or says it listens.
+    let lines = tokio::task::spawn_blocking(move || {
+        let mut seen = Vec::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let ready = line.contains("ready: HTTP server listening");
+            seen.push(line);
+            if ready {
+                break;
+            }
+        }
+        seen
+    });
+    let lines = common::fake_slack::patiently("the bot to exit or listen", lines)
+        .await
+        .unwrap();
+    if lines
+        .iter()
+        .any(|l| l.contains("ready: HTTP server listening"))
+    {
+        let body = r#"{"type":"url_verification","token":"x","challenge":"empty-key"}"#;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            .to_string();
+        let signature = helpdesk_slack::signature::sign("", &now, body.as_bytes());
+        let headers = [
+            ("X-Slack-Request-Timestamp", now.as_str()),
+            ("X-Slack-Signature", signature.as_str()),
+        ];
+        let answer =
+            common::fake_slack::try_post(addr, "/slack/events", "application/json", &headers, body)
+                .await;
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!(
+            "the bot started with an empty signing secret; signed with the empty key: {answer:?}"
+        );
+    }
+    let status = child.wait().unwrap();
+    let said = lines.join("\n");
+    assert!(!status.success(), "it refuses to start: {said}");
+    assert!(
+        said.contains(secret.to_str().unwrap()) && said.contains("empty"),
+        "the error names the file: {said}"
+    );
+    assert!(
+        std::net::TcpStream::connect(addr).is_err(),
+        "nothing listens on {addr}"
+    );
+}
+
+#[test]
+fn config_check_says_which_platforms_are_enabled_and_warns_about_tenants() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, stdout, stderr) = run(helpdesk(dir.path())
+        .args(["config", "check"])
+        .env("HELPDESK_SLACK_BOT_TOKEN", "xoxb-top-secret")
+        .env("HELPDESK_SLACK_APP_TOKEN", "xapp-top-secret")
+        .env("HELPDESK_DISCORD_TOKEN", "discord-top-secret")
+        .env("HELPDESK_DISCORD_PUBLIC_KEY", "ab12"));
+    assert!(
+        out.status.success(),
+        "warnings do not fail the check: {stderr}"
+    );
+    assert!(
+        stdout.contains("# slack: enabled (Socket Mode)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("# discord: enabled (gateway and HTTP interactions"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("warning: no [[tenants]] block is configured")
+            && stderr.contains("nothing will be served"),
+        "{stderr}"
+    );
+
+    let config = dir.path().join("helpdesk.toml");
+    std::fs::write(
+        &config,
+        "accept_unconfigured_tenants = true\n\n[[tenants]]\nplatform = \"slack\"\nid = \"T1\"\n",
+    )
+    .unwrap();
+    let (out, stdout, stderr) = run(helpdesk(dir.path())
+        .args(["config", "check"])
+        .env("HELPDESK_SLACK_BOT_TOKEN", "xoxb-top-secret")
+        .env("HELPDESK_SLACK_SIGNING_SECRET", "signing-top-secret"));
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("# slack: enabled (HTTP Events API"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("# discord: not enabled"), "{stdout}");
+    assert!(stdout.contains("# tenants: 1 configured"), "{stdout}");
+    assert!(
+        stderr.contains("warning: accept_unconfigured_tenants = true"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("no [[tenants]]"), "{stderr}");
+
+    std::fs::remove_file(&config).unwrap();
+    let (out, stdout, stderr) = run(helpdesk(dir.path()).args(["config", "check"]));
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("# slack: not enabled") && stdout.contains("# discord: not enabled"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("no chat platform is enabled"), "{stderr}");
+}
+
+#[test]
 fn run_serves_health_and_readiness_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = helpdesk(dir.path())

@@ -36,6 +36,9 @@ fn the_example_file_is_valid_and_matches_the_defaults() {
     let config = load(&example, &[]).expect("the example must load");
     assert_eq!(config.database.url, "helpdesk.db");
     assert_eq!(config.http.listen.to_string(), "127.0.0.1:8080");
+    assert_eq!(config.http.limits(), helpdesk::http::Limits::default());
+    assert_eq!(config.http.internal_listen, None);
+    assert!(!config.accept_unconfigured_tenants);
     assert_eq!(config.log.format, LogFormat::Pretty);
     assert!(config.configured_platforms().is_empty());
     let tenant = &config.tenants[0];
@@ -102,6 +105,13 @@ fn environment_overrides_the_file() {
     assert_eq!(config.database.max_connections, 12);
     assert_eq!(config.log.format, LogFormat::Json);
     assert_eq!(config.http.listen.port(), 9000);
+}
+
+/// The compose file and the Kubernetes Deployment name the file this way.
+#[test]
+fn the_variable_that_names_the_file_is_not_a_setting() {
+    let config = load("", &[("HELPDESK_CONFIG", "/etc/helpdesk/helpdesk.toml")]);
+    assert!(config.is_ok(), "{config:?}");
 }
 
 #[test]
@@ -329,4 +339,225 @@ fn slack_takes_a_token_per_workspace_renamed_commands_and_its_pacing() {
             other => panic!("{text}: {other:?}"),
         }
     }
+}
+
+/// Every secret, by its environment variable and its `*_file` key.
+const SECRET_KEYS: [(&str, &str); 5] = [
+    ("HELPDESK_SLACK_BOT_TOKEN", "slack.bot_token_file"),
+    ("HELPDESK_SLACK_APP_TOKEN", "slack.app_token_file"),
+    ("HELPDESK_SLACK_SIGNING_SECRET", "slack.signing_secret_file"),
+    ("HELPDESK_DISCORD_TOKEN", "discord.token_file"),
+    ("HELPDESK_DISCORD_PUBLIC_KEY", "discord.public_key_file"),
+];
+
+/// An empty key makes every signature check pass: no source may give one.
+#[test]
+fn an_empty_secret_from_any_source_is_refused_naming_where_it_came_from() {
+    for (var, file_key) in SECRET_KEYS {
+        for empty in ["", "  ", "\n", " \t\r\n"] {
+            // The environment variable, set but empty: refused even when a file is named too.
+            let err = load("", &[(var, empty)]).expect_err(var).to_string();
+            assert!(err.contains(var) && err.contains("empty"), "{var}: {err}");
+
+            // A file that holds nothing (or only a newline), named in the file or the
+            // environment.
+            let secret_file = file(empty);
+            let path = secret_file.path().to_str().unwrap();
+            let (section, key) = file_key.split_once('.').unwrap();
+            let err = load(&format!("[{section}]\n{key} = {path:?}\n"), &[])
+                .expect_err(file_key)
+                .to_string();
+            assert!(
+                err.contains(file_key) && err.contains(path) && err.contains("empty"),
+                "{file_key}: {err}"
+            );
+            let file_var = format!("{var}_FILE");
+            let err = load("", &[(&file_var, path)])
+                .expect_err(&file_var)
+                .to_string();
+            assert!(
+                err.contains(path) && err.contains("empty"),
+                "{file_var}: {err}"
+            );
+        }
+        // A `*_file` key that names no file.
+        let (section, key) = file_key.split_once('.').unwrap();
+        let err = load(&format!("[{section}]\n{key} = \"\"\n"), &[])
+            .expect_err(file_key)
+            .to_string();
+        assert!(err.contains(file_key), "{file_key}: {err}");
+    }
+    let err = load("", &[("HELPDESK_SLACK_BOT_TOKEN_T0SECOND", " ")])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("HELPDESK_SLACK_BOT_TOKEN_T0SECOND") && err.contains("empty"),
+        "{err}"
+    );
+    // The value, never printed, is still trimmed of a file's last newline.
+    let secret_file = file("  e2e-signing-secret\n");
+    let config = load(
+        &format!(
+            "[slack]\nsigning_secret_file = {:?}\n",
+            secret_file.path().to_str().unwrap()
+        ),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        config.slack.signing_secret.unwrap().expose(),
+        "e2e-signing-secret"
+    );
+}
+
+#[test]
+fn http_limits_have_defaults_and_bad_ones_name_the_key() {
+    let config = load("", &[]).unwrap();
+    let http = &config.http;
+    assert_eq!(http.internal_listen, None);
+    assert_eq!(
+        http.health_addr(),
+        http.listen,
+        "health stays on http.listen"
+    );
+    assert_eq!(http.header_read_timeout, Duration::from_secs(10));
+    assert_eq!(http.request_timeout, Duration::from_secs(30));
+    assert_eq!(http.max_connections, 1024);
+
+    let config = load(
+        "[http]\nlisten = \"0.0.0.0:8080\"\ninternal_listen = \"0.0.0.0:9090\"\n\
+         header_read_timeout = \"2s\"\n",
+        &[
+            ("HELPDESK_HTTP_REQUEST_TIMEOUT", "5s"),
+            ("HELPDESK_HTTP_MAX_CONNECTIONS", "64"),
+        ],
+    )
+    .unwrap();
+    let http = &config.http;
+    assert_eq!(http.health_addr().to_string(), "0.0.0.0:9090");
+    assert_eq!(
+        http.limits(),
+        helpdesk::http::Limits {
+            header_read_timeout: Duration::from_secs(2),
+            request_timeout: Duration::from_secs(5),
+            max_connections: 64,
+        }
+    );
+    let again = load(&config.to_masked_toml(), &[]).unwrap();
+    assert_eq!(again.http.limits(), http.limits());
+    assert_eq!(again.http.internal_listen, http.internal_listen);
+
+    for (text, key) in [
+        (
+            "[http]\nheader_read_timeout = \"0s\"\n",
+            "http.header_read_timeout",
+        ),
+        (
+            "[http]\nheader_read_timeout = \"1h\"\n",
+            "http.header_read_timeout",
+        ),
+        ("[http]\nrequest_timeout = \"0s\"\n", "http.request_timeout"),
+        ("[http]\nmax_connections = 0\n", "http.max_connections"),
+        (
+            "[http]\nlisten = \"0.0.0.0:8080\"\ninternal_listen = \"0.0.0.0:8080\"\n",
+            "http.internal_listen",
+        ),
+    ] {
+        match load(text, &[]) {
+            Err(ConfigError::Value { key: k, .. }) => assert_eq!(k, key, "{text}"),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn unconfigured_tenants_are_refused_unless_the_operator_says_otherwise() {
+    let config = load("", &[]).unwrap();
+    assert!(!config.accept_unconfigured_tenants, "off by default");
+    let report = config.check_report();
+    assert!(
+        report.warnings.iter().any(|w| w.contains("no [[tenants]]")),
+        "{report:?}"
+    );
+
+    let config = load("accept_unconfigured_tenants = true\n", &[]).unwrap();
+    assert!(config.accept_unconfigured_tenants);
+    let report = config.check_report();
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.contains("accept_unconfigured_tenants = true")),
+        "{report:?}"
+    );
+    assert!(
+        load(&config.to_masked_toml(), &[])
+            .unwrap()
+            .accept_unconfigured_tenants,
+        "config check's output reads back"
+    );
+    let from_env = load("", &[("HELPDESK_ACCEPT_UNCONFIGURED_TENANTS", "true")]).unwrap();
+    assert!(from_env.accept_unconfigured_tenants);
+    let err = load("accept_unconfigured_tenants = \"yes\"\n", &[])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("accept_unconfigured_tenants"), "{err}");
+}
+
+#[test]
+fn the_check_says_which_platforms_are_enabled_and_how() {
+    use helpdesk::config::PlatformState;
+    let tenant = "[[tenants]]\nplatform = \"slack\"\nid = \"T1\"\n";
+    let state = |vars: &[(&str, &str)]| {
+        let report = load(tenant, vars).unwrap().check_report();
+        (report.slack, report.discord, report.warnings)
+    };
+    let (slack, discord, warnings) = state(&[]);
+    assert_eq!((slack, discord), (PlatformState::Off, PlatformState::Off));
+    assert!(
+        warnings.iter().any(|w| w.contains("no chat platform")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("tenants[0]")),
+        "a Slack tenant without Slack: {warnings:?}"
+    );
+
+    let (slack, _, warnings) = state(&[
+        ("HELPDESK_SLACK_BOT_TOKEN", "xoxb-1"),
+        ("HELPDESK_SLACK_APP_TOKEN", "xapp-1"),
+    ]);
+    assert_eq!(slack, PlatformState::On(vec!["Socket Mode"]));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(slack.to_string(), "enabled (Socket Mode)");
+
+    let (slack, _, _) = state(&[
+        ("HELPDESK_SLACK_BOT_TOKEN", "xoxb-1"),
+        ("HELPDESK_SLACK_SIGNING_SECRET", "s3cret"),
+    ]);
+    assert_eq!(
+        slack,
+        PlatformState::On(vec!["HTTP Events API on /slack/*"])
+    );
+
+    let (slack, _, warnings) = state(&[("HELPDESK_SLACK_BOT_TOKEN", "xoxb-1")]);
+    assert_eq!(slack, PlatformState::Deaf);
+    assert!(
+        warnings.iter().any(|w| w.contains("hears nothing")),
+        "{warnings:?}"
+    );
+
+    let (_, discord, _) = state(&[("HELPDESK_DISCORD_TOKEN", "d-1")]);
+    assert_eq!(discord, PlatformState::On(vec!["gateway"]));
+    let (_, discord, _) = state(&[
+        ("HELPDESK_DISCORD_TOKEN", "d-1"),
+        ("HELPDESK_DISCORD_PUBLIC_KEY", "ab"),
+    ]);
+    assert_eq!(
+        discord,
+        PlatformState::On(vec![
+            "gateway",
+            "HTTP interactions on /discord/interactions"
+        ])
+    );
 }

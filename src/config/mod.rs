@@ -1,11 +1,13 @@
 //! Configuration: `helpdesk.toml`, overridden by `HELPDESK_<SECTION>_<KEY>` environment variables.
 //! Secrets never come from the file: only from the environment or from files named in it.
 
+mod check;
 mod secret;
 mod sla;
 mod tenant;
 
-pub use secret::{Secret, SecretSource};
+pub use check::{CheckReport, PlatformState};
+pub use secret::{EmptySecret, Secret, SecretSource};
 pub use sla::{BusinessHours, SlaPolicy, SlaTarget};
 pub use tenant::{
     format_duration, parse_duration, BudgetAction, L3Messages, LevelConfig, Levels, Place,
@@ -26,6 +28,9 @@ pub const ENV_PREFIX: &str = "HELPDESK_";
 /// The whole configuration, validated.
 #[derive(Debug, Clone, Serialize)]
 pub struct Config {
+    /// Serve workspaces and guilds that have no `[[tenants]]` block, on the defaults (off:
+    /// anyone could add the bot to their own workspace and use the desk).
+    pub accept_unconfigured_tenants: bool,
     /// Storage.
     pub database: DatabaseConfig,
     /// The bot's HTTP server (health, readiness, later webhooks and metrics).
@@ -116,15 +121,89 @@ impl Default for OutboxConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct HttpConfig {
-    /// Address and port to listen on.
+    /// Address and port of the public listener: the platforms' webhooks (and, without
+    /// `internal_listen`, health and metrics too).
     pub listen: SocketAddr,
+    /// Address and port for `/healthz`, `/readyz` and `/metrics` only, kept off the public one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internal_listen: Option<SocketAddr>,
+    /// A client that has not sent a request's headers in this time is disconnected.
+    #[serde(with = "crate::config::tenant::duration_text")]
+    pub header_read_timeout: Duration,
+    /// A request (its body and the answer) taking longer is answered 408.
+    #[serde(with = "crate::config::tenant::duration_text")]
+    pub request_timeout: Duration,
+    /// Connections served at once per listener; more are answered 503 and closed.
+    pub max_connections: usize,
 }
 
 impl Default for HttpConfig {
     fn default() -> Self {
+        let limits = crate::http::Limits::default();
         HttpConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            internal_listen: None,
+            header_read_timeout: limits.header_read_timeout,
+            request_timeout: limits.request_timeout,
+            max_connections: limits.max_connections,
         }
+    }
+}
+
+impl HttpConfig {
+    /// What each listener allows a client.
+    pub fn limits(&self) -> crate::http::Limits {
+        crate::http::Limits {
+            header_read_timeout: self.header_read_timeout,
+            request_timeout: self.request_timeout,
+            max_connections: self.max_connections,
+        }
+    }
+
+    /// Where `/healthz`, `/readyz` and `/metrics` are served.
+    pub fn health_addr(&self) -> SocketAddr {
+        self.internal_listen.unwrap_or(self.listen)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let between = |key: &str, d: Duration, max: Duration| {
+            if d.is_zero() || d > max {
+                return Err(value_error(
+                    key,
+                    &format_duration(d),
+                    &format!("more than 0 and at most {}", format_duration(max)),
+                ));
+            }
+            Ok(())
+        };
+        between(
+            "http.header_read_timeout",
+            self.header_read_timeout,
+            Duration::from_secs(300),
+        )?;
+        between(
+            "http.request_timeout",
+            self.request_timeout,
+            Duration::from_secs(3600),
+        )?;
+        if !(1..=100_000).contains(&self.max_connections) {
+            return Err(value_error(
+                "http.max_connections",
+                &self.max_connections.to_string(),
+                "a number from 1 to 100000",
+            ));
+        }
+        if let Some(internal) = self.internal_listen {
+            if internal == self.listen && internal.port() != 0 {
+                return Err(value_error(
+                    "http.internal_listen",
+                    &internal.to_string(),
+                    "an address other than http.listen (or leave it out to serve everything \
+                     on http.listen)",
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -273,6 +352,7 @@ pub enum ConfigError {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 struct RawConfig {
+    accept_unconfigured_tenants: bool,
     database: DatabaseConfig,
     http: HttpConfig,
     log: LogConfig,
@@ -382,6 +462,12 @@ const SECRETS: &[(&str, &str)] = &[
     ("discord.public_key", "HELPDESK_DISCORD_PUBLIC_KEY"),
 ];
 
+/// The configuration file's path (read by the command line, not a setting).
+pub const CONFIG_PATH_VAR: &str = "HELPDESK_CONFIG";
+
+/// Keys outside any section that the environment may set: `HELPDESK_<KEY>`.
+const TOP_LEVEL_KEYS: &[&str] = &["accept_unconfigured_tenants"];
+
 /// Where the configuration comes from: a file (optional) and an environment.
 pub struct Loader<'a> {
     /// The file; `None` reads `helpdesk.toml` if it exists.
@@ -441,7 +527,21 @@ impl Loader<'_> {
             let Some(rest) = name.strip_prefix(ENV_PREFIX) else {
                 continue;
             };
-            if SECRETS.iter().any(|(_, var)| var == name) || workspace_of(name).is_some() {
+            if SECRETS.iter().any(|(_, var)| var == name)
+                || workspace_of(name).is_some()
+                || name == CONFIG_PATH_VAR
+            {
+                continue;
+            }
+            // `42`, `true` and quoted strings keep their TOML type; anything else is a string.
+            let parsed = format!("v = {value}")
+                .parse::<toml::Table>()
+                .ok()
+                .and_then(|mut t| t.remove("v"))
+                .unwrap_or_else(|| toml::Value::String(value.clone()));
+            let top = rest.to_ascii_lowercase();
+            if TOP_LEVEL_KEYS.contains(&top.as_str()) {
+                table.insert(top, parsed);
                 continue;
             }
             let Some((section, key)) = rest.split_once('_') else {
@@ -454,12 +554,6 @@ impl Loader<'_> {
             ) {
                 return Err(unknown_env(name));
             }
-            // `42`, `true` and quoted strings keep their TOML type; anything else is a string.
-            let parsed = format!("v = {value}")
-                .parse::<toml::Table>()
-                .ok()
-                .and_then(|mut t| t.remove("v"))
-                .unwrap_or_else(|| toml::Value::String(value.clone()));
             let section_table = table
                 .entry(section.clone())
                 .or_insert_with(|| toml::Value::Table(toml::Table::new()));
@@ -485,24 +579,33 @@ impl Loader<'_> {
             .map(|(_, v)| *v)
             .unwrap_or_default();
         if let Some((_, value)) = self.env.iter().find(|(k, _)| k == var) {
-            if !value.trim().is_empty() {
-                return Ok(Some(Secret::new(
-                    value.trim(),
-                    SecretSource::Env(var.to_string()),
-                )));
-            }
+            return Secret::read(value, SecretSource::Env(var.to_string()))
+                .map(Some)
+                .map_err(|_| empty_variable(var));
         }
+        let file_key = format!("{key}_file");
         match file {
             None => Ok(None),
+            Some(path) if path.to_string_lossy().trim().is_empty() => Err(value_error(
+                &file_key,
+                "\"\"",
+                "the path of a file that holds the secret (or leave the key out)",
+            )),
             Some(path) => {
                 let value = std::fs::read_to_string(path).map_err(|e| ConfigError::Value {
-                    key: format!("{key}_file"),
+                    key: file_key.clone(),
                     reason: format!("cannot read {}: {e}", path.display()),
                 })?;
-                Ok(Some(Secret::new(
-                    value.trim(),
-                    SecretSource::File(path.clone()),
-                )))
+                Secret::read(&value, SecretSource::File(path.clone()))
+                    .map(Some)
+                    .map_err(|_| ConfigError::Value {
+                        key: file_key.clone(),
+                        reason: format!(
+                            "{} is empty (or holds only whitespace); an empty secret is never \
+                             used: put the secret in the file, or leave {file_key} out",
+                            path.display()
+                        ),
+                    })
             }
         }
     }
@@ -539,6 +642,7 @@ impl Loader<'_> {
                 "an http:// or https:// URL",
             )),
         };
+        raw.http.validate()?;
         if raw.outbox.send_timeout.is_zero() || raw.outbox.send_timeout >= raw.outbox.lease {
             return Err(value_error(
                 "outbox.send_timeout",
@@ -569,6 +673,7 @@ impl Loader<'_> {
             }
         }
         Ok(Config {
+            accept_unconfigured_tenants: raw.accept_unconfigured_tenants,
             tenants: raw.tenants,
             slack: SlackConfig {
                 bot_token: self.secret("slack.bot_token", raw.slack.bot_token_file.as_ref())?,
@@ -578,7 +683,7 @@ impl Loader<'_> {
                     raw.slack.signing_secret_file.as_ref(),
                 )?,
                 api_url: api_url("slack.api_url", raw.slack.api_url, "https://slack.com/api")?,
-                workspace_tokens: self.workspace_tokens(),
+                workspace_tokens: self.workspace_tokens()?,
                 commands: slack_commands(raw.slack.commands)?,
                 message_interval: duration(
                     "slack.message_interval",
@@ -672,15 +777,14 @@ impl Loader<'_> {
 }
 
 impl Loader<'_> {
-    fn workspace_tokens(&self) -> BTreeMap<String, Secret> {
+    fn workspace_tokens(&self) -> Result<BTreeMap<String, Secret>, ConfigError> {
         self.env
             .iter()
             .filter_map(|(name, value)| {
                 let team = workspace_of(name)?;
-                (!value.trim().is_empty()).then(|| {
-                    let source = SecretSource::Env(name.clone());
-                    (team.to_string(), Secret::new(value.trim(), source))
-                })
+                let token = Secret::read(value, SecretSource::Env(name.clone()))
+                    .map_err(|_| empty_variable(name));
+                Some(token.map(|t| (team.to_string(), t)))
             })
             .collect()
     }
@@ -760,7 +864,18 @@ fn unknown_env(name: &str) -> ConfigError {
     ConfigError::Value {
         key: name.to_string(),
         reason: "unknown environment variable; expected HELPDESK_<SECTION>_<KEY> with a section \
-                 of database, http, log, outbox, slack or discord (see helpdesk.example.toml)"
+                 of database, http, log, outbox, slack or discord, or \
+                 HELPDESK_ACCEPT_UNCONFIGURED_TENANTS (see helpdesk.example.toml)"
+            .into(),
+    }
+}
+
+/// A secret's variable that is set but holds nothing.
+fn empty_variable(name: &str) -> ConfigError {
+    ConfigError::Value {
+        key: name.to_string(),
+        reason: "the variable is set but empty (or holds only whitespace); an empty secret is \
+                 never used: set it to the secret, or unset it to leave the setting out"
             .into(),
     }
 }

@@ -5,7 +5,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// Where a secret was read from (safe to print).
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecretSource {
     /// An environment variable, by name.
     Env(String),
@@ -13,11 +13,28 @@ pub enum SecretSource {
     File(PathBuf),
 }
 
+impl fmt::Display for SecretSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SecretSource::Env(var) => write!(f, "${var}"),
+            SecretSource::File(path) => write!(f, "file {}", path.display()),
+        }
+    }
+}
+
 /// A token, key or password. `Debug`, `Display` and serialization show only where it came from.
 #[derive(Clone)]
 pub struct Secret {
     value: String,
     source: SecretSource,
+}
+
+/// A secret that holds nothing: an empty key would make every signature check pass.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{from} is empty")]
+pub struct EmptySecret {
+    /// Where the empty value came from.
+    pub from: SecretSource,
 }
 
 impl Secret {
@@ -29,16 +46,27 @@ impl Secret {
         }
     }
 
+    /// A secret as read from its source: surrounding whitespace (a file's last newline) is
+    /// dropped, and nothing left is refused.
+    pub fn read(text: &str, source: SecretSource) -> Result<Self, EmptySecret> {
+        match text.trim() {
+            "" => Err(EmptySecret { from: source }),
+            value => Ok(Secret::new(value, source)),
+        }
+    }
+
+    /// Where it came from.
+    pub fn source(&self) -> &SecretSource {
+        &self.source
+    }
+
     /// The value itself: call only where it is handed to the platform client.
     pub fn expose(&self) -> &str {
         &self.value
     }
 
     fn masked(&self) -> String {
-        match &self.source {
-            SecretSource::Env(var) => format!("*** (from ${var})"),
-            SecretSource::File(path) => format!("*** (from file {})", path.display()),
-        }
+        format!("*** (from {})", self.source)
     }
 }
 
