@@ -8,7 +8,7 @@ use common::chat::*;
 use common::now;
 
 use helpdesk::domain::{LogKind, Status, TicketNumber};
-use helpdesk::kb::{ArticleSource, KnowledgeBase, DEFAULT_THRESHOLD};
+use helpdesk::kb::{ArticleSource, KbOwner, KnowledgeBase, DEFAULT_THRESHOLD};
 use helpdesk::sandbox::{example_tenant, Sandbox};
 use helpdesk::store::Store;
 use helpdesk_chat::{ChatAction, EventKind, RichMessage, Sender};
@@ -39,6 +39,11 @@ async fn sandbox(store: Store) -> Sandbox {
             .unwrap(),
     );
     Sandbox::with_knowledge(store, example_tenant(), now(), kb)
+}
+
+/// The sandbox tenant as an article owner.
+async fn acme(sb: &Sandbox) -> KbOwner {
+    KbOwner::Tenant(sb.desk.store().tenants().await.unwrap()[0].id)
 }
 
 fn kb(args: &str, trigger: Option<&str>) -> EventKind {
@@ -102,7 +107,7 @@ async fn a_new_ticket_suggests_relevant_articles_only(store: Store) {
     assert_eq!(
         sb.desk
             .store()
-            .article("vpn-809")
+            .article(KbOwner::Shared, "vpn-809")
             .await
             .unwrap()
             .unwrap()
@@ -169,7 +174,7 @@ async fn this_solved_it_closes_the_ticket_as_self_service(store: Store) {
     assert_eq!(
         sb.desk
             .store()
-            .article("outlook-crash")
+            .article(KbOwner::Shared, "outlook-crash")
             .await
             .unwrap()
             .unwrap()
@@ -195,7 +200,7 @@ async fn this_solved_it_closes_the_ticket_as_self_service(store: Store) {
     assert_eq!(
         sb.desk
             .store()
-            .article("outlook-crash")
+            .article(KbOwner::Shared, "outlook-crash")
             .await
             .unwrap()
             .unwrap()
@@ -295,7 +300,7 @@ async fn kb_commands_read_for_everyone_and_write_for_agents(store: Store) {
     assert!(
         sb.desk
             .store()
-            .article("printer-shows-paper-jam")
+            .article(acme(&sb).await, "printer-shows-paper-jam")
             .await
             .unwrap()
             .is_none(),
@@ -305,7 +310,7 @@ async fn kb_commands_read_for_everyone_and_write_for_agents(store: Store) {
     let a = sb
         .desk
         .store()
-        .article("printer-shows-paper-jam")
+        .article(acme(&sb).await, "printer-shows-paper-jam")
         .await
         .unwrap()
         .expect("saved");
@@ -400,7 +405,7 @@ async fn a_resolved_ticket_is_promoted_to_an_article(store: Store) {
     let a = sb
         .desk
         .store()
-        .article("teams-camera-is-black")
+        .article(acme(&sb).await, "teams-camera-is-black")
         .await
         .unwrap()
         .expect("saved");
@@ -467,7 +472,7 @@ async fn cards_show_similar_resolved_tickets_with_their_fix(store: Store) {
         .iter()
         .any(|f| f.label == "Similar resolved tickets"));
     let replica = KnowledgeBase::open(store, DEFAULT_THRESHOLD).await.unwrap();
-    let found = replica.similar_tickets(second.tenant, "camera black teams", second.id, 3);
+    let found = replica.similar_tickets(&second, "camera black teams", 3);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].number, TicketNumber(1));
 }

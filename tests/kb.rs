@@ -5,7 +5,7 @@ mod common;
 
 use common::now;
 use helpdesk::kb::{
-    evaluate, read_jsonl, ArticleDraft, ArticleSource, EvalQuery, IndexDoc, KbLanguage,
+    evaluate, read_jsonl, ArticleDraft, ArticleSource, EvalQuery, IndexDoc, KbLanguage, KbOwner,
     KnowledgeBase, SearchIndex, DEFAULT_THRESHOLD,
 };
 use helpdesk::store::{Saved, Store};
@@ -30,7 +30,7 @@ fn draft(slug: &str, title: &str, body: &str) -> ArticleDraft {
 
 async fn save(store: &Store, d: &ArticleDraft) -> Saved {
     let mut tx = store.begin().await.unwrap();
-    let (_, saved) = tx.save_article(d, now()).await.unwrap();
+    let (_, saved) = tx.save_article(KbOwner::Shared, d, now()).await.unwrap();
     tx.commit().await.unwrap();
     saved
 }
@@ -45,7 +45,11 @@ async fn articles_are_created_updated_by_id_and_never_duplicated(store: Store) {
         "Restart the client, then the router.",
     );
     assert_eq!(save(&store, &changed).await, Saved::Updated);
-    let a = store.article("vpn-809").await.unwrap().unwrap();
+    let a = store
+        .article(KbOwner::Shared, "vpn-809")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (a.revision, a.body.as_str()),
         (2, "Restart the client, then the router.")
@@ -72,7 +76,10 @@ async fn every_replica_index_catches_up_with_the_database(store: Store) {
     assert_eq!(one.refresh().await.unwrap(), 2);
     assert_eq!(two.refresh().await.unwrap(), 2);
     assert_eq!(two.refresh().await.unwrap(), 0, "nothing new");
-    assert_eq!(one.suggest("vpn error 809 again", 3)[0].slug, "vpn-809");
+    assert_eq!(
+        one.suggest(KbOwner::Shared, "vpn error 809 again", 3)[0].slug,
+        "vpn-809"
+    );
 
     save(
         &store,
@@ -81,10 +88,13 @@ async fn every_replica_index_catches_up_with_the_database(store: Store) {
     .await;
     two.refresh().await.unwrap();
     assert!(
-        two.suggest("vpn error 809", 3).is_empty(),
+        two.suggest(KbOwner::Shared, "vpn error 809", 3).is_empty(),
         "the old text is gone"
     );
-    assert_eq!(two.suggest("my wi-fi drops", 3)[0].slug, "vpn-809");
+    assert_eq!(
+        two.suggest(KbOwner::Shared, "my wi-fi drops", 3)[0].slug,
+        "vpn-809"
+    );
     assert_eq!(two.len(), 2);
 }
 

@@ -1,10 +1,12 @@
 //! Configuration: `helpdesk.toml`, overridden by `HELPDESK_<SECTION>_<KEY>` environment variables.
 //! Secrets never come from the file: only from the environment or from files named in it.
 
+mod admin;
 mod secret;
 mod sla;
 mod tenant;
 
+pub use admin::{is_installation_admin, InstallationAdmin};
 pub use secret::{Secret, SecretSource};
 pub use sla::{BusinessHours, SlaPolicy, SlaTarget};
 pub use tenant::{
@@ -26,6 +28,8 @@ pub const ENV_PREFIX: &str = "HELPDESK_";
 /// The whole configuration, validated.
 #[derive(Debug, Clone, Serialize)]
 pub struct Config {
+    /// Installation admins (`admins = ["slack:U0ADMIN"]`): they alone edit shared articles.
+    pub admins: Vec<InstallationAdmin>,
     /// Storage.
     pub database: DatabaseConfig,
     /// The bot's HTTP server (health, readiness, later webhooks and metrics).
@@ -273,6 +277,7 @@ pub enum ConfigError {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 struct RawConfig {
+    admins: Vec<String>,
     database: DatabaseConfig,
     http: HttpConfig,
     log: LogConfig,
@@ -568,7 +573,23 @@ impl Loader<'_> {
                 });
             }
         }
+        let mut admins: Vec<InstallationAdmin> = Vec::new();
+        for (i, text) in raw.admins.iter().enumerate() {
+            let key = format!("admins[{i}]");
+            let admin: InstallationAdmin = text.parse().map_err(|reason| ConfigError::Value {
+                key: key.clone(),
+                reason,
+            })?;
+            if admins.contains(&admin) {
+                return Err(ConfigError::Value {
+                    key,
+                    reason: format!("{admin} is listed twice"),
+                });
+            }
+            admins.push(admin);
+        }
         Ok(Config {
+            admins,
             tenants: raw.tenants,
             slack: SlackConfig {
                 bot_token: self.secret("slack.bot_token", raw.slack.bot_token_file.as_ref())?,

@@ -76,6 +76,7 @@ pub struct Desk {
     tenants: HashMap<(Platform, String), Arc<TenantConfig>>,
     known: Mutex<Known>,
     kb: Option<Arc<KnowledgeBase>>,
+    admins: Vec<crate::config::InstallationAdmin>,
 }
 
 #[derive(Default)]
@@ -97,7 +98,17 @@ impl Desk {
             tenants,
             known: Mutex::default(),
             kb: None,
+            admins: Vec::new(),
         }
+    }
+
+    /// The desk with installation admins (top-level `admins`): they edit shared articles.
+    pub fn with_installation_admins(
+        mut self,
+        admins: Vec<crate::config::InstallationAdmin>,
+    ) -> Desk {
+        self.admins = admins;
+        self
     }
 
     /// The desk with a knowledge base: suggestions at intake and the `/kb` command.
@@ -192,6 +203,7 @@ impl Desk {
             now,
             limits: event.platform.text_limits(),
             kb: self.kb.as_deref(),
+            admins: &self.admins,
             saved_articles: Vec::new(),
             resolved: Vec::new(),
             unresolved: Vec::new(),
@@ -262,6 +274,7 @@ impl Desk {
             now,
             limits: platform.text_limits(),
             kb: self.kb.as_deref(),
+            admins: &self.admins,
             saved_articles: Vec::new(),
             resolved: Vec::new(),
             unresolved: Vec::new(),
