@@ -582,6 +582,7 @@ on_both_backends!(
     shared_articles_are_changed_by_installation_admins_only_and_every_edit_is_kept,
     promote_needs_the_right_to_work_the_ticket_and_never_crosses_tenants,
     similar_tickets_are_listed_only_on_cards_whose_audience_may_see_them,
+    similar_tickets_never_come_from_a_higher_level_or_another_tenant,
 );
 
 const ACME: &str = "acme";
@@ -1267,4 +1268,68 @@ async fn similar_tickets_are_listed_only_on_cards_whose_audience_may_see_them(st
         let card = two.card_text(&format!("card:{}:{lower}", third.id.0));
         assert!(!card.contains("SECRET"), "{lower}: {card}");
     }
+}
+
+async fn similar_tickets_never_come_from_a_higher_level_or_another_tenant(store: Store) {
+    let two = TwoTenants::new(store).await;
+    // ACME #1, fixed at L2 (no specialty); ACME #2, fixed at L1.
+    let printer = "printer on floor 2 prints blank pages since monday";
+    let calendar = "outlook calendar invites vanish after accepting them";
+    two.send(ACME, &mario(), "help", None, message(printer, "p1"))
+        .await;
+    two.send(
+        ACME,
+        &ada(),
+        "support-l1",
+        None,
+        command("escalate #1 L2 needs hands on"),
+    )
+    .await;
+    two.send(
+        ACME,
+        &bruno(),
+        "support-l2",
+        None,
+        command("resolve #1 L2-FIX replaced the toner cartridge and the fuser"),
+    )
+    .await;
+    two.send(ACME, &mario(), "help", None, message(calendar, "c1"))
+        .await;
+    two.send(
+        ACME,
+        &ada(),
+        "support-l1",
+        None,
+        command("resolve #2 L1-FIX cleared the cached calendar of the mailbox"),
+    )
+    .await;
+
+    // A like ticket at L1 sees the L1 fix, not the L2 one; at L2 it sees the L2 one.
+    two.send(ACME, &luisa(), "help", None, message(printer, "p2"))
+        .await;
+    let third = two.ticket(ACME, 3).await;
+    let l1 = two.card_text(&format!("card:{}:support-l1", third.id.0));
+    assert!(!l1.contains("L2-FIX"), "{l1}");
+    two.send(
+        ACME,
+        &ada(),
+        "support-l1",
+        None,
+        command("escalate #3 L2 same as before"),
+    )
+    .await;
+    let l2 = two.card_text(&format!("card:{}:support-l2", third.id.0));
+    assert!(l2.contains("L2-FIX"), "{l2}");
+    two.send(ACME, &luisa(), "help", None, message(calendar, "c2"))
+        .await;
+    let fourth = two.ticket(ACME, 4).await;
+    let l1 = two.card_text(&format!("card:{}:support-l1", fourth.id.0));
+    assert!(l1.contains("L1-FIX"), "{l1}");
+
+    // Globex's like tickets see none of ACME's.
+    two.send(GLOBEX, &tom(), "help", None, message(calendar, "gc"))
+        .await;
+    let theirs = two.ticket(GLOBEX, 1).await;
+    let card = two.card_text(&format!("card:{}:support-l1", theirs.id.0));
+    assert!(!card.contains("L1-FIX"), "{card}");
 }
