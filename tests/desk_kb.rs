@@ -882,6 +882,15 @@ async fn an_agent_of_another_tenant_can_neither_see_nor_change_an_article(store:
     )
     .await;
     assert!(two.suggested(GLOBEX, "g1").is_empty());
+    // A forged answer button naming ACME's article neither counts for it nor closes anything.
+    let g1 = two.ticket(GLOBEX, 1).await;
+    for button in ["kb.unhelpful", "kb.solved"] {
+        let forged = click(button, &format!("{}:{slug}", g1.id.0));
+        two.send(GLOBEX, &tom(), "help", Some("g1"), forged).await;
+    }
+    let counted = two.store().article(acme, slug).await.unwrap().unwrap();
+    assert_eq!((counted.unhelpful, counted.solved), (0, 0));
+    assert_eq!(two.ticket(GLOBEX, 1).await.status, Status::New);
 
     // Globex may write its own article under the same name: ACME still gets its own.
     two.send(
