@@ -389,7 +389,9 @@ async fn seed(path: &str, n: usize) {
                 source: ArticleSource::Imported,
                 author: None,
             };
-            tx.save_article(&draft, now).await.unwrap();
+            tx.save_article(helpdesk::kb::KbOwner::Shared, &draft, now)
+                .await
+                .unwrap();
         }
         tx.commit().await.unwrap();
     }

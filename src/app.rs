@@ -224,7 +224,10 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
     let kb = Arc::new(KnowledgeBase::open(store.clone(), DEFAULT_THRESHOLD).await?);
     tracing::info!(articles = kb.len(), "knowledge base index built");
     let desk = Arc::new(
-        Desk::new(store.clone(), config.tenants.clone(), clock.clone()).with_knowledge(kb.clone()),
+        Desk::new(store.clone(), config.tenants.clone(), clock.clone())
+            .with_knowledge(kb.clone())
+            .with_installation_admins(config.admins.clone())
+            .serving_unconfigured(config.accept_unconfigured_tenants),
     );
     tracing::info!(tenants = config.tenants.len(), "desk ready");
     let wake = Arc::new(Notify::new());

@@ -53,7 +53,8 @@ pub async fn run(out: &mut dyn Write, language: Language) -> Result<(), DemoErro
     tenant.language = language;
     let mut tx = store.begin().await?;
     for draft in demo_articles() {
-        tx.save_article(&draft, chrono::Utc::now()).await?;
+        tx.save_article(crate::kb::KbOwner::Shared, &draft, chrono::Utc::now())
+            .await?;
     }
     tx.commit().await?;
     let kb = Arc::new(KnowledgeBase::open(store.clone(), DEFAULT_THRESHOLD).await?);

@@ -189,6 +189,30 @@ fn parse_time(text: &str) -> Result<chrono::DateTime<chrono::Utc>> {
     Ok(day.and_time(chrono::NaiveTime::MIN).and_utc())
 }
 
+/// Whose articles a `kb` command works on: `--tenant PLATFORM:ID`, or the shared ones.
+#[derive(Args)]
+struct KbOwnerArg {
+    /// The tenant whose articles these are, as platform:workspace-or-guild id (slack:T123,
+    /// discord:80351110224678912). Without it: the shared articles every tenant reads.
+    #[arg(long, value_name = "PLATFORM:ID", value_parser = parse_tenant_key)]
+    tenant: Option<(helpdesk_chat::Platform, String)>,
+}
+
+/// `slack:T123` → (Slack, "T123").
+fn parse_tenant_key(text: &str) -> Result<(helpdesk_chat::Platform, String), String> {
+    let (platform, id) = text
+        .split_once(':')
+        .ok_or_else(|| format!("{text:?}: expected PLATFORM:ID, e.g. slack:T123"))?;
+    let platform = platform.parse().map_err(|e| format!("{e}"))?;
+    let id = id.trim();
+    if id.is_empty() || id.contains(char::is_whitespace) {
+        return Err(format!(
+            "{text:?}: the id after ':' is missing or has spaces"
+        ));
+    }
+    Ok((platform, id.to_string()))
+}
+
 #[derive(Subcommand)]
 enum KbCommand {
     /// Import articles: a folder of Markdown files with front matter, or a JSONL file.
@@ -203,26 +227,44 @@ enum KbCommand {
         /// The language of articles that do not say: en, it or pl.
         #[arg(long, default_value = "en")]
         language: helpdesk::kb::KbLanguage,
+        #[command(flatten)]
+        owner: KbOwnerArg,
     },
-    /// Write every article as a Markdown file with front matter into a folder.
+    /// Write every article of the tenant (or the shared ones) as a Markdown file with front
+    /// matter into a folder.
     Export {
         /// The folder (created if missing).
         dir: PathBuf,
+        #[command(flatten)]
+        owner: KbOwnerArg,
     },
-    /// Search the articles as a suggestion would.
+    /// Search the articles a tenant sees (its own and the shared ones) as a suggestion would.
     Search {
         /// What a person would write.
         text: String,
         /// How many results.
         #[arg(long, default_value_t = 5)]
         limit: usize,
+        #[command(flatten)]
+        owner: KbOwnerArg,
+    },
+    /// Every revision of an article: who saved it, when, and what it said.
+    History {
+        /// The article's id (its slug, as in `kb search`).
+        id: String,
+        /// Print JSON, with each revision's whole text.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        owner: KbOwnerArg,
     },
     /// Measure search quality: P@1, Hit@3, MRR@10, nDCG@10 and the suggestion threshold's
-    /// precision, on an article file and a query file (`{"id","text","article"}` lines).
+    /// precision, on a query file (`{"id","text","article"}` lines) against an article file, or
+    /// else against the stored articles a tenant sees.
     Eval {
-        /// Articles, JSONL.
-        #[arg(long)]
-        articles: PathBuf,
+        /// Articles, JSONL (default: the stored articles of `--tenant`, or the shared ones).
+        #[arg(long, conflicts_with = "tenant")]
+        articles: Option<PathBuf>,
         /// Queries, JSONL.
         #[arg(long)]
         queries: PathBuf,
@@ -235,6 +277,8 @@ enum KbCommand {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        owner: KbOwnerArg,
     },
 }
 
@@ -581,6 +625,54 @@ fn list_or_none(items: &[String]) -> String {
     }
 }
 
+/// The owner `--tenant` names: a tenant the database knows, or (when `create`, for imports) one
+/// configured in `[[tenants]]`; without `--tenant`, the shared articles.
+async fn kb_owner(
+    config: &Config,
+    store: &Store,
+    arg: &KbOwnerArg,
+    create: bool,
+) -> Result<helpdesk::kb::KbOwner> {
+    use helpdesk::kb::KbOwner;
+    let Some((platform, id)) = &arg.tenant else {
+        return Ok(KbOwner::Shared);
+    };
+    let tenants = store.tenants().await?;
+    if let Some(t) = tenants
+        .iter()
+        .find(|t| t.platform == *platform && t.external_id == *id)
+    {
+        return Ok(KbOwner::Tenant(t.id));
+    }
+    let configured = config
+        .tenants
+        .iter()
+        .find(|t| t.platform == *platform && t.id == *id);
+    match configured {
+        Some(t) if create => {
+            let mut tx = store.begin().await?;
+            let name = t.name.as_deref().unwrap_or(id);
+            let tenant = tx
+                .ensure_tenant(*platform, id, name, chrono::Utc::now())
+                .await?;
+            tx.commit().await?;
+            Ok(KbOwner::Tenant(tenant))
+        }
+        Some(_) => bail!("tenant {platform}:{id} has no articles yet"),
+        None => {
+            let known: Vec<String> = tenants
+                .iter()
+                .map(|t| format!("{}:{}", t.platform, t.external_id))
+                .collect();
+            bail!(
+                "no tenant {platform}:{id}: it is neither in [[tenants]] nor in the database; \
+                 known tenants: {}",
+                list_or_none(&known)
+            )
+        }
+    }
+}
+
 async fn kb(config: &Config, command: KbCommand) -> Result<()> {
     use helpdesk::kb;
     match command {
@@ -588,6 +680,7 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
             dir,
             jsonl,
             language,
+            owner,
         } => {
             let drafts = match (dir, jsonl) {
                 (_, Some(file)) => kb::read_jsonl(&file, language)?,
@@ -595,35 +688,42 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
                 (None, None) => bail!("name a folder or --jsonl FILE"),
             };
             let store = open(config).await?;
+            let owner = kb_owner(config, &store, &owner, true).await?;
             let now = chrono::Utc::now();
             let mut tx = store.begin().await?;
             let (mut created, mut updated, mut unchanged) = (0, 0, 0);
             for draft in &drafts {
-                match tx.save_article(draft, now).await?.1 {
+                match tx.save_article(owner, draft, now).await?.1 {
                     helpdesk::store::Saved::Created => created += 1,
                     helpdesk::store::Saved::Updated => updated += 1,
                     helpdesk::store::Saved::Unchanged => unchanged += 1,
                 }
             }
             tx.commit().await?;
-            println!("{created} created, {updated} updated, {unchanged} unchanged");
+            println!("{owner}: {created} created, {updated} updated, {unchanged} unchanged");
         }
-        KbCommand::Export { dir } => {
+        KbCommand::Export { dir, owner } => {
             let store = open(config).await?;
+            let owner = kb_owner(config, &store, &owner, false).await?;
             std::fs::create_dir_all(&dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
-            let articles = store.articles_changed_after(None).await?;
+            let articles = store.articles_of(owner).await?;
             for a in &articles {
                 let path = dir.join(format!("{}.md", a.slug));
                 std::fs::write(&path, kb::to_markdown(a))
                     .with_context(|| format!("cannot write {}", path.display()))?;
             }
-            println!("{} articles written to {}", articles.len(), dir.display());
+            println!(
+                "{} articles ({owner}) written to {}",
+                articles.len(),
+                dir.display()
+            );
         }
-        KbCommand::Search { text, limit } => {
+        KbCommand::Search { text, limit, owner } => {
             let store = open(config).await?;
+            let reader = kb_owner(config, &store, &owner, false).await?;
             let base = kb::KnowledgeBase::open(store, kb::DEFAULT_THRESHOLD).await?;
-            let hits = base.search(&text, limit.clamp(1, 100));
+            let hits = base.search(reader, &text, limit.clamp(1, 100));
             if hits.is_empty() {
                 println!("nothing found");
             }
@@ -636,14 +736,62 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
                 println!("{:<24} {:>5.2} {:<9} {}", h.slug, h.coverage, mark, h.title);
             }
         }
+        KbCommand::History { id, json, owner } => {
+            let store = open(config).await?;
+            let reader = kb_owner(config, &store, &owner, false).await?;
+            let Some(article) = store.article(reader, &id).await? else {
+                bail!("there is no article {id:?} for {reader}");
+            };
+            let history = store.article_history(article.id).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&history)?);
+            } else {
+                println!(
+                    "{} ({}): {} revision(s), now r{}",
+                    article.slug,
+                    article.owner,
+                    history.len(),
+                    article.revision
+                );
+                for r in &history {
+                    println!(
+                        "r{:<4} {}  {:<24} {:>7} chars  {}",
+                        r.revision,
+                        r.edited_at.format("%Y-%m-%d %H:%M:%S"),
+                        r.editor.as_deref().unwrap_or("-"),
+                        r.body.chars().count(),
+                        r.title
+                    );
+                }
+            }
+        }
         KbCommand::Eval {
             articles,
             queries,
             threshold,
             language,
             json,
+            owner,
         } => {
-            let drafts = kb::read_jsonl(&articles, language)?;
+            let docs: Vec<kb::IndexDoc> = match articles {
+                Some(file) => kb::read_jsonl(&file, language)?
+                    .iter()
+                    .map(kb::IndexDoc::from)
+                    .collect(),
+                None => {
+                    let store = open(config).await?;
+                    let reader = kb_owner(config, &store, &owner, false).await?;
+                    let mut seen: Vec<kb::Article> = store
+                        .articles_changed_after(None)
+                        .await?
+                        .into_iter()
+                        .filter(|a| a.owner.readable_by(reader))
+                        .collect();
+                    // Shared first: the tenant's own article of the same id then replaces it.
+                    seen.sort_by_key(|a| a.owner != kb::KbOwner::Shared);
+                    seen.iter().map(kb::IndexDoc::from).collect()
+                }
+            };
             let text = std::fs::read_to_string(&queries)
                 .with_context(|| format!("cannot read {}", queries.display()))?;
             let mut list = Vec::new();
@@ -656,7 +804,6 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
                     .with_context(|| format!("{}:{}", queries.display(), n + 1))?;
                 list.push(q);
             }
-            let docs: Vec<kb::IndexDoc> = drafts.iter().map(kb::IndexDoc::from).collect();
             let index = kb::SearchIndex::of(&docs);
             let threshold = threshold.unwrap_or(kb::DEFAULT_THRESHOLD);
             let r = kb::evaluate(&index, &list, threshold);
@@ -665,7 +812,7 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
             } else {
                 println!(
                     "{} articles, {} queries, suggestion threshold {threshold}",
-                    drafts.len(),
+                    index.len(),
                     r.queries
                 );
                 println!("P@1      {:.3}", r.p_at_1);

@@ -765,3 +765,97 @@ fn discord_invite_url_has_the_exact_permissions_and_reads_the_token() {
     assert!(!out.status.success());
     assert!(stderr.contains("--application-id"), "{stderr}");
 }
+
+#[test]
+fn kb_commands_take_a_tenant_and_history_shows_every_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("helpdesk.toml"),
+        "[[tenants]]\nplatform = \"slack\"\nid = \"T123\"\nname = \"Acme\"\n",
+    )
+    .unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        "shared.jsonl",
+        "{\"id\":\"vpn-809\",\"title\":\"VPN error 809\",\"body\":\"Restart the VPN client.\"}\n",
+    );
+    write(
+        "acme.jsonl",
+        "{\"id\":\"vpn-809\",\"title\":\"VPN error 809 at Acme\",\"body\":\"Call extension 4455.\"}\n",
+    );
+    let kb = |args: &[&str]| {
+        let (out, stdout, stderr) = run(helpdesk(dir.path()).arg("kb").args(args));
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        stdout
+    };
+    assert!(kb(&["import", "--jsonl", "shared.jsonl"]).contains("shared: 1 created"));
+    let acme = ["--tenant", "slack:T123"];
+    assert!(kb(&["import", "--jsonl", "acme.jsonl", acme[0], acme[1]]).contains("1 created"));
+
+    // Each reads its own first; the installation reads only the shared one.
+    let found = kb(&["search", "vpn error 809", acme[0], acme[1]]);
+    assert_eq!(
+        found.lines().count(),
+        1,
+        "the tenant's article stands in: {found}"
+    );
+    assert!(found.contains("VPN error 809 at Acme"), "{found}");
+    let found = kb(&["search", "vpn error 809"]);
+    assert!(!found.contains("Acme"), "{found}");
+
+    write(
+        "acme.jsonl",
+        "{\"id\":\"vpn-809\",\"title\":\"VPN error 809 at Acme\",\"body\":\"Call extension 4456.\"}\n",
+    );
+    assert!(kb(&["import", "--jsonl", "acme.jsonl", acme[0], acme[1]]).contains("1 updated"));
+    let history = kb(&["history", "vpn-809", acme[0], acme[1]]);
+    assert!(history.contains("2 revision(s), now r2"), "{history}");
+    assert!(
+        history.contains("r1") && history.contains("import"),
+        "{history}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&kb(&["history", "vpn-809", "--json", acme[0], acme[1]])).unwrap();
+    assert_eq!(
+        json[0]["body"], "Call extension 4455.",
+        "the old text is kept"
+    );
+    assert_eq!(json[1]["body"], "Call extension 4456.");
+    let shared: serde_json::Value =
+        serde_json::from_str(&kb(&["history", "vpn-809", "--json"])).unwrap();
+    assert_eq!(shared.as_array().unwrap().len(), 1);
+
+    assert!(kb(&["export", "out", acme[0], acme[1]]).contains("1 articles"));
+    let exported = std::fs::read_to_string(dir.path().join("out/vpn-809.md")).unwrap();
+    assert!(exported.contains("4456"), "{exported}");
+
+    write(
+        "q.jsonl",
+        "{\"id\":\"q1\",\"text\":\"vpn error 809 at acme\",\"article\":\"vpn-809\"}\n",
+    );
+    let r: serde_json::Value = serde_json::from_str(&kb(&[
+        "eval",
+        "--queries",
+        "q.jsonl",
+        "--json",
+        acme[0],
+        acme[1],
+    ]))
+    .unwrap();
+    assert_eq!(r["p_at_1"], 1.0);
+
+    let (out, _, stderr) = run(helpdesk(dir.path()).args([
+        "kb",
+        "import",
+        "--jsonl",
+        "acme.jsonl",
+        "--tenant",
+        "slack:T999",
+    ]));
+    assert!(!out.status.success());
+    assert!(stderr.contains("no tenant slack:T999"), "{stderr}");
+    let (out, _, stderr) =
+        run(helpdesk(dir.path()).args(["kb", "search", "x", "--tenant", "T123"]));
+    assert_eq!(out.status.code(), Some(2), "usage error: {stderr}");
+    assert!(stderr.contains("PLATFORM:ID"), "{stderr}");
+}

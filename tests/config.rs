@@ -561,3 +561,39 @@ fn the_check_says_which_platforms_are_enabled_and_how() {
         ])
     );
 }
+
+#[test]
+fn installation_admins_are_parsed_checked_and_shown() {
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/helpdesk.example.toml"
+    ))
+    .unwrap();
+    let config = load(&example, &[]).unwrap();
+    let admins: Vec<(helpdesk_chat::Platform, &str)> = config
+        .admins
+        .iter()
+        .map(|a| (a.platform, a.user.as_str()))
+        .collect();
+    assert_eq!(
+        admins,
+        [
+            (helpdesk_chat::Platform::Slack, "U0ADMIN"),
+            (helpdesk_chat::Platform::Discord, "80351110224678912")
+        ]
+    );
+    let shown = config.to_masked_toml();
+    assert!(shown.contains("\"slack:U0ADMIN\""), "{shown}");
+    assert_eq!(load(&shown, &[]).unwrap().admins, config.admins);
+
+    for (bad, why) in [
+        ("admins = [\"teams:U1\"]", "teams"),
+        ("admins = [\"U0ADMIN\"]", "platform:user"),
+        ("admins = [\"discord:U0ADMIN\"]", "not a discord user id"),
+        ("admins = [\"slack:U1\", \"slack:U1\"]", "twice"),
+    ] {
+        let e = load(bad, &[]).unwrap_err().to_string();
+        assert!(e.contains("admins[") && e.contains(why), "{bad}: {e}");
+    }
+    assert!(load("", &[]).unwrap().admins.is_empty(), "none by default");
+}

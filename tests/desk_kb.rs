@@ -7,12 +7,18 @@ use common::chat::*;
 
 use common::now;
 
+use helpdesk::clock::ManualClock;
+use helpdesk::desk::{Desk, Handled};
 use helpdesk::domain::{LogKind, Status, TicketNumber};
-use helpdesk::kb::{ArticleSource, KnowledgeBase, DEFAULT_THRESHOLD};
-use helpdesk::sandbox::{example_tenant, Sandbox};
+use helpdesk::kb::{ArticleSource, KbOwner, KnowledgeBase, DEFAULT_THRESHOLD};
+use helpdesk::sandbox::{example_tenant, person, Sandbox};
+use helpdesk::schedule::{Dispatcher, RetryPolicy};
 use helpdesk::store::Store;
-use helpdesk_chat::{ChatAction, EventKind, RichMessage, Sender};
+use helpdesk_chat::{
+    ChatAction, ChatEvent, ChatPlatform, EventKind, MemoryPlatform, Platform, RichMessage, Sender,
+};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 on_both_backends!(
@@ -39,6 +45,11 @@ async fn sandbox(store: Store) -> Sandbox {
             .unwrap(),
     );
     Sandbox::with_knowledge(store, example_tenant(), now(), kb)
+}
+
+/// The sandbox tenant as an article owner.
+async fn acme(sb: &Sandbox) -> KbOwner {
+    KbOwner::Tenant(sb.desk.store().tenants().await.unwrap()[0].id)
 }
 
 fn kb(args: &str, trigger: Option<&str>) -> EventKind {
@@ -102,7 +113,7 @@ async fn a_new_ticket_suggests_relevant_articles_only(store: Store) {
     assert_eq!(
         sb.desk
             .store()
-            .article("vpn-809")
+            .article(KbOwner::Shared, "vpn-809")
             .await
             .unwrap()
             .unwrap()
@@ -169,7 +180,7 @@ async fn this_solved_it_closes_the_ticket_as_self_service(store: Store) {
     assert_eq!(
         sb.desk
             .store()
-            .article("outlook-crash")
+            .article(KbOwner::Shared, "outlook-crash")
             .await
             .unwrap()
             .unwrap()
@@ -195,7 +206,7 @@ async fn this_solved_it_closes_the_ticket_as_self_service(store: Store) {
     assert_eq!(
         sb.desk
             .store()
-            .article("outlook-crash")
+            .article(KbOwner::Shared, "outlook-crash")
             .await
             .unwrap()
             .unwrap()
@@ -295,7 +306,7 @@ async fn kb_commands_read_for_everyone_and_write_for_agents(store: Store) {
     assert!(
         sb.desk
             .store()
-            .article("printer-shows-paper-jam")
+            .article(acme(&sb).await, "printer-shows-paper-jam")
             .await
             .unwrap()
             .is_none(),
@@ -305,7 +316,7 @@ async fn kb_commands_read_for_everyone_and_write_for_agents(store: Store) {
     let a = sb
         .desk
         .store()
-        .article("printer-shows-paper-jam")
+        .article(acme(&sb).await, "printer-shows-paper-jam")
         .await
         .unwrap()
         .expect("saved");
@@ -400,7 +411,7 @@ async fn a_resolved_ticket_is_promoted_to_an_article(store: Store) {
     let a = sb
         .desk
         .store()
-        .article("teams-camera-is-black")
+        .article(acme(&sb).await, "teams-camera-is-black")
         .await
         .unwrap()
         .expect("saved");
@@ -467,7 +478,7 @@ async fn cards_show_similar_resolved_tickets_with_their_fix(store: Store) {
         .iter()
         .any(|f| f.label == "Similar resolved tickets"));
     let replica = KnowledgeBase::open(store, DEFAULT_THRESHOLD).await.unwrap();
-    let found = replica.similar_tickets(second.tenant, "camera black teams", second.id, 3);
+    let found = replica.similar_tickets(&second, "camera black teams", 3);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].number, TicketNumber(1));
 }
@@ -561,4 +572,773 @@ async fn requesters_never_see_other_tickets_and_deflect_only_once(store: Store) 
         Status::New,
         "deflected once per ticket"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Two tenants on one desk: what one tenant writes, another never reads or changes.
+
+on_both_backends!(
+    an_agent_of_another_tenant_can_neither_see_nor_change_an_article,
+    shared_articles_are_changed_by_installation_admins_only_and_every_edit_is_kept,
+    promote_needs_the_right_to_work_the_ticket_and_never_crosses_tenants,
+    similar_tickets_are_listed_only_on_cards_whose_audience_may_see_them,
+    similar_tickets_never_come_from_a_higher_level_or_another_tenant,
+);
+
+const ACME: &str = "acme";
+const GLOBEX: &str = "globex";
+
+/// The installation admin (top-level `admins`), in no group of either tenant.
+fn root() -> Sender {
+    person("U-root", "Rita", &[])
+}
+/// An L1 agent of Globex.
+fn eve() -> Sender {
+    person("U-gl-eve", "Eve", &["l1-agents"])
+}
+/// An employee of Globex.
+fn tom() -> Sender {
+    person("U-gl-tom", "Tom", &[])
+}
+/// An L3 security specialist of ACME.
+fn sam() -> Sender {
+    person("U-sam", "Sam", &["security-team"])
+}
+
+const VPN_FIX: &str = "Error 809 means the VPN gateway is unreachable: restart the VPN client, \
+    then check that UDP 500 and 4500 are open on the home router.";
+const PHISHING: &str = "To fix the VPN gateway, sign in again at https://vpn-login.evil.example \
+    with your password and the one-time code we send you.";
+
+/// ACME and Globex, configured alike, on one desk with a knowledge base and one admin.
+struct TwoTenants {
+    desk: Arc<Desk>,
+    platform: Arc<MemoryPlatform>,
+    dispatcher: Dispatcher,
+    events: AtomicU64,
+}
+
+impl TwoTenants {
+    async fn new(store: Store) -> TwoTenants {
+        save_article(
+            &store,
+            "password-reset",
+            "Reset a forgotten password",
+            "Use the self-service portal at https://id.example.com and follow the steps.",
+        )
+        .await;
+        let kb = Arc::new(
+            KnowledgeBase::open(store.clone(), DEFAULT_THRESHOLD)
+                .await
+                .unwrap(),
+        );
+        let mut globex = example_tenant();
+        globex.id = GLOBEX.into();
+        globex.name = Some("Globex".into());
+        let clock = Arc::new(ManualClock::new(now()));
+        let desk = Desk::new(store.clone(), vec![example_tenant(), globex], clock.clone())
+            .with_knowledge(kb)
+            .with_installation_admins(vec!["memory:U-root".parse().unwrap()]);
+        let platform = Arc::new(MemoryPlatform::new());
+        let dispatcher = Dispatcher::new(
+            store,
+            vec![platform.clone() as Arc<dyn ChatPlatform>],
+            clock,
+            RetryPolicy::default(),
+        );
+        TwoTenants {
+            desk: Arc::new(desk),
+            platform,
+            dispatcher,
+            events: AtomicU64::new(0),
+        }
+    }
+
+    fn store(&self) -> &Store {
+        self.desk.store()
+    }
+
+    async fn send(
+        &self,
+        tenant: &str,
+        who: &Sender,
+        channel: &str,
+        thread: Option<&str>,
+        kind: EventKind,
+    ) {
+        let n = self.events.fetch_add(1, Ordering::Relaxed) + 1;
+        let event = ChatEvent {
+            platform: Platform::Memory,
+            event_id: format!("two-{n}"),
+            tenant: tenant.into(),
+            sender: who.clone(),
+            channel: channel.into(),
+            thread: thread.map(String::from),
+            kind,
+        };
+        assert_eq!(self.desk.handle(&event).await.unwrap(), Handled::Done);
+        for _ in 0..100 {
+            let r = self.dispatcher.run_once().await.unwrap();
+            if r.sent + r.retried + r.dead + r.waiting == 0 {
+                return;
+            }
+        }
+        panic!("the outbox does not settle");
+    }
+
+    /// What `who` of `tenant` was told privately, oldest first.
+    fn told(&self, tenant: &str, who: &Sender) -> Vec<RichMessage> {
+        self.platform
+            .sent()
+            .into_iter()
+            .filter(|r| r.tenant == tenant)
+            .filter_map(|r| match r.action {
+                ChatAction::Ephemeral { user, message, .. } if user == who.id => Some(message),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn last_told(&self, tenant: &str, who: &Sender) -> String {
+        let m = self.told(tenant, who).pop().expect("told something");
+        format!("{} {}", m.title.unwrap_or_default(), m.text)
+    }
+
+    /// The form opened on this trigger, if any.
+    fn form(&self, trigger: &str) -> Option<helpdesk_chat::Form> {
+        self.platform
+            .sent()
+            .into_iter()
+            .find_map(|r| match r.action {
+                ChatAction::OpenForm {
+                    form, trigger: t, ..
+                } if t == trigger => Some(form),
+                _ => None,
+            })
+    }
+
+    /// The article suggestions in a requester's thread of `tenant`.
+    fn suggested(&self, tenant: &str, thread: &str) -> Vec<RichMessage> {
+        self.platform
+            .shown_in("help", Some(thread))
+            .into_iter()
+            .filter(|r| r.tenant == tenant)
+            .filter_map(|r| match r.action {
+                ChatAction::Reply { message, .. }
+                    if message.buttons.iter().any(|b| b.action == "kb.solved") =>
+                {
+                    Some(message)
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    async fn owner(&self, tenant: &str) -> KbOwner {
+        let tenants = self.store().tenants().await.unwrap();
+        let t = tenants.iter().find(|t| t.external_id == tenant).unwrap();
+        KbOwner::Tenant(t.id)
+    }
+
+    async fn ticket(&self, tenant: &str, n: i64) -> helpdesk::domain::Ticket {
+        let KbOwner::Tenant(id) = self.owner(tenant).await else {
+            unreachable!()
+        };
+        self.store()
+            .ticket(id, TicketNumber(n))
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    /// The text of the latest version of a card (all its fields).
+    fn card_text(&self, key: &str) -> String {
+        let message = self
+            .platform
+            .sent()
+            .iter()
+            .rev()
+            .find_map(|r| match &r.action {
+                ChatAction::Post {
+                    key: Some(k),
+                    message,
+                    ..
+                }
+                | ChatAction::Update { key: k, message }
+                    if k == key =>
+                {
+                    Some(message.clone())
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no card {key}"));
+        format!("{message:?}")
+    }
+}
+
+fn fields(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn article_fields(title: &str, body: &str) -> BTreeMap<String, String> {
+    fields(&[
+        ("title", title),
+        ("body", body),
+        ("tags", "vpn"),
+        ("language", "en"),
+    ])
+}
+
+async fn an_agent_of_another_tenant_can_neither_see_nor_change_an_article(store: Store) {
+    let two = TwoTenants::new(store).await;
+    two.send(ACME, &ada(), "support-l1", None, kb("add", Some("t-ada")))
+        .await;
+    let form = two.form("t-ada").expect("the article form opens");
+    two.send(
+        ACME,
+        &ada(),
+        "support-l1",
+        None,
+        submitted(form.id, article_fields("VPN gateway reset", VPN_FIX)),
+    )
+    .await;
+    let acme = two.owner(ACME).await;
+    let slug = "vpn-gateway-reset";
+    let original = two.store().article(acme, slug).await.unwrap().unwrap();
+    assert_eq!(original.owner, acme, "an agent's article is their tenant's");
+
+    // Globex's agent finds nothing of it, by search, by name or by button.
+    two.send(
+        GLOBEX,
+        &eve(),
+        "support-l1",
+        None,
+        kb("search vpn gateway reset", None),
+    )
+    .await;
+    let found = two.last_told(GLOBEX, &eve());
+    assert!(!found.contains(slug), "{found}");
+    two.send(
+        GLOBEX,
+        &eve(),
+        "support-l1",
+        None,
+        kb(&format!("show {slug}"), None),
+    )
+    .await;
+    assert!(two
+        .last_told(GLOBEX, &eve())
+        .contains(&format!("no article {slug} here")));
+    two.send(GLOBEX, &eve(), "support-l1", None, click("kb.show", slug))
+        .await;
+    assert!(!two.last_told(GLOBEX, &eve()).contains("UDP 500"));
+
+    // … and cannot change it: neither through /kb edit nor with a forged form.
+    two.send(
+        GLOBEX,
+        &eve(),
+        "support-l1",
+        None,
+        kb(&format!("edit {slug}"), Some("t-eve")),
+    )
+    .await;
+    assert!(
+        two.form("t-eve").is_none(),
+        "no form for another tenant's article"
+    );
+    let forged = submitted(
+        format!("kb.save:{slug}"),
+        article_fields("VPN gateway reset", PHISHING),
+    );
+    two.send(GLOBEX, &eve(), "support-l1", None, forged).await;
+    let after = two.store().article(acme, slug).await.unwrap().unwrap();
+    assert_eq!(
+        (after.revision, after.body.as_str()),
+        (1, VPN_FIX),
+        "ACME's article is untouched"
+    );
+
+    // ACME's requester is offered ACME's text; Globex's requester is not offered it at all.
+    two.send(
+        ACME,
+        &mario(),
+        "help",
+        None,
+        message("vpn gateway reset please", "a1"),
+    )
+    .await;
+    let offered = two.suggested(ACME, "a1");
+    assert_eq!(offered[0].title.as_deref(), Some("VPN gateway reset"));
+    assert!(offered[0].text.contains("UDP 500"));
+    two.send(
+        GLOBEX,
+        &tom(),
+        "help",
+        None,
+        message("vpn gateway reset please", "g1"),
+    )
+    .await;
+    assert!(two.suggested(GLOBEX, "g1").is_empty());
+    // A forged answer button naming ACME's article neither counts for it nor closes anything.
+    let g1 = two.ticket(GLOBEX, 1).await;
+    for button in ["kb.unhelpful", "kb.solved"] {
+        let forged = click(button, &format!("{}:{slug}", g1.id.0));
+        two.send(GLOBEX, &tom(), "help", Some("g1"), forged).await;
+    }
+    let counted = two.store().article(acme, slug).await.unwrap().unwrap();
+    assert_eq!((counted.unhelpful, counted.solved), (0, 0));
+    assert_eq!(two.ticket(GLOBEX, 1).await.status, Status::New);
+
+    // Globex may write its own article under the same name: ACME still gets its own.
+    two.send(
+        GLOBEX,
+        &eve(),
+        "support-l1",
+        None,
+        kb("add", Some("t-eve-add")),
+    )
+    .await;
+    let form = two
+        .form("t-eve-add")
+        .expect("Globex's agent writes for Globex");
+    two.send(
+        GLOBEX,
+        &eve(),
+        "support-l1",
+        None,
+        submitted(form.id, article_fields("VPN gateway reset", PHISHING)),
+    )
+    .await;
+    let globex = two.owner(GLOBEX).await;
+    let theirs = two.store().article(globex, slug).await.unwrap().unwrap();
+    assert_ne!(theirs.id, original.id);
+    two.send(
+        ACME,
+        &luisa(),
+        "help",
+        None,
+        message("vpn gateway reset please", "a2"),
+    )
+    .await;
+    let offered = two.suggested(ACME, "a2");
+    assert!(
+        offered.iter().all(|m| !m.text.contains("evil.example")),
+        "{offered:?}"
+    );
+    assert!(offered[0].text.contains("UDP 500"));
+}
+
+async fn shared_articles_are_changed_by_installation_admins_only_and_every_edit_is_kept(
+    store: Store,
+) {
+    let two = TwoTenants::new(store).await;
+    let slug = "password-reset";
+    let original = two
+        .store()
+        .article(KbOwner::Shared, slug)
+        .await
+        .unwrap()
+        .unwrap();
+
+    two.send(
+        ACME,
+        &ada(),
+        "support-l1",
+        None,
+        kb(&format!("edit {slug}"), Some("t-ada")),
+    )
+    .await;
+    assert!(two.form("t-ada").is_none());
+    assert!(two
+        .last_told(ACME, &ada())
+        .contains("only installation admins may edit it"));
+    let forged = submitted(
+        format!("kb.save:{slug}"),
+        article_fields("Reset a forgotten password", PHISHING),
+    );
+    two.send(ACME, &ada(), "support-l1", None, forged).await;
+    let unchanged = two
+        .store()
+        .article(KbOwner::Shared, slug)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (unchanged.revision, unchanged.body.as_str()),
+        (1, original.body.as_str())
+    );
+
+    // The installation admin edits it, wherever they are, even in no group.
+    two.send(
+        ACME,
+        &root(),
+        "general",
+        None,
+        kb(&format!("edit {slug}"), Some("t-root")),
+    )
+    .await;
+    let form = two.form("t-root").expect("the admin gets the form");
+    let new_body = "Use the self-service portal at https://id.example.com/reset. The desk never \
+        asks for your password.";
+    two.send(
+        ACME,
+        &root(),
+        "general",
+        None,
+        submitted(
+            form.id,
+            article_fields("Reset a forgotten password", new_body),
+        ),
+    )
+    .await;
+    let edited = two
+        .store()
+        .article(KbOwner::Shared, slug)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            edited.revision,
+            edited.author.as_deref(),
+            edited.body.as_str()
+        ),
+        (2, Some("U-root"), new_body),
+        "the author is the last editor"
+    );
+    let history = two.store().article_history(edited.id).await.unwrap();
+    let kept: Vec<(i64, &str, Option<&str>)> = history
+        .iter()
+        .map(|r| (r.revision, r.body.as_str(), r.editor.as_deref()))
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            (1, original.body.as_str(), None),
+            (2, new_body, Some("U-root"))
+        ]
+    );
+    let audit = two.store().audit_log(50).await.unwrap();
+    let row = audit
+        .iter()
+        .find(|a| a.action == "kb_save" && a.target == slug)
+        .expect("the edit is audited");
+    assert_eq!(row.actor.id, "U-root");
+    assert_eq!(row.detail["old_revision"], 1);
+    assert_eq!(row.detail["new_revision"], 2);
+    assert_eq!(row.detail["title_changed"], false);
+    assert_eq!(
+        row.detail["body_chars_before"],
+        original.body.chars().count()
+    );
+    assert_eq!(row.detail["body_chars_after"], new_body.chars().count());
+    assert_eq!(row.detail["owner"], "shared");
+    assert_eq!(
+        audit.iter().filter(|a| a.action == "kb_save").count(),
+        1,
+        "refused edits save nothing"
+    );
+
+    // Every tenant reads the shared text.
+    two.send(
+        GLOBEX,
+        &tom(),
+        "general",
+        None,
+        kb(&format!("show {slug}"), None),
+    )
+    .await;
+    assert!(two
+        .last_told(GLOBEX, &tom())
+        .contains("never asks for your password"));
+}
+
+/// ACME's ticket #1, escalated to the L3 security specialists and resolved there.
+async fn security_ticket_resolved(two: &TwoTenants) {
+    two.send(
+        ACME,
+        &mario(),
+        "help",
+        None,
+        message("vpn tunnel drops every hour from home", "s1"),
+    )
+    .await;
+    two.send(
+        ACME,
+        &ada(),
+        "support-l1",
+        None,
+        command("escalate #1 L2 needs a deeper look"),
+    )
+    .await;
+    two.send(
+        ACME,
+        &bruno(),
+        "support-l2",
+        None,
+        command("escalate #1 L3 security suspicious logins on the tunnel"),
+    )
+    .await;
+    two.send(
+        ACME,
+        &sam(),
+        "l3-security",
+        None,
+        command("resolve #1 SECRET-SEC-FIX rotated the tunnel keys after a credential leak"),
+    )
+    .await;
+    let t = two.ticket(ACME, 1).await;
+    assert_eq!(
+        (t.level, t.specialty.as_deref(), t.status),
+        (
+            helpdesk::domain::Level::L3,
+            Some("security"),
+            Status::Resolved
+        )
+    );
+}
+
+async fn promote_needs_the_right_to_work_the_ticket_and_never_crosses_tenants(store: Store) {
+    let two = TwoTenants::new(store).await;
+    security_ticket_resolved(&two).await;
+    let acme = two.owner(ACME).await;
+
+    // An L1 agent may not work an L3 security ticket, so may not publish it either.
+    two.send(
+        ACME,
+        &ada(),
+        "support-l1",
+        None,
+        kb("promote #1", Some("p-ada")),
+    )
+    .await;
+    assert!(two.form("p-ada").is_none(), "no draft for an L1 agent");
+    let forged = article_fields("Tunnel keys", "SECRET-SEC-FIX");
+    two.send(
+        ACME,
+        &ada(),
+        "support-l1",
+        None,
+        submitted("kb.save#1", forged.clone()),
+    )
+    .await;
+    assert!(two.store().articles_of(acme).await.unwrap().is_empty());
+
+    // Another tenant's agent finds no such ticket, by command or forged form.
+    two.send(
+        GLOBEX,
+        &eve(),
+        "support-l1",
+        None,
+        kb("promote #1", Some("p-eve")),
+    )
+    .await;
+    assert!(two.form("p-eve").is_none());
+    two.send(
+        GLOBEX,
+        &eve(),
+        "support-l1",
+        None,
+        submitted("kb.save#1", forged),
+    )
+    .await;
+    let globex = two.owner(GLOBEX).await;
+    assert!(two.store().articles_of(globex).await.unwrap().is_empty());
+    assert!(two
+        .store()
+        .articles_of(KbOwner::Shared)
+        .await
+        .unwrap()
+        .iter()
+        .all(|a| !a.body.contains("SECRET")));
+
+    // The specialist who may work it promotes it: the article is ACME's, and Globex never sees it.
+    two.send(
+        ACME,
+        &sam(),
+        "l3-security",
+        None,
+        kb("promote #1", Some("p-sam")),
+    )
+    .await;
+    let form = two.form("p-sam").expect("the specialist gets the draft");
+    let mut values: BTreeMap<String, String> = form
+        .fields
+        .iter()
+        .map(|f| (f.id.clone(), f.initial.clone().unwrap_or_default()))
+        .collect();
+    values.insert("title".into(), "VPN tunnel keys rotated".into());
+    two.send(
+        ACME,
+        &sam(),
+        "l3-security",
+        None,
+        submitted(form.id, values),
+    )
+    .await;
+    let promoted = two.store().articles_of(acme).await.unwrap();
+    assert_eq!(promoted.len(), 1);
+    assert_eq!(promoted[0].source, ArticleSource::Ticket { number: 1 });
+    assert!(promoted[0].body.contains("SECRET-SEC-FIX"));
+    two.send(
+        GLOBEX,
+        &eve(),
+        "support-l1",
+        None,
+        kb(&format!("show {}", promoted[0].slug), None),
+    )
+    .await;
+    assert!(!two.last_told(GLOBEX, &eve()).contains("SECRET"));
+    two.send(
+        GLOBEX,
+        &eve(),
+        "support-l1",
+        None,
+        kb("search vpn tunnel keys rotated", None),
+    )
+    .await;
+    assert!(!two.last_told(GLOBEX, &eve()).contains("rotated"));
+}
+
+async fn similar_tickets_are_listed_only_on_cards_whose_audience_may_see_them(store: Store) {
+    let two = TwoTenants::new(store).await;
+    security_ticket_resolved(&two).await;
+    let text = "vpn tunnel drops every hour from home";
+
+    // ACME's L1 card of a like ticket: the security resolution is not for L1.
+    two.send(ACME, &luisa(), "help", None, message(text, "s2"))
+        .await;
+    let second = two.ticket(ACME, 2).await;
+    let l1 = format!("card:{}:support-l1", second.id.0);
+    assert!(
+        !two.card_text(&l1).contains("SECRET"),
+        "{}",
+        two.card_text(&l1)
+    );
+
+    // Globex's card of the same text: another tenant.
+    two.send(GLOBEX, &tom(), "help", None, message(text, "g2"))
+        .await;
+    let theirs = two.ticket(GLOBEX, 1).await;
+    assert!(!two
+        .card_text(&format!("card:{}:support-l1", theirs.id.0))
+        .contains("SECRET"));
+
+    // L3 network specialists are not the security team.
+    two.send(
+        ACME,
+        &ada(),
+        "support-l1",
+        None,
+        command("escalate #2 L2 deeper look"),
+    )
+    .await;
+    two.send(
+        ACME,
+        &bruno(),
+        "support-l2",
+        None,
+        command("escalate #2 L3 network tunnel endpoint flaps"),
+    )
+    .await;
+    let network = format!("card:{}:l3-network", second.id.0);
+    assert!(two.card_text(&network).contains("L3 · network"));
+    assert!(!two.card_text(&network).contains("SECRET"));
+
+    // The security team's card does list it; the retired lower cards still do not.
+    two.send(ACME, &mario(), "help", None, message(text, "s3"))
+        .await;
+    two.send(
+        ACME,
+        &ada(),
+        "support-l1",
+        None,
+        command("escalate #3 L2 deeper look"),
+    )
+    .await;
+    two.send(
+        ACME,
+        &bruno(),
+        "support-l2",
+        None,
+        command("escalate #3 L3 security same suspicious logins"),
+    )
+    .await;
+    let third = two.ticket(ACME, 3).await;
+    let security = two.card_text(&format!("card:{}:l3-security", third.id.0));
+    assert!(
+        security.contains("#1") && security.contains("SECRET-SEC-FIX"),
+        "{security}"
+    );
+    for lower in ["support-l1", "support-l2"] {
+        let card = two.card_text(&format!("card:{}:{lower}", third.id.0));
+        assert!(!card.contains("SECRET"), "{lower}: {card}");
+    }
+}
+
+async fn similar_tickets_never_come_from_a_higher_level_or_another_tenant(store: Store) {
+    let two = TwoTenants::new(store).await;
+    // ACME #1, fixed at L2 (no specialty); ACME #2, fixed at L1.
+    let printer = "printer on floor 2 prints blank pages since monday";
+    let calendar = "outlook calendar invites vanish after accepting them";
+    two.send(ACME, &mario(), "help", None, message(printer, "p1"))
+        .await;
+    two.send(
+        ACME,
+        &ada(),
+        "support-l1",
+        None,
+        command("escalate #1 L2 needs hands on"),
+    )
+    .await;
+    two.send(
+        ACME,
+        &bruno(),
+        "support-l2",
+        None,
+        command("resolve #1 L2-FIX replaced the toner cartridge and the fuser"),
+    )
+    .await;
+    two.send(ACME, &mario(), "help", None, message(calendar, "c1"))
+        .await;
+    two.send(
+        ACME,
+        &ada(),
+        "support-l1",
+        None,
+        command("resolve #2 L1-FIX cleared the cached calendar of the mailbox"),
+    )
+    .await;
+
+    // A like ticket at L1 sees the L1 fix, not the L2 one; at L2 it sees the L2 one.
+    two.send(ACME, &luisa(), "help", None, message(printer, "p2"))
+        .await;
+    let third = two.ticket(ACME, 3).await;
+    let l1 = two.card_text(&format!("card:{}:support-l1", third.id.0));
+    assert!(!l1.contains("L2-FIX"), "{l1}");
+    two.send(
+        ACME,
+        &ada(),
+        "support-l1",
+        None,
+        command("escalate #3 L2 same as before"),
+    )
+    .await;
+    let l2 = two.card_text(&format!("card:{}:support-l2", third.id.0));
+    assert!(l2.contains("L2-FIX"), "{l2}");
+    two.send(ACME, &luisa(), "help", None, message(calendar, "c2"))
+        .await;
+    let fourth = two.ticket(ACME, 4).await;
+    let l1 = two.card_text(&format!("card:{}:support-l1", fourth.id.0));
+    assert!(l1.contains("L1-FIX"), "{l1}");
+
+    // Globex's like tickets see none of ACME's.
+    two.send(GLOBEX, &tom(), "help", None, message(calendar, "gc"))
+        .await;
+    let theirs = two.ticket(GLOBEX, 1).await;
+    let card = two.card_text(&format!("card:{}:support-l1", theirs.id.0));
+    assert!(!card.contains("L1-FIX"), "{card}");
 }

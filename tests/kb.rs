@@ -5,7 +5,7 @@ mod common;
 
 use common::now;
 use helpdesk::kb::{
-    evaluate, read_jsonl, ArticleDraft, ArticleSource, EvalQuery, IndexDoc, KbLanguage,
+    evaluate, read_jsonl, ArticleDraft, ArticleSource, EvalQuery, IndexDoc, KbLanguage, KbOwner,
     KnowledgeBase, SearchIndex, DEFAULT_THRESHOLD,
 };
 use helpdesk::store::{Saved, Store};
@@ -14,6 +14,9 @@ use std::path::PathBuf;
 on_both_backends!(
     articles_are_created_updated_by_id_and_never_duplicated,
     every_replica_index_catches_up_with_the_database,
+    slugs_are_unique_per_owner_and_a_tenant_reads_its_own_and_shared_only,
+    every_edit_keeps_the_previous_revision_with_its_editor,
+    the_index_offers_a_tenant_its_own_and_shared_articles_only,
 );
 
 fn draft(slug: &str, title: &str, body: &str) -> ArticleDraft {
@@ -29,11 +32,28 @@ fn draft(slug: &str, title: &str, body: &str) -> ArticleDraft {
 }
 
 async fn save(store: &Store, d: &ArticleDraft) -> Saved {
+    save_as(store, KbOwner::Shared, d).await
+}
+
+async fn save_as(store: &Store, owner: KbOwner, d: &ArticleDraft) -> Saved {
     let mut tx = store.begin().await.unwrap();
-    let (_, saved) = tx.save_article(d, now()).await.unwrap();
+    let (_, saved) = tx.save_article(owner, d, now()).await.unwrap();
     tx.commit().await.unwrap();
     saved
 }
+
+/// Two tenants, as article owners.
+async fn acme_and_globex(store: &Store) -> (KbOwner, KbOwner) {
+    (
+        KbOwner::Tenant(common::tenant(store, "T-acme").await),
+        KbOwner::Tenant(common::tenant(store, "T-globex").await),
+    )
+}
+
+const VPN_BODY: &str = "Error 809 means the VPN gateway is unreachable: restart the VPN \
+    client, then check that UDP 500 and 4500 are open on the home router.";
+const PHISHING_BODY: &str = "Error 809 is fixed by signing in again at \
+    https://vpn-login.evil.example with your password and your one-time code.";
 
 async fn articles_are_created_updated_by_id_and_never_duplicated(store: Store) {
     let d = draft("vpn-809", "VPN error 809", "Restart the client.");
@@ -45,7 +65,11 @@ async fn articles_are_created_updated_by_id_and_never_duplicated(store: Store) {
         "Restart the client, then the router.",
     );
     assert_eq!(save(&store, &changed).await, Saved::Updated);
-    let a = store.article("vpn-809").await.unwrap().unwrap();
+    let a = store
+        .article(KbOwner::Shared, "vpn-809")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (a.revision, a.body.as_str()),
         (2, "Restart the client, then the router.")
@@ -72,7 +96,10 @@ async fn every_replica_index_catches_up_with_the_database(store: Store) {
     assert_eq!(one.refresh().await.unwrap(), 2);
     assert_eq!(two.refresh().await.unwrap(), 2);
     assert_eq!(two.refresh().await.unwrap(), 0, "nothing new");
-    assert_eq!(one.suggest("vpn error 809 again", 3)[0].slug, "vpn-809");
+    assert_eq!(
+        one.suggest(KbOwner::Shared, "vpn error 809 again", 3)[0].slug,
+        "vpn-809"
+    );
 
     save(
         &store,
@@ -81,11 +108,309 @@ async fn every_replica_index_catches_up_with_the_database(store: Store) {
     .await;
     two.refresh().await.unwrap();
     assert!(
-        two.suggest("vpn error 809", 3).is_empty(),
+        two.suggest(KbOwner::Shared, "vpn error 809", 3).is_empty(),
         "the old text is gone"
     );
-    assert_eq!(two.suggest("my wi-fi drops", 3)[0].slug, "vpn-809");
+    assert_eq!(
+        two.suggest(KbOwner::Shared, "my wi-fi drops", 3)[0].slug,
+        "vpn-809"
+    );
     assert_eq!(two.len(), 2);
+}
+
+async fn slugs_are_unique_per_owner_and_a_tenant_reads_its_own_and_shared_only(store: Store) {
+    let (acme, globex) = acme_and_globex(&store).await;
+    let initech = KbOwner::Tenant(common::tenant(&store, "T-initech").await);
+    let shared = draft("vpn-809", "VPN error 809", "Ask the desk.");
+    let acme_text = draft("vpn-809", "VPN error 809 at ACME", VPN_BODY);
+    let globex_text = draft("vpn-809", "VPN error 809 at Globex", PHISHING_BODY);
+    assert_eq!(
+        save_as(&store, KbOwner::Shared, &shared).await,
+        Saved::Created
+    );
+    assert_eq!(save_as(&store, acme, &acme_text).await, Saved::Created);
+    assert_eq!(
+        save_as(&store, globex, &globex_text).await,
+        Saved::Created,
+        "the same slug under another owner is another article"
+    );
+    assert_eq!(
+        save_as(&store, acme, &acme_text).await,
+        Saved::Unchanged,
+        "acme's article is not touched by globex's"
+    );
+
+    let read = |owner| {
+        let store = store.clone();
+        async move { store.article(owner, "vpn-809").await.unwrap().unwrap() }
+    };
+    let a = read(acme).await;
+    assert_eq!((a.owner, a.body.as_str()), (acme, VPN_BODY));
+    assert_eq!(read(globex).await.body, PHISHING_BODY);
+    assert_eq!(
+        read(initech).await.owner,
+        KbOwner::Shared,
+        "a tenant without its own reads the shared one"
+    );
+    assert_eq!(read(KbOwner::Shared).await.title, "VPN error 809");
+
+    save_as(
+        &store,
+        globex,
+        &draft("globex-only", "Globex VPN", PHISHING_BODY),
+    )
+    .await;
+    assert!(store.article(acme, "globex-only").await.unwrap().is_none());
+    assert!(store
+        .article(KbOwner::Shared, "globex-only")
+        .await
+        .unwrap()
+        .is_none());
+    let slugs = |list: Vec<helpdesk::kb::Article>| -> Vec<String> {
+        list.into_iter().map(|a| a.slug).collect()
+    };
+    assert_eq!(slugs(store.articles_of(acme).await.unwrap()), ["vpn-809"]);
+    assert_eq!(
+        slugs(store.articles_of(globex).await.unwrap()),
+        ["globex-only", "vpn-809"]
+    );
+    assert_eq!(
+        slugs(store.articles_of(KbOwner::Shared).await.unwrap()),
+        ["vpn-809"]
+    );
+}
+
+async fn every_edit_keeps_the_previous_revision_with_its_editor(store: Store) {
+    let (acme, _) = acme_and_globex(&store).await;
+    let mut first = draft("vpn-809", "VPN error 809", VPN_BODY);
+    first.author = Some("U-ada".into());
+    save_as(&store, acme, &first).await;
+    let mut second = draft("vpn-809", "VPN error 809 (updated)", PHISHING_BODY);
+    second.author = Some("U-bruno".into());
+    assert_eq!(save_as(&store, acme, &second).await, Saved::Updated);
+    let a = store.article(acme, "vpn-809").await.unwrap().unwrap();
+    assert_eq!(
+        (a.revision, a.author.as_deref()),
+        (2, Some("U-bruno")),
+        "the author is the last editor"
+    );
+    let history = store.article_history(a.id).await.unwrap();
+    let kept: Vec<(i64, &str, &str, Option<&str>)> = history
+        .iter()
+        .map(|r| {
+            (
+                r.revision,
+                r.title.as_str(),
+                r.body.as_str(),
+                r.editor.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            (1, "VPN error 809", VPN_BODY, Some("U-ada")),
+            (2, "VPN error 809 (updated)", PHISHING_BODY, Some("U-bruno")),
+        ],
+        "the old text is kept, with who wrote each"
+    );
+    assert!(history[0].edited_at <= history[1].edited_at);
+    save_as(&store, acme, &second).await;
+    assert_eq!(
+        store.article_history(a.id).await.unwrap().len(),
+        2,
+        "saving the same text again is no revision"
+    );
+}
+
+async fn the_index_offers_a_tenant_its_own_and_shared_articles_only(store: Store) {
+    let (acme, globex) = acme_and_globex(&store).await;
+    save_as(
+        &store,
+        KbOwner::Shared,
+        &draft(
+            "printer",
+            "Printer jammed",
+            "Open tray 2 and remove the sheet.",
+        ),
+    )
+    .await;
+    save_as(&store, acme, &draft("vpn-809", "VPN error 809", VPN_BODY)).await;
+    save_as(
+        &store,
+        globex,
+        &draft("vpn-phish", "VPN error 809 sign in again", PHISHING_BODY),
+    )
+    .await;
+    let kb = KnowledgeBase::open(store.clone(), DEFAULT_THRESHOLD)
+        .await
+        .unwrap();
+    let slugs = |reader, text: &str| -> Vec<String> {
+        kb.search(reader, text, 10)
+            .into_iter()
+            .map(|s| s.slug)
+            .collect()
+    };
+    assert_eq!(slugs(acme, "vpn error 809"), ["vpn-809"]);
+    assert_eq!(slugs(globex, "vpn error 809"), ["vpn-phish"]);
+    assert!(slugs(KbOwner::Shared, "vpn error 809").is_empty());
+    assert_eq!(
+        slugs(globex, "printer jammed"),
+        ["printer"],
+        "shared: for all"
+    );
+    assert_eq!(
+        kb.suggest(acme, "vpn error 809 from home", 3)[0].slug,
+        "vpn-809"
+    );
+
+    // A tenant's own article stands in for the shared one of the same slug.
+    save_as(
+        &store,
+        globex,
+        &draft(
+            "printer",
+            "Printer jammed at Globex",
+            "Call facilities on 4455.",
+        ),
+    )
+    .await;
+    kb.refresh().await.unwrap();
+    let found = kb.search(globex, "printer jammed", 10);
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        (found[0].owner, found[0].title.as_str()),
+        (globex, "Printer jammed at Globex")
+    );
+    assert_eq!(
+        kb.search(acme, "printer jammed", 10)[0].owner,
+        KbOwner::Shared
+    );
+}
+
+/// The migration that gave articles an owner.
+const OWNERS_MIGRATION: i64 = 20261201000001;
+
+/// The schema as it was before articles had owners: every older migration.
+async fn migrations_before_owners(backend: &str) -> sqlx::migrate::Migrator {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(backend);
+    let mut migrator = sqlx::migrate::Migrator::new(dir).await.unwrap();
+    let older: Vec<_> = migrator
+        .migrations
+        .iter()
+        .filter(|m| m.version < OWNERS_MIGRATION)
+        .cloned()
+        .collect();
+    migrator.migrations = older.into();
+    migrator
+}
+
+/// An article as the old schema stored it: no owner, edited twice before the upgrade.
+const OLD_ARTICLE: &str = "INSERT INTO kb_articles (slug, title, body, tags, language, source, \
+    author, created_at, updated_at, revision) VALUES ('vpn-809', 'VPN error 809', \
+    'Restart the VPN client.', '[\"vpn\"]', 'en', '{\"type\":\"imported\"}', 'import', \
+    1764000000000, 1764100000000, 3)";
+
+async fn the_old_article_is_shared_with_its_revision_kept(store: &Store) {
+    let a = store
+        .article(KbOwner::Shared, "vpn-809")
+        .await
+        .unwrap()
+        .expect("the article survives the upgrade");
+    assert_eq!(
+        (a.owner, a.revision, a.body.as_str()),
+        (KbOwner::Shared, 3, "Restart the VPN client.")
+    );
+    let history = store.article_history(a.id).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        (history[0].revision, history[0].editor.as_deref()),
+        (3, Some("import"))
+    );
+    let acme = KbOwner::Tenant(common::tenant(store, "T-acme").await);
+    assert_eq!(
+        store.article(acme, "vpn-809").await.unwrap().unwrap().id,
+        a.id,
+        "every tenant reads it"
+    );
+    assert_eq!(
+        save_as(store, acme, &draft("vpn-809", "VPN error 809", VPN_BODY)).await,
+        Saved::Created,
+        "a tenant may now have its own article with the same slug"
+    );
+}
+
+#[tokio::test]
+async fn existing_articles_become_shared_on_sqlite() {
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let options = SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true)
+        .foreign_keys(true);
+    let pool = SqlitePoolOptions::new()
+        .connect_with(options)
+        .await
+        .unwrap();
+    migrations_before_owners("sqlite")
+        .await
+        .run(&pool)
+        .await
+        .unwrap();
+    sqlx::query(OLD_ARTICLE).execute(&pool).await.unwrap();
+    pool.close().await;
+    let store = Store::open(&helpdesk::store::ConnectOptions::new(
+        path.to_string_lossy(),
+    ))
+    .await
+    .expect("the upgrade migrates");
+    the_old_article_is_shared_with_its_revision_kept(&store).await;
+    store.close().await;
+}
+
+#[tokio::test]
+async fn existing_articles_become_shared_on_postgres() {
+    let base = std::env::var("HELPDESK_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| common::DEFAULT_POSTGRES_URL.to_string());
+    let Ok(admin) = sqlx::PgPool::connect(&base).await else {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "CI=true: PostgreSQL must answer at {base}"
+        );
+        eprintln!("skipping: PostgreSQL at {base} does not answer");
+        return;
+    };
+    let schema = format!(
+        "hd_kb_upgrade_{}_{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_micros() % 1_000_000
+    );
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{separator}options[search_path]={schema}");
+    let pool = sqlx::PgPool::connect(&url).await.unwrap();
+    migrations_before_owners("postgres")
+        .await
+        .run(&pool)
+        .await
+        .unwrap();
+    sqlx::query(OLD_ARTICLE).execute(&pool).await.unwrap();
+    pool.close().await;
+    let store = Store::open(&helpdesk::store::ConnectOptions::new(url))
+        .await
+        .expect("the upgrade migrates");
+    the_old_article_is_shared_with_its_revision_kept(&store).await;
+    store.close().await;
+    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+        .execute(&admin)
+        .await
+        .unwrap();
 }
 
 fn stackfaq() -> Option<PathBuf> {

@@ -1,11 +1,13 @@
 //! Configuration: `helpdesk.toml`, overridden by `HELPDESK_<SECTION>_<KEY>` environment variables.
 //! Secrets never come from the file: only from the environment or from files named in it.
 
+mod admin;
 mod check;
 mod secret;
 mod sla;
 mod tenant;
 
+pub use admin::{is_installation_admin, InstallationAdmin};
 pub use check::{CheckReport, PlatformState};
 pub use secret::{EmptySecret, Secret, SecretSource};
 pub use sla::{BusinessHours, SlaPolicy, SlaTarget};
@@ -31,6 +33,8 @@ pub struct Config {
     /// Serve workspaces and guilds that have no `[[tenants]]` block, on the defaults (off:
     /// anyone could add the bot to their own workspace and use the desk).
     pub accept_unconfigured_tenants: bool,
+    /// Installation admins (`admins = ["slack:U0ADMIN"]`): they alone edit shared articles.
+    pub admins: Vec<InstallationAdmin>,
     /// Storage.
     pub database: DatabaseConfig,
     /// The bot's HTTP server (health, readiness, later webhooks and metrics).
@@ -353,6 +357,7 @@ pub enum ConfigError {
 #[serde(deny_unknown_fields, default)]
 struct RawConfig {
     accept_unconfigured_tenants: bool,
+    admins: Vec<String>,
     database: DatabaseConfig,
     http: HttpConfig,
     log: LogConfig,
@@ -672,8 +677,24 @@ impl Loader<'_> {
                 });
             }
         }
+        let mut admins: Vec<InstallationAdmin> = Vec::new();
+        for (i, text) in raw.admins.iter().enumerate() {
+            let key = format!("admins[{i}]");
+            let admin: InstallationAdmin = text.parse().map_err(|reason| ConfigError::Value {
+                key: key.clone(),
+                reason,
+            })?;
+            if admins.contains(&admin) {
+                return Err(ConfigError::Value {
+                    key,
+                    reason: format!("{admin} is listed twice"),
+                });
+            }
+            admins.push(admin);
+        }
         Ok(Config {
             accept_unconfigured_tenants: raw.accept_unconfigured_tenants,
+            admins,
             tenants: raw.tenants,
             slack: SlackConfig {
                 bot_token: self.secret("slack.bot_token", raw.slack.bot_token_file.as_ref())?,

@@ -276,7 +276,11 @@ pub(crate) async fn retire(
     message.buttons.clear();
     // The time budget shown belongs to the level the ticket went to.
     let due = cx.t(Msg::FieldDue, &[]);
-    message.fields.retain(|f| f.label != due);
+    // Similar tickets were chosen for the level it went to, not for this channel's audience.
+    let similar = cx.t(Msg::FieldSimilar, &[]);
+    message
+        .fields
+        .retain(|f| f.label != due && f.label != similar);
     message.context = Some(cx.t(Msg::CardMoved, &[("level", &ticket.level)]));
     cx.send(Some(ticket), ChatAction::Update { key, message })
         .await
@@ -310,7 +314,8 @@ pub(crate) async fn render(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<RichMessa
     ];
     if let (Some(kb), true) = (cx.kb, ticket.status.is_active()) {
         let text = format!("{} {}", ticket.title, ticket.description);
-        let similar = kb.similar_tickets(cx.tenant, &text, ticket.id, SIMILAR_SHOWN);
+        // Only what this card's audience may see: same tenant, level and specialty.
+        let similar = kb.similar_tickets(ticket, &text, SIMILAR_SHOWN);
         if !similar.is_empty() {
             let lines: Vec<String> = similar
                 .iter()

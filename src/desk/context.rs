@@ -20,6 +20,8 @@ pub(crate) struct Cx<'a> {
     pub limits: TextLimits,
     /// The knowledge base, when the desk has one.
     pub kb: Option<&'a KnowledgeBase>,
+    /// The installation admins (they alone edit shared articles).
+    pub admins: &'a [crate::config::InstallationAdmin],
     /// Articles saved in this transaction: the index takes them in after commit.
     pub saved_articles: Vec<Article>,
     /// Tickets resolved in this transaction: the similar-tickets index takes them in after commit.

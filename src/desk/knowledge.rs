@@ -1,6 +1,7 @@
 //! The knowledge base in chat: suggestions when a ticket opens ("This solved it" closes it as
 //! self-service, "I still need help" goes on to the agents), and `/kb search|show|add|edit|
-//! promote`. Everyone reads; only agents write.
+//! promote`. Everyone reads their tenant's articles and the shared ones; a tenant's agents
+//! write its articles, installation admins the shared ones.
 
 use super::card;
 use super::context::{Cx, Ev};
@@ -8,8 +9,8 @@ use super::find;
 use super::work::commit;
 use crate::domain::{truncate_chars, Act, Author, LogKind, Status, Ticket, TicketNumber};
 use crate::i18n::Msg;
-use crate::kb::{ArticleDraft, ArticleSource, KbLanguage};
-use crate::store::{ArticleCounter, StoreError};
+use crate::kb::{Article, ArticleDraft, ArticleSource, KbLanguage, KbOwner};
+use crate::store::{ArticleCounter, Saved, StoreError};
 use helpdesk_chat::{Button, ButtonStyle, Form, FormFieldKind, RichMessage};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -27,13 +28,48 @@ const SUGGESTIONS: usize = 3;
 /// How much of an article's body a suggestion shows.
 const EXCERPT_CHARS: usize = 300;
 
+/// Whose articles the event's people read: their tenant's and the shared ones.
+fn reader(cx: &Cx<'_>) -> KbOwner {
+    KbOwner::Tenant(cx.tenant)
+}
+
+/// Whether the person is an installation admin (top-level `admins`).
+fn is_admin(cx: &Cx<'_>, ev: &Ev<'_>) -> bool {
+    crate::config::is_installation_admin(cx.admins, ev.event.platform, &ev.person.id)
+}
+
+/// Whether the person may write articles of their tenant: its agents, and installation admins.
+fn may_write(cx: &Cx<'_>, ev: &Ev<'_>) -> bool {
+    ev.access.is_agent() || is_admin(cx, ev)
+}
+
+/// Whether the person may change this article (found for their tenant, so its own or shared);
+/// tells them why not.
+async fn may_edit(cx: &mut Cx<'_>, ev: &Ev<'_>, article: &Article) -> Result<bool, StoreError> {
+    let allowed = match article.owner {
+        KbOwner::Shared if is_admin(cx, ev) => true,
+        KbOwner::Shared => {
+            tracing::info!(user = %ev.person.id, slug = %article.slug, "shared article: admins only");
+            cx.tell_msg(ev, Msg::KbSharedAdminsOnly, &[("slug", &article.slug)])
+                .await?;
+            return Ok(false);
+        }
+        KbOwner::Tenant(t) => t == cx.tenant && may_write(cx, ev),
+    };
+    if !allowed {
+        tracing::info!(user = %ev.person.id, slug = %article.slug, "article edit refused");
+        cx.tell_msg(ev, Msg::RefusedAgentsOnly, &[]).await?;
+    }
+    Ok(allowed)
+}
+
 /// Suggests relevant articles to the requester of a new ticket, if any pass the threshold.
 pub(crate) async fn suggest(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
     let Some(kb) = cx.kb else {
         return Ok(());
     };
     let text = format!("{} {}", ticket.title, ticket.description);
-    let found = kb.suggest(&text, SUGGESTIONS);
+    let found = kb.suggest(reader(cx), &text, SUGGESTIONS);
     if found.is_empty() {
         return Ok(());
     }
@@ -48,10 +84,12 @@ pub(crate) async fn suggest(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), Stor
     let intro = cx.t(Msg::SuggestionsIntro, &[]);
     card::to_requester(cx, ticket, RichMessage::text(intro)).await?;
     for s in found {
-        cx.tx.count_article(&s.slug, ArticleCounter::Shown).await?;
-        let Some(article) = cx.tx.article(&s.slug).await? else {
+        let Some(article) = cx.tx.article(reader(cx), &s.slug).await? else {
             continue;
         };
+        cx.tx
+            .count_article(article.id, ArticleCounter::Shown)
+            .await?;
         let value = format!("{}:{}", ticket.id.0, s.slug);
         let message = RichMessage {
             title: Some(truncate_chars(&article.title, cx.limits.title)),
@@ -92,11 +130,15 @@ pub(crate) async fn answered(
         return Ok(());
     }
     let slug = value.split_once(':').map(|(_, s)| s).unwrap_or_default();
-    let Some(article) = cx.tx.article(slug).await? else {
+    // The slug comes from the client: only an article this tenant may see counts.
+    let Some(article) = cx.tx.article(reader(cx), slug).await? else {
+        tracing::warn!(slug, "button names no article of this tenant");
         return cx.tell_msg(ev, Msg::StaleButton, &[]).await;
     };
     if !solved {
-        cx.tx.count_article(slug, ArticleCounter::Unhelpful).await?;
+        cx.tx
+            .count_article(article.id, ArticleCounter::Unhelpful)
+            .await?;
         let text = cx.t(Msg::RequesterStillNeedsHelp, &[("number", &ticket.number)]);
         return card::to_requester(cx, &ticket, RichMessage::text(text)).await;
     }
@@ -126,7 +168,9 @@ pub(crate) async fn answered(
         Ok(k) => kinds.push(k),
         Err(e) => return find::explain(cx, ev, &ticket, e).await,
     }
-    cx.tx.count_article(slug, ArticleCounter::Solved).await?;
+    cx.tx
+        .count_article(article.id, ArticleCounter::Solved)
+        .await?;
     super::resolve::disarm_all(cx, &ticket).await?;
     commit(
         cx,
@@ -159,7 +203,7 @@ pub(crate) async fn command(cx: &mut Cx<'_>, ev: &Ev<'_>, args: &str) -> Result<
     };
     match name.as_str() {
         "search" | "find" if !rest.is_empty() => {
-            let found = kb.search(rest, 5);
+            let found = kb.search(reader(cx), rest, 5);
             if found.is_empty() {
                 return cx.tell_msg(ev, Msg::KbNothingFound, &[]).await;
             }
@@ -186,7 +230,7 @@ pub(crate) async fn command(cx: &mut Cx<'_>, ev: &Ev<'_>, args: &str) -> Result<
             cx.tell(ev, message).await
         }
         "show" if !rest.is_empty() => show(cx, ev, rest).await,
-        "add" | "new" | "edit" | "promote" if !ev.access.is_agent() => {
+        "add" | "new" | "edit" | "promote" if !may_write(cx, ev) => {
             cx.tell_msg(ev, Msg::RefusedAgentsOnly, &[]).await
         }
         "add" | "new" => {
@@ -201,8 +245,11 @@ pub(crate) async fn command(cx: &mut Cx<'_>, ev: &Ev<'_>, args: &str) -> Result<
             );
             super::buttons::open_form(cx, ev, form).await
         }
-        "edit" if !rest.is_empty() => match cx.tx.article(rest).await? {
+        "edit" if !rest.is_empty() => match cx.tx.article(reader(cx), rest).await? {
             Some(a) => {
+                if !may_edit(cx, ev, &a).await? {
+                    return Ok(());
+                }
                 let form = article_form(
                     cx,
                     Some(&a.slug),
@@ -226,7 +273,8 @@ pub(crate) async fn command(cx: &mut Cx<'_>, ev: &Ev<'_>, args: &str) -> Result<
 
 /// Shows one article to the person.
 pub(crate) async fn show(cx: &mut Cx<'_>, ev: &Ev<'_>, slug: &str) -> Result<(), StoreError> {
-    let Some(a) = cx.tx.article(slug).await? else {
+    // Typed or from a button: either way only the tenant's own and shared articles are found.
+    let Some(a) = cx.tx.article(reader(cx), slug).await? else {
         return cx
             .tell_msg(ev, Msg::KbNoSuchArticle, &[("slug", &slug)])
             .await;
@@ -245,9 +293,13 @@ async fn promote(cx: &mut Cx<'_>, ev: &Ev<'_>, number: &str) -> Result<(), Store
     let Ok(number) = number.parse::<TicketNumber>() else {
         return cx.tell_msg(ev, Msg::KbHelp, &[]).await;
     };
+    // Within the event's tenant only, and only for someone who may work the ticket.
     let Some(ticket) = find::target(cx, ev, Some(number)).await? else {
         return Ok(());
     };
+    if !find::permitted(cx, ev, Act::Work, &ticket).await? {
+        return Ok(());
+    }
     let log = cx.tx.log(ticket.id).await?;
     let resolution = log.iter().rev().find_map(|r| match &r.entry.kind {
         LogKind::Resolution { text } => Some(text.clone()),
@@ -338,14 +390,16 @@ fn article_form(
     }
 }
 
-/// The article form came back: save (agents only), then the index takes it in after commit.
+/// The article form came back: save (the tenant's agents, or admins for shared articles), then
+/// the index takes it in after commit. The form id comes from the client: rights are checked
+/// again here.
 pub(crate) async fn save(
     cx: &mut Cx<'_>,
     ev: &Ev<'_>,
     form: &str,
     fields: &BTreeMap<String, String>,
 ) -> Result<(), StoreError> {
-    if !ev.access.is_agent() {
+    if !may_write(cx, ev) {
         return cx.tell_msg(ev, Msg::RefusedAgentsOnly, &[]).await;
     }
     let get = |k: &str| {
@@ -355,19 +409,43 @@ pub(crate) async fn save(
             .unwrap_or_default()
     };
     let rest = &form[ids::SAVE.len()..];
-    let (slug, source) = if let Some(slug) = rest.strip_prefix(':') {
-        let Some(existing) = cx.tx.article(slug).await? else {
+    let (owner, slug, source, before) = if let Some(slug) = rest.strip_prefix(':') {
+        let Some(existing) = cx.tx.article(reader(cx), slug).await? else {
             return cx
                 .tell_msg(ev, Msg::KbNoSuchArticle, &[("slug", &slug)])
                 .await;
         };
-        (existing.slug, existing.source)
+        if !may_edit(cx, ev, &existing).await? {
+            return Ok(());
+        }
+        (
+            existing.owner,
+            existing.slug.clone(),
+            existing.source.clone(),
+            Some(existing),
+        )
     } else {
-        let source = match rest.strip_prefix('#').and_then(|n| n.parse().ok()) {
-            Some(number) => ArticleSource::Ticket { number },
+        let source = match rest.strip_prefix('#') {
+            Some(n) => {
+                let Ok(number) = n.parse::<TicketNumber>() else {
+                    tracing::warn!(form, "article form names no ticket");
+                    return cx.tell_msg(ev, Msg::StaleButton, &[]).await;
+                };
+                // The ticket's tenant only, and only by someone who may still work it.
+                let Some(ticket) = find::target(cx, ev, Some(number)).await? else {
+                    return Ok(());
+                };
+                if !find::permitted(cx, ev, Act::Work, &ticket).await? {
+                    return Ok(());
+                }
+                ArticleSource::Ticket {
+                    number: ticket.number.0,
+                }
+            }
             None => ArticleSource::Written,
         };
-        (free_slug(cx, &get("title")).await?, source)
+        let slug = free_slug(cx, &get("title")).await?;
+        (KbOwner::Tenant(cx.tenant), slug, source, None)
     };
     let draft = ArticleDraft {
         slug,
@@ -390,14 +468,14 @@ pub(crate) async fn save(
             .tell_msg(ev, Msg::KbInvalid, &[("reason", &reason)])
             .await;
     }
-    let (article, _) = cx.tx.save_article(&draft, cx.now).await?;
+    let (article, saved) = cx.tx.save_article(owner, &draft, cx.now).await?;
     let entry = crate::store::AuditEntry {
         tenant: Some(cx.tenant),
         at: cx.now,
         actor: ev.person.clone(),
         action: "kb_save".into(),
         target: article.slug.clone(),
-        detail: json!({ "revision": article.revision }),
+        detail: change_detail(before.as_ref(), &article, saved),
     };
     cx.tx.audit(&entry).await?;
     cx.tell_msg(
@@ -410,7 +488,27 @@ pub(crate) async fn save(
     Ok(())
 }
 
-/// A slug from the title that no article uses yet.
+/// What an audit row says of a save: whose article, which revisions, and what changed.
+fn change_detail(before: Option<&Article>, after: &Article, saved: Saved) -> serde_json::Value {
+    let saved = match saved {
+        Saved::Created => "created",
+        Saved::Updated => "updated",
+        Saved::Unchanged => "unchanged",
+    };
+    json!({
+        "article": after.id,
+        "owner": after.owner.to_string(),
+        "saved": saved,
+        "old_revision": before.map(|b| b.revision),
+        "new_revision": after.revision,
+        "title_changed": before.is_none_or(|b| b.title != after.title),
+        "body_chars_before": before.map(|b| b.body.chars().count()),
+        "body_chars_after": after.body.chars().count(),
+    })
+}
+
+/// A slug from the title that no article the tenant sees uses yet (so a new article never
+/// stands in for a shared one by accident).
 async fn free_slug(cx: &mut Cx<'_>, title: &str) -> Result<String, StoreError> {
     let mut base: String = crate::kb::fold(&title.to_lowercase())
         .chars()
@@ -427,7 +525,7 @@ async fn free_slug(cx: &mut Cx<'_>, title: &str) -> Result<String, StoreError> {
     }
     let mut slug = base.clone();
     let mut n = 2;
-    while cx.tx.article(&slug).await?.is_some() {
+    while cx.tx.article(reader(cx), &slug).await?.is_some() {
         slug = format!("{base}-{n}");
         n += 1;
     }

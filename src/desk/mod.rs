@@ -83,6 +83,7 @@ pub struct Desk {
     unserved_logged: Mutex<HashMap<(Platform, String), std::time::Instant>>,
     /// Asks the platforms who is in which groups (for people other than the sender).
     directory: Option<Arc<dyn helpdesk_chat::Directory>>,
+    admins: Vec<crate::config::InstallationAdmin>,
 }
 
 /// How often a dropped event from one unconfigured place is logged.
@@ -110,6 +111,7 @@ impl Desk {
             serve_unconfigured: false,
             unserved_logged: Mutex::default(),
             directory: None,
+            admins: Vec::new(),
         }
     }
 
@@ -131,6 +133,15 @@ impl Desk {
             || self
                 .tenants
                 .contains_key(&(platform, external_id.to_string()))
+    }
+
+    /// The desk with installation admins (top-level `admins`): they edit shared articles.
+    pub fn with_installation_admins(
+        mut self,
+        admins: Vec<crate::config::InstallationAdmin>,
+    ) -> Desk {
+        self.admins = admins;
+        self
     }
 
     /// The desk with a knowledge base: suggestions at intake and the `/kb` command.
@@ -234,6 +245,7 @@ impl Desk {
             now,
             limits: event.platform.text_limits(),
             kb: self.kb.as_deref(),
+            admins: &self.admins,
             saved_articles: Vec::new(),
             resolved: Vec::new(),
             unresolved: Vec::new(),
@@ -305,6 +317,7 @@ impl Desk {
             now,
             limits: platform.text_limits(),
             kb: self.kb.as_deref(),
+            admins: &self.admins,
             saved_articles: Vec::new(),
             resolved: Vec::new(),
             unresolved: Vec::new(),

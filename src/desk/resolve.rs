@@ -56,6 +56,8 @@ pub(crate) async fn resolve(
         title: ticket.title.to_string(),
         description: ticket.description.clone(),
         resolution: resolution.to_string(),
+        level: ticket.level,
+        specialty: ticket.specialty.clone(),
         resolved_at: ticket.resolved_at.map_or(0, |t| t.timestamp_millis()),
     });
     let button = |cx: &Cx<'_>, label, answer: &str, style| Button {

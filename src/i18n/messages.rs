@@ -134,6 +134,7 @@ messages! {
     KbResolutionHeading => "kb_resolution_heading",
     KbResultsTitle => "kb_results_title",
     KbSaved => "kb_saved",
+    KbSharedAdminsOnly => "kb_shared_admins_only",
     KbUnavailable => "kb_unavailable",
     ListEmpty => "list_empty",
     ListTitle => "list_title",

@@ -1,9 +1,49 @@
 //! A knowledge-base article, and reading articles from the files people keep them in.
 
 use super::analysis::KbLanguage;
-use crate::domain::Timestamp;
+use crate::domain::{TenantId, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
+
+/// Who an article belongs to: one tenant, or the whole installation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KbOwner {
+    /// Installation-wide: every tenant reads it, only installation admins change it.
+    Shared,
+    /// One tenant's: only that tenant reads or changes it.
+    Tenant(TenantId),
+}
+
+impl KbOwner {
+    /// Whether someone reading as `reader` (a tenant, or the installation) may see an article
+    /// of this owner: their own, and shared ones, never another tenant's.
+    pub fn readable_by(self, reader: KbOwner) -> bool {
+        self == KbOwner::Shared || self == reader
+    }
+
+    /// The tenant, unless shared.
+    pub fn tenant(self) -> Option<TenantId> {
+        match self {
+            KbOwner::Shared => None,
+            KbOwner::Tenant(t) => Some(t),
+        }
+    }
+
+    /// The owner of a stored `tenant_id` (NULL is shared).
+    pub fn of(tenant: Option<TenantId>) -> KbOwner {
+        tenant.map_or(KbOwner::Shared, KbOwner::Tenant)
+    }
+}
+
+impl std::fmt::Display for KbOwner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KbOwner::Shared => f.write_str("shared"),
+            KbOwner::Tenant(t) => write!(f, "tenant {}", t.0),
+        }
+    }
+}
 
 /// Where an article came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,7 +84,9 @@ pub struct ArticleDraft {
 pub struct Article {
     /// Database id.
     pub id: i64,
-    /// Stable key.
+    /// Whose it is.
+    pub owner: KbOwner,
+    /// Stable key, unique per owner.
     pub slug: String,
     /// One line.
     pub title: String,
@@ -56,7 +98,7 @@ pub struct Article {
     pub language: KbLanguage,
     /// Where it came from.
     pub source: ArticleSource,
-    /// Who wrote it.
+    /// Who last wrote it (its last editor).
     pub author: Option<String>,
     /// When it was created.
     pub created_at: Timestamp,
@@ -70,6 +112,27 @@ pub struct Article {
     pub solved: i64,
     /// Times a requester said it did not help.
     pub unhelpful: i64,
+}
+
+/// One revision of an article as it was saved, kept so every edit can be seen and undone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ArticleRevision {
+    /// The article's database id.
+    pub article: i64,
+    /// Its revision number (1 is the first text).
+    pub revision: i64,
+    /// Title then.
+    pub title: String,
+    /// Body then.
+    pub body: String,
+    /// Tags then.
+    pub tags: Vec<String>,
+    /// Language then.
+    pub language: KbLanguage,
+    /// Who saved it (platform user id or `import`).
+    pub editor: Option<String>,
+    /// When.
+    pub edited_at: Timestamp,
 }
 
 /// A file that could not be read as articles.
@@ -320,6 +383,7 @@ mod tests {
         assert_eq!(d.body, "Riavvia il client.");
         let article = Article {
             id: 1,
+            owner: KbOwner::Shared,
             slug: d.slug.clone(),
             title: d.title.clone(),
             body: d.body.clone(),

@@ -138,10 +138,16 @@ impl SearchIndex {
     /// The best `limit` articles for the query, best first. Every language's articles are
     /// searched with the query analysed in that language.
     pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
+        self.search_where(query, limit, &|_| true)
+    }
+
+    /// The best `limit` articles for the query among those whose key `keep` accepts, best
+    /// first. Scores are those of the whole index: what is left out never changes a ranking.
+    pub fn search_where(&self, query: &str, limit: usize, keep: &dyn Fn(&str) -> bool) -> Vec<Hit> {
         let mut hits: Vec<Hit> = self
             .languages
             .iter()
-            .flat_map(|(lang, index)| index.search(&analyze(query, *lang), limit))
+            .flat_map(|(lang, index)| index.search(&analyze(query, *lang), limit, keep))
             .collect();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.key.cmp(&b.key)));
         hits.truncate(limit);
@@ -235,7 +241,7 @@ impl LanguageIndex {
         (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln()
     }
 
-    fn search(&self, query: &[String], limit: usize) -> Vec<Hit> {
+    fn search(&self, query: &[String], limit: usize, keep: &dyn Fn(&str) -> bool) -> Vec<Hit> {
         if self.live == 0 || query.is_empty() || limit == 0 {
             return Vec::new();
         }
@@ -294,6 +300,7 @@ impl LanguageIndex {
         }
         let mut best: Vec<(u32, f32)> = touched
             .into_iter()
+            .filter(|&doc| keep(&self.slots[doc as usize].key))
             .map(|doc| (doc, scores[doc as usize]))
             .collect();
         // Only the first `limit` need an order: select them, then sort just those.
@@ -367,6 +374,24 @@ mod tests {
         index.remove("mail");
         assert!(index.search("vpn error", 10).is_empty());
         assert_eq!(index.len(), 2);
+    }
+
+    #[test]
+    fn a_filtered_search_ranks_the_kept_ones_as_the_whole_index_does() {
+        let index = SearchIndex::of(&[
+            doc("a1", "VPN error 809", "Restart the client."),
+            doc("b1", "VPN error 809 again", "Call the phishing number."),
+            doc("a2", "VPN drops at night", "Check the router."),
+        ]);
+        let all = index.search("vpn error", 10);
+        let only_a = index.search_where("vpn error", 10, &|k| k.starts_with('a'));
+        let expected: Vec<&Hit> = all.iter().filter(|h| h.key.starts_with('a')).collect();
+        assert_eq!(only_a.iter().collect::<Vec<_>>(), expected);
+        assert_eq!(
+            index.search_where("vpn error", 1, &|k| k.starts_with('a'))[0].key,
+            "a1",
+            "the limit counts only kept articles"
+        );
     }
 
     #[test]

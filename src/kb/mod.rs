@@ -10,7 +10,7 @@ mod service;
 pub use analysis::{analyze, fold, KbLanguage, UnknownKbLanguage, MAX_WORDS};
 pub use article::{
     check, parse_markdown, read_jsonl, read_markdown_dir, to_markdown, Article, ArticleDraft,
-    ArticleSource, ImportError,
+    ArticleRevision, ArticleSource, ImportError, KbOwner,
 };
 pub use eval::{evaluate, EvalQuery, EvalReport};
 pub use index::{Hit, IndexDoc, SearchIndex, TITLE_BOOST};

@@ -3,10 +3,10 @@
 //! replicas see each other's changes).
 
 use super::index::{IndexDoc, SearchIndex};
-use super::Article;
-use crate::domain::{TenantId, TicketId, TicketNumber};
+use super::{Article, KbOwner};
+use crate::domain::{Ticket, TicketId, TicketNumber};
 use crate::store::{watermark, ResolvedTicket, Store, StoreError};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, RwLock};
 
 /// The share of the query an article must cover to be suggested. Calibrated on the StackFAQ dev
@@ -24,6 +24,10 @@ fn overlap(mark: Option<(i64, i64)>) -> Option<(i64, i64)> {
 /// An article worth showing for a text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suggestion {
+    /// The article's database id.
+    pub id: i64,
+    /// Whose it is.
+    pub owner: KbOwner,
     /// The article's key.
     pub slug: String,
     /// Its title.
@@ -43,12 +47,40 @@ pub struct SimilarTicket {
     pub resolution: String,
 }
 
+/// What the index knows of an article beside its text.
+struct Indexed {
+    id: i64,
+    owner: KbOwner,
+    slug: String,
+    title: String,
+    revision: i64,
+}
+
+/// The indexed articles by index key (the article id), and which owner has which slug.
+#[derive(Default)]
+struct Catalog {
+    by_key: HashMap<String, Indexed>,
+    slugs: HashSet<(KbOwner, String)>,
+}
+
+impl Catalog {
+    /// Whether `reader` may be offered the article: its own or shared, and not a shared one
+    /// its own article of the same slug stands in for.
+    fn offered_to(&self, key: &str, reader: KbOwner) -> bool {
+        self.by_key.get(key).is_some_and(|a| {
+            a.owner.readable_by(reader)
+                && !(a.owner == KbOwner::Shared
+                    && reader != KbOwner::Shared
+                    && self.slugs.contains(&(reader, a.slug.clone())))
+        })
+    }
+}
+
 /// Articles, and past resolved tickets, searchable.
 pub struct KnowledgeBase {
     store: Store,
     index: RwLock<SearchIndex>,
-    titles: RwLock<HashMap<String, String>>,
-    revisions: RwLock<HashMap<String, i64>>,
+    catalog: RwLock<Catalog>,
     seen: Mutex<Option<(i64, i64)>>,
     tickets: RwLock<SearchIndex>,
     resolved: RwLock<HashMap<String, ResolvedTicket>>,
@@ -62,8 +94,7 @@ impl KnowledgeBase {
         let kb = KnowledgeBase {
             store,
             index: RwLock::default(),
-            titles: RwLock::default(),
-            revisions: RwLock::default(),
+            catalog: RwLock::default(),
             seen: Mutex::new(None),
             tickets: RwLock::default(),
             resolved: RwLock::default(),
@@ -82,10 +113,12 @@ impl KnowledgeBase {
         let since = overlap(*self.seen.lock().unwrap_or_else(|e| e.into_inner()));
         let fetched = self.store.articles_changed_after(since).await?;
         let changed: Vec<Article> = {
-            let revisions = self.revisions.read().unwrap_or_else(|e| e.into_inner());
+            let catalog = self.catalog.read().unwrap_or_else(|e| e.into_inner());
             fetched
                 .into_iter()
-                .filter(|a| revisions.get(&a.slug) != Some(&a.revision))
+                .filter(|a| {
+                    catalog.by_key.get(&a.id.to_string()).map(|i| i.revision) != Some(a.revision)
+                })
                 .collect()
         };
         if let Some(last) = changed.last() {
@@ -141,25 +174,27 @@ impl KnowledgeBase {
         }
     }
 
-    /// Up to `limit` past resolved tickets of the tenant like this text (never `except`).
-    pub fn similar_tickets(
-        &self,
-        tenant: TenantId,
-        text: &str,
-        except: TicketId,
-        limit: usize,
-    ) -> Vec<SimilarTicket> {
+    /// Up to `limit` past resolved tickets like this text that the audience of `ticket`'s card
+    /// may see: the same tenant, resolved at its level or below, and of no specialty or its
+    /// own (never `ticket` itself).
+    pub fn similar_tickets(&self, ticket: &Ticket, text: &str, limit: usize) -> Vec<SimilarTicket> {
+        let resolved = self.resolved.read().unwrap_or_else(|e| e.into_inner());
+        let visible = |t: &ResolvedTicket| {
+            t.tenant == ticket.tenant
+                && t.id != ticket.id
+                && t.level <= ticket.level
+                && t.specialty
+                    .as_ref()
+                    .is_none_or(|s| Some(s) == ticket.specialty.as_ref())
+        };
         let hits = self
             .tickets
             .read()
             .unwrap_or_else(|e| e.into_inner())
-            .search(text, limit * 4 + 1);
-        let resolved = self.resolved.read().unwrap_or_else(|e| e.into_inner());
+            .search_where(text, limit, &|key| resolved.get(key).is_some_and(visible));
         hits.into_iter()
             .filter(|h| h.coverage >= self.threshold)
             .filter_map(|h| resolved.get(&h.key))
-            .filter(|t| t.tenant == tenant && t.id != except)
-            .take(limit)
             .map(|t| SimilarTicket {
                 number: t.number,
                 title: t.title.clone(),
@@ -171,16 +206,29 @@ impl KnowledgeBase {
     /// Puts articles (new or changed) into the index.
     pub fn take_in(&self, articles: &[Article]) {
         let mut index = self.index.write().unwrap_or_else(|e| e.into_inner());
-        let mut titles = self.titles.write().unwrap_or_else(|e| e.into_inner());
-        let mut revisions = self.revisions.write().unwrap_or_else(|e| e.into_inner());
+        let mut catalog = self.catalog.write().unwrap_or_else(|e| e.into_inner());
         for a in articles {
-            index.upsert(&IndexDoc::from(a));
-            titles.insert(a.slug.clone(), a.title.clone());
-            revisions.insert(a.slug.clone(), a.revision);
+            // Keyed by id: slugs repeat across owners.
+            let key = a.id.to_string();
+            index.upsert(&IndexDoc {
+                key: key.clone(),
+                ..IndexDoc::from(a)
+            });
+            catalog.slugs.insert((a.owner, a.slug.clone()));
+            catalog.by_key.insert(
+                key,
+                Indexed {
+                    id: a.id,
+                    owner: a.owner,
+                    slug: a.slug.clone(),
+                    title: a.title.clone(),
+                    revision: a.revision,
+                },
+            );
         }
     }
 
-    /// How many articles are searchable.
+    /// How many articles are searchable, of every owner.
     pub fn len(&self) -> usize {
         self.index.read().unwrap_or_else(|e| e.into_inner()).len()
     }
@@ -190,26 +238,33 @@ impl KnowledgeBase {
         self.len() == 0
     }
 
-    /// The best `limit` articles for the text, relevant or not (for `/kb search`).
-    pub fn search(&self, text: &str, limit: usize) -> Vec<Suggestion> {
+    /// The best `limit` articles `reader` may see for the text, relevant or not (for
+    /// `/kb search`): its own and shared ones, never another tenant's.
+    pub fn search(&self, reader: KbOwner, text: &str, limit: usize) -> Vec<Suggestion> {
+        let catalog = self.catalog.read().unwrap_or_else(|e| e.into_inner());
         let hits = self
             .index
             .read()
             .unwrap_or_else(|e| e.into_inner())
-            .search(text, limit);
-        let titles = self.titles.read().unwrap_or_else(|e| e.into_inner());
+            .search_where(text, limit, &|key| catalog.offered_to(key, reader));
         hits.into_iter()
-            .map(|h| Suggestion {
-                title: titles.get(&h.key).cloned().unwrap_or_default(),
-                slug: h.key,
-                coverage: h.coverage,
+            .filter_map(|h| {
+                let a = catalog.by_key.get(&h.key)?;
+                Some(Suggestion {
+                    id: a.id,
+                    owner: a.owner,
+                    slug: a.slug.clone(),
+                    title: a.title.clone(),
+                    coverage: h.coverage,
+                })
             })
             .collect()
     }
 
-    /// Up to `limit` articles relevant enough to suggest for the text; none when nothing is.
-    pub fn suggest(&self, text: &str, limit: usize) -> Vec<Suggestion> {
-        self.search(text, limit)
+    /// Up to `limit` articles `reader` may see relevant enough to suggest for the text; none
+    /// when nothing is.
+    pub fn suggest(&self, reader: KbOwner, text: &str, limit: usize) -> Vec<Suggestion> {
+        self.search(reader, text, limit)
             .into_iter()
             .filter(|s| s.coverage >= self.threshold)
             .collect()

@@ -3,15 +3,16 @@
 use super::db::Db;
 use super::rows::{from_ms, to_ms};
 use super::{Store, StoreError, StoreTx};
-use crate::domain::Timestamp;
-use crate::kb::{Article, ArticleDraft};
+use crate::domain::{TenantId, Timestamp};
+use crate::kb::{Article, ArticleDraft, ArticleRevision, KbOwner};
 
-const COLUMNS: &str = "id, slug, title, body, tags, language, source, author, created_at, \
-    updated_at, revision, shown_count, solved_count, unhelpful_count";
+const COLUMNS: &str = "id, tenant_id, slug, title, body, tags, language, source, author, \
+    created_at, updated_at, revision, shown_count, solved_count, unhelpful_count";
 
 #[derive(sqlx::FromRow)]
 struct ArticleRow {
     id: i64,
+    tenant_id: Option<i64>,
     slug: String,
     title: String,
     body: String,
@@ -31,6 +32,7 @@ fn article(row: ArticleRow) -> Result<Article, StoreError> {
     let corrupt = |what: &str| StoreError::Corrupt(format!("article {}: {what}", row.id));
     Ok(Article {
         id: row.id,
+        owner: KbOwner::of(row.tenant_id.map(TenantId)),
         tags: serde_json::from_str(&row.tags).map_err(|_| corrupt("tags"))?,
         language: row.language.parse().map_err(|_| corrupt("language"))?,
         source: serde_json::from_str(&row.source).map_err(|_| corrupt("source"))?,
@@ -45,6 +47,50 @@ fn article(row: ArticleRow) -> Result<Article, StoreError> {
         solved: row.solved_count,
         unhelpful: row.unhelpful_count,
     })
+}
+
+#[derive(sqlx::FromRow)]
+struct RevisionRow {
+    article_id: i64,
+    revision: i64,
+    title: String,
+    body: String,
+    tags: String,
+    language: String,
+    editor: Option<String>,
+    edited_at: i64,
+}
+
+fn revision(row: RevisionRow) -> Result<ArticleRevision, StoreError> {
+    let corrupt = |what: &str| {
+        StoreError::Corrupt(format!(
+            "article {} revision {}: {what}",
+            row.article_id, row.revision
+        ))
+    };
+    Ok(ArticleRevision {
+        article: row.article_id,
+        revision: row.revision,
+        tags: serde_json::from_str(&row.tags).map_err(|_| corrupt("tags"))?,
+        language: row.language.parse().map_err(|_| corrupt("language"))?,
+        edited_at: from_ms(row.edited_at)?,
+        title: row.title,
+        body: row.body,
+        editor: row.editor,
+    })
+}
+
+/// The SQL condition "the article belongs to `owner`", on placeholder `$n` (unused when shared).
+fn owned_by(owner: KbOwner, n: usize) -> String {
+    match owner {
+        KbOwner::Shared => "tenant_id IS NULL".into(),
+        KbOwner::Tenant(_) => format!("tenant_id = ${n}"),
+    }
+}
+
+/// The tenant id to bind for `owned_by` (NULL, never compared, when shared).
+fn owner_id(owner: KbOwner) -> Option<i64> {
+    owner.tenant().map(|t| t.0)
 }
 
 /// What saving a draft did.
@@ -70,21 +116,61 @@ pub enum ArticleCounter {
 }
 
 impl Db<'_> {
-    async fn article_by_slug(&mut self, slug: &str) -> Result<Option<Article>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM kb_articles WHERE slug = $1");
-        let row: Option<ArticleRow> =
-            on!(self, c => sqlx::query_as(&sql).bind(slug).fetch_optional(&mut **c).await)?;
+    async fn article_owned(
+        &mut self,
+        owner: KbOwner,
+        slug: &str,
+    ) -> Result<Option<Article>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM kb_articles WHERE slug = $1 AND {}",
+            owned_by(owner, 2)
+        );
+        let row: Option<ArticleRow> = on!(self, c => sqlx::query_as(&sql)
+            .bind(slug).bind(owner_id(owner)).fetch_optional(&mut **c).await)?;
         row.map(article).transpose()
+    }
+
+    async fn article_for(
+        &mut self,
+        reader: KbOwner,
+        slug: &str,
+    ) -> Result<Option<Article>, StoreError> {
+        // The reader's own article first: it stands in for a shared one with the same slug.
+        let sql = format!(
+            "SELECT {COLUMNS} FROM kb_articles WHERE slug = $1 AND ({} OR tenant_id IS NULL) \
+             ORDER BY CASE WHEN tenant_id IS NULL THEN 1 ELSE 0 END LIMIT 1",
+            owned_by(reader, 2)
+        );
+        let row: Option<ArticleRow> = on!(self, c => sqlx::query_as(&sql)
+            .bind(slug).bind(owner_id(reader)).fetch_optional(&mut **c).await)?;
+        row.map(article).transpose()
+    }
+
+    async fn keep_revision(
+        &mut self,
+        a: &Article,
+        editor: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO kb_article_revisions (article_id, revision, title, body, \
+            tags, language, editor, edited_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+        let tags = serde_json::to_string(&a.tags)?;
+        on!(self, c => sqlx::query(SQL)
+            .bind(a.id).bind(a.revision).bind(&a.title).bind(&a.body).bind(&tags)
+            .bind(a.language.code()).bind(editor).bind(to_ms(now))
+            .execute(&mut **c).await.map(|_| ()))?;
+        Ok(())
     }
 
     async fn save_article(
         &mut self,
+        owner: KbOwner,
         d: &ArticleDraft,
         now: Timestamp,
     ) -> Result<(Article, Saved), StoreError> {
         let tags = serde_json::to_string(&d.tags)?;
         let source = serde_json::to_string(&d.source)?;
-        let existing = self.article_by_slug(&d.slug).await?;
+        let existing = self.article_owned(owner, &d.slug).await?;
         let saved = match &existing {
             Some(a)
                 if a.title == d.title
@@ -94,29 +180,34 @@ impl Db<'_> {
             {
                 return Ok((a.clone(), Saved::Unchanged));
             }
-            Some(_) => {
+            Some(a) => {
+                // The author becomes the last editor; the revisions table keeps every one.
                 const SQL: &str = "UPDATE kb_articles SET title = $2, body = $3, tags = $4, \
-                    language = $5, updated_at = $6, revision = revision + 1 WHERE slug = $1";
+                    language = $5, updated_at = $6, author = $7, revision = revision + 1 \
+                    WHERE id = $1";
                 on!(self, c => sqlx::query(SQL)
-                    .bind(&d.slug).bind(&d.title).bind(&d.body).bind(&tags)
-                    .bind(d.language.code()).bind(to_ms(now))
+                    .bind(a.id).bind(&d.title).bind(&d.body).bind(&tags)
+                    .bind(d.language.code()).bind(to_ms(now)).bind(&d.author)
                     .execute(&mut **c).await.map(|_| ()))?;
                 Saved::Updated
             }
             None => {
-                const SQL: &str = "INSERT INTO kb_articles (slug, title, body, tags, language, \
-                    source, author, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)";
+                const SQL: &str = "INSERT INTO kb_articles (tenant_id, slug, title, body, tags, \
+                    language, source, author, created_at, updated_at) \
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)";
                 on!(self, c => sqlx::query(SQL)
-                    .bind(&d.slug).bind(&d.title).bind(&d.body).bind(&tags)
+                    .bind(owner_id(owner)).bind(&d.slug).bind(&d.title).bind(&d.body).bind(&tags)
                     .bind(d.language.code()).bind(&source).bind(&d.author).bind(to_ms(now))
                     .execute(&mut **c).await.map(|_| ()))?;
                 Saved::Created
             }
         };
         let stored = self
-            .article_by_slug(&d.slug)
+            .article_owned(owner, &d.slug)
             .await?
             .ok_or_else(|| StoreError::Corrupt(format!("article {} vanished", d.slug)))?;
+        self.keep_revision(&stored, d.author.as_deref(), now)
+            .await?;
         Ok((stored, saved))
     }
 
@@ -134,35 +225,72 @@ impl Db<'_> {
         rows.into_iter().map(article).collect()
     }
 
-    async fn count_article(
-        &mut self,
-        slug: &str,
-        counter: ArticleCounter,
-    ) -> Result<(), StoreError> {
+    async fn articles_of(&mut self, owner: KbOwner) -> Result<Vec<Article>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM kb_articles WHERE {} ORDER BY slug",
+            owned_by(owner, 1)
+        );
+        let rows: Vec<ArticleRow> = on!(self, c => sqlx::query_as(&sql)
+            .bind(owner_id(owner)).fetch_all(&mut **c).await)?;
+        rows.into_iter().map(article).collect()
+    }
+
+    async fn article_history(&mut self, article: i64) -> Result<Vec<ArticleRevision>, StoreError> {
+        const SQL: &str = "SELECT article_id, revision, title, body, tags, language, editor, \
+            edited_at FROM kb_article_revisions WHERE article_id = $1 ORDER BY revision";
+        let rows: Vec<RevisionRow> =
+            on!(self, c => sqlx::query_as(SQL).bind(article).fetch_all(&mut **c).await)?;
+        rows.into_iter().map(revision).collect()
+    }
+
+    async fn count_article(&mut self, id: i64, counter: ArticleCounter) -> Result<(), StoreError> {
         let sql = match counter {
             ArticleCounter::Shown => {
-                "UPDATE kb_articles SET shown_count = shown_count + 1 WHERE slug = $1"
+                "UPDATE kb_articles SET shown_count = shown_count + 1 WHERE id = $1"
             }
             ArticleCounter::Solved => {
-                "UPDATE kb_articles SET solved_count = solved_count + 1 WHERE slug = $1"
+                "UPDATE kb_articles SET solved_count = solved_count + 1 WHERE id = $1"
             }
             ArticleCounter::Unhelpful => {
-                "UPDATE kb_articles SET unhelpful_count = unhelpful_count + 1 WHERE slug = $1"
+                "UPDATE kb_articles SET unhelpful_count = unhelpful_count + 1 WHERE id = $1"
             }
         };
-        on!(self, c => sqlx::query(sql).bind(slug).execute(&mut **c).await.map(|_| ()))?;
+        on!(self, c => sqlx::query(sql).bind(id).execute(&mut **c).await.map(|_| ()))?;
         Ok(())
     }
 }
 
 impl Store {
-    /// The article with this slug.
-    pub async fn article(&self, slug: &str) -> Result<Option<Article>, StoreError> {
-        self.conn().await?.db().article_by_slug(slug).await
+    /// The article with this slug that `reader` may see: its own first, else a shared one.
+    pub async fn article(
+        &self,
+        reader: KbOwner,
+        slug: &str,
+    ) -> Result<Option<Article>, StoreError> {
+        self.conn().await?.db().article_for(reader, slug).await
     }
 
-    /// Articles changed after the watermark `(updated_at ms, id)`, oldest change first; all of
-    /// them without one. Indexes catch up with the database through this.
+    /// The article with this slug that belongs to exactly `owner`.
+    pub async fn article_owned(
+        &self,
+        owner: KbOwner,
+        slug: &str,
+    ) -> Result<Option<Article>, StoreError> {
+        self.conn().await?.db().article_owned(owner, slug).await
+    }
+
+    /// Every article of exactly `owner`, by slug (what `kb export` writes).
+    pub async fn articles_of(&self, owner: KbOwner) -> Result<Vec<Article>, StoreError> {
+        self.conn().await?.db().articles_of(owner).await
+    }
+
+    /// Every saved revision of the article, oldest first.
+    pub async fn article_history(&self, article: i64) -> Result<Vec<ArticleRevision>, StoreError> {
+        self.conn().await?.db().article_history(article).await
+    }
+
+    /// Articles of every owner changed after the watermark `(updated_at ms, id)`, oldest change
+    /// first; all of them without one. Indexes catch up with the database through this.
     pub async fn articles_changed_after(
         &self,
         after: Option<(i64, i64)>,
@@ -172,27 +300,34 @@ impl Store {
 }
 
 impl StoreTx {
-    /// Creates or updates the article with the draft's slug (re-imports update, never duplicate).
+    /// Creates or updates `owner`'s article with the draft's slug (re-imports update, never
+    /// duplicate), keeping the new text as a revision; the draft's author is its editor.
     pub async fn save_article(
         &mut self,
+        owner: KbOwner,
         draft: &ArticleDraft,
         now: Timestamp,
     ) -> Result<(Article, Saved), StoreError> {
-        self.db().save_article(draft, now).await
+        self.db().save_article(owner, draft, now).await
     }
 
-    /// The article with this slug, as this transaction sees it.
-    pub async fn article(&mut self, slug: &str) -> Result<Option<Article>, StoreError> {
-        self.db().article_by_slug(slug).await
+    /// The article with this slug that `reader` may see (its own first, else a shared one), as
+    /// this transaction sees it.
+    pub async fn article(
+        &mut self,
+        reader: KbOwner,
+        slug: &str,
+    ) -> Result<Option<Article>, StoreError> {
+        self.db().article_for(reader, slug).await
     }
 
     /// Bumps one of the article's counters.
     pub async fn count_article(
         &mut self,
-        slug: &str,
+        article: i64,
         counter: ArticleCounter,
     ) -> Result<(), StoreError> {
-        self.db().count_article(slug, counter).await
+        self.db().count_article(article, counter).await
     }
 }
 
@@ -216,6 +351,10 @@ pub struct ResolvedTicket {
     pub description: String,
     /// The latest resolution written.
     pub resolution: String,
+    /// The level that resolved it: only cards at this level or above may show it.
+    pub level: crate::domain::Level,
+    /// Its L3 specialty, if any: only cards of the same specialty may show it.
+    pub specialty: Option<String>,
     /// When it was resolved (the watermark of the index).
     pub resolved_at: i64,
 }
@@ -227,6 +366,8 @@ struct ResolvedRow {
     number: i64,
     title: String,
     description: String,
+    level: String,
+    specialty: Option<String>,
     resolved_at: i64,
     data: Option<String>,
 }
@@ -238,7 +379,7 @@ impl Db<'_> {
     ) -> Result<Vec<ResolvedTicket>, StoreError> {
         let (at, id) = after.unwrap_or((i64::MIN, i64::MIN));
         const SQL: &str = "SELECT t.id, t.tenant_id, t.number, t.title, t.description, \
-            t.resolved_at, (SELECT l.data FROM ticket_log l WHERE l.ticket_id = t.id \
+            t.level, t.specialty, t.resolved_at, (SELECT l.data FROM ticket_log l WHERE l.ticket_id = t.id \
             AND l.kind = 'resolution' ORDER BY l.id DESC LIMIT 1) AS data FROM tickets t \
             WHERE t.resolved_at IS NOT NULL AND (t.resolved_at > $1 OR (t.resolved_at = $1 AND t.id > $2)) \
             ORDER BY t.resolved_at, t.id";
@@ -251,6 +392,8 @@ impl Db<'_> {
                 let crate::domain::LogKind::Resolution { text } = kind else {
                     return None;
                 };
+                // An unreadable level is treated as the highest: shown to the fewest.
+                let level = r.level.parse().unwrap_or(crate::domain::Level::L3);
                 Some(ResolvedTicket {
                     id: crate::domain::TicketId(r.id),
                     tenant: crate::domain::TenantId(r.tenant_id),
@@ -258,6 +401,8 @@ impl Db<'_> {
                     title: r.title,
                     description: r.description,
                     resolution: text,
+                    level,
+                    specialty: r.specialty,
                     resolved_at: r.resolved_at,
                 })
             })

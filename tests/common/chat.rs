@@ -2,7 +2,7 @@
 
 use helpdesk::desk::Handled;
 use helpdesk::domain::{Ticket, TicketNumber};
-use helpdesk::kb::{ArticleDraft, ArticleSource, KbLanguage};
+use helpdesk::kb::{ArticleDraft, ArticleSource, KbLanguage, KbOwner};
 use helpdesk::sandbox::{person, Sandbox};
 use helpdesk::store::Store;
 use helpdesk_chat::{ChatAction, EventKind, RichMessage, Sender};
@@ -97,7 +97,7 @@ pub async fn ticket(sb: &Sandbox, n: i64) -> Ticket {
         .expect("the ticket exists")
 }
 
-/// Saves an English article in its own transaction.
+/// Saves a shared English article in its own transaction.
 pub async fn save_article(store: &Store, slug: &str, title: &str, body: &str) {
     let draft = ArticleDraft {
         slug: slug.into(),
@@ -109,7 +109,9 @@ pub async fn save_article(store: &Store, slug: &str, title: &str, body: &str) {
         author: None,
     };
     let mut tx = store.begin().await.unwrap();
-    tx.save_article(&draft, crate::common::now()).await.unwrap();
+    tx.save_article(KbOwner::Shared, &draft, crate::common::now())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 }
 
