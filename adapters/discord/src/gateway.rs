@@ -6,6 +6,7 @@
 use crate::channels::Channels;
 use crate::decode::{self, Decoded};
 use crate::interactions::{fallback_answer, guild_of, Interactions, Received};
+use crate::members::{Admission, Members};
 use crate::rest::Rest;
 use crate::settings::DiscordSettings;
 use helpdesk_chat::{hand_off, EventSink, Handoff};
@@ -42,6 +43,7 @@ struct Handler {
     sink: Arc<dyn EventSink>,
     interactions: Interactions,
     channels: Channels,
+    members: Members,
 }
 
 /// The event as JSON, and its gateway name.
@@ -143,7 +145,7 @@ impl Handler {
                 return;
             }
         };
-        let event = match decoded {
+        let mut event = match decoded {
             Decoded::Event(e) => *e,
             Decoded::Ignored(why) => {
                 tracing::debug!(event = name, why, "discord event ignored");
@@ -151,6 +153,18 @@ impl Handler {
             }
             Decoded::Ping => return,
         };
+        // A DM is the DM guild's only when its author is a member there, with their roles.
+        if guild_of(data).is_empty() {
+            match self.members.admit(&mut event).await {
+                Admission::Member => {}
+                Admission::NotMember => {
+                    let text = self.settings.not_member_text.get(&event.tenant);
+                    let (user, channel) = (&event.sender.id, &event.channel);
+                    return self.members.tell_not_member(user, channel, text).await;
+                }
+                Admission::Unknown(_) => return,
+            }
+        }
         // Messages and reactions need no answer: the deadline only bounds how long this task
         // waits before the desk's work goes on by itself.
         let _ = hand_off(self.sink.clone(), event, self.settings.ack_deadline).await;
@@ -167,7 +181,7 @@ impl Handler {
             return;
         };
         let guild = guild_of(data);
-        let event = match decode::interaction(data, &self.settings, &self.channels) {
+        let mut event = match decode::interaction(data, &self.settings, &self.channels) {
             Ok(Decoded::Event(e)) => *e,
             Ok(Decoded::Ping) => return,
             outcome => {
@@ -186,8 +200,26 @@ impl Handler {
                 return;
             }
         };
+        if guild.is_empty() {
+            let refused = self
+                .members
+                .admit_interaction(&mut event, &self.settings)
+                .await;
+            if let Some(answer) = refused {
+                if let Err(e) = self.interactions.answer_directly(id, token, &answer).await {
+                    tracing::warn!(error = %e, "could not answer a refused direct interaction");
+                }
+                return;
+            }
+        }
         remember(&self.interactions, data, &event, &self.settings, None);
         match hand_off(self.sink.clone(), event, self.settings.ack_deadline).await {
+            // A guild the desk does not serve: the person hears so, once and privately.
+            Handoff::Done(taken) if taken.unserved => {
+                tracing::info!(guild, "an interaction from a guild the desk does not serve");
+                let text = self.settings.unserved_text.get(guild).to_string();
+                self.interactions.tell(id, &text).await;
+            }
             // Nothing of the desk's own is coming: answer now, not at the deadline.
             Handoff::Done(taken) if !taken.answered => self.interactions.defer_now(id).await,
             // The person hears the desk could not take it (unless something answered already).
@@ -287,6 +319,7 @@ impl Gateway {
         sink: Arc<dyn EventSink>,
         interactions: Interactions,
         channels: Channels,
+        members: Members,
         shards: Shards,
     ) -> Result<Gateway, GatewayError> {
         let handler = Handler {
@@ -295,6 +328,7 @@ impl Gateway {
             sink,
             interactions,
             channels,
+            members,
         };
         let mut client = serenity::all::ClientBuilder::new_with_http(
             crate::rest::build_http(&settings),
