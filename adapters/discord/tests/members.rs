@@ -2,14 +2,20 @@
 //! its author is a member there, it then carries their roles from that guild, and a membership
 //! is asked once per while, not per message.
 
-use axum::http::{Method, StatusCode, Uri};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, Uri};
 use axum::response::IntoResponse;
-use helpdesk_chat::{ChatEvent, EventKind, Platform, Sender};
+use ed25519_dalek::{Signer, SigningKey};
+use helpdesk_chat::{
+    ChatEvent, EventKind, EventSink, Platform, Sender, SinkFuture, Taken, TenantText,
+};
 use helpdesk_discord::members::{Admission, Members};
 use helpdesk_discord::rest::Rest;
-use helpdesk_discord::DiscordSettings;
-use serde_json::json;
+use helpdesk_discord::signature::PublicKey;
+use helpdesk_discord::{DiscordSettings, Interactions};
+use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
+use tower::ServiceExt;
 
 const GUILD: &str = "1200000000000000002";
 const ADA: &str = "1200000000000000032";
@@ -58,11 +64,17 @@ async fn fake() -> (String, Calls) {
     (url, calls)
 }
 
-fn members(url: &str) -> Members {
+fn settings(url: &str) -> DiscordSettings {
     let mut settings = DiscordSettings::new("down");
     settings.api_url = url.to_string();
     settings.token = Some(helpdesk_chat::Secret::new("MQ.x.y"));
-    Members::new(Rest::new(&settings))
+    settings.dm_guild = Some(GUILD.into());
+    settings.not_member_text = TenantText::new("Only members of our server can use this desk.");
+    settings
+}
+
+fn members(url: &str) -> Members {
+    Members::new(Rest::new(&settings(url)))
 }
 
 /// A DM to the bot, as the decoder makes it: the DM guild, no roles.
@@ -144,4 +156,93 @@ async fn a_direct_message_from_a_non_member_or_when_discord_cannot_say_is_not_le
         .filter(|c| c.starts_with("POST /channels/1200000000000000700/messages"))
         .count();
     assert_eq!(told, 1);
+}
+
+#[derive(Default)]
+struct Recording(Mutex<Vec<ChatEvent>>);
+
+impl EventSink for Recording {
+    fn deliver(&self, event: ChatEvent) -> SinkFuture<'_> {
+        Box::pin(async move {
+            self.0.lock().unwrap().push(event);
+            Ok(Taken::default())
+        })
+    }
+}
+
+/// `/ticket list` typed in a DM with the bot (a DM interaction has a `user`, no guild).
+fn direct_command(id: &str, user: &str) -> Vec<u8> {
+    json!({
+        "id": id, "application_id": "1", "type": 2, "token": format!("tok-{id}"), "version": 1,
+        "channel_id": "1200000000000000700", "channel": { "id": "1200000000000000700", "type": 1 },
+        "user": { "id": user, "username": user },
+        "data": { "id": "9", "type": 1, "name": "ticket", "options": [{ "type": 1, "name": "list" }] },
+    })
+    .to_string()
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn a_command_in_a_dm_reaches_the_desk_only_from_a_member_with_their_roles() {
+    let (url, _calls) = fake().await;
+    let signer = SigningKey::from_bytes(&[7; 32]);
+    let hex: String = signer
+        .verifying_key()
+        .as_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let settings = settings(&url);
+    let rest = Rest::new(&settings);
+    let interactions = Interactions::new(rest.clone(), Some("1".into()));
+    let sink = Arc::new(Recording::default());
+    let app = helpdesk_discord::http::router(
+        Arc::new(settings),
+        PublicKey::parse(&hex).unwrap(),
+        sink.clone(),
+        interactions,
+        Members::new(rest),
+        Arc::new(|| 1_700_000_000),
+    );
+    let call = |body: Vec<u8>| {
+        let ts = "1700000000";
+        let signature: String = signer
+            .sign(&[ts.as_bytes(), &body].concat())
+            .to_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let request = Request::post("/discord/interactions")
+            .header("x-signature-ed25519", signature)
+            .header("x-signature-timestamp", ts)
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        let app = app.clone();
+        async move {
+            let response = app.oneshot(request).await.unwrap();
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            serde_json::from_slice::<Value>(&bytes).unwrap()
+        }
+    };
+    let refused = call(direct_command("1200000000000000901", STRANGER)).await;
+    assert_eq!(
+        refused,
+        json!({ "type": 4, "data": {
+            "content": "Only members of our server can use this desk.",
+            "flags": 64, "allowed_mentions": { "parse": [] },
+        } })
+    );
+    assert!(
+        sink.0.lock().unwrap().is_empty(),
+        "nothing reached the desk"
+    );
+    call(direct_command("1200000000000000902", ADA)).await;
+    let seen = sink.0.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].tenant, GUILD);
+    assert_eq!(seen[0].sender.id, ADA);
+    assert_eq!(seen[0].sender.groups, [ROLE_L1]);
 }
