@@ -471,6 +471,78 @@ mod tests {
         );
     }
 
+    /// Records every REST call (method, path, body) and answers each with an empty success.
+    async fn fake_rest() -> (String, Arc<std::sync::Mutex<Vec<(String, String, Value)>>>) {
+        use axum::http::{Method, Uri};
+        let calls: Arc<std::sync::Mutex<Vec<(String, String, Value)>>> = Arc::default();
+        let kept = calls.clone();
+        let app = axum::Router::new().fallback(
+            move |method: Method, uri: Uri, body: axum::body::Bytes| {
+                let calls = kept.clone();
+                async move {
+                    let path = uri.path().trim_start_matches("/api/v10").to_string();
+                    let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                    calls.lock().unwrap().push((method.to_string(), path, body));
+                    axum::http::StatusCode::NO_CONTENT
+                }
+            },
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/api/v10", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (url, calls)
+    }
+
+    /// Says every event came from a guild the desk does not serve.
+    struct Unserved;
+
+    impl EventSink for Unserved {
+        fn deliver(&self, _event: helpdesk_chat::ChatEvent) -> helpdesk_chat::SinkFuture<'_> {
+            Box::pin(async {
+                Ok(helpdesk_chat::Taken {
+                    answered: false,
+                    unserved: true,
+                })
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_guild_the_desk_does_not_serve_hears_so_privately_over_the_gateway() {
+        let (url, calls) = fake_rest().await;
+        let mut settings = DiscordSettings::new("down");
+        settings.api_url = url;
+        settings.token = Some(helpdesk_chat::Secret::new("MQ.x.y"));
+        settings.unserved_text = helpdesk_chat::TenantText::new("Not set up here.");
+        let rest = Rest::new(&settings);
+        let handler = Handler {
+            settings: Arc::new(settings),
+            rest: rest.clone(),
+            sink: Arc::new(Unserved),
+            interactions: Interactions::new(rest.clone(), Some("1".into())),
+            channels: Channels::default(),
+            members: Members::new(rest),
+        };
+        let command = interaction(
+            2,
+            json!({ "id": "9", "type": 1, "name": "ticket", "options": [
+                { "type": 1, "name": "list" }
+            ] }),
+        );
+        handler.interaction(&command).await;
+        let calls = calls.lock().unwrap().clone();
+        assert_eq!(calls.len(), 1, "answered once: {calls:?}");
+        let (method, path, body) = &calls[0];
+        assert_eq!(
+            (method.as_str(), path.as_str()),
+            ("POST", "/interactions/1000/tok/callback")
+        );
+        assert_eq!(
+            body,
+            &json!({ "type": 4, "data": { "content": "Not set up here.", "flags": 64 } })
+        );
+    }
+
     #[test]
     fn clicks_serenity_reads_itself_still_decode() {
         let mut payload = interaction(
