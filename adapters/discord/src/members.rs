@@ -19,6 +19,9 @@ use tokio::time::Instant;
 /// taken away apply within this.
 pub const MEMBERSHIP_TTL: Duration = Duration::from_secs(120);
 
+/// The longest a membership is waited for.
+const LOOKUP_DEADLINE: Duration = Duration::from_millis(1500);
+
 /// Discord's code for a user who is no member of the guild.
 const UNKNOWN_MEMBER: isize = 10007;
 
@@ -87,7 +90,19 @@ impl Members {
             guild_id: rest::guild(guild)?,
             user_id: rest::user(user)?,
         };
-        let membership = match self.rest.call(LightMethod::Get, route, None).await {
+        // An interaction waiting on this has 3 s in all: a slow answer is no answer.
+        let asked = tokio::time::timeout(
+            LOOKUP_DEADLINE,
+            self.rest.call(LightMethod::Get, route, None),
+        )
+        .await
+        .unwrap_or_else(|_| {
+            Err(RestError {
+                error: SendError::Transient("Discord did not say in time".into()),
+                code: None,
+            })
+        });
+        let membership = match asked {
             Ok(member) => Some(Membership::deserialize(&member).map_err(|e| RestError {
                 error: SendError::Transient(format!("a guild member Discord sent: {e}")),
                 code: None,
