@@ -9,6 +9,7 @@ use helpdesk_discord::channels::Channels;
 use helpdesk_discord::commands::{CommandTexts, Localized};
 use helpdesk_discord::gateway::{Gateway, Shards};
 use helpdesk_discord::http::router as discord_router;
+use helpdesk_discord::members::Members;
 use helpdesk_discord::rest::Rest;
 use helpdesk_discord::signature::PublicKey;
 use helpdesk_discord::Secret as DiscordSecret;
@@ -93,6 +94,8 @@ fn discord_settings(config: &Config) -> DiscordSettings {
     settings.dm_guild = c.dm_guild.clone();
     settings.ack_deadline = c.ack_deadline;
     settings.received_text = tenant_text(config, Platform::Discord, Msg::InteractionReceived);
+    settings.unserved_text = tenant_text(config, Platform::Discord, Msg::DeskNotSetUp);
+    settings.not_member_text = tenant_text(config, Platform::Discord, Msg::DmNotMember);
     settings.command_texts = discord_command_texts();
     settings
 }
@@ -108,6 +111,7 @@ fn discord(config: &Config) -> Plug {
         Box::pin(async move {
             let rest = Rest::new(&settings);
             let interactions = Interactions::new(rest.clone(), settings.application_id.clone());
+            let members = Members::new(rest.clone());
             match settings.application_id.as_deref() {
                 Some(app) => {
                     if let Err(e) = commands::register(&rest, &settings, app).await {
@@ -128,6 +132,7 @@ fn discord(config: &Config) -> Plug {
                         key,
                         sink.clone(),
                         interactions.clone(),
+                        members.clone(),
                         helpdesk_discord::http::system_now(),
                     ))
                 }
@@ -139,6 +144,7 @@ fn discord(config: &Config) -> Plug {
                 sink,
                 interactions.clone(),
                 Channels::default(),
+                members,
                 shards,
             )
             .await
@@ -178,6 +184,7 @@ fn slack_settings(config: &Config) -> SlackSettings {
     settings.ack_deadline = c.ack_deadline;
     settings.directory_ttl = c.directory_ttl;
     settings.socket_connections = c.socket_connections;
+    settings.unserved_text = tenant_text(config, Platform::Slack, Msg::DeskNotSetUp);
     settings
 }
 
@@ -187,6 +194,11 @@ fn slack(config: &Config) -> Plug {
         Box::pin(async move {
             let client = web::client(&settings).map_err(|e| format!("slack client: {e}"))?;
             let web = Web::new(client.clone(), settings.clone());
+            // The default token serves its own workspace alone: learn which one now (asked
+            // again on the first event should Slack not answer yet).
+            if let Err(e) = web.default_team().await {
+                tracing::warn!(error = %e, "slack: cannot tell which workspace the default token is for");
+            }
             let directory = Arc::new(Directory::new(web.clone(), settings.directory_ttl));
             let inbound = Arc::new(Inbound::new(settings.clone(), directory, sink));
             let routes = settings
@@ -335,6 +347,12 @@ mod tests {
         assert_eq!(
             settings.received_text.get("1"),
             english(Msg::InteractionReceived)
+        );
+        // A guild without a [[tenants]] block hears English; the DM guild its own language.
+        assert_eq!(settings.unserved_text.get("1"), english(Msg::DeskNotSetUp));
+        assert_eq!(
+            settings.not_member_text.get(GUILD),
+            italian(Msg::DmNotMember)
         );
     }
 }

@@ -13,6 +13,7 @@ use common::fake_discord::FakeDiscord;
 use common::fake_slack::raw_post;
 use ed25519_dalek::{Signer, SigningKey};
 use helpdesk::domain::{Status, TicketNumber};
+use helpdesk::i18n::{Language, Msg};
 use helpdesk::store::{ConnectOptions, Store};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
@@ -33,6 +34,8 @@ const MARIO: &str = "1100000000000000031";
 const ADA: &str = "1100000000000000032";
 const BRUNO: &str = "1100000000000000033";
 const LUISA: &str = "1100000000000000034";
+/// Shares no server with the bot, yet can write to it.
+const STRANGER: &str = "1100000000000000099";
 const TOKEN: &str = "MTEwMDAwMDAwMDAwMDAwMDAwMQ.e2e.discord-bot-token-0123456789";
 
 fn tenant() -> String {
@@ -543,6 +546,7 @@ async fn the_whole_desk_runs_on_discord(mode: Mode) {
     .await;
     let dm = fake.id();
     fake.open_dm(&dm);
+    fake.add_member(GUILD, who(LUISA));
     discord.direct_message(LUISA, &dm, "my badge does not open door 3");
     fake.posted("the card of the direct message", L1, |b| {
         b.to_string().contains("my badge does not open door 3")
@@ -622,6 +626,85 @@ async fn the_whole_desk_runs_on_discord_over_signed_http() {
 
 const GUILD2: &str = "1100000000000000102";
 const HELP2: &str = "1100000000000000111";
+/// Any Discord user can write to a bot: only members of the DM guild reach its desk, with the
+/// roles they have there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_direct_message_is_served_only_to_members_of_the_dm_guild() {
+    let fake = FakeDiscord::start(APP, &[GENERAL, HELP, L1, L2, L3, MANAGERS]).await;
+    let env = vec![
+        ("HELPDESK_DISCORD_API_URL", fake.api_url.clone()),
+        ("HELPDESK_DISCORD_TOKEN", TOKEN.to_string()),
+        ("HELPDESK_DISCORD_COMMAND_GUILDS", format!("[\"{GUILD}\"]")),
+        ("HELPDESK_DISCORD_DM_GUILD", GUILD.to_string()),
+    ];
+    let bot = Bot::start(&tenant(), None, &env).await;
+    fake.connected(1).await;
+    fake.add_member(GUILD, who(LUISA));
+    let discord = Discord {
+        fake: fake.clone(),
+        mode: Mode::Gateway,
+        bot: bot.addr,
+        key: SigningKey::from_bytes(&[9; 32]),
+        guild: GUILD,
+    };
+
+    // A stranger's phishing DM never becomes a ticket: they hear once that they cannot use
+    // this desk, in the catalogue's words, however often they write.
+    let theirs = fake.id();
+    fake.open_dm(&theirs);
+    let phishing = "IT security: your SSO password expires today, reset it at \
+                    [sso.example.com](https://evil.example/sso) or your account is locked";
+    discord.direct_message(STRANGER, &theirs, phishing);
+    let (refusal, _) = fake.posted("the refusal", &theirs, |_| true).await;
+    assert_eq!(
+        refusal["content"],
+        helpdesk::i18n::text(Language::En, Msg::DmNotMember, &[])
+    );
+    assert_eq!(refusal["allowed_mentions"]["parse"], json!([]));
+    discord.direct_message(STRANGER, &theirs, "hello? please reset my password");
+
+    // A member's DM is served as before.
+    let luisas = fake.id();
+    fake.open_dm(&luisas);
+    discord.direct_message(LUISA, &luisas, "my badge does not open door 3");
+    fake.posted("the card of the member's DM", L1, |b| {
+        b.to_string().contains("my badge does not open door 3")
+    })
+    .await;
+    fake.posted("the answer in the member's DM", &luisas, |b| {
+        b.to_string().contains("#1")
+    })
+    .await;
+    let calls = fake.calls();
+    let refusals = calls.iter().filter(|c| c.posts_in(&theirs)).count();
+    assert_eq!(refusals, 1, "told once");
+    assert!(
+        !calls
+            .iter()
+            .any(|c| c.body.to_string().contains("evil.example") && !c.posts_in(&theirs)),
+        "the stranger's words reached no channel"
+    );
+
+    let (_logs, dir) = bot.stop().await;
+    let store = Store::open(&ConnectOptions::new(
+        dir.path().join("helpdesk.db").to_string_lossy(),
+    ))
+    .await
+    .unwrap();
+    let tenant = store.tenants().await.unwrap()[0].id;
+    let only = store
+        .ticket(tenant, TicketNumber(1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(only.requester.id, LUISA);
+    assert!(store
+        .ticket(tenant, TicketNumber(2))
+        .await
+        .unwrap()
+        .is_none());
+}
+
 const L1_2: &str = "1100000000000000112";
 const ROLE2_L1: &str = "1100000000000000121";
 

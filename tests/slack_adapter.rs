@@ -7,7 +7,7 @@ mod common;
 use common::fake_slack::{patiently, raw_post, FakeSlack};
 use helpdesk_chat::{
     Attempt, ChatAction, ChatEvent, ChatPlatform, EventKind, EventSink, RichMessage, SendError,
-    SinkError, SinkFuture,
+    SinkError, SinkFuture, Taken, TenantText,
 };
 use helpdesk_slack::directory::Directory;
 use helpdesk_slack::inbound::Inbound;
@@ -22,6 +22,10 @@ use std::time::Duration;
 const SECRET: &str = "adapter-test-secret";
 /// The endpoints' clock: fixed, so signatures can be made stale or early on purpose.
 const NOW: i64 = 1_800_000_000;
+/// What a person hears where the desk is not set up.
+const NOT_SET_UP: &str = "The help desk is not set up in this workspace; ask your administrator.";
+/// A workspace that installed the app but has no token of its own here.
+const STRANGER: &str = "T9STRANGER";
 
 /// What the desk does with an event.
 #[derive(Clone, Copy)]
@@ -32,6 +36,8 @@ enum Desk {
     Hangs,
     /// Fails (a database that is down).
     Fails,
+    /// Says the workspace has no `[[tenants]]` block (it writes nothing).
+    Unserved,
 }
 
 struct Sink {
@@ -47,6 +53,10 @@ impl EventSink for Sink {
                 Desk::Takes => Ok(Default::default()),
                 Desk::Hangs => std::future::pending().await,
                 Desk::Fails => Err(SinkError("database down".into())),
+                Desk::Unserved => Ok(Taken {
+                    answered: false,
+                    unserved: true,
+                }),
             }
         })
     }
@@ -58,6 +68,7 @@ fn settings(fake: &FakeSlack) -> Arc<SlackSettings> {
     s.bot_tokens.default = Some(Secret::new("xoxb-adapter"));
     s.message_interval = Duration::ZERO;
     s.ack_deadline = Duration::from_millis(200);
+    s.unserved_text = TenantText::new(NOT_SET_UP);
     Arc::new(s)
 }
 
@@ -112,8 +123,12 @@ async fn signed(ep: &Endpoint, path: &str, body: &str) -> (u16, String) {
 }
 
 fn message_event(id: &str) -> String {
+    message_event_in("T1", id)
+}
+
+fn message_event_in(team: &str, id: &str) -> String {
     json!({
-        "token": "x", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
+        "token": "x", "team_id": team, "api_app_id": "A1", "type": "event_callback",
         "event_id": id, "event_time": NOW,
         "event": { "type": "message", "channel": "CHELP", "user": "UADA", "text": "printer on fire",
                    "ts": "1800000000.000100", "channel_type": "channel" },
@@ -122,9 +137,13 @@ fn message_event(id: &str) -> String {
 }
 
 fn command_body() -> String {
+    command_body_in("T1")
+}
+
+fn command_body_in(team: &str) -> String {
     form_urlencoded::Serializer::new(String::new())
         .extend_pairs([
-            ("team_id", "T1"),
+            ("team_id", team),
             ("channel_id", "CHELP"),
             ("user_id", "UADA"),
             ("command", "/ticket"),
@@ -136,8 +155,12 @@ fn command_body() -> String {
 }
 
 fn click_body() -> String {
+    click_body_in("T1")
+}
+
+fn click_body_in(team: &str) -> String {
     let payload = json!({
-        "type": "block_actions", "team": { "id": "T1" }, "user": { "id": "UADA" },
+        "type": "block_actions", "team": { "id": team }, "user": { "id": "UADA" },
         "api_app_id": "A1", "trigger_id": "trig-2",
         "container": { "type": "message", "message_ts": "1800000000.000200", "channel_id": "CL1" },
         "channel": { "id": "CL1" },
@@ -264,6 +287,88 @@ async fn what_a_failed_desk_could_not_take_is_not_acknowledged() {
         signed(&ep, "/slack/interactivity", &click_body()).await.0,
         500
     );
+}
+
+#[tokio::test]
+async fn the_default_token_serves_only_its_own_workspace() {
+    let fake = FakeSlack::start(&[("SL1", &["UADA"])], &[("UADA", "Ada")]).await;
+    fake.token_of("xoxb-adapter", "T1");
+    let ep = endpoint(&fake, Desk::Takes).await;
+    // A workspace that installed the app, with no token of its own: nothing gets in.
+    let (status, _) = signed(&ep, "/slack/events", &message_event_in(STRANGER, "Ev9")).await;
+    assert_eq!(status, 200, "acknowledged, so Slack does not send it again");
+    let (status, answer) = signed(&ep, "/slack/commands", &command_body_in(STRANGER)).await;
+    assert_eq!(status, 200);
+    let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(answer["response_type"], "ephemeral");
+    assert_eq!(answer["text"], NOT_SET_UP);
+    let (status, _) = signed(&ep, "/slack/interactivity", &click_body_in(STRANGER)).await;
+    assert_eq!(status, 200);
+    assert!(
+        ep.seen.lock().unwrap().is_empty(),
+        "nothing of the stranger reached the desk"
+    );
+    // Nothing was asked of Slack with the default token but which workspace it is for.
+    let methods: Vec<String> = fake.calls().iter().map(|c| c.method.clone()).collect();
+    assert_eq!(methods, ["auth.test"], "{methods:?}");
+    // And nothing is sent there with it.
+    let settings = settings(&fake);
+    let platform = SlackPlatform::new(Web::new(web::client(&settings).unwrap(), settings));
+    let post = ChatAction::Post {
+        channel: "CHELP".into(),
+        message: RichMessage::text("Your ticket #1 is open."),
+        key: None,
+    };
+    let attempt = Attempt {
+        key: "o-9",
+        again: false,
+    };
+    assert!(matches!(
+        platform.send(STRANGER, &post, None, attempt).await,
+        Err(SendError::Permanent(e)) if e.contains("no bot token")
+    ));
+    assert!(fake.calls().iter().all(|c| c.method == "auth.test"));
+    // Its own workspace is served as before.
+    assert_eq!(
+        signed(&ep, "/slack/events", &message_event("Ev10")).await.0,
+        200
+    );
+    assert_eq!(ep.seen.lock().unwrap().len(), 1);
+    platform.send("T1", &post, None, attempt).await.unwrap();
+    assert_eq!(fake.calls().last().unwrap().token, "xoxb-adapter");
+}
+
+#[tokio::test]
+async fn a_workspace_the_desk_does_not_serve_is_told_so_privately() {
+    let fake = FakeSlack::start(&[], &[]).await;
+    let ep = endpoint(&fake, Desk::Unserved).await;
+    let (status, answer) = signed(&ep, "/slack/commands", &command_body()).await;
+    assert_eq!(status, 200);
+    let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(answer["response_type"], "ephemeral");
+    assert_eq!(answer["text"], NOT_SET_UP);
+    // A click has no response to say it in: the person hears it in an ephemeral message.
+    assert_eq!(
+        signed(&ep, "/slack/interactivity", &click_body()).await.0,
+        200
+    );
+    let said = fake
+        .wait_for("the ephemeral answer", |calls| {
+            calls
+                .iter()
+                .find(|c| c.method == "chat.postEphemeral")
+                .map(|c| c.body.clone())
+        })
+        .await;
+    assert_eq!(said["user"], "UADA");
+    assert_eq!(said["channel"], "CL1");
+    assert_eq!(said["text"], NOT_SET_UP);
+    let ephemerals = fake
+        .calls()
+        .iter()
+        .filter(|c| c.method == "chat.postEphemeral")
+        .count();
+    assert_eq!(ephemerals, 1, "once, for the click only");
 }
 
 #[tokio::test]

@@ -28,6 +28,8 @@ macro_rules! messages {
 messages! {
     DeskUnavailable => "desk_unavailable",
     InteractionReceived => "interaction_received",
+    DeskNotSetUp => "desk_not_set_up",
+    DmNotMember => "dm_not_member",
     HomeTitle => "home_title",
     HomeIntro => "home_intro",
     HomeAsked => "home_asked",

@@ -53,6 +53,8 @@ struct State {
     dms: HashSet<String>,
     /// Private threads: id → (parent, name).
     private: HashMap<String, (String, Value)>,
+    /// (guild, user) → the guild member object, for `GET /guilds/{guild}/members/{user}`.
+    members: HashMap<(String, String), Value>,
 }
 
 /// The fake.
@@ -119,6 +121,17 @@ impl FakeDiscord {
         state
             .written
             .insert(id.to_string(), (author.to_string(), text.to_string()));
+    }
+
+    /// Someone is a member of `guild` (a guild member object, with its `user` and `roles`).
+    pub fn add_member(&self, guild: &str, member: Value) {
+        let user = member["user"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        self.lock()
+            .members
+            .insert((guild.to_string(), user), member);
     }
 
     /// A direct-message channel between someone and the bot.
@@ -342,6 +355,17 @@ impl FakeDiscord {
                     axum::Json(json!({ "id": id, "type": body["type"], "parent_id": channel, "name": body["name"] })),
                 )
                     .into_response()
+            }
+            ("GET", ["guilds", guild, "members", user]) => {
+                let key = (guild.to_string(), user.to_string());
+                match self.lock().members.get(&key).cloned() {
+                    Some(member) => ok(member),
+                    None => (
+                        StatusCode::NOT_FOUND,
+                        axum::Json(json!({ "code": 10007, "message": "Unknown Member" })),
+                    )
+                        .into_response(),
+                }
             }
             ("GET", ["guilds", _, "threads", "active"]) => {
                 let threads: Vec<Value> = self

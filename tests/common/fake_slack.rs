@@ -37,6 +37,8 @@ struct State {
     posts: Vec<Value>,
     /// How long each Web API answer takes.
     delay: Duration,
+    /// Bot token → the workspace it belongs to (`auth.test`); any other token is of `T1`.
+    teams: HashMap<String, String>,
 }
 
 /// The fake.
@@ -214,9 +216,21 @@ impl FakeSlack {
         )
     }
 
-    fn answer(&self, method: &str, body: &Value, ws: SocketAddr) -> Value {
+    /// Says that `token` belongs to the workspace `team` (every other token belongs to `T1`).
+    pub fn token_of(&self, token: &str, team: &str) {
+        self.lock()
+            .teams
+            .insert(token.to_string(), team.to_string());
+    }
+
+    fn answer(&self, method: &str, body: &Value, ws: SocketAddr, token: &str) -> Value {
         let field = |k: &str| body[k].as_str().unwrap_or_default().to_string();
         match method {
+            "auth.test" => {
+                let team = self.lock().teams.get(token).cloned();
+                let team = team.unwrap_or_else(|| "T1".to_string());
+                json!({ "ok": true, "team_id": team, "user_id": "UBOT", "bot_id": "BBOT" })
+            }
             "apps.connections.open" => json!({ "ok": true, "url": format!("ws://{ws}/link") }),
             "chat.postMessage" => {
                 let ts = self.next_ts();
@@ -373,7 +387,7 @@ impl FakeSlack {
                 state.calls.push(Call {
                     method: method.clone(),
                     body: body.clone(),
-                    token,
+                    token: token.clone(),
                 });
                 failure
             };
@@ -388,7 +402,7 @@ impl FakeSlack {
                     format!("Retry-After: {retry}\r\n"),
                     json!({ "ok": false, "error": error }),
                 ),
-                None => (200, String::new(), self.answer(&method, &body, ws)),
+                None => (200, String::new(), self.answer(&method, &body, ws, &token)),
             };
             let text = answer.to_string();
             let response = format!(

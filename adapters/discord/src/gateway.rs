@@ -6,6 +6,7 @@
 use crate::channels::Channels;
 use crate::decode::{self, Decoded};
 use crate::interactions::{fallback_answer, guild_of, Interactions, Received};
+use crate::members::{Admission, Members};
 use crate::rest::Rest;
 use crate::settings::DiscordSettings;
 use helpdesk_chat::{hand_off, EventSink, Handoff};
@@ -42,6 +43,7 @@ struct Handler {
     sink: Arc<dyn EventSink>,
     interactions: Interactions,
     channels: Channels,
+    members: Members,
 }
 
 /// The event as JSON, and its gateway name.
@@ -143,7 +145,7 @@ impl Handler {
                 return;
             }
         };
-        let event = match decoded {
+        let mut event = match decoded {
             Decoded::Event(e) => *e,
             Decoded::Ignored(why) => {
                 tracing::debug!(event = name, why, "discord event ignored");
@@ -151,6 +153,18 @@ impl Handler {
             }
             Decoded::Ping => return,
         };
+        // A DM is the DM guild's only when its author is a member there, with their roles.
+        if guild_of(data).is_empty() {
+            match self.members.admit(&mut event).await {
+                Admission::Member => {}
+                Admission::NotMember => {
+                    let text = self.settings.not_member_text.get(&event.tenant);
+                    let (user, channel) = (&event.sender.id, &event.channel);
+                    return self.members.tell_not_member(user, channel, text).await;
+                }
+                Admission::Unknown(_) => return,
+            }
+        }
         // Messages and reactions need no answer: the deadline only bounds how long this task
         // waits before the desk's work goes on by itself.
         let _ = hand_off(self.sink.clone(), event, self.settings.ack_deadline).await;
@@ -167,7 +181,7 @@ impl Handler {
             return;
         };
         let guild = guild_of(data);
-        let event = match decode::interaction(data, &self.settings, &self.channels) {
+        let mut event = match decode::interaction(data, &self.settings, &self.channels) {
             Ok(Decoded::Event(e)) => *e,
             Ok(Decoded::Ping) => return,
             outcome => {
@@ -186,8 +200,26 @@ impl Handler {
                 return;
             }
         };
+        if guild.is_empty() {
+            let refused = self
+                .members
+                .admit_interaction(&mut event, &self.settings)
+                .await;
+            if let Some(answer) = refused {
+                if let Err(e) = self.interactions.answer_directly(id, token, &answer).await {
+                    tracing::warn!(error = %e, "could not answer a refused direct interaction");
+                }
+                return;
+            }
+        }
         remember(&self.interactions, data, &event, &self.settings, None);
         match hand_off(self.sink.clone(), event, self.settings.ack_deadline).await {
+            // A guild the desk does not serve: the person hears so, once and privately.
+            Handoff::Done(taken) if taken.unserved => {
+                tracing::info!(guild, "an interaction from a guild the desk does not serve");
+                let text = self.settings.unserved_text.get(guild).to_string();
+                self.interactions.tell(id, &text).await;
+            }
             // Nothing of the desk's own is coming: answer now, not at the deadline.
             Handoff::Done(taken) if !taken.answered => self.interactions.defer_now(id).await,
             // The person hears the desk could not take it (unless something answered already).
@@ -287,6 +319,7 @@ impl Gateway {
         sink: Arc<dyn EventSink>,
         interactions: Interactions,
         channels: Channels,
+        members: Members,
         shards: Shards,
     ) -> Result<Gateway, GatewayError> {
         let handler = Handler {
@@ -295,6 +328,7 @@ impl Gateway {
             sink,
             interactions,
             channels,
+            members,
         };
         let mut client = serenity::all::ClientBuilder::new_with_http(
             crate::rest::build_http(&settings),
@@ -434,6 +468,78 @@ mod tests {
         assert_eq!(
             (fields["level"].as_str(), fields["reason"].as_str()),
             ("L3", "network")
+        );
+    }
+
+    /// Records every REST call (method, path, body) and answers each with an empty success.
+    async fn fake_rest() -> (String, Arc<std::sync::Mutex<Vec<(String, String, Value)>>>) {
+        use axum::http::{Method, Uri};
+        let calls: Arc<std::sync::Mutex<Vec<(String, String, Value)>>> = Arc::default();
+        let kept = calls.clone();
+        let app = axum::Router::new().fallback(
+            move |method: Method, uri: Uri, body: axum::body::Bytes| {
+                let calls = kept.clone();
+                async move {
+                    let path = uri.path().trim_start_matches("/api/v10").to_string();
+                    let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                    calls.lock().unwrap().push((method.to_string(), path, body));
+                    axum::http::StatusCode::NO_CONTENT
+                }
+            },
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/api/v10", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (url, calls)
+    }
+
+    /// Says every event came from a guild the desk does not serve.
+    struct Unserved;
+
+    impl EventSink for Unserved {
+        fn deliver(&self, _event: helpdesk_chat::ChatEvent) -> helpdesk_chat::SinkFuture<'_> {
+            Box::pin(async {
+                Ok(helpdesk_chat::Taken {
+                    answered: false,
+                    unserved: true,
+                })
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_guild_the_desk_does_not_serve_hears_so_privately_over_the_gateway() {
+        let (url, calls) = fake_rest().await;
+        let mut settings = DiscordSettings::new("down");
+        settings.api_url = url;
+        settings.token = Some(helpdesk_chat::Secret::new("MQ.x.y"));
+        settings.unserved_text = helpdesk_chat::TenantText::new("Not set up here.");
+        let rest = Rest::new(&settings);
+        let handler = Handler {
+            settings: Arc::new(settings),
+            rest: rest.clone(),
+            sink: Arc::new(Unserved),
+            interactions: Interactions::new(rest.clone(), Some("1".into())),
+            channels: Channels::default(),
+            members: Members::new(rest),
+        };
+        let command = interaction(
+            2,
+            json!({ "id": "9", "type": 1, "name": "ticket", "options": [
+                { "type": 1, "name": "list" }
+            ] }),
+        );
+        handler.interaction(&command).await;
+        let calls = calls.lock().unwrap().clone();
+        assert_eq!(calls.len(), 1, "answered once: {calls:?}");
+        let (method, path, body) = &calls[0];
+        assert_eq!(
+            (method.as_str(), path.as_str()),
+            ("POST", "/interactions/1000/tok/callback")
+        );
+        assert_eq!(
+            body,
+            &json!({ "type": 4, "data": { "content": "Not set up here.", "flags": 64 } })
         );
     }
 

@@ -9,6 +9,7 @@
 use crate::decode::{self, Decoded};
 use crate::gateway::remember;
 use crate::interactions::{fallback_answer, guild_of, Interactions, EPHEMERAL};
+use crate::members::Members;
 use crate::settings::DiscordSettings;
 use crate::signature::PublicKey;
 use axum::body::Bytes;
@@ -46,6 +47,7 @@ struct Endpoint {
     key: PublicKey,
     sink: Arc<dyn EventSink>,
     interactions: Interactions,
+    members: Members,
     now: Now,
 }
 
@@ -55,6 +57,7 @@ pub fn router(
     key: PublicKey,
     sink: Arc<dyn EventSink>,
     interactions: Interactions,
+    members: Members,
     now: Now,
 ) -> Router {
     Router::new()
@@ -65,6 +68,7 @@ pub fn router(
             key,
             sink,
             interactions,
+            members,
             now,
         })
 }
@@ -102,6 +106,13 @@ async fn receive(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) ->
         }
         Decoded::Event(event) => *event,
     };
+    let mut event = event;
+    // A DM is the DM guild's only when its author is a member there, with their roles.
+    if guild_of(&payload).is_empty() {
+        if let Some(answer) = ep.members.admit_interaction(&mut event, &ep.settings).await {
+            return Json(answer).into_response();
+        }
+    }
     let guild = event.tenant.clone();
     // The desk's first answer (a modal, a private message, the edited card) or the deferral at
     // the deadline comes back here, and becomes this request's response.
@@ -125,6 +136,15 @@ async fn receive(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) ->
                 return Json(json!({
                     "type": answer::MESSAGE,
                     "data": { "content": ep.settings.unavailable(&guild), "flags": EPHEMERAL },
+                }))
+                .into_response();
+            }
+            // A guild the desk does not serve: the person hears so, once and privately.
+            Ok(Handoff::Done(taken)) if taken.unserved && ep.interactions.answered(id) => {
+                tracing::info!(guild, "an interaction from a guild the desk does not serve");
+                return Json(json!({
+                    "type": answer::MESSAGE,
+                    "data": { "content": ep.settings.unserved_text.get(&guild), "flags": EPHEMERAL },
                 }))
                 .into_response();
             }

@@ -166,6 +166,12 @@ impl Interactions {
 
     /// Tells the person the desk could not take their interaction, unless it was answered.
     pub async fn fail(&self, id: &str, text: &str) {
+        self.tell(id, text).await
+    }
+
+    /// Answers the interaction with `text` only its person sees, unless it was answered: the
+    /// desk is down, or not set up in this guild.
+    pub async fn tell(&self, id: &str, text: &str) {
         let Some(p) = self.get(id) else { return };
         if !self.claim(id) {
             return;
@@ -175,7 +181,7 @@ impl Interactions {
             "data": { "content": text, "flags": EPHEMERAL },
         });
         if let Err(e) = self.respond(id, &p.token, &body).await {
-            tracing::warn!(interaction = %id, error = %e, "could not tell of a failure");
+            tracing::warn!(interaction = %id, error = %e, "could not answer an interaction");
         }
     }
 

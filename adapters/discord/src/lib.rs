@@ -10,6 +10,7 @@ pub mod gateway;
 pub mod http;
 pub mod interactions;
 pub mod invite;
+pub mod members;
 pub mod platform;
 pub mod render;
 pub mod rest;

@@ -45,13 +45,23 @@ pub fn desk_action(custom_id: &str) -> (&str, &str) {
     custom_id.split_once(SEPARATOR).unwrap_or((custom_id, ""))
 }
 
-/// User text made inert: mass mentions and mention syntax are broken with a zero-width space,
-/// so they show as typed and ping nobody even where `allowed_mentions` would not apply.
+/// User text made inert: mass mentions, mention syntax and link syntax are broken with a
+/// zero-width space, so they show as typed and ping nobody even where `allowed_mentions` would
+/// not apply, and no link can hide where it leads.
+///
+/// Discord makes three things clickable: masked links `[text](url)`, autolinks `<url>` and bare
+/// URLs, all of which need `](` or `:/` written together. A zero-width space inside each breaks
+/// them wherever they stand, also inside code spans or after a stray backtick the person typed
+/// (wrapping URLs in inline code would not be: a backtick of theirs closes the span), while the
+/// whole address stays readable. Article text (from the knowledge base) goes through here too:
+/// its formatting is kept, its links show their full address as text.
 pub fn inert(text: &str) -> String {
     text.replace("@everyone", "@\u{200b}everyone")
         .replace("@here", "@\u{200b}here")
         .replace("<@", "<\u{200b}@")
         .replace("<#", "<\u{200b}#")
+        .replace("](", "]\u{200b}(")
+        .replace(":/", ":\u{200b}/")
 }
 
 /// Discord ids are snowflakes: anything else cannot be one, and is never written out.

@@ -37,6 +37,10 @@ pub struct DiscordSettings {
     pub ack_deadline: Duration,
     /// Said to a person whose command the desk could not take (it is down), per guild id.
     pub unavailable_text: TenantText,
+    /// Said to a person who used a command in a guild the desk does not serve.
+    pub unserved_text: TenantText,
+    /// Said once, in a DM, to a person who wrote to the bot but is no member of `dm_guild`.
+    pub not_member_text: TenantText,
     /// The descriptions of the commands, in every language the desk speaks.
     pub command_texts: CommandTexts,
 }
@@ -58,6 +62,9 @@ impl DiscordSettings {
             dm_guild: None,
             ack_deadline: Duration::from_millis(2000),
             unavailable_text: unavailable_text.into(),
+            // The wiring says these in words, from the catalogues.
+            unserved_text: TenantText::new("✗"),
+            not_member_text: TenantText::new("✗"),
             command_texts: CommandTexts::default(),
         }
     }

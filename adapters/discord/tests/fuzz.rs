@@ -17,6 +17,10 @@ fn nasty_text() -> impl Strategy<Value = String> {
         "[#@<>!&*:/\"'`\\\\ \t\n\r{}\\[\\]0-9a-zA-Zà€😀Ł\u{202e}\u{0}-]{0,80}",
         Just("@everyone <@&1> <@!2>".to_string()),
         Just("99999999999999999999999".to_string()),
+        Just(
+            "[Reset your SSO password](https://evil.example) <https://evil.example> `".to_string()
+        ),
+        Just("]]((::///HTTPS://x [a](<mailto:x@evil.example>)".to_string()),
     ]
 }
 
@@ -150,5 +154,10 @@ proptest! {
         let embed = body["embeds"][0].to_string();
         prop_assert!(!embed.contains("@everyone") && !embed.contains("<@"));
         prop_assert_eq!(&body["content"], "<@&77>");
+        // No masked link, autolink or bare address can form.
+        for shown in [&body["embeds"][0]["title"], &body["embeds"][0]["description"]] {
+            let shown = shown.as_str().unwrap_or_default();
+            prop_assert!(!shown.contains("](") && !shown.contains(":/"), "{}", shown);
+        }
     }
 }

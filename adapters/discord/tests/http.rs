@@ -11,6 +11,7 @@ use helpdesk_chat::{
     SinkFuture, Taken, TenantText,
 };
 use helpdesk_discord::http::{router, BODY_LIMIT};
+use helpdesk_discord::members::Members;
 use helpdesk_discord::rest::Rest;
 use helpdesk_discord::signature::PublicKey;
 use helpdesk_discord::{DiscordPlatform, DiscordSettings, Interactions};
@@ -27,6 +28,8 @@ struct Sink {
     platform: Mutex<Option<Arc<DiscordPlatform>>>,
     /// Opens the form (else only records).
     opens_form: bool,
+    /// Says the event came from a guild the desk does not serve.
+    unserved: bool,
 }
 
 impl EventSink for Sink {
@@ -73,7 +76,7 @@ impl EventSink for Sink {
             self.seen.lock().unwrap().push(event);
             Ok(Taken {
                 answered,
-                unserved: false,
+                unserved: self.unserved,
             })
         })
     }
@@ -96,15 +99,19 @@ fn app(sink: Arc<Sink>) -> axum::Router {
             .with(guild, "Il help desk non risponde."),
     );
     settings.received_text = TenantText::new("Received.").with(guild, "Ricevuto.");
+    settings.unserved_text =
+        TenantText::new("The help desk is not set up in this server; ask your administrator.");
     let rest = Rest::new(&settings);
     let interactions = Interactions::new(rest.clone(), None);
     let platform = Arc::new(DiscordPlatform::new(rest, interactions.clone()));
     sink.platform.lock().unwrap().get_or_insert(platform);
+    let members = Members::new(Rest::new(&settings));
     router(
         Arc::new(settings),
         key,
         sink,
         interactions,
+        members,
         Arc::new(|| NOW),
     )
 }
@@ -212,6 +219,30 @@ async fn a_click_leaves_its_message_alone() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(answer, serde_json::json!({"type": 6}));
     assert_eq!(sink.seen.lock().unwrap().len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_guild_the_desk_does_not_serve_is_told_so_privately_once() {
+    let sink = Arc::new(Sink {
+        unserved: true,
+        ..Sink::default()
+    });
+    let mut click = common::example("discord_button_interaction_data.jsonc");
+    click["data"]["custom_id"] = "ticket.claim:3".into();
+    click["message"] = serde_json::json!({"id": "M1"});
+    let click = serde_json::to_vec(&click).unwrap();
+    for payload in [ticket_command(), click] {
+        let (status, body) = call(app(sink.clone()), signed(&signer(), NOW, &payload)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            body,
+            serde_json::json!({"type": 4, "data": {
+                "content": "The help desk is not set up in this server; ask your administrator.",
+                "flags": 64,
+            }})
+        );
+    }
+    assert_eq!(sink.seen.lock().unwrap().len(), 2);
 }
 
 #[tokio::test]

@@ -142,8 +142,76 @@ fn the_application_id_is_read_from_the_bot_token() {
     );
 }
 
+/// The ways Discord makes text clickable: a masked link needs `](`, an autolink `<scheme:/…>`
+/// and a bare URL `scheme://` written together.
+fn live_links(text: &str) -> Vec<String> {
+    ["](", ":/"]
+        .into_iter()
+        .filter(|syntax| text.contains(syntax))
+        .map(|syntax| format!("{syntax} in {text}"))
+        .collect()
+}
+
+/// Every text of a rendered message Discord shows with Markdown.
+fn shown_texts(body: &serde_json::Value) -> Vec<String> {
+    let embed = &body["embeds"][0];
+    let mut texts = vec![
+        body["content"].as_str().unwrap_or_default().to_string(),
+        embed["title"].as_str().unwrap_or_default().to_string(),
+        embed["description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        embed["footer"]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    ];
+    for f in embed["fields"].as_array().into_iter().flatten() {
+        texts.push(f["name"].as_str().unwrap_or_default().to_string());
+        texts.push(f["value"].as_str().unwrap_or_default().to_string());
+    }
+    texts
+}
+
 #[test]
-fn article_markdown_keeps_its_formatting_and_pings_nobody() {
+fn links_in_user_text_are_shown_as_text_and_never_hide_where_they_lead() {
+    let phishing = "Hi team, IT here. Your SSO session expired: \
+                    [Reset your SSO password](https://evil.example/sso?u=mario) before 17:00, \
+                    or use <https://evil.example/reset> or HTTPS://EVIL.EXAMPLE/login. \
+                    Backup: `https://evil.example/code` and `[docs](https://evil.example/d)`";
+    let card = RichMessage {
+        title: Some("[Password expiring](https://evil.example/t)".into()),
+        text: phishing.into(),
+        fields: vec![Field {
+            label: "Requester".into(),
+            value: "[Mario Rossi](https://evil.example/u)".into(),
+        }],
+        context: Some("see https://evil.example/ctx".into()),
+        ..RichMessage::default()
+    };
+    let relayed = RichMessage::text(phishing);
+    for body in [render::message(&card), render::message(&relayed)] {
+        let texts = shown_texts(&body);
+        let live: Vec<String> = texts.iter().flat_map(|t| live_links(t)).collect();
+        assert!(live.is_empty(), "live links: {live:#?}");
+        // The words and every address are still there to read, as typed.
+        let shown = texts.join("\n").replace('\u{200b}', "");
+        assert!(shown.contains(phishing), "{shown}");
+    }
+    let card = render::message(&card);
+    let shown = shown_texts(&card).join("\n").replace('\u{200b}', "");
+    for kept in [
+        "[Password expiring](https://evil.example/t)",
+        "[Mario Rossi](https://evil.example/u)",
+        "see https://evil.example/ctx",
+    ] {
+        assert!(shown.contains(kept), "{kept} lost in {shown}");
+    }
+}
+
+#[test]
+fn article_markdown_keeps_its_formatting_shows_full_addresses_and_pings_nobody() {
     let body = "## Reset the VPN\n1. Open **Settings**\n2. See [the guide](https://intranet.example/vpn)\n\
                 `sudo systemctl restart vpn`\nAsk @everyone or <@123> or <@&456> if stuck.";
     let article = RichMessage {
@@ -157,11 +225,15 @@ fn article_markdown_keeps_its_formatting_and_pings_nobody() {
     for kept in [
         "## Reset the VPN",
         "**Settings**",
-        "[the guide](https://intranet.example/vpn)",
         "`sudo systemctl restart vpn`",
     ] {
         assert!(text.contains(kept), "{kept} lost in {text}");
     }
+    // A link shows its whole address, and cannot be a masked one.
+    assert!(live_links(text).is_empty(), "{text}");
+    assert!(text
+        .replace('\u{200b}', "")
+        .contains("[the guide](https://intranet.example/vpn)"));
     for ping in ["@everyone", "<@123>", "<@&456>"] {
         assert!(!text.contains(ping), "{ping} survived in {text}");
     }

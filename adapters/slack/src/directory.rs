@@ -105,6 +105,11 @@ impl Directory {
         }
     }
 
+    /// The Web API it reads through.
+    pub fn web(&self) -> &Web {
+        &self.web
+    }
+
     /// Fills in what Slack's payloads leave out: the sender's name and groups, the direct-message
     /// channel of an App Home click, the text of a reacted message. What cannot be read is left
     /// as it was (and logged): the event is never dropped for it.

@@ -121,6 +121,12 @@ async fn commands(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) -
             "text": ep.inbound.settings().unavailable(&command.team_id.0),
         }))
         .into_response(),
+        // A workspace the desk does not serve: the person hears so, privately.
+        Handoff::Done(taken) if taken.unserved => Json(serde_json::json!({
+            "response_type": "ephemeral",
+            "text": ep.inbound.settings().unserved_text.get(&command.team_id.0),
+        }))
+        .into_response(),
         Handoff::Done(_) | Handoff::Running => StatusCode::OK.into_response(),
     }
 }

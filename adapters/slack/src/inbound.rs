@@ -1,20 +1,35 @@
-//! The way in, shared by Socket Mode and HTTP: decode, acknowledge in time, and complete and
-//! deliver the event after.
+//! The way in, shared by Socket Mode and HTTP: decode, keep out workspaces the adapter holds no
+//! token for, acknowledge in time, and complete and deliver the event after.
 
 use crate::decode::Decoded;
 use crate::directory::Directory;
+use crate::platform::SlackPlatform;
 use crate::settings::SlackSettings;
-use helpdesk_chat::{hand_off, ChatEvent, EventSink, Handoff, SinkFuture};
-use std::sync::Arc;
+use crate::web::Web;
+use helpdesk_chat::{
+    hand_off, Attempt, ChatAction, ChatEvent, ChatPlatform, EventKind, EventSink, Handoff,
+    RichMessage, SinkError, SinkFuture, Taken,
+};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::time::Instant;
 
 /// The longest a Socket Mode frame waits for the desk before it is acknowledged.
 pub const SOCKET_ACK_DEADLINE: Duration = Duration::from_millis(500);
+
+/// How often a workspace without a token is logged: once, then once an hour.
+const UNKNOWN_TEAM_LOG_EVERY: Duration = Duration::from_secs(3600);
 
 /// Receives Slack's payloads for the desk.
 pub struct Inbound {
     settings: Arc<SlackSettings>,
     sink: Arc<dyn EventSink>,
+    web: Web,
+    /// Answers a person privately where the desk is not set up.
+    platform: Arc<SlackPlatform>,
+    /// Workspaces without a token, and when each was last logged.
+    unknown: Mutex<HashMap<String, Instant>>,
 }
 
 /// Completes each event from the directory before the desk sees it: on the hand-off's own task,
@@ -33,6 +48,24 @@ impl EventSink for Completing {
     }
 }
 
+/// Where to answer an interaction privately: a click, a form or a shortcut (a command is
+/// answered in its own response).
+fn private_answer_to(event: &ChatEvent) -> Option<(String, Option<String>, String)> {
+    matches!(
+        event.kind,
+        EventKind::Action { .. }
+            | EventKind::FormSubmitted { .. }
+            | EventKind::TicketFromMessage { .. }
+    )
+    .then(|| {
+        (
+            event.channel.clone(),
+            event.thread.clone(),
+            event.sender.id.clone(),
+        )
+    })
+}
+
 impl Inbound {
     /// Delivers to `sink`, completing events from `directory`.
     pub fn new(
@@ -40,8 +73,16 @@ impl Inbound {
         directory: Arc<Directory>,
         sink: Arc<dyn EventSink>,
     ) -> Self {
+        let web = directory.web().clone();
+        let platform = Arc::new(SlackPlatform::new(web.clone()));
         let sink = Arc::new(Completing { directory, sink });
-        Inbound { settings, sink }
+        Inbound {
+            settings,
+            sink,
+            web,
+            platform,
+            unknown: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The settings.
@@ -63,15 +104,78 @@ impl Inbound {
     }
 
     async fn receive_within(&self, decoded: Decoded, deadline: Duration) -> Handoff {
-        match decoded {
-            Decoded::Event(event) => {
-                tracing::debug!(event = %event.event_id, "slack event received");
-                hand_off(self.sink.clone(), *event, deadline).await
-            }
+        let event = match decoded {
+            Decoded::Event(event) => *event,
             Decoded::Ignored(why) => {
                 tracing::debug!(reason = why, "slack payload ignored");
-                Handoff::Done(Default::default())
+                return Handoff::Done(Default::default());
+            }
+        };
+        // A workspace the adapter holds no token for installed the app: nothing of it reaches
+        // the desk, and nothing is ever sent there (a command still hears, in its response).
+        match self.web.serves(&event.tenant).await {
+            Ok(true) => {}
+            Ok(false) => {
+                self.log_unknown(&event.tenant);
+                return Handoff::Done(Taken {
+                    answered: false,
+                    unserved: true,
+                });
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot tell which workspace the default token is for");
+                return Handoff::Failed(SinkError(e.to_string()));
             }
         }
+        tracing::debug!(event = %event.event_id, "slack event received");
+        let team = event.tenant.clone();
+        let answer_to = private_answer_to(&event);
+        let handoff = hand_off(self.sink.clone(), event, deadline).await;
+        if let (Handoff::Done(taken), Some((channel, thread, user))) = (&handoff, answer_to) {
+            if taken.unserved {
+                self.tell_unserved(team, channel, thread, user);
+            }
+        }
+        handoff
+    }
+
+    fn log_unknown(&self, team: &str) {
+        let mut unknown = self.unknown.lock().unwrap_or_else(|e| e.into_inner());
+        let due = unknown
+            .get(team)
+            .is_none_or(|at| at.elapsed() >= UNKNOWN_TEAM_LOG_EVERY);
+        if due {
+            unknown.insert(team.to_string(), Instant::now());
+            tracing::warn!(
+                team,
+                "slack: an event from a workspace without a bot token of its own dropped \
+                 (the default token serves only its own workspace)"
+            );
+        }
+    }
+
+    /// Says privately, on its own task, that the desk is not set up in this workspace.
+    fn tell_unserved(&self, team: String, channel: String, thread: Option<String>, user: String) {
+        tracing::info!(
+            team,
+            "an interaction from a workspace the desk does not serve"
+        );
+        let action = ChatAction::Ephemeral {
+            channel,
+            thread,
+            user,
+            message: RichMessage::text(self.settings.unserved_text.get(&team)),
+            trigger: None,
+        };
+        let platform = self.platform.clone();
+        tokio::spawn(async move {
+            let attempt = Attempt {
+                key: "unserved",
+                again: false,
+            };
+            if let Err(e) = platform.send(&team, &action, None, attempt).await {
+                tracing::warn!(error = %e, "could not say the desk is not set up here");
+            }
+        });
     }
 }

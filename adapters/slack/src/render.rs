@@ -30,7 +30,14 @@ mod limit {
 /// Separates a button's action from its position: Slack wants action ids unique in a block.
 pub const ACTION_SEPARATOR: char = '#';
 
-/// Makes text inert for Slack: the three characters Slack's markup is built from are escaped.
+/// Makes text inert for Slack: the three characters Slack's markup is built from are escaped,
+/// so no `<url|label>` link (nor mention) can be written, and every `scheme:/` gets a zero-width
+/// space after its colon, so no bare address becomes a link either.
+///
+/// Slack's mrkdwn has no `[label](url)` links (they show as typed); the only links that hide
+/// their address are `<url|label>`, which the escaping rules out. Bare addresses are linked by
+/// Slack wherever text is not `verbatim` (the notification text, clients that link by
+/// themselves): the zero-width space keeps them text everywhere, the address still readable.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -38,6 +45,7 @@ pub fn escape(text: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
+            '/' if out.ends_with(':') => out.push_str("\u{200b}/"),
             c => out.push(c),
         }
     }
@@ -45,7 +53,8 @@ pub fn escape(text: &str) -> String {
 }
 
 /// Escaped text with the Markdown the desk writes (`**bold**`, `# heading`) turned into Slack's
-/// `*bold*`; links are left as typed, so none can hide where it points.
+/// `*bold*`; links (an article's too) are shown as typed, their full address as text, so none
+/// can hide where it points.
 pub fn mrkdwn(text: &str) -> String {
     let lines: Vec<String> = escape(text)
         .lines()
@@ -129,7 +138,9 @@ pub fn blocks(message: &RichMessage) -> Vec<Value> {
     let mut blocks = Vec::new();
     let mentions: Vec<String> = message.mentions.iter().filter_map(mention).collect();
     if let Some(title) = message.title.as_deref().filter(|t| !t.trim().is_empty()) {
-        blocks.push(json!({ "type": "header", "text": plain(title, limit::HEADER) }));
+        // plain_text is never parsed, but a client may still link an address it sees.
+        let title = title.replace(":/", ":\u{200b}/");
+        blocks.push(json!({ "type": "header", "text": plain(&title, limit::HEADER) }));
     }
     if !mentions.is_empty() {
         blocks.push(section(mentions.join(" ")));

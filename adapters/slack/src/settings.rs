@@ -5,19 +5,22 @@ use helpdesk_chat::TenantText;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-/// The bot tokens: one per workspace, and one for any workspace not listed.
+/// The bot tokens: one per workspace, and the default one for the workspace it belongs to.
 #[derive(Debug, Clone, Default)]
 pub struct BotTokens {
-    /// For workspaces without their own.
+    /// The token of one workspace, learnt with `auth.test` (see [`crate::web::Web`]): used for
+    /// that workspace alone, never for another that installed the app.
     pub default: Option<Secret>,
     /// Workspace (team) id → its token.
     pub per_team: BTreeMap<String, Secret>,
 }
 
 impl BotTokens {
-    /// The token for a workspace.
-    pub fn for_team(&self, team: &str) -> Option<&Secret> {
-        self.per_team.get(team).or(self.default.as_ref())
+    /// The token for a workspace, given the workspace the default token belongs to (when known).
+    pub fn for_team(&self, team: &str, default_team: Option<&str>) -> Option<&Secret> {
+        self.per_team
+            .get(team)
+            .or(self.default.as_ref().filter(|_| default_team == Some(team)))
     }
 }
 
@@ -44,6 +47,8 @@ pub struct SlackSettings {
     pub socket_connections: u32,
     /// Said to a person whose command the desk could not take (it is down), per team id.
     pub unavailable_text: TenantText,
+    /// Said to a person who used a command or button in a workspace the desk does not serve.
+    pub unserved_text: TenantText,
 }
 
 impl SlackSettings {
@@ -63,6 +68,8 @@ impl SlackSettings {
             directory_ttl: Duration::from_secs(300),
             socket_connections: 2,
             unavailable_text: unavailable_text.into(),
+            // The wiring says it in words, from the catalogues.
+            unserved_text: TenantText::new("✗"),
         }
     }
 

@@ -51,6 +51,14 @@ async fn on_command(
         // Slack does not retry commands: tell the person, in the command's own answer.
         Handoff::Failed(_) => SlackMessageContent::new()
             .with_text(inbound.settings().unavailable(&event.team_id.0).to_string()),
+        // A workspace the desk does not serve: the person hears so, privately.
+        Handoff::Done(taken) if taken.unserved => SlackMessageContent::new().with_text(
+            inbound
+                .settings()
+                .unserved_text
+                .get(&event.team_id.0)
+                .to_string(),
+        ),
         Handoff::Done(_) | Handoff::Running => SlackMessageContent::new(),
     };
     Ok(SlackCommandEventResponse::new(content)

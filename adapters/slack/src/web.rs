@@ -11,6 +11,7 @@ use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::OnceCell;
 
 /// slack-morphism's hyper connector, speaking HTTPS and (for a local proxy or test) plain HTTP.
 pub type Connector = SlackClientHyperConnector<HttpsConnector<HttpConnector>>;
@@ -36,12 +37,55 @@ pub fn client(settings: &SlackSettings) -> std::io::Result<Arc<Client>> {
 pub struct Web {
     client: Arc<Client>,
     settings: Arc<SlackSettings>,
+    /// The workspace the default token belongs to, asked of `auth.test` once.
+    default_team: Arc<OnceCell<String>>,
+}
+
+#[derive(serde::Deserialize)]
+struct AuthTest {
+    team_id: String,
 }
 
 impl Web {
     /// Over this client.
     pub fn new(client: Arc<Client>, settings: Arc<SlackSettings>) -> Self {
-        Web { client, settings }
+        Web {
+            client,
+            settings,
+            default_team: Arc::new(OnceCell::new()),
+        }
+    }
+
+    /// The workspace the default token belongs to (`None` without a default token), asked of
+    /// `auth.test` the first time and then known: the default token is used for it alone.
+    pub async fn default_team(&self) -> Result<Option<&str>, SendError> {
+        let Some(secret) = self.settings.bot_tokens.default.as_ref() else {
+            return Ok(None);
+        };
+        let team = self
+            .default_team
+            .get_or_try_init(|| async {
+                let token = SlackApiToken::new(SlackApiTokenValue(secret.expose().to_string()));
+                let session = self.client.open_session(&token);
+                let auth: AuthTest = session
+                    .http_session_api
+                    .http_post("auth.test", &serde_json::json!({}), None)
+                    .await
+                    .map_err(|e| sorted("auth.test", e))?;
+                tracing::info!(team = %auth.team_id, "slack: the default bot token belongs to this workspace");
+                Ok::<_, SendError>(auth.team_id)
+            })
+            .await?;
+        Ok(Some(team.as_str()))
+    }
+
+    /// Whether the adapter holds a token for `team`: its own, or the default one when `team` is
+    /// the workspace the default token belongs to.
+    pub async fn serves(&self, team: &str) -> Result<bool, SendError> {
+        if self.settings.bot_tokens.per_team.contains_key(team) {
+            return Ok(true);
+        }
+        Ok(self.default_team().await? == Some(team))
     }
 
     /// The client (Socket Mode runs on it too).
@@ -54,8 +98,13 @@ impl Web {
         &self.settings
     }
 
-    fn token(&self, team: &str) -> Result<SlackApiToken, SendError> {
-        let secret = self.settings.bot_tokens.for_team(team).ok_or_else(|| {
+    async fn token(&self, team: &str) -> Result<SlackApiToken, SendError> {
+        let default_team = match self.settings.bot_tokens.per_team.contains_key(team) {
+            true => None,
+            false => self.default_team().await?,
+        };
+        let tokens = &self.settings.bot_tokens;
+        let secret = tokens.for_team(team, default_team).ok_or_else(|| {
             SendError::Permanent(format!("no bot token for the Slack workspace {team}"))
         })?;
         Ok(
@@ -71,7 +120,7 @@ impl Web {
         method: &str,
         body: &Value,
     ) -> Result<T, SendError> {
-        let token = self.token(team)?;
+        let token = self.token(team).await?;
         let session = self.client.open_session(&token);
         session
             .http_session_api
@@ -87,7 +136,7 @@ impl Web {
         method: &str,
         params: &[(&str, &str)],
     ) -> Result<T, SendError> {
-        let token = self.token(team)?;
+        let token = self.token(team).await?;
         let session = self.client.open_session(&token);
         let params: Vec<(&str, Option<&str>)> =
             params.iter().map(|(k, v)| (*k, Some(*v))).collect();

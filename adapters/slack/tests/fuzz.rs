@@ -15,6 +15,7 @@ fn nasty_text() -> impl Strategy<Value = String> {
         Just("#99999999999999999999999".to_string()),
         Just("escalate L9 <!channel>".to_string()),
         Just("assign <@U1|x> <@".to_string()),
+        Just("<https://evil.example|Reset your SSO password> HTTPS://evil.example".to_string()),
     ]
 }
 
@@ -139,7 +140,10 @@ proptest! {
         // mrkdwn parts never hold a raw '<'.
         for block in render::blocks(&message) {
             if block["text"]["type"] == "mrkdwn" {
-                prop_assert!(!block["text"]["text"].as_str().unwrap().contains('<'));
+                let text = block["text"]["text"].as_str().unwrap();
+                prop_assert!(!text.contains('<'));
+                // No bare address either.
+                prop_assert!(!text.contains(":/"), "{}", text);
             }
         }
         prop_assert!(!rendered.is_empty());

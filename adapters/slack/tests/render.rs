@@ -79,12 +79,50 @@ fn user_text_cannot_ping_or_link_and_only_mentions_do() {
 }
 
 #[test]
-fn markdown_from_articles_renders_as_slack_markup_without_links() {
+fn links_in_user_text_are_shown_as_text_and_never_hide_where_they_lead() {
+    let phishing = "Hi team, IT here. Your SSO session expired: \
+                    <https://evil.example/sso?u=mario|Reset your SSO password> before 17:00, \
+                    or [Reset your SSO password](https://evil.example/reset), \
+                    <HTTPS://EVIL.EXAMPLE/login> or just https://evil.example/now";
+    let message = RichMessage {
+        title: Some("Password expiring: https://evil.example/t".into()),
+        text: phishing.into(),
+        fields: vec![Field {
+            label: "Requester".into(),
+            value: "<https://evil.example/u|Mario Rossi>".into(),
+        }],
+        context: Some("see https://evil.example/ctx".into()),
+        ..RichMessage::default()
+    };
+    let blocks = blocks(&message);
+    let mut texts = vec![fallback(&message)];
+    parsed_text(&Value::Array(blocks.clone()), &mut texts);
+    texts.push(blocks[0]["text"]["text"].as_str().unwrap().to_string());
+    for text in &texts {
+        // A Slack link is `<url>` or `<url|label>`; a bare address needs `scheme://`.
+        assert!(!text.contains('<') && !text.contains(":/"), "live: {text}");
+    }
+    // The words and every address are still there to read.
+    let shown = texts.join("\n").replace('\u{200b}', "");
+    for kept in [
+        "&lt;https://evil.example/sso?u=mario|Reset your SSO password&gt;",
+        "[Reset your SSO password](https://evil.example/reset)",
+        "https://evil.example/now",
+        "&lt;https://evil.example/u|Mario Rossi&gt;",
+        "Password expiring: https://evil.example/t",
+        "see https://evil.example/ctx",
+    ] {
+        assert!(shown.contains(kept), "{kept} lost in {shown}");
+    }
+}
+
+#[test]
+fn markdown_from_articles_renders_as_slack_markup_with_full_addresses_as_text() {
     let text = "# Reset your password\n**Open** the portal: [here](https://portal.example)";
     let out = render::mrkdwn(text);
     assert_eq!(
         out,
-        "*Reset your password*\n*Open* the portal: [here](https://portal.example)"
+        "*Reset your password*\n*Open* the portal: [here](https:\u{200b}//portal.example)"
     );
 }
 
