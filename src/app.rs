@@ -40,6 +40,8 @@ pub struct Plugged {
     pub routes: Option<axum::Router>,
     /// What to do at shutdown (close connections), if anything.
     pub stop: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
+    /// Who is in which groups there, for checks about people other than the sender.
+    pub directory: Option<Arc<dyn helpdesk_chat::Directory>>,
 }
 
 /// Plugs a platform in, given where its events go; `Err` says why it could not start.
@@ -223,11 +225,13 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let kb = Arc::new(KnowledgeBase::open(store.clone(), DEFAULT_THRESHOLD).await?);
     tracing::info!(articles = kb.len(), "knowledge base index built");
+    let directories = Arc::new(helpdesk_chat::Directories::new());
     let desk = Arc::new(
         Desk::new(store.clone(), config.tenants.clone(), clock.clone())
             .with_knowledge(kb.clone())
             .with_installation_admins(config.admins.clone())
-            .serving_unconfigured(config.accept_unconfigured_tenants),
+            .serving_unconfigured(config.accept_unconfigured_tenants)
+            .with_directories(directories.clone()),
     );
     tracing::info!(tenants = config.tenants.len(), "desk ready");
     let wake = Arc::new(Notify::new());
@@ -249,6 +253,9 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
     for plug in plugs {
         let plugged = plug(sink.clone()).await.map_err(RunError::Platform)?;
         tracing::info!(platform = %plugged.platform.platform(), "chat platform plugged in");
+        if let Some(directory) = plugged.directory {
+            directories.add(plugged.platform.platform(), directory);
+        }
         platforms.push(plugged.platform);
         if let Some(r) = plugged.routes {
             routes = routes.merge(r);

@@ -112,6 +112,7 @@ fn discord(config: &Config) -> Plug {
             let rest = Rest::new(&settings);
             let interactions = Interactions::new(rest.clone(), settings.application_id.clone());
             let members = Members::new(rest.clone());
+            let directory = members.clone();
             match settings.application_id.as_deref() {
                 Some(app) => {
                     if let Err(e) = commands::register(&rest, &settings, app).await {
@@ -154,6 +155,7 @@ fn discord(config: &Config) -> Plug {
                 platform: Arc::new(DiscordPlatform::new(rest, interactions)),
                 routes,
                 stop: Some(stop),
+                directory: Some(Arc::new(directory)),
             })
         })
     })
@@ -200,7 +202,7 @@ fn slack(config: &Config) -> Plug {
                 tracing::warn!(error = %e, "slack: cannot tell which workspace the default token is for");
             }
             let directory = Arc::new(Directory::new(web.clone(), settings.directory_ttl));
-            let inbound = Arc::new(Inbound::new(settings.clone(), directory, sink));
+            let inbound = Arc::new(Inbound::new(settings.clone(), directory.clone(), sink));
             let routes = settings
                 .signing_secret
                 .as_ref()
@@ -225,6 +227,7 @@ fn slack(config: &Config) -> Plug {
                 platform: Arc::new(SlackPlatform::new(web)),
                 routes,
                 stop,
+                directory: Some(directory),
             })
         })
     })

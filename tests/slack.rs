@@ -382,6 +382,37 @@ async fn the_whole_desk_runs_on_slack(mode: Mode) {
         "{bruno_home}"
     );
 
+    // Assignment goes by the roles Slack reports now: Luisa, in no group, is refused; Bruno,
+    // in the L2 group, is given the ticket.
+    slack
+        .command(BRUNO, "CL2", "assign #1 <@ULUISA|luisa>")
+        .await;
+    fake.wait_for("the refused assignment", |calls| {
+        calls
+            .iter()
+            .any(|c| {
+                c.method == "chat.postEphemeral"
+                    && c.body["user"] == BRUNO
+                    && c.body.to_string().contains("cannot take ticket #1")
+            })
+            .then_some(())
+    })
+    .await;
+    slack
+        .command(BRUNO, "CL2", "assign #1 <@UBRUNO|bruno>")
+        .await;
+    fake.wait_for("the L2 card showing Bruno", |calls| {
+        calls
+            .iter()
+            .any(|c| {
+                c.method == "chat.update"
+                    && c.body["channel"] == "CL2"
+                    && text_of(&c.body).contains("bruno")
+            })
+            .then_some(())
+    })
+    .await;
+
     // Replies go both ways: requester → agents' thread, agent → requester's thread.
     slack
         .message(

@@ -643,6 +643,24 @@ mod tests {
     }
 
     #[test]
+    fn limits_take_their_defaults_and_refuse_zero() {
+        let raw = "platform = \"slack\"\nid = \"T1\"\n[limits]\nnew_tickets_per_hour = 2\n";
+        let t: TenantConfig = toml::from_str(raw).unwrap();
+        assert_eq!(t.limits.new_tickets_per_hour, 2);
+        assert_eq!(t.limits.open_tickets_per_requester, 5);
+        assert_eq!(t.limits.requester_max_priority, crate::domain::Priority::P2);
+        let zero = "platform = \"slack\"\nid = \"T1\"\n[limits]\nopen_tickets_per_requester = 0\n";
+        let e = toml::from_str::<TenantConfig>(zero)
+            .unwrap()
+            .validate("tenants[0]")
+            .unwrap_err();
+        assert!(
+            e.contains("tenants[0].limits.open_tickets_per_requester"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn a_level_written_in_part_keeps_its_default_budget() {
         let raw = "platform = \"slack\"\nid = \"T1\"\n[levels.l1]\nchannel = \"C1\"\n\
                    [levels.l2]\nbudget = \"none\"\n[levels.l3]\nbudget = \"8h\"\n";

@@ -82,7 +82,7 @@ pub struct Desk {
     /// When each unserved place was last logged: one line per place and hour.
     unserved_logged: Mutex<HashMap<(Platform, String), std::time::Instant>>,
     /// Asks the platforms who is in which groups (for people other than the sender).
-    directory: Option<Arc<dyn helpdesk_chat::Directory>>,
+    directories: Arc<helpdesk_chat::Directories>,
     admins: Vec<crate::config::InstallationAdmin>,
 }
 
@@ -110,7 +110,7 @@ impl Desk {
             kb: None,
             serve_unconfigured: false,
             unserved_logged: Mutex::default(),
-            directory: None,
+            directories: Arc::default(),
             admins: Vec::new(),
         }
     }
@@ -121,9 +121,17 @@ impl Desk {
         self
     }
 
-    /// The desk checking other people's roles (an assignee's) with the platforms.
-    pub fn with_directory(mut self, directory: Arc<dyn helpdesk_chat::Directory>) -> Desk {
-        self.directory = Some(directory);
+    /// The desk checking other people's roles (an assignee's) with the in-memory platform's
+    /// directory (tests, the demo).
+    pub fn with_directory(self, directory: Arc<dyn helpdesk_chat::Directory>) -> Desk {
+        self.directories.add(Platform::Memory, directory);
+        self
+    }
+
+    /// The desk checking other people's roles with each platform's directory, as the
+    /// platforms connect.
+    pub fn with_directories(mut self, directories: Arc<helpdesk_chat::Directories>) -> Desk {
+        self.directories = directories;
         self
     }
 
@@ -391,7 +399,7 @@ impl Desk {
         let Ok(TicketCommand::Assign { to, .. }) = command::parse(args, &specialties) else {
             return None;
         };
-        let directory = self.directory.as_ref()?;
+        let directory = self.directories.get(event.platform)?;
         Some(match directory.membership(&event.tenant, &to.id).await {
             Ok(membership) => context::Looked::Found(membership),
             Err(e) => {

@@ -268,6 +268,8 @@ messages! {
     AuditEmpty => "audit_empty",
     AuditLine => "audit_line",
     AuditUsage => "audit_usage",
+    DiscordHelpdeskAudit => "discord_helpdesk_audit",
+    DiscordOptionActor => "discord_option_actor",
 }
 
 impl Msg {

@@ -1,11 +1,12 @@
 //! Asking a platform who someone is: for checks about a person other than the one behind an
 //! event (an assignee), whose groups the event does not carry.
 
+use crate::event::Platform;
 use crate::platform::SendError;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, RwLock};
 
 /// A person's standing in a workspace or guild, as the platform says now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,5 +59,36 @@ impl Directory for MemoryDirectory {
             .get(&(tenant.to_string(), user.to_string()))
             .cloned();
         Box::pin(async move { Ok(found.map_or(Membership::Stranger, Membership::Member)) })
+    }
+}
+
+/// The directory of each connected platform, filled in as platforms connect (after the desk
+/// that asks them was made).
+#[derive(Default)]
+pub struct Directories {
+    by_platform: RwLock<HashMap<Platform, Arc<dyn Directory>>>,
+}
+
+impl Directories {
+    /// None yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Asks `directory` about people on `platform`.
+    pub fn add(&self, platform: Platform, directory: Arc<dyn Directory>) {
+        self.by_platform
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(platform, directory);
+    }
+
+    /// The directory of `platform`, once it connected.
+    pub fn get(&self, platform: Platform) -> Option<Arc<dyn Directory>> {
+        self.by_platform
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&platform)
+            .cloned()
     }
 }

@@ -15,7 +15,7 @@ mod sink;
 mod text;
 
 pub use action::{ChatAction, MessageRef, ThreadRef, ANSWER_LANE};
-pub use directory::{Directory, Membership, MembershipFuture, MemoryDirectory};
+pub use directory::{Directories, Directory, Membership, MembershipFuture, MemoryDirectory};
 pub use event::{Attachment, ChatEvent, EventKind, Platform, Sender, TextLimits, UnknownPlatform};
 pub use memory::{MemoryPlatform, Recorded};
 pub use message::{

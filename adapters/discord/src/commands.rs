@@ -60,6 +60,7 @@ pub const TEXT_KEYS: &[&str] = &[
     "kb_edit",
     "kb_promote",
     "helpdesk_stats",
+    "helpdesk_audit",
     "option_ticket",
     "option_ticket_required",
     "option_title",
@@ -75,6 +76,7 @@ pub const TEXT_KEYS: &[&str] = &[
     "option_query",
     "option_article",
     "option_period",
+    "option_actor",
 ];
 
 /// Discord's limits: descriptions up to 100 characters, command names up to 32.
@@ -278,11 +280,25 @@ impl Builder<'_> {
     }
 
     fn helpdesk_subcommands(&self) -> Vec<Value> {
-        vec![self.sub(
-            "stats",
-            "helpdesk_stats",
-            vec![self.text("period", "option_period", false)],
-        )]
+        vec![
+            self.sub(
+                "stats",
+                "helpdesk_stats",
+                vec![self.text("period", "option_period", false)],
+            ),
+            self.sub(
+                "audit",
+                "helpdesk_audit",
+                vec![
+                    self.ticket_number("option_ticket", false),
+                    self.0.describe(
+                        "option_actor",
+                        json!({ "type": kind::USER, "name": "person", "required": false }),
+                    ),
+                    self.text("period", "option_period", false),
+                ],
+            ),
+        ]
     }
 }
 

@@ -196,3 +196,20 @@ impl Members {
         }))
     }
 }
+/// The guild's members as the desk asks about them: someone's roles before they are given a
+/// ticket.
+impl helpdesk_chat::Directory for Members {
+    fn membership<'a>(
+        &'a self,
+        tenant: &'a str,
+        user: &'a str,
+    ) -> helpdesk_chat::MembershipFuture<'a> {
+        Box::pin(async move {
+            match self.of(tenant, user).await {
+                Ok(Some(m)) => Ok(helpdesk_chat::Membership::Member(m.roles)),
+                Ok(None) => Ok(helpdesk_chat::Membership::Stranger),
+                Err(e) => Err(e.error),
+            }
+        })
+    }
+}

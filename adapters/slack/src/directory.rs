@@ -302,3 +302,19 @@ impl Directory {
             .map(|m| (m.text, m.user, m.thread_ts)))
     }
 }
+/// The workspace's user groups as the desk asks about them: someone's roles before they are
+/// given a ticket. Slack's free plan lists no groups: then only the people the configuration
+/// lists by id can be agents.
+impl helpdesk_chat::Directory for Directory {
+    fn membership<'a>(
+        &'a self,
+        tenant: &'a str,
+        user: &'a str,
+    ) -> helpdesk_chat::MembershipFuture<'a> {
+        Box::pin(async move {
+            self.groups_of(tenant, user)
+                .await
+                .map(helpdesk_chat::Membership::Member)
+        })
+    }
+}
