@@ -76,19 +76,6 @@ fn suggestions(sb: &Sandbox, channel: &str, thread: &str) -> Vec<RichMessage> {
         .collect()
 }
 
-fn told(sb: &Sandbox, user: &Sender) -> Vec<RichMessage> {
-    sb.platform
-        .sent()
-        .into_iter()
-        .filter_map(|r| match r.action {
-            ChatAction::Ephemeral {
-                user: u, message, ..
-            } if u == user.id => Some(message),
-            _ => None,
-        })
-        .collect()
-}
-
 async fn a_new_ticket_suggests_relevant_articles_only(store: Store) {
     let sb = sandbox(store).await;
     send(

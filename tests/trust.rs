@@ -6,7 +6,7 @@
 mod common;
 
 use common::chat::{
-    ada, boss, bruno, click, command, luisa, mario, message, send, submitted, ticket,
+    self, ada, boss, bruno, click, command, luisa, mario, message, send, submitted, ticket,
 };
 use common::now;
 use helpdesk::clock::ManualClock;
@@ -32,19 +32,11 @@ on_both_backends!(
     managers_read_the_audit_log_in_chat_and_the_reading_is_audited,
 );
 
-/// What one person was told privately, in order.
+/// What one person was told privately, title and text, in order.
 fn told(sb: &Sandbox, who: &Sender) -> Vec<String> {
-    sb.platform
-        .sent()
+    chat::told(sb, who)
         .iter()
-        .filter_map(|r| match &r.action {
-            ChatAction::Ephemeral { user, message, .. } if *user == who.id => Some(format!(
-                "{}\n{}",
-                message.title.clone().unwrap_or_default(),
-                message.text
-            )),
-            _ => None,
-        })
+        .map(chat::title_and_text)
         .collect()
 }
 

@@ -1,8 +1,7 @@
 //! Every query, written once for both backends (`$1` placeholders work in SQLite and PostgreSQL).
 
 use super::rows::{
-    from_ms, parse, to_ms, AuditRow, LogRow, OutboxRow, TenantRow, TicketRow, TimerRow,
-    TICKET_COLUMNS,
+    from_ms, parse, to_ms, LogRow, OutboxRow, TenantRow, TicketRow, TimerRow, TICKET_COLUMNS,
 };
 use super::{Store, StoreError, StoreTx};
 use crate::domain::{
@@ -571,25 +570,6 @@ impl Db<'_> {
             .map(|r| r.rows_affected()))?;
         Ok(())
     }
-
-    async fn audit_log(&mut self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
-        const SQL: &str = "SELECT tenant_id, at, actor_id, actor_name, action, target, detail \
-            FROM audit_log ORDER BY id DESC LIMIT $1";
-        let rows: Vec<AuditRow> =
-            on!(self, c => sqlx::query_as(SQL).bind(limit).fetch_all(&mut **c).await)?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    tenant: r.tenant_id.map(TenantId),
-                    at: from_ms(r.at)?,
-                    actor: Person::new(r.actor_id, r.actor_name),
-                    action: r.action,
-                    target: r.target,
-                    detail: serde_json::from_str(&r.detail)?,
-                })
-            })
-            .collect()
-    }
 }
 
 /// Reads, each on a pooled connection.
@@ -653,7 +633,11 @@ impl Store {
 
     /// The newest audit entries first.
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
-        self.conn().await?.db().audit_log(limit).await
+        let all = super::AuditFilter {
+            limit,
+            ..super::AuditFilter::default()
+        };
+        self.audit_entries(&all).await
     }
 }
 

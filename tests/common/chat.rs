@@ -132,3 +132,22 @@ pub fn latest(sb: &Sandbox, key: &str) -> RichMessage {
         })
         .unwrap_or_else(|| panic!("nothing was posted as {key}"))
 }
+
+/// What one person was told privately, in order.
+pub fn told(sb: &Sandbox, user: &Sender) -> Vec<RichMessage> {
+    sb.platform
+        .sent()
+        .iter()
+        .filter_map(|r| match &r.action {
+            ChatAction::Ephemeral {
+                user: u, message, ..
+            } if *u == user.id => Some(message.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A message's title and text, as one string to search.
+pub fn title_and_text(m: &RichMessage) -> String {
+    format!("{}\n{}", m.title.clone().unwrap_or_default(), m.text)
+}
