@@ -83,9 +83,15 @@ impl Sandbox {
         Self::build(store, vec![tenant], start, None)
     }
 
-    /// A sandbox serving several tenants (events name theirs with [`Sandbox::event_in`]).
-    pub fn with_tenants(store: Store, tenants: Vec<TenantConfig>, start: Timestamp) -> Sandbox {
-        Self::build(store, tenants, start, None)
+    /// A sandbox serving several tenants (events name theirs with [`Sandbox::event_in`]),
+    /// with a knowledge base when given one.
+    pub fn with_tenants(
+        store: Store,
+        tenants: Vec<TenantConfig>,
+        start: Timestamp,
+        kb: Option<Arc<KnowledgeBase>>,
+    ) -> Sandbox {
+        Self::build(store, tenants, start, kb)
     }
 
     /// The same, with a knowledge base (suggestions at intake, `/kb`).

@@ -859,3 +859,67 @@ fn kb_commands_take_a_tenant_and_history_shows_every_revision() {
     assert_eq!(out.status.code(), Some(2), "usage error: {stderr}");
     assert!(stderr.contains("PLATFORM:ID"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_log_is_read_by_tenant_actor_ticket_and_time() {
+    use common::chat::{ada, boss, command, mario, message, send};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("helpdesk.db");
+    let store = Store::open(&ConnectOptions::new(db.to_string_lossy()))
+        .await
+        .unwrap();
+    let sb =
+        helpdesk::sandbox::Sandbox::new(store.clone(), helpdesk::sandbox::example_tenant(), now());
+    send(
+        &sb,
+        &mario(),
+        "help",
+        None,
+        message("my VPN is down", "m-1"),
+    )
+    .await;
+    send(
+        &sb,
+        &mario(),
+        "help",
+        None,
+        message("printer jammed", "m-2"),
+    )
+    .await;
+    send(&sb, &ada(), "support-l1", None, command("claim #1")).await;
+    send(&sb, &boss(), "support-l1", None, command("show #2")).await;
+    store.close().await;
+
+    let json = |args: &[&str]| {
+        let (out, stdout, stderr) = run(helpdesk(dir.path()).arg("audit").args(args).arg("--json"));
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        serde_json::from_str::<Vec<serde_json::Value>>(&stdout).unwrap()
+    };
+    let all = json(&[]);
+    let actions: Vec<&str> = all.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["show", "claim", "open", "open"], "newest first");
+    let by_ada = json(&["--actor", "U-ada"]);
+    assert_eq!(by_ada.len(), 1);
+    assert_eq!(
+        (by_ada[0]["action"].as_str(), by_ada[0]["target"].as_str()),
+        (Some("claim"), Some("#1"))
+    );
+    let on_two = json(&["--ticket", "2"]);
+    let who: Vec<&str> = on_two
+        .iter()
+        .map(|e| e["actor"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(who, ["U-boss", "U-mario"], "the manager's read is there");
+    assert!(json(&["--tenant", "acme", "--since", "1h"]).len() == 4);
+    assert!(json(&["--since", "2099-01-01"]).is_empty());
+    let (out, _, stderr) = run(helpdesk(dir.path()).args(["audit", "--tenant", "nobody"]));
+    assert!(!out.status.success());
+    assert!(stderr.contains("no tenant \"nobody\""), "{stderr}");
+    let (out, table, _) = run(helpdesk(dir.path()).args(["audit", "--limit", "2"]));
+    assert!(out.status.success());
+    assert_eq!(table.lines().count(), 3, "a header and two rows: {table}");
+    assert!(
+        table.contains("Grace (U-boss)") && table.contains("show"),
+        "{table}"
+    );
+}

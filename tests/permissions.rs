@@ -11,6 +11,7 @@ use common::TestDb;
 use helpdesk::config::TenantConfig;
 use helpdesk::domain::{Level, Ticket, TicketNumber};
 use helpdesk::i18n::{self, Language, Msg};
+use helpdesk::kb::{KnowledgeBase, DEFAULT_THRESHOLD};
 use helpdesk::sandbox::{example_tenant, person, Sandbox, TENANT};
 use helpdesk::store::AuditFilter;
 use helpdesk_chat::{ChatAction, EventKind, Sender};
@@ -121,6 +122,23 @@ const TABLE: &[(&str, Probe, &str, &str)] = &[
     ("form resolve",                 Probe::Refusal,     "...YY.YY", ".....YYY"),
     ("form priority",                Probe::Refusal,     "...YY.YY", ".....YYY"),
     ("form note",                    Probe::Refusal,     "...YY.YY", ".....YYY"),
+    ("resume",                       Probe::Refusal,     "...YY.YY", ".....YYY"),
+    ("new",                          Probe::Refusal,     "YYYYYYYY", "YYYYYYYY"),
+    ("list mine",                    Probe::Refusal,     "YYYYYYYY", "YYYYYYYY"),
+    ("home",                         Probe::Refusal,     "YYYYYYYY", "YYYYYYYY"),
+    ("reaction",                     Probe::Refusal,     "YYYYYYYY", "YYYYYYYY"),
+    ("create ticket from message",   Probe::Refusal,     "YYYYYYYY", "YYYYYYYY"),
+    ("form new",                     Probe::Refusal,     "YYYYYYYY", "YYYYYYYY"),
+    ("kb search",                    Probe::Refusal,     "YYYYYYYY", "YYYYYYYY"),
+    ("kb show",                      Probe::Refusal,     "YYYYYYYY", "YYYYYYYY"),
+    ("kb add",                       Probe::Refusal,     "..YYYYYY", "..YYYYYY"),
+    ("kb promote",                   Probe::Refusal,     "...YY.YY", ".....YYY"),
+    ("button rate",                  Probe::Refusal,     "Y.......", "Y......."),
+    ("button kb solved",             Probe::Refusal,     "Y.......", "Y......."),
+    ("button kb show",               Probe::Refusal,     "YYYYYYYY", "YYYYYYYY"),
+    ("form comment",                 Probe::Refusal,     "Y.......", "Y......."),
+    ("form kb save",                 Probe::Refusal,     "..YYYYYY", "..YYYYYY"),
+    ("form kb promote",              Probe::Refusal,     "...YY.YY", ".....YYY"),
     ("relay from the current card",  Probe::Relay,       "...Y..YY", "......YY"),
     ("relay from a retired card",    Probe::Relay,       "........", "........"),
 ];
@@ -215,6 +233,80 @@ fn path(
             None,
             form("ticket.note", &[("note", "looked at the firewall")]),
         ),
+        "resume" => c("resume #1"),
+        "new" => c("new my monitor flickers"),
+        "list mine" => c("list mine"),
+        "home" => (here.to_string(), None, EventKind::HomeOpened),
+        "reaction" => (
+            "help".to_string(),
+            None,
+            EventKind::Reaction {
+                emoji: "ticket".into(),
+                on_message: "x-1".into(),
+                message_author: Some("U-luisa".into()),
+                message_text: Some("the projector shows no signal".into()),
+            },
+        ),
+        "create ticket from message" => (
+            "help".to_string(),
+            None,
+            EventKind::TicketFromMessage {
+                on_message: "x-2".into(),
+                message_author: Some("U-luisa".into()),
+                message_text: Some("the scanner is offline".into()),
+            },
+        ),
+        "form new" => (
+            "general".to_string(),
+            None,
+            submitted(
+                "ticket.new",
+                [("title", "Monitor"), ("description", "it flickers")]
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            ),
+        ),
+        "kb search" | "kb show" | "kb add" | "kb promote" => (
+            here.to_string(),
+            None,
+            EventKind::Command {
+                name: "kb".into(),
+                args: match name {
+                    "kb search" => "search vpn".into(),
+                    "kb show" => "show vpn-reset".into(),
+                    "kb add" => "add".into(),
+                    _ => "promote #1".into(),
+                },
+                trigger: None,
+            },
+        ),
+        "button rate" => b("ticket.rate", format!("{id}:1")),
+        "button kb solved" => b("kb.solved", format!("{id}:vpn-reset")),
+        "button kb show" => b("kb.show", "vpn-reset".into()),
+        "form comment" => (
+            here.to_string(),
+            None,
+            form("ticket.comment", &[("comment", "slow answers")]),
+        ),
+        "form kb save" | "form kb promote" => {
+            let fields: BTreeMap<String, String> = [
+                ("title", "Resetting the VPN token"),
+                (
+                    "body",
+                    "Open the VPN client, choose Reset token, and sign in again.",
+                ),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+            let form = if name == "form kb save" {
+                "kb.save"
+            } else {
+                "kb.save#1"
+            };
+            (here.to_string(), None, submitted(form, fields))
+        }
         "relay from the current card" => (
             here.to_string(),
             Some(card.to_string()),
@@ -269,10 +361,14 @@ fn tenant(id: &str) -> TenantConfig {
 async fn cell(row: usize, role: Role, at: At, other: bool) -> Result<(), String> {
     let (name, probe, at_l2, at_net) = TABLE[row];
     let db = TestDb::sqlite().await;
+    let kb = KnowledgeBase::open(db.store.clone(), DEFAULT_THRESHOLD)
+        .await
+        .unwrap();
     let sb = Sandbox::with_tenants(
         db.store.clone(),
         vec![tenant(TENANT), tenant(OTHER)],
         common::now(),
+        Some(Arc::new(kb)),
     );
     for r in ROLES {
         let p = who(r);

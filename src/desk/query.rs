@@ -93,6 +93,14 @@ pub(crate) async fn list(cx: &mut Cx<'_>, ev: &Ev<'_>, scope: ListScope) -> Resu
             at_level(cx, &ev.access, scope == ListScope::Queue).await?
         }
     };
+    if scope != ListScope::Mine {
+        // A list of other people's tickets is a read of them: it is in the audit log.
+        let numbers: Vec<String> = tickets.iter().map(|t| t.number.to_string()).collect();
+        let detail =
+            serde_json::json!({ "scope": format!("{scope:?}").to_lowercase(), "tickets": numbers });
+        cx.audit_act(&ev.author(), "list", "tickets", detail)
+            .await?;
+    }
     if tickets.is_empty() {
         return cx.tell_msg(ev, Msg::ListEmpty, &[]).await;
     }
