@@ -782,7 +782,7 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
                     let store = open(config).await?;
                     let reader = kb_owner(config, &store, &owner, false).await?;
                     let mut seen: Vec<kb::Article> = store
-                        .articles_changed_after(None)
+                        .articles_changed_after(0)
                         .await?
                         .into_iter()
                         .filter(|a| a.owner.readable_by(reader))

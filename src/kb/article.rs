@@ -106,6 +106,9 @@ pub struct Article {
     pub updated_at: Timestamp,
     /// Bumped on every change.
     pub revision: i64,
+    /// The number of its latest change, in the order changes were committed: where an index
+    /// that has seen it resumes.
+    pub change: i64,
     /// Times suggested.
     pub shown: i64,
     /// Times a requester said it solved their problem.
@@ -394,6 +397,7 @@ mod tests {
             created_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),
             revision: 1,
+            change: 1,
             shown: 0,
             solved: 0,
             unhelpful: 0,

@@ -5,7 +5,7 @@
 use super::index::{IndexDoc, SearchIndex};
 use super::{Article, KbOwner};
 use crate::domain::{Ticket, TicketId, TicketNumber};
-use crate::store::{watermark, ResolvedTicket, Store, StoreError};
+use crate::store::{ResolvedTicket, Store, StoreError};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, RwLock};
 
@@ -81,7 +81,8 @@ pub struct KnowledgeBase {
     store: Store,
     index: RwLock<SearchIndex>,
     catalog: RwLock<Catalog>,
-    seen: Mutex<Option<(i64, i64)>>,
+    /// The number of the last article change taken in (0: none yet).
+    seen: Mutex<i64>,
     tickets: RwLock<SearchIndex>,
     resolved: RwLock<HashMap<String, ResolvedTicket>>,
     tickets_seen: Mutex<Option<(i64, i64)>>,
@@ -95,7 +96,7 @@ impl KnowledgeBase {
             store,
             index: RwLock::default(),
             catalog: RwLock::default(),
-            seen: Mutex::new(None),
+            seen: Mutex::new(0),
             tickets: RwLock::default(),
             resolved: RwLock::default(),
             tickets_seen: Mutex::new(None),
@@ -108,10 +109,10 @@ impl KnowledgeBase {
     /// Takes in the articles and resolved tickets changed since the last look; returns how
     /// many.
     pub async fn refresh(&self) -> Result<usize, StoreError> {
-        // Look back a little: a change committed late, or in the same millisecond as one
-        // already seen, still has a timestamp near the watermark. Revisions skip repeats.
-        let since = overlap(*self.seen.lock().unwrap_or_else(|e| e.into_inner()));
+        // Articles by change number: each change is read once, in commit order.
+        let since = *self.seen.lock().unwrap_or_else(|e| e.into_inner());
         let fetched = self.store.articles_changed_after(since).await?;
+        let newest = fetched.last().map(|a| a.change);
         let changed: Vec<Article> = {
             let catalog = self.catalog.read().unwrap_or_else(|e| e.into_inner());
             fetched
@@ -121,10 +122,12 @@ impl KnowledgeBase {
                 })
                 .collect()
         };
-        if let Some(last) = changed.last() {
+        if !changed.is_empty() {
             self.take_in(&changed);
+        }
+        if let Some(newest) = newest {
             let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-            *seen = Some(seen.map_or(watermark(last), |s| s.max(watermark(last))));
+            *seen = (*seen).max(newest);
         }
         let since = overlap(*self.tickets_seen.lock().unwrap_or_else(|e| e.into_inner()));
         let fetched = self.store.resolved_tickets_after(since).await?;

@@ -7,7 +7,7 @@ use crate::domain::{TenantId, Timestamp};
 use crate::kb::{Article, ArticleDraft, ArticleRevision, KbOwner};
 
 const COLUMNS: &str = "id, tenant_id, slug, title, body, tags, language, source, author, \
-    created_at, updated_at, revision, shown_count, solved_count, unhelpful_count";
+    created_at, updated_at, revision, shown_count, solved_count, unhelpful_count, change_seq";
 
 #[derive(sqlx::FromRow)]
 struct ArticleRow {
@@ -22,6 +22,7 @@ struct ArticleRow {
     author: Option<String>,
     created_at: i64,
     updated_at: i64,
+    change_seq: i64,
     revision: i64,
     shown_count: i64,
     solved_count: i64,
@@ -38,6 +39,7 @@ fn article(row: ArticleRow) -> Result<Article, StoreError> {
         source: serde_json::from_str(&row.source).map_err(|_| corrupt("source"))?,
         created_at: from_ms(row.created_at)?,
         updated_at: from_ms(row.updated_at)?,
+        change: row.change_seq,
         slug: row.slug,
         title: row.title,
         body: row.body,
@@ -181,23 +183,26 @@ impl Db<'_> {
                 return Ok((a.clone(), Saved::Unchanged));
             }
             Some(a) => {
+                let change = self.next_change().await?;
                 // The author becomes the last editor; the revisions table keeps every one.
                 const SQL: &str = "UPDATE kb_articles SET title = $2, body = $3, tags = $4, \
-                    language = $5, updated_at = $6, author = $7, revision = revision + 1 \
-                    WHERE id = $1";
+                    language = $5, updated_at = $6, author = $7, revision = revision + 1, \
+                    change_seq = $8 WHERE id = $1";
                 on!(self, c => sqlx::query(SQL)
                     .bind(a.id).bind(&d.title).bind(&d.body).bind(&tags)
-                    .bind(d.language.code()).bind(to_ms(now)).bind(&d.author)
+                    .bind(d.language.code()).bind(to_ms(now)).bind(&d.author).bind(change)
                     .execute(&mut **c).await.map(|_| ()))?;
                 Saved::Updated
             }
             None => {
+                let change = self.next_change().await?;
                 const SQL: &str = "INSERT INTO kb_articles (tenant_id, slug, title, body, tags, \
-                    language, source, author, created_at, updated_at) \
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)";
+                    language, source, author, created_at, updated_at, change_seq) \
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)";
                 on!(self, c => sqlx::query(SQL)
                     .bind(owner_id(owner)).bind(&d.slug).bind(&d.title).bind(&d.body).bind(&tags)
                     .bind(d.language.code()).bind(&source).bind(&d.author).bind(to_ms(now))
+                    .bind(change)
                     .execute(&mut **c).await.map(|_| ()))?;
                 Saved::Created
             }
@@ -211,17 +216,20 @@ impl Db<'_> {
         Ok((stored, saved))
     }
 
-    async fn articles_changed_after(
-        &mut self,
-        after: Option<(i64, i64)>,
-    ) -> Result<Vec<Article>, StoreError> {
-        let (at, id) = after.unwrap_or((i64::MIN, i64::MIN));
-        let sql = format!(
-            "SELECT {COLUMNS} FROM kb_articles WHERE updated_at > $1 OR (updated_at = $1 AND id > $2) \
-             ORDER BY updated_at, id"
-        );
+    /// The next article change number. The counter row stays locked until this transaction
+    /// ends, so changes commit in the order of their numbers and a reader never skips one.
+    async fn next_change(&mut self) -> Result<i64, StoreError> {
+        const SQL: &str = "UPDATE change_counters SET value = value + 1 \
+            WHERE name = 'kb_articles' RETURNING value";
+        let value: i64 = on!(self, c => sqlx::query_scalar(SQL).fetch_one(&mut **c).await)?;
+        Ok(value)
+    }
+
+    async fn articles_changed_after(&mut self, after: i64) -> Result<Vec<Article>, StoreError> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM kb_articles WHERE change_seq > $1 ORDER BY change_seq");
         let rows: Vec<ArticleRow> =
-            on!(self, c => sqlx::query_as(&sql).bind(at).bind(id).fetch_all(&mut **c).await)?;
+            on!(self, c => sqlx::query_as(&sql).bind(after).fetch_all(&mut **c).await)?;
         rows.into_iter().map(article).collect()
     }
 
@@ -289,12 +297,9 @@ impl Store {
         self.conn().await?.db().article_history(article).await
     }
 
-    /// Articles of every owner changed after the watermark `(updated_at ms, id)`, oldest change
-    /// first; all of them without one. Indexes catch up with the database through this.
-    pub async fn articles_changed_after(
-        &self,
-        after: Option<(i64, i64)>,
-    ) -> Result<Vec<Article>, StoreError> {
+    /// Articles of every owner changed after change number `after` (0: all of them), in the
+    /// order of their changes. Indexes catch up with the database through this.
+    pub async fn articles_changed_after(&self, after: i64) -> Result<Vec<Article>, StoreError> {
         self.conn().await?.db().articles_changed_after(after).await
     }
 }
@@ -329,11 +334,6 @@ impl StoreTx {
     ) -> Result<(), StoreError> {
         self.db().count_article(article, counter).await
     }
-}
-
-/// The watermark of an article: where an index that has seen it resumes.
-pub fn watermark(article: &Article) -> (i64, i64) {
-    (to_ms(article.updated_at), article.id)
 }
 
 /// A resolved ticket as the "similar tickets" index needs it.

@@ -31,7 +31,7 @@ pub use db::{
     AuditEntry, LogRecord, OutboxItem, OutboxState, TenantRecord, TicketFilter, TimerRecord,
 };
 pub use error::StoreError;
-pub use kb::{watermark, ArticleCounter, ResolvedTicket, Saved};
+pub use kb::{ArticleCounter, ResolvedTicket, Saved};
 pub use outbox::ClaimedItem;
 pub use report::ReportData;
 
