@@ -399,7 +399,10 @@ async fn dispatch(cli: Cli) -> Result<()> {
             }
         }
         Command::Migrate => {
+            // Migrations report no steps: a spinner (or a log line) says it is still at work.
+            let progress = helpdesk::progress::Progress::start("migrating the database", None);
             let store = open(&config).await?;
+            progress.finish();
             println!("database {} is up to date", store.backend().as_str());
         }
         Command::Outbox(OutboxCommand::List { state, limit, json }) => {
@@ -453,7 +456,10 @@ async fn dispatch(cli: Cli) -> Result<()> {
                 Some(t) => Some(find_tenant(&store, t).await?),
                 None => None,
             };
+            let progress =
+                helpdesk::progress::Progress::start("reading the period's tickets", None);
             let data = store.report_data(tenant, from, to).await?;
+            progress.finish();
             let report = helpdesk::report::compute(&data, from, to);
             match format {
                 ReportFormat::Table => print!("{}", helpdesk::report::table(&report)),
@@ -692,14 +698,20 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
             let now = chrono::Utc::now();
             let mut tx = store.begin().await?;
             let (mut created, mut updated, mut unchanged) = (0, 0, 0);
+            let mut progress = helpdesk::progress::Progress::start(
+                "importing articles",
+                Some(drafts.len() as u64),
+            );
             for draft in &drafts {
                 match tx.save_article(owner, draft, now).await?.1 {
                     helpdesk::store::Saved::Created => created += 1,
                     helpdesk::store::Saved::Updated => updated += 1,
                     helpdesk::store::Saved::Unchanged => unchanged += 1,
                 }
+                progress.advance(1);
             }
             tx.commit().await?;
+            progress.finish();
             println!("{owner}: {created} created, {updated} updated, {unchanged} unchanged");
         }
         KbCommand::Export { dir, owner } => {

@@ -14,6 +14,12 @@ use std::sync::{Mutex, RwLock};
 /// suggestion, five in six of them right, while unrelated tickets almost never get one.
 pub const DEFAULT_THRESHOLD: f32 = 0.5;
 
+/// A refresh with more changes than this shows its progress.
+const PROGRESS_FROM: usize = 5_000;
+
+/// Articles taken into the index between two progress reports.
+const PROGRESS_CHUNK: usize = 1_000;
+
 /// How far before its watermark a refresh looks again, in ms.
 const OVERLAP_MS: i64 = 10_000;
 
@@ -113,6 +119,10 @@ impl KnowledgeBase {
         let since = *self.seen.lock().unwrap_or_else(|e| e.into_inner());
         let fetched = self.store.articles_changed_after(since).await?;
         let newest = fetched.last().map(|a| a.change);
+        // The first read of a large knowledge base takes a while: say how far it got.
+        let mut progress = (fetched.len() > PROGRESS_FROM).then(|| {
+            crate::progress::Progress::start("indexing articles", Some(fetched.len() as u64))
+        });
         let changed: Vec<Article> = {
             let catalog = self.catalog.read().unwrap_or_else(|e| e.into_inner());
             fetched
@@ -122,8 +132,14 @@ impl KnowledgeBase {
                 })
                 .collect()
         };
-        if !changed.is_empty() {
-            self.take_in(&changed);
+        for chunk in changed.chunks(PROGRESS_CHUNK) {
+            self.take_in(chunk);
+            if let Some(p) = progress.as_mut() {
+                p.advance(chunk.len() as u64);
+            }
+        }
+        if let Some(p) = progress {
+            p.finish();
         }
         if let Some(newest) = newest {
             let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
