@@ -4,6 +4,6 @@ mod dispatcher;
 mod scheduler;
 mod worker;
 
-pub use dispatcher::{DispatchReport, Dispatcher, RetryPolicy};
+pub use dispatcher::{DispatchReport, Dispatcher, Flushed, RetryPolicy};
 pub use scheduler::Scheduler;
 pub use worker::{Intervals, Workers};

@@ -61,7 +61,8 @@ impl Workers {
                     // Drain: keep sending while rounds find work, until asked to stop (the
                     // stop then flushes what it can within its own bound).
                     while !*stopped.borrow() {
-                        match dispatcher.run_once().await {
+                        // A stop cuts the round short between sends, not after 64 of them.
+                        match dispatcher.run_while(|| !*stopped.borrow()).await {
                             Ok(r) if r.sent + r.retried + r.dead > 0 => continue,
                             Ok(_) => break,
                             Err(e) => {

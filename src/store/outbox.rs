@@ -149,6 +149,18 @@ impl Db<'_> {
         Ok(n > 0)
     }
 
+    async fn next_pending_at(&mut self) -> Result<Option<Timestamp>, StoreError> {
+        // Only the head of each ordering key can be sent; a claimed one comes back when its
+        // lease runs out, not before.
+        const SQL: &str = "SELECT MIN(CASE WHEN locked_until IS NOT NULL \
+            AND locked_until > next_attempt_at THEN locked_until ELSE next_attempt_at END) \
+            FROM outbox o WHERE state = 'pending' \
+            AND id = (SELECT MIN(h.id) FROM outbox h \
+                      WHERE h.ordering_key = o.ordering_key AND h.state = 'pending')";
+        let at: Option<i64> = on!(self, c => sqlx::query_scalar(SQL).fetch_one(&mut **c).await)?;
+        at.map(super::rows::from_ms).transpose()
+    }
+
     async fn retry_dead(&mut self, id: Option<i64>, now: Timestamp) -> Result<u64, StoreError> {
         const SQL: &str = "UPDATE outbox SET state = 'pending', attempts = 0, \
             next_attempt_at = $1, locked_until = NULL WHERE state = 'dead' AND ($2 < 0 OR id = $2)";
@@ -253,6 +265,12 @@ impl Store {
     /// Whether a post that will be known as `key` is still waiting to be sent.
     pub async fn post_is_pending(&self, key: &str) -> Result<bool, StoreError> {
         self.conn().await?.db().post_is_pending(key).await
+    }
+
+    /// When the earliest pending item may next be tried (its retry time, or the end of its
+    /// claim's lease); `None` when nothing is pending.
+    pub async fn next_pending_at(&self) -> Result<Option<Timestamp>, StoreError> {
+        self.conn().await?.db().next_pending_at().await
     }
 
     /// Returns dead items (one, or all with `None`) to the queue; how many were returned.
