@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::desk::{Desk, Handled};
 use crate::http::{router, HttpServer};
 use crate::kb::{KnowledgeBase, DEFAULT_THRESHOLD};
-use crate::schedule::{Dispatcher, Intervals, RetryPolicy, Scheduler, Workers};
+use crate::schedule::{Dispatcher, Intervals, Pruner, RetryPolicy, Scheduler, Workers};
 use crate::store::{mask_url, Store, StoreError};
 use helpdesk_chat::{ChatEvent, ChatPlatform, EventSink, SinkError, SinkFuture, Taken};
 use std::future::Future;
@@ -308,11 +308,13 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
             ..RetryPolicy::default()
         },
     ));
+    let pruner = Pruner::new(store.clone(), clock.clone(), config.retention.clone());
     let scheduler = Arc::new(Scheduler::new(desk, clock));
     let workers = Workers::start(
         dispatcher.clone(),
         scheduler,
         Some(kb),
+        Some(pruner),
         Intervals::default(),
         wake,
     );

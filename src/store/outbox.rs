@@ -4,7 +4,7 @@ use super::db::{outbox_item, Db, OutboxItem, OutboxState};
 use super::rows::{to_ms, OutboxRow};
 use super::{Store, StoreError};
 use crate::domain::Timestamp;
-use helpdesk_chat::{MessageRef, Platform};
+use helpdesk_chat::{ChatAction, MessageRef, Platform};
 
 /// An outbox item claimed for sending, with the tenant it is sent for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,6 +111,17 @@ impl Db<'_> {
         Ok(n == 1)
     }
 
+    async fn rewrite_payload(&mut self, id: i64, payload: &str) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE outbox SET payload = $1 WHERE id = $2";
+        on!(self, c => sqlx::query(SQL)
+            .bind(payload)
+            .bind(id)
+            .execute(&mut **c)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
     async fn remember_message(
         &mut self,
         key: &str,
@@ -174,6 +185,18 @@ impl Db<'_> {
     }
 }
 
+/// The action with its interaction tokens (Slack trigger ids, Discord interaction tokens)
+/// erased, or `None` when it holds none.
+fn without_interaction_tokens(action: &ChatAction) -> Option<ChatAction> {
+    let mut erased = action.clone();
+    match &mut erased {
+        ChatAction::Ephemeral { trigger, .. } if trigger.is_some() => *trigger = None,
+        ChatAction::OpenForm { trigger, .. } if !trigger.is_empty() => trigger.clear(),
+        _ => return None,
+    }
+    Some(erased)
+}
+
 /// The dispatcher's side of the outbox. Each call is its own short transaction.
 impl Store {
     /// Claims up to `limit` due items (the head of each ordering key) until `lease_until`.
@@ -205,6 +228,11 @@ impl Store {
             .await?;
         if !held {
             return Ok(false);
+        }
+        // An interaction token lets whoever holds it answer as the bot: once used, it goes.
+        if let Some(erased) = without_interaction_tokens(&claim.item.action) {
+            let payload = serde_json::to_string(&erased)?;
+            tx.db().rewrite_payload(claim.item.id, &payload).await?;
         }
         if let (Some(key), Some(posted)) = (claim.item.action.posts_as(), posted) {
             tx.db()
