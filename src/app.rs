@@ -40,6 +40,9 @@ pub const CONNECTION_STOP_BOUND: std::time::Duration = std::time::Duration::from
 /// `send_timeout`), so the count of what remains is exact.
 const FLUSH_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// What a platform does at shutdown.
+type Stop = Pin<Box<dyn Future<Output = ()> + Send>>;
+
 /// A chat platform plugged into the engine.
 pub struct Plugged {
     /// Where the dispatcher sends that platform's actions.
@@ -94,10 +97,7 @@ pub struct Running {
     in_hand: tokio::sync::watch::Receiver<usize>,
     store: Store,
     servers: Vec<Serving>,
-    stops: Vec<(
-        helpdesk_chat::Platform,
-        Pin<Box<dyn Future<Output = ()> + Send>>,
-    )>,
+    stops: Vec<(helpdesk_chat::Platform, Stop)>,
 }
 
 impl Running {

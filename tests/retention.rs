@@ -305,3 +305,53 @@ fn a_processed_events_retention_shorter_than_the_redelivery_window_is_refused() 
         "{e}"
     );
 }
+
+/// The running engine prunes by itself: old rows written before the start are gone once
+/// the retention loop says so, recent ones stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_running_bot_prunes_on_its_timer() {
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("helpdesk.db");
+    let url = file.to_string_lossy().into_owned();
+    let store = Store::open(&helpdesk::store::ConnectOptions::new(url.clone()))
+        .await
+        .unwrap();
+    let now = now();
+    handled(&store, &["Ev-old".into()], ago(now, 9 * DAY)).await;
+    handled(&store, &["Ev-recent".into()], ago(now, DAY)).await;
+    let acme = tenant(&store, "T-acme").await;
+    let old = ago(now, 40 * DAY);
+    let sent = queued_and_claimed(&store, acme, &post("C-old", "Ticket #1 opened"), old).await;
+    assert!(store.mark_sent(&sent, None, old).await.unwrap());
+    store.close().await;
+
+    let env = vec![("HELPDESK_RETENTION_EVERY", "1s".to_string())];
+    let bot = common::bot::Bot::start("", Some(&url), &env).await;
+    let pruned_line = common::fake_slack::patiently("the retention loop prunes", async {
+        loop {
+            if let Some(line) = bot
+                .logs()
+                .into_iter()
+                .find(|l| l.contains("retention: pruned"))
+            {
+                return line;
+            }
+            // Looking again shortly: the log is a list, with nothing to wake a waiter.
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await;
+    let (_, _dir) = bot.stop().await;
+    assert!(
+        pruned_line.contains("\"processed_events\":1"),
+        "{pruned_line}"
+    );
+    assert!(pruned_line.contains("\"sent_outbox\":1"), "{pruned_line}");
+    let store = Store::open(&helpdesk::store::ConnectOptions::new(url))
+        .await
+        .unwrap();
+    assert!(!still_known(&store, "Ev-old").await);
+    assert!(still_known(&store, "Ev-recent").await);
+    assert!(store.outbox(None, 10).await.unwrap().is_empty());
+    store.close().await;
+}
