@@ -231,9 +231,18 @@ async fn listen(
 
 /// Starts everything, runs until SIGINT or SIGTERM, then shuts down in order.
 pub async fn run(config: Config, plugs: Vec<Plug>) -> Result<(), RunError> {
-    let signals = ShutdownSignals::listen();
-    let running = start(config, plugs).await?;
-    signals.received().await;
+    let received = ShutdownSignals::listen().received();
+    tokio::pin!(received);
+    // A platform that never answers can hold the start: a signal then ends it there (what
+    // was started is dropped; nothing was taken from the platforms yet).
+    let running = tokio::select! {
+        running = start(config, plugs) => running?,
+        _ = &mut received => {
+            tracing::warn!("stopped before the start finished");
+            return Ok(());
+        }
+    };
+    received.await;
     running.stop().await
 }
 

@@ -264,3 +264,88 @@ async fn sigterm_ends_the_process_while_the_discord_gateway_refuses() {
 async fn sigint_ends_the_process_while_the_discord_gateway_refuses() {
     discord_stops_within_the_bound(refusing_port(), "refuses", "INT").await;
 }
+
+/// A Slack Web API whose Socket Mode URL is `socket`: every other method answers `ok`.
+async fn slack_api(socket: String) -> String {
+    use axum::http::Uri;
+    let app = axum::Router::new().fallback(move |uri: Uri| {
+        let socket = socket.clone();
+        async move {
+            let body = match uri.path().trim_start_matches("/api/") {
+                "auth.test" => {
+                    json!({ "ok": true, "team_id": "T1", "user_id": "UBOT", "bot_id": "BBOT" })
+                }
+                "apps.connections.open" => json!({ "ok": true, "url": socket }),
+                _ => json!({ "ok": true }),
+            };
+            axum::Json(body)
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/api", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+async fn slack_socket_mode_stops_within_the_bound(socket: String, how: &str, signal: &str) {
+    let env = vec![
+        ("HELPDESK_SLACK_API_URL", slack_api(socket).await),
+        ("HELPDESK_SLACK_BOT_TOKEN", "xoxb-honest".to_string()),
+        ("HELPDESK_SLACK_APP_TOKEN", "xapp-honest".to_string()),
+    ];
+    let mut bot = Bot::start(SLACK_TENANT, None, &env).await;
+    let (status, took, logs) = bot.signal_and_wait(signal, STOP_BOUND);
+    eprintln!("slack socket mode that {how}: SIG{signal} to exit took {took:?}");
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "SIG{signal} ends the process cleanly within {STOP_BOUND:?}: {status:?} after {took:?}\n{}",
+        logs.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_ends_the_process_while_slack_socket_mode_never_answers() {
+    slack_socket_mode_stops_within_the_bound(silent_port().await, "never answers", "TERM").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigint_ends_the_process_while_slack_socket_mode_refuses() {
+    slack_socket_mode_stops_within_the_bound(refusing_port(), "refuses", "INT").await;
+}
+
+/// A stop asked for while the start still waits on a platform that never answers (here
+/// Discord's REST API, asked to register the commands) ends the process too.
+async fn a_signal_during_a_hanging_start_ends_the_process(signal: &str) {
+    let api = silent_port().await.replace("ws://", "http://") + "/api/v10";
+    let env = vec![
+        ("HELPDESK_DISCORD_API_URL", api),
+        (
+            "HELPDESK_DISCORD_TOKEN",
+            "MTIzNDU2Nzg5MDEyMzQ1Njc4.x.y".to_string(),
+        ),
+        (
+            "HELPDESK_DISCORD_APPLICATION_ID",
+            "1234567890123456".to_string(),
+        ),
+    ];
+    let mut bot = Bot::start_until(DISCORD_TENANT, None, &env, "chat platforms configured").await;
+    let (status, took, logs) = bot.signal_and_wait(signal, STOP_BOUND);
+    eprintln!(
+        "discord REST that never answers, during the start: SIG{signal} to exit took {took:?}"
+    );
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "SIG{signal} ends the process cleanly within {STOP_BOUND:?}: {status:?} after {took:?}\n{}",
+        logs.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_during_a_hanging_start_ends_the_process() {
+    a_signal_during_a_hanging_start_ends_the_process("TERM").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigint_during_a_hanging_start_ends_the_process() {
+    a_signal_during_a_hanging_start_ends_the_process("INT").await;
+}

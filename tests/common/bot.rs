@@ -21,6 +21,16 @@ impl Bot {
     /// Starts `helpdesk run` with this configuration file, database (default: a SQLite file in
     /// its folder) and environment; returns once it serves HTTP.
     pub async fn start(config: &str, database: Option<&str>, env: &[(&str, String)]) -> Bot {
+        Bot::start_until(config, database, env, "ready: HTTP server listening").await
+    }
+
+    /// Like [`Bot::start`], returning once it logs a line containing `marker` instead.
+    pub async fn start_until(
+        config: &str,
+        database: Option<&str>,
+        env: &[(&str, String)],
+        marker: &'static str,
+    ) -> Bot {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("helpdesk.toml");
         std::fs::write(&file, config).unwrap();
@@ -59,7 +69,7 @@ impl Bot {
         std::thread::spawn(move || {
             let mut ready = Some(ready_tx);
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if line.contains("ready: HTTP server listening") {
+                if line.contains(marker) {
                     if let Some(tx) = ready.take() {
                         let _ = tx.send(());
                     }
