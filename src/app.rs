@@ -156,16 +156,19 @@ impl Running {
         }
         // Events acknowledged before the stop but still at the desk finish first.
         let mut in_hand = self.in_hand.clone();
-        let finished = tokio::time::timeout(self.flush_for, in_hand.wait_for(|n| *n == 0)).await;
+        // One bound for both: the events in hand, then the flush of what they decided.
+        let flush_until = tokio::time::Instant::now() + self.flush_for;
+        let finished = tokio::time::timeout_at(flush_until, in_hand.wait_for(|n| *n == 0)).await;
         if finished.is_err() {
             tracing::warn!("events were still at the desk when the stop bound ran out");
         }
-        self.workers.stop().await;
+        self.workers.stop(CONNECTION_STOP_BOUND).await;
+        let flush_for = flush_until.saturating_duration_since(tokio::time::Instant::now());
         // What the desk decided before the stop should reach chat now, not at the next start:
         // paced and postponed actions too, as they come due within the bound. The send in
         // flight at the bound may take up to its own timeout; past that the flush is cut.
-        let hard_bound = self.flush_for + self.send_timeout.min(FLUSH_GRACE);
-        match tokio::time::timeout(hard_bound, self.dispatcher.flush(self.flush_for)).await {
+        let hard_bound = flush_for + self.send_timeout.min(FLUSH_GRACE);
+        match tokio::time::timeout(hard_bound, self.dispatcher.flush(flush_for)).await {
             Ok(Ok(flushed)) if flushed.remaining == 0 => tracing::info!("outbox flushed"),
             Ok(Ok(flushed)) => tracing::warn!(
                 remaining = flushed.remaining,

@@ -138,11 +138,16 @@ impl Workers {
         Workers { stop, tasks }
     }
 
-    /// Stops the loops and waits for their current round to finish.
-    pub async fn stop(self) {
+    /// Stops the loops and waits at most `bound` for their current round to finish; a round
+    /// still running then (a send that hangs) is dropped, and its claim waits for its lease.
+    pub async fn stop(self, bound: Duration) {
         let _ = self.stop.send(true);
-        for task in self.tasks {
-            let _ = task.await;
+        let deadline = tokio::time::Instant::now() + bound;
+        for mut task in self.tasks {
+            if tokio::time::timeout_at(deadline, &mut task).await.is_err() {
+                tracing::warn!(?bound, "a background round did not finish in time; dropped");
+                task.abort();
+            }
         }
     }
 }
