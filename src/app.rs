@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::desk::{Desk, Handled};
 use crate::http::{router, HttpServer};
 use crate::kb::{KnowledgeBase, DEFAULT_THRESHOLD};
-use crate::schedule::{Dispatcher, Intervals, RetryPolicy, Scheduler, Workers};
+use crate::schedule::{Dispatcher, Intervals, Pruner, RetryPolicy, Scheduler, Workers};
 use crate::store::{mask_url, Store, StoreError};
 use helpdesk_chat::{ChatEvent, ChatPlatform, EventSink, SinkError, SinkFuture, Taken};
 use std::future::Future;
@@ -31,6 +31,17 @@ pub enum RunError {
         source: std::io::Error,
     },
 }
+
+/// How long a stop waits for each platform's connections, and for the HTTP server's open
+/// requests, to close.
+pub const CONNECTION_STOP_BOUND: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// How long past `outbox.flush_on_stop` the send in flight may take to finish (at most its
+/// `send_timeout`), so the count of what remains is exact.
+const FLUSH_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// What a platform does at shutdown.
+type Stop = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// A chat platform plugged into the engine.
 pub struct Plugged {
@@ -82,10 +93,11 @@ pub struct Running {
     workers: Workers,
     dispatcher: Arc<Dispatcher>,
     flush_for: std::time::Duration,
+    send_timeout: std::time::Duration,
     in_hand: tokio::sync::watch::Receiver<usize>,
     store: Store,
     servers: Vec<Serving>,
-    stops: Vec<Pin<Box<dyn Future<Output = ()> + Send>>>,
+    stops: Vec<(helpdesk_chat::Platform, Stop)>,
 }
 
 impl Running {
@@ -108,14 +120,32 @@ impl Running {
                 let _ = stop.send(());
             }
         }
-        for stop in self.stops {
-            stop.await;
+        // Each platform closes its connections within a bound, reachable or not: a gateway
+        // that never answers must not keep the process alive.
+        for (platform, stop) in self.stops {
+            if tokio::time::timeout(CONNECTION_STOP_BOUND, stop)
+                .await
+                .is_err()
+            {
+                tracing::warn!(
+                    %platform,
+                    bound = ?CONNECTION_STOP_BOUND,
+                    "a platform's connections did not close in time; dropped"
+                );
+            }
         }
         let mut served = Ok(());
-        for server in self.servers {
-            let result = match server.task.await {
-                Ok(result) => result,
-                Err(join) => Err(std::io::Error::other(join.to_string())),
+        for mut server in self.servers {
+            // Requests in progress get the bound to finish; then the listener is dropped.
+            let result = match tokio::time::timeout(CONNECTION_STOP_BOUND, &mut server.task).await {
+                Ok(Ok(result)) => result,
+                Ok(Err(join)) => Err(std::io::Error::other(join.to_string())),
+                Err(_) => {
+                    server.task.abort();
+                    tracing::warn!(addr = %server.addr, bound = ?CONNECTION_STOP_BOUND,
+                        "HTTP requests still open at the stop's bound; closed");
+                    Ok(())
+                }
             };
             if let Err(source) = result {
                 served = Err(RunError::Listen {
@@ -126,36 +156,43 @@ impl Running {
         }
         // Events acknowledged before the stop but still at the desk finish first.
         let mut in_hand = self.in_hand.clone();
-        let finished = tokio::time::timeout(self.flush_for, in_hand.wait_for(|n| *n == 0)).await;
+        // One bound for both: the events in hand, then the flush of what they decided.
+        let flush_until = tokio::time::Instant::now() + self.flush_for;
+        let finished = tokio::time::timeout_at(flush_until, in_hand.wait_for(|n| *n == 0)).await;
         if finished.is_err() {
             tracing::warn!("events were still at the desk when the stop bound ran out");
         }
-        self.workers.stop().await;
-        // What the desk decided before the stop should reach chat now, not at the next start.
-        let flushed = tokio::time::timeout(self.flush_for, async {
-            loop {
-                match self.dispatcher.run_once().await {
-                    Ok(r) if r.sent + r.retried + r.dead > 0 => continue,
-                    Ok(_) => return true,
-                    Err(e) => {
-                        tracing::error!(error = %e, "flushing the outbox failed");
-                        return false;
-                    }
+        self.workers.stop(CONNECTION_STOP_BOUND).await;
+        let flush_for = flush_until.saturating_duration_since(tokio::time::Instant::now());
+        // What the desk decided before the stop should reach chat now, not at the next start:
+        // paced and postponed actions too, as they come due within the bound. The send in
+        // flight at the bound may take up to its own timeout; past that the flush is cut.
+        let hard_bound = flush_for + self.send_timeout.min(FLUSH_GRACE);
+        match tokio::time::timeout(hard_bound, self.dispatcher.flush(flush_for)).await {
+            Ok(Ok(flushed)) if flushed.remaining == 0 => tracing::info!("outbox flushed"),
+            Ok(Ok(flushed)) => tracing::warn!(
+                remaining = flushed.remaining,
+                bound = ?self.flush_for,
+                "{} actions remain unsent after the stop's bound (outbox.flush_on_stop): \
+                 they are sent at the next start",
+                flushed.remaining
+            ),
+            Ok(Err(e)) => tracing::error!(
+                error = %e,
+                "flushing the outbox failed: what is left is sent at the next start"
+            ),
+            Err(_) => {
+                let _ = self.dispatcher.release_untried().await;
+                match self.store.outbox_counts().await {
+                    Ok((remaining, _)) => tracing::warn!(
+                        remaining,
+                        bound = ?self.flush_for,
+                        "{remaining} actions remain unsent: a send outlived the stop's bound; \
+                         they are sent at the next start"
+                    ),
+                    Err(e) => tracing::warn!(error = %e, "the outbox could not be flushed in time"),
                 }
             }
-        })
-        .await;
-        match flushed {
-            Ok(true) => tracing::info!("outbox flushed"),
-            _ => tracing::warn!(
-                bound = ?self.flush_for,
-                "the outbox could not be flushed in time: the rest is sent at the next start"
-            ),
-        }
-        match self.dispatcher.release_untried().await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(actions = n, "gave back the actions not tried yet"),
-            Err(e) => tracing::warn!(error = %e, "could not give back the actions not tried"),
         }
         self.store.close().await;
         served
@@ -197,8 +234,18 @@ async fn listen(
 
 /// Starts everything, runs until SIGINT or SIGTERM, then shuts down in order.
 pub async fn run(config: Config, plugs: Vec<Plug>) -> Result<(), RunError> {
-    let running = start(config, plugs).await?;
-    shutdown_signal().await;
+    let received = ShutdownSignals::listen().received();
+    tokio::pin!(received);
+    // A platform that never answers can hold the start: a signal then ends it there (what
+    // was started is dropped; nothing was taken from the platforms yet).
+    let running = tokio::select! {
+        running = start(config, plugs) => running?,
+        _ = &mut received => {
+            tracing::warn!("stopped before the start finished");
+            return Ok(());
+        }
+    };
+    received.await;
     running.stop().await
 }
 
@@ -252,7 +299,8 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
     let mut stops = Vec::new();
     for plug in plugs {
         let plugged = plug(sink.clone()).await.map_err(RunError::Platform)?;
-        tracing::info!(platform = %plugged.platform.platform(), "chat platform plugged in");
+        let platform = plugged.platform.platform();
+        tracing::info!(%platform, "chat platform plugged in");
         if let Some(directory) = plugged.directory {
             directories.add(plugged.platform.platform(), directory);
         }
@@ -260,7 +308,7 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
         if let Some(r) = plugged.routes {
             routes = routes.merge(r);
         }
-        stops.extend(plugged.stop);
+        stops.extend(plugged.stop.map(|stop| (platform, stop)));
     }
     let dispatcher = Arc::new(Dispatcher::new(
         store.clone(),
@@ -272,11 +320,13 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
             ..RetryPolicy::default()
         },
     ));
+    let pruner = Pruner::new(store.clone(), clock.clone(), config.retention.clone());
     let scheduler = Arc::new(Scheduler::new(desk, clock));
     let workers = Workers::start(
         dispatcher.clone(),
         scheduler,
         Some(kb),
+        Some(pruner),
         Intervals::default(),
         wake,
     );
@@ -307,6 +357,7 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
         workers,
         dispatcher,
         flush_for: config.outbox.flush_on_stop,
+        send_timeout: config.outbox.send_timeout,
         in_hand: in_hand_rx,
         store,
         servers,
@@ -314,24 +365,58 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
     })
 }
 
-/// Completes on SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// SIGINT (Ctrl-C) and SIGTERM, listened for from the moment this is made: a signal that
+/// arrives while the engine starts, or just after it is ready, starts a graceful stop instead
+/// of killing the process.
+struct ShutdownSignals {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    interrupt: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl ShutdownSignals {
+    fn listen() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let listen = |kind: SignalKind, name: &str| match signal(kind) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot listen for {name}");
+                    None
+                }
+            };
+            ShutdownSignals {
+                interrupt: listen(SignalKind::interrupt(), "SIGINT"),
+                terminate: listen(SignalKind::terminate(), "SIGTERM"),
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => tracing::info!("SIGINT received"),
-        _ = term => tracing::info!("SIGTERM received"),
+        #[cfg(not(unix))]
+        ShutdownSignals {}
+    }
+
+    /// Completes on the first of them.
+    async fn received(mut self) {
+        #[cfg(unix)]
+        {
+            async fn next(s: &mut Option<tokio::signal::unix::Signal>) {
+                match s {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            }
+            tokio::select! {
+                _ = next(&mut self.interrupt) => tracing::info!("SIGINT received"),
+                _ = next(&mut self.terminate) => tracing::info!("SIGTERM received"),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("SIGINT received");
+        }
     }
 }

@@ -3,12 +3,14 @@
 
 mod admin;
 mod check;
+mod retention;
 mod secret;
 mod sla;
 mod tenant;
 
 pub use admin::{is_installation_admin, InstallationAdmin};
 pub use check::{CheckReport, PlatformState};
+pub use retention::{RetentionConfig, REDELIVERY_WINDOW};
 pub use secret::{EmptySecret, Secret, SecretSource};
 pub use sla::{BusinessHours, SlaPolicy, SlaTarget};
 pub use tenant::{
@@ -43,6 +45,8 @@ pub struct Config {
     pub log: LogConfig,
     /// Sending the outbox.
     pub outbox: OutboxConfig,
+    /// How long sent actions and handled events' ids are kept.
+    pub retention: RetentionConfig,
     /// Slack, when configured.
     pub slack: SlackConfig,
     /// Discord, when configured.
@@ -362,6 +366,7 @@ struct RawConfig {
     http: HttpConfig,
     log: LogConfig,
     outbox: OutboxConfig,
+    retention: RetentionConfig,
     slack: RawSlack,
     discord: RawDiscord,
     tenants: Vec<TenantConfig>,
@@ -555,7 +560,7 @@ impl Loader<'_> {
             let (section, key) = (section.to_ascii_lowercase(), key.to_ascii_lowercase());
             if !matches!(
                 section.as_str(),
-                "database" | "http" | "log" | "outbox" | "slack" | "discord"
+                "database" | "http" | "log" | "outbox" | "retention" | "slack" | "discord"
             ) {
                 return Err(unknown_env(name));
             }
@@ -648,6 +653,7 @@ impl Loader<'_> {
             )),
         };
         raw.http.validate()?;
+        raw.retention.validate()?;
         if raw.outbox.send_timeout.is_zero() || raw.outbox.send_timeout >= raw.outbox.lease {
             return Err(value_error(
                 "outbox.send_timeout",
@@ -793,6 +799,7 @@ impl Loader<'_> {
             http: raw.http,
             log: raw.log,
             outbox: raw.outbox,
+            retention: raw.retention,
         })
     }
 }
@@ -885,7 +892,7 @@ fn unknown_env(name: &str) -> ConfigError {
     ConfigError::Value {
         key: name.to_string(),
         reason: "unknown environment variable; expected HELPDESK_<SECTION>_<KEY> with a section \
-                 of database, http, log, outbox, slack or discord, or \
+                 of database, http, log, outbox, retention, slack or discord, or \
                  HELPDESK_ACCEPT_UNCONFIGURED_TENANTS (see helpdesk.example.toml)"
             .into(),
     }

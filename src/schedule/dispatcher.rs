@@ -69,6 +69,17 @@ pub struct DispatchReport {
     pub waiting: usize,
 }
 
+/// What a stop's flush left behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flushed {
+    /// Pending actions still in the outbox (of every process on this database): the next
+    /// start sends them.
+    pub remaining: u64,
+}
+
+/// The shortest wait of a flush between two looks at the outbox.
+const FLUSH_POLL_FLOOR: Duration = Duration::from_millis(20);
+
 /// Sends outbox items through the platform each tenant lives on.
 pub struct Dispatcher {
     store: Store,
@@ -136,6 +147,12 @@ impl Dispatcher {
     /// Claims the due items and sends each once. Call it in a loop (the runner) or by hand
     /// (tests, with a manual clock).
     pub async fn run_once(&self) -> Result<DispatchReport, StoreError> {
+        self.run_while(|| true).await
+    }
+
+    /// Like [`Dispatcher::run_once`], but tries no further claim once `go_on` says no (a
+    /// stop): the send in flight finishes, the claims left are given back.
+    pub async fn run_while(&self, go_on: impl Fn() -> bool) -> Result<DispatchReport, StoreError> {
         self.release_untried().await?;
         let now = self.clock.now();
         let lease_until = later(now, self.policy.lease);
@@ -148,7 +165,10 @@ impl Dispatcher {
             left: claimed.into(),
             into: self.untried.clone(),
         };
-        while let Some(claim) = round.left.pop_front() {
+        while go_on() {
+            let Some(claim) = round.left.pop_front() else {
+                break;
+            };
             let span = tracing::debug_span!("dispatch", outbox_id = claim.item.id, platform = %claim.platform);
             self.deliver(claim, &mut report).instrument(span).await?;
         }
@@ -157,6 +177,38 @@ impl Dispatcher {
         add(&METRICS.dispatch_retries, report.retried);
         add(&METRICS.dispatch_dead, report.dead);
         Ok(report)
+    }
+
+    /// Sends what is pending until nothing is or `within` has passed, waiting for paced,
+    /// retried and postponed items as they come due (not only the ones due now); says how
+    /// many remain unsent in the outbox.
+    pub async fn flush(&self, within: Duration) -> Result<Flushed, StoreError> {
+        let deadline = tokio::time::Instant::now() + within;
+        let before = |d: tokio::time::Instant| tokio::time::Instant::now() < d;
+        while before(deadline) {
+            let round = self.run_while(|| before(deadline)).await?;
+            if round.sent + round.retried + round.dead > 0 {
+                continue;
+            }
+            let Some(at) = self.store.next_pending_at().await? else {
+                break;
+            };
+            let wait = (at - self.clock.now()).to_std().unwrap_or_default();
+            // Nothing can be due before then; a floor keeps an odd clock from spinning.
+            let wake = tokio::time::Instant::now() + wait.max(FLUSH_POLL_FLOOR);
+            if wake >= deadline {
+                break;
+            }
+            tokio::time::sleep_until(wake).await;
+        }
+        let released = self.release_untried().await?;
+        if released > 0 {
+            tracing::info!(actions = released, "gave back the actions not tried yet");
+        }
+        let (remaining, _dead) = self.store.outbox_counts().await?;
+        Ok(Flushed {
+            remaining: remaining.max(0) as u64,
+        })
     }
 
     async fn deliver(

@@ -1,7 +1,7 @@
 //! The background loops of `helpdesk run`: the dispatcher and the scheduler, each polling
 //! on its own interval until shutdown.
 
-use super::{Dispatcher, Scheduler};
+use super::{Dispatcher, Pruner, Scheduler};
 use crate::kb::KnowledgeBase;
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,13 +36,15 @@ pub struct Workers {
 }
 
 impl Workers {
-    /// Starts the loops (the knowledge-base one only with a knowledge base). `wake` starts a
+    /// Starts the loops (the knowledge-base one only with a knowledge base, the retention one
+    /// only with a pruner). `wake` starts a
     /// dispatch round at once (after an event is handled) instead of at the next tick: a form
     /// must open within Slack's 3-second trigger lifetime.
     pub fn start(
         dispatcher: Arc<Dispatcher>,
         scheduler: Arc<Scheduler>,
         kb: Option<Arc<KnowledgeBase>>,
+        pruner: Option<Pruner>,
         every: Intervals,
         wake: Arc<Notify>,
     ) -> Self {
@@ -61,7 +63,8 @@ impl Workers {
                     // Drain: keep sending while rounds find work, until asked to stop (the
                     // stop then flushes what it can within its own bound).
                     while !*stopped.borrow() {
-                        match dispatcher.run_once().await {
+                        // A stop cuts the round short between sends, not after 64 of them.
+                        match dispatcher.run_while(|| !*stopped.borrow()).await {
                             Ok(r) if r.sent + r.retried + r.dead > 0 => continue,
                             Ok(_) => break,
                             Err(e) => {
@@ -91,6 +94,28 @@ impl Workers {
                 }
             })
         });
+        let retention = pruner.map(|pruner| {
+            let mut stopped = stopped.clone();
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(pruner.every());
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tokio::select! {
+                        _ = tick.tick() => {}
+                        _ = stopped.changed() => break,
+                    }
+                    match pruner.run_once().await {
+                        Ok(p) if p.processed_events + p.sent_outbox > 0 => tracing::info!(
+                            processed_events = p.processed_events,
+                            sent_outbox = p.sent_outbox,
+                            "retention: pruned what is past its keeping time"
+                        ),
+                        Ok(_) => {}
+                        Err(e) => tracing::error!(error = %e, "retention: pruning failed"),
+                    }
+                }
+            })
+        });
         let timers = {
             let mut stopped = stopped;
             tokio::spawn(async move {
@@ -109,14 +134,20 @@ impl Workers {
         };
         let mut tasks = vec![dispatch, timers];
         tasks.extend(knowledge);
+        tasks.extend(retention);
         Workers { stop, tasks }
     }
 
-    /// Stops the loops and waits for their current round to finish.
-    pub async fn stop(self) {
+    /// Stops the loops and waits at most `bound` for their current round to finish; a round
+    /// still running then (a send that hangs) is dropped, and its claim waits for its lease.
+    pub async fn stop(self, bound: Duration) {
         let _ = self.stop.send(true);
-        for task in self.tasks {
-            let _ = task.await;
+        let deadline = tokio::time::Instant::now() + bound;
+        for mut task in self.tasks {
+            if tokio::time::timeout_at(deadline, &mut task).await.is_err() {
+                tracing::warn!(?bound, "a background round did not finish in time; dropped");
+                task.abort();
+            }
         }
     }
 }

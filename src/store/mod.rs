@@ -22,6 +22,7 @@ mod error;
 mod kb;
 mod outbox;
 mod report;
+mod retention;
 mod rows;
 pub(crate) use rows::from_ms;
 
@@ -34,6 +35,7 @@ pub use error::StoreError;
 pub use kb::{ArticleCounter, ResolvedTicket, Saved};
 pub use outbox::ClaimedItem;
 pub use report::ReportData;
+pub use retention::{Pruned, PRUNE_BATCH};
 
 use db::Db;
 use sqlx::pool::PoolConnection;

@@ -4,7 +4,7 @@ use super::db::{outbox_item, Db, OutboxItem, OutboxState};
 use super::rows::{to_ms, OutboxRow};
 use super::{Store, StoreError};
 use crate::domain::Timestamp;
-use helpdesk_chat::{MessageRef, Platform};
+use helpdesk_chat::{ChatAction, MessageRef, Platform};
 
 /// An outbox item claimed for sending, with the tenant it is sent for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,6 +111,17 @@ impl Db<'_> {
         Ok(n == 1)
     }
 
+    async fn rewrite_payload(&mut self, id: i64, payload: &str) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE outbox SET payload = $1 WHERE id = $2";
+        on!(self, c => sqlx::query(SQL)
+            .bind(payload)
+            .bind(id)
+            .execute(&mut **c)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
     async fn remember_message(
         &mut self,
         key: &str,
@@ -149,6 +160,18 @@ impl Db<'_> {
         Ok(n > 0)
     }
 
+    async fn next_pending_at(&mut self) -> Result<Option<Timestamp>, StoreError> {
+        // Only the head of each ordering key can be sent; a claimed one comes back when its
+        // lease runs out, not before.
+        const SQL: &str = "SELECT MIN(CASE WHEN locked_until IS NOT NULL \
+            AND locked_until > next_attempt_at THEN locked_until ELSE next_attempt_at END) \
+            FROM outbox o WHERE state = 'pending' \
+            AND id = (SELECT MIN(h.id) FROM outbox h \
+                      WHERE h.ordering_key = o.ordering_key AND h.state = 'pending')";
+        let at: Option<i64> = on!(self, c => sqlx::query_scalar(SQL).fetch_one(&mut **c).await)?;
+        at.map(super::rows::from_ms).transpose()
+    }
+
     async fn retry_dead(&mut self, id: Option<i64>, now: Timestamp) -> Result<u64, StoreError> {
         const SQL: &str = "UPDATE outbox SET state = 'pending', attempts = 0, \
             next_attempt_at = $1, locked_until = NULL WHERE state = 'dead' AND ($2 < 0 OR id = $2)";
@@ -160,6 +183,18 @@ impl Db<'_> {
             .map(|r| r.rows_affected()))?;
         Ok(n)
     }
+}
+
+/// The action with its interaction tokens (Slack trigger ids, Discord interaction tokens)
+/// erased, or `None` when it holds none.
+fn without_interaction_tokens(action: &ChatAction) -> Option<ChatAction> {
+    let mut erased = action.clone();
+    match &mut erased {
+        ChatAction::Ephemeral { trigger, .. } if trigger.is_some() => *trigger = None,
+        ChatAction::OpenForm { trigger, .. } if !trigger.is_empty() => trigger.clear(),
+        _ => return None,
+    }
+    Some(erased)
 }
 
 /// The dispatcher's side of the outbox. Each call is its own short transaction.
@@ -193,6 +228,11 @@ impl Store {
             .await?;
         if !held {
             return Ok(false);
+        }
+        // An interaction token lets whoever holds it answer as the bot: once used, it goes.
+        if let Some(erased) = without_interaction_tokens(&claim.item.action) {
+            let payload = serde_json::to_string(&erased)?;
+            tx.db().rewrite_payload(claim.item.id, &payload).await?;
         }
         if let (Some(key), Some(posted)) = (claim.item.action.posts_as(), posted) {
             tx.db()
@@ -253,6 +293,12 @@ impl Store {
     /// Whether a post that will be known as `key` is still waiting to be sent.
     pub async fn post_is_pending(&self, key: &str) -> Result<bool, StoreError> {
         self.conn().await?.db().post_is_pending(key).await
+    }
+
+    /// When the earliest pending item may next be tried (its retry time, or the end of its
+    /// claim's lease); `None` when nothing is pending.
+    pub async fn next_pending_at(&self) -> Result<Option<Timestamp>, StoreError> {
+        self.conn().await?.db().next_pending_at().await
     }
 
     /// Returns dead items (one, or all with `None`) to the queue; how many were returned.

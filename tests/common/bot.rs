@@ -13,12 +13,24 @@ pub struct Bot {
     /// Its HTTP server.
     pub addr: SocketAddr,
     logs: Arc<Mutex<Vec<String>>>,
+    /// Signalled when its standard error is closed: every log line is in `logs`.
+    logs_complete: std::sync::mpsc::Receiver<()>,
 }
 
 impl Bot {
     /// Starts `helpdesk run` with this configuration file, database (default: a SQLite file in
     /// its folder) and environment; returns once it serves HTTP.
     pub async fn start(config: &str, database: Option<&str>, env: &[(&str, String)]) -> Bot {
+        Bot::start_until(config, database, env, "ready: HTTP server listening").await
+    }
+
+    /// Like [`Bot::start`], returning once it logs a line containing `marker` instead.
+    pub async fn start_until(
+        config: &str,
+        database: Option<&str>,
+        env: &[(&str, String)],
+        marker: &'static str,
+    ) -> Bot {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("helpdesk.toml");
         std::fs::write(&file, config).unwrap();
@@ -53,22 +65,25 @@ impl Bot {
         let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
         let stderr = child.stderr.take().unwrap();
         let kept = logs.clone();
+        let (complete, logs_complete) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let mut ready = Some(ready_tx);
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if line.contains("ready: HTTP server listening") {
+                if line.contains(marker) {
                     if let Some(tx) = ready.take() {
                         let _ = tx.send(());
                     }
                 }
                 kept.lock().unwrap().push(line);
             }
+            let _ = complete.send(());
         });
         let bot = Bot {
             child,
             dir: Some(dir),
             addr,
             logs,
+            logs_complete,
         };
         if super::fake_slack::patiently("the bot to start", ready_rx)
             .await
@@ -94,6 +109,9 @@ impl Bot {
         let pid = self.child.id().to_string();
         Command::new("kill").args(["-TERM", &pid]).status().unwrap();
         let status = self.child.wait().unwrap();
+        let _ = self
+            .logs_complete
+            .recv_timeout(std::time::Duration::from_secs(5));
         let logs = self.logs();
         assert!(
             status.success(),
@@ -101,6 +119,41 @@ impl Bot {
             logs.join("\n")
         );
         (logs, self.dir.take().unwrap())
+    }
+
+    /// Sends it `signal` (`TERM`, `INT`) and waits at most `bound` for it to end: its exit
+    /// status (`None` if it is still running), how long it took, and its logs.
+    pub fn signal_and_wait(
+        &mut self,
+        signal: &str,
+        bound: std::time::Duration,
+    ) -> (
+        Option<std::process::ExitStatus>,
+        std::time::Duration,
+        Vec<String>,
+    ) {
+        let pid = self.child.id().to_string();
+        let sent = std::time::Instant::now();
+        Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()
+            .unwrap();
+        let status = loop {
+            match self.child.try_wait().unwrap() {
+                Some(status) => break Some(status),
+                None if sent.elapsed() >= bound => break None,
+                // Polling the process table: std has no wait with a timeout.
+                None => std::thread::sleep(std::time::Duration::from_millis(5)),
+            }
+        };
+        let took = sent.elapsed();
+        // The log reader ends with the process; give it a moment to read the last lines.
+        if status.is_some() {
+            let _ = self
+                .logs_complete
+                .recv_timeout(std::time::Duration::from_secs(5));
+        }
+        (status, took, self.logs())
     }
 
     /// Kills it with SIGKILL, as a crash would.

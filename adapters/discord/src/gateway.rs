@@ -300,6 +300,9 @@ fn id_text(v: &Value) -> Option<String> {
     }
 }
 
+/// How long [`Gateway::stop`] waits for the shards to close.
+pub const STOP_BOUND: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The running gateway.
 pub struct Gateway {
     shards: Arc<ShardManager>,
@@ -351,10 +354,19 @@ impl Gateway {
         })
     }
 
-    /// Closes the shards: Discord stops sending this process events.
-    pub async fn stop(self) {
-        self.shards.shutdown_all().await;
-        let _ = self.task.await;
+    /// Closes the shards: Discord stops sending this process events. Bounded: a shard still
+    /// connecting to a gateway that never answers does not hear the shutdown, so after
+    /// [`STOP_BOUND`] its task is dropped.
+    pub async fn stop(mut self) {
+        let closed = tokio::time::timeout(STOP_BOUND, async {
+            self.shards.shutdown_all().await;
+            let _ = (&mut self.task).await;
+        })
+        .await;
+        if closed.is_err() {
+            tracing::warn!(bound = ?STOP_BOUND, "discord: the gateway did not close in time; dropped");
+            self.task.abort();
+        }
     }
 }
 

@@ -11,6 +11,9 @@ use helpdesk_chat::{Handoff, SinkError};
 use slack_morphism::prelude::*;
 use std::sync::Arc;
 
+/// How long [`SocketMode::stop`] waits for the connections to close.
+pub const STOP_BOUND: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The running Socket Mode connections.
 pub struct SocketMode {
     listener: SlackClientSocketModeListener<Connector>,
@@ -142,8 +145,13 @@ impl SocketMode {
         Ok(SocketMode { listener })
     }
 
-    /// Closes the connections.
+    /// Closes the connections, waiting at most [`STOP_BOUND`] for Slack to take the close.
     pub async fn stop(self) {
-        self.listener.shutdown().await;
+        if tokio::time::timeout(STOP_BOUND, self.listener.shutdown())
+            .await
+            .is_err()
+        {
+            tracing::warn!(bound = ?STOP_BOUND, "slack socket mode: the connections did not close in time; dropped");
+        }
     }
 }

@@ -1,0 +1,96 @@
+//! Retention: forgets what is no longer needed, in small batches so a large backlog never
+//! holds the database for long. Idempotent, so every replica may run it.
+
+use super::db::Db;
+use super::rows::to_ms;
+use super::{Store, StoreError};
+use crate::domain::Timestamp;
+
+/// Rows deleted per statement: each batch is its own short transaction.
+pub const PRUNE_BATCH: i64 = 1_000;
+
+/// Batches per table in one pass: a pass over a huge backlog ends (so a stop need not wait
+/// for it) and the next pass goes on.
+pub const PRUNE_BATCHES_PER_PASS: u32 = 100;
+
+/// What one pruning pass removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pruned {
+    /// Processed-event ids older than the redelivery window.
+    pub processed_events: u64,
+    /// Sent outbox rows older than the outbox retention.
+    pub sent_outbox: u64,
+}
+
+impl Db<'_> {
+    async fn prune_processed_events(
+        &mut self,
+        before: Timestamp,
+        limit: i64,
+    ) -> Result<u64, StoreError> {
+        const SQL: &str = "DELETE FROM processed_events WHERE (platform, event_id) IN \
+            (SELECT platform, event_id FROM processed_events WHERE processed_at < $1 LIMIT $2)";
+        on!(self, c => sqlx::query(SQL)
+            .bind(to_ms(before))
+            .bind(limit)
+            .execute(&mut **c)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(Into::into)
+    }
+
+    async fn prune_sent_outbox(
+        &mut self,
+        before: Timestamp,
+        limit: i64,
+    ) -> Result<u64, StoreError> {
+        // Sent rows only: pending ones are still to go out, dead ones wait for an operator.
+        const SQL: &str = "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox \
+            WHERE state = 'sent' AND sent_at < $1 ORDER BY id LIMIT $2)";
+        on!(self, c => sqlx::query(SQL)
+            .bind(to_ms(before))
+            .bind(limit)
+            .execute(&mut **c)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(Into::into)
+    }
+}
+
+impl Store {
+    /// Deletes processed-event ids recorded before `events_before` and outbox rows sent before
+    /// `outbox_before`, [`PRUNE_BATCH`] rows per transaction, until none is left (or
+    /// [`PRUNE_BATCHES_PER_PASS`] batches per table ran; the next pass goes on).
+    pub async fn prune(
+        &self,
+        events_before: Timestamp,
+        outbox_before: Timestamp,
+    ) -> Result<Pruned, StoreError> {
+        let mut pruned = Pruned::default();
+        for _ in 0..PRUNE_BATCHES_PER_PASS {
+            let mut tx = self.begin().await?;
+            let n = tx
+                .db()
+                .prune_processed_events(events_before, PRUNE_BATCH)
+                .await?;
+            tx.commit().await?;
+            pruned.processed_events += n;
+            if n < PRUNE_BATCH as u64 {
+                break;
+            }
+        }
+        for _ in 0..PRUNE_BATCHES_PER_PASS {
+            let mut tx = self.begin().await?;
+            let n = tx
+                .db()
+                .prune_sent_outbox(outbox_before, PRUNE_BATCH)
+                .await?;
+            tx.commit().await?;
+            pruned.sent_outbox += n;
+            if n < PRUNE_BATCH as u64 {
+                break;
+            }
+        }
+        Ok(pruned)
+    }
+}
