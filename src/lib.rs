@@ -10,6 +10,7 @@ pub mod http;
 pub mod i18n;
 pub mod kb;
 pub mod metrics;
+pub mod readiness;
 pub mod report;
 pub mod sandbox;
 pub mod schedule;

@@ -35,6 +35,28 @@ enum Command {
         #[arg(long, default_value = "/readyz")]
         path: String,
     },
+    /// Check the database: SQLite's page check (`PRAGMA quick_check`, or `integrity_check`
+    /// with `--full`) and the schema version; on PostgreSQL, that it answers and is migrated.
+    CheckDb {
+        /// Also compare every index with its table (slow on large files).
+        #[arg(long)]
+        full: bool,
+    },
+    /// Copy the SQLite database, consistent as of one moment, into a new file while the bot
+    /// runs. For PostgreSQL use pg_dump.
+    Backup {
+        /// The new file (must not exist yet).
+        file: PathBuf,
+    },
+    /// Put a backup in place of the SQLite database (`database.url`), then migrate it. Stop
+    /// the bot first.
+    Restore {
+        /// A file `helpdesk backup` wrote.
+        file: PathBuf,
+        /// Replace an existing database.
+        #[arg(long)]
+        force: bool,
+    },
     /// Look at tickets.
     #[command(subcommand)]
     Ticket(TicketCommand),
@@ -301,6 +323,7 @@ enum ConfigCommand {
     Check,
 }
 
+mod ops;
 mod wiring;
 
 /// The status code of `GET path` on the bot's own HTTP server (plain HTTP/1.1, no client crate).
@@ -401,9 +424,13 @@ async fn dispatch(cli: Cli) -> Result<()> {
         Command::Migrate => {
             let store = open(&config).await?;
             println!("database {} is up to date", store.backend().as_str());
+            store.close().await;
         }
+        Command::CheckDb { full } => ops::check_db(&config, full).await?,
+        Command::Backup { file } => ops::backup(&config, &file).await?,
+        Command::Restore { file, force } => ops::restore(&config, &file, force).await?,
         Command::Outbox(OutboxCommand::List { state, limit, json }) => {
-            let store = open(&config).await?;
+            let store = open_existing(&config).await?;
             let items = store.outbox(state, limit.max(1)).await?;
             if json {
                 let list: Vec<_> = items.iter().map(helpdesk::view::outbox_json).collect();
@@ -417,6 +444,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
         Command::Outbox(OutboxCommand::Retry { id, all: _ }) => {
             let store = open(&config).await?;
             let returned = store.retry_dead(id, chrono::Utc::now()).await?;
+            store.close().await;
             match (id, returned) {
                 (Some(id), 0) => bail!("outbox item {id} does not exist or is not dead"),
                 _ => println!("{returned} item(s) back in the queue"),
@@ -448,7 +476,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
             if from >= to {
                 bail!("--from must be before --to");
             }
-            let store = open(&config).await?;
+            let store = open_existing(&config).await?;
             let tenant = match &tenant.tenant {
                 Some(t) => Some(find_tenant(&store, t).await?),
                 None => None,
@@ -473,7 +501,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
             limit,
             json,
         } => {
-            let store = open(&config).await?;
+            let store = open_existing(&config).await?;
             let tenant = match (&tenant.tenant, ticket) {
                 (Some(t), _) => Some(find_tenant(&store, t).await?),
                 (None, Some(_)) => Some(only_tenant(&store).await?),
@@ -518,7 +546,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
             print!("{}", config.to_masked_toml());
         }
         Command::Ticket(TicketCommand::List(args)) => {
-            let store = open(&config).await?;
+            let store = open_existing(&config).await?;
             let tenant = match &args.tenant.tenant {
                 Some(t) => Some(find_tenant(&store, t).await?),
                 None => None,
@@ -544,7 +572,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
             tenant,
             format,
         }) => {
-            let store = open(&config).await?;
+            let store = open_existing(&config).await?;
             let tenant = match &tenant.tenant {
                 Some(t) => find_tenant(&store, t).await?,
                 None => only_tenant(&store).await?,
@@ -556,7 +584,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
             print!("{}", helpdesk::transcript::render(&ticket, &log, format));
         }
         Command::Ticket(TicketCommand::Show(args)) => {
-            let store = open(&config).await?;
+            let store = open_existing(&config).await?;
             let tenant = match &args.tenant.tenant {
                 Some(t) => find_tenant(&store, t).await?,
                 None => only_tenant(&store).await?,
@@ -577,8 +605,15 @@ async fn dispatch(cli: Cli) -> Result<()> {
     Ok(())
 }
 
+/// Opens and migrates: for `run`, `migrate` and the commands that write.
 async fn open(config: &Config) -> Result<Store> {
     Ok(Store::open(&config.database.connect_options()).await?)
+}
+
+/// Opens a database that must exist at the current schema, creating and migrating nothing:
+/// for the commands that only read.
+async fn open_existing(config: &Config) -> Result<Store> {
+    Ok(Store::open_existing(&config.database.connect_options()).await?)
 }
 
 async fn find_tenant(store: &Store, wanted: &str) -> Result<TenantId> {
@@ -700,10 +735,11 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
                 }
             }
             tx.commit().await?;
+            store.close().await;
             println!("{owner}: {created} created, {updated} updated, {unchanged} unchanged");
         }
         KbCommand::Export { dir, owner } => {
-            let store = open(config).await?;
+            let store = open_existing(config).await?;
             let owner = kb_owner(config, &store, &owner, false).await?;
             std::fs::create_dir_all(&dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
@@ -720,7 +756,7 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
             );
         }
         KbCommand::Search { text, limit, owner } => {
-            let store = open(config).await?;
+            let store = open_existing(config).await?;
             let reader = kb_owner(config, &store, &owner, false).await?;
             let base = kb::KnowledgeBase::open(store, kb::DEFAULT_THRESHOLD).await?;
             let hits = base.search(reader, &text, limit.clamp(1, 100));
@@ -737,7 +773,7 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
             }
         }
         KbCommand::History { id, json, owner } => {
-            let store = open(config).await?;
+            let store = open_existing(config).await?;
             let reader = kb_owner(config, &store, &owner, false).await?;
             let Some(article) = store.article(reader, &id).await? else {
                 bail!("there is no article {id:?} for {reader}");
@@ -779,7 +815,7 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
                     .map(kb::IndexDoc::from)
                     .collect(),
                 None => {
-                    let store = open(config).await?;
+                    let store = open_existing(config).await?;
                     let reader = kb_owner(config, &store, &owner, false).await?;
                     let mut seen: Vec<kb::Article> = store
                         .articles_changed_after(None)
