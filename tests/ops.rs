@@ -9,6 +9,7 @@ use common::now;
 use helpdesk::desk::Handled;
 use helpdesk::sandbox::{example_tenant, person, Sandbox};
 use helpdesk::store::{ConnectOptions, Store};
+use sqlx::Connection;
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Command, Output};
@@ -174,9 +175,20 @@ async fn read_only_commands_on_an_older_schema_say_to_migrate() {
     }
 }
 
-#[test]
-fn cli_writes_leave_every_row_in_the_main_file() {
+#[tokio::test]
+async fn cli_writes_leave_every_row_in_the_main_file() {
     let dir = tempfile::tempdir().unwrap();
+    migrated(dir.path());
+    // Another process has the database open, as the running bot does: SQLite's checkpoint
+    // when the last connection closes cannot be what saves the data.
+    let file = dir.path().join("helpdesk.db");
+    let mut other = sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display()))
+        .await
+        .unwrap();
+    sqlx::query("SELECT count(*) FROM tickets")
+        .execute(&mut other)
+        .await
+        .unwrap();
     let articles = dir.path().join("articles");
     std::fs::create_dir(&articles).unwrap();
     for (slug, title) in [
@@ -210,6 +222,7 @@ fn cli_writes_leave_every_row_in_the_main_file() {
     let (out, stdout, stderr) = run(helpdesk(copy.path()).args(["kb", "export", "out"]));
     assert!(out.status.success(), "{stderr}");
     assert!(stdout.starts_with("2 articles"), "{stdout}");
+    other.close().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
