@@ -417,3 +417,23 @@ async fn readiness_answers_200_on_a_healthy_database() {
     }
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn restore_refuses_while_a_bot_answers_even_with_force() {
+    let dir = tempfile::tempdir().unwrap();
+    migrated(dir.path());
+    let (out, _, stderr) = run(helpdesk(dir.path()).args(["backup", "copy.db"]));
+    assert!(out.status.success(), "{stderr}");
+    let url = dir.path().join("helpdesk.db").to_string_lossy().into_owned();
+    let bot = Bot::start("", Some(&url), &[]).await;
+    let (out, _, stderr) = run(helpdesk(dir.path())
+        .args(["restore", "copy.db", "--force"])
+        .env("HELPDESK_HTTP_LISTEN", bot.addr.to_string()));
+    assert!(!out.status.success());
+    assert!(stderr.contains("a bot answers"), "{stderr}");
+    assert_eq!(get(bot.addr, "/readyz").0, 200, "the bot's database is untouched");
+    bot.stop().await;
+    let (out, stdout, stderr) = run(helpdesk(dir.path()).args(["restore", "copy.db", "--force"]));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("restored"), "{stdout}");
+}
