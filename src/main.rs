@@ -328,17 +328,28 @@ mod wiring;
 
 /// The status code of `GET path` on the bot's own HTTP server (plain HTTP/1.1, no client crate).
 async fn http_get_status(addr: std::net::SocketAddr, path: &str) -> std::io::Result<u16> {
+    Ok(http_get(addr, path).await?.0)
+}
+
+/// The status code and body of `GET path` on the bot's own HTTP server.
+async fn http_get(addr: std::net::SocketAddr, path: &str) -> std::io::Result<(u16, String)> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(addr).await?;
     let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await?;
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer).await?;
-    let head = String::from_utf8_lossy(&answer);
-    head.split_whitespace()
+    let text = String::from_utf8_lossy(&answer);
+    let status = text
+        .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .ok_or_else(|| std::io::Error::other("not an HTTP answer"))
+        .ok_or_else(|| std::io::Error::other("not an HTTP answer"))?;
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.trim().to_string())
+        .unwrap_or_default();
+    Ok((status, body))
 }
 
 fn main() -> std::process::ExitCode {
@@ -386,15 +397,14 @@ async fn dispatch(cli: Cli) -> Result<()> {
             if addr.ip().is_unspecified() {
                 addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
             }
-            let status = tokio::time::timeout(
-                std::time::Duration::from_secs(5),
-                http_get_status(addr, &path),
-            )
-            .await
-            .map_err(|_| anyhow::anyhow!("{addr}{path} did not answer within 5 s"))?
-            .with_context(|| format!("cannot reach {addr}{path}"))?;
+            let (status, body) =
+                tokio::time::timeout(std::time::Duration::from_secs(5), http_get(addr, &path))
+                    .await
+                    .map_err(|_| anyhow::anyhow!("{addr}{path} did not answer within 5 s"))?
+                    .with_context(|| format!("cannot reach {addr}{path}"))?;
             if status != 200 {
-                bail!("{addr}{path} answered {status}");
+                // The bot's own words (e.g. "not ready: the database is read-only").
+                bail!("{addr}{path} answered {status}: {body}");
             }
             println!("{addr}{path}: ok");
         }

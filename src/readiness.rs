@@ -29,6 +29,8 @@ pub struct Readiness {
 struct State {
     probed: Option<(Instant, Result<(), NotReady>)>,
     checked: Option<(Instant, Result<(), NotReady>)>,
+    /// A page check runs in the background.
+    checking: bool,
 }
 
 impl Readiness {
@@ -41,19 +43,34 @@ impl Readiness {
     }
 
     /// Ready, or why not: the cached answer if the last probe is recent, else a new probe.
+    /// The first page check runs before the first answer; later ones run in the background,
+    /// so a large file never makes a readiness request slow.
     pub async fn check(&self) -> Result<(), NotReady> {
         // One probe at a time; concurrent requests wait for it and share its answer.
         let mut state = self.state.lock().await;
         let now = Instant::now();
-        let due = |last: &Option<(Instant, Result<(), NotReady>)>, every: Duration| {
-            last.as_ref()
-                .is_none_or(|(at, _)| now.duration_since(*at) >= every)
-        };
-        if due(&state.checked, INTEGRITY_EVERY) {
-            let result = self.pages().await;
-            state.checked = Some((now, result));
+        match &state.checked {
+            None => {
+                let result = self.pages().await;
+                state.checked = Some((now, result));
+            }
+            Some((at, _)) if now.duration_since(*at) >= INTEGRITY_EVERY && !state.checking => {
+                state.checking = true;
+                let this = self.clone();
+                tokio::spawn(async move {
+                    let result = this.pages().await;
+                    let mut state = this.state.lock().await;
+                    state.checked = Some((Instant::now(), result));
+                    state.checking = false;
+                });
+            }
+            Some(_) => {}
         }
-        if due(&state.probed, PROBE_EVERY) {
+        let due = state
+            .probed
+            .as_ref()
+            .is_none_or(|(at, _)| now.duration_since(*at) >= PROBE_EVERY);
+        if due {
             let result = self.write().await;
             state.probed = Some((now, result));
         }

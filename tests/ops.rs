@@ -342,7 +342,10 @@ async fn readiness_fails_with_the_reason_on_a_read_only_database() {
         .arg("health")
         .env("HELPDESK_HTTP_LISTEN", bot.addr.to_string()));
     assert!(!out.status.success(), "the health check says not ready");
-    assert!(stderr.contains("503"), "{stderr}");
+    assert!(
+        stderr.contains("503") && stderr.contains("read-only"),
+        "{stderr}"
+    );
     bot.stop().await;
 }
 
@@ -424,16 +427,39 @@ async fn restore_refuses_while_a_bot_answers_even_with_force() {
     migrated(dir.path());
     let (out, _, stderr) = run(helpdesk(dir.path()).args(["backup", "copy.db"]));
     assert!(out.status.success(), "{stderr}");
-    let url = dir.path().join("helpdesk.db").to_string_lossy().into_owned();
+    let url = dir
+        .path()
+        .join("helpdesk.db")
+        .to_string_lossy()
+        .into_owned();
     let bot = Bot::start("", Some(&url), &[]).await;
     let (out, _, stderr) = run(helpdesk(dir.path())
         .args(["restore", "copy.db", "--force"])
         .env("HELPDESK_HTTP_LISTEN", bot.addr.to_string()));
     assert!(!out.status.success());
     assert!(stderr.contains("a bot answers"), "{stderr}");
-    assert_eq!(get(bot.addr, "/readyz").0, 200, "the bot's database is untouched");
+    assert_eq!(
+        get(bot.addr, "/readyz").0,
+        200,
+        "the bot's database is untouched"
+    );
     bot.stop().await;
     let (out, stdout, stderr) = run(helpdesk(dir.path()).args(["restore", "copy.db", "--force"]));
     assert!(out.status.success(), "{stderr}");
     assert!(stdout.contains("restored"), "{stdout}");
+}
+
+#[tokio::test]
+async fn readiness_probes_at_most_once_per_period_and_caches_the_answer() {
+    let db = common::TestDb::sqlite().await;
+    let readiness = helpdesk::readiness::Readiness::new(db.store.clone());
+    assert_eq!(readiness.check().await, Ok(()));
+    // The database is gone now, but within the period the answer comes from the cache: a
+    // flood of readiness requests never reaches the database.
+    db.store.close_without_checkpoint().await;
+    for _ in 0..100 {
+        assert_eq!(readiness.check().await, Ok(()));
+    }
+    let fresh = helpdesk::readiness::Readiness::new(db.store.clone());
+    assert!(fresh.check().await.is_err(), "a new probe does see it");
 }
