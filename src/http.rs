@@ -2,6 +2,7 @@
 //! Every listener bounds what a client may take: time to send its headers, time for a whole
 //! request, and connections at once.
 
+use crate::readiness::{NotReady, Readiness};
 use crate::store::Store;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -21,11 +22,11 @@ use tracing::Instrument;
 
 /// The health, readiness and metrics routes, over a store (readiness asks the database).
 pub fn router(store: Store) -> Router {
+    let readiness = Readiness::new(store.clone());
     Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
-        .route("/readyz", get(ready))
-        .route("/metrics", get(metrics))
-        .with_state(store)
+        .route("/readyz", get(ready).with_state(readiness))
+        .route("/metrics", get(metrics).with_state(store))
         // These endpoints read no body; the limit keeps any future one bounded too.
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
         .layer(middleware::from_fn(request_span))
@@ -49,13 +50,14 @@ async fn request_span(request: Request, next: Next) -> Response {
     .await
 }
 
-async fn ready(State(store): State<Store>) -> (StatusCode, &'static str) {
-    match store.ping().await {
-        Ok(()) => (StatusCode::OK, "ready\n"),
-        Err(e) => {
-            tracing::warn!(error = %e, "not ready: the database does not answer");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
-        }
+/// 200 when the database takes a write and is not damaged; 503 with the reason otherwise.
+async fn ready(State(readiness): State<Readiness>) -> (StatusCode, String) {
+    match readiness.check().await {
+        Ok(()) => (StatusCode::OK, "ready\n".into()),
+        Err(NotReady(why)) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("not ready: {why}\n"),
+        ),
     }
 }
 

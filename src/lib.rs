@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod kb;
 pub mod metrics;
 pub mod progress;
+pub mod readiness;
 pub mod report;
 pub mod sandbox;
 pub mod schedule;

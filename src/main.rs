@@ -35,6 +35,28 @@ enum Command {
         #[arg(long, default_value = "/readyz")]
         path: String,
     },
+    /// Check the database: SQLite's page check (`PRAGMA quick_check`, or `integrity_check`
+    /// with `--full`) and the schema version; on PostgreSQL, that it answers and is migrated.
+    CheckDb {
+        /// Also compare every index with its table (slow on large files).
+        #[arg(long)]
+        full: bool,
+    },
+    /// Copy the SQLite database, consistent as of one moment, into a new file while the bot
+    /// runs. For PostgreSQL use pg_dump.
+    Backup {
+        /// The new file (must not exist yet).
+        file: PathBuf,
+    },
+    /// Put a backup in place of the SQLite database (`database.url`), then migrate it. Stop
+    /// the bot first.
+    Restore {
+        /// A file `helpdesk backup` wrote.
+        file: PathBuf,
+        /// Replace an existing database.
+        #[arg(long)]
+        force: bool,
+    },
     /// Look at tickets.
     #[command(subcommand)]
     Ticket(TicketCommand),
@@ -301,21 +323,33 @@ enum ConfigCommand {
     Check,
 }
 
+mod ops;
 mod wiring;
 
 /// The status code of `GET path` on the bot's own HTTP server (plain HTTP/1.1, no client crate).
 async fn http_get_status(addr: std::net::SocketAddr, path: &str) -> std::io::Result<u16> {
+    Ok(http_get(addr, path).await?.0)
+}
+
+/// The status code and body of `GET path` on the bot's own HTTP server.
+async fn http_get(addr: std::net::SocketAddr, path: &str) -> std::io::Result<(u16, String)> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(addr).await?;
     let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await?;
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer).await?;
-    let head = String::from_utf8_lossy(&answer);
-    head.split_whitespace()
+    let text = String::from_utf8_lossy(&answer);
+    let status = text
+        .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .ok_or_else(|| std::io::Error::other("not an HTTP answer"))
+        .ok_or_else(|| std::io::Error::other("not an HTTP answer"))?;
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.trim().to_string())
+        .unwrap_or_default();
+    Ok((status, body))
 }
 
 fn main() -> std::process::ExitCode {
@@ -363,15 +397,14 @@ async fn dispatch(cli: Cli) -> Result<()> {
             if addr.ip().is_unspecified() {
                 addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
             }
-            let status = tokio::time::timeout(
-                std::time::Duration::from_secs(5),
-                http_get_status(addr, &path),
-            )
-            .await
-            .map_err(|_| anyhow::anyhow!("{addr}{path} did not answer within 5 s"))?
-            .with_context(|| format!("cannot reach {addr}{path}"))?;
+            let (status, body) =
+                tokio::time::timeout(std::time::Duration::from_secs(5), http_get(addr, &path))
+                    .await
+                    .map_err(|_| anyhow::anyhow!("{addr}{path} did not answer within 5 s"))?
+                    .with_context(|| format!("cannot reach {addr}{path}"))?;
             if status != 200 {
-                bail!("{addr}{path} answered {status}");
+                // The bot's own words (e.g. "not ready: the database is read-only").
+                bail!("{addr}{path} answered {status}: {body}");
             }
             println!("{addr}{path}: ok");
         }
@@ -404,9 +437,13 @@ async fn dispatch(cli: Cli) -> Result<()> {
             let store = open(&config).await?;
             progress.finish();
             println!("database {} is up to date", store.backend().as_str());
+            store.close().await;
         }
+        Command::CheckDb { full } => ops::check_db(&config, full).await?,
+        Command::Backup { file } => ops::backup(&config, &file).await?,
+        Command::Restore { file, force } => ops::restore(&config, &file, force).await?,
         Command::Outbox(OutboxCommand::List { state, limit, json }) => {
-            let store = open(&config).await?;
+            let store = open_existing(&config).await?;
             let items = store.outbox(state, limit.max(1)).await?;
             if json {
                 let list: Vec<_> = items.iter().map(helpdesk::view::outbox_json).collect();
@@ -420,6 +457,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
         Command::Outbox(OutboxCommand::Retry { id, all: _ }) => {
             let store = open(&config).await?;
             let returned = store.retry_dead(id, chrono::Utc::now()).await?;
+            store.close().await;
             match (id, returned) {
                 (Some(id), 0) => bail!("outbox item {id} does not exist or is not dead"),
                 _ => println!("{returned} item(s) back in the queue"),
@@ -451,7 +489,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
             if from >= to {
                 bail!("--from must be before --to");
             }
-            let store = open(&config).await?;
+            let store = open_existing(&config).await?;
             let tenant = match &tenant.tenant {
                 Some(t) => Some(find_tenant(&store, t).await?),
                 None => None,
@@ -479,7 +517,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
             limit,
             json,
         } => {
-            let store = open(&config).await?;
+            let store = open_existing(&config).await?;
             let tenant = match (&tenant.tenant, ticket) {
                 (Some(t), _) => Some(find_tenant(&store, t).await?),
                 (None, Some(_)) => Some(only_tenant(&store).await?),
@@ -524,7 +562,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
             print!("{}", config.to_masked_toml());
         }
         Command::Ticket(TicketCommand::List(args)) => {
-            let store = open(&config).await?;
+            let store = open_existing(&config).await?;
             let tenant = match &args.tenant.tenant {
                 Some(t) => Some(find_tenant(&store, t).await?),
                 None => None,
@@ -550,7 +588,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
             tenant,
             format,
         }) => {
-            let store = open(&config).await?;
+            let store = open_existing(&config).await?;
             let tenant = match &tenant.tenant {
                 Some(t) => find_tenant(&store, t).await?,
                 None => only_tenant(&store).await?,
@@ -562,7 +600,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
             print!("{}", helpdesk::transcript::render(&ticket, &log, format));
         }
         Command::Ticket(TicketCommand::Show(args)) => {
-            let store = open(&config).await?;
+            let store = open_existing(&config).await?;
             let tenant = match &args.tenant.tenant {
                 Some(t) => find_tenant(&store, t).await?,
                 None => only_tenant(&store).await?,
@@ -583,8 +621,15 @@ async fn dispatch(cli: Cli) -> Result<()> {
     Ok(())
 }
 
+/// Opens and migrates: for `run`, `migrate` and the commands that write.
 async fn open(config: &Config) -> Result<Store> {
     Ok(Store::open(&config.database.connect_options()).await?)
+}
+
+/// Opens a database that must exist at the current schema, creating and migrating nothing:
+/// for the commands that only read.
+async fn open_existing(config: &Config) -> Result<Store> {
+    Ok(Store::open_existing(&config.database.connect_options()).await?)
 }
 
 async fn find_tenant(store: &Store, wanted: &str) -> Result<TenantId> {
@@ -712,10 +757,11 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
             }
             tx.commit().await?;
             progress.finish();
+            store.close().await;
             println!("{owner}: {created} created, {updated} updated, {unchanged} unchanged");
         }
         KbCommand::Export { dir, owner } => {
-            let store = open(config).await?;
+            let store = open_existing(config).await?;
             let owner = kb_owner(config, &store, &owner, false).await?;
             std::fs::create_dir_all(&dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
@@ -732,7 +778,7 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
             );
         }
         KbCommand::Search { text, limit, owner } => {
-            let store = open(config).await?;
+            let store = open_existing(config).await?;
             let reader = kb_owner(config, &store, &owner, false).await?;
             let base = kb::KnowledgeBase::open(store, kb::DEFAULT_THRESHOLD).await?;
             let hits = base.search(reader, &text, limit.clamp(1, 100));
@@ -749,7 +795,7 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
             }
         }
         KbCommand::History { id, json, owner } => {
-            let store = open(config).await?;
+            let store = open_existing(config).await?;
             let reader = kb_owner(config, &store, &owner, false).await?;
             let Some(article) = store.article(reader, &id).await? else {
                 bail!("there is no article {id:?} for {reader}");
@@ -791,7 +837,7 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
                     .map(kb::IndexDoc::from)
                     .collect(),
                 None => {
-                    let store = open(config).await?;
+                    let store = open_existing(config).await?;
                     let reader = kb_owner(config, &store, &owner, false).await?;
                     let mut seen: Vec<kb::Article> = store
                         .articles_changed_after(0)

@@ -83,12 +83,23 @@ pub fn mask_url(url: &str) -> String {
     }
 }
 
+/// Whether opening may create a missing SQLite file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Create {
+    IfMissing,
+    Never,
+}
+
 impl Store {
     /// Opens (and for SQLite creates) the database, retrying a server that does not answer yet.
     /// Does not migrate: call [`Store::migrate`].
     pub async fn connect(options: &ConnectOptions) -> Result<Store, StoreError> {
+        Store::connect_with(options, Create::IfMissing).await
+    }
+
+    async fn connect_with(options: &ConnectOptions, create: Create) -> Result<Store, StoreError> {
         let pool = match Backend::of_url(&options.url) {
-            Backend::Sqlite => Pool::Sqlite(open_sqlite(options).await?),
+            Backend::Sqlite => Pool::Sqlite(open_sqlite(options, create).await?),
             Backend::Postgres => Pool::Postgres(open_postgres(options).await?),
         };
         Ok(Store {
@@ -97,12 +108,57 @@ impl Store {
         })
     }
 
-    /// Connects and migrates: what every command that touches the database needs.
+    /// Connects and migrates: what `run`, `migrate` and the commands that write need.
     pub async fn open(options: &ConnectOptions) -> Result<Store, StoreError> {
         let store = Store::connect(options).await?;
         store.migrate().await?;
         Ok(store)
     }
+
+    /// Connects to a database that must already exist, creating and migrating nothing, and
+    /// not looking at its schema (`check-db`, `backup`): a missing SQLite file is
+    /// [`StoreError::NoDatabase`].
+    pub async fn connect_existing(options: &ConnectOptions) -> Result<Store, StoreError> {
+        Store::connect_with(options, Create::Never).await
+    }
+
+    /// Opens an existing helpdesk database for reading: nothing is created or migrated; a
+    /// missing database or one without helpdesk tables is [`StoreError::NoDatabase`], one
+    /// at an older schema is [`StoreError::SchemaBehind`].
+    pub async fn open_existing(options: &ConnectOptions) -> Result<Store, StoreError> {
+        let store = Store::connect_existing(options).await?;
+        let target = mask_url(&options.url);
+        match store.schema_state().await? {
+            super::SchemaState::Current { .. } => Ok(store),
+            super::SchemaState::Empty => {
+                store.close_without_checkpoint().await;
+                Err(StoreError::NoDatabase {
+                    target,
+                    hint: "; it has no helpdesk tables (run `helpdesk migrate` to create them)"
+                        .into(),
+                })
+            }
+            super::SchemaState::Behind { applied, known } => {
+                store.close_without_checkpoint().await;
+                Err(StoreError::SchemaBehind {
+                    target,
+                    applied,
+                    known,
+                })
+            }
+        }
+    }
+}
+
+/// The SQLite file a URL names (`sqlite://x.db?mode=ro`, `sqlite:x.db`, `x.db` → `x.db`);
+/// `None` for PostgreSQL.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    if Backend::of_url(url) != Backend::Sqlite {
+        return None;
+    }
+    let path_and_query = sqlite_path(url);
+    let path = path_and_query.split('?').next().unwrap_or(path_and_query);
+    Some(std::path::PathBuf::from(path))
 }
 
 fn sqlite_path(url: &str) -> &str {
@@ -111,7 +167,10 @@ fn sqlite_path(url: &str) -> &str {
         .unwrap_or(url)
 }
 
-async fn open_sqlite(options: &ConnectOptions) -> Result<sqlx::SqlitePool, StoreError> {
+async fn open_sqlite(
+    options: &ConnectOptions,
+    create: Create,
+) -> Result<sqlx::SqlitePool, StoreError> {
     let path_and_query = sqlite_path(&options.url);
     let path = path_and_query.split('?').next().unwrap_or(path_and_query);
     let fail = |reason: String| StoreError::Connect {
@@ -120,6 +179,12 @@ async fn open_sqlite(options: &ConnectOptions) -> Result<sqlx::SqlitePool, Store
     };
     if path.is_empty() {
         return Err(fail("the path is empty".into()));
+    }
+    if create == Create::Never && !Path::new(path).is_file() {
+        return Err(StoreError::NoDatabase {
+            target: path.to_string(),
+            hint: String::new(),
+        });
     }
     if let Some(parent) = Path::new(path)
         .parent()
@@ -134,7 +199,7 @@ async fn open_sqlite(options: &ConnectOptions) -> Result<sqlx::SqlitePool, Store
     }
     let connect = SqliteConnectOptions::from_str(&format!("sqlite://{path_and_query}"))
         .map_err(|e| fail(e.to_string()))?
-        .create_if_missing(true)
+        .create_if_missing(create == Create::IfMissing)
         .journal_mode(SqliteJournalMode::Wal)
         // WAL with NORMAL is durable against process crashes, which is what the outbox needs.
         .synchronous(SqliteSynchronous::Normal)

@@ -11,6 +11,28 @@ pub enum StoreError {
         /// What went wrong, for people.
         reason: String,
     },
+    /// A command that only reads found no database there (and created none).
+    #[error("no helpdesk database at {target}{hint}")]
+    NoDatabase {
+        /// The URL or path, with any password masked.
+        target: String,
+        /// What to do about it, starting with "; " (or empty).
+        hint: String,
+    },
+    /// The database's schema is older than this binary's; reads could misread it.
+    #[error(
+        "the database at {target} has {applied} of the {known} schema migrations this helpdesk \
+         knows: run `helpdesk migrate` first (stop the bot or upgrade it: `helpdesk run` \
+         migrates at start)"
+    )]
+    SchemaBehind {
+        /// The URL or path, with any password masked.
+        target: String,
+        /// Migrations applied.
+        applied: usize,
+        /// Migrations this binary knows.
+        known: usize,
+    },
     /// A migration failed.
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),

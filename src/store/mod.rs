@@ -19,6 +19,7 @@ mod connect;
 mod db;
 mod desk;
 mod error;
+mod health;
 mod kb;
 mod outbox;
 mod report;
@@ -27,11 +28,12 @@ mod rows;
 pub(crate) use rows::from_ms;
 
 pub use audit::AuditFilter;
-pub use connect::{mask_url, Backend, ConnectOptions};
+pub use connect::{mask_url, sqlite_file, Backend, ConnectOptions};
 pub use db::{
     AuditEntry, LogRecord, OutboxItem, OutboxState, TenantRecord, TicketFilter, TimerRecord,
 };
 pub use error::StoreError;
+pub use health::{is_corruption, SchemaState, Thoroughness};
 pub use kb::{ArticleCounter, ResolvedTicket, Saved};
 pub use outbox::ClaimedItem;
 pub use report::ReportData;
@@ -94,8 +96,8 @@ impl Store {
     /// Applies every migration not yet applied. Safe to run at every start.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match &self.pool {
-            Pool::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
-            Pool::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+            Pool::Sqlite(p) => self.migrator().run(p).await?,
+            Pool::Postgres(p) => self.migrator().run(p).await?,
         }
         Ok(())
     }
@@ -105,8 +107,20 @@ impl Store {
         self.conn().await?.db().ping().await
     }
 
-    /// Closes every connection (at shutdown).
+    /// Closes every connection (at shutdown), after a WAL checkpoint on SQLite so the main
+    /// file alone holds every committed write.
     pub async fn close(&self) {
+        if let Err(e) = self.checkpoint().await {
+            tracing::debug!(error = %e, "the WAL checkpoint at close did not finish");
+        }
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+
+    /// Closes every connection without a checkpoint (nothing was written).
+    pub async fn close_without_checkpoint(&self) {
         match &self.pool {
             Pool::Sqlite(p) => p.close().await,
             Pool::Postgres(p) => p.close().await,

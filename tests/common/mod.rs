@@ -46,6 +46,15 @@ impl TestDb {
     /// A new schema on the test PostgreSQL server. `None` (with the reason printed) when no
     /// server answers, except under `CI=true`, where that is a failure.
     pub async fn postgres() -> Option<TestDb> {
+        TestDb::postgres_with(true).await
+    }
+
+    /// A new, empty schema on the test PostgreSQL server: connected, not migrated.
+    pub async fn postgres_unmigrated() -> Option<TestDb> {
+        TestDb::postgres_with(false).await
+    }
+
+    async fn postgres_with(migrate: bool) -> Option<TestDb> {
         let base = std::env::var("HELPDESK_TEST_POSTGRES_URL")
             .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_string());
         let admin = match sqlx::postgres::PgPoolOptions::new()
@@ -79,12 +88,29 @@ impl TestDb {
         let url = format!("{base}{separator}options[search_path]={schema}");
         let mut options = ConnectOptions::new(url.clone());
         options.max_connections = 16;
-        let store = Store::open(&options).await.expect("open PostgreSQL");
+        let store = if migrate {
+            Store::open(&options).await
+        } else {
+            Store::connect(&options).await
+        }
+        .expect("open PostgreSQL");
         Some(TestDb {
             store,
             url,
             cleanup: Cleanup::Postgres { admin, schema },
         })
+    }
+
+    /// How many tables the test's PostgreSQL schema holds (0 on SQLite).
+    pub async fn tables(&self) -> i64 {
+        let Cleanup::Postgres { admin, schema } = &self.cleanup else {
+            return 0;
+        };
+        sqlx::query_scalar("SELECT count(*) FROM information_schema.tables WHERE table_schema = $1")
+            .bind(schema)
+            .fetch_one(admin)
+            .await
+            .expect("count tables")
     }
 
     /// Closes the store and removes its data.
