@@ -19,6 +19,7 @@ mod connect;
 mod db;
 mod desk;
 mod error;
+mod gauges;
 mod kb;
 mod outbox;
 mod report;
@@ -31,6 +32,7 @@ pub use db::{
     AuditEntry, LogRecord, OutboxItem, OutboxState, TenantRecord, TicketFilter, TimerRecord,
 };
 pub use error::StoreError;
+pub use gauges::{Gauges, OpenTickets, OutboxBacklog};
 pub use kb::{watermark, ArticleCounter, ResolvedTicket, Saved};
 pub use outbox::ClaimedItem;
 pub use report::ReportData;
