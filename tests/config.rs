@@ -668,6 +668,16 @@ fn channel_user_and_group_ids_are_checked_per_platform() {
         "tenants[0].admins[0]",
         &["user id"],
     );
+    refused(
+        "[discord]\ndm_guild = \"help-server\"\n".into(),
+        "discord.dm_guild",
+        &["17 to 20 digits"],
+    );
+    refused(
+        "[discord]\ncommand_guilds = [12345]\n".into(),
+        "discord.command_guilds",
+        &["\"12345\""],
+    );
     // What each platform writes is taken.
     let config = load(
         &format!(

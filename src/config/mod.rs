@@ -445,11 +445,11 @@ impl IdText {
 /// A snowflake id, checked.
 fn snowflake(key: &str, id: IdText) -> Result<String, ConfigError> {
     let text = id.text();
-    if text.is_empty() || text.len() > 20 || !text.bytes().all(|b| b.is_ascii_digit()) {
+    if !(17..=20).contains(&text.len()) || !text.bytes().all(|b| b.is_ascii_digit()) {
         return Err(value_error(
             key,
             &format!("{text:?}"),
-            "a Discord id (digits)",
+            "a Discord id (17 to 20 digits: with Developer Mode on, right-click → Copy ID)",
         ));
     }
     Ok(text)
