@@ -64,17 +64,20 @@ async fn ready(State(readiness): State<Readiness>) -> (StatusCode, String) {
 async fn metrics(
     State(store): State<Store>,
 ) -> (StatusCode, [(&'static str, &'static str); 1], String) {
-    let (pending, dead) = match store.outbox_counts().await {
-        Ok(counts) => counts,
+    let gauges = match store
+        .gauges(crate::clock::Clock::now(&crate::clock::SystemClock))
+        .await
+    {
+        Ok(gauges) => Some(gauges),
         Err(e) => {
-            tracing::warn!(error = %e, "metrics: the outbox could not be counted");
-            (-1, -1)
+            tracing::warn!(error = %e, "metrics: the database gauges could not be read");
+            None
         }
     };
     (
         StatusCode::OK,
-        [("content-type", "text/plain; version=0.0.4")],
-        crate::metrics::METRICS.render(pending, dead),
+        [("content-type", crate::metrics::CONTENT_TYPE)],
+        crate::metrics::METRICS.render(gauges.as_ref()),
     )
 }
 

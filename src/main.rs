@@ -386,9 +386,12 @@ async fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run => {
             let plugs = wiring::plugs(&config);
+            let json = cli.log_format.unwrap_or(config.log.format) == LogFormat::Json;
             if let Err(e) = helpdesk::app::run(config, plugs).await {
-                // Log collectors see it too, not only the terminal.
-                tracing::error!(error = %e, "helpdesk stopped with an error");
+                // Log collectors see it as JSON too; a text log would only say it twice.
+                if json {
+                    tracing::error!(error = %e, "helpdesk stopped with an error");
+                }
                 return Err(e.into());
             }
         }

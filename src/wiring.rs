@@ -247,7 +247,8 @@ mod tests {
         let path = folder.path().join("helpdesk.toml");
         let toml = format!(
             "[[tenants]]\nplatform = \"discord\"\nid = \"{GUILD}\"\nlanguage = \"it\"\n\
-             intake_channels = [\"1\"]\n[tenants.levels.l1]\nchannel = \"2\"\n"
+             intake_channels = [\"290926798626358001\"]\n[tenants.levels.l1]\n\
+             channel = \"290926798626358002\"\n"
         );
         std::fs::write(&path, toml).unwrap();
         let loader = Loader {

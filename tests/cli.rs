@@ -923,3 +923,58 @@ async fn the_audit_log_is_read_by_tenant_actor_ticket_and_time() {
         "{table}"
     );
 }
+
+#[test]
+fn config_check_masks_url_passwords_and_refuses_channel_names_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = "postgres://bot:hunter2@127.0.0.1:1/helpdesk?sslmode=disable&password=hunter3\
+               &sslpassword=hunter4";
+    let (out, stdout, stderr) = run(helpdesk(dir.path())
+        .args(["config", "check"])
+        .env("HELPDESK_DATABASE_URL", url));
+    assert!(out.status.success(), "{stderr}");
+    for secret in ["hunter2", "hunter3", "hunter4"] {
+        assert!(!stdout.contains(secret), "{secret} printed: {stdout}");
+    }
+    assert!(stdout.contains("password=***"), "{stdout}");
+
+    // The start log and the connection error never show it either.
+    let (out, stdout, stderr) = run(helpdesk(dir.path())
+        .arg("run")
+        .env("HELPDESK_DATABASE_URL", url)
+        .env("HELPDESK_DATABASE_CONNECT_RETRY_SECONDS", "0"));
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("127.0.0.1:1"),
+        "the error names the server: {stderr}"
+    );
+    assert_eq!(
+        stderr.matches("cannot open the database").count(),
+        1,
+        "said once: {stderr}"
+    );
+    for secret in ["hunter2", "hunter3", "hunter4"] {
+        assert!(
+            !stderr.contains(secret) && !stdout.contains(secret),
+            "{secret} printed: {stdout}{stderr}"
+        );
+    }
+
+    std::fs::write(
+        dir.path().join("helpdesk.toml"),
+        "[[tenants]]\nplatform = \"slack\"\nid = \"T0ACME\"\nintake_channels = [\"#help desk\"]\n",
+    )
+    .unwrap();
+    let (out, _, stderr) = run(helpdesk(dir.path()).args(["config", "check"]));
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("tenants[0].intake_channels[0]") && stderr.contains("C0123ABCD"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("tenants[0]").count(),
+        1,
+        "said once: {stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+}

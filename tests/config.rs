@@ -176,7 +176,7 @@ fn bad_values_name_the_key_the_value_and_what_is_allowed() {
         (
             "",
             &[("HELPDESK_DATABASE_MAX_CONNECTIONS", "lots")],
-            &["database.max_connections", "lots", "u32"],
+            &["database.max_connections", "lots", "a whole number"],
         ),
         (
             "[database]\nmax_connections = 0\n",
@@ -596,4 +596,224 @@ fn installation_admins_are_parsed_checked_and_shown() {
         assert!(e.contains("admins[") && e.contains(why), "{bad}: {e}");
     }
     assert!(load("", &[]).unwrap().admins.is_empty(), "none by default");
+}
+
+#[test]
+fn channel_user_and_group_ids_are_checked_per_platform() {
+    let slack = "[[tenants]]\nplatform = \"slack\"\nid = \"T0ACME\"\n";
+    let discord = "[[tenants]]\nplatform = \"discord\"\nid = \"1100000000000000002\"\n";
+    let memory = "[[tenants]]\nplatform = \"memory\"\nid = \"acme\"\n";
+    let refused = |text: String, key: &str, needles: &[&str]| {
+        let e = load(&text, &[]).expect_err(&text).to_string();
+        assert!(e.contains(key), "{key:?} missing from: {e}");
+        for needle in needles {
+            assert!(e.contains(needle), "{needle:?} missing from: {e}");
+        }
+    };
+    // Names where ids belong: refused with the key and where to find the id.
+    refused(
+        format!("{slack}intake_channels = [\"C0HELP\", \"#help desk\"]\n"),
+        "tenants[0].intake_channels[1]",
+        &[
+            "\"#help desk\"",
+            "channel id",
+            "C0123ABCD",
+            "channel details",
+        ],
+    );
+    refused(
+        format!("{slack}managers_channel = \"managers\"\n"),
+        "tenants[0].managers_channel",
+        &["\"managers\"", "C0123ABCD"],
+    );
+    refused(
+        format!("{slack}[tenants.levels.l2]\nchannel = \"support-l2\"\n"),
+        "tenants[0].levels.l2.channel",
+        &["support-l2"],
+    );
+    refused(
+        format!("{slack}[[tenants.specialties]]\nname = \"network\"\nchannel = \"network\"\n"),
+        "tenants[0].specialties[0].channel",
+        &["C0123ABCD"],
+    );
+    // Slack's kinds of id are not interchangeable: a user where a group belongs, and back.
+    refused(
+        format!("{slack}[tenants.levels.l1]\ngroup = \"U0ADA\"\n"),
+        "tenants[0].levels.l1.group",
+        &["S0123ABCD"],
+    );
+    refused(
+        format!("{slack}managers = [\"S0MANAGERS\"]\n"),
+        "tenants[0].managers[0]",
+        &["U0123ABCD"],
+    );
+    refused(
+        format!("{slack}manager_groups = [\"managers\"]\n"),
+        "tenants[0].manager_groups[0]",
+        &["S0123ABCD"],
+    );
+    // Discord ids are snowflakes: 17 to 20 digits.
+    refused(
+        format!("{discord}intake_channels = [\"help\"]\n"),
+        "tenants[0].intake_channels[0]",
+        &["Copy Channel ID"],
+    );
+    refused(
+        format!("{discord}[tenants.levels.l1]\ngroup = \"12345\"\n"),
+        "tenants[0].levels.l1.group",
+        &["role id"],
+    );
+    refused(
+        format!("{discord}admins = [\"<@80351110224678912>\"]\n"),
+        "tenants[0].admins[0]",
+        &["user id"],
+    );
+    refused(
+        "[discord]\ndm_guild = \"help-server\"\n".into(),
+        "discord.dm_guild",
+        &["17 to 20 digits"],
+    );
+    refused(
+        "[discord]\ncommand_guilds = [12345]\n".into(),
+        "discord.command_guilds",
+        &["\"12345\""],
+    );
+    // What each platform writes is taken.
+    let config = load(
+        &format!(
+            "{slack}intake_channels = [\"C0HELP\", \"G0PRIVATE\", \"D0DIRECT\"]\n\
+             managers_channel = \"C0MANAGERS\"\nmanager_groups = [\"S0MANAGERS\"]\n\
+             managers = [\"U0BOSS\", \"W0GRIDBOSS\"]\n[tenants.levels.l1]\nchannel = \"C0L1\"\n\
+             group = \"S0L1\"\nagents = [\"U0ADA\"]\n\
+             {discord}intake_channels = [\"1100000000000000011\"]\n\
+             manager_groups = [\"1100000000000000024\"]\nadmins = [\"80351110224678912\"]\n\
+             {memory}intake_channels = [\"help\"]\nmanagers = [\"boss\"]\n"
+        ),
+        &[],
+    )
+    .expect("ids as each platform writes them");
+    assert_eq!(config.tenants.len(), 3);
+    assert_eq!(config.tenants[1].intake_channels, ["1100000000000000011"]);
+}
+
+#[test]
+fn type_errors_say_what_is_expected_in_words_at_the_exact_key() {
+    let one = "[[tenants]]\nplatform = \"slack\"\nid = \"T1\"\n";
+    /// File text, environment, the key path, and the words the error must use.
+    type Case<'a> = (String, &'a [(&'a str, &'a str)], &'a str, &'a str);
+    let cases: Vec<Case> = vec![
+        (
+            String::new(),
+            &[("HELPDESK_DATABASE_MAX_CONNECTIONS", "lots")],
+            "database.max_connections",
+            "expected a whole number",
+        ),
+        (
+            "[database]\nmax_connections = 2.5\n".into(),
+            &[],
+            "database.max_connections",
+            "expected a whole number",
+        ),
+        (
+            "[log]\nfilter = 3\n".into(),
+            &[],
+            "log.filter",
+            "expected text",
+        ),
+        (
+            "accept_unconfigured_tenants = \"yes\"\n".into(),
+            &[],
+            "accept_unconfigured_tenants",
+            "expected true or false",
+        ),
+        (
+            format!("{one}intake_channels = \"C0HELP\"\n"),
+            &[],
+            "tenants[0].intake_channels",
+            "expected a list",
+        ),
+        (
+            format!("{one}[tenants.levels.l1]\nbudget = 20\n"),
+            &[],
+            "tenants[0].levels.l1.budget",
+            "expected text",
+        ),
+        (
+            format!("{one}[tenants.levels.l2]\nbudget = \"soon\"\n"),
+            &[],
+            "tenants[0].levels.l2.budget",
+            "soon",
+        ),
+        (
+            format!("{one}[tenants.limits]\nnew_tickets_per_hour = -1\n"),
+            &[],
+            "tenants[0].limits.new_tickets_per_hour",
+            "expected a whole number",
+        ),
+        (
+            "[discord]\ndm_guild = true\n".into(),
+            &[],
+            "discord.dm_guild",
+            "expected a Discord id",
+        ),
+    ];
+    for (text, vars, key, words) in cases {
+        let e = load(&text, vars).expect_err(&text).to_string();
+        assert!(e.contains(&format!("`{key}`")), "{key:?} missing from: {e}");
+        assert!(e.contains(words), "{words:?} missing from: {e}");
+        for rust in [
+            "u32",
+            "u64",
+            "usize",
+            "i64",
+            "sequence",
+            "a boolean",
+            "untagged",
+        ] {
+            assert!(!e.contains(rust), "{rust:?} is Rust, not words: {e}");
+        }
+    }
+}
+
+#[test]
+fn each_error_names_its_key_once() {
+    let one = "[[tenants]]\nplatform = \"slack\"\nid = \"T1\"\n";
+    for text in [
+        format!("{one}[tenants.levels.l1]\nbudget = \"0s\"\n"),
+        format!("{one}managers = [\"<@U0BOSS>\"]\n"),
+        format!("{one}internal_prefix = \" \"\n"),
+        format!("{one}{one}"),
+    ] {
+        let e = load(&text, &[]).expect_err(&text).to_string();
+        assert_eq!(e.matches("tenants[").count(), 1, "said once: {e}");
+        assert_eq!(e.lines().count(), 1, "one line: {e}");
+    }
+}
+
+#[test]
+fn a_file_over_one_megabyte_is_refused() {
+    let mut text = String::from("[log]\nformat = \"json\"\n");
+    while text.len() <= 1024 * 1024 {
+        text.push_str("# a comment line of realistic length, repeated to make the file big\n");
+    }
+    let e = load(&text, &[]).unwrap_err().to_string();
+    assert!(e.contains("1 MB") && e.contains("larger"), "{e}");
+}
+
+#[test]
+fn passwords_in_database_urls_are_masked_in_userinfo_and_query() {
+    let url = "postgres://bot:hunter2@db:5432/helpdesk?sslmode=require&password=hunter3\
+               &sslpassword=hunter4&application_name=desk";
+    let config = load("", &[("HELPDESK_DATABASE_URL", url)]).unwrap();
+    let shown = format!("{}\n{:?}", config.to_masked_toml(), config);
+    for secret in ["hunter2", "hunter3", "hunter4"] {
+        assert!(!shown.contains(secret), "{secret} shown in: {shown}");
+    }
+    assert!(shown.contains("sslmode=require"), "{shown}");
+    assert!(shown.contains("password=***"), "{shown}");
+    assert!(shown.contains("application_name=desk"), "{shown}");
+    assert_eq!(
+        config.database.url, url,
+        "the real URL is kept for connecting"
+    );
 }

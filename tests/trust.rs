@@ -62,9 +62,7 @@ fn event(tenant: &str, sender: &Sender, kind: EventKind, id: &str) -> ChatEvent 
 async fn events_from_an_unconfigured_place_are_dropped_before_any_write(store: Store) {
     let clock = Arc::new(ManualClock::new(now()));
     let desk = Desk::new(store.clone(), vec![example_tenant()], clock.clone());
-    let unserved_before = helpdesk::metrics::METRICS
-        .events_unserved
-        .load(std::sync::atomic::Ordering::Relaxed);
+    let unserved_before = helpdesk::metrics::METRICS.unserved_count(Platform::Memory);
     for (i, kind) in [
         message("please reset my password", "m-1"),
         command("new printer broken"),
@@ -88,9 +86,7 @@ async fn events_from_an_unconfigured_place_are_dropped_before_any_write(store: S
         store.outbox(None, 100).await.unwrap().is_empty(),
         "nothing queued"
     );
-    let unserved = helpdesk::metrics::METRICS
-        .events_unserved
-        .load(std::sync::atomic::Ordering::Relaxed);
+    let unserved = helpdesk::metrics::METRICS.unserved_count(Platform::Memory);
     assert!(
         unserved >= unserved_before + 6,
         "counted: {unserved_before} → {unserved}"

@@ -14,7 +14,7 @@ pub use retention::{RetentionConfig, REDELIVERY_WINDOW};
 pub use secret::{EmptySecret, Secret, SecretSource};
 pub use sla::{BusinessHours, SlaPolicy, SlaTarget};
 pub use tenant::{
-    format_duration, parse_duration, BudgetAction, L3Messages, LevelConfig, Levels, Place,
+    format_duration, parse_duration, BudgetAction, Invalid, L3Messages, LevelConfig, Levels, Place,
     Specialty, TenantConfig,
 };
 
@@ -407,11 +407,35 @@ struct RawDiscord {
 }
 
 /// A Discord id or range as written: TOML and environment variables give numbers or text.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 enum IdText {
     Number(u64),
     Text(String),
+}
+
+// By hand, not `untagged`: its error ("did not match any variant") names no expectation.
+impl<'de> Deserialize<'de> for IdText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = IdText;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a Discord id (digits, as a number or text)")
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<IdText, E> {
+                Ok(IdText::Number(n))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<IdText, E> {
+                u64::try_from(n)
+                    .map(IdText::Number)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(n), &self))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<IdText, E> {
+                Ok(IdText::Text(s.to_string()))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 impl IdText {
@@ -426,11 +450,11 @@ impl IdText {
 /// A snowflake id, checked.
 fn snowflake(key: &str, id: IdText) -> Result<String, ConfigError> {
     let text = id.text();
-    if text.is_empty() || text.len() > 20 || !text.bytes().all(|b| b.is_ascii_digit()) {
+    if !(17..=20).contains(&text.len()) || !text.bytes().all(|b| b.is_ascii_digit()) {
         return Err(value_error(
             key,
             &format!("{text:?}"),
-            "a Discord id (digits)",
+            "a Discord id (17 to 20 digits: with Developer Mode on, right-click → Copy ID)",
         ));
     }
     Ok(text)
@@ -503,7 +527,7 @@ impl Loader<'_> {
             Some(p) => (p.to_path_buf(), true),
             None => (PathBuf::from(DEFAULT_PATH), false),
         };
-        let mut table = match std::fs::read_to_string(&path) {
+        let mut table = match read_bounded(&path) {
             Ok(text) => text
                 .parse::<toml::Table>()
                 .map_err(|e| ConfigError::Syntax {
@@ -524,7 +548,7 @@ impl Loader<'_> {
             serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
                 ConfigError::Value {
                     key: e.path().to_string(),
-                    reason: e.inner().message().to_string(),
+                    reason: in_words(e.inner().message()),
                 }
             })?;
         self.finish(raw)
@@ -666,10 +690,9 @@ impl Loader<'_> {
         }
         for (i, tenant) in raw.tenants.iter().enumerate() {
             let at = format!("tenants[{i}]");
-            tenant.validate(&at).map_err(|reason| ConfigError::Value {
-                key: at.clone(),
-                reason,
-            })?;
+            tenant
+                .validate(&at)
+                .map_err(|Invalid { key, reason }| ConfigError::Value { key, reason })?;
             if raw.tenants[..i]
                 .iter()
                 .any(|o| o.platform == tenant.platform && o.id == tenant.id)
@@ -879,6 +902,58 @@ fn slack_commands(
         ));
     }
     Ok(commands)
+}
+
+/// The most a configuration file may hold: a real one is a few kilobytes, so a larger file is
+/// the wrong one (a log, a database) and reading it whole would only waste memory.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// The file's text, refused past [`MAX_FILE_BYTES`] without reading the rest.
+fn read_bounded(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::other(
+            "the file is larger than 1 MB; a configuration file is a few kilobytes: is this \
+             the right file?",
+        ));
+    }
+    Ok(text)
+}
+
+/// A deserializer's message in the operator's words: serde says `invalid type: string "x",
+/// expected u32`; the operator reads `got "x"; expected a whole number`.
+fn in_words(message: &str) -> String {
+    let rest = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "));
+    let Some((got, expected)) = rest.and_then(|r| r.rsplit_once(", expected ")) else {
+        return message.to_string();
+    };
+    let got = match got.split_once(' ') {
+        Some(("string", text)) => text.to_string(),
+        Some((_, quoted)) if quoted.starts_with('`') => quoted.trim_matches('`').to_string(),
+        _ => match got {
+            "sequence" => "a list".into(),
+            "map" => "a table".into(),
+            other => other.to_string(),
+        },
+    };
+    let expected = match expected {
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "a whole number (0 or more)",
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number",
+        "f32" | "f64" => "a number",
+        "a string" | "a borrowed string" | "a character" => "text (in quotes)",
+        "a boolean" => "true or false",
+        "a sequence" => "a list ([...])",
+        "a map" => "a table",
+        e if e.starts_with("struct ") => "a table",
+        e => e,
+    };
+    format!("got {got}; expected {expected}")
 }
 
 fn value_error(key: &str, value: &str, allowed: &str) -> ConfigError {

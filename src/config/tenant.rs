@@ -109,7 +109,7 @@ impl Default for Limits {
 
 /// `[tenants.levels]`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(try_from = "RawLevels")]
+#[serde(from = "RawLevels")]
 pub struct Levels {
     /// Level 1: broad, talks to the requester.
     pub l1: LevelConfig,
@@ -121,7 +121,7 @@ pub struct Levels {
 
 impl Default for Levels {
     fn default() -> Self {
-        Levels::try_from(RawLevels::default()).expect("the defaults are valid")
+        Levels::from(RawLevels::default())
     }
 }
 
@@ -164,45 +164,50 @@ struct RawLevel {
     group: Option<String>,
     #[serde(default)]
     agents: Vec<String>,
-    budget: Option<String>,
+    /// Read here, not later, so a bad one is reported at its exact key.
+    #[serde(default, deserialize_with = "budget_text")]
+    budget: Option<Option<Duration>>,
     on_budget: Option<BudgetAction>,
+}
+
+/// A level's budget: a duration, or `none` for never.
+fn budget_text<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<Duration>>, D::Error> {
+    let text = String::deserialize(d)?;
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("none") {
+        return Ok(Some(None));
+    }
+    parse_duration(text)
+        .map(|budget| Some(Some(budget)))
+        .map_err(serde::de::Error::custom)
 }
 
 impl RawLevel {
     // Seed 001: about 20 minutes at level 1, about 2 hours at level 2; L3 has no budget.
-    fn finish(
-        self,
-        default_budget: Option<Duration>,
-        default_action: BudgetAction,
-    ) -> Result<LevelConfig, String> {
-        let budget = match self.budget.as_deref().map(str::trim) {
-            None => default_budget,
-            Some(none) if none.eq_ignore_ascii_case("none") => None,
-            Some(text) => Some(parse_duration(text)?),
-        };
-        Ok(LevelConfig {
+    fn finish(self, default_budget: Option<Duration>, default_action: BudgetAction) -> LevelConfig {
+        LevelConfig {
             channel: self.channel,
             group: self.group,
             agents: self.agents,
-            budget,
+            budget: self.budget.unwrap_or(default_budget),
             on_budget: self.on_budget.unwrap_or(default_action),
-        })
+        }
     }
 }
 
-impl TryFrom<RawLevels> for Levels {
-    type Error = String;
-
-    fn try_from(raw: RawLevels) -> Result<Self, String> {
-        Ok(Levels {
+impl From<RawLevels> for Levels {
+    fn from(raw: RawLevels) -> Self {
+        Levels {
             l1: raw
                 .l1
-                .finish(Some(Duration::from_secs(20 * 60)), BudgetAction::Escalate)?,
+                .finish(Some(Duration::from_secs(20 * 60)), BudgetAction::Escalate),
             l2: raw
                 .l2
-                .finish(Some(Duration::from_secs(2 * 3600)), BudgetAction::Escalate)?,
-            l3: raw.l3.finish(None, BudgetAction::Alert)?,
-        })
+                .finish(Some(Duration::from_secs(2 * 3600)), BudgetAction::Escalate),
+            l3: raw.l3.finish(None, BudgetAction::Alert),
+        }
     }
 }
 
@@ -374,48 +379,43 @@ impl TenantConfig {
         }
     }
 
-    /// Checks what serde cannot: names unique, channels and budgets sensible. `at` is the
-    /// key's prefix for messages (`tenants[0]`).
-    pub fn validate(&self, at: &str) -> Result<(), String> {
+    /// Checks what serde cannot: names unique, ids as the platform writes them, budgets
+    /// sensible. `at` is the key's prefix for messages (`tenants[0]`).
+    pub fn validate(&self, at: &str) -> Result<(), Invalid> {
         if self.id.trim().is_empty() {
-            return Err(format!("{at}.id: must not be empty"));
+            return Err(Invalid::new(format!("{at}.id"), "must not be empty"));
         }
         for (i, s) in self.specialties.iter().enumerate() {
+            let key = format!("{at}.specialties[{i}].name");
             if s.name.trim().is_empty() || s.name.contains(char::is_whitespace) {
-                return Err(format!(
-                    "{at}.specialties[{i}].name: {:?} must be one word",
-                    s.name
-                ));
+                return Err(Invalid::new(key, format!("{:?} must be one word", s.name)));
             }
             if self.specialties[..i]
                 .iter()
                 .any(|o| o.name.eq_ignore_ascii_case(&s.name))
             {
-                return Err(format!(
-                    "{at}.specialties[{i}].name: {:?} is listed twice",
-                    s.name
-                ));
+                return Err(Invalid::new(key, format!("{:?} is listed twice", s.name)));
             }
             if Level::ALL
                 .iter()
                 .any(|l| l.as_str().eq_ignore_ascii_case(&s.name))
             {
-                return Err(format!(
-                    "{at}.specialties[{i}].name: {:?} is a level name",
-                    s.name
-                ));
+                return Err(Invalid::new(key, format!("{:?} is a level name", s.name)));
             }
         }
         for level in Level::ALL {
             if self.level(level).budget == Some(Duration::ZERO) {
-                return Err(format!(
-                    "{at}.levels.{}.budget: must be longer than 0 (or \"none\")",
-                    level.as_str().to_ascii_lowercase()
+                return Err(Invalid::new(
+                    format!("{at}.levels.{}.budget", level.as_str().to_ascii_lowercase()),
+                    "must be longer than 0 (or \"none\")",
                 ));
             }
         }
         if self.internal_prefix.trim().is_empty() {
-            return Err(format!("{at}.internal_prefix: must not be empty"));
+            return Err(Invalid::new(
+                format!("{at}.internal_prefix"),
+                "must not be empty",
+            ));
         }
         let limits = &self.limits;
         for (key, value) in [
@@ -426,23 +426,40 @@ impl TenantConfig {
             ("new_tickets_per_hour", limits.new_tickets_per_hour),
         ] {
             if value == 0 {
-                return Err(format!(
-                    "{at}.limits.{key}: must be at least 1 (0 would refuse every ticket)"
+                return Err(Invalid::new(
+                    format!("{at}.limits.{key}"),
+                    "must be at least 1 (0 would refuse every ticket)",
                 ));
             }
         }
+        self.validate_channels(at)?;
         self.validate_people(at)
+    }
+
+    /// Channels: ids as the platform writes them, never names (intake would never match).
+    fn validate_channels(&self, at: &str) -> Result<(), Invalid> {
+        let mut channels: Vec<(String, &str)> = Vec::new();
+        for (i, c) in self.intake_channels.iter().enumerate() {
+            channels.push((format!("{at}.intake_channels[{i}]"), c));
+        }
+        if let Some(c) = &self.managers_channel {
+            channels.push((format!("{at}.managers_channel"), c));
+        }
+        for level in Level::ALL {
+            if let Some(c) = &self.level(level).channel {
+                let name = level.as_str().to_ascii_lowercase();
+                channels.push((format!("{at}.levels.{name}.channel"), c));
+            }
+        }
+        for (i, s) in self.specialties.iter().enumerate() {
+            channels.push((format!("{at}.specialties[{i}].channel"), &s.channel));
+        }
+        check_ids(self.platform, IdKind::Channel, &channels)
     }
 
     /// Groups and listed people: ids as the platform writes them, and few enough people to
     /// ping in one message (Discord pings at most 100 users per message).
-    fn validate_people(&self, at: &str) -> Result<(), String> {
-        let id_like = |id: &str| {
-            !id.is_empty()
-                && id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        };
+    fn validate_people(&self, at: &str) -> Result<(), Invalid> {
         let mut groups: Vec<(String, &str)> = Vec::new();
         let mut lists: Vec<(String, &[String])> = vec![
             (format!("{at}.managers"), &self.managers),
@@ -468,27 +485,141 @@ impl TenantConfig {
         for (i, g) in self.admin_groups.iter().enumerate() {
             groups.push((format!("{at}.admin_groups[{i}]"), g));
         }
-        if let Some((key, g)) = groups.iter().find(|(_, g)| !id_like(g)) {
-            return Err(format!(
-                "{key}: {g:?} is not a group id (a Slack user group S…, a Discord role id); \
-                 leave it out when there is none"
-            ));
-        }
+        check_ids(self.platform, IdKind::Group, &groups)?;
         for (key, people) in lists {
-            if let Some(p) = people.iter().find(|p| !id_like(p)) {
-                return Err(format!(
-                    "{key}: {p:?} is not a user id (Slack U…, a Discord user id): write the id \
-                     alone, not a mention or a name"
-                ));
-            }
+            let listed: Vec<(String, &str)> = people
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (format!("{key}[{i}]"), p.as_str()))
+                .collect();
+            check_ids(self.platform, IdKind::User, &listed)?;
             if people.len() > MAX_LISTED {
-                return Err(format!(
-                    "{key}: {} people listed; at most {MAX_LISTED} (use a group for more)",
-                    people.len()
+                return Err(Invalid::new(
+                    key,
+                    format!(
+                        "{} people listed; at most {MAX_LISTED} (use a group for more)",
+                        people.len()
+                    ),
                 ));
             }
         }
         Ok(())
+    }
+}
+
+/// A tenant setting that cannot be used: the exact key and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    /// The key path, e.g. `tenants[0].levels.l1.group`.
+    pub key: String,
+    /// What is wrong and how to fix it.
+    pub reason: String,
+}
+
+impl Invalid {
+    fn new(key: String, reason: impl Into<String>) -> Invalid {
+        Invalid {
+            key,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.key, self.reason)
+    }
+}
+
+/// What an id in the configuration names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IdKind {
+    Channel,
+    User,
+    Group,
+}
+
+/// Every `(key, id)` written the way `platform` writes ids of that kind.
+fn check_ids(platform: Platform, kind: IdKind, ids: &[(String, &str)]) -> Result<(), Invalid> {
+    match ids.iter().find(|(_, id)| !id_fits(platform, kind, id)) {
+        None => Ok(()),
+        Some((key, id)) => Err(Invalid::new(
+            key.clone(),
+            format!(
+                "{id:?} is not {}; {}",
+                id_name(platform, kind),
+                id_hint(platform, kind)
+            ),
+        )),
+    }
+}
+
+/// Slack ids are a kind letter and upper-case letters and digits (channels C/G/D, users U/W,
+/// user groups S); Discord ids are snowflakes; the memory platform takes anything id-like.
+fn id_fits(platform: Platform, kind: IdKind, id: &str) -> bool {
+    match platform {
+        Platform::Slack => {
+            let prefixes: &[char] = match kind {
+                IdKind::Channel => &['C', 'G', 'D'],
+                IdKind::User => &['U', 'W'],
+                IdKind::Group => &['S'],
+            };
+            let mut chars = id.chars();
+            chars.next().is_some_and(|c| prefixes.contains(&c))
+                && (2..=21).contains(&id.len())
+                && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        }
+        Platform::Discord => {
+            (17..=20).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit())
+        }
+        Platform::Memory => {
+            !id.is_empty()
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        }
+    }
+}
+
+fn id_name(platform: Platform, kind: IdKind) -> &'static str {
+    match (platform, kind) {
+        (Platform::Slack, IdKind::Channel) => "a Slack channel id",
+        (Platform::Slack, IdKind::User) => "a Slack user id",
+        (Platform::Slack, IdKind::Group) => "a Slack user group id",
+        (Platform::Discord, IdKind::Channel) => "a Discord channel id",
+        (Platform::Discord, IdKind::User) => "a Discord user id",
+        (Platform::Discord, IdKind::Group) => "a Discord role id",
+        (Platform::Memory, _) => "an id",
+    }
+}
+
+/// Where the operator finds the id the setting wants.
+fn id_hint(platform: Platform, kind: IdKind) -> &'static str {
+    match (platform, kind) {
+        (Platform::Slack, IdKind::Channel) => {
+            "use the channel id, e.g. C0123ABCD: in Slack, channel details → bottom"
+        }
+        (Platform::Slack, IdKind::User) => {
+            "use the member id, e.g. U0123ABCD, alone (not a mention or a name): in Slack, \
+             the person's profile → ⋮ → Copy member ID"
+        }
+        (Platform::Slack, IdKind::Group) => {
+            "use the user group id, e.g. S0123ABCD (leave the key out when there is none): in \
+             Slack, People → User groups → the group → ⋮ → Copy group ID"
+        }
+        (Platform::Discord, IdKind::Channel) => {
+            "use the channel id, e.g. 1100000000000000011: with Developer Mode on, right-click \
+             the channel → Copy Channel ID"
+        }
+        (Platform::Discord, IdKind::User) => {
+            "use the user id alone (not a mention or a name), e.g. 80351110224678912: with \
+             Developer Mode on, right-click the person → Copy User ID"
+        }
+        (Platform::Discord, IdKind::Group) => {
+            "use the role id, e.g. 1100000000000000024 (leave the key out when there is none): \
+             with Developer Mode on, Server Settings → Roles → ⋯ → Copy Role ID"
+        }
+        (Platform::Memory, _) => "use letters, digits, - and _ only",
     }
 }
 
@@ -623,11 +754,12 @@ mod tests {
             toml::from_str::<TenantConfig>(&raw)
                 .unwrap()
                 .validate("tenants[0]")
+                .map_err(|e| e.to_string())
         };
         assert_eq!(with("managers = [\"U0BOSS\"]\n"), Ok(()));
         let e = with("managers = [\"<@U0BOSS>\"]\n").unwrap_err();
         assert!(
-            e.contains("tenants[0].managers") && e.contains("not a user id"),
+            e.contains("tenants[0].managers[0]") && e.contains("not a Slack user id"),
             "{e}"
         );
         let e = with("[levels.l1]\ngroup = \"\"\n").unwrap_err();
@@ -653,7 +785,8 @@ mod tests {
         let e = toml::from_str::<TenantConfig>(zero)
             .unwrap()
             .validate("tenants[0]")
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("tenants[0].limits.open_tickets_per_requester"),
             "{e}"

@@ -35,22 +35,22 @@ pub(crate) struct Cx<'a> {
 }
 
 /// Things counted for the metrics, applied only after commit.
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct Counts {
-    pub opened: usize,
-    pub closed: usize,
-    pub sla_warnings: usize,
-    pub sla_breaches: usize,
-}
+pub(crate) type Counts = crate::metrics::DeskWork;
 
 impl Counts {
-    /// Adds these to the process's metrics.
-    pub fn publish(self) {
-        use crate::metrics::{add, METRICS};
-        add(&METRICS.tickets_opened, self.opened);
-        add(&METRICS.tickets_closed, self.closed);
-        add(&METRICS.sla_warnings, self.sla_warnings);
-        add(&METRICS.sla_breaches, self.sla_breaches);
+    /// A ticket opened at `level`.
+    pub fn open(&mut self, level: crate::domain::Level) {
+        self.opened[level as usize] += 1;
+    }
+
+    /// A ticket closed at `level`.
+    pub fn close(&mut self, level: crate::domain::Level) {
+        self.closed[level as usize] += 1;
+    }
+
+    /// Adds these to the process's metrics, labelled with the tenant.
+    pub fn publish(self, platform: helpdesk_chat::Platform, tenant: &str) {
+        crate::metrics::METRICS.desk_work(platform, tenant, &self);
     }
 }
 

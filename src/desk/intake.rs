@@ -80,7 +80,7 @@ pub(crate) async fn open(
         source: request.source,
     };
     let ticket = cx.tx.create_ticket(new, cx.now).await?;
-    cx.counts.opened += 1;
+    cx.counts.open(ticket.level);
     let author = Author::Person(request.requester);
     let first = if description.is_empty() {
         ticket.title.to_string()

@@ -208,7 +208,12 @@ impl Desk {
             Ok(_) => crate::metrics::EventOutcome::Done,
             Err(_) => crate::metrics::EventOutcome::Failed,
         };
-        crate::metrics::METRICS.event(kind_name(&event.kind), started.elapsed(), outcome);
+        let of = crate::metrics::EventOf {
+            kind: kind_name(&event.kind),
+            platform: event.platform,
+            tenant: &event.tenant,
+        };
+        crate::metrics::METRICS.event(&of, started.elapsed(), outcome);
         result
     }
 
@@ -268,7 +273,7 @@ impl Desk {
         };
         route(&mut cx, &ev).await?;
         cx.tx.commit().await?;
-        cx.counts.publish();
+        cx.counts.publish(event.platform, &event.tenant);
         if new_tenant {
             // Only a committed tenant row may be remembered: a rolled-back id can be reused.
             self.remember_tenant(tenant, event.platform, &event.tenant);
@@ -334,8 +339,8 @@ impl Desk {
         };
         timers::fire(&mut cx, &timer).await?;
         cx.tx.commit().await?;
-        cx.counts.publish();
-        crate::metrics::inc(&crate::metrics::METRICS.timers_fired);
+        cx.counts.publish(platform, &external);
+        crate::metrics::METRICS.timer_fired(platform, &external);
         Ok(true)
     }
 
@@ -412,7 +417,7 @@ impl Desk {
     /// Counts an event from a place the installation does not serve, and logs it once an hour
     /// per place: a workspace that added the bot on its own must not fill the logs.
     fn unserved(&self, event: &ChatEvent) {
-        crate::metrics::inc(&crate::metrics::METRICS.events_unserved);
+        crate::metrics::METRICS.unserved(event.platform);
         let now = std::time::Instant::now();
         let key = (event.platform, event.tenant.clone());
         let mut logged = self

@@ -30,7 +30,9 @@ pub(crate) async fn commit(
             }
         )
     });
-    cx.counts.closed += usize::from(closes);
+    if closes {
+        cx.counts.close(ticket.level);
+    }
     cx.save(ticket).await?;
     cx.record(ticket, author, kinds).await?;
     card::refresh(cx, ticket).await?;

@@ -172,10 +172,6 @@ impl Dispatcher {
             let span = tracing::debug_span!("dispatch", outbox_id = claim.item.id, platform = %claim.platform);
             self.deliver(claim, &mut report).instrument(span).await?;
         }
-        use crate::metrics::{add, METRICS};
-        add(&METRICS.dispatch_sent, report.sent);
-        add(&METRICS.dispatch_retries, report.retried);
-        add(&METRICS.dispatch_dead, report.dead);
         Ok(report)
     }
 
@@ -218,6 +214,14 @@ impl Dispatcher {
     ) -> Result<(), StoreError> {
         let now = self.clock.now();
         let outcome = self.attempt(&claim, now).await?;
+        let counted = match &outcome {
+            Outcome::Sent(_) => (1, 0, 0),
+            Outcome::Wait(_) => (0, 0, 0),
+            Outcome::Retry(..) => (0, 1, 0),
+            Outcome::Dead(_) => (0, 0, 1),
+        };
+        let (sent, retried, dead) = counted;
+        crate::metrics::METRICS.dispatched(claim.platform.as_str(), sent, retried, dead);
         let held = match &outcome {
             Outcome::Sent(posted) => {
                 report.sent += 1;

@@ -60,8 +60,92 @@ impl ConnectOptions {
     }
 }
 
-/// The URL with any password replaced by `***`, safe to print and log.
+/// The URL with every password replaced by `***`, safe to print and log: the one in the
+/// userinfo (`user:pw@`) and any query parameter naming one (`?password=`, `&sslpassword=`).
 pub fn mask_url(url: &str) -> String {
+    let (head, query) = match url.split_once('?') {
+        Some((head, query)) => (head, Some(query)),
+        None => (url, None),
+    };
+    let mut masked = mask_userinfo(head);
+    if let Some(query) = query {
+        masked.push('?');
+        let pairs: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((key, _)) if names_a_password(key) => format!("{key}=***"),
+                _ => pair.to_string(),
+            })
+            .collect();
+        masked.push_str(&pairs.join("&"));
+    }
+    masked
+}
+
+/// Every password a URL holds, as written: what must never appear in a message about it.
+fn passwords_in(url: &str) -> Vec<&str> {
+    let (head, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut found: Vec<&str> = query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .filter(|(key, value)| names_a_password(key) && !value.is_empty())
+        .map(|(_, value)| value)
+        .collect();
+    if let Some((_, rest)) = head.split_once("://") {
+        let authority = rest.split('/').next().unwrap_or("");
+        if let Some((userinfo, _)) = authority.rsplit_once('@') {
+            if let Some((_, pw)) = userinfo.split_once(':').filter(|(_, pw)| !pw.is_empty()) {
+                found.push(pw);
+            }
+        }
+    }
+    found
+}
+
+/// A message about `url` (a driver's error may quote it) with its passwords replaced.
+pub(crate) fn scrub(text: &str, url: &str) -> String {
+    let mut text = text.to_string();
+    // The longest first, so a password that contains another is replaced whole.
+    let mut secrets = passwords_in(url);
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    for secret in secrets {
+        text = text.replace(secret, "***");
+    }
+    text
+}
+
+/// The URL less password parameters the driver does not read (libpq's `sslpassword`): the
+/// driver would log each one it ignores with its value.
+fn without_unread_secrets(url: &str) -> String {
+    let Some((head, query)) = url.split_once('?') else {
+        return url.to_string();
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| {
+            let key = pair.split_once('=').map_or(*pair, |(k, _)| k);
+            let unread = names_a_password(key) && key != "password";
+            if unread {
+                tracing::warn!(
+                    parameter = key,
+                    "ignoring a connect parameter the driver does not read"
+                );
+            }
+            !unread
+        })
+        .collect();
+    if kept.is_empty() {
+        head.to_string()
+    } else {
+        format!("{head}?{}", kept.join("&"))
+    }
+}
+
+fn names_a_password(key: &str) -> bool {
+    key.to_ascii_lowercase().contains("password")
+}
+
+fn mask_userinfo(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
@@ -254,10 +338,13 @@ fn describe_sqlite_error(e: &sqlx::Error) -> String {
 
 async fn open_postgres(options: &ConnectOptions) -> Result<sqlx::PgPool, StoreError> {
     let target = mask_url(&options.url);
-    let connect = PgConnectOptions::from_str(&options.url).map_err(|e| StoreError::Connect {
-        target: target.clone(),
-        reason: e.to_string(),
-    })?;
+    let connect =
+        PgConnectOptions::from_str(&without_unread_secrets(&options.url)).map_err(|e| {
+            StoreError::Connect {
+                target: target.clone(),
+                reason: scrub(&e.to_string(), &options.url),
+            }
+        })?;
     let started = Instant::now();
     let mut delay = Duration::from_millis(250);
     let mut attempt = 1u32;
@@ -285,7 +372,7 @@ async fn open_postgres(options: &ConnectOptions) -> Result<sqlx::PgPool, StoreEr
                     database = %target,
                     attempt,
                     retry_in_ms = delay.as_millis() as u64,
-                    error = %e,
+                    error = %scrub(&e.to_string(), &options.url),
                     "PostgreSQL does not answer yet; retrying"
                 );
                 tokio::time::sleep(delay).await;
@@ -296,7 +383,8 @@ async fn open_postgres(options: &ConnectOptions) -> Result<sqlx::PgPool, StoreEr
                 return Err(StoreError::Connect {
                     target,
                     reason: format!(
-                        "{e} (gave up after {attempt} attempt(s) in {:.1?})",
+                        "{} (gave up after {attempt} attempt(s) in {:.1?})",
+                        scrub(&e.to_string(), &options.url),
                         started.elapsed()
                     ),
                 })
@@ -330,6 +418,36 @@ mod tests {
             mask_url("postgres://a:b:c@h/d?x=@"),
             "postgres://a:***@h/d?x=@"
         );
+        assert_eq!(
+            mask_url("postgres://bot@db/h?sslmode=require&password=pw1&SSLPassword=pw2"),
+            "postgres://bot@db/h?sslmode=require&password=***&SSLPassword=***"
+        );
+        assert_eq!(
+            mask_url("postgres://db/h?password"),
+            "postgres://db/h?password"
+        );
+    }
+
+    #[test]
+    fn password_parameters_the_driver_ignores_are_not_handed_to_it() {
+        assert_eq!(
+            without_unread_secrets("postgres://db/h?sslpassword=x&password=y&sslmode=disable"),
+            "postgres://db/h?password=y&sslmode=disable"
+        );
+        assert_eq!(
+            without_unread_secrets("postgres://db/h?sslpassword=x"),
+            "postgres://db/h"
+        );
+    }
+
+    #[test]
+    fn messages_about_a_url_lose_its_passwords() {
+        let url = "postgres://bot:pw1@db/h?password=pw12&sslpassword=x";
+        assert_eq!(
+            scrub("failed for pw12, pw1 and x at db", url),
+            "failed for ***, *** and *** at db"
+        );
+        assert_eq!(scrub("no secret here", "helpdesk.db"), "no secret here");
     }
 
     #[test]

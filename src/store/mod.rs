@@ -19,6 +19,7 @@ mod connect;
 mod db;
 mod desk;
 mod error;
+mod gauges;
 mod health;
 mod kb;
 mod outbox;
@@ -33,6 +34,7 @@ pub use db::{
     AuditEntry, LogRecord, OutboxItem, OutboxState, TenantRecord, TicketFilter, TimerRecord,
 };
 pub use error::StoreError;
+pub use gauges::{Gauges, OpenTickets, OutboxBacklog};
 pub use health::{is_corruption, SchemaState, Thoroughness};
 pub use kb::{ArticleCounter, ResolvedTicket, Saved};
 pub use outbox::ClaimedItem;
