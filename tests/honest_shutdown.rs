@@ -232,7 +232,7 @@ async fn discord_stops_within_the_bound(gateway: String, how: &str, signal: &str
         ),
         (
             "HELPDESK_DISCORD_APPLICATION_ID",
-            "1234567890123456".to_string(),
+            "123456789012345678".to_string(),
         ),
     ];
     let mut bot = Bot::start(DISCORD_TENANT, None, &env).await;
@@ -325,7 +325,7 @@ async fn a_signal_during_a_hanging_start_ends_the_process(signal: &str) {
         ),
         (
             "HELPDESK_DISCORD_APPLICATION_ID",
-            "1234567890123456".to_string(),
+            "123456789012345678".to_string(),
         ),
     ];
     let mut bot = Bot::start_until(DISCORD_TENANT, None, &env, "chat platforms configured").await;
