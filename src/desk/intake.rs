@@ -162,15 +162,23 @@ async fn admitted(cx: &mut Cx<'_>, ev: &Ev<'_>, requester: &Person) -> Result<bo
             ..TicketFilter::default()
         })
         .await?;
+    let for_someone_else = ev.person.id != requester.id;
     if open.len() >= limits.open_tickets_per_requester as usize {
         tracing::info!(requester = %requester.id, open = open.len(), "refused: too many open tickets");
-        let numbers: Vec<String> = open.iter().map(|t| t.number.to_string()).collect();
-        cx.tell_msg(
-            ev,
-            Msg::LimitOpenTickets,
-            &[("count", &open.len()), ("numbers", &numbers.join(", "))],
-        )
-        .await?;
+        if for_someone_else {
+            // Someone else's ticket numbers are theirs to know.
+            let name = &requester.name;
+            cx.tell_msg(ev, Msg::LimitOthersOpen, &[("name", name)])
+                .await?;
+        } else {
+            let numbers: Vec<String> = open.iter().map(|t| t.number.to_string()).collect();
+            cx.tell_msg(
+                ev,
+                Msg::LimitOpenTickets,
+                &[("count", &open.len()), ("numbers", &numbers.join(", "))],
+            )
+            .await?;
+        }
         return Ok(false);
     }
     let hour = chrono::Duration::hours(1);
@@ -183,14 +191,33 @@ async fn admitted(cx: &mut Cx<'_>, ev: &Ev<'_>, requester: &Person) -> Result<bo
             ..TicketFilter::default()
         })
         .await?;
-    let this_hour: Vec<&Ticket> = latest
+    let mut this_hour: Vec<crate::domain::Timestamp> = latest
         .iter()
-        .filter(|t| t.created_at > cx.now - hour)
+        .map(|t| t.created_at)
+        .filter(|at| *at > cx.now - hour)
         .collect();
+    if for_someone_else {
+        // Tickets made of other people's messages count against whoever makes them too: one
+        // person must not page the desk once for every colleague in the channel.
+        let made = cx
+            .tx
+            .audit_entries(&crate::store::AuditFilter {
+                tenant: Some(cx.tenant),
+                actor: Some(ev.person.id.clone()),
+                action: Some("open".into()),
+                since: Some(cx.now - hour),
+                limit: i64::from(limits.new_tickets_per_hour),
+                ..Default::default()
+            })
+            .await?;
+        if made.len() > this_hour.len() {
+            this_hour = made.iter().map(|e| e.at).collect();
+        }
+    }
     if this_hour.len() >= limits.new_tickets_per_hour as usize {
         let from = this_hour
             .iter()
-            .map(|t| t.created_at + hour)
+            .map(|at| *at + hour)
             .min()
             .unwrap_or(cx.now + hour);
         tracing::info!(requester = %requester.id, %from, "refused: too many new tickets this hour");

@@ -404,6 +404,11 @@ impl Desk {
         let Ok(TicketCommand::Assign { to, .. }) = command::parse(args, &specialties) else {
             return None;
         };
+        // Only an agent's assignment is worth a platform round trip: anyone else is refused
+        // anyway, and must not make the bot spend its rate limit.
+        if !settings.access(&event.sender).is_agent() {
+            return None;
+        }
         let directory = self.directories.get(event.platform)?;
         Some(match directory.membership(&event.tenant, &to.id).await {
             Ok(membership) => context::Looked::Found(membership),

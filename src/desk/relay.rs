@@ -206,8 +206,20 @@ async fn from_requester_side(
     };
     let is_requester = ticket.requester.id == ev.person.id;
     if !is_requester && ev.access.is_agent() {
-        // An agent answering in the requester's thread: a reply, shown to the agents too.
-        return agent_reply(cx, ev, &mut ticket, text, false).await;
+        // An agent answering in the requester's thread: a reply, shown to the agents too, from
+        // someone who may work the ticket now. A former holder still in a private thread, or
+        // anyone on a closed ticket, speaks for nobody: kept as a note, and told why.
+        let refused = if ticket.status == Status::Closed {
+            Some(Msg::RelayClosed)
+        } else if ev.access.may_work(&ticket).is_err() {
+            Some(Msg::RelayNotAllowed)
+        } else {
+            None
+        };
+        let Some(msg) = refused else {
+            return agent_reply(cx, ev, &mut ticket, text, false).await;
+        };
+        return keep_inside(cx, ev, &ticket, text, msg).await;
     }
     let said = LogKind::RequesterMessage {
         text: text.to_string(),
@@ -259,8 +271,10 @@ async fn from_agents_side(
     let current = card::place(cx, &ticket).is_some_and(|p| p.channel == card_channel);
     // L3 stays away from the requester (seed 001): what a specialist writes is internal, for
     // L1/L2 to relay, unless the tenant lets L3 talk to requesters.
+    // An L3 agent stays inside wherever they write; anyone else only on an L3 ticket, where
+    // besides managers only L3 agents and the specialty's members may work it.
     let l3_stays_inside = cx.settings.l3_messages == L3Messages::Internal
-        && (ev.access.agent_level == Some(Level::L3) || !ev.access.specialties.is_empty())
+        && (ev.access.agent_level == Some(Level::L3) || ticket.level == Level::L3)
         && !ev.access.is_manager();
     let kept = if marked {
         Some(Kept::Internal)
@@ -278,31 +292,43 @@ async fn from_agents_side(
     let Some(kept) = kept else {
         return agent_reply(cx, ev, &mut ticket, text, true).await;
     };
-    cx.record(
-        &ticket,
-        &ev.author(),
-        vec![LogKind::InternalNote {
-            text: text.to_string(),
-        }],
-    )
-    .await?;
     if let Kept::Told(msg) = kept {
-        tracing::info!(user = %ev.person.id, ticket = %ticket.number, why = msg.key(),
-            "an agent's message was kept internal");
-        return cx
-            .tell_msg(
-                ev,
-                msg,
-                &[("number", &ticket.number), ("level", &ticket.level)],
-            )
-            .await;
+        return keep_inside(cx, ev, &ticket, text, msg).await;
     }
+    note(cx, ev, &ticket, text).await?;
     let action = ChatAction::React {
         channel: card_channel.to_string(),
         message_id: message_id.to_string(),
         emoji: "lock".into(),
     };
     cx.send(Some(&ticket), action).await
+}
+
+/// Keeps an agent's message as an internal note.
+async fn note(cx: &mut Cx<'_>, ev: &Ev<'_>, ticket: &Ticket, text: &str) -> Result<(), StoreError> {
+    let kinds = vec![LogKind::InternalNote {
+        text: text.to_string(),
+    }];
+    cx.record(ticket, &ev.author(), kinds).await
+}
+
+/// Keeps the message as an internal note and tells the writer privately why it went nowhere.
+async fn keep_inside(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    ticket: &Ticket,
+    text: &str,
+    why: Msg,
+) -> Result<(), StoreError> {
+    note(cx, ev, ticket, text).await?;
+    tracing::info!(user = %ev.person.id, ticket = %ticket.number, why = why.key(),
+        "an agent's message was kept internal");
+    cx.tell_msg(
+        ev,
+        why,
+        &[("number", &ticket.number), ("level", &ticket.level)],
+    )
+    .await
 }
 
 /// An agent's answer to the requester: logged, relayed, first response recorded.

@@ -270,6 +270,7 @@ messages! {
     AuditUsage => "audit_usage",
     DiscordHelpdeskAudit => "discord_helpdesk_audit",
     DiscordOptionActor => "discord_option_actor",
+    LimitOthersOpen => "limit_others_open",
 }
 
 impl Msg {

@@ -194,17 +194,17 @@ impl KnowledgeBase {
     }
 
     /// Up to `limit` past resolved tickets like this text that the audience of `ticket`'s card
-    /// may see: the same tenant, resolved at its level or below, and of no specialty or its
-    /// own (never `ticket` itself).
+    /// may see: the same tenant; on a specialty's card that specialty's tickets only (its
+    /// members may see no other); elsewhere tickets of no specialty resolved at the card's
+    /// level or below (never `ticket` itself).
     pub fn similar_tickets(&self, ticket: &Ticket, text: &str, limit: usize) -> Vec<SimilarTicket> {
         let resolved = self.resolved.read().unwrap_or_else(|e| e.into_inner());
         let visible = |t: &ResolvedTicket| {
-            t.tenant == ticket.tenant
-                && t.id != ticket.id
-                && t.level <= ticket.level
-                && t.specialty
-                    .as_ref()
-                    .is_none_or(|s| Some(s) == ticket.specialty.as_ref())
+            let audience = match &ticket.specialty {
+                Some(own) => t.specialty.as_ref() == Some(own),
+                None => t.specialty.is_none() && t.level <= ticket.level,
+            };
+            t.tenant == ticket.tenant && t.id != ticket.id && audience
         };
         let hits = self
             .tickets
