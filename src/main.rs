@@ -112,7 +112,7 @@ enum Command {
     Discord(DiscordCommand),
     /// Play a scripted conversation through the real engine and print what chat would show.
     Demo {
-        /// The language the bot speaks: en or it.
+        /// The language the bot speaks: en, it or pl.
         #[arg(long, default_value = "en")]
         language: helpdesk::i18n::Language,
     },

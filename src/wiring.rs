@@ -53,6 +53,7 @@ fn discord_locale(language: Language) -> Option<&'static str> {
     match language {
         Language::En => None,
         Language::It => Some("it"),
+        Language::Pl => Some("pl"),
     }
 }
 
@@ -259,8 +260,8 @@ mod tests {
     }
 
     /// Discord refuses a command list that breaks its rules, and a desk command missing from it
-    /// could not be typed: every subcommand is there, within Discord's limits, in both
-    /// languages.
+    /// could not be typed: every subcommand is there, within Discord's limits, in every
+    /// language.
     #[test]
     fn the_registered_commands_cover_the_desk_within_discords_rules() {
         let all = commands::definitions(&italian_guild());
@@ -288,21 +289,33 @@ mod tests {
                     "{path}{name}: not a valid name"
                 );
                 let english = option["description"].as_str().unwrap_or_default();
-                let italian = option["description_localizations"]["it"]
-                    .as_str()
-                    .unwrap_or_default();
-                for description in [english, italian] {
+                assert!(
+                    (1..=100).contains(&english.chars().count()),
+                    "{path}{name}: description of 1 to 100 characters in English"
+                );
+                for locale in Language::ALL.into_iter().filter_map(discord_locale) {
+                    let translated = option["description_localizations"][locale]
+                        .as_str()
+                        .unwrap_or_default();
                     assert!(
-                        (1..=100).contains(&description.chars().count()),
-                        "{path}{name}: description of 1 to 100 characters in English and Italian"
+                        (1..=100).contains(&translated.chars().count()),
+                        "{path}{name}: description of 1 to 100 characters in {locale}"
+                    );
+                    assert_ne!(
+                        english, translated,
+                        "{path}{name}: not translated to {locale}"
                     );
                 }
-                assert_ne!(english, italian, "{path}{name}: not translated");
             } else {
-                let italian = option["name_localizations"]["it"]
-                    .as_str()
-                    .unwrap_or_default();
-                assert!((1..=32).contains(&italian.chars().count()), "{path}{name}");
+                for locale in Language::ALL.into_iter().filter_map(discord_locale) {
+                    let translated = option["name_localizations"][locale]
+                        .as_str()
+                        .unwrap_or_default();
+                    assert!(
+                        (1..=32).contains(&translated.chars().count()),
+                        "{path}{name} in {locale}"
+                    );
+                }
             }
             let options = option["options"].as_array().cloned().unwrap_or_default();
             assert!(options.len() <= 25, "{path}{name}: at most 25 options");
@@ -321,6 +334,33 @@ mod tests {
             check(command, "/");
         }
         assert!(all.len() <= 100);
+    }
+
+    /// The adapter cuts a text that is too long, so the definitions alone would hide a
+    /// catalogue text Discord cannot show whole: the catalogues themselves must fit.
+    #[test]
+    fn every_command_text_fits_discords_limits_in_every_language() {
+        let locales: Vec<&str> = Language::ALL
+            .into_iter()
+            .filter_map(discord_locale)
+            .collect();
+        assert_eq!(
+            locales.len(),
+            Language::ALL.len() - 1,
+            "one locale per translation"
+        );
+        for lang in Language::ALL {
+            for key in commands::TEXT_KEYS {
+                let msg = Msg::from_key(&format!("discord_{key}")).unwrap();
+                let max = if *key == "create_ticket" { 32 } else { 100 };
+                let text = i18n::text(lang, msg, &[]);
+                assert!(
+                    (1..=max).contains(&text.chars().count()),
+                    "{lang}: discord_{key} has {} characters, at most {max}",
+                    text.chars().count()
+                );
+            }
+        }
     }
 
     #[test]

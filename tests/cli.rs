@@ -528,9 +528,12 @@ fn demo_plays_the_whole_conversation_in_each_language() {
     let (out, stdout, stderr) = run(helpdesk(dir.path()).args(["demo", "--language", "it"]));
     assert!(out.status.success(), "{stderr}");
     assert!(stdout.contains("Il ticket #1 è aperto"), "{stdout}");
+    let (out, stdout, stderr) = run(helpdesk(dir.path()).args(["demo", "--language", "pl"]));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("Zgłoszenie #1 zostało otwarte"), "{stdout}");
     let (out, _, stderr) = run(helpdesk(dir.path()).args(["demo", "--language", "klingon"]));
     assert!(!out.status.success());
-    assert!(stderr.contains("en or it"), "{stderr}");
+    assert!(stderr.contains("en, it or pl"), "{stderr}");
 }
 
 #[test]

@@ -59,6 +59,8 @@ fn tenants_are_checked_with_the_key_that_is_wrong() {
     let twice = format!("{one}{one}");
     let e = load(&twice, &[]).unwrap_err().to_string();
     assert!(e.contains("tenants[1]") && e.contains("twice"), "{e}");
+    let polish = load(&format!("{one}language = \"pl\"\n"), &[]).expect("pl is a language");
+    assert_eq!(polish.tenants[0].language, helpdesk::i18n::Language::Pl);
     let e = load(&format!("{one}language = \"klingon\"\n"), &[])
         .unwrap_err()
         .to_string();

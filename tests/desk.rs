@@ -27,6 +27,7 @@ on_both_backends!(
     every_way_in_opens_a_ticket,
     commands_cover_the_agents_work,
     an_italian_tenant_hears_italian,
+    a_polish_tenant_hears_polish_and_grades_in_polish,
     a_budget_set_to_alert_tells_the_managers_once,
     timers_and_unsent_actions_survive_a_restart,
     a_ticket_thread_is_never_taken_over_by_a_new_ticket,
@@ -1118,6 +1119,66 @@ async fn an_italian_tenant_hears_italian(store: Store) {
     let card = latest(&sb, &format!("card:{}:support-l1", t.id.0));
     assert_eq!(field(&card, "Richiedente"), "Mario");
     assert_eq!(card.buttons[0].label, "Prendi in carico");
+}
+
+async fn a_polish_tenant_hears_polish_and_grades_in_polish(store: Store) {
+    let mut tenant = example_tenant();
+    // Parsed as `language = "pl"` in [[tenants]] is.
+    tenant.language = "pl".parse().expect("pl is a desk language");
+    let sb = Sandbox::new(store, tenant, now());
+    send(
+        &sb,
+        &mario(),
+        "help",
+        None,
+        message("drukarka na drugim piętrze nie drukuje od rana", "m-pl"),
+    )
+    .await;
+    let answer = shown(&sb, "help", Some("m-pl")).remove(0);
+    assert!(
+        answer.contains("Zgłoszenie #1 zostało otwarte (priorytet P"),
+        "{answer}"
+    );
+    let t = ticket(&sb, 1).await;
+    let key = format!("card:{}:support-l1", t.id.0);
+    let card = latest(&sb, &key);
+    assert_eq!(field(&card, "Zgłaszający"), "Mario");
+    assert_eq!(card.buttons[0].label, "Przejmij");
+
+    let agents = card_thread(&sb, &key);
+    send(&sb, &ada(), "support-l1", Some(&agents), command("claim")).await;
+    assert!(
+        shown(&sb, "help", Some("m-pl"))
+            .iter()
+            .any(|m| m.contains("Ada zajmuje się teraz Pana/Pani zgłoszeniem #1")),
+        "the requester hears who works on it, politely"
+    );
+    // The agents' usage line offers the Polish grade words: the desk reads them.
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        Some(&agents),
+        command("priority Wysoka wysoki"),
+    )
+    .await;
+    assert_eq!(ticket(&sb, 1).await.priority(), Priority::P1);
+    assert!(shown(&sb, "support-l1", Some(&agents))
+        .iter()
+        .any(|m| m.contains("Ada ustawia priorytet P1.")));
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        Some(&agents),
+        command("priority bardzo"),
+    )
+    .await;
+    let refused = told(&sb, &ada()).last().unwrap().clone();
+    assert!(
+        refused.contains("Użycie:") && refused.contains("niska, średnia, wysoka"),
+        "{refused}"
+    );
 }
 
 /// What was posted in the managers' channel.

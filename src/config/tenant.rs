@@ -18,7 +18,7 @@ pub struct TenantConfig {
     /// A name for logs and reports.
     #[serde(default)]
     pub name: Option<String>,
-    /// The language of every message the desk writes (`en`, `it`).
+    /// The language of every message the desk writes (`en`, `it`, `pl`).
     #[serde(default)]
     pub language: Language,
     /// Channels where every new top-level message opens a ticket.

@@ -339,6 +339,15 @@ mod tests {
                 impact: Grade::Low
             })
         );
+        assert_eq!(
+            p("priority #4 Średnia wysoki"),
+            Ok(TicketCommand::Priority {
+                ticket: Some(TicketNumber(4)),
+                urgency: Grade::Medium,
+                impact: Grade::High
+            }),
+            "Polish grades, as the Polish usage line offers them"
+        );
         assert_eq!(p("priority urgent"), Err(CommandError::Usage("priority")));
         assert_eq!(p("list queue"), Ok(TicketCommand::List(ListScope::Queue)));
         assert_eq!(p("list everything"), Err(CommandError::Usage("list")));

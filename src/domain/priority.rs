@@ -53,10 +53,13 @@ impl FromStr for Grade {
     type Err = UnknownGrade;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "high" | "h" | "alta" | "alto" => Ok(Grade::High),
-            "medium" | "m" | "med" | "media" | "medio" => Ok(Grade::Medium),
-            "low" | "l" | "bassa" | "basso" => Ok(Grade::Low),
+        // Full lowercasing: Polish words may start with a capital like "Ś".
+        match s.trim().to_lowercase().as_str() {
+            "high" | "h" | "alta" | "alto" | "wysoka" | "wysoki" => Ok(Grade::High),
+            "medium" | "m" | "med" | "media" | "medio" | "średnia" | "średni" => {
+                Ok(Grade::Medium)
+            }
+            "low" | "l" | "bassa" | "basso" | "niska" | "niski" => Ok(Grade::Low),
             _ => Err(UnknownGrade(s.to_string())),
         }
     }
@@ -179,6 +182,27 @@ mod tests {
                 "{urgency}/{impact}"
             );
         }
+    }
+
+    #[test]
+    fn grades_are_read_in_every_desk_language() {
+        for (words, grade) in [
+            (["low", "bassa", "basso", "niska", "niski", "Niska"], L),
+            (
+                ["medium", "media", "medio", "średnia", "średni", "Średnia"],
+                M,
+            ),
+            (["high", "alta", "alto", "wysoka", "wysoki", "WYSOKI"], H),
+        ] {
+            for word in words {
+                assert_eq!(word.parse::<Grade>(), Ok(grade), "{word}");
+            }
+        }
+        assert!(
+            "srednia".parse::<Grade>().is_err(),
+            "no guessing at missing accents"
+        );
+        assert!("bardzo".parse::<Grade>().is_err());
     }
 
     fn grade() -> impl Strategy<Value = Grade> {

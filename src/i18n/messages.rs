@@ -1,4 +1,4 @@
-//! The list of messages. Each has a key in every catalogue (`en.toml`, `it.toml`).
+//! The list of messages. Each has a key in every catalogue (`en.toml`, `it.toml`, `pl.toml`).
 
 macro_rules! messages {
     ($($name:ident => $key:literal,)*) => {

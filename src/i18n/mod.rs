@@ -1,4 +1,5 @@
-//! Every sentence the desk writes to people, one catalogue per language (`en.toml`, `it.toml`).
+//! Every sentence the desk writes to people, one catalogue per language (`en.toml`, `it.toml`,
+//! `pl.toml`).
 //! Code names a message by [`Msg`]; a test checks that each catalogue has every message with
 //! the same placeholders.
 
@@ -21,17 +22,20 @@ pub enum Language {
     En,
     /// Italian.
     It,
+    /// Polish.
+    Pl,
 }
 
 impl Language {
     /// Every language with a catalogue.
-    pub const ALL: [Language; 2] = [Language::En, Language::It];
+    pub const ALL: [Language; 3] = [Language::En, Language::It, Language::Pl];
 
     /// The ISO 639-1 code.
     pub fn code(self) -> &'static str {
         match self {
             Language::En => "en",
             Language::It => "it",
+            Language::Pl => "pl",
         }
     }
 
@@ -40,6 +44,7 @@ impl Language {
         match self {
             Language::En => include_str!("en.toml"),
             Language::It => include_str!("it.toml"),
+            Language::Pl => include_str!("pl.toml"),
         }
     }
 }
@@ -52,7 +57,7 @@ impl fmt::Display for Language {
 
 /// The text was not a supported language.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown language {0:?}: expected en or it")]
+#[error("unknown language {0:?}: expected en, it or pl")]
 pub struct UnknownLanguage(pub String);
 
 impl FromStr for Language {
@@ -62,6 +67,7 @@ impl FromStr for Language {
         match s.trim().to_ascii_lowercase().as_str() {
             "en" | "english" => Ok(Language::En),
             "it" | "italian" | "italiano" => Ok(Language::It),
+            "pl" | "polish" | "polski" => Ok(Language::Pl),
             _ => Err(UnknownLanguage(s.to_string())),
         }
     }
@@ -172,11 +178,19 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled_and_languages_differ() {
-        let en = text(Language::En, Msg::RequesterOpened, &[("number", &"#7")]);
-        let it = text(Language::It, Msg::RequesterOpened, &[("number", &"#7")]);
-        assert!(en.contains("#7") && it.contains("#7"));
-        assert_ne!(en, it);
-        assert!(!en.contains("{number}"));
+        let opened: Vec<String> = Language::ALL
+            .into_iter()
+            .map(|lang| text(lang, Msg::RequesterOpened, &[("number", &"#7")]))
+            .collect();
+        for (i, one) in opened.iter().enumerate() {
+            assert!(one.contains("#7") && !one.contains("{number}"), "{one}");
+            assert!(
+                !opened[..i].contains(one),
+                "{} repeats another language",
+                Language::ALL[i]
+            );
+        }
+        assert!(opened[2].starts_with("Zgłoszenie #7"), "{}", opened[2]);
         let tricky = text(
             Language::En,
             Msg::AgentsNote,

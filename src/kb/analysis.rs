@@ -76,6 +76,7 @@ impl From<crate::i18n::Language> for KbLanguage {
         match lang {
             crate::i18n::Language::En => KbLanguage::En,
             crate::i18n::Language::It => KbLanguage::It,
+            crate::i18n::Language::Pl => KbLanguage::Pl,
         }
     }
 }
