@@ -30,6 +30,10 @@ on_both_backends!(
     a_requester_is_limited_and_told_when_to_try_again,
     a_low_rating_pages_the_managers_once_an_hour,
     managers_read_the_audit_log_in_chat_and_the_reading_is_audited,
+    a_former_holder_in_the_requesters_thread_speaks_for_nobody,
+    tickets_made_of_colleagues_messages_count_against_their_maker,
+    only_an_agents_assignment_asks_the_platform,
+    an_agent_who_is_also_a_specialist_answers_at_their_own_level,
 );
 
 /// What one person was told privately, title and text, in order.
@@ -567,5 +571,181 @@ async fn managers_read_the_audit_log_in_chat_and_the_reading_is_audited(store: S
         reads.len(),
         2,
         "each reading of the audit log is itself audited"
+    );
+}
+
+/// Review finding: a former holder, still a member of a private requester thread, wrote there
+/// after the ticket moved on, and it was logged as the desk's reply.
+async fn a_former_holder_in_the_requesters_thread_speaks_for_nobody(store: Store) {
+    let sb = Sandbox::new(store.clone(), example_tenant(), now());
+    send(
+        &sb,
+        &mario(),
+        "help",
+        None,
+        message("my VPN is down", "m-vpn"),
+    )
+    .await;
+    send(&sb, &ada(), "support-l1", None, command("claim #1")).await;
+    send(
+        &sb,
+        &boss(),
+        "support-l1",
+        None,
+        command("escalate #1 L3 security phishing"),
+    )
+    .await;
+    send(
+        &sb,
+        &ada(),
+        "help",
+        Some("m-vpn"),
+        message("send me your password to verify", "a-1"),
+    )
+    .await;
+    let t = ticket(&sb, 1).await;
+    let log = store.log(t.id).await.unwrap();
+    assert!(
+        !log.iter()
+            .any(|r| matches!(&r.entry.kind, LogKind::AgentReply { .. })),
+        "no reply in the desk's name"
+    );
+    assert!(log.iter().any(|r| matches!(
+        &r.entry.kind,
+        LogKind::InternalNote { text } if text.contains("password")
+    )));
+    assert!(t.first_response_at.is_none(), "no first response counted");
+    assert!(told(&sb, &ada())
+        .last()
+        .unwrap()
+        .contains(&start_of(Msg::RelayNotAllowed)));
+}
+
+/// Review finding: one employee reacting 🎫 on many colleagues' messages paged the desk once
+/// per colleague, each with a fresh quota, and the refusal listed the victim's tickets.
+async fn tickets_made_of_colleagues_messages_count_against_their_maker(store: Store) {
+    let mut tenant = example_tenant();
+    tenant.limits.new_tickets_per_hour = 3;
+    tenant.limits.open_tickets_per_requester = 1;
+    let sb = Sandbox::new(store.clone(), tenant, now());
+    for n in 1..=4 {
+        let react = EventKind::Reaction {
+            emoji: "ticket".into(),
+            on_message: format!("x-{n}"),
+            message_author: Some(format!("U-colleague{n}")),
+            message_text: Some(format!("the printer on floor {n} is jammed")),
+        };
+        send(&sb, &luisa(), "random", None, react).await;
+    }
+    assert_eq!(count(&sb.desk).await, 3, "the fourth is refused");
+    assert!(told(&sb, &luisa())
+        .last()
+        .unwrap()
+        .contains(&start_of(Msg::LimitNewTickets)));
+    // A colleague who already has an open ticket: the maker is told, without its number.
+    sb.advance(Duration::from_secs(3601)).await.unwrap();
+    let react = EventKind::Reaction {
+        emoji: "ticket".into(),
+        on_message: "x-5".into(),
+        message_author: Some("U-colleague1".into()),
+        message_text: Some("also the scanner".into()),
+    };
+    send(&sb, &luisa(), "random", None, react).await;
+    let refusal = told(&sb, &luisa()).last().unwrap().clone();
+    let expected = i18n::text(
+        Language::En,
+        Msg::LimitOthersOpen,
+        &[("name", &"U-colleague1")],
+    );
+    assert!(refusal.contains(&expected), "{refusal}");
+    assert!(
+        !refusal.contains("#1"),
+        "no one else's ticket numbers: {refusal}"
+    );
+    // Agents are not limited.
+    for n in 6..=9 {
+        let react = EventKind::Reaction {
+            emoji: "ticket".into(),
+            on_message: format!("x-{n}"),
+            message_author: Some(format!("U-other{n}")),
+            message_text: Some(format!("the projector in room {n} is dark")),
+        };
+        send(&sb, &ada(), "random", None, react).await;
+    }
+    assert_eq!(count(&sb.desk).await, 7);
+}
+
+/// Counts the look-ups made of it.
+#[derive(Default)]
+struct Counting(std::sync::atomic::AtomicUsize);
+
+impl Directory for Counting {
+    fn membership<'a>(&'a self, _tenant: &'a str, _user: &'a str) -> MembershipFuture<'a> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Box::pin(async { Ok(helpdesk_chat::Membership::Stranger) })
+    }
+}
+
+/// Review finding: anyone's `/ticket assign` made the bot ask the platform, before any check.
+async fn only_an_agents_assignment_asks_the_platform(store: Store) {
+    let sb = Sandbox::new(store.clone(), example_tenant(), now());
+    send(
+        &sb,
+        &mario(),
+        "help",
+        None,
+        message("my VPN is down", "m-vpn"),
+    )
+    .await;
+    let asked = Arc::new(Counting::default());
+    let desk = Desk::new(store.clone(), vec![example_tenant()], sb.clock.clone())
+        .with_directory(asked.clone());
+    for (i, who) in [mario(), luisa(), ada()].into_iter().enumerate() {
+        let mut e = sb.event(&who, "support-l1", None, command("assign #1 <@U-9|nine>"));
+        e.event_id = format!("assign-{i}");
+        assert_eq!(desk.handle(&e).await.unwrap(), Handled::Done);
+    }
+    assert_eq!(
+        asked.0.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "only the agent's assignment was looked up"
+    );
+}
+
+/// Review finding: an L1 agent who was also in a specialty group could never answer a
+/// requester: everything they wrote stayed internal.
+async fn an_agent_who_is_also_a_specialist_answers_at_their_own_level(store: Store) {
+    let sb = Sandbox::new(store.clone(), example_tenant(), now());
+    send(
+        &sb,
+        &mario(),
+        "help",
+        None,
+        message("my VPN is down", "m-vpn"),
+    )
+    .await;
+    let both = helpdesk::sandbox::person("U-kim", "Kim", &["l1-agents", "network-team"]);
+    let t = ticket(&sb, 1).await;
+    let card = sb
+        .platform
+        .posted(&format!("card:{}:support-l1", t.id.0))
+        .unwrap()
+        .message_id;
+    send(
+        &sb,
+        &both,
+        "support-l1",
+        Some(&card),
+        message("please restart the VPN client", "k-1"),
+    )
+    .await;
+    let relayed = sb.platform.shown_in("help", Some("m-vpn")).iter().any(|r| {
+        serde_json::to_string(&r.action)
+            .unwrap()
+            .contains("restart the VPN client")
+    });
+    assert!(
+        relayed,
+        "an L1 agent answers on an L1 ticket, specialty or not"
     );
 }
