@@ -346,6 +346,7 @@ impl Demo<'_> {
             }
             ChatAction::CreateThread { .. }
             | ChatAction::AddToThread { .. }
+            | ChatAction::RemoveFromThread { .. }
             | ChatAction::CloseThread { .. }
             | ChatAction::OpenForm { .. }
             | ChatAction::PublishHome { .. } => return Ok(()),

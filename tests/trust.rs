@@ -615,6 +615,13 @@ async fn a_former_holder_in_the_requesters_thread_speaks_for_nobody(store: Store
         LogKind::InternalNote { text } if text.contains("password")
     )));
     assert!(t.first_response_at.is_none(), "no first response counted");
+    let let_out = sb.platform.sent().iter().any(
+        |r| matches!(&r.action, ChatAction::RemoveFromThread { user, .. } if *user == ada().id),
+    );
+    assert!(
+        let_out,
+        "the former holder is taken out of the requester's thread"
+    );
     assert!(told(&sb, &ada())
         .last()
         .unwrap()

@@ -77,6 +77,25 @@ pub(crate) async fn let_in(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), Store
     cx.send(Some(ticket), action).await
 }
 
+/// Takes a former agent out of the requester's thread (a private one on Discord): who no
+/// longer works the ticket no longer reads the requester.
+pub(crate) async fn let_out(
+    cx: &mut Cx<'_>,
+    ticket: &Ticket,
+    former: &crate::domain::Person,
+) -> Result<(), StoreError> {
+    if ticket.assignee.as_ref().is_some_and(|a| a.id == former.id) {
+        return Ok(());
+    }
+    let (channel, thread) = requester_thread(ticket);
+    let action = ChatAction::RemoveFromThread {
+        channel,
+        thread,
+        user: former.id.clone(),
+    };
+    cx.send(Some(ticket), action).await
+}
+
 /// Archives the ticket's threads once it is closed: the requester's and the agents' under the
 /// current card (a message in either opens them again).
 pub(crate) async fn close_threads(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {

@@ -83,6 +83,7 @@ pub(crate) async fn unclaim(
             .tell_msg(ev, Msg::NotClaimed, &[("number", &ticket.number)])
             .await;
     }
+    let former = ticket.assignee.clone();
     let mut kinds = vec![ticket.assign(None, cx.now)];
     if ticket.status == Status::Open {
         match ticket.move_to(Status::New, cx.now) {
@@ -91,6 +92,9 @@ pub(crate) async fn unclaim(
         }
     }
     commit(cx, &mut ticket, &ev.author(), kinds, "unclaim", json!({})).await?;
+    if let Some(former) = &former {
+        card::let_out(cx, &ticket, former).await?;
+    }
     let text = cx.t(Msg::AgentsUnclaimed, &[("name", &ev.person.name)]);
     card::to_agents(cx, &ticket, RichMessage::text(text)).await
 }
@@ -131,6 +135,7 @@ pub(crate) async fn assign(
             Err(e) => return find::explain(cx, ev, &ticket, e).await,
         }
     }
+    let former = ticket.assignee.clone();
     kinds.push(ticket.assign(Some(to.clone()), cx.now));
     commit(
         cx,
@@ -147,6 +152,9 @@ pub(crate) async fn assign(
         ..RichMessage::text(text)
     };
     card::to_agents(cx, &ticket, message).await?;
+    if let Some(former) = &former {
+        card::let_out(cx, &ticket, former).await?;
+    }
     card::let_in(cx, &ticket).await
 }
 
@@ -192,6 +200,7 @@ pub(crate) async fn move_level(
     reason: &str,
 ) -> Result<Result<(), TicketError>, StoreError> {
     let left = card::place(cx, ticket);
+    let former = ticket.assignee.clone();
     let up = to > ticket.level;
     let result = if up {
         ticket.escalate(Some(to), specialty, reason, cx.now)
@@ -210,6 +219,10 @@ pub(crate) async fn move_level(
     let reason = reason.trim();
     cx.save(ticket).await?;
     cx.record(ticket, author, kinds).await?;
+    // A new level starts unheld: the former holder leaves the requester's thread.
+    if let Some(former) = &former {
+        card::let_out(cx, ticket, former).await?;
+    }
     let now_at = card::place(cx, ticket);
     if let Some(left) = left.filter(|l| Some(&l.channel) != now_at.as_ref().map(|p| &p.channel)) {
         card::retire(cx, ticket, &left).await?;

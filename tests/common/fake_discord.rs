@@ -376,7 +376,7 @@ impl FakeDiscord {
                     .collect();
                 ok(json!({ "threads": threads, "members": [] }))
             }
-            ("PUT", ["channels", thread, "thread-members", _]) => {
+            ("PUT" | "DELETE", ["channels", thread, "thread-members", _]) => {
                 if self
                     .lock()
                     .channels

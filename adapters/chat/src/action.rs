@@ -72,6 +72,15 @@ pub enum ChatAction {
         /// Who.
         user: String,
     },
+    /// Takes someone out of a thread: a private one's former agent must not read on.
+    RemoveFromThread {
+        /// The channel the thread is in.
+        channel: String,
+        /// The thread.
+        thread: ThreadRef,
+        /// Who.
+        user: String,
+    },
     /// Archives a thread whose conversation is over (platforms limit active threads).
     CloseThread {
         /// The channel the thread is in.
@@ -163,6 +172,10 @@ impl ChatAction {
                 thread: ThreadRef::Message(key),
                 ..
             }
+            | ChatAction::RemoveFromThread {
+                thread: ThreadRef::Message(key),
+                ..
+            }
             | ChatAction::CloseThread {
                 thread: ThreadRef::Message(key),
                 ..
@@ -192,6 +205,9 @@ impl ChatAction {
                 channel, thread, ..
             }
             | ChatAction::AddToThread {
+                channel, thread, ..
+            }
+            | ChatAction::RemoveFromThread {
                 channel, thread, ..
             }
             | ChatAction::CloseThread { channel, thread } => {

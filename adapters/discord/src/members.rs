@@ -22,8 +22,7 @@ pub const MEMBERSHIP_TTL: Duration = Duration::from_secs(120);
 /// The longest a membership is waited for.
 const LOOKUP_DEADLINE: Duration = Duration::from_millis(1500);
 
-/// Discord's code for a user who is no member of the guild.
-const UNKNOWN_MEMBER: isize = 10007;
+use crate::rest::code::UNKNOWN_MEMBER;
 
 /// Discord's code for a user id that names nobody.
 const UNKNOWN_USER: isize = 10013;

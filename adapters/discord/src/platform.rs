@@ -199,6 +199,20 @@ impl DiscordPlatform {
         }
     }
 
+    async fn remove_member(&self, thread: &str, user: &str) -> Result<(), RestError> {
+        let route = Route::ChannelThreadMember {
+            channel_id: rest::channel(thread)?,
+            user_id: rest::user(user)?,
+        };
+        match self.rest.call(LightMethod::Delete, route, None).await {
+            // No thread yet, or they were never in it: nobody to take out.
+            Err(e) if matches!(e.code, Some(code::UNKNOWN_CHANNEL | code::UNKNOWN_MEMBER)) => {
+                Ok(())
+            }
+            other => other.map(|_| ()),
+        }
+    }
+
     async fn archive(&self, thread: &str) -> Result<(), RestError> {
         let route = Route::Channel {
             channel_id: rest::channel(thread)?,
@@ -334,6 +348,10 @@ impl DiscordPlatform {
             }
             ChatAction::AddToThread { thread, user, .. } => {
                 self.add_member(thread_id(thread, target)?, user).await?;
+                nothing
+            }
+            ChatAction::RemoveFromThread { thread, user, .. } => {
+                self.remove_member(thread_id(thread, target)?, user).await?;
                 nothing
             }
             ChatAction::CloseThread { thread, .. } => {

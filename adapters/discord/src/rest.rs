@@ -13,6 +13,8 @@ use std::time::Duration;
 pub mod code {
     /// The channel does not exist (or is a message with no thread yet).
     pub const UNKNOWN_CHANNEL: isize = 10003;
+    /// The user is no member (of the guild, or of the thread).
+    pub const UNKNOWN_MEMBER: isize = 10007;
     /// The interaction was already answered.
     pub const ALREADY_ACKNOWLEDGED: isize = 40060;
     /// The interaction token expired or is unknown.

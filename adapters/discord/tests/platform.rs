@@ -45,6 +45,13 @@ async fn fake() -> (String, Calls) {
                 )
                     .into_response(),
                 ("POST", p) if p.ends_with("/callback") => StatusCode::NO_CONTENT.into_response(),
+                // Someone who already left the thread.
+                ("DELETE", "/channels/900/thread-members/32") => (
+                    StatusCode::NOT_FOUND,
+                    axum::Json(json!({ "code": 10007, "message": "Unknown Member" })),
+                )
+                    .into_response(),
+                ("DELETE", _) => StatusCode::NO_CONTENT.into_response(),
                 _ => axum::Json(json!({ "id": "777" })).into_response(),
             }
         }
@@ -223,4 +230,33 @@ async fn a_retried_private_conversation_finds_its_thread() {
     let delivered = platform.send("2", &in_dm, None, first).await.unwrap();
     assert_eq!(delivered.posted.unwrap().channel, "4");
     assert_eq!(calls_to(&calls, "POST", "/channels/4/messages").len(), 1);
+}
+
+#[tokio::test]
+async fn a_former_agent_is_taken_out_of_the_requesters_private_thread() {
+    let (url, calls) = fake().await;
+    let (platform, _) = platform(&url);
+    let attempt = Attempt {
+        key: "9",
+        again: false,
+    };
+    for user in ["31", "32"] {
+        let out = ChatAction::RemoveFromThread {
+            channel: "3".into(),
+            thread: helpdesk_chat::ThreadRef::Id("900".into()),
+            user: user.into(),
+        };
+        platform
+            .send("2", &out, None, attempt)
+            .await
+            .expect("taken out, or already gone");
+    }
+    assert_eq!(
+        calls_to(&calls, "DELETE", "/channels/900/thread-members/31").len(),
+        1
+    );
+    assert_eq!(
+        calls_to(&calls, "DELETE", "/channels/900/thread-members/32").len(),
+        1
+    );
 }

@@ -180,9 +180,9 @@ impl SlackPlatform {
                     .await
             }
             // Anyone in the channel can read a thread, and threads never need closing.
-            ChatAction::AddToThread { .. } | ChatAction::CloseThread { .. } => {
-                Ok(Delivered::default())
-            }
+            ChatAction::AddToThread { .. }
+            | ChatAction::RemoveFromThread { .. }
+            | ChatAction::CloseThread { .. } => Ok(Delivered::default()),
             ChatAction::Reply {
                 channel,
                 thread,
