@@ -356,7 +356,7 @@ const SECRET_KEYS: [(&str, &str); 5] = [
 #[test]
 fn an_empty_secret_from_any_source_is_refused_naming_where_it_came_from() {
     for (var, file_key) in SECRET_KEYS {
-        for empty in ["", "  ", "\n", " \t\r\n"] {
+        for empty in ["", "  ", "\n", " \t\r\n", "\u{feff}\n", "\u{200b}"] {
             // The environment variable, set but empty: refused even when a file is named too.
             let err = load("", &[(var, empty)]).expect_err(var).to_string();
             assert!(err.contains(var) && err.contains("empty"), "{var}: {err}");

@@ -49,7 +49,9 @@ impl Secret {
     /// A secret as read from its source: surrounding whitespace (a file's last newline) is
     /// dropped, and nothing left is refused.
     pub fn read(text: &str, source: SecretSource) -> Result<Self, EmptySecret> {
-        match text.trim() {
+        // A byte-order mark or a zero-width space (an editor's, a copy's) is no secret either.
+        let invisible = |c: char| c.is_whitespace() || matches!(c, '\u{feff}' | '\u{200b}');
+        match text.trim_matches(invisible) {
             "" => Err(EmptySecret { from: source }),
             value => Ok(Secret::new(value, source)),
         }

@@ -98,7 +98,11 @@ pub(crate) async fn rated(cx: &mut Cx<'_>, ev: &Ev<'_>, value: &str) -> Result<(
 /// further low ratings then stay on their tickets without paging anyone again.
 async fn recently_alerted(cx: &mut Cx<'_>, person: &str) -> Result<bool, StoreError> {
     let window = cx.settings.limits.low_rating_alert_every;
-    let since = cx.now - chrono::Duration::from_std(window).unwrap_or(chrono::Duration::MAX);
+    // A window longer than the calendar reaches back to its start, never past it.
+    let since = chrono::Duration::from_std(window)
+        .ok()
+        .and_then(|w| cx.now.checked_sub_signed(w))
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
     let rated = cx
         .tx
         .audit_entries(&crate::store::AuditFilter {

@@ -116,6 +116,24 @@ pub(crate) async fn suggest(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), Stor
     Ok(())
 }
 
+/// The audit action of "I still need help" on a suggestion: counted once per ticket and article.
+const UNHELPFUL_ACT: &str = "kb_unhelpful";
+
+/// Whether this ticket's requester already said the article did not help.
+async fn said_unhelpful(cx: &mut Cx<'_>, ticket: &Ticket, slug: &str) -> Result<bool, StoreError> {
+    let said = cx
+        .tx
+        .audit_entries(&crate::store::AuditFilter {
+            tenant: Some(cx.tenant),
+            target: Some(ticket.number.to_string()),
+            action: Some(UNHELPFUL_ACT.into()),
+            limit: 100,
+            ..Default::default()
+        })
+        .await?;
+    Ok(said.iter().any(|e| e.detail["article"] == slug))
+}
+
 /// "This solved it" / "I still need help" on a suggestion.
 pub(crate) async fn answered(
     cx: &mut Cx<'_>,
@@ -135,18 +153,29 @@ pub(crate) async fn answered(
         tracing::warn!(slug, "button names no article of this tenant");
         return cx.tell_msg(ev, Msg::StaleButton, &[]).await;
     };
-    if !solved {
-        cx.tx
-            .count_article(article.id, ArticleCounter::Unhelpful)
-            .await?;
-        let text = cx.t(Msg::RequesterStillNeedsHelp, &[("number", &ticket.number)]);
-        return card::to_requester(cx, &ticket, RichMessage::text(text)).await;
-    }
-    // Only an article suggested for this ticket, and only once, closes it as self-service.
+    // Only an article suggested for this ticket counts, either way: a forged button must not
+    // move a shared article's numbers.
     let log = cx.tx.log(ticket.id).await?;
     let suggested = log.iter().any(|r| {
         matches!(&r.entry.kind, LogKind::KbSuggestionShown { articles } if articles.iter().any(|a| a == slug))
     });
+    if !solved {
+        if suggested && !said_unhelpful(cx, &ticket, slug).await? {
+            cx.tx
+                .count_article(article.id, ArticleCounter::Unhelpful)
+                .await?;
+            cx.audit(
+                &ev.author(),
+                UNHELPFUL_ACT,
+                &ticket,
+                json!({ "article": slug }),
+            )
+            .await?;
+        }
+        let text = cx.t(Msg::RequesterStillNeedsHelp, &[("number", &ticket.number)]);
+        return card::to_requester(cx, &ticket, RichMessage::text(text)).await;
+    }
+    // Only an article suggested for this ticket, and only once, closes it as self-service.
     let deflected = log
         .iter()
         .any(|r| matches!(r.entry.kind, LogKind::Deflected { .. }));
