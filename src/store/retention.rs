@@ -66,31 +66,41 @@ impl Store {
         events_before: Timestamp,
         outbox_before: Timestamp,
     ) -> Result<Pruned, StoreError> {
-        let mut pruned = Pruned::default();
+        Ok(Pruned {
+            processed_events: self
+                .prune_table(Kept::ProcessedEvents, events_before)
+                .await?,
+            sent_outbox: self.prune_table(Kept::SentOutbox, outbox_before).await?,
+        })
+    }
+
+    /// Prunes one table in batches of [`PRUNE_BATCH`] rows, each in its own transaction so a
+    /// large backlog never holds the database for long.
+    async fn prune_table(&self, table: Kept, before: Timestamp) -> Result<u64, StoreError> {
+        let mut pruned = 0;
         for _ in 0..PRUNE_BATCHES_PER_PASS {
             let mut tx = self.begin().await?;
-            let n = tx
-                .db()
-                .prune_processed_events(events_before, PRUNE_BATCH)
-                .await?;
+            let n = match table {
+                Kept::ProcessedEvents => {
+                    tx.db().prune_processed_events(before, PRUNE_BATCH).await?
+                }
+                Kept::SentOutbox => tx.db().prune_sent_outbox(before, PRUNE_BATCH).await?,
+            };
             tx.commit().await?;
-            pruned.processed_events += n;
-            if n < PRUNE_BATCH as u64 {
-                break;
-            }
-        }
-        for _ in 0..PRUNE_BATCHES_PER_PASS {
-            let mut tx = self.begin().await?;
-            let n = tx
-                .db()
-                .prune_sent_outbox(outbox_before, PRUNE_BATCH)
-                .await?;
-            tx.commit().await?;
-            pruned.sent_outbox += n;
+            pruned += n;
             if n < PRUNE_BATCH as u64 {
                 break;
             }
         }
         Ok(pruned)
     }
+}
+
+/// The tables whose old rows retention prunes.
+#[derive(Debug, Clone, Copy)]
+enum Kept {
+    /// Handled event ids, kept for the platforms' redelivery window.
+    ProcessedEvents,
+    /// Sent chat actions, kept for `retention.outbox`.
+    SentOutbox,
 }
