@@ -2,30 +2,13 @@
 
 mod common;
 
+use common::cli::{helpdesk, run};
 use common::{new_ticket, now};
 use helpdesk::domain::{Author, LogEntry, LogKind, Person};
 use helpdesk::store::{ConnectOptions, Store};
 use helpdesk_chat::Platform;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-/// The binary with a clean environment: only what the test sets.
-fn helpdesk(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_helpdesk"));
-    cmd.current_dir(dir).env_remove("RUST_LOG");
-    for (name, _) in std::env::vars().filter(|(k, _)| k.starts_with("HELPDESK_")) {
-        cmd.env_remove(name);
-    }
-    cmd
-}
-
-fn run(cmd: &mut Command) -> (Output, String, String) {
-    let out = cmd.output().expect("the binary runs");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    (out, stdout, stderr)
-}
+use std::process::{Command, Stdio};
 
 #[test]
 fn migrate_creates_the_database_and_an_empty_list_is_empty() {

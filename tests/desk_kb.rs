@@ -62,9 +62,20 @@ fn kb(args: &str, trigger: Option<&str>) -> EventKind {
 
 /// The messages with buttons the requester got in their thread.
 fn suggestions(sb: &Sandbox, channel: &str, thread: &str) -> Vec<RichMessage> {
-    sb.platform
+    suggestions_on(&sb.platform, None, channel, thread)
+}
+
+/// The article suggestions shown in a thread of `channel` (of `tenant` only, when named).
+fn suggestions_on(
+    platform: &MemoryPlatform,
+    tenant: Option<&str>,
+    channel: &str,
+    thread: &str,
+) -> Vec<RichMessage> {
+    platform
         .shown_in(channel, Some(thread))
         .into_iter()
+        .filter(|r| tenant.is_none_or(|t| r.tenant == t))
         .filter_map(|r| match r.action {
             ChatAction::Reply { message, .. }
                 if message.buttons.iter().any(|b| b.action == "kb.solved") =>
@@ -709,19 +720,7 @@ impl TwoTenants {
 
     /// The article suggestions in a requester's thread of `tenant`.
     fn suggested(&self, tenant: &str, thread: &str) -> Vec<RichMessage> {
-        self.platform
-            .shown_in("help", Some(thread))
-            .into_iter()
-            .filter(|r| r.tenant == tenant)
-            .filter_map(|r| match r.action {
-                ChatAction::Reply { message, .. }
-                    if message.buttons.iter().any(|b| b.action == "kb.solved") =>
-                {
-                    Some(message)
-                }
-                _ => None,
-            })
-            .collect()
+        suggestions_on(&self.platform, Some(tenant), "help", thread)
     }
 
     async fn owner(&self, tenant: &str) -> KbOwner {

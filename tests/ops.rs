@@ -5,6 +5,7 @@ mod common;
 
 use common::bot::Bot;
 use common::chat::{mario, message};
+use common::cli::{helpdesk, run};
 use common::now;
 use helpdesk::desk::Handled;
 use helpdesk::sandbox::{example_tenant, person, Sandbox};
@@ -12,24 +13,6 @@ use helpdesk::store::{ConnectOptions, Store};
 use sqlx::Connection;
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Command, Output};
-
-/// The binary with a clean environment: only what the test sets.
-fn helpdesk(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_helpdesk"));
-    cmd.current_dir(dir).env_remove("RUST_LOG");
-    for (name, _) in std::env::vars().filter(|(k, _)| k.starts_with("HELPDESK_")) {
-        cmd.env_remove(name);
-    }
-    cmd
-}
-
-fn run(cmd: &mut Command) -> (Output, String, String) {
-    let out = cmd.output().expect("the binary runs");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    (out, stdout, stderr)
-}
 
 /// Every command that only reads, with the arguments it needs.
 const READ_ONLY: &[&[&str]] = &[

@@ -50,6 +50,55 @@ fn start_of(msg: Msg) -> String {
     text.split('{').next().unwrap_or_default().to_string()
 }
 
+/// A direct message to the bot.
+fn dm(text: &str, id: &str) -> EventKind {
+    EventKind::Message {
+        text: text.into(),
+        message_id: id.into(),
+        direct: true,
+        attachments: Vec::new(),
+    }
+}
+
+/// Mario's VPN ticket (#1), asked in the intake channel under his message `m-vpn`.
+async fn vpn_ticket(sb: &Sandbox) {
+    send(
+        sb,
+        &mario(),
+        "help",
+        None,
+        message("my VPN is down", "m-vpn"),
+    )
+    .await;
+}
+
+/// The thread under ticket #`n`'s card in `channel`.
+async fn card_thread(sb: &Sandbox, n: i64, channel: &str) -> String {
+    let t = ticket(sb, n).await;
+    sb.platform
+        .posted(&format!("card:{}:{channel}", t.id.0))
+        .expect("the card was posted")
+        .message_id
+}
+
+/// Whether Mario's thread showed a message containing `text`.
+fn reached_requester(sb: &Sandbox, text: &str) -> bool {
+    sb.platform
+        .shown_in("help", Some("m-vpn"))
+        .iter()
+        .any(|r| serde_json::to_string(&r.action).unwrap().contains(text))
+}
+
+/// Mario, by DM, opens ticket #`n`, closes it and rates it one star.
+async fn one_star(sb: &Sandbox, n: i64, text: &str) {
+    let id = format!("d{n}");
+    send(sb, &mario(), "D-mario", None, dm(text, &id)).await;
+    send(sb, &mario(), "D-mario", Some(&id), command("close")).await;
+    let t = ticket(sb, n).await;
+    let rate = click("ticket.rate", &format!("{}:1", t.id.0));
+    send(sb, &mario(), "D-mario", Some(&id), rate).await;
+}
+
 fn event(tenant: &str, sender: &Sender, kind: EventKind, id: &str) -> ChatEvent {
     ChatEvent {
         platform: Platform::Memory,
@@ -121,14 +170,7 @@ async fn events_from_an_unconfigured_place_are_dropped_before_any_write(store: S
 /// so #1 stopped hearing its requester; the audit named the requester, not the actor.
 async fn a_ticket_made_from_a_reply_in_a_tickets_thread_starts_its_own_thread(store: Store) {
     let sb = Sandbox::new(store.clone(), example_tenant(), now());
-    send(
-        &sb,
-        &mario(),
-        "help",
-        None,
-        message("my VPN is down", "m-vpn"),
-    )
-    .await;
+    vpn_ticket(&sb).await;
     send(
         &sb,
         &luisa(),
@@ -187,23 +229,12 @@ async fn a_ticket_made_from_a_reply_in_a_tickets_thread_starts_its_own_thread(st
 /// Attack: any agent could write to a requester from a closed ticket's card thread.
 async fn a_closed_ticket_relays_nothing(store: Store) {
     let sb = Sandbox::new(store.clone(), example_tenant(), now());
-    send(
-        &sb,
-        &mario(),
-        "help",
-        None,
-        message("my VPN is down", "m-vpn"),
-    )
-    .await;
+    vpn_ticket(&sb).await;
     send(&sb, &ada(), "support-l1", None, command("claim #1")).await;
     send(&sb, &mario(), "help", Some("m-vpn"), command("close")).await;
     let t = ticket(&sb, 1).await;
     assert_eq!(t.status, Status::Closed);
-    let card = sb
-        .platform
-        .posted(&format!("card:{}:support-l1", t.id.0))
-        .unwrap()
-        .message_id;
+    let card = card_thread(&sb, 1, "support-l1").await;
     send(
         &sb,
         &ada(),
@@ -212,11 +243,7 @@ async fn a_closed_ticket_relays_nothing(store: Store) {
         message("click here to get your VPN back", "a-1"),
     )
     .await;
-    let relayed = sb.platform.shown_in("help", Some("m-vpn")).iter().any(|r| {
-        serde_json::to_string(&r.action)
-            .unwrap()
-            .contains("click here")
-    });
+    let relayed = reached_requester(&sb, "click here");
     assert!(!relayed, "nothing reaches the requester of a closed ticket");
     assert!(told(&sb, &ada())
         .iter()
@@ -250,14 +277,7 @@ impl Directory for Down {
 /// requester's private thread.
 async fn only_an_agent_allowed_at_the_level_can_be_assigned(store: Store) {
     let sb = Sandbox::new(store.clone(), example_tenant(), now());
-    send(
-        &sb,
-        &mario(),
-        "help",
-        None,
-        message("my VPN is down", "m-vpn"),
-    )
-    .await;
+    vpn_ticket(&sb).await;
     // Luisa is a member with no role; U-ghost is no member at all.
     sb.directory.add(TENANT, "U-luisa", &[]);
     for who in ["<@U-luisa|luisa>", "<@U-ghost|ghost>"] {
@@ -345,12 +365,6 @@ async fn a_requester_is_limited_and_told_when_to_try_again(store: Store) {
     tenant.limits.open_tickets_per_requester = 2;
     tenant.limits.new_tickets_per_hour = 3;
     let sb = Sandbox::new(store.clone(), tenant, now());
-    let dm = |text: &str, id: &str| EventKind::Message {
-        text: text.into(),
-        message_id: id.into(),
-        direct: true,
-        attachments: Vec::new(),
-    };
     send(&sb, &mario(), "D-mario", None, dm("VPN down", "d1")).await;
     send(&sb, &mario(), "D-mario", None, dm("printer jammed", "d2")).await;
     send(&sb, &mario(), "D-mario", None, dm("mouse broken", "d3")).await;
@@ -446,24 +460,8 @@ async fn a_low_rating_pages_the_managers_once_an_hour(store: Store) {
             .count()
     };
     for n in 1..=3 {
-        let id = format!("d{n}");
-        let dm = EventKind::Message {
-            text: format!("angry {n}"),
-            message_id: id.clone(),
-            direct: true,
-            attachments: Vec::new(),
-        };
-        send(&sb, &mario(), "D-mario", None, dm).await;
-        send(&sb, &mario(), "D-mario", Some(&id), command("close")).await;
+        one_star(&sb, n, &format!("angry {n}")).await;
         let t = ticket(&sb, n).await;
-        send(
-            &sb,
-            &mario(),
-            "D-mario",
-            Some(&id),
-            click("ticket.rate", &format!("{}:1", t.id.0)),
-        )
-        .await;
         let rated = store
             .log(t.id)
             .await
@@ -475,37 +473,14 @@ async fn a_low_rating_pages_the_managers_once_an_hour(store: Store) {
     assert_eq!(alerts(&sb), 1, "the managers are paged once");
     // After the window a new low rating pages them again.
     sb.advance(Duration::from_secs(3601)).await.unwrap();
-    let dm = EventKind::Message {
-        text: "angry again".into(),
-        message_id: "d4".into(),
-        direct: true,
-        attachments: Vec::new(),
-    };
-    send(&sb, &mario(), "D-mario", None, dm).await;
-    send(&sb, &mario(), "D-mario", Some("d4"), command("close")).await;
-    let t = ticket(&sb, 4).await;
-    send(
-        &sb,
-        &mario(),
-        "D-mario",
-        Some("d4"),
-        click("ticket.rate", &format!("{}:1", t.id.0)),
-    )
-    .await;
+    one_star(&sb, 4, "angry again").await;
     assert_eq!(alerts(&sb), 2);
 }
 
 /// Attack: the audit log could not be read by anyone.
 async fn managers_read_the_audit_log_in_chat_and_the_reading_is_audited(store: Store) {
     let sb = Sandbox::new(store.clone(), example_tenant(), now());
-    send(
-        &sb,
-        &mario(),
-        "help",
-        None,
-        message("my VPN is down", "m-vpn"),
-    )
-    .await;
+    vpn_ticket(&sb).await;
     send(&sb, &ada(), "support-l1", None, command("claim #1")).await;
     send(&sb, &bruno(), "support-l1", None, command("show #1")).await;
     let helpdesk = |args: &str| EventKind::Command {
@@ -578,14 +553,7 @@ async fn managers_read_the_audit_log_in_chat_and_the_reading_is_audited(store: S
 /// after the ticket moved on, and it was logged as the desk's reply.
 async fn a_former_holder_in_the_requesters_thread_speaks_for_nobody(store: Store) {
     let sb = Sandbox::new(store.clone(), example_tenant(), now());
-    send(
-        &sb,
-        &mario(),
-        "help",
-        None,
-        message("my VPN is down", "m-vpn"),
-    )
-    .await;
+    vpn_ticket(&sb).await;
     send(&sb, &ada(), "support-l1", None, command("claim #1")).await;
     send(
         &sb,
@@ -696,14 +664,7 @@ impl Directory for Counting {
 /// Review finding: anyone's `/ticket assign` made the bot ask the platform, before any check.
 async fn only_an_agents_assignment_asks_the_platform(store: Store) {
     let sb = Sandbox::new(store.clone(), example_tenant(), now());
-    send(
-        &sb,
-        &mario(),
-        "help",
-        None,
-        message("my VPN is down", "m-vpn"),
-    )
-    .await;
+    vpn_ticket(&sb).await;
     let asked = Arc::new(Counting::default());
     let desk = Desk::new(store.clone(), vec![example_tenant()], sb.clock.clone())
         .with_directory(asked.clone());
@@ -723,21 +684,9 @@ async fn only_an_agents_assignment_asks_the_platform(store: Store) {
 /// requester: everything they wrote stayed internal.
 async fn an_agent_who_is_also_a_specialist_answers_at_their_own_level(store: Store) {
     let sb = Sandbox::new(store.clone(), example_tenant(), now());
-    send(
-        &sb,
-        &mario(),
-        "help",
-        None,
-        message("my VPN is down", "m-vpn"),
-    )
-    .await;
+    vpn_ticket(&sb).await;
     let both = helpdesk::sandbox::person("U-kim", "Kim", &["l1-agents", "network-team"]);
-    let t = ticket(&sb, 1).await;
-    let card = sb
-        .platform
-        .posted(&format!("card:{}:support-l1", t.id.0))
-        .unwrap()
-        .message_id;
+    let card = card_thread(&sb, 1, "support-l1").await;
     send(
         &sb,
         &both,
@@ -746,11 +695,7 @@ async fn an_agent_who_is_also_a_specialist_answers_at_their_own_level(store: Sto
         message("please restart the VPN client", "k-1"),
     )
     .await;
-    let relayed = sb.platform.shown_in("help", Some("m-vpn")).iter().any(|r| {
-        serde_json::to_string(&r.action)
-            .unwrap()
-            .contains("restart the VPN client")
-    });
+    let relayed = reached_requester(&sb, "restart the VPN client");
     assert!(
         relayed,
         "an L1 agent answers on an L1 ticket, specialty or not"

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 pub mod bot;
 pub mod chat;
+pub mod cli;
 pub mod fake_discord;
 pub mod fake_slack;
 
