@@ -4,7 +4,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::desk::{Desk, Handled};
 use crate::http::{router, HttpServer};
-use crate::kb::{KnowledgeBase, DEFAULT_THRESHOLD};
+use crate::kb::{KbOptions, KnowledgeBase, Thresholds};
 use crate::schedule::{Dispatcher, Intervals, Pruner, RetryPolicy, Scheduler, Workers};
 use crate::store::{mask_url, Store, StoreError};
 use helpdesk_chat::{ChatEvent, ChatPlatform, EventSink, SinkError, SinkFuture, Taken};
@@ -19,6 +19,9 @@ pub enum RunError {
     /// The database.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The knowledge base's search index.
+    #[error(transparent)]
+    Kb(#[from] crate::kb::KbError),
     /// A chat platform could not start.
     #[error("a chat platform could not start: {0}")]
     Platform(String),
@@ -270,7 +273,14 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
     }
 
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let kb = Arc::new(KnowledgeBase::open(store.clone(), DEFAULT_THRESHOLD).await?);
+    let kb = Arc::new(KnowledgeBase::open(
+        store.clone(),
+        KbOptions {
+            index: config.kb_index(),
+            thresholds: Thresholds::CALIBRATED,
+        },
+    )
+    .await?);
     tracing::info!(articles = kb.len(), "knowledge base index built");
     let directories = Arc::new(helpdesk_chat::Directories::new());
     let desk = Arc::new(

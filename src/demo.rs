@@ -3,7 +3,7 @@
 
 use crate::domain::{TicketId, TicketNumber};
 use crate::i18n::Language;
-use crate::kb::{ArticleDraft, ArticleSource, KbLanguage, KnowledgeBase, DEFAULT_THRESHOLD};
+use crate::kb::{ArticleDraft, ArticleSource, KbLanguage, KbOptions, KnowledgeBase};
 use crate::sandbox::{example_tenant, person, Sandbox};
 use crate::store::{ConnectOptions, Store, StoreError};
 use helpdesk_chat::{ChatAction, EventKind, Mention, Recorded, RichMessage, Sender};
@@ -18,6 +18,9 @@ pub enum DemoError {
     /// The temporary database.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The knowledge base.
+    #[error(transparent)]
+    Kb(#[from] crate::kb::KbError),
     /// The engine.
     #[error(transparent)]
     Desk(#[from] crate::desk::DeskError),
@@ -57,7 +60,7 @@ pub async fn run(out: &mut dyn Write, language: Language) -> Result<(), DemoErro
             .await?;
     }
     tx.commit().await?;
-    let kb = Arc::new(KnowledgeBase::open(store.clone(), DEFAULT_THRESHOLD).await?);
+    let kb = Arc::new(KnowledgeBase::open(store.clone(), KbOptions::in_memory()).await?);
     let sb = Sandbox::with_knowledge(store.clone(), tenant, chrono::Utc::now(), kb);
     let mut demo = Demo { sb, out, shown: 0 };
     let result = demo.script().await;

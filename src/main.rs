@@ -783,13 +783,17 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
         KbCommand::Search { text, limit, owner } => {
             let store = open_existing(config).await?;
             let reader = kb_owner(config, &store, &owner, false).await?;
-            let base = kb::KnowledgeBase::open(store, kb::DEFAULT_THRESHOLD).await?;
+            let options = kb::KbOptions {
+                index: config.kb_index(),
+                thresholds: kb::Thresholds::CALIBRATED,
+            };
+            let base = kb::KnowledgeBase::open(store, options).await?;
             let hits = base.search(reader, &text, limit.clamp(1, 100));
             if hits.is_empty() {
                 println!("nothing found");
             }
             for h in hits {
-                let mark = if h.coverage >= kb::DEFAULT_THRESHOLD {
+                let mark = if base.suggests(h.language, h.coverage) {
                     "suggested"
                 } else {
                     ""
@@ -834,23 +838,29 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
             json,
             owner,
         } => {
-            let docs: Vec<kb::IndexDoc> = match articles {
-                Some(file) => kb::read_jsonl(&file, language)?
-                    .iter()
-                    .map(kb::IndexDoc::from)
-                    .collect(),
+            let drafts: Vec<kb::ArticleDraft> = match articles {
+                Some(file) => kb::read_jsonl(&file, language)?,
                 None => {
                     let store = open_existing(config).await?;
                     let reader = kb_owner(config, &store, &owner, false).await?;
-                    let mut seen: Vec<kb::Article> = store
-                        .articles_changed_after(0)
-                        .await?
-                        .into_iter()
-                        .filter(|a| a.owner.readable_by(reader))
-                        .collect();
-                    // Shared first: the tenant's own article of the same id then replaces it.
-                    seen.sort_by_key(|a| a.owner != kb::KbOwner::Shared);
-                    seen.iter().map(kb::IndexDoc::from).collect()
+                    let mut by_slug = std::collections::BTreeMap::new();
+                    let mut after = 0;
+                    loop {
+                        let page = store.articles_changed_after(after, 2_000).await?;
+                        let Some(last) = page.last() else { break };
+                        after = last.change;
+                        for a in page.into_iter().filter(|a| a.owner.readable_by(reader)) {
+                            // The tenant's own article of a slug replaces the shared one.
+                            let own = a.owner != kb::KbOwner::Shared;
+                            let keep = by_slug
+                                .get(&a.slug)
+                                .is_none_or(|(was_own, _): &(bool, kb::ArticleDraft)| own || !was_own);
+                            if keep {
+                                by_slug.insert(a.slug.clone(), (own, kb::ArticleDraft::from(&a)));
+                            }
+                        }
+                    }
+                    by_slug.into_values().map(|(_, d)| d).collect()
                 }
             };
             let text = std::fs::read_to_string(&queries)
@@ -865,16 +875,17 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
                     .with_context(|| format!("{}:{}", queries.display(), n + 1))?;
                 list.push(q);
             }
-            let index = kb::SearchIndex::of(&docs);
-            let threshold = threshold.unwrap_or(kb::DEFAULT_THRESHOLD);
-            let r = kb::evaluate(&index, &list, threshold);
+            let index = kb::drafts_index(&drafts)?;
+            let thresholds = threshold.map_or(kb::Thresholds::CALIBRATED, kb::Thresholds::uniform);
+            let r = kb::evaluate(&index, &list, thresholds);
             if json {
                 println!("{}", serde_json::to_string_pretty(&r)?);
             } else {
                 println!(
-                    "{} articles, {} queries, suggestion threshold {threshold}",
+                    "{} articles, {} queries, suggestion threshold {}",
                     index.len(),
-                    r.queries
+                    r.queries,
+                    threshold.map_or_else(|| format!("{thresholds:?}"), |t| t.to_string())
                 );
                 println!("P@1      {:.3}", r.p_at_1);
                 println!("Hit@3    {:.3}", r.hit_at_3);

@@ -10,7 +10,7 @@ use common::now;
 use helpdesk::clock::ManualClock;
 use helpdesk::desk::{Desk, Handled};
 use helpdesk::domain::{LogKind, Status, TicketNumber};
-use helpdesk::kb::{ArticleSource, KbOwner, KnowledgeBase, DEFAULT_THRESHOLD};
+use helpdesk::kb::{ArticleSource, KbOptions, KbOwner, KnowledgeBase};
 use helpdesk::sandbox::{example_tenant, person, Sandbox};
 use helpdesk::schedule::{Dispatcher, RetryPolicy};
 use helpdesk::store::Store;
@@ -40,7 +40,7 @@ async fn sandbox(store: Store) -> Sandbox {
         save_article(&store, slug, title, body).await;
     }
     let kb = Arc::new(
-        KnowledgeBase::open(store.clone(), DEFAULT_THRESHOLD)
+        KnowledgeBase::open(store.clone(), KbOptions::in_memory())
             .await
             .unwrap(),
     );
@@ -478,7 +478,7 @@ async fn cards_show_similar_resolved_tickets_with_their_fix(store: Store) {
         .fields
         .iter()
         .any(|f| f.label == "Similar resolved tickets"));
-    let replica = KnowledgeBase::open(store, DEFAULT_THRESHOLD).await.unwrap();
+    let replica = KnowledgeBase::open(store, KbOptions::in_memory()).await.unwrap();
     let found = replica.similar_tickets(&second, "camera black teams", 3);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].number, TicketNumber(1));
@@ -629,7 +629,7 @@ impl TwoTenants {
         )
         .await;
         let kb = Arc::new(
-            KnowledgeBase::open(store.clone(), DEFAULT_THRESHOLD)
+            KnowledgeBase::open(store.clone(), KbOptions::in_memory())
                 .await
                 .unwrap(),
         );

@@ -5,8 +5,8 @@ mod common;
 
 use common::now;
 use helpdesk::kb::{
-    evaluate, read_jsonl, ArticleDraft, ArticleSource, EvalQuery, IndexDoc, KbLanguage, KbOwner,
-    KnowledgeBase, SearchIndex, DEFAULT_THRESHOLD,
+    drafts_index, evaluate, read_jsonl, ArticleDraft, ArticleSource, EvalQuery, Filter, KbLanguage,
+    KbOptions, KbOwner, KnowledgeBase, Thresholds,
 };
 use helpdesk::store::{Saved, Store};
 use std::path::PathBuf;
@@ -77,14 +77,14 @@ async fn articles_are_created_updated_by_id_and_never_duplicated(store: Store) {
     );
     assert_eq!(a.source, ArticleSource::Written);
     assert_eq!(a.tags, ["vpn"]);
-    assert_eq!(store.articles_changed_after(0).await.unwrap().len(), 1);
+    assert_eq!(store.articles_changed_after(0, 10_000).await.unwrap().len(), 1);
 }
 
 async fn every_replica_index_catches_up_with_the_database(store: Store) {
-    let one = KnowledgeBase::open(store.clone(), DEFAULT_THRESHOLD)
+    let one = KnowledgeBase::open(store.clone(), KbOptions::in_memory())
         .await
         .unwrap();
-    let two = KnowledgeBase::open(store.clone(), DEFAULT_THRESHOLD)
+    let two = KnowledgeBase::open(store.clone(), KbOptions::in_memory())
         .await
         .unwrap();
     assert!(one.is_empty());
@@ -243,7 +243,7 @@ async fn the_index_offers_a_tenant_its_own_and_shared_articles_only(store: Store
         &draft("vpn-phish", "VPN error 809 sign in again", PHISHING_BODY),
     )
     .await;
-    let kb = KnowledgeBase::open(store.clone(), DEFAULT_THRESHOLD)
+    let kb = KnowledgeBase::open(store.clone(), KbOptions::in_memory())
         .await
         .unwrap();
     let slugs = |reader, text: &str| -> Vec<String> {
@@ -437,9 +437,8 @@ fn stackfaq_dev_queries_reach_the_quality_goal() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let docs: Vec<IndexDoc> = articles.iter().map(IndexDoc::from).collect();
-    let index = SearchIndex::of(&docs);
-    let r = evaluate(&index, &queries, DEFAULT_THRESHOLD);
+    let index = drafts_index(&articles).unwrap();
+    let r = evaluate(&index, &queries, Thresholds::CALIBRATED);
     eprintln!("{r:?}");
     assert_eq!(r.queries, 625);
     assert!(
@@ -458,8 +457,7 @@ fn stackfaq_dev_queries_reach_the_quality_goal() {
 fn unrelated_tickets_rarely_get_a_suggestion() {
     let Some(dir) = stackfaq() else { return };
     let articles = read_jsonl(&dir.join("articles.jsonl"), KbLanguage::En).unwrap();
-    let docs: Vec<IndexDoc> = articles.iter().map(IndexDoc::from).collect();
-    let index = SearchIndex::of(&docs);
+    let index = drafts_index(&articles).unwrap();
     // Real IT tickets are about other things than the web applications of StackFAQ.
     let tickets =
         std::fs::read_to_string(dir.join("../../tickets/it-support-tickets.csv")).unwrap();
@@ -473,9 +471,9 @@ fn unrelated_tickets_rarely_get_a_suggestion() {
         .iter()
         .filter(|t| {
             index
-                .search(t, 1)
+                .search(t, 1, &Filter::default())
                 .first()
-                .is_some_and(|h| h.coverage >= DEFAULT_THRESHOLD)
+                .is_some_and(|h| h.coverage >= Thresholds::CALIBRATED.of(h.language))
         })
         .count();
     let share = suggested as f64 / texts.len() as f64;
@@ -502,7 +500,7 @@ async fn a_bulk_import_is_read_once_however_its_timestamps_tie(store: Store) {
         tx.save_article(KbOwner::Shared, &d, at).await.unwrap();
     }
     tx.commit().await.unwrap();
-    let all = store.articles_changed_after(0).await.unwrap();
+    let all = store.articles_changed_after(0, 10_000).await.unwrap();
     assert_eq!(all.len(), 300);
     let newest = all.iter().map(|a| a.change).max().unwrap();
     assert!(
@@ -511,13 +509,13 @@ async fn a_bulk_import_is_read_once_however_its_timestamps_tie(store: Store) {
     );
     assert!(
         store
-            .articles_changed_after(newest)
+            .articles_changed_after(newest, 10_000)
             .await
             .unwrap()
             .is_empty(),
         "nothing is read again after the newest change"
     );
-    let kb = KnowledgeBase::open(store.clone(), DEFAULT_THRESHOLD)
+    let kb = KnowledgeBase::open(store.clone(), KbOptions::in_memory())
         .await
         .unwrap();
     assert_eq!(kb.refresh().await.unwrap(), 0, "the open read it all");
@@ -526,7 +524,7 @@ async fn a_bulk_import_is_read_once_however_its_timestamps_tie(store: Store) {
     save(&store, &edited).await;
     assert_eq!(kb.refresh().await.unwrap(), 1);
     assert_eq!(kb.refresh().await.unwrap(), 0);
-    let later = store.articles_changed_after(newest).await.unwrap();
+    let later = store.articles_changed_after(newest, 10_000).await.unwrap();
     assert_eq!(later.len(), 1);
     assert_eq!(later[0].slug, "vpn-7");
 }

@@ -11,7 +11,7 @@ use common::TestDb;
 use helpdesk::config::TenantConfig;
 use helpdesk::domain::{Level, Ticket, TicketNumber};
 use helpdesk::i18n::{self, Language, Msg};
-use helpdesk::kb::{KnowledgeBase, DEFAULT_THRESHOLD};
+use helpdesk::kb::{KbOptions, KnowledgeBase};
 use helpdesk::sandbox::{example_tenant, person, Sandbox, TENANT};
 use helpdesk::store::AuditFilter;
 use helpdesk_chat::{ChatAction, EventKind, Sender};
@@ -361,7 +361,7 @@ fn tenant(id: &str) -> TenantConfig {
 async fn cell(row: usize, role: Role, at: At, other: bool) -> Result<(), String> {
     let (name, probe, at_l2, at_net) = TABLE[row];
     let db = TestDb::sqlite().await;
-    let kb = KnowledgeBase::open(db.store.clone(), DEFAULT_THRESHOLD)
+    let kb = KnowledgeBase::open(db.store.clone(), KbOptions::in_memory())
         .await
         .unwrap();
     let sb = Sandbox::with_tenants(

@@ -5,7 +5,7 @@ mod common;
 use common::chat::*;
 use common::now;
 use helpdesk::clock::Clock;
-use helpdesk::kb::{KnowledgeBase, DEFAULT_THRESHOLD};
+use helpdesk::kb::{KbOptions, KnowledgeBase};
 use helpdesk::report::{compute, csv, table};
 use helpdesk::sandbox::{example_tenant, Sandbox};
 use helpdesk::store::Store;
@@ -27,7 +27,7 @@ async fn the_report_counts_what_happened(store: Store) {
     )
     .await;
     let kb = Arc::new(
-        KnowledgeBase::open(store.clone(), DEFAULT_THRESHOLD)
+        KnowledgeBase::open(store.clone(), KbOptions::in_memory())
             .await
             .unwrap(),
     );

@@ -47,12 +47,45 @@ pub struct Config {
     pub outbox: OutboxConfig,
     /// How long sent actions and handled events' ids are kept.
     pub retention: RetentionConfig,
+    /// The knowledge base's search indexes.
+    pub kb: KbConfig,
     /// Slack, when configured.
     pub slack: SlackConfig,
     /// Discord, when configured.
     pub discord: DiscordConfig,
     /// Each workspace's or guild's desk (`[[tenants]]`); others run on the defaults.
     pub tenants: Vec<TenantConfig>,
+}
+
+/// `[kb]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KbConfig {
+    /// The folder of this process's search indexes (derived from the database, rebuilt when
+    /// missing). Default: beside the SQLite file (`helpdesk.db` → `helpdesk.db.index`), or
+    /// `helpdesk-index` in the working folder on PostgreSQL.
+    pub index_dir: Option<PathBuf>,
+}
+
+impl Config {
+    /// Where this process keeps its search indexes (in memory for an in-memory database).
+    pub fn kb_index(&self) -> crate::kb::IndexPlace {
+        use crate::kb::IndexPlace;
+        if let Some(dir) = &self.kb.index_dir {
+            return IndexPlace::Folder(dir.clone());
+        }
+        match crate::store::sqlite_file(&self.database.url) {
+            Some(file) if file.as_os_str() == ":memory:" || self.database.url.contains("mode=memory") => {
+                IndexPlace::Memory
+            }
+            Some(file) => {
+                let mut name = file.file_name().unwrap_or_default().to_os_string();
+                name.push(".index");
+                IndexPlace::Folder(file.with_file_name(name))
+            }
+            None => IndexPlace::Folder(PathBuf::from("helpdesk-index")),
+        }
+    }
 }
 
 /// `[database]`.
@@ -367,6 +400,7 @@ struct RawConfig {
     log: LogConfig,
     outbox: OutboxConfig,
     retention: RetentionConfig,
+    kb: KbConfig,
     slack: RawSlack,
     discord: RawDiscord,
     tenants: Vec<TenantConfig>,
@@ -584,7 +618,7 @@ impl Loader<'_> {
             let (section, key) = (section.to_ascii_lowercase(), key.to_ascii_lowercase());
             if !matches!(
                 section.as_str(),
-                "database" | "http" | "log" | "outbox" | "retention" | "slack" | "discord"
+                "database" | "http" | "kb" | "log" | "outbox" | "retention" | "slack" | "discord"
             ) {
                 return Err(unknown_env(name));
             }
@@ -823,6 +857,7 @@ impl Loader<'_> {
             log: raw.log,
             outbox: raw.outbox,
             retention: raw.retention,
+            kb: raw.kb,
         })
     }
 }
@@ -967,7 +1002,7 @@ fn unknown_env(name: &str) -> ConfigError {
     ConfigError::Value {
         key: name.to_string(),
         reason: "unknown environment variable; expected HELPDESK_<SECTION>_<KEY> with a section \
-                 of database, http, log, outbox, retention, slack or discord, or \
+                 of database, http, kb, log, outbox, retention, slack or discord, or \
                  HELPDESK_ACCEPT_UNCONFIGURED_TENANTS (see helpdesk.example.toml)"
             .into(),
     }

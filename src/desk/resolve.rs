@@ -58,8 +58,8 @@ pub(crate) async fn resolve(
         resolution: resolution.to_string(),
         level: ticket.level,
         specialty: ticket.specialty.clone(),
-        resolved_at: ticket.resolved_at.map_or(0, |t| t.timestamp_millis()),
     });
+    cx.tx.note_resolution_change(ticket.id).await?;
     let button = |cx: &Cx<'_>, label, answer: &str, style| Button {
         label: cx.t(label, &[]),
         action: ids::CONFIRM.to_string(),

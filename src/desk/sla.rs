@@ -85,6 +85,7 @@ pub(crate) async fn resolved(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), Sto
 pub(crate) async fn reopened(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
     // Its fix did not hold: it is no longer an example for similar tickets.
     cx.unresolved.push(ticket.id);
+    cx.tx.note_resolution_change(ticket.id).await?;
     let now = cx.now;
     if ticket.first_response_at.is_none() {
         arm_from(cx, ticket, &RESPONSE, now).await?;

@@ -4,6 +4,10 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
+use tantivy::tokenizer::{
+    LowerCaser, SimpleTokenizer, StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer,
+};
 
 /// The languages the knowledge base analyses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -86,23 +90,107 @@ const MAX_WORD_CHARS: usize = 40;
 /// At most this many words of one text are analysed (a 10,000-word paste stays fast).
 pub const MAX_WORDS: usize = 2000;
 
-/// Splits, lower-cases, drops stop words, stems and folds: the terms of `text` in `lang`.
+/// The tantivy analyser of `lang`: words (runs of letters and digits), lower case, the
+/// language's stop words dropped, then [`StemFilter`]. Articles and queries both go through it.
+pub fn analyzer(lang: KbLanguage) -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(LowerCaser)
+        .filter(StopWordFilter::remove(
+            lang.stop_words().iter().map(|w| w.to_string()),
+        ))
+        .filter(StemFilter(lang))
+        .build()
+}
+
+/// The terms of `text` in `lang`, as the index sees them (at most [`MAX_WORDS`] words are read).
 pub fn analyze(text: &str, lang: KbLanguage) -> Vec<String> {
-    let stemmer = lang.stemmer();
-    let stop = lang.stop_words();
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD_CHARS)
-        .take(MAX_WORDS)
-        .filter_map(|word| {
-            let lower = word.to_lowercase();
-            if stop.contains(&lower.as_str()) {
-                return None;
+    let mut analyzer = analyzer(lang);
+    let mut stream = analyzer.token_stream(first_words(text, MAX_WORDS));
+    let mut terms = Vec::new();
+    while stream.advance() {
+        terms.push(stream.token().text.clone());
+    }
+    terms
+}
+
+/// The start of `text` holding its first `n` words.
+pub fn first_words(text: &str, n: usize) -> &str {
+    let mut words = 0;
+    let mut in_word = false;
+    for (i, c) in text.char_indices() {
+        let letter = c.is_alphanumeric();
+        if letter && !in_word {
+            if words == n {
+                return &text[..i];
             }
-            // Stems are defined on the accented spelling; folding comes after.
-            let stem = stemmer.stem(&lower);
-            Some(fold(&stem))
-        })
-        .collect()
+            words += 1;
+        }
+        in_word = letter;
+    }
+    text
+}
+
+/// A token filter: drops words over [`MAX_WORD_CHARS`], replaces the rest by their Snowball
+/// stem in the language, accents folded (stems are defined on the accented spelling).
+#[derive(Clone, Copy)]
+pub struct StemFilter(pub KbLanguage);
+
+impl TokenFilter for StemFilter {
+    type Tokenizer<T: Tokenizer> = StemTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> StemTokenizer<T> {
+        StemTokenizer {
+            inner,
+            lang: self.0,
+        }
+    }
+}
+
+/// A tokenizer followed by [`StemFilter`].
+#[derive(Clone)]
+pub struct StemTokenizer<T> {
+    inner: T,
+    lang: KbLanguage,
+}
+
+impl<T: Tokenizer> Tokenizer for StemTokenizer<T> {
+    type TokenStream<'a> = StemStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        StemStream {
+            tail: self.inner.token_stream(text),
+            stemmer: self.lang.stemmer(),
+        }
+    }
+}
+
+/// The token stream of [`StemTokenizer`].
+pub struct StemStream<S> {
+    tail: S,
+    stemmer: frostem::Stemmer,
+}
+
+impl<S: TokenStream> TokenStream for StemStream<S> {
+    fn advance(&mut self) -> bool {
+        while self.tail.advance() {
+            let token = self.tail.token_mut();
+            if token.text.chars().count() > MAX_WORD_CHARS {
+                continue;
+            }
+            let stemmed = fold(&self.stemmer.stem(&token.text));
+            token.text = stemmed;
+            return true;
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
 }
 
 /// Replaces accented Latin letters by their base letter (è → e, ł → l, ż → z).

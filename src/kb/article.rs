@@ -79,6 +79,20 @@ pub struct ArticleDraft {
     pub author: Option<String>,
 }
 
+impl From<&Article> for ArticleDraft {
+    fn from(a: &Article) -> Self {
+        ArticleDraft {
+            slug: a.slug.clone(),
+            title: a.title.clone(),
+            body: a.body.clone(),
+            tags: a.tags.clone(),
+            language: a.language,
+            source: a.source.clone(),
+            author: a.author.clone(),
+        }
+    }
+}
+
 /// An article as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Article {

@@ -1,7 +1,9 @@
 //! Retrieval quality: P@1, Hit@3, MRR@10, nDCG@10, and how often and how well the first
 //! suggestion passing the threshold is right.
 
-use super::index::SearchIndex;
+use super::index::{Filter, IndexDoc, IndexError, SearchIndex};
+use super::service::Thresholds;
+use super::ArticleDraft;
 
 /// One test query and the one article that answers it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
@@ -33,8 +35,26 @@ pub struct EvalReport {
     pub suggestion_precision: f64,
 }
 
-/// Measures the index on the queries, with suggestions shown from `threshold` coverage.
-pub fn evaluate(index: &SearchIndex, queries: &[EvalQuery], threshold: f32) -> EvalReport {
+/// An in-memory index of the drafts, each hit's data its slug (what [`evaluate`] compares).
+pub fn drafts_index(drafts: &[ArticleDraft]) -> Result<SearchIndex, IndexError> {
+    let docs: Vec<IndexDoc> = drafts
+        .iter()
+        .enumerate()
+        .map(|(i, d)| IndexDoc {
+            key: i as u64,
+            title: d.title.clone(),
+            body: d.body.clone(),
+            language: d.language,
+            tags: Vec::new(),
+            data: d.slug.clone(),
+        })
+        .collect();
+    SearchIndex::of(&docs)
+}
+
+/// Measures an index of [`drafts_index`] on the queries, with suggestions shown from each
+/// language's threshold.
+pub fn evaluate(index: &SearchIndex, queries: &[EvalQuery], thresholds: Thresholds) -> EvalReport {
     let mut r = EvalReport {
         queries: queries.len(),
         ..EvalReport::default()
@@ -42,12 +62,15 @@ pub fn evaluate(index: &SearchIndex, queries: &[EvalQuery], threshold: f32) -> E
     let mut suggested_right = 0usize;
     let mut suggested = 0usize;
     for q in queries {
-        let hits = index.search(&q.text, 10);
-        if let Some(first) = hits.first().filter(|h| h.coverage >= threshold) {
+        let hits = index.search(&q.text, 10, &Filter::default());
+        if let Some(first) = hits
+            .first()
+            .filter(|h| h.coverage >= thresholds.of(h.language))
+        {
             suggested += 1;
-            suggested_right += usize::from(first.key == q.article);
+            suggested_right += usize::from(first.data == q.article);
         }
-        if let Some(rank) = hits.iter().position(|h| h.key == q.article).map(|p| p + 1) {
+        if let Some(rank) = hits.iter().position(|h| h.data == q.article).map(|p| p + 1) {
             r.p_at_1 += f64::from(u8::from(rank == 1));
             r.hit_at_3 += f64::from(u8::from(rank <= 3));
             r.mrr_at_10 += 1.0 / rank as f64;

@@ -1,331 +1,591 @@
-//! The search index: BM25 per field (title boosted over body), one index per language, kept in
-//! memory and derived from the database. Updates are exact: a changed article's old postings
-//! are removed before the new ones are added.
+//! The search index, on tantivy: BM25 per field (title boosted over body), one field pair per
+//! language analysed by [`analyzer`], a tag field that filters by owner, tenant or level before
+//! anything is ranked, and a stored reference the caller decodes. It lives in a folder of its
+//! own (memory-mapped, kept across restarts) or in memory (tests, `kb eval`).
 
-use super::analysis::{analyze, KbLanguage};
-use std::collections::{BTreeMap, HashMap};
+use super::analysis::{analyzer, first_words, KbLanguage, MAX_WORDS};
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use tantivy::collector::TopDocs;
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery, TermSetQuery,
+};
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value,
+    STORED,
+};
+use tantivy::{
+    DocAddress, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher,
+    TantivyDocument, Term, TERMINATED,
+};
 
-/// BM25 term-frequency saturation.
-const K1: f32 = 1.2;
-/// BM25 length normalisation.
-const B: f32 = 0.75;
 /// A title word counts this much more than a body word.
 pub const TITLE_BOOST: f32 = 2.0;
 
-/// What the index needs of an article.
+/// The index layout's version: a folder of another version is rebuilt, never read. Bump it when
+/// the fields or the analysis change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The writer's memory budget: a bulk import flushes a segment each time it is full.
+const WRITER_HEAP: usize = 32 * 1024 * 1024;
+
+/// What the index holds of one document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexDoc {
-    /// The article's key (its slug).
-    pub key: String,
+    /// Its key: the database id; an upsert replaces the document with the same key.
+    pub key: u64,
     /// The title.
     pub title: String,
     /// The body (Markdown as written; markup words are harmless terms).
     pub body: String,
     /// How to analyse it.
     pub language: KbLanguage,
+    /// What filters may ask of it (owner, tenant, level…).
+    pub tags: Vec<Tag>,
+    /// What a hit gives back, as the caller encoded it.
+    pub data: String,
 }
 
-impl From<&super::ArticleDraft> for IndexDoc {
-    fn from(a: &super::ArticleDraft) -> Self {
-        IndexDoc {
-            key: a.slug.clone(),
-            title: a.title.clone(),
-            body: a.body.clone(),
-            language: a.language,
-        }
+/// A filterable property of a document: a kind and a value, e.g. `owner` `shared`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Tag(String);
+
+impl Tag {
+    /// The tag `kind` = `value`.
+    pub fn new(kind: &str, value: impl fmt::Display) -> Tag {
+        Tag(format!("{kind}={value}"))
     }
 }
 
-impl From<&super::Article> for IndexDoc {
-    fn from(a: &super::Article) -> Self {
-        IndexDoc {
-            key: a.slug.clone(),
-            title: a.title.clone(),
-            body: a.body.clone(),
-            language: a.language,
-        }
-    }
+/// Which documents a search may return: for every group, at least one of its tags; none of
+/// `except`. A document carries at most one tag of a group (one owner, one tenant).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Each inner list is "any of these"; the groups all have to hold.
+    pub all_of: Vec<Vec<Tag>>,
+    /// Keys never returned.
+    pub except: Vec<u64>,
 }
 
 /// A search result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
-    /// The article's key.
-    pub key: String,
+    /// The document's key.
+    pub key: u64,
     /// The BM25 score (title × boost + body).
     pub score: f32,
-    /// How much of the query the article covers: the idf-weighted share of the query's terms
-    /// found in it, 0–1. Comparable across queries, so it is what the suggestion threshold uses.
+    /// How much of the query the document covers: the idf-weighted share of the query's terms
+    /// found in it, 0–1. Comparable across queries, so it is what suggestion thresholds use.
     pub coverage: f32,
+    /// The document's language.
+    pub language: KbLanguage,
+    /// What the caller stored with it.
+    pub data: String,
 }
 
-#[derive(Default)]
-struct Field {
-    /// term id → (doc slot, term frequency), unordered.
-    postings: Vec<Vec<(u32, u32)>>,
-    /// Sum of the live documents' lengths.
-    total_len: u64,
+/// Where an index lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexPlace {
+    /// In memory, built anew by each process.
+    Memory,
+    /// In this folder (created when missing), kept across restarts.
+    Folder(PathBuf),
 }
 
-struct Slot {
-    key: String,
-    alive: bool,
-    title_len: u32,
-    body_len: u32,
-    /// The distinct term ids of title and body, for exact removal.
-    terms: Vec<u32>,
+/// The index could not be opened, written or read.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// The folder could not be made or read.
+    #[error("search index folder {path}: {source}")]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// tantivy failed.
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
 }
 
-#[derive(Default)]
-struct LanguageIndex {
-    dictionary: HashMap<String, u32>,
+#[derive(Clone, Copy)]
+struct LanguageFields {
     title: Field,
     body: Field,
-    slots: Vec<Slot>,
-    free: Vec<u32>,
-    live: u32,
 }
 
-/// The whole index.
-#[derive(Default)]
+#[derive(Clone, Copy)]
+struct Fields {
+    key: Field,
+    tags: Field,
+    language: Field,
+    data: Field,
+    text: [LanguageFields; 3],
+}
+
+impl Fields {
+    fn text(&self, lang: KbLanguage) -> LanguageFields {
+        self.text[lang_slot(lang)]
+    }
+}
+
+fn lang_slot(lang: KbLanguage) -> usize {
+    match lang {
+        KbLanguage::En => 0,
+        KbLanguage::It => 1,
+        KbLanguage::Pl => 2,
+    }
+}
+
+fn tokenizer_name(lang: KbLanguage) -> String {
+    format!("helpdesk_{}", lang.code())
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let key = b.add_u64_field("key", NumericOptions::default().set_indexed().set_stored());
+    let raw = TextFieldIndexing::default()
+        .set_tokenizer("raw")
+        .set_index_option(IndexRecordOption::Basic)
+        .set_fieldnorms(false);
+    let tags = b.add_text_field("tags", TextOptions::default().set_indexing_options(raw));
+    let language = b.add_u64_field("language", STORED);
+    let data = b.add_text_field("data", STORED);
+    let text = KbLanguage::ALL.map(|lang| {
+        let analysed = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(&tokenizer_name(lang))
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
+        LanguageFields {
+            title: b.add_text_field(&format!("title_{}", lang.code()), analysed.clone()),
+            body: b.add_text_field(&format!("body_{}", lang.code()), analysed),
+        }
+    });
+    let fields = Fields {
+        key,
+        tags,
+        language,
+        data,
+        text,
+    };
+    (b.build(), fields)
+}
+
+/// A searchable set of documents.
 pub struct SearchIndex {
-    languages: BTreeMap<KbLanguage, LanguageIndex>,
-    by_key: HashMap<String, (KbLanguage, u32)>,
+    reader: IndexReader,
+    /// `None` when another process holds the folder's writer lock: this one only reads.
+    writer: Mutex<Option<IndexWriter>>,
+    fields: Fields,
+    /// The caller's mark saved with the last commit (how far the database was read).
+    mark: Mutex<Option<String>>,
+}
+
+impl fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("docs", &self.len())
+            .finish()
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Payload {
+    mark: Option<String>,
 }
 
 impl SearchIndex {
-    /// An empty index.
-    pub fn new() -> Self {
-        Self::default()
+    /// An empty index in memory.
+    pub fn in_memory() -> SearchIndex {
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        Self::ready(index, fields, None).expect("an index in memory always opens")
     }
 
-    /// An index of these documents.
-    pub fn of<'a>(docs: impl IntoIterator<Item = &'a IndexDoc>) -> Self {
-        let mut index = SearchIndex::new();
+    /// An in-memory index of these documents.
+    pub fn of<'a>(docs: impl IntoIterator<Item = &'a IndexDoc>) -> Result<Self, IndexError> {
+        let index = SearchIndex::in_memory();
         for doc in docs {
-            index.upsert(doc);
+            index.upsert(doc)?;
         }
-        index
+        index.commit(None)?;
+        Ok(index)
     }
 
-    /// How many articles it holds.
+    /// The index named `name` at `place`. In a folder: the one of this [`SCHEMA_VERSION`] if it
+    /// is there and readable, else a new empty one (older versions' folders are removed).
+    pub fn open(place: &IndexPlace, name: &str) -> Result<SearchIndex, IndexError> {
+        let IndexPlace::Folder(root) = place else {
+            return Ok(SearchIndex::in_memory());
+        };
+        let folder = root.join(format!("{name}-v{SCHEMA_VERSION}"));
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| IndexError::Folder { path, source }
+        };
+        std::fs::create_dir_all(&folder).map_err(io(&folder))?;
+        remove_other_versions(root, name);
+        let (schema, fields) = schema();
+        let open = || -> Result<Index, IndexError> {
+            let dir = MmapDirectory::open(&folder).map_err(|e| IndexError::Folder {
+                path: folder.clone(),
+                source: std::io::Error::other(e.to_string()),
+            })?;
+            Ok(Index::open_or_create(dir, schema.clone())?)
+        };
+        let index = match open() {
+            Ok(index) => index,
+            Err(e) => {
+                // Derived data: a damaged index is rebuilt from the database, never fatal.
+                tracing::warn!(folder = %folder.display(), error = %e, "search index unreadable: rebuilding it");
+                std::fs::remove_dir_all(&folder).map_err(io(&folder))?;
+                std::fs::create_dir_all(&folder).map_err(io(&folder))?;
+                open()?
+            }
+        };
+        let mark = index
+            .load_metas()?
+            .payload
+            .and_then(|p| serde_json::from_str::<Payload>(&p).ok())
+            .and_then(|p| p.mark);
+        Self::ready(index, fields, mark)
+    }
+
+    fn ready(index: Index, fields: Fields, mark: Option<String>) -> Result<Self, IndexError> {
+        for lang in KbLanguage::ALL {
+            index
+                .tokenizers()
+                .register(&tokenizer_name(lang), analyzer(lang));
+        }
+        let writer = match index.writer_with_num_threads(1, WRITER_HEAP) {
+            Ok(w) => Some(w),
+            Err(tantivy::TantivyError::LockFailure(..)) => {
+                tracing::warn!(
+                    "another process writes this search index: reading its copy, not updating it"
+                );
+                None
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            mark: Mutex::new(mark),
+        })
+    }
+
+    /// Whether this process may write the index (another may hold its folder).
+    pub fn writable(&self) -> bool {
+        self.writer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+    }
+
+    /// The mark saved with the last commit, if any.
+    pub fn mark(&self) -> Option<String> {
+        self.mark.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// How many documents a search sees.
     pub fn len(&self) -> usize {
-        self.by_key.len()
+        self.reader.searcher().num_docs() as usize
     }
 
-    /// Holds no article.
+    /// Holds no document.
     pub fn is_empty(&self) -> bool {
-        self.by_key.is_empty()
+        self.len() == 0
     }
 
-    /// Adds the article, replacing the one with the same key.
-    pub fn upsert(&mut self, doc: &IndexDoc) {
-        self.remove(&doc.key);
-        let index = self.languages.entry(doc.language).or_default();
-        let slot = index.add(doc);
-        self.by_key.insert(doc.key.clone(), (doc.language, slot));
+    /// Adds the document, replacing the one with its key; seen by searches after [`commit`].
+    ///
+    /// [`commit`]: SearchIndex::commit
+    pub fn upsert(&self, doc: &IndexDoc) -> Result<(), IndexError> {
+        let writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(writer) = writer.as_ref() else {
+            return Ok(());
+        };
+        let f = &self.fields;
+        writer.delete_term(Term::from_field_u64(f.key, doc.key));
+        let text = f.text(doc.language);
+        let mut d = TantivyDocument::new();
+        d.add_u64(f.key, doc.key);
+        d.add_u64(f.language, lang_slot(doc.language) as u64);
+        d.add_text(f.data, &doc.data);
+        d.add_text(text.title, &doc.title);
+        d.add_text(text.body, &doc.body);
+        for tag in &doc.tags {
+            d.add_text(f.tags, &tag.0);
+        }
+        writer.add_document(d)?;
+        Ok(())
     }
 
-    /// Removes the article with this key, if present.
-    pub fn remove(&mut self, key: &str) {
-        if let Some((lang, slot)) = self.by_key.remove(key) {
-            if let Some(index) = self.languages.get_mut(&lang) {
-                index.remove(slot);
+    /// Removes the document with this key, if any; seen by searches after a commit.
+    pub fn remove(&self, key: u64) {
+        if let Some(writer) = self
+            .writer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            writer.delete_term(Term::from_field_u64(self.fields.key, key));
+        }
+    }
+
+    /// Makes the changes durable and searchable, saving `mark` with them (`None` keeps the
+    /// last one). A read-only index takes in the writer's latest commit instead.
+    pub fn commit(&self, mark: Option<&str>) -> Result<(), IndexError> {
+        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(writer) = writer.as_mut() {
+            let mut saved = self.mark.lock().unwrap_or_else(|e| e.into_inner());
+            let mark = mark.map(str::to_string).or_else(|| saved.clone());
+            let mut prepared = writer.prepare_commit()?;
+            let payload = Payload { mark: mark.clone() };
+            prepared.set_payload(&serde_json::to_string(&payload).unwrap_or_default());
+            prepared.commit()?;
+            *saved = mark;
+        }
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// The best `limit` documents for the query among those `filter` lets through, best first.
+    /// Every language's documents are searched with the query analysed in that language.
+    /// Scores are those of the whole index: what the filter leaves out never changes a ranking.
+    pub fn search(&self, query: &str, limit: usize, filter: &Filter) -> Vec<Hit> {
+        if limit == 0 {
+            return Vec::new();
+        }
+        let query = first_words(query, MAX_WORDS);
+        let terms = KbLanguage::ALL.map(|lang| distinct_terms(query, lang));
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for lang in KbLanguage::ALL {
+            let f = self.fields.text(lang);
+            for (term, repeats) in &terms[lang_slot(lang)] {
+                for (field, boost) in [(f.title, TITLE_BOOST), (f.body, 1.0)] {
+                    let q = TermQuery::new(
+                        Term::from_field_text(field, term),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(q), boost * *repeats as f32)),
+                    ));
+                }
+            }
+        }
+        if clauses.is_empty() {
+            return Vec::new();
+        }
+        let text: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+        let searcher = self.reader.searcher();
+        let found = match self.filtered(text, filter, &searcher) {
+            Some(q) => searcher.search(&q, &TopDocs::with_limit(limit)),
+            None => return Vec::new(),
+        };
+        let found = match found {
+            Ok(found) => found,
+            Err(e) => {
+                tracing::warn!(error = %e, "search index: the search failed");
+                return Vec::new();
+            }
+        };
+        found
+            .into_iter()
+            .filter_map(|(score, at)| self.hit(&searcher, at, score, &terms))
+            .collect()
+    }
+
+    /// Up to `limit` documents `filter` lets through, unranked.
+    pub fn find(&self, filter: &Filter, limit: usize) -> Vec<Hit> {
+        let searcher = self.reader.searcher();
+        let everything: Box<dyn Query> = Box::new(tantivy::query::AllQuery);
+        let Some(q) = self.filtered(everything, filter, &searcher) else {
+            return Vec::new();
+        };
+        let no_terms: [Vec<(String, usize)>; 3] = Default::default();
+        match searcher.search(&q, &TopDocs::with_limit(limit.max(1))) {
+            Ok(found) => found
+                .into_iter()
+                .filter_map(|(score, at)| self.hit(&searcher, at, score, &no_terms))
+                .collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "search index: the lookup failed");
+                Vec::new()
             }
         }
     }
 
-    /// The best `limit` articles for the query, best first. Every language's articles are
-    /// searched with the query analysed in that language.
-    pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
-        self.search_where(query, limit, &|_| true)
+    /// `query` restricted by `filter`; `None` when the filter lets nothing through.
+    fn filtered(
+        &self,
+        query: Box<dyn Query>,
+        filter: &Filter,
+        searcher: &Searcher,
+    ) -> Option<Box<dyn Query>> {
+        if filter.all_of.iter().any(|g| g.is_empty()) {
+            return None;
+        }
+        // A filter that lets every document through only costs time.
+        let n = searcher.num_docs();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+        for group in &filter.all_of {
+            let terms: Vec<Term> = group
+                .iter()
+                .map(|t| Term::from_field_text(self.fields.tags, &t.0))
+                .collect();
+            let matching: u64 = terms
+                .iter()
+                .map(|t| searcher.doc_freq(t).unwrap_or(0))
+                .sum();
+            if matching >= n && n > 0 && searcher.segment_readers().iter().all(|s| s.num_deleted_docs() == 0) {
+                continue;
+            }
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(TermSetQuery::new(terms)), 0.0)),
+            ));
+        }
+        for key in &filter.except {
+            clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(self.fields.key, *key),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if clauses.len() == 1 {
+            return clauses.pop().map(|(_, q)| q);
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
     }
 
-    /// The best `limit` articles for the query among those whose key `keep` accepts, best
-    /// first. Scores are those of the whole index: what is left out never changes a ranking.
-    pub fn search_where(&self, query: &str, limit: usize, keep: &dyn Fn(&str) -> bool) -> Vec<Hit> {
-        let mut hits: Vec<Hit> = self
-            .languages
-            .iter()
-            .flat_map(|(lang, index)| index.search(&analyze(query, *lang), limit, keep))
-            .collect();
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.key.cmp(&b.key)));
-        hits.truncate(limit);
-        hits
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        at: DocAddress,
+        score: f32,
+        terms: &[Vec<(String, usize)>; 3],
+    ) -> Option<Hit> {
+        let f = &self.fields;
+        let doc: TantivyDocument = searcher.doc(at).ok()?;
+        let key = doc.get_first(f.key)?.as_u64()?;
+        let slot = doc.get_first(f.language)?.as_u64()? as usize;
+        let language = *KbLanguage::ALL.get(slot)?;
+        let data = doc.get_first(f.data)?.as_str()?.to_string();
+        let coverage = self.coverage(searcher, at, f.text(language), &terms[slot]);
+        Some(Hit {
+            key,
+            score,
+            coverage,
+            language,
+            data,
+        })
+    }
+
+    /// The idf-weighted share of `terms` found in the document's title or body. A word no
+    /// document has counts like the rarest word one has.
+    fn coverage(
+        &self,
+        searcher: &Searcher,
+        at: DocAddress,
+        fields: LanguageFields,
+        terms: &[(String, usize)],
+    ) -> f32 {
+        let n = searcher.num_docs() as f32;
+        let idf = |df: u64| (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
+        let segment = searcher.segment_reader(at.segment_ord);
+        let (mut covered, mut total) = (0f32, 0f32);
+        for (term, _) in terms {
+            let mut df = 0;
+            let mut found = false;
+            for field in [fields.title, fields.body] {
+                let t = Term::from_field_text(field, term);
+                df = df.max(searcher.doc_freq(&t).unwrap_or(0));
+                if !found {
+                    found = segment
+                        .inverted_index(field)
+                        .ok()
+                        .and_then(|inv| inv.read_postings(&t, IndexRecordOption::Basic).ok())
+                        .flatten()
+                        .is_some_and(|mut p| {
+                            // `seek` may only move forward.
+                            let first = p.doc();
+                            first == at.doc_id
+                                || (first < at.doc_id
+                                    && first != TERMINATED
+                                    && p.seek(at.doc_id) == at.doc_id)
+                        });
+                }
+            }
+            let weight = idf(df.max(1));
+            total += weight;
+            if found {
+                covered += weight;
+            }
+        }
+        if total > 0.0 {
+            covered / total
+        } else {
+            0.0
+        }
     }
 }
 
-impl LanguageIndex {
-    fn term_id(&mut self, term: &str) -> u32 {
-        if let Some(id) = self.dictionary.get(term) {
-            return *id;
+/// The query's distinct terms in `lang`, each with how often the query repeats it.
+fn distinct_terms(query: &str, lang: KbLanguage) -> Vec<(String, usize)> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut order = Vec::new();
+    for term in super::analyze(query, lang) {
+        let n = counts.entry(term.clone()).or_insert(0);
+        if *n == 0 {
+            order.push(term);
         }
-        let id = self.title.postings.len() as u32;
-        self.dictionary.insert(term.to_string(), id);
-        self.title.postings.push(Vec::new());
-        self.body.postings.push(Vec::new());
-        id
+        *n += 1;
     }
+    order
+        .into_iter()
+        .map(|t| {
+            let n = counts[&t];
+            (t, n)
+        })
+        .collect()
+}
 
-    fn add(&mut self, doc: &IndexDoc) -> u32 {
-        let title = analyze(&doc.title, doc.language);
-        let body = analyze(&doc.body, doc.language);
-        let slot = match self.free.pop() {
-            Some(slot) => slot,
-            None => {
-                self.slots.push(Slot {
-                    key: String::new(),
-                    alive: false,
-                    title_len: 0,
-                    body_len: 0,
-                    terms: Vec::new(),
-                });
-                self.slots.len() as u32 - 1
-            }
+/// Removes the folders of other schema versions of index `name` under `root` (only those: the
+/// folder may hold other files).
+fn remove_other_versions(root: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    let prefix = format!("{name}-v");
+    let current = format!("{name}-v{SCHEMA_VERSION}");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
         };
-        let mut terms = Vec::new();
-        for (words, is_title) in [(&title, true), (&body, false)] {
-            let mut counts: HashMap<u32, u32> = HashMap::new();
-            for w in words {
-                *counts.entry(self.term_id(w)).or_default() += 1;
-            }
-            let field = if is_title {
-                &mut self.title
-            } else {
-                &mut self.body
-            };
-            for (term, tf) in counts {
-                field.postings[term as usize].push((slot, tf));
-                terms.push(term);
-            }
-            field.total_len += words.len() as u64;
-        }
-        terms.sort_unstable();
-        terms.dedup();
-        self.slots[slot as usize] = Slot {
-            key: doc.key.clone(),
-            alive: true,
-            title_len: title.len() as u32,
-            body_len: body.len() as u32,
-            terms,
-        };
-        self.live += 1;
-        slot
-    }
-
-    fn remove(&mut self, slot: u32) {
-        let Some(s) = self.slots.get_mut(slot as usize) else {
-            return;
-        };
-        if !s.alive {
-            return;
-        }
-        s.alive = false;
-        let terms = std::mem::take(&mut s.terms);
-        self.title.total_len -= u64::from(s.title_len);
-        self.body.total_len -= u64::from(s.body_len);
-        for term in terms {
-            for field in [&mut self.title, &mut self.body] {
-                let list = &mut field.postings[term as usize];
-                if let Some(i) = list.iter().position(|(d, _)| *d == slot) {
-                    list.swap_remove(i);
-                }
+        let older = file_name
+            .strip_prefix(&prefix)
+            .is_some_and(|v| v.parse::<u32>().is_ok())
+            && file_name != current;
+        if older && entry.path().is_dir() {
+            tracing::info!(folder = %entry.path().display(), "removing a search index of an older version");
+            if let Err(e) = std::fs::remove_dir_all(entry.path()) {
+                tracing::warn!(folder = %entry.path().display(), error = %e, "could not remove an old search index");
             }
         }
-        self.live -= 1;
-        self.free.push(slot);
-    }
-
-    fn idf(&self, df: usize) -> f32 {
-        let n = self.live as f32;
-        (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln()
-    }
-
-    fn search(&self, query: &[String], limit: usize, keep: &dyn Fn(&str) -> bool) -> Vec<Hit> {
-        if self.live == 0 || query.is_empty() || limit == 0 {
-            return Vec::new();
-        }
-        let mut scores = vec![0f32; self.slots.len()];
-        // The documents scored, so only they are looked at afterwards (not every slot).
-        let mut touched: Vec<u32> = Vec::new();
-        let mut distinct: Vec<(&str, Option<u32>, f32)> = Vec::new();
-        // Each distinct word once, weighted by how often the query repeats it.
-        let mut terms: Vec<(&String, f32)> = Vec::new();
-        for term in query {
-            match terms.iter_mut().find(|(t, _)| *t == term) {
-                Some((_, n)) => *n += 1.0,
-                None => terms.push((term, 1.0)),
-            }
-        }
-        for (term, repeats) in terms {
-            let id = self.dictionary.get(term).copied();
-            let weight = match id {
-                Some(id) => {
-                    for (field, boost, len_of) in [
-                        (
-                            &self.title,
-                            TITLE_BOOST,
-                            (|s: &Slot| s.title_len) as fn(&Slot) -> u32,
-                        ),
-                        (&self.body, 1.0, |s: &Slot| s.body_len),
-                    ] {
-                        let list = &field.postings[id as usize];
-                        if list.is_empty() {
-                            continue;
-                        }
-                        let idf = self.idf(list.len());
-                        let avg = (field.total_len as f32 / self.live as f32).max(1.0);
-                        for &(doc, tf) in list {
-                            let len = len_of(&self.slots[doc as usize]) as f32;
-                            let tf = tf as f32;
-                            let score = &mut scores[doc as usize];
-                            if *score == 0.0 {
-                                touched.push(doc);
-                            }
-                            *score += repeats * boost * idf * tf * (K1 + 1.0)
-                                / (tf + K1 * (1.0 - B + B * len / avg));
-                        }
-                    }
-                    let df = self.title.postings[id as usize]
-                        .len()
-                        .max(self.body.postings[id as usize].len());
-                    self.idf(df)
-                }
-                // A word no article has counts like the rarest word an article has.
-                None => self.idf(1),
-            };
-            if !distinct.iter().any(|(t, _, _)| *t == term.as_str()) {
-                distinct.push((term.as_str(), id, weight));
-            }
-        }
-        let mut best: Vec<(u32, f32)> = touched
-            .into_iter()
-            .filter(|&doc| keep(&self.slots[doc as usize].key))
-            .map(|doc| (doc, scores[doc as usize]))
-            .collect();
-        // Only the first `limit` need an order: select them, then sort just those.
-        let by_score = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if best.len() > limit {
-            best.select_nth_unstable_by(limit - 1, by_score);
-            best.truncate(limit);
-        }
-        best.sort_unstable_by(by_score);
-        let total: f32 = distinct.iter().map(|(_, _, w)| w).sum();
-        best.into_iter()
-            .map(|(slot, score)| {
-                let s = &self.slots[slot as usize];
-                let covered: f32 = distinct
-                    .iter()
-                    .filter(|(_, id, _)| id.is_some_and(|id| s.terms.binary_search(&id).is_ok()))
-                    .map(|(_, _, w)| w)
-                    .sum();
-                Hit {
-                    key: s.key.clone(),
-                    score,
-                    coverage: if total > 0.0 { covered / total } else { 0.0 },
-                }
-            })
-            .collect()
     }
 }
 
@@ -333,76 +593,116 @@ impl LanguageIndex {
 mod tests {
     use super::*;
 
-    fn doc(key: &str, title: &str, body: &str) -> IndexDoc {
+    fn doc(key: u64, title: &str, body: &str, tag: &str) -> IndexDoc {
         IndexDoc {
-            key: key.into(),
+            key,
             title: title.into(),
             body: body.into(),
             language: KbLanguage::En,
+            tags: vec![Tag::new("owner", tag)],
+            data: format!("d{key}"),
         }
+    }
+
+    fn keys(hits: &[Hit]) -> Vec<u64> {
+        hits.iter().map(|h| h.key).collect()
     }
 
     #[test]
     fn titles_count_more_and_updates_replace() {
-        let mut index = SearchIndex::new();
-        index.upsert(&doc("vpn", "VPN error 809", "Restart the client."));
-        index.upsert(&doc(
-            "mail",
-            "Outlook crashes",
-            "Sometimes the VPN is the cause.",
-        ));
-        index.upsert(&doc("printer", "Printer jammed", "Open tray 2."));
-        let hits = index.search("vpn error", 10);
-        assert_eq!(hits[0].key, "vpn");
+        let index = SearchIndex::of(&[
+            doc(1, "VPN error 809", "Restart the client.", "a"),
+            doc(2, "Outlook crashes", "Sometimes the VPN is the cause.", "a"),
+            doc(3, "Printer jammed", "Open tray 2.", "a"),
+        ])
+        .unwrap();
+        let all = Filter::default();
+        let hits = index.search("vpn error", 10, &all);
+        assert_eq!(keys(&hits), [1, 2]);
+        assert_eq!(hits[0].data, "d1");
         assert!(hits[0].coverage > 0.99, "{hits:?}");
-        let once = index.search("vpn error lost", 1)[0].coverage;
-        let twice = index.search("vpn error lost vpn error lost", 1)[0].coverage;
-        assert!(
-            (once - twice).abs() < 1e-6,
-            "repeating the text changes nothing"
-        );
-        assert!(hits.iter().all(|h| h.key != "printer"));
+        let once = index.search("vpn error lost", 1, &all)[0].coverage;
+        let twice = index.search("vpn error lost vpn error lost", 1, &all)[0].coverage;
+        assert!((once - twice).abs() < 1e-6, "repeating the text changes nothing");
 
-        index.upsert(&doc("vpn", "Printer offline", "Check the cable."));
+        index
+            .upsert(&doc(1, "Printer offline", "Check the cable.", "a"))
+            .unwrap();
+        index.commit(None).unwrap();
         assert_eq!(index.len(), 3);
-        let hits = index.search("vpn error", 10);
-        assert_eq!(
-            hits.first().map(|h| h.key.as_str()),
-            Some("mail"),
-            "the old text is gone"
-        );
-        index.remove("mail");
-        assert!(index.search("vpn error", 10).is_empty());
+        assert_eq!(keys(&index.search("vpn error", 10, &all)), [2], "the old text is gone");
+        index.remove(2);
+        index.commit(None).unwrap();
+        assert!(index.search("vpn error", 10, &all).is_empty());
         assert_eq!(index.len(), 2);
     }
 
     #[test]
     fn a_filtered_search_ranks_the_kept_ones_as_the_whole_index_does() {
         let index = SearchIndex::of(&[
-            doc("a1", "VPN error 809", "Restart the client."),
-            doc("b1", "VPN error 809 again", "Call the phishing number."),
-            doc("a2", "VPN drops at night", "Check the router."),
-        ]);
-        let all = index.search("vpn error", 10);
-        let only_a = index.search_where("vpn error", 10, &|k| k.starts_with('a'));
-        let expected: Vec<&Hit> = all.iter().filter(|h| h.key.starts_with('a')).collect();
-        assert_eq!(only_a.iter().collect::<Vec<_>>(), expected);
-        assert_eq!(
-            index.search_where("vpn error", 1, &|k| k.starts_with('a'))[0].key,
-            "a1",
-            "the limit counts only kept articles"
-        );
+            doc(1, "VPN error 809", "Restart the client.", "a"),
+            doc(2, "VPN error 809 again", "Call the phishing number.", "b"),
+            doc(3, "VPN drops at night", "Check the router.", "a"),
+        ])
+        .unwrap();
+        let all = index.search("vpn error", 10, &Filter::default());
+        let only_a = Filter {
+            all_of: vec![vec![Tag::new("owner", "a")]],
+            except: vec![],
+        };
+        let kept = index.search("vpn error", 10, &only_a);
+        let expected: Vec<&Hit> = all.iter().filter(|h| h.key != 2).collect();
+        assert_eq!(kept.iter().collect::<Vec<_>>(), expected);
+        assert_eq!(keys(&index.search("vpn error", 1, &only_a)), [1], "the limit counts kept ones");
+        let not_one = Filter {
+            except: vec![1],
+            ..only_a.clone()
+        };
+        assert_eq!(keys(&index.search("vpn error", 10, &not_one)), [3]);
+        let nobody = Filter {
+            all_of: vec![vec![Tag::new("owner", "c")]],
+            except: vec![],
+        };
+        assert!(index.search("vpn error", 10, &nobody).is_empty());
+        assert_eq!(keys(&index.find(&only_a, 10)).len(), 2);
     }
 
     #[test]
     fn nothing_matches_nothing() {
-        let mut index = SearchIndex::new();
-        assert!(index.search("anything", 3).is_empty());
-        index.upsert(&doc("a", "Password reset", "Use the portal."));
+        let index = SearchIndex::in_memory();
+        let all = Filter::default();
+        assert!(index.search("anything", 3, &all).is_empty());
+        index.upsert(&doc(1, "Password reset", "Use the portal.", "a")).unwrap();
+        index.commit(None).unwrap();
         for q in ["", "🙂", "\"*:()-AND", "密码", "zzzz unknownword"] {
-            assert!(index.search(q, 3).is_empty(), "{q:?}");
+            assert!(index.search(q, 3, &all).is_empty(), "{q:?}");
         }
         let long = "password ".repeat(10_000);
-        assert_eq!(index.search(&long, 3)[0].key, "a");
+        assert_eq!(keys(&index.search(&long, 3, &all)), [1]);
+    }
+
+    #[test]
+    fn a_folder_index_keeps_its_documents_and_mark_and_drops_older_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("articles-v0");
+        std::fs::create_dir_all(&old).unwrap();
+        let other = dir.path().join("helpdesk.db");
+        std::fs::write(&other, b"not ours").unwrap();
+        let place = IndexPlace::Folder(dir.path().to_path_buf());
+        {
+            let index = SearchIndex::open(&place, "articles").unwrap();
+            assert!(index.writable());
+            assert_eq!(index.mark(), None);
+            index.upsert(&doc(7, "VPN error 809", "Restart.", "a")).unwrap();
+            index.commit(Some("42")).unwrap();
+            let second = SearchIndex::open(&place, "articles").unwrap();
+            assert!(!second.writable(), "one writer per folder");
+            assert_eq!(keys(&second.search("vpn", 3, &Filter::default())), [7]);
+        }
+        let again = SearchIndex::open(&place, "articles").unwrap();
+        assert_eq!(again.mark().as_deref(), Some("42"));
+        assert_eq!(keys(&again.search("vpn", 3, &Filter::default())), [7]);
+        assert!(!old.exists(), "an older version's folder is removed");
+        assert!(other.exists(), "nothing else in the folder is touched");
     }
 }

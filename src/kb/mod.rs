@@ -7,11 +7,15 @@ mod eval;
 mod index;
 mod service;
 
-pub use analysis::{analyze, fold, KbLanguage, UnknownKbLanguage, MAX_WORDS};
+pub use analysis::{analyze, analyzer, first_words, fold, KbLanguage, StemFilter, UnknownKbLanguage, MAX_WORDS};
 pub use article::{
     check, parse_markdown, read_jsonl, read_markdown_dir, to_markdown, Article, ArticleDraft,
     ArticleRevision, ArticleSource, ImportError, KbOwner,
 };
-pub use eval::{evaluate, EvalQuery, EvalReport};
-pub use index::{Hit, IndexDoc, SearchIndex, TITLE_BOOST};
-pub use service::{KnowledgeBase, SimilarTicket, Suggestion, DEFAULT_THRESHOLD};
+pub use eval::{drafts_index, evaluate, EvalQuery, EvalReport};
+pub use index::{
+    Filter, Hit, IndexDoc, IndexError, IndexPlace, SearchIndex, Tag, SCHEMA_VERSION, TITLE_BOOST,
+};
+pub use service::{
+    KbError, KbOptions, KnowledgeBase, SimilarTicket, Suggestion, Thresholds,
+};

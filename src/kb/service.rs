@@ -2,30 +2,100 @@
 //! a search index caught up with it (at start, after its own writes, and on a timer, so
 //! replicas see each other's changes).
 
-use super::index::{IndexDoc, SearchIndex};
-use super::{Article, KbOwner};
-use crate::domain::{Ticket, TicketId, TicketNumber};
+use super::index::{Filter, IndexDoc, IndexError, IndexPlace, SearchIndex, Tag};
+use super::{Article, KbLanguage, KbOwner};
+use crate::domain::{Level, Ticket, TicketId, TicketNumber};
 use crate::store::{ResolvedTicket, Store, StoreError};
-use std::collections::{HashMap, HashSet};
-use std::sync::{Mutex, RwLock};
 
-/// The share of the query an article must cover to be suggested. Calibrated on the StackFAQ dev
-/// queries against unrelated IT tickets as queries: at 0.5 about three queries in five get a
-/// suggestion, five in six of them right, while unrelated tickets almost never get one.
-pub const DEFAULT_THRESHOLD: f32 = 0.5;
+/// The share of the query an article must cover to be suggested, per article language.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    /// English articles.
+    pub en: f32,
+    /// Italian articles.
+    pub it: f32,
+    /// Polish articles.
+    pub pl: f32,
+}
+
+impl Thresholds {
+    /// Calibrated on the dev queries of `../shared/data/kb` (StackFAQ for English, Allegro for
+    /// Polish) so that a shown first suggestion is right at least four times in five; Italian,
+    /// which has no dev set, takes English's.
+    pub const CALIBRATED: Thresholds = Thresholds {
+        en: 0.5,
+        it: 0.5,
+        pl: 0.5,
+    };
+
+    /// The same threshold for every language.
+    pub const fn uniform(value: f32) -> Thresholds {
+        Thresholds {
+            en: value,
+            it: value,
+            pl: value,
+        }
+    }
+
+    /// The threshold of `lang`.
+    pub fn of(&self, lang: KbLanguage) -> f32 {
+        match lang {
+            KbLanguage::En => self.en,
+            KbLanguage::It => self.it,
+            KbLanguage::Pl => self.pl,
+        }
+    }
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds::CALIBRATED
+    }
+}
+
+/// How a process keeps its knowledge base.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KbOptions {
+    /// Where the search indexes live.
+    pub index: IndexPlace,
+    /// When a hit is worth suggesting.
+    pub thresholds: Thresholds,
+}
+
+impl KbOptions {
+    /// Indexes in memory, calibrated thresholds: for tests and one-off commands.
+    pub fn in_memory() -> KbOptions {
+        KbOptions {
+            index: IndexPlace::Memory,
+            thresholds: Thresholds::CALIBRATED,
+        }
+    }
+
+    /// Indexes in `folder`, calibrated thresholds.
+    pub fn in_folder(folder: impl Into<std::path::PathBuf>) -> KbOptions {
+        KbOptions {
+            index: IndexPlace::Folder(folder.into()),
+            thresholds: Thresholds::CALIBRATED,
+        }
+    }
+}
+
+/// The knowledge base could not be read or indexed.
+#[derive(Debug, thiserror::Error)]
+pub enum KbError {
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The search index failed.
+    #[error(transparent)]
+    Index(#[from] IndexError),
+}
 
 /// A refresh with more changes than this shows its progress.
 const PROGRESS_FROM: usize = 5_000;
 
-/// Articles taken into the index between two progress reports.
-const PROGRESS_CHUNK: usize = 1_000;
-
-/// How far before its watermark a refresh looks again, in ms.
-const OVERLAP_MS: i64 = 10_000;
-
-fn overlap(mark: Option<(i64, i64)>) -> Option<(i64, i64)> {
-    mark.map(|(at, _)| (at.saturating_sub(OVERLAP_MS), i64::MIN))
-}
+/// Rows read from the database per page while catching up.
+const PAGE: i64 = 2_000;
 
 /// An article worth showing for a text.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +110,8 @@ pub struct Suggestion {
     pub title: String,
     /// How much of the text it covers, 0–1.
     pub coverage: f32,
+    /// The article's language (its threshold decides whether it is suggested).
+    pub language: KbLanguage,
 }
 
 /// A past resolved ticket like the one at hand, with how it was fixed.
@@ -53,143 +125,168 @@ pub struct SimilarTicket {
     pub resolution: String,
 }
 
-/// What the index knows of an article beside its text.
-struct Indexed {
+/// What the articles index stores with each article.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ArticleRef {
     id: i64,
-    owner: KbOwner,
+    tenant: Option<i64>,
     slug: String,
     title: String,
-    revision: i64,
 }
 
-/// The indexed articles by index key (the article id), and which owner has which slug.
-#[derive(Default)]
-struct Catalog {
-    by_key: HashMap<String, Indexed>,
-    slugs: HashSet<(KbOwner, String)>,
+/// What the similar-tickets index stores with each ticket.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct TicketRef {
+    number: i64,
+    title: String,
+    resolution: String,
 }
 
-impl Catalog {
-    /// Whether `reader` may be offered the article: its own or shared, and not a shared one
-    /// its own article of the same slug stands in for.
-    fn offered_to(&self, key: &str, reader: KbOwner) -> bool {
-        self.by_key.get(key).is_some_and(|a| {
-            a.owner.readable_by(reader)
-                && !(a.owner == KbOwner::Shared
-                    && reader != KbOwner::Shared
-                    && self.slugs.contains(&(reader, a.slug.clone())))
-        })
+fn owner_tag(owner: KbOwner) -> Tag {
+    match owner {
+        KbOwner::Shared => Tag::new("owner", "shared"),
+        KbOwner::Tenant(t) => Tag::new("owner", t.0),
     }
+}
+
+fn slug_tag(slug: &str) -> Tag {
+    Tag::new("slug", slug)
+}
+
+fn tenant_tag(tenant: crate::domain::TenantId) -> Tag {
+    Tag::new("tenant", tenant.0)
+}
+
+fn specialty_tag(specialty: Option<&str>) -> Tag {
+    // "-" is no specialty: specialty names are words.
+    Tag::new("specialty", specialty.unwrap_or("-"))
+}
+
+fn level_tag(level: Level) -> Tag {
+    Tag::new("level", level.as_str())
 }
 
 /// Articles, and past resolved tickets, searchable.
 pub struct KnowledgeBase {
     store: Store,
-    index: RwLock<SearchIndex>,
-    catalog: RwLock<Catalog>,
-    /// The number of the last article change taken in (0: none yet).
-    seen: Mutex<i64>,
-    tickets: RwLock<SearchIndex>,
-    resolved: RwLock<HashMap<String, ResolvedTicket>>,
-    tickets_seen: Mutex<Option<(i64, i64)>>,
-    threshold: f32,
+    articles: SearchIndex,
+    tickets: SearchIndex,
+    thresholds: Thresholds,
 }
 
 impl KnowledgeBase {
-    /// Builds the index from every article in the database.
-    pub async fn open(store: Store, threshold: f32) -> Result<KnowledgeBase, StoreError> {
+    /// Opens the indexes where `options` says and brings them up to date with the database
+    /// (all of it when an index is new; what changed since its last commit otherwise).
+    pub async fn open(store: Store, options: KbOptions) -> Result<KnowledgeBase, KbError> {
         let kb = KnowledgeBase {
             store,
-            index: RwLock::default(),
-            catalog: RwLock::default(),
-            seen: Mutex::new(0),
-            tickets: RwLock::default(),
-            resolved: RwLock::default(),
-            tickets_seen: Mutex::new(None),
-            threshold,
+            articles: SearchIndex::open(&options.index, "articles")?,
+            tickets: SearchIndex::open(&options.index, "tickets")?,
+            thresholds: options.thresholds,
         };
         kb.refresh().await?;
         Ok(kb)
     }
 
     /// Takes in the articles and resolved tickets changed since the last look; returns how
-    /// many.
-    pub async fn refresh(&self) -> Result<usize, StoreError> {
-        // Articles by change number: each change is read once, in commit order.
-        let since = *self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        let fetched = self.store.articles_changed_after(since).await?;
-        let newest = fetched.last().map(|a| a.change);
-        // The first read of a large knowledge base takes a while: say how far it got.
-        let mut progress = (fetched.len() > PROGRESS_FROM).then(|| {
-            crate::progress::Progress::start("indexing articles", Some(fetched.len() as u64))
-        });
-        let changed: Vec<Article> = {
-            let catalog = self.catalog.read().unwrap_or_else(|e| e.into_inner());
-            fetched
-                .into_iter()
-                .filter(|a| {
-                    catalog.by_key.get(&a.id.to_string()).map(|i| i.revision) != Some(a.revision)
-                })
-                .collect()
-        };
-        for chunk in changed.chunks(PROGRESS_CHUNK) {
-            self.take_in(chunk);
-            if let Some(p) = progress.as_mut() {
-                p.advance(chunk.len() as u64);
+    /// many. An index another process writes is reloaded instead.
+    pub async fn refresh(&self) -> Result<usize, KbError> {
+        let mut taken = 0;
+        if self.articles.writable() {
+            taken += self.catch_up_articles().await?;
+        } else {
+            self.articles.commit(None)?;
+        }
+        if self.tickets.writable() {
+            taken += self.catch_up_tickets().await?;
+        } else {
+            self.tickets.commit(None)?;
+        }
+        Ok(taken)
+    }
+
+    async fn catch_up_articles(&self) -> Result<usize, KbError> {
+        // By change number: each change is read once, in commit order.
+        let mut seen = mark_of(&self.articles);
+        let mut progress: Option<crate::progress::Progress> = None;
+        let mut taken = 0;
+        loop {
+            let page = self.store.articles_changed_after(seen, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            seen = last.change;
+            for a in &page {
+                self.articles.upsert(&article_doc(a))?;
             }
+            taken += page.len();
+            // The first read of a large knowledge base takes a while: say how far it got.
+            if taken > PROGRESS_FROM && progress.is_none() {
+                progress = Some(crate::progress::Progress::start("indexing articles", None));
+            }
+            if let Some(p) = progress.as_mut() {
+                p.advance(page.len() as u64);
+            }
+            if page.len() < PAGE as usize {
+                break;
+            }
+        }
+        if taken > 0 {
+            self.articles.commit(Some(&seen.to_string()))?;
         }
         if let Some(p) = progress {
             p.finish();
         }
-        if let Some(newest) = newest {
-            let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-            *seen = (*seen).max(newest);
-        }
-        let since = overlap(*self.tickets_seen.lock().unwrap_or_else(|e| e.into_inner()));
-        let fetched = self.store.resolved_tickets_after(since).await?;
-        let resolved: Vec<ResolvedTicket> = {
-            let known = self.resolved.read().unwrap_or_else(|e| e.into_inner());
-            fetched
-                .into_iter()
-                .filter(|t| {
-                    known.get(&t.id.0.to_string()).map(|k| k.resolved_at) != Some(t.resolved_at)
-                })
-                .collect()
-        };
-        if let Some(last) = resolved.last() {
-            let mark = (last.resolved_at, last.id.0);
-            self.take_in_resolved(&resolved);
-            let mut seen = self.tickets_seen.lock().unwrap_or_else(|e| e.into_inner());
-            *seen = Some(seen.map_or(mark, |s| s.max(mark)));
-        }
-        Ok(changed.len() + resolved.len())
+        Ok(taken)
     }
 
-    /// Puts resolved tickets into the similar-tickets index.
+    async fn catch_up_tickets(&self) -> Result<usize, KbError> {
+        let mut seen = mark_of(&self.tickets);
+        let mut taken = 0;
+        loop {
+            let page = self.store.resolutions_changed_after(seen, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            seen = last.change;
+            for change in &page {
+                match &change.resolved {
+                    Some(t) => self.tickets.upsert(&ticket_doc(t))?,
+                    None => self.tickets.remove(change.id.0 as u64),
+                }
+            }
+            taken += page.len();
+            if page.len() < PAGE as usize {
+                break;
+            }
+        }
+        if taken > 0 {
+            self.tickets.commit(Some(&seen.to_string()))?;
+        }
+        Ok(taken)
+    }
+
+    /// Puts resolved tickets into the similar-tickets index (this process's own changes, seen
+    /// at once; the next refresh reads them again from the database, which changes nothing).
     pub fn take_in_resolved(&self, tickets: &[ResolvedTicket]) {
-        let mut index = self.tickets.write().unwrap_or_else(|e| e.into_inner());
-        let mut resolved = self.resolved.write().unwrap_or_else(|e| e.into_inner());
-        for t in tickets {
-            let key = t.id.0.to_string();
-            // Analysed as English: ticket texts carry no language of their own yet.
-            index.upsert(&IndexDoc {
-                key: key.clone(),
-                title: t.title.clone(),
-                body: format!("{}\n{}", t.description, t.resolution),
-                language: super::KbLanguage::En,
-            });
-            resolved.insert(key, t.clone());
+        if tickets.is_empty() {
+            return;
+        }
+        let done = tickets
+            .iter()
+            .try_for_each(|t| self.tickets.upsert(&ticket_doc(t)))
+            .and_then(|()| self.tickets.commit(None));
+        if let Err(e) = done {
+            tracing::warn!(error = %e, "similar-tickets index: a resolved ticket waits for the next refresh");
         }
     }
 
     /// Takes tickets that were reopened out of the similar-tickets index.
     pub fn forget_resolved(&self, tickets: &[TicketId]) {
-        let mut index = self.tickets.write().unwrap_or_else(|e| e.into_inner());
-        let mut resolved = self.resolved.write().unwrap_or_else(|e| e.into_inner());
+        if tickets.is_empty() {
+            return;
+        }
         for id in tickets {
-            let key = id.0.to_string();
-            index.remove(&key);
-            resolved.remove(&key);
+            self.tickets.remove(id.0 as u64);
+        }
+        if let Err(e) = self.tickets.commit(None) {
+            tracing::warn!(error = %e, "similar-tickets index: a reopened ticket waits for the next refresh");
         }
     }
 
@@ -198,58 +295,54 @@ impl KnowledgeBase {
     /// members may see no other); elsewhere tickets of no specialty resolved at the card's
     /// level or below (never `ticket` itself).
     pub fn similar_tickets(&self, ticket: &Ticket, text: &str, limit: usize) -> Vec<SimilarTicket> {
-        let resolved = self.resolved.read().unwrap_or_else(|e| e.into_inner());
-        let visible = |t: &ResolvedTicket| {
-            let audience = match &ticket.specialty {
-                Some(own) => t.specialty.as_ref() == Some(own),
-                None => t.specialty.is_none() && t.level <= ticket.level,
-            };
-            t.tenant == ticket.tenant && t.id != ticket.id && audience
+        let mut all_of = vec![
+            vec![tenant_tag(ticket.tenant)],
+            vec![specialty_tag(ticket.specialty.as_deref())],
+        ];
+        if ticket.specialty.is_none() {
+            all_of.push(
+                Level::ALL
+                    .into_iter()
+                    .filter(|l| *l <= ticket.level)
+                    .map(level_tag)
+                    .collect(),
+            );
+        }
+        let filter = Filter {
+            all_of,
+            except: vec![ticket.id.0 as u64],
         };
-        let hits = self
-            .tickets
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .search_where(text, limit, &|key| resolved.get(key).is_some_and(visible));
-        hits.into_iter()
-            .filter(|h| h.coverage >= self.threshold)
-            .filter_map(|h| resolved.get(&h.key))
+        self.tickets
+            .search(text, limit, &filter)
+            .into_iter()
+            // Ticket texts are analysed as English, so English's threshold applies.
+            .filter(|h| h.coverage >= self.thresholds.en)
+            .filter_map(|h| serde_json::from_str::<TicketRef>(&h.data).ok())
             .map(|t| SimilarTicket {
-                number: t.number,
-                title: t.title.clone(),
-                resolution: t.resolution.clone(),
+                number: TicketNumber(t.number),
+                title: t.title,
+                resolution: t.resolution,
             })
             .collect()
     }
 
     /// Puts articles (new or changed) into the index.
     pub fn take_in(&self, articles: &[Article]) {
-        let mut index = self.index.write().unwrap_or_else(|e| e.into_inner());
-        let mut catalog = self.catalog.write().unwrap_or_else(|e| e.into_inner());
-        for a in articles {
-            // Keyed by id: slugs repeat across owners.
-            let key = a.id.to_string();
-            index.upsert(&IndexDoc {
-                key: key.clone(),
-                ..IndexDoc::from(a)
-            });
-            catalog.slugs.insert((a.owner, a.slug.clone()));
-            catalog.by_key.insert(
-                key,
-                Indexed {
-                    id: a.id,
-                    owner: a.owner,
-                    slug: a.slug.clone(),
-                    title: a.title.clone(),
-                    revision: a.revision,
-                },
-            );
+        if articles.is_empty() {
+            return;
+        }
+        let done = articles
+            .iter()
+            .try_for_each(|a| self.articles.upsert(&article_doc(a)))
+            .and_then(|()| self.articles.commit(None));
+        if let Err(e) = done {
+            tracing::warn!(error = %e, "knowledge-base index: an article waits for the next refresh");
         }
     }
 
     /// How many articles are searchable, of every owner.
     pub fn len(&self) -> usize {
-        self.index.read().unwrap_or_else(|e| e.into_inner()).len()
+        self.articles.len()
     }
 
     /// No article is searchable.
@@ -258,25 +351,71 @@ impl KnowledgeBase {
     }
 
     /// The best `limit` articles `reader` may see for the text, relevant or not (for
-    /// `/kb search`): its own and shared ones, never another tenant's.
+    /// `/kb search`): its own and shared ones, never another tenant's, and no shared article
+    /// whose slug the reader's own article takes over.
     pub fn search(&self, reader: KbOwner, text: &str, limit: usize) -> Vec<Suggestion> {
-        let catalog = self.catalog.read().unwrap_or_else(|e| e.into_inner());
-        let hits = self
-            .index
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .search_where(text, limit, &|key| catalog.offered_to(key, reader));
-        hits.into_iter()
-            .filter_map(|h| {
-                let a = catalog.by_key.get(&h.key)?;
-                Some(Suggestion {
-                    id: a.id,
-                    owner: a.owner,
-                    slug: a.slug.clone(),
-                    title: a.title.clone(),
-                    coverage: h.coverage,
+        let mut owners = vec![owner_tag(KbOwner::Shared)];
+        if reader != KbOwner::Shared {
+            owners.push(owner_tag(reader));
+        }
+        let mut filter = Filter {
+            all_of: vec![owners],
+            except: Vec::new(),
+        };
+        // Each round leaves out the shared articles found to be taken over; rarely more than one.
+        loop {
+            let hits: Vec<(super::Hit, ArticleRef)> = self
+                .articles
+                .search(text, limit, &filter)
+                .into_iter()
+                .filter_map(|h| {
+                    let r = serde_json::from_str::<ArticleRef>(&h.data).ok()?;
+                    Some((h, r))
                 })
-            })
+                .collect();
+            let shadowed = self.taken_over(reader, &hits);
+            if shadowed.is_empty() {
+                return hits
+                    .into_iter()
+                    .map(|(h, r)| Suggestion {
+                        id: r.id,
+                        owner: KbOwner::of(r.tenant.map(crate::domain::TenantId)),
+                        slug: r.slug,
+                        title: r.title,
+                        coverage: h.coverage,
+                        language: h.language,
+                    })
+                    .collect();
+            }
+            filter.except.extend(shadowed);
+        }
+    }
+
+    /// The keys of the shared hits whose slug `reader` has an article of its own for.
+    fn taken_over(&self, reader: KbOwner, hits: &[(super::Hit, ArticleRef)]) -> Vec<u64> {
+        let shared: Vec<&(super::Hit, ArticleRef)> =
+            hits.iter().filter(|(_, r)| r.tenant.is_none()).collect();
+        if reader == KbOwner::Shared || shared.is_empty() {
+            return Vec::new();
+        }
+        let own = Filter {
+            all_of: vec![
+                vec![owner_tag(reader)],
+                shared.iter().map(|(_, r)| slug_tag(&r.slug)).collect(),
+            ],
+            except: Vec::new(),
+        };
+        let own_slugs: Vec<String> = self
+            .articles
+            .find(&own, shared.len())
+            .into_iter()
+            .filter_map(|h| serde_json::from_str::<ArticleRef>(&h.data).ok())
+            .map(|r| r.slug)
+            .collect();
+        shared
+            .into_iter()
+            .filter(|(_, r)| own_slugs.contains(&r.slug))
+            .map(|(h, _)| h.key)
             .collect()
     }
 
@@ -285,12 +424,61 @@ impl KnowledgeBase {
     pub fn suggest(&self, reader: KbOwner, text: &str, limit: usize) -> Vec<Suggestion> {
         self.search(reader, text, limit)
             .into_iter()
-            .filter(|s| s.coverage >= self.threshold)
+            .filter(|s| s.coverage >= self.thresholds.of(s.language))
             .collect()
+    }
+
+    /// Whether a hit of this coverage in this language would be suggested.
+    pub fn suggests(&self, language: KbLanguage, coverage: f32) -> bool {
+        coverage >= self.thresholds.of(language)
     }
 
     /// The store the articles live in.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+}
+
+/// The change number an index was committed at (0: none yet).
+fn mark_of(index: &SearchIndex) -> i64 {
+    index.mark().and_then(|m| m.parse().ok()).unwrap_or(0)
+}
+
+fn article_doc(a: &Article) -> IndexDoc {
+    let data = ArticleRef {
+        id: a.id,
+        tenant: a.owner.tenant().map(|t| t.0),
+        slug: a.slug.clone(),
+        title: a.title.clone(),
+    };
+    IndexDoc {
+        // Keyed by id: slugs repeat across owners.
+        key: a.id as u64,
+        title: a.title.clone(),
+        body: a.body.clone(),
+        language: a.language,
+        tags: vec![owner_tag(a.owner), slug_tag(&a.slug)],
+        data: serde_json::to_string(&data).unwrap_or_default(),
+    }
+}
+
+fn ticket_doc(t: &ResolvedTicket) -> IndexDoc {
+    let data = TicketRef {
+        number: t.number.0,
+        title: t.title.clone(),
+        resolution: t.resolution.clone(),
+    };
+    IndexDoc {
+        key: t.id.0 as u64,
+        title: t.title.clone(),
+        body: format!("{}\n{}", t.description, t.resolution),
+        // Analysed as English: ticket texts carry no language of their own yet.
+        language: KbLanguage::En,
+        tags: vec![
+            tenant_tag(t.tenant),
+            specialty_tag(t.specialty.as_deref()),
+            level_tag(t.level),
+        ],
+        data: serde_json::to_string(&data).unwrap_or_default(),
     }
 }

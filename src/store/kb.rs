@@ -225,11 +225,16 @@ impl Db<'_> {
         Ok(value)
     }
 
-    async fn articles_changed_after(&mut self, after: i64) -> Result<Vec<Article>, StoreError> {
-        let sql =
-            format!("SELECT {COLUMNS} FROM kb_articles WHERE change_seq > $1 ORDER BY change_seq");
-        let rows: Vec<ArticleRow> =
-            on!(self, c => sqlx::query_as(&sql).bind(after).fetch_all(&mut **c).await)?;
+    async fn articles_changed_after(
+        &mut self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Article>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM kb_articles WHERE change_seq > $1 ORDER BY change_seq LIMIT $2"
+        );
+        let rows: Vec<ArticleRow> = on!(self, c => sqlx::query_as(&sql)
+            .bind(after).bind(limit).fetch_all(&mut **c).await)?;
         rows.into_iter().map(article).collect()
     }
 
@@ -297,10 +302,19 @@ impl Store {
         self.conn().await?.db().article_history(article).await
     }
 
-    /// Articles of every owner changed after change number `after` (0: all of them), in the
-    /// order of their changes. Indexes catch up with the database through this.
-    pub async fn articles_changed_after(&self, after: i64) -> Result<Vec<Article>, StoreError> {
-        self.conn().await?.db().articles_changed_after(after).await
+    /// Up to `limit` articles of every owner changed after change number `after` (0: from the
+    /// first), in the order of their changes. Indexes catch up with the database through this,
+    /// a page at a time.
+    pub async fn articles_changed_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Article>, StoreError> {
+        self.conn()
+            .await?
+            .db()
+            .articles_changed_after(after, limit)
+            .await
     }
 }
 
@@ -355,12 +369,21 @@ pub struct ResolvedTicket {
     pub level: crate::domain::Level,
     /// Its L3 specialty, if any: only cards of the same specialty may show it.
     pub specialty: Option<String>,
-    /// When it was resolved (the watermark of the index).
-    pub resolved_at: i64,
+}
+
+/// A ticket whose resolution changed: resolved (again), or reopened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolutionChange {
+    /// The ticket.
+    pub id: crate::domain::TicketId,
+    /// The change number (the watermark of the similar-tickets index).
+    pub change: i64,
+    /// The ticket as resolved now; `None` when it is open again (or has no resolution text).
+    pub resolved: Option<ResolvedTicket>,
 }
 
 #[derive(sqlx::FromRow)]
-struct ResolvedRow {
+struct ResolutionRow {
     id: i64,
     tenant_id: i64,
     number: i64,
@@ -368,54 +391,93 @@ struct ResolvedRow {
     description: String,
     level: String,
     specialty: Option<String>,
-    resolved_at: i64,
+    resolved: bool,
+    resolution_seq: i64,
     data: Option<String>,
 }
 
 impl Db<'_> {
-    async fn resolved_tickets_after(
+    async fn resolutions_changed_after(
         &mut self,
-        after: Option<(i64, i64)>,
-    ) -> Result<Vec<ResolvedTicket>, StoreError> {
-        let (at, id) = after.unwrap_or((i64::MIN, i64::MIN));
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<ResolutionChange>, StoreError> {
         const SQL: &str = "SELECT t.id, t.tenant_id, t.number, t.title, t.description, \
-            t.level, t.specialty, t.resolved_at, (SELECT l.data FROM ticket_log l WHERE l.ticket_id = t.id \
+            t.level, t.specialty, (t.resolved_at IS NOT NULL) AS resolved, t.resolution_seq, \
+            (SELECT l.data FROM ticket_log l WHERE l.ticket_id = t.id \
             AND l.kind = 'resolution' ORDER BY l.id DESC LIMIT 1) AS data FROM tickets t \
-            WHERE t.resolved_at IS NOT NULL AND (t.resolved_at > $1 OR (t.resolved_at = $1 AND t.id > $2)) \
-            ORDER BY t.resolved_at, t.id";
-        let rows: Vec<ResolvedRow> =
-            on!(self, c => sqlx::query_as(SQL).bind(at).bind(id).fetch_all(&mut **c).await)?;
+            WHERE t.resolution_seq > $1 ORDER BY t.resolution_seq LIMIT $2";
+        let rows: Vec<ResolutionRow> = on!(self, c => sqlx::query_as(SQL)
+            .bind(after).bind(limit).fetch_all(&mut **c).await)?;
         Ok(rows
             .into_iter()
-            .filter_map(|r| {
-                let kind: crate::domain::LogKind = serde_json::from_str(r.data.as_deref()?).ok()?;
-                let crate::domain::LogKind::Resolution { text } = kind else {
-                    return None;
-                };
-                // An unreadable level is treated as the highest: shown to the fewest.
-                let level = r.level.parse().unwrap_or(crate::domain::Level::L3);
-                Some(ResolvedTicket {
+            .map(|r| {
+                let resolution = r
+                    .data
+                    .as_deref()
+                    .filter(|_| r.resolved)
+                    .and_then(|d| serde_json::from_str::<crate::domain::LogKind>(d).ok())
+                    .and_then(|kind| match kind {
+                        crate::domain::LogKind::Resolution { text } => Some(text),
+                        _ => None,
+                    });
+                ResolutionChange {
                     id: crate::domain::TicketId(r.id),
-                    tenant: crate::domain::TenantId(r.tenant_id),
-                    number: crate::domain::TicketNumber(r.number),
-                    title: r.title,
-                    description: r.description,
-                    resolution: text,
-                    level,
-                    specialty: r.specialty,
-                    resolved_at: r.resolved_at,
-                })
+                    change: r.resolution_seq,
+                    resolved: resolution.map(|resolution| ResolvedTicket {
+                        id: crate::domain::TicketId(r.id),
+                        tenant: crate::domain::TenantId(r.tenant_id),
+                        number: crate::domain::TicketNumber(r.number),
+                        title: r.title,
+                        description: r.description,
+                        resolution,
+                        // An unreadable level is treated as the highest: shown to the fewest.
+                        level: r.level.parse().unwrap_or(crate::domain::Level::L3),
+                        specialty: r.specialty,
+                    }),
+                }
             })
             .collect())
+    }
+
+    async fn note_resolution_change(
+        &mut self,
+        ticket: crate::domain::TicketId,
+    ) -> Result<(), StoreError> {
+        // The counter row stays locked until the transaction ends: numbers commit in order.
+        const NEXT: &str = "UPDATE change_counters SET value = value + 1 \
+            WHERE name = 'ticket_resolutions' RETURNING value";
+        const MARK: &str = "UPDATE tickets SET resolution_seq = $1 WHERE id = $2";
+        let value: i64 = on!(self, c => sqlx::query_scalar(NEXT).fetch_one(&mut **c).await)?;
+        on!(self, c => sqlx::query(MARK).bind(value).bind(ticket.0)
+            .execute(&mut **c).await.map(|_| ()))?;
+        Ok(())
     }
 }
 
 impl Store {
-    /// Tickets resolved after the watermark `(resolved_at ms, id)` that have a resolution.
-    pub async fn resolved_tickets_after(
+    /// Up to `limit` tickets whose resolution changed after change number `after` (0: from
+    /// the first), in the order of the changes: how the similar-tickets index catches up.
+    pub async fn resolutions_changed_after(
         &self,
-        after: Option<(i64, i64)>,
-    ) -> Result<Vec<ResolvedTicket>, StoreError> {
-        self.conn().await?.db().resolved_tickets_after(after).await
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<ResolutionChange>, StoreError> {
+        self.conn()
+            .await?
+            .db()
+            .resolutions_changed_after(after, limit)
+            .await
+    }
+}
+
+impl StoreTx {
+    /// Records that the ticket was resolved or reopened in this transaction, so every
+    /// process's similar-tickets index takes the change in.
+    pub async fn note_resolution_change(
+        &mut self,
+        ticket: crate::domain::TicketId,
+    ) -> Result<(), StoreError> {
+        self.db().note_resolution_change(ticket).await
     }
 }
