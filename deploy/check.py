@@ -494,6 +494,8 @@ def run_systemd(binary):
             ("`helpdesk health` with the unit's environment", command_passes(health, env, cwd)),
             ("the SQLite file is in the StateDirectory",
              os.path.exists(root.path(env["HELPDESK_DATABASE_URL"]))),
+            ("the search index is beside it, in the StateDirectory",
+             index_written(root.path(env["HELPDESK_DATABASE_URL"]) + ".index")),
         ])
     finally:
         root.remove()
@@ -542,11 +544,31 @@ def run_compose(binary, bot):
         launch("compose", img["entrypoint"] + command, env, cwd, internal, lambda: [
             ("the image's HEALTHCHECK in the bot's environment", command_passes(health, env, cwd)),
             ("the schema is in the fresh PostgreSQL database", db.tables() > 0),
+            ("the search index is in the working folder's volume",
+             index_written(env.get("HELPDESK_KB_INDEX_DIR") or os.path.join(cwd, "helpdesk-index"))),
         ])
     finally:
         if db:
             db.drop()
         root.remove()
+
+
+def index_written(folder):
+    """Whether the knowledge base wrote its search indexes into `folder`."""
+    return os.path.isdir(folder) and any(n.startswith("articles-v") for n in os.listdir(folder))
+
+
+def index_on_volume(container, volumes):
+    """With a read-only root filesystem, the index folder must be on a mounted emptyDir."""
+    if not container.get("securityContext", {}).get("readOnlyRootFilesystem"):
+        return True
+    folder = next((e["value"] for e in container.get("env", [])
+                   if e["name"] == "HELPDESK_KB_INDEX_DIR"), None)
+    if not folder:
+        return False
+    return any("emptyDir" in volumes[m["name"]] and
+               (folder + "/").startswith(m["mountPath"].rstrip("/") + "/")
+               for m in container.get("volumeMounts", []))
 
 
 def run_kubernetes(binary, docs):
@@ -582,7 +604,11 @@ def run_kubernetes(binary, docs):
             (f"{key} GET {probe(key)['path']} on port {port(probe(key))}",
              http_get(port(probe(key)), probe(key)["path"])[0] == 200)
             for key in ("startupProbe", "livenessProbe", "readinessProbe") if key in container
-        ] + [("the schema is in the fresh PostgreSQL database", db.tables() > 0)]
+        ] + [
+            ("the schema is in the fresh PostgreSQL database", db.tables() > 0),
+            ("the search index is on a writable volume", index_on_volume(container, volumes)),
+            ("the search index was written", index_written(env["HELPDESK_KB_INDEX_DIR"])),
+        ]
         launch("kubernetes", argv, env, cwd, port(probe("readinessProbe")), checks)
     finally:
         if db:

@@ -760,8 +760,17 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
             }
             tx.commit().await?;
             progress.finish();
-            store.close().await;
             println!("{owner}: {created} created, {updated} updated, {unchanged} unchanged");
+            // Index them now, so the bot's next start finds its index current (a running bot
+            // holds the index and takes them in within seconds itself).
+            let options = kb::KbOptions {
+                index: config.kb_index(),
+                thresholds: kb::Thresholds::CALIBRATED,
+            };
+            let base = kb::KnowledgeBase::open(store.clone(), options).await?;
+            println!("search index: {} articles", base.len());
+            drop(base);
+            store.close().await;
         }
         KbCommand::Export { dir, owner } => {
             let store = open_existing(config).await?;

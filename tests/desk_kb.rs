@@ -29,6 +29,7 @@ on_both_backends!(
     cards_show_similar_resolved_tickets_with_their_fix,
     article_text_pings_nobody,
     requesters_never_see_other_tickets_and_deflect_only_once,
+    a_kept_index_reads_only_what_changed_while_its_process_was_down,
 );
 
 async fn sandbox(store: Store) -> Sandbox {
@@ -1330,4 +1331,66 @@ async fn similar_tickets_never_come_from_a_higher_level_or_another_tenant(store:
     let theirs = two.ticket(GLOBEX, 1).await;
     let card = two.card_text(&format!("card:{}:support-l1", theirs.id.0));
     assert!(!card.contains("L1-FIX"), "{card}");
+}
+
+/// The index on disk survives a restart: the next start reads only the changes made meanwhile
+/// (by another replica), a ticket reopened meanwhile stops being an example, and a second
+/// process on the same folder (`helpdesk kb search` beside a running bot) reads it as it is.
+async fn a_kept_index_reads_only_what_changed_while_its_process_was_down(store: Store) {
+    let sb = sandbox(store.clone()).await;
+    send(&sb, &mario(), "help", None, message("teams camera is black in meetings", "m1")).await;
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        command("resolve #1 allow camera access in Windows privacy settings"),
+    )
+    .await;
+    send(&sb, &luisa(), "help", None, message("my camera is black in teams meetings", "m2")).await;
+    let second = ticket(&sb, 2).await;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("index");
+
+    let first = KnowledgeBase::open(store.clone(), KbOptions::in_folder(&folder))
+        .await
+        .unwrap();
+    assert_eq!(first.taken_at_open(), 4, "a new index reads everything: 3 articles, 1 fix");
+    assert_eq!(first.similar_tickets(&second, "camera black teams", 3).len(), 1);
+    drop(first);
+
+    // While this process is down, another one reopens the ticket and writes an article.
+    send(&sb, &mario(), "help", None, command("reopen #1")).await;
+    save_article(
+        &store,
+        "teams-camera",
+        "Teams shows a black camera",
+        "Allow camera access in Windows privacy settings, then restart Teams.",
+    )
+    .await;
+
+    let again = KnowledgeBase::open(store.clone(), KbOptions::in_folder(&folder))
+        .await
+        .unwrap();
+    assert_eq!(again.taken_at_open(), 2, "only the article and the reopen are read");
+    assert_eq!(again.len(), 4);
+    assert!(
+        again.similar_tickets(&second, "camera black teams", 3).is_empty(),
+        "a reopened ticket is no example"
+    );
+    let reader = acme(&sb).await;
+    assert_eq!(
+        again.search(reader, "teams camera black", 1)[0].slug,
+        "teams-camera"
+    );
+
+    let beside = KnowledgeBase::open(store.clone(), KbOptions::in_folder(&folder))
+        .await
+        .unwrap();
+    assert_eq!(beside.taken_at_open(), 0, "the second process only reads");
+    assert_eq!(beside.len(), 4);
+    assert_eq!(
+        beside.search(reader, "teams camera black", 1)[0].slug,
+        "teams-camera"
+    );
 }

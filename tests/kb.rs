@@ -528,3 +528,31 @@ async fn a_bulk_import_is_read_once_however_its_timestamps_tie(store: Store) {
     assert_eq!(later.len(), 1);
     assert_eq!(later[0].slug, "vpn-7");
 }
+
+/// A kept index marked past what its database ever numbered (the database was restored from an
+/// older backup, or the folder now serves another one) is emptied and rebuilt, never trusted.
+#[tokio::test]
+async fn an_index_ahead_of_its_database_is_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("index");
+    let before = common::TestDb::sqlite().await;
+    for i in 0..3 {
+        save(&before.store, &draft(&format!("vpn-{i}"), "VPN error 809", VPN_BODY)).await;
+    }
+    let kb = KnowledgeBase::open(before.store.clone(), KbOptions::in_folder(&folder))
+        .await
+        .unwrap();
+    assert_eq!(kb.len(), 3);
+    drop(kb);
+    before.finish().await;
+
+    let restored = common::TestDb::sqlite().await;
+    save(&restored.store, &draft("printer", "Printer jammed", "Open tray 2.")).await;
+    let kb = KnowledgeBase::open(restored.store.clone(), KbOptions::in_folder(&folder))
+        .await
+        .unwrap();
+    assert_eq!(kb.len(), 1, "nothing of the other database is left");
+    assert_eq!(kb.taken_at_open(), 1);
+    assert!(kb.search(KbOwner::Shared, "vpn error", 3).is_empty());
+    restored.finish().await;
+}

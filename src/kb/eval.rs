@@ -70,6 +70,18 @@ pub fn evaluate(index: &SearchIndex, queries: &[EvalQuery], thresholds: Threshol
             suggested += 1;
             suggested_right += usize::from(first.data == q.article);
         }
+        if std::env::var("HD_DEBUG").is_ok() {
+            let rank = hits.iter().position(|h| h.data == q.article).map_or(0, |p| p + 1);
+            println!(
+                "DBG\t{}\t{}\t{}\t{:.3}\t{:?}\t{}",
+                q.id,
+                rank,
+                hits.first().map_or("", |h| h.data.as_str()),
+                hits.first().map_or(0.0, |h| h.coverage),
+                super::analyze(&q.text, hits.first().map_or(super::KbLanguage::En, |h| h.language)),
+                q.text
+            );
+        }
         if let Some(rank) = hits.iter().position(|h| h.data == q.article).map(|p| p + 1) {
             r.p_at_1 += f64::from(u8::from(rank == 1));
             r.hit_at_3 += f64::from(u8::from(rank <= 3));

@@ -3,7 +3,7 @@
 //! anything is ranked, and a stored reference the caller decodes. It lives in a folder of its
 //! own (memory-mapped, kept across restarts) or in memory (tests, `kb eval`).
 
-use super::analysis::{analyzer, first_words, KbLanguage, MAX_WORDS};
+use super::analysis::{analyzer, prefix_analyzer, analyze_prefix, bigram_analyzer, analyze_bigram, knob, first_words, KbLanguage, MAX_WORDS};
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery, TermSetQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value,
@@ -115,6 +115,9 @@ pub enum IndexError {
 struct LanguageFields {
     title: Field,
     body: Field,
+    title_pfx: Field,
+    body_pfx: Field,
+    bi: Field,
 }
 
 #[derive(Clone, Copy)]
@@ -160,9 +163,21 @@ fn schema() -> (Schema, Fields) {
                 .set_tokenizer(&tokenizer_name(lang))
                 .set_index_option(IndexRecordOption::WithFreqs),
         );
+        let pfx = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(&format!("{}_pfx", tokenizer_name(lang)))
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
         LanguageFields {
             title: b.add_text_field(&format!("title_{}", lang.code()), analysed.clone()),
             body: b.add_text_field(&format!("body_{}", lang.code()), analysed),
+            title_pfx: b.add_text_field(&format!("title_{}_pfx", lang.code()), pfx.clone()),
+            body_pfx: b.add_text_field(&format!("body_{}_pfx", lang.code()), pfx),
+            bi: b.add_text_field(&format!("bi_{}", lang.code()), TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(&format!("{}_bi", tokenizer_name(lang)))
+                .set_index_option(IndexRecordOption::WithFreqs),
+        )),
         }
     });
     let fields = Fields {
@@ -260,6 +275,12 @@ impl SearchIndex {
             index
                 .tokenizers()
                 .register(&tokenizer_name(lang), analyzer(lang));
+            index
+                .tokenizers()
+                .register(&format!("{}_pfx", tokenizer_name(lang)), prefix_analyzer(lang));
+            index
+                .tokenizers()
+                .register(&format!("{}_bi", tokenizer_name(lang)), bigram_analyzer(lang));
         }
         let writer = match index.writer_with_num_threads(1, WRITER_HEAP) {
             Ok(w) => Some(w),
@@ -323,6 +344,9 @@ impl SearchIndex {
         d.add_text(f.data, &doc.data);
         d.add_text(text.title, &doc.title);
         d.add_text(text.body, &doc.body);
+        d.add_text(text.title_pfx, &doc.title);
+        d.add_text(text.body_pfx, &doc.body);
+        d.add_text(text.bi, &format!("{}\n{}", doc.title, doc.body));
         for tag in &doc.tags {
             d.add_text(f.tags, &tag.0);
         }
@@ -340,6 +364,20 @@ impl SearchIndex {
         {
             writer.delete_term(Term::from_field_u64(self.fields.key, key));
         }
+    }
+
+    /// Removes every document and the mark, durably.
+    pub fn clear(&self) -> Result<(), IndexError> {
+        if let Some(writer) = self
+            .writer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_mut()
+        {
+            writer.delete_all_documents()?;
+        }
+        *self.mark.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.commit(None)
     }
 
     /// Makes the changes durable and searchable, saving `mark` with them (`None` keeps the
@@ -369,19 +407,55 @@ impl SearchIndex {
         let query = first_words(query, MAX_WORDS);
         let terms = KbLanguage::ALL.map(|lang| distinct_terms(query, lang));
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let tie = knob("HD_DISMAX", -1.0);
+        let push = |clauses: &mut Vec<(Occur, Box<dyn Query>)>, group: Vec<(Field, f32, &str)>| {
+            let qs: Vec<Box<dyn Query>> = group
+                .into_iter()
+                .map(|(field, boost, term)| -> Box<dyn Query> {
+                    Box::new(BoostQuery::new(
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, term),
+                            IndexRecordOption::WithFreqs,
+                        )),
+                        boost,
+                    ))
+                })
+                .collect();
+            if tie >= 0.0 {
+                clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::with_tie_breaker(qs, tie))));
+            } else {
+                for q in qs {
+                    clauses.push((Occur::Should, q));
+                }
+            }
+        };
+        let tb = knob("HD_TITLE_BOOST", TITLE_BOOST);
+        let pb = knob("HD_PFX_BOOST", 0.0);
+        let ptb = knob("HD_PFX_TITLE_BOOST", tb);
         for lang in KbLanguage::ALL {
             let f = self.fields.text(lang);
-            for (term, repeats) in &terms[lang_slot(lang)] {
-                for (field, boost) in [(f.title, TITLE_BOOST), (f.body, 1.0)] {
+            if pb > 0.0 && (lang == KbLanguage::Pl || knob("HD_PFX_ALL", 0.0) > 0.0) {
+                for (term, repeats) in distinct_of(analyze_prefix(query, lang)) {
+                    let r = repeats as f32;
+                    push(&mut clauses, vec![(f.title_pfx, ptb * pb * r, &term), (f.body_pfx, pb * r, &term)]);
+                }
+            }
+            let bb = knob("HD_BI_BOOST", 0.0);
+            if bb > 0.0 {
+                for (term, repeats) in distinct_of(analyze_bigram(query, lang)) {
                     let q = TermQuery::new(
-                        Term::from_field_text(field, term),
+                        Term::from_field_text(f.bi, &term),
                         IndexRecordOption::WithFreqs,
                     );
                     clauses.push((
                         Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(q), boost * *repeats as f32)),
+                        Box::new(BoostQuery::new(Box::new(q), bb * repeats as f32)),
                     ));
                 }
+            }
+            for (term, repeats) in &terms[lang_slot(lang)] {
+                let r = *repeats as f32;
+                push(&mut clauses, vec![(f.title, tb * r, term), (f.body, r, term)]);
             }
         }
         if clauses.is_empty() {
@@ -390,7 +464,7 @@ impl SearchIndex {
         let text: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
         let searcher = self.reader.searcher();
         let found = match self.filtered(text, filter, &searcher) {
-            Some(q) => searcher.search(&q, &TopDocs::with_limit(limit)),
+            Some(q) => searcher.search(&q, &TopDocs::with_limit(if knob("HD_COORD", 0.0) > 0.0 { limit.max(50) } else { limit })),
             None => return Vec::new(),
         };
         let found = match found {
@@ -400,10 +474,19 @@ impl SearchIndex {
                 return Vec::new();
             }
         };
-        found
+        let mut hits: Vec<Hit> = found
             .into_iter()
             .filter_map(|(score, at)| self.hit(&searcher, at, score, &terms))
-            .collect()
+            .collect();
+        let alpha = knob("HD_COORD", 0.0);
+        if alpha > 0.0 {
+            for h in &mut hits {
+                h.score *= h.coverage.max(1e-3).powf(alpha);
+            }
+            hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+            hits.truncate(limit);
+        }
+        hits
     }
 
     /// Up to `limit` documents `filter` lets through, unranked.
@@ -545,9 +628,13 @@ impl SearchIndex {
 
 /// The query's distinct terms in `lang`, each with how often the query repeats it.
 fn distinct_terms(query: &str, lang: KbLanguage) -> Vec<(String, usize)> {
+    distinct_of(super::analyze(query, lang))
+}
+
+fn distinct_of(analysed: Vec<String>) -> Vec<(String, usize)> {
     let mut counts: HashMap<String, usize> = HashMap::new();
     let mut order = Vec::new();
-    for term in super::analyze(query, lang) {
+    for term in analysed {
         let n = counts.entry(term.clone()).or_insert(0);
         if *n == 0 {
             order.push(term);
@@ -557,7 +644,7 @@ fn distinct_terms(query: &str, lang: KbLanguage) -> Vec<(String, usize)> {
     order
         .into_iter()
         .map(|t| {
-            let n = counts[&t];
+            let n = if knob("HD_NOREP", 0.0) > 0.0 { 1 } else { counts[&t] };
             (t, n)
         })
         .collect()

@@ -5,7 +5,7 @@
 use super::index::{Filter, IndexDoc, IndexError, IndexPlace, SearchIndex, Tag};
 use super::{Article, KbLanguage, KbOwner};
 use crate::domain::{Level, Ticket, TicketId, TicketNumber};
-use crate::store::{ResolvedTicket, Store, StoreError};
+use crate::store::{ChangeCounter, ResolvedTicket, Store, StoreError};
 
 /// The share of the query an article must cover to be suggested, per article language.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -172,20 +172,42 @@ pub struct KnowledgeBase {
     articles: SearchIndex,
     tickets: SearchIndex,
     thresholds: Thresholds,
+    /// How many changes the open read from the database (all of it for a new index).
+    taken_at_open: usize,
 }
 
 impl KnowledgeBase {
     /// Opens the indexes where `options` says and brings them up to date with the database
     /// (all of it when an index is new; what changed since its last commit otherwise).
     pub async fn open(store: Store, options: KbOptions) -> Result<KnowledgeBase, KbError> {
-        let kb = KnowledgeBase {
+        let started = std::time::Instant::now();
+        let mut kb = KnowledgeBase {
             store,
             articles: SearchIndex::open(&options.index, "articles")?,
             tickets: SearchIndex::open(&options.index, "tickets")?,
             thresholds: options.thresholds,
+            taken_at_open: 0,
         };
-        kb.refresh().await?;
+        kb.taken_at_open = kb.refresh().await?;
+        tracing::info!(
+            articles = kb.articles.len(),
+            resolved_tickets = kb.tickets.len(),
+            changes_read = kb.taken_at_open,
+            ms = started.elapsed().as_millis() as u64,
+            "knowledge base ready"
+        );
         Ok(kb)
+    }
+
+    /// How many article and resolution changes the open read from the database: everything
+    /// for a new index, only what changed since its last commit for one kept on disk.
+    pub fn taken_at_open(&self) -> usize {
+        self.taken_at_open
+    }
+
+    /// How many resolved tickets the similar-tickets index holds.
+    pub fn resolved_len(&self) -> usize {
+        self.tickets.len()
     }
 
     /// Takes in the articles and resolved tickets changed since the last look; returns how
@@ -207,7 +229,7 @@ impl KnowledgeBase {
 
     async fn catch_up_articles(&self) -> Result<usize, KbError> {
         // By change number: each change is read once, in commit order.
-        let mut seen = mark_of(&self.articles);
+        let mut seen = self.mark_checked(&self.articles, ChangeCounter::Articles).await?;
         let mut progress: Option<crate::progress::Progress> = None;
         let mut taken = 0;
         loop {
@@ -239,7 +261,7 @@ impl KnowledgeBase {
     }
 
     async fn catch_up_tickets(&self) -> Result<usize, KbError> {
-        let mut seen = mark_of(&self.tickets);
+        let mut seen = self.mark_checked(&self.tickets, ChangeCounter::Resolutions).await?;
         let mut taken = 0;
         loop {
             let page = self.store.resolutions_changed_after(seen, PAGE).await?;
@@ -260,6 +282,30 @@ impl KnowledgeBase {
             self.tickets.commit(Some(&seen.to_string()))?;
         }
         Ok(taken)
+    }
+
+    /// The index's mark, or 0 after emptying it when the mark is past what the database ever
+    /// numbered (another database, or one restored from an older backup).
+    async fn mark_checked(
+        &self,
+        index: &SearchIndex,
+        counter: ChangeCounter,
+    ) -> Result<i64, KbError> {
+        let mark = mark_of(index);
+        if mark == 0 {
+            return Ok(0);
+        }
+        let newest = self.store.change_counter(counter).await?;
+        if mark <= newest {
+            return Ok(mark);
+        }
+        tracing::warn!(
+            index_mark = mark,
+            database_counter = newest,
+            "the search index is ahead of the database (restored from a backup?): rebuilding it"
+        );
+        index.clear()?;
+        Ok(0)
     }
 
     /// Puts resolved tickets into the similar-tickets index (this process's own changes, seen

@@ -350,6 +350,41 @@ impl StoreTx {
     }
 }
 
+/// A counter that numbers changes an index follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeCounter {
+    /// Article saves.
+    Articles,
+    /// Resolves and reopens.
+    Resolutions,
+}
+
+impl ChangeCounter {
+    fn name(self) -> &'static str {
+        match self {
+            ChangeCounter::Articles => "kb_articles",
+            ChangeCounter::Resolutions => "ticket_resolutions",
+        }
+    }
+}
+
+impl Db<'_> {
+    async fn change_counter(&mut self, counter: ChangeCounter) -> Result<i64, StoreError> {
+        const SQL: &str = "SELECT value FROM change_counters WHERE name = $1";
+        let value: Option<i64> = on!(self, c => sqlx::query_scalar(SQL)
+            .bind(counter.name()).fetch_optional(&mut **c).await)?;
+        Ok(value.unwrap_or(0))
+    }
+}
+
+impl Store {
+    /// The last number `counter` gave out: an index marked past it follows another database
+    /// (or one restored from an older backup) and is rebuilt.
+    pub async fn change_counter(&self, counter: ChangeCounter) -> Result<i64, StoreError> {
+        self.conn().await?.db().change_counter(counter).await
+    }
+}
+
 /// A resolved ticket as the "similar tickets" index needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolvedTicket {

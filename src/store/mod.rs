@@ -36,7 +36,7 @@ pub use db::{
 pub use error::StoreError;
 pub use gauges::{Gauges, OpenTickets, OutboxBacklog};
 pub use health::{is_corruption, SchemaState, Thoroughness};
-pub use kb::{ArticleCounter, ResolutionChange, ResolvedTicket, Saved};
+pub use kb::{ArticleCounter, ChangeCounter, ResolutionChange, ResolvedTicket, Saved};
 pub use outbox::ClaimedItem;
 pub use report::ReportData;
 pub use retention::{Pruned, PRUNE_BATCH};
