@@ -150,6 +150,8 @@ pub async fn restore(config: &Config, file: &Path, force: bool) -> Result<()> {
     remove_database_files(&target);
     std::fs::rename(&copy, &target)
         .with_context(|| format!("cannot move {} to {}", copy.display(), target.display()))?;
+    // The search indexes followed the database that was replaced: the next start rebuilds them.
+    helpdesk::kb::remove_indexes(&config.kb_index());
     // A backup of an older version is brought to this binary's schema.
     let store = Store::open(&options).await?;
     store.close().await;

@@ -446,3 +446,45 @@ async fn readiness_probes_at_most_once_per_period_and_caches_the_answer() {
     let fresh = helpdesk::readiness::Readiness::new(db.store.clone());
     assert!(fresh.check().await.is_err(), "a new probe does see it");
 }
+
+/// `kb import` leaves the index current beside the database; a restore removes it (it followed
+/// the replaced database), and the next command builds it from the restored one.
+#[test]
+fn a_restore_leaves_the_search_index_to_be_rebuilt_from_the_restored_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let articles = |rows: &[(&str, &str)]| {
+        let path = dir.path().join("articles.jsonl");
+        let lines: Vec<String> = rows
+            .iter()
+            .map(|(id, title)| {
+                serde_json::json!({"id": id, "title": title, "body": format!("{title}: restart it.")})
+                    .to_string()
+            })
+            .collect();
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        path
+    };
+    let import = |path: &std::path::Path| {
+        let (out, stdout, stderr) =
+            run(helpdesk(dir.path()).args(["kb", "import", "--jsonl"]).arg(path));
+        assert!(out.status.success(), "{stderr}");
+        stdout
+    };
+    let first = articles(&[("vpn", "VPN error 809"), ("printer", "Printer jammed")]);
+    assert!(import(&first).contains("search index: 2 articles"));
+    let index = dir.path().join("helpdesk.db.index");
+    assert!(index.join(format!("articles-v{}", helpdesk::kb::SCHEMA_VERSION)).is_dir());
+    let (out, _, stderr) = run(helpdesk(dir.path()).args(["backup", "backup.db"]));
+    assert!(out.status.success(), "{stderr}");
+    let later = articles(&[("vpn-token", "VPN token expired")]);
+    assert!(import(&later).contains("search index: 3 articles"));
+    std::fs::write(index.join("notes.txt"), "the operator's").unwrap();
+
+    let (out, _, stderr) = run(helpdesk(dir.path()).args(["restore", "backup.db", "--force"]));
+    assert!(out.status.success(), "{stderr}");
+    assert!(!index.join(format!("articles-v{}", helpdesk::kb::SCHEMA_VERSION)).exists());
+    assert!(index.join("notes.txt").exists(), "only the index's own folders are removed");
+    let (out, stdout, stderr) = run(helpdesk(dir.path()).args(["kb", "search", "vpn token"]));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("vpn ") && !stdout.contains("vpn-token"), "{stdout}");
+}

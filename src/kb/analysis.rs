@@ -1,5 +1,7 @@
 //! Text analysis for search: words, lower case, stop words dropped, Snowball stems (English,
-//! Italian, Polish), accents folded. Articles and queries go through the same steps.
+//! Italian, Polish), accents folded; beside the stems, each word's first [`PREFIX_CHARS`]
+//! letters (prefix truncation, which catches the inflections a stemmer misses, in Polish above
+//! all). Articles and queries go through the same steps.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -96,218 +98,40 @@ pub fn analyzer(lang: KbLanguage) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(LowerCaser)
         .filter(StopWordFilter::remove(
-            stop_words_x(lang).into_iter(),
+            lang.stop_words().iter().map(|w| w.to_string()),
         ))
         .filter(StemFilter(lang))
         .build()
 }
 
-pub fn knob(name: &str, default: f32) -> f32 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
+/// How many letters of a word its prefix term keeps: truncation at about six letters is a
+/// known strong baseline for Polish retrieval, and on both dev sets (StackFAQ, Allegro) six did
+/// best of 5–7.
+pub const PREFIX_CHARS: usize = 6;
 
-fn stop_words_x(lang: KbLanguage) -> Vec<String> {
-    let mut v: Vec<String> = lang.stop_words().iter().map(|w| w.to_string()).collect();
-    if lang == KbLanguage::Pl && knob("HD_STOP_PL", 0.0) > 0.0 {
-        v.extend(STOP_PL_WIKI.iter().map(|w| w.to_string()));
-    }
-    if knob("HD_STOP_FOLD", 0.0) > 0.0 {
-        let f: Vec<String> = v.iter().map(|w| fold(w)).collect();
-        v.extend(f);
-    }
-    if lang == KbLanguage::En && knob("HD_STOP_EN", 0.0) > 0.0 {
-        v.extend(STOP_EN_X.iter().map(|w| w.to_string()));
-    }
-    v
-}
-
-/// Prefix analyzer (experiment).
+/// The tantivy analyser of the prefix terms of `lang`: words, lower case, the language's stop
+/// words dropped, then [`PrefixFilter`] (accents folded, the first [`PREFIX_CHARS`] letters).
 pub fn prefix_analyzer(lang: KbLanguage) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(LowerCaser)
         .filter(StopWordFilter::remove(
-            stop_words_x(lang).into_iter(),
+            lang.stop_words().iter().map(|w| w.to_string()),
         ))
-        .filter(PrefixFilter(knob("HD_PFX_N", 6.0) as usize))
+        .filter(PrefixFilter(PREFIX_CHARS))
         .build()
-}
-
-pub fn analyze_prefix(text: &str, lang: KbLanguage) -> Vec<String> {
-    let mut analyzer = prefix_analyzer(lang);
-    let mut stream = analyzer.token_stream(first_words(text, MAX_WORDS));
-    let mut terms = Vec::new();
-    while stream.advance() {
-        terms.push(stream.token().text.clone());
-    }
-    terms
-}
-
-/// Bigram analyzer (experiment).
-pub fn bigram_analyzer(lang: KbLanguage) -> TextAnalyzer {
-    if knob("HD_BI_PFX", 0.0) > 0.0 {
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(LowerCaser)
-            .filter(StopWordFilter::remove(stop_words_x(lang).into_iter()))
-            .filter(PrefixFilter(knob("HD_PFX_N", 6.0) as usize))
-            .filter(ShingleFilter)
-            .build()
-    } else {
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(LowerCaser)
-            .filter(StopWordFilter::remove(stop_words_x(lang).into_iter()))
-            .filter(StemFilter(lang))
-            .filter(ShingleFilter)
-            .build()
-    }
-}
-
-pub fn analyze_bigram(text: &str, lang: KbLanguage) -> Vec<String> {
-    let mut analyzer = bigram_analyzer(lang);
-    let mut stream = analyzer.token_stream(first_words(text, MAX_WORDS));
-    let mut terms = Vec::new();
-    while stream.advance() {
-        terms.push(stream.token().text.clone());
-    }
-    terms
-}
-
-#[derive(Clone, Copy)]
-pub struct ShingleFilter;
-
-impl TokenFilter for ShingleFilter {
-    type Tokenizer<T: Tokenizer> = ShingleTokenizer<T>;
-
-    fn transform<T: Tokenizer>(self, inner: T) -> ShingleTokenizer<T> {
-        ShingleTokenizer { inner }
-    }
-}
-
-#[derive(Clone)]
-pub struct ShingleTokenizer<T> {
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for ShingleTokenizer<T> {
-    type TokenStream<'a> = ShingleStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        ShingleStream {
-            tail: self.inner.token_stream(text),
-            prev: None,
-            token: Token::default(),
-        }
-    }
-}
-
-pub struct ShingleStream<S> {
-    tail: S,
-    prev: Option<String>,
-    token: Token,
-}
-
-impl<S: TokenStream> TokenStream for ShingleStream<S> {
-    fn advance(&mut self) -> bool {
-        while self.tail.advance() {
-            let cur = self.tail.token().clone();
-            if let Some(prev) = self.prev.replace(cur.text.clone()) {
-                self.token = cur;
-                self.token.text = format!("{prev} {}", self.token.text);
-                return true;
-            }
-        }
-        false
-    }
-
-    fn token(&self) -> &Token {
-        &self.token
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.token
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct PrefixFilter(pub usize);
-
-impl TokenFilter for PrefixFilter {
-    type Tokenizer<T: Tokenizer> = PrefixTokenizer<T>;
-
-    fn transform<T: Tokenizer>(self, inner: T) -> PrefixTokenizer<T> {
-        PrefixTokenizer { inner, n: self.0 }
-    }
-}
-
-#[derive(Clone)]
-pub struct PrefixTokenizer<T> {
-    inner: T,
-    n: usize,
-}
-
-impl<T: Tokenizer> Tokenizer for PrefixTokenizer<T> {
-    type TokenStream<'a> = PrefixStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        PrefixStream {
-            tail: self.inner.token_stream(text),
-            n: self.n,
-            pending: Vec::new(),
-        }
-    }
-}
-
-pub struct PrefixStream<S> {
-    tail: S,
-    n: usize,
-    pending: Vec<String>,
-}
-
-impl<S: TokenStream> TokenStream for PrefixStream<S> {
-    fn advance(&mut self) -> bool {
-        if let Some(g) = self.pending.pop() {
-            self.tail.token_mut().text = g;
-            return true;
-        }
-        let ngram = knob("HD_NGRAM", 0.0) > 0.0;
-        while self.tail.advance() {
-            if ngram {
-                let token = self.tail.token_mut();
-                if token.text.chars().count() > MAX_WORD_CHARS {
-                    continue;
-                }
-                let w: Vec<char> = fold(&token.text).chars().collect();
-                if w.len() <= self.n {
-                    token.text = w.into_iter().collect();
-                    return true;
-                }
-                let mut grams: Vec<String> = w.windows(self.n).map(|g| g.iter().collect()).collect();
-                grams.reverse();
-                token.text = grams.pop().unwrap();
-                self.pending = grams;
-                return true;
-            }
-            let token = self.tail.token_mut();
-            if token.text.chars().count() > MAX_WORD_CHARS {
-                continue;
-            }
-            token.text = fold(&token.text).chars().take(self.n).collect();
-            return true;
-        }
-        false
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
-    }
 }
 
 /// The terms of `text` in `lang`, as the index sees them (at most [`MAX_WORDS`] words are read).
 pub fn analyze(text: &str, lang: KbLanguage) -> Vec<String> {
-    let mut analyzer = analyzer(lang);
+    terms(analyzer(lang), text)
+}
+
+/// The prefix terms of `text` in `lang`, as the index sees them (see [`prefix_analyzer`]).
+pub fn analyze_prefixes(text: &str, lang: KbLanguage) -> Vec<String> {
+    terms(prefix_analyzer(lang), text)
+}
+
+fn terms(mut analyzer: TextAnalyzer, text: &str) -> Vec<String> {
     let mut stream = analyzer.token_stream(first_words(text, MAX_WORDS));
     let mut terms = Vec::new();
     while stream.advance() {
@@ -380,19 +204,67 @@ impl<S: TokenStream> TokenStream for StemStream<S> {
             if token.text.chars().count() > MAX_WORD_CHARS {
                 continue;
             }
-            let stemmed = if knob("HD_FOLD_FIRST", 0.0) > 0.0 {
-                self.stemmer.stem(&fold(&token.text)).to_string()
-            } else {
-                fold(&self.stemmer.stem(&token.text))
-            };
-            let min = knob("HD_MIN_STEM", 0.0) as usize;
-            token.text = if stemmed.chars().count() < min && token.text.chars().count() > stemmed.chars().count() {
-                let w = fold(&token.text);
-                let keep = knob("HD_SHORT_KEEP", 0.0) as usize;
-                if keep > 0 { w.chars().take(keep).collect() } else { w }
-            } else {
-                stemmed
-            };
+            let stemmed = fold(&self.stemmer.stem(&token.text));
+            token.text = stemmed;
+            return true;
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// A token filter: drops words over [`MAX_WORD_CHARS`], folds the accents of the rest and keeps
+/// their first `n` letters (shorter words stay whole).
+#[derive(Clone, Copy)]
+pub struct PrefixFilter(pub usize);
+
+impl TokenFilter for PrefixFilter {
+    type Tokenizer<T: Tokenizer> = PrefixTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> PrefixTokenizer<T> {
+        PrefixTokenizer { inner, n: self.0 }
+    }
+}
+
+/// A tokenizer followed by [`PrefixFilter`].
+#[derive(Clone)]
+pub struct PrefixTokenizer<T> {
+    inner: T,
+    n: usize,
+}
+
+impl<T: Tokenizer> Tokenizer for PrefixTokenizer<T> {
+    type TokenStream<'a> = PrefixStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        PrefixStream {
+            tail: self.inner.token_stream(text),
+            n: self.n,
+        }
+    }
+}
+
+/// The token stream of [`PrefixTokenizer`].
+pub struct PrefixStream<S> {
+    tail: S,
+    n: usize,
+}
+
+impl<S: TokenStream> TokenStream for PrefixStream<S> {
+    fn advance(&mut self) -> bool {
+        while self.tail.advance() {
+            let token = self.tail.token_mut();
+            if token.text.chars().count() > MAX_WORD_CHARS {
+                continue;
+            }
+            token.text = fold(&token.text).chars().take(self.n).collect();
             return true;
         }
         false
@@ -575,10 +447,6 @@ const STOP_PL: &[&str] = &[
     "ten", "to", "tu", "w", "we", "z", "za", "ze", "że",
 ];
 
-const STOP_EN_X: &[&str] = &["can", "way", "possible", "anyone", "get", "using", "use"];
-
-const STOP_PL_WIKI: &[&str] = &["a", "aby", "ach", "acz", "aczkolwiek", "aj", "albo", "ale", "ależ", "ani", "aż", "bardziej", "bardzo", "bo", "bowiem", "by", "byli", "bynajmniej", "być", "był", "była", "było", "były", "będzie", "będą", "cali", "cała", "cały", "ci", "cię", "ciebie", "co", "cokolwiek", "coś", "czasami", "czasem", "czemu", "czy", "czyli", "daleko", "dla", "dlaczego", "dlatego", "do", "dobrze", "dokąd", "dość", "dużo", "dwa", "dwaj", "dwie", "dwoje", "dziś", "dzisiaj", "gdy", "gdyby", "gdyż", "gdzie", "gdziekolwiek", "gdzieś", "i", "ich", "ile", "im", "inna", "inne", "inny", "innych", "iż", "ja", "ją", "jak", "jaka", "jakaś", "jakby", "jaki", "jakichś", "jakie", "jakiś", "jakiż", "jakkolwiek", "jako", "jakoś", "je", "jeden", "jedna", "jedno", "jednak", "jednakże", "jego", "jej", "jemu", "jest", "jestem", "jeszcze", "jeśli", "jeżeli", "już", "ją", "każdy", "kiedy", "kilka", "kimś", "kto", "ktokolwiek", "ktoś", "która", "które", "którego", "której", "który", "których", "którym", "którzy", "ku", "lat", "lecz", "lub", "ma", "mają", "mało", "mam", "mi", "mimo", "między", "mną", "mnie", "mogą", "moi", "moim", "moja", "moje", "może", "możliwe", "można", "mój", "mu", "musi", "my", "na", "nad", "nam", "nami", "nas", "nasi", "nasz", "nasza", "nasze", "naszego", "naszych", "natomiast", "natychmiast", "nawet", "nią", "nic", "nich", "nie", "niech", "niego", "niej", "niemu", "nigdy", "nim", "nimi", "niż", "no", "o", "obok", "od", "około", "on", "ona", "one", "oni", "ono", "oraz", "oto", "owszem", "pan", "pana", "pani", "po", "pod", "podczas", "pomimo", "ponad", "ponieważ", "powinien", "powinna", "powinni", "powinno", "poza", "prawie", "przecież", "przed", "przede", "przedtem", "przez", "przy", "roku", "również", "sam", "sama", "są", "się", "skąd", "sobie", "sobą", "sposób", "swoje", "ta", "tak", "taka", "taki", "takie", "także", "tam", "te", "tego", "tej", "temu", "ten", "teraz", "też", "to", "tobą", "tobie", "toteż", "trzeba", "tu", "tutaj", "twoi", "twoim", "twoja", "twoje", "twym", "twój", "ty", "tych", "tylko", "tym", "u", "w", "wam", "wami", "was", "wasz", "wasza", "wasze", "we", "według", "wiele", "wielu", "więc", "więcej", "wszyscy", "wszystkich", "wszystkie", "wszystkim", "wszystko", "wtedy", "wy", "właśnie", "z", "za", "zapewne", "zawsze", "ze", "zł", "znowu", "znów", "został", "żaden", "żadna", "żadne", "żadnych", "że", "żeby"];
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -596,6 +464,19 @@ mod tests {
         assert!(!pl.contains(&"nie".to_string()));
         assert!(pl.iter().all(|w| w.is_ascii()), "accents folded: {pl:?}");
         assert_eq!(fold("perché città łódź"), "perche citta lodz");
+    }
+
+    #[test]
+    fn prefixes_are_folded_truncated_words_without_stop_words() {
+        assert_eq!(
+            analyze_prefixes("Nie mogę zmienić ofercie i ofertę", KbLanguage::Pl),
+            ["moge", "zmieni", "oferci", "oferte"]
+        );
+        assert_eq!(
+            analyze_prefixes("The VPN connections", KbLanguage::En),
+            ["vpn", "connec"]
+        );
+        assert!(analyze_prefixes(&"x".repeat(41), KbLanguage::En).is_empty());
     }
 
     #[test]

@@ -1,9 +1,11 @@
-//! The search index, on tantivy: BM25 per field (title boosted over body), one field pair per
-//! language analysed by [`analyzer`], a tag field that filters by owner, tenant or level before
+//! The search index, on tantivy: BM25 per field (title boosted over body), per language a field
+//! pair of stems ([`analyzer`]) and a weighted pair of word prefixes ([`prefix_analyzer`]), a tag field that filters by owner, tenant or level before
 //! anything is ranked, and a stored reference the caller decodes. It lives in a folder of its
 //! own (memory-mapped, kept across restarts) or in memory (tests, `kb eval`).
 
-use super::analysis::{analyzer, prefix_analyzer, analyze_prefix, bigram_analyzer, analyze_bigram, knob, first_words, KbLanguage, MAX_WORDS};
+use super::analysis::{
+    analyze_prefixes, analyzer, first_words, prefix_analyzer, KbLanguage, MAX_WORDS,
+};
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -11,23 +13,51 @@ use std::sync::Mutex;
 use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query, TermQuery, TermSetQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value,
-    STORED,
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value, STORED,
 };
 use tantivy::{
-    DocAddress, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher,
-    TantivyDocument, Term, TERMINATED,
+    DocAddress, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument,
+    Term, TERMINATED,
 };
 
-/// A title word counts this much more than a body word.
-pub const TITLE_BOOST: f32 = 2.0;
+/// A title word counts this much more than a body word (English and Italian; see
+/// [`Weights::of`] for Polish).
+pub const TITLE_BOOST: f32 = 1.5;
+
+/// How the fields of one language count in the score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Weights {
+    /// A title match over a body match.
+    pub title: f32,
+    /// A prefix match over a stem match (title and body alike).
+    pub prefix: f32,
+}
+
+impl Weights {
+    /// The weights of `lang`, measured on the dev sets (StackFAQ for English, Allegro for
+    /// Polish) over a small grid, never on single queries; Italian, which has none, takes
+    /// English's. Polish leans more on prefixes (its stems miss many inflections) and less on
+    /// the title (Allegro's titles are their passage's first sentence).
+    pub fn of(lang: KbLanguage) -> Weights {
+        match lang {
+            KbLanguage::En | KbLanguage::It => Weights {
+                title: TITLE_BOOST,
+                prefix: 1.0,
+            },
+            KbLanguage::Pl => Weights {
+                title: 1.0,
+                prefix: 1.5,
+            },
+        }
+    }
+}
 
 /// The index layout's version: a folder of another version is rebuilt, never read. Bump it when
-/// the fields or the analysis change.
-pub const SCHEMA_VERSION: u32 = 1;
+/// the fields or the analysis change (2: prefix fields).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The writer's memory budget: a bulk import flushes a segment each time it is full.
 const WRITER_HEAP: usize = 32 * 1024 * 1024;
@@ -115,9 +145,8 @@ pub enum IndexError {
 struct LanguageFields {
     title: Field,
     body: Field,
-    title_pfx: Field,
-    body_pfx: Field,
-    bi: Field,
+    title_prefix: Field,
+    body_prefix: Field,
 }
 
 #[derive(Clone, Copy)]
@@ -147,6 +176,10 @@ fn tokenizer_name(lang: KbLanguage) -> String {
     format!("helpdesk_{}", lang.code())
 }
 
+fn prefix_tokenizer_name(lang: KbLanguage) -> String {
+    format!("helpdesk_{}_prefix", lang.code())
+}
+
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let key = b.add_u64_field("key", NumericOptions::default().set_indexed().set_stored());
@@ -158,26 +191,21 @@ fn schema() -> (Schema, Fields) {
     let language = b.add_u64_field("language", STORED);
     let data = b.add_text_field("data", STORED);
     let text = KbLanguage::ALL.map(|lang| {
-        let analysed = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(&tokenizer_name(lang))
-                .set_index_option(IndexRecordOption::WithFreqs),
-        );
-        let pfx = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(&format!("{}_pfx", tokenizer_name(lang)))
-                .set_index_option(IndexRecordOption::WithFreqs),
-        );
+        let analysed = |tokenizer: &str| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(tokenizer)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            )
+        };
+        let stems = analysed(&tokenizer_name(lang));
+        let prefixes = analysed(&prefix_tokenizer_name(lang));
+        let code = lang.code();
         LanguageFields {
-            title: b.add_text_field(&format!("title_{}", lang.code()), analysed.clone()),
-            body: b.add_text_field(&format!("body_{}", lang.code()), analysed),
-            title_pfx: b.add_text_field(&format!("title_{}_pfx", lang.code()), pfx.clone()),
-            body_pfx: b.add_text_field(&format!("body_{}_pfx", lang.code()), pfx),
-            bi: b.add_text_field(&format!("bi_{}", lang.code()), TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(&format!("{}_bi", tokenizer_name(lang)))
-                .set_index_option(IndexRecordOption::WithFreqs),
-        )),
+            title: b.add_text_field(&format!("title_{code}"), stems.clone()),
+            body: b.add_text_field(&format!("body_{code}"), stems),
+            title_prefix: b.add_text_field(&format!("title_{code}_prefix"), prefixes.clone()),
+            body_prefix: b.add_text_field(&format!("body_{code}_prefix"), prefixes),
         }
     });
     let fields = Fields {
@@ -243,7 +271,7 @@ impl SearchIndex {
             move |source| IndexError::Folder { path, source }
         };
         std::fs::create_dir_all(&folder).map_err(io(&folder))?;
-        remove_other_versions(root, name);
+        remove_versions(root, name, Some(SCHEMA_VERSION));
         let (schema, fields) = schema();
         let open = || -> Result<Index, IndexError> {
             let dir = MmapDirectory::open(&folder).map_err(|e| IndexError::Folder {
@@ -277,10 +305,7 @@ impl SearchIndex {
                 .register(&tokenizer_name(lang), analyzer(lang));
             index
                 .tokenizers()
-                .register(&format!("{}_pfx", tokenizer_name(lang)), prefix_analyzer(lang));
-            index
-                .tokenizers()
-                .register(&format!("{}_bi", tokenizer_name(lang)), bigram_analyzer(lang));
+                .register(&prefix_tokenizer_name(lang), prefix_analyzer(lang));
         }
         let writer = match index.writer_with_num_threads(1, WRITER_HEAP) {
             Ok(w) => Some(w),
@@ -344,9 +369,8 @@ impl SearchIndex {
         d.add_text(f.data, &doc.data);
         d.add_text(text.title, &doc.title);
         d.add_text(text.body, &doc.body);
-        d.add_text(text.title_pfx, &doc.title);
-        d.add_text(text.body_pfx, &doc.body);
-        d.add_text(text.bi, &format!("{}\n{}", doc.title, doc.body));
+        d.add_text(text.title_prefix, &doc.title);
+        d.add_text(text.body_prefix, &doc.body);
         for tag in &doc.tags {
             d.add_text(f.tags, &tag.0);
         }
@@ -398,7 +422,8 @@ impl SearchIndex {
     }
 
     /// The best `limit` documents for the query among those `filter` lets through, best first.
-    /// Every language's documents are searched with the query analysed in that language.
+    /// Every language's documents are searched with the query analysed in that language: the
+    /// BM25 scores of its stems and of its word prefixes, weighted by [`Weights::of`].
     /// Scores are those of the whole index: what the filter leaves out never changes a ranking.
     pub fn search(&self, query: &str, limit: usize, filter: &Filter) -> Vec<Hit> {
         if limit == 0 {
@@ -407,55 +432,33 @@ impl SearchIndex {
         let query = first_words(query, MAX_WORDS);
         let terms = KbLanguage::ALL.map(|lang| distinct_terms(query, lang));
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let tie = knob("HD_DISMAX", -1.0);
-        let push = |clauses: &mut Vec<(Occur, Box<dyn Query>)>, group: Vec<(Field, f32, &str)>| {
-            let qs: Vec<Box<dyn Query>> = group
-                .into_iter()
-                .map(|(field, boost, term)| -> Box<dyn Query> {
-                    Box::new(BoostQuery::new(
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(field, term),
-                            IndexRecordOption::WithFreqs,
-                        )),
-                        boost,
-                    ))
-                })
-                .collect();
-            if tie >= 0.0 {
-                clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::with_tie_breaker(qs, tie))));
-            } else {
-                for q in qs {
-                    clauses.push((Occur::Should, q));
-                }
-            }
-        };
-        let tb = knob("HD_TITLE_BOOST", TITLE_BOOST);
-        let pb = knob("HD_PFX_BOOST", 0.0);
-        let ptb = knob("HD_PFX_TITLE_BOOST", tb);
         for lang in KbLanguage::ALL {
             let f = self.fields.text(lang);
-            if pb > 0.0 && (lang == KbLanguage::Pl || knob("HD_PFX_ALL", 0.0) > 0.0) {
-                for (term, repeats) in distinct_of(analyze_prefix(query, lang)) {
-                    let r = repeats as f32;
-                    push(&mut clauses, vec![(f.title_pfx, ptb * pb * r, &term), (f.body_pfx, pb * r, &term)]);
+            let w = Weights::of(lang);
+            let prefixes = distinct(analyze_prefixes(query, lang));
+            let groups = [
+                (&terms[lang_slot(lang)], [(f.title, w.title), (f.body, 1.0)]),
+                (
+                    &prefixes,
+                    [
+                        (f.title_prefix, w.title * w.prefix),
+                        (f.body_prefix, w.prefix),
+                    ],
+                ),
+            ];
+            for (terms, fields) in groups {
+                for (term, repeats) in terms {
+                    for (field, boost) in fields {
+                        let q = TermQuery::new(
+                            Term::from_field_text(field, term),
+                            IndexRecordOption::WithFreqs,
+                        );
+                        clauses.push((
+                            Occur::Should,
+                            Box::new(BoostQuery::new(Box::new(q), boost * *repeats as f32)),
+                        ));
+                    }
                 }
-            }
-            let bb = knob("HD_BI_BOOST", 0.0);
-            if bb > 0.0 {
-                for (term, repeats) in distinct_of(analyze_bigram(query, lang)) {
-                    let q = TermQuery::new(
-                        Term::from_field_text(f.bi, &term),
-                        IndexRecordOption::WithFreqs,
-                    );
-                    clauses.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(q), bb * repeats as f32)),
-                    ));
-                }
-            }
-            for (term, repeats) in &terms[lang_slot(lang)] {
-                let r = *repeats as f32;
-                push(&mut clauses, vec![(f.title, tb * r, term), (f.body, r, term)]);
             }
         }
         if clauses.is_empty() {
@@ -464,7 +467,7 @@ impl SearchIndex {
         let text: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
         let searcher = self.reader.searcher();
         let found = match self.filtered(text, filter, &searcher) {
-            Some(q) => searcher.search(&q, &TopDocs::with_limit(if knob("HD_COORD", 0.0) > 0.0 { limit.max(50) } else { limit })),
+            Some(q) => searcher.search(&q, &TopDocs::with_limit(limit)),
             None => return Vec::new(),
         };
         let found = match found {
@@ -474,19 +477,10 @@ impl SearchIndex {
                 return Vec::new();
             }
         };
-        let mut hits: Vec<Hit> = found
+        found
             .into_iter()
             .filter_map(|(score, at)| self.hit(&searcher, at, score, &terms))
-            .collect();
-        let alpha = knob("HD_COORD", 0.0);
-        if alpha > 0.0 {
-            for h in &mut hits {
-                h.score *= h.coverage.max(1e-3).powf(alpha);
-            }
-            hits.sort_by(|a, b| b.score.total_cmp(&a.score));
-            hits.truncate(limit);
-        }
-        hits
+            .collect()
     }
 
     /// Up to `limit` documents `filter` lets through, unranked.
@@ -531,12 +525,21 @@ impl SearchIndex {
                 .iter()
                 .map(|t| searcher.doc_freq(t).unwrap_or(0))
                 .sum();
-            if matching >= n && n > 0 && searcher.segment_readers().iter().all(|s| s.num_deleted_docs() == 0) {
+            if matching >= n
+                && n > 0
+                && searcher
+                    .segment_readers()
+                    .iter()
+                    .all(|s| s.num_deleted_docs() == 0)
+            {
                 continue;
             }
             clauses.push((
                 Occur::Must,
-                Box::new(ConstScoreQuery::new(Box::new(TermSetQuery::new(terms)), 0.0)),
+                Box::new(ConstScoreQuery::new(
+                    Box::new(TermSetQuery::new(terms)),
+                    0.0,
+                )),
             ));
         }
         for key in &filter.except {
@@ -628,13 +631,14 @@ impl SearchIndex {
 
 /// The query's distinct terms in `lang`, each with how often the query repeats it.
 fn distinct_terms(query: &str, lang: KbLanguage) -> Vec<(String, usize)> {
-    distinct_of(super::analyze(query, lang))
+    distinct(super::analyze(query, lang))
 }
 
-fn distinct_of(analysed: Vec<String>) -> Vec<(String, usize)> {
+/// The distinct terms, in order, each with how often it comes.
+fn distinct(terms: Vec<String>) -> Vec<(String, usize)> {
     let mut counts: HashMap<String, usize> = HashMap::new();
     let mut order = Vec::new();
-    for term in analysed {
+    for term in terms {
         let n = counts.entry(term.clone()).or_insert(0);
         if *n == 0 {
             order.push(term);
@@ -644,33 +648,37 @@ fn distinct_of(analysed: Vec<String>) -> Vec<(String, usize)> {
     order
         .into_iter()
         .map(|t| {
-            let n = if knob("HD_NOREP", 0.0) > 0.0 { 1 } else { counts[&t] };
+            let n = counts[&t];
             (t, n)
         })
         .collect()
 }
 
-/// Removes the folders of other schema versions of index `name` under `root` (only those: the
-/// folder may hold other files).
-fn remove_other_versions(root: &Path, name: &str) {
+/// Removes every version of index `name` at `place` (a restored database gets new indexes).
+pub fn remove_index(place: &IndexPlace, name: &str) {
+    if let IndexPlace::Folder(root) = place {
+        remove_versions(root, name, None);
+    }
+}
+
+/// Removes the folders of index `name` under `root` but version `keep` (only those: the folder
+/// may hold other files).
+fn remove_versions(root: &Path, name: &str, keep: Option<u32>) {
     let Ok(entries) = std::fs::read_dir(root) else {
         return;
     };
     let prefix = format!("{name}-v");
-    let current = format!("{name}-v{SCHEMA_VERSION}");
     for entry in entries.flatten() {
         let file_name = entry.file_name();
-        let Some(file_name) = file_name.to_str() else {
-            continue;
-        };
-        let older = file_name
-            .strip_prefix(&prefix)
-            .is_some_and(|v| v.parse::<u32>().is_ok())
-            && file_name != current;
-        if older && entry.path().is_dir() {
-            tracing::info!(folder = %entry.path().display(), "removing a search index of an older version");
+        let version = file_name
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|v| v.parse::<u32>().ok());
+        let Some(version) = version else { continue };
+        if Some(version) != keep && entry.path().is_dir() {
+            tracing::info!(folder = %entry.path().display(), "removing a search index");
             if let Err(e) = std::fs::remove_dir_all(entry.path()) {
-                tracing::warn!(folder = %entry.path().display(), error = %e, "could not remove an old search index");
+                tracing::warn!(folder = %entry.path().display(), error = %e, "could not remove a search index");
             }
         }
     }
@@ -710,14 +718,21 @@ mod tests {
         assert!(hits[0].coverage > 0.99, "{hits:?}");
         let once = index.search("vpn error lost", 1, &all)[0].coverage;
         let twice = index.search("vpn error lost vpn error lost", 1, &all)[0].coverage;
-        assert!((once - twice).abs() < 1e-6, "repeating the text changes nothing");
+        assert!(
+            (once - twice).abs() < 1e-6,
+            "repeating the text changes nothing"
+        );
 
         index
             .upsert(&doc(1, "Printer offline", "Check the cable.", "a"))
             .unwrap();
         index.commit(None).unwrap();
         assert_eq!(index.len(), 3);
-        assert_eq!(keys(&index.search("vpn error", 10, &all)), [2], "the old text is gone");
+        assert_eq!(
+            keys(&index.search("vpn error", 10, &all)),
+            [2],
+            "the old text is gone"
+        );
         index.remove(2);
         index.commit(None).unwrap();
         assert!(index.search("vpn error", 10, &all).is_empty());
@@ -740,7 +755,11 @@ mod tests {
         let kept = index.search("vpn error", 10, &only_a);
         let expected: Vec<&Hit> = all.iter().filter(|h| h.key != 2).collect();
         assert_eq!(kept.iter().collect::<Vec<_>>(), expected);
-        assert_eq!(keys(&index.search("vpn error", 1, &only_a)), [1], "the limit counts kept ones");
+        assert_eq!(
+            keys(&index.search("vpn error", 1, &only_a)),
+            [1],
+            "the limit counts kept ones"
+        );
         let not_one = Filter {
             except: vec![1],
             ..only_a.clone()
@@ -759,7 +778,9 @@ mod tests {
         let index = SearchIndex::in_memory();
         let all = Filter::default();
         assert!(index.search("anything", 3, &all).is_empty());
-        index.upsert(&doc(1, "Password reset", "Use the portal.", "a")).unwrap();
+        index
+            .upsert(&doc(1, "Password reset", "Use the portal.", "a"))
+            .unwrap();
         index.commit(None).unwrap();
         for q in ["", "🙂", "\"*:()-AND", "密码", "zzzz unknownword"] {
             assert!(index.search(q, 3, &all).is_empty(), "{q:?}");
@@ -780,7 +801,9 @@ mod tests {
             let index = SearchIndex::open(&place, "articles").unwrap();
             assert!(index.writable());
             assert_eq!(index.mark(), None);
-            index.upsert(&doc(7, "VPN error 809", "Restart.", "a")).unwrap();
+            index
+                .upsert(&doc(7, "VPN error 809", "Restart.", "a"))
+                .unwrap();
             index.commit(Some("42")).unwrap();
             let second = SearchIndex::open(&place, "articles").unwrap();
             assert!(!second.writable(), "one writer per folder");

@@ -17,5 +17,5 @@ pub use index::{
     Filter, Hit, IndexDoc, IndexError, IndexPlace, SearchIndex, Tag, SCHEMA_VERSION, TITLE_BOOST,
 };
 pub use service::{
-    KbError, KbOptions, KnowledgeBase, SimilarTicket, Suggestion, Thresholds,
+    remove_indexes, KbError, KbOptions, KnowledgeBase, SimilarTicket, Suggestion, Thresholds,
 };
