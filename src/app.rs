@@ -273,14 +273,16 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
     }
 
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let kb = Arc::new(KnowledgeBase::open(
-        store.clone(),
-        KbOptions {
-            index: config.kb_index(),
-            thresholds: Thresholds::CALIBRATED,
-        },
-    )
-    .await?);
+    let kb = Arc::new(
+        KnowledgeBase::open(
+            store.clone(),
+            KbOptions {
+                index: config.kb_index(),
+                thresholds: Thresholds::CALIBRATED,
+            },
+        )
+        .await?,
+    );
     tracing::info!(articles = kb.len(), "knowledge base index built");
     let directories = Arc::new(helpdesk_chat::Directories::new());
     let desk = Arc::new(

@@ -808,8 +808,13 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
             if hits.is_empty() {
                 println!("nothing found");
             }
+            let suggested: Vec<i64> = base
+                .suggest(reader, &text, kb::SUGGESTED_AT_INTAKE)
+                .iter()
+                .map(|s| s.id)
+                .collect();
             for h in hits {
-                let mark = if base.suggests(h.language, h.coverage) {
+                let mark = if suggested.contains(&h.id) {
                     "suggested"
                 } else {
                     ""
@@ -868,9 +873,9 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
                         for a in page.into_iter().filter(|a| a.owner.readable_by(reader)) {
                             // The tenant's own article of a slug replaces the shared one.
                             let own = a.owner != kb::KbOwner::Shared;
-                            let keep = by_slug
-                                .get(&a.slug)
-                                .is_none_or(|(was_own, _): &(bool, kb::ArticleDraft)| own || !was_own);
+                            let keep = by_slug.get(&a.slug).is_none_or(
+                                |(was_own, _): &(bool, kb::ArticleDraft)| own || !was_own,
+                            );
                             if keep {
                                 by_slug.insert(a.slug.clone(), (own, kb::ArticleDraft::from(&a)));
                             }
@@ -892,7 +897,8 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
                 list.push(q);
             }
             let index = kb::drafts_index(&drafts)?;
-            let thresholds = threshold.map_or(kb::Thresholds::CALIBRATED, kb::Thresholds::uniform);
+            let thresholds =
+                threshold.map_or(kb::Thresholds::CALIBRATED, kb::Thresholds::coverage_only);
             let r = kb::evaluate(&index, &list, thresholds);
             if json {
                 println!("{}", serde_json::to_string_pretty(&r)?);

@@ -425,8 +425,9 @@ async fn a_resolved_ticket_is_promoted_to_an_article(store: Store) {
         .contains("teams-camera-is-black"));
 }
 
-async fn cards_show_similar_resolved_tickets_with_their_fix(store: Store) {
-    let sb = sandbox(store.clone()).await;
+/// Mario's black camera (#1) resolved by Ada, then Luisa's like it (#2, returned).
+async fn camera_fixed_then_asked_again(store: Store) -> (Sandbox, helpdesk::domain::Ticket) {
+    let sb = sandbox(store).await;
     send(
         &sb,
         &mario(),
@@ -452,6 +453,11 @@ async fn cards_show_similar_resolved_tickets_with_their_fix(store: Store) {
     )
     .await;
     let second = ticket(&sb, 2).await;
+    (sb, second)
+}
+
+async fn cards_show_similar_resolved_tickets_with_their_fix(store: Store) {
+    let (sb, second) = camera_fixed_then_asked_again(store.clone()).await;
     let card = latest(&sb, &format!("card:{}:support-l1", second.id.0));
     let similar = card
         .fields
@@ -479,7 +485,9 @@ async fn cards_show_similar_resolved_tickets_with_their_fix(store: Store) {
         .fields
         .iter()
         .any(|f| f.label == "Similar resolved tickets"));
-    let replica = KnowledgeBase::open(store, KbOptions::in_memory()).await.unwrap();
+    let replica = KnowledgeBase::open(store, KbOptions::in_memory())
+        .await
+        .unwrap();
     let found = replica.similar_tickets(&second, "camera black teams", 3);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].number, TicketNumber(1));
@@ -1337,26 +1345,24 @@ async fn similar_tickets_never_come_from_a_higher_level_or_another_tenant(store:
 /// (by another replica), a ticket reopened meanwhile stops being an example, and a second
 /// process on the same folder (`helpdesk kb search` beside a running bot) reads it as it is.
 async fn a_kept_index_reads_only_what_changed_while_its_process_was_down(store: Store) {
-    let sb = sandbox(store.clone()).await;
-    send(&sb, &mario(), "help", None, message("teams camera is black in meetings", "m1")).await;
-    send(
-        &sb,
-        &ada(),
-        "support-l1",
-        None,
-        command("resolve #1 allow camera access in Windows privacy settings"),
-    )
-    .await;
-    send(&sb, &luisa(), "help", None, message("my camera is black in teams meetings", "m2")).await;
-    let second = ticket(&sb, 2).await;
+    let (sb, second) = camera_fixed_then_asked_again(store.clone()).await;
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("index");
 
     let first = KnowledgeBase::open(store.clone(), KbOptions::in_folder(&folder))
         .await
         .unwrap();
-    assert_eq!(first.taken_at_open(), 4, "a new index reads everything: 3 articles, 1 fix");
-    assert_eq!(first.similar_tickets(&second, "camera black teams", 3).len(), 1);
+    assert_eq!(
+        first.taken_at_open(),
+        4,
+        "a new index reads everything: 3 articles, 1 fix"
+    );
+    assert_eq!(
+        first
+            .similar_tickets(&second, "camera black teams", 3)
+            .len(),
+        1
+    );
     drop(first);
 
     // While this process is down, another one reopens the ticket and writes an article.
@@ -1372,10 +1378,16 @@ async fn a_kept_index_reads_only_what_changed_while_its_process_was_down(store: 
     let again = KnowledgeBase::open(store.clone(), KbOptions::in_folder(&folder))
         .await
         .unwrap();
-    assert_eq!(again.taken_at_open(), 2, "only the article and the reopen are read");
+    assert_eq!(
+        again.taken_at_open(),
+        2,
+        "only the article and the reopen are read"
+    );
     assert_eq!(again.len(), 4);
     assert!(
-        again.similar_tickets(&second, "camera black teams", 3).is_empty(),
+        again
+            .similar_tickets(&second, "camera black teams", 3)
+            .is_empty(),
         "a reopened ticket is no example"
     );
     let reader = acme(&sb).await;

@@ -5,8 +5,8 @@ mod common;
 
 use common::now;
 use helpdesk::kb::{
-    drafts_index, evaluate, read_jsonl, ArticleDraft, ArticleSource, EvalQuery, Filter, KbLanguage,
-    KbOptions, KbOwner, KnowledgeBase, Thresholds,
+    drafts_index, evaluate, lead, read_jsonl, ArticleDraft, ArticleSource, EvalQuery, Filter,
+    KbLanguage, KbOptions, KbOwner, KnowledgeBase, Thresholds,
 };
 use helpdesk::store::{Saved, Store};
 use std::path::PathBuf;
@@ -77,7 +77,10 @@ async fn articles_are_created_updated_by_id_and_never_duplicated(store: Store) {
     );
     assert_eq!(a.source, ArticleSource::Written);
     assert_eq!(a.tags, ["vpn"]);
-    assert_eq!(store.articles_changed_after(0, 10_000).await.unwrap().len(), 1);
+    assert_eq!(
+        store.articles_changed_after(0, 10_000).await.unwrap().len(),
+        1
+    );
 }
 
 async fn every_replica_index_catches_up_with_the_database(store: Store) {
@@ -415,7 +418,14 @@ async fn existing_articles_become_shared_on_postgres() {
 }
 
 fn stackfaq() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/kb/stackfaq");
+    dev_set("stackfaq")
+}
+
+/// `../shared/data/kb/<name>`, `None` (the test skipped) when it is missing outside CI.
+fn dev_set(name: &str) -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/kb")
+        .join(name);
     if dir.is_dir() {
         return Some(dir);
     }
@@ -428,11 +438,10 @@ fn stackfaq() -> Option<PathBuf> {
     None
 }
 
-#[test]
-fn stackfaq_dev_queries_reach_the_quality_goal() {
-    let Some(dir) = stackfaq() else { return };
-    let articles = read_jsonl(&dir.join("articles.jsonl"), KbLanguage::En).unwrap();
-    let queries: Vec<EvalQuery> = std::fs::read_to_string(dir.join("dev-queries.jsonl"))
+/// The dev queries of a set measured with the calibrated thresholds.
+fn measure(dir: &std::path::Path, file: &str, lang: KbLanguage) -> helpdesk::kb::EvalReport {
+    let articles = read_jsonl(&dir.join("articles.jsonl"), lang).unwrap();
+    let queries: Vec<EvalQuery> = std::fs::read_to_string(dir.join(file))
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -440,16 +449,56 @@ fn stackfaq_dev_queries_reach_the_quality_goal() {
     let index = drafts_index(&articles).unwrap();
     let r = evaluate(&index, &queries, Thresholds::CALIBRATED);
     eprintln!("{r:?}");
+    r
+}
+
+#[test]
+fn stackfaq_dev_queries_reach_the_quality_goal() {
+    let Some(dir) = stackfaq() else { return };
+    let r = measure(&dir, "dev-queries.jsonl", KbLanguage::En);
     assert_eq!(r.queries, 625);
     assert!(
-        r.mrr_at_10 >= 0.80,
-        "MRR@10 {:.3} below the 0.80 goal",
+        r.mrr_at_10 >= 0.84,
+        "MRR@10 {:.3} below the 0.84 goal",
         r.mrr_at_10
     );
     assert!(r.ndcg_at_10 > 0.753, "better than plain BM25's 0.753");
     assert!(
-        r.suggestion_precision > r.p_at_1,
-        "the threshold keeps the doubtful ones back"
+        r.suggestion_precision >= 0.80,
+        "a shown first suggestion is right {:.3} of the time, below 0.80",
+        r.suggestion_precision
+    );
+}
+
+/// Polish: Allegro's FAQ passages, every right passage of a question counted (the all-pairs
+/// file; 26 of the 400 questions have more than one). On the first right passage alone
+/// (`dev-queries.jsonl`) MRR@10 is 0.590.
+#[test]
+fn allegro_dev_queries_reach_the_polish_quality_goal() {
+    let Some(dir) = dev_set("allegro") else {
+        return;
+    };
+    let r = measure(&dir, "dev-queries-allpairs.jsonl", KbLanguage::Pl);
+    assert_eq!(r.queries, 400, "one question per text");
+    assert!(
+        r.mrr_at_10 >= 0.60,
+        "MRR@10 {:.3} below the 0.60 goal",
+        r.mrr_at_10
+    );
+    assert!(
+        r.suggestion_precision >= 0.80,
+        "a shown first suggestion is right {:.3} of the time, below 0.80",
+        r.suggestion_precision
+    );
+    assert!(
+        r.suggested >= 0.05,
+        "shown for {:.3} of the questions",
+        r.suggested
+    );
+    let first_only = measure(&dir, "dev-queries.jsonl", KbLanguage::Pl);
+    assert!(
+        first_only.mrr_at_10 > 0.44,
+        "better than plain BM25's 0.440"
     );
 }
 
@@ -470,10 +519,11 @@ fn unrelated_tickets_rarely_get_a_suggestion() {
     let suggested = texts
         .iter()
         .filter(|t| {
-            index
-                .search(t, 1, &Filter::default())
-                .first()
-                .is_some_and(|h| h.coverage >= Thresholds::CALIBRATED.of(h.language))
+            let hits = index.search(t, 2, &Filter::default());
+            hits.first().is_some_and(|h| {
+                let lead = lead(h.score, hits.get(1).map(|n| n.score));
+                Thresholds::CALIBRATED.confident(h.language, h.coverage, lead)
+            })
         })
         .count();
     let share = suggested as f64 / texts.len() as f64;
@@ -537,7 +587,11 @@ async fn an_index_ahead_of_its_database_is_rebuilt() {
     let folder = dir.path().join("index");
     let before = common::TestDb::sqlite().await;
     for i in 0..3 {
-        save(&before.store, &draft(&format!("vpn-{i}"), "VPN error 809", VPN_BODY)).await;
+        save(
+            &before.store,
+            &draft(&format!("vpn-{i}"), "VPN error 809", VPN_BODY),
+        )
+        .await;
     }
     let kb = KnowledgeBase::open(before.store.clone(), KbOptions::in_folder(&folder))
         .await
@@ -547,7 +601,11 @@ async fn an_index_ahead_of_its_database_is_rebuilt() {
     before.finish().await;
 
     let restored = common::TestDb::sqlite().await;
-    save(&restored.store, &draft("printer", "Printer jammed", "Open tray 2.")).await;
+    save(
+        &restored.store,
+        &draft("printer", "Printer jammed", "Open tray 2."),
+    )
+    .await;
     let kb = KnowledgeBase::open(restored.store.clone(), KbOptions::in_folder(&folder))
         .await
         .unwrap();

@@ -465,15 +465,18 @@ fn a_restore_leaves_the_search_index_to_be_rebuilt_from_the_restored_database() 
         path
     };
     let import = |path: &std::path::Path| {
-        let (out, stdout, stderr) =
-            run(helpdesk(dir.path()).args(["kb", "import", "--jsonl"]).arg(path));
+        let (out, stdout, stderr) = run(helpdesk(dir.path())
+            .args(["kb", "import", "--jsonl"])
+            .arg(path));
         assert!(out.status.success(), "{stderr}");
         stdout
     };
     let first = articles(&[("vpn", "VPN error 809"), ("printer", "Printer jammed")]);
     assert!(import(&first).contains("search index: 2 articles"));
     let index = dir.path().join("helpdesk.db.index");
-    assert!(index.join(format!("articles-v{}", helpdesk::kb::SCHEMA_VERSION)).is_dir());
+    assert!(index
+        .join(format!("articles-v{}", helpdesk::kb::SCHEMA_VERSION))
+        .is_dir());
     let (out, _, stderr) = run(helpdesk(dir.path()).args(["backup", "backup.db"]));
     assert!(out.status.success(), "{stderr}");
     let later = articles(&[("vpn-token", "VPN token expired")]);
@@ -482,9 +485,17 @@ fn a_restore_leaves_the_search_index_to_be_rebuilt_from_the_restored_database() 
 
     let (out, _, stderr) = run(helpdesk(dir.path()).args(["restore", "backup.db", "--force"]));
     assert!(out.status.success(), "{stderr}");
-    assert!(!index.join(format!("articles-v{}", helpdesk::kb::SCHEMA_VERSION)).exists());
-    assert!(index.join("notes.txt").exists(), "only the index's own folders are removed");
+    assert!(!index
+        .join(format!("articles-v{}", helpdesk::kb::SCHEMA_VERSION))
+        .exists());
+    assert!(
+        index.join("notes.txt").exists(),
+        "only the index's own folders are removed"
+    );
     let (out, stdout, stderr) = run(helpdesk(dir.path()).args(["kb", "search", "vpn token"]));
     assert!(out.status.success(), "{stderr}");
-    assert!(stdout.contains("vpn ") && !stdout.contains("vpn-token"), "{stdout}");
+    assert!(
+        stdout.contains("vpn ") && !stdout.contains("vpn-token"),
+        "{stdout}"
+    );
 }

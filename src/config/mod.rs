@@ -75,7 +75,9 @@ impl Config {
             return IndexPlace::Folder(dir.clone());
         }
         match crate::store::sqlite_file(&self.database.url) {
-            Some(file) if file.as_os_str() == ":memory:" || self.database.url.contains("mode=memory") => {
+            Some(file)
+                if file.as_os_str() == ":memory:" || self.database.url.contains("mode=memory") =>
+            {
                 IndexPlace::Memory
             }
             Some(file) => {

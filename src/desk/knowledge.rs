@@ -23,8 +23,6 @@ pub(crate) mod ids {
     pub const SAVE: &str = "kb.save";
 }
 
-/// How many articles a new ticket suggests at most.
-const SUGGESTIONS: usize = 3;
 /// How much of an article's body a suggestion shows.
 const EXCERPT_CHARS: usize = 300;
 
@@ -69,7 +67,7 @@ pub(crate) async fn suggest(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), Stor
         return Ok(());
     };
     let text = format!("{} {}", ticket.title, ticket.description);
-    let found = kb.suggest(reader(cx), &text, SUGGESTIONS);
+    let found = kb.suggest(reader(cx), &text, crate::kb::SUGGESTED_AT_INTAKE);
     if found.is_empty() {
         return Ok(());
     }

@@ -53,32 +53,78 @@ pub fn drafts_index(drafts: &[ArticleDraft]) -> Result<SearchIndex, IndexError> 
     SearchIndex::of(&docs)
 }
 
-/// Measures an index of [`drafts_index`] on the queries, with suggestions shown from each
-/// language's threshold.
+/// A question with every article that answers it (a query file may list one question on
+/// several lines, one per right article).
+struct Judged<'a> {
+    text: &'a str,
+    right: Vec<&'a str>,
+}
+
+impl Judged<'_> {
+    fn is_right(&self, key: &str) -> bool {
+        self.right.contains(&key)
+    }
+}
+
+/// The queries grouped by their text, in the order of first appearance.
+fn judged(queries: &[EvalQuery]) -> Vec<Judged<'_>> {
+    let mut out: Vec<Judged<'_>> = Vec::new();
+    for q in queries {
+        match out.iter_mut().find(|j| j.text == q.text) {
+            Some(j) => j.right.push(&q.article),
+            None => out.push(Judged {
+                text: &q.text,
+                right: vec![&q.article],
+            }),
+        }
+    }
+    out
+}
+
+/// The first hit of a question: its language, coverage, lead and whether it is right.
+struct First {
+    language: super::KbLanguage,
+    coverage: f32,
+    lead: f32,
+    right: bool,
+}
+
+fn first_of(hits: &[super::Hit], j: &Judged<'_>) -> Option<First> {
+    let first = hits.first()?;
+    Some(First {
+        language: first.language,
+        coverage: first.coverage,
+        lead: super::service::lead(first.score, hits.get(1).map(|h| h.score)),
+        right: j.is_right(&first.data),
+    })
+}
+
+/// Measures an index of [`drafts_index`] on the queries, with suggestions shown as
+/// `thresholds` decide. Lines with the same text are one question with several right articles.
 pub fn evaluate(index: &SearchIndex, queries: &[EvalQuery], thresholds: Thresholds) -> EvalReport {
+    let questions = judged(queries);
     let mut r = EvalReport {
-        queries: queries.len(),
+        queries: questions.len(),
         ..EvalReport::default()
     };
     let mut suggested_right = 0usize;
     let mut suggested = 0usize;
-    for q in queries {
-        let hits = index.search(&q.text, 10, &Filter::default());
-        if let Some(first) = hits
-            .first()
-            .filter(|h| h.coverage >= thresholds.of(h.language))
+    for q in &questions {
+        let hits = index.search(q.text, 10, &Filter::default());
+        if let Some(first) =
+            first_of(&hits, q).filter(|f| thresholds.confident(f.language, f.coverage, f.lead))
         {
             suggested += 1;
-            suggested_right += usize::from(first.data == q.article);
+            suggested_right += usize::from(first.right);
         }
-        if let Some(rank) = hits.iter().position(|h| h.data == q.article).map(|p| p + 1) {
+        if let Some(rank) = hits.iter().position(|h| q.is_right(&h.data)).map(|p| p + 1) {
             r.p_at_1 += f64::from(u8::from(rank == 1));
             r.hit_at_3 += f64::from(u8::from(rank <= 3));
             r.mrr_at_10 += 1.0 / rank as f64;
             r.ndcg_at_10 += 1.0 / ((rank + 1) as f64).log2();
         }
     }
-    let n = queries.len().max(1) as f64;
+    let n = questions.len().max(1) as f64;
     r.p_at_1 /= n;
     r.hit_at_3 /= n;
     r.mrr_at_10 /= n;
@@ -88,32 +134,29 @@ pub fn evaluate(index: &SearchIndex, queries: &[EvalQuery], thresholds: Threshol
     r
 }
 
-/// The smallest suggestion threshold, a multiple of 0.05, at which the first suggestion shown
-/// for the queries whose best article is in `language` is right at least `target` of the time
-/// (1.0 when none is). What [`super::Thresholds::CALIBRATED`] holds for each language with a
-/// dev set, at a target of 0.8.
+/// The smallest lead, a multiple of 0.05, that a first hit in `language` covering at least
+/// `coverage` of the question needs for a shown first suggestion to be right at least `target`
+/// of the time (1.0 when none does). What [`Thresholds::CALIBRATED`] holds per language.
 pub fn calibrate(
     index: &SearchIndex,
     queries: &[EvalQuery],
     language: KbLanguage,
+    coverage: f32,
     target: f64,
 ) -> f32 {
-    let firsts: Vec<(f32, bool)> = queries
+    let firsts: Vec<First> = judged(queries)
         .iter()
-        .filter_map(|q| {
-            let hits = index.search(&q.text, 1, &Filter::default());
-            let first = hits.into_iter().next()?;
-            (first.language == language).then(|| (first.coverage, first.data == q.article))
-        })
+        .filter_map(|q| first_of(&index.search(q.text, 2, &Filter::default()), q))
+        .filter(|f| f.language == language && f.coverage >= coverage)
         .collect();
     (0..=20u8)
-        // A division, not a product, so that 11 gives the same f32 as the literal 0.55.
+        // A division, not a product, so that 7 gives the same f32 as the literal 0.35.
         .map(|step| f32::from(step) / 20.0)
-        .find(|&threshold| {
+        .find(|&lead| {
             let shown: Vec<bool> = firsts
                 .iter()
-                .filter(|(coverage, _)| *coverage >= threshold)
-                .map(|&(_, right)| right)
+                .filter(|f| f.lead >= lead)
+                .map(|f| f.right)
                 .collect();
             !shown.is_empty()
                 && shown.iter().filter(|&&r| r).count() as f64 >= target * shown.len() as f64
@@ -142,7 +185,13 @@ mod tests {
             return None;
         }
         let articles = super::super::read_jsonl(&dir.join("articles.jsonl"), lang).unwrap();
-        let queries = std::fs::read_to_string(dir.join("dev-queries.jsonl"))
+        // Allegro lists every right passage of a question in its all-pairs file.
+        let file = if name == "allegro" {
+            "dev-queries-allpairs.jsonl"
+        } else {
+            "dev-queries.jsonl"
+        };
+        let queries = std::fs::read_to_string(dir.join(file))
             .unwrap()
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
@@ -154,49 +203,61 @@ mod tests {
     fn the_calibrated_thresholds_are_what_the_dev_sets_give_and_hold_on_held_out_halves() {
         let calibrated = Thresholds::CALIBRATED;
         assert_eq!(
-            calibrated.it, calibrated.en,
+            calibrated.lead.it, calibrated.lead.en,
             "Italian has no dev set: English's"
         );
         for (name, lang) in [("stackfaq", KbLanguage::En), ("allegro", KbLanguage::Pl)] {
             let Some((index, queries)) = dev_set(name, lang) else {
                 return;
             };
-            let (even, odd): (Vec<_>, Vec<_>) = queries
-                .iter()
-                .cloned()
-                .enumerate()
-                .partition(|(i, _)| i % 2 == 0);
-            let halves: [Vec<EvalQuery>; 2] =
-                [even, odd].map(|h| h.into_iter().map(|(_, q)| q).collect());
-            // Against over-fitting: the threshold is the stricter of those picked on each half.
-            let picks = halves.each_ref().map(|h| calibrate(&index, h, lang, 0.8));
-            let threshold = picks[0].max(picks[1]);
-            eprintln!("{name}: picked {picks:?} on the halves");
+            // Halves by question: every right passage of a question stays on its side.
+            let texts: Vec<&str> = judged(&queries).iter().map(|j| j.text).collect();
+            let half_of = |q: &EvalQuery| texts.iter().position(|t| *t == q.text).unwrap_or(0) % 2;
+            let halves: [Vec<EvalQuery>; 2] = [0, 1].map(|h| {
+                queries
+                    .iter()
+                    .filter(|q| half_of(q) == h)
+                    .cloned()
+                    .collect()
+            });
+            let coverage = calibrated.coverage;
+            // Against over-fitting: the lead is the stricter of those picked on each half.
+            let picks = halves
+                .each_ref()
+                .map(|h| calibrate(&index, h, lang, coverage, 0.8));
+            let lead = picks[0].max(picks[1]);
+            eprintln!("{name}: leads {picks:?} picked on the halves");
             assert_eq!(
-                threshold,
-                calibrated.of(lang),
-                "{name}: calibration gives {threshold}"
+                lead,
+                calibrated.lead.of(lang),
+                "{name}: calibration gives {lead}"
             );
-            if threshold >= 1.0 {
-                // No threshold reaches the target (Polish today: coverage does not tell a right
-                // first hit from a wrong one well enough); nothing to hold out.
-                eprintln!("{name}: no threshold makes a shown suggestion right 80 % of the time");
-                continue;
-            }
+            let with = |lead: f32| Thresholds {
+                coverage,
+                lead: super::super::ByLanguage {
+                    en: lead,
+                    it: lead,
+                    pl: lead,
+                },
+            };
             for (pick, check) in [(0, 1), (1, 0)] {
-                let r = evaluate(&index, &halves[check], Thresholds::uniform(picks[pick]));
+                let r = evaluate(&index, &halves[check], with(picks[pick]));
                 eprintln!(
-                    "{name}: {} picked on half {pick}: on the other shown {:.3}, right {:.3}",
+                    "{name}: lead {} picked on half {pick}: on the other shown {:.3}, right {:.3}",
                     picks[pick], r.suggested, r.suggestion_precision
                 );
             }
             for check in halves.iter().chain([&queries]) {
-                let r = evaluate(&index, check, Thresholds::uniform(threshold));
+                let r = evaluate(&index, check, calibrated);
+                eprintln!(
+                    "{name}: calibrated on {} questions: shown {:.3}, right {:.3}",
+                    r.queries, r.suggested, r.suggestion_precision
+                );
                 assert!(
                     r.suggestion_precision >= 0.8,
-                    "{name}: {threshold} is right {:.3} on {} queries",
+                    "{name}: right {:.3} on {} questions",
                     r.suggestion_precision,
-                    check.len()
+                    r.queries
                 );
             }
         }

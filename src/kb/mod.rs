@@ -7,15 +7,18 @@ mod eval;
 mod index;
 mod service;
 
-pub use analysis::{analyze, analyzer, first_words, fold, KbLanguage, StemFilter, UnknownKbLanguage, MAX_WORDS};
+pub use analysis::{
+    analyze, analyzer, first_words, fold, KbLanguage, StemFilter, UnknownKbLanguage, MAX_WORDS,
+};
 pub use article::{
     check, parse_markdown, read_jsonl, read_markdown_dir, to_markdown, Article, ArticleDraft,
     ArticleRevision, ArticleSource, ImportError, KbOwner,
 };
-pub use eval::{drafts_index, evaluate, EvalQuery, EvalReport};
+pub use eval::{calibrate, drafts_index, evaluate, EvalQuery, EvalReport};
 pub use index::{
     Filter, Hit, IndexDoc, IndexError, IndexPlace, SearchIndex, Tag, SCHEMA_VERSION, TITLE_BOOST,
 };
 pub use service::{
-    remove_indexes, KbError, KbOptions, KnowledgeBase, SimilarTicket, Suggestion, Thresholds,
+    lead, remove_indexes, ByLanguage, KbError, KbOptions, KnowledgeBase, SimilarTicket, Suggestion,
+    Thresholds, SUGGESTED_AT_INTAKE,
 };

@@ -7,9 +7,12 @@ use super::{Article, KbLanguage, KbOwner};
 use crate::domain::{Level, Ticket, TicketId, TicketNumber};
 use crate::store::{ChangeCounter, ResolvedTicket, Store, StoreError};
 
-/// The share of the query an article must cover to be suggested, per article language.
+/// How many articles a new ticket is offered at most.
+pub const SUGGESTED_AT_INTAKE: usize = 3;
+
+/// One number per article language.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Thresholds {
+pub struct ByLanguage {
     /// English articles.
     pub en: f32,
     /// Italian articles.
@@ -18,36 +21,69 @@ pub struct Thresholds {
     pub pl: f32,
 }
 
-impl Thresholds {
-    /// What [`calibrate`](super::eval::calibrate) gives on the dev queries of
-    /// `../shared/data/kb` for a shown first suggestion right at least four times in five, the
-    /// stricter of the values picked on each half of the queries (against over-fitting):
-    /// English on StackFAQ 0.4 (halves 0.4 and 0.35; shown for 81 %, right 82 %, and at least
-    /// 80 % on each half). Italian, which has no dev set, takes English's value. Polish on Allegro
-    /// reaches no such threshold (at best 64 % right, at 0.65), so it gets calibrate's 1.0:
-    /// only hits covering the whole query are shown (7.5 % of queries, right 60 %).
-    pub const CALIBRATED: Thresholds = Thresholds {
-        en: 0.4,
-        it: 0.4,
-        pl: 1.0,
-    };
-
-    /// The same threshold for every language.
-    pub const fn uniform(value: f32) -> Thresholds {
-        Thresholds {
-            en: value,
-            it: value,
-            pl: value,
-        }
-    }
-
-    /// The threshold of `lang`.
+impl ByLanguage {
+    /// The value of `lang`.
     pub fn of(&self, lang: KbLanguage) -> f32 {
         match lang {
             KbLanguage::En => self.en,
             KbLanguage::It => self.it,
             KbLanguage::Pl => self.pl,
         }
+    }
+}
+
+/// When search hits are worth suggesting. The first hit must cover enough of the request and
+/// stand far enough ahead of the next one (its lead, `(first − second) / first` in score, is
+/// the confidence that tells a right first hit from a wrong one; coverage alone does not, in
+/// Polish); the hits after it are shown when they cover enough too.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    /// The share of the request every suggested article must cover, 0–1.
+    pub coverage: f32,
+    /// The lead the first hit needs, per its language.
+    pub lead: ByLanguage,
+}
+
+impl Thresholds {
+    /// Calibrated with [`calibrate`](super::eval::calibrate) on the dev queries of
+    /// `../shared/data/kb` (StackFAQ for English, Allegro for Polish, every right passage
+    /// counted) so that a shown first suggestion is right at least four times in five, taking
+    /// the stricter of the values picked on each half of the queries (against over-fitting).
+    /// The coverage floor is English's calibration without a lead (0.4); it also keeps almost
+    /// every unrelated request without a suggestion. Italian has no dev set: English's lead.
+    pub const CALIBRATED: Thresholds = Thresholds {
+        coverage: 0.4,
+        lead: ByLanguage {
+            en: 0.0,
+            it: 0.0,
+            pl: 0.4,
+        },
+    };
+
+    /// Coverage alone decides (no lead needed): what `kb eval --threshold X` measures.
+    pub const fn coverage_only(coverage: f32) -> Thresholds {
+        Thresholds {
+            coverage,
+            lead: ByLanguage {
+                en: 0.0,
+                it: 0.0,
+                pl: 0.0,
+            },
+        }
+    }
+
+    /// Whether a first hit of this language, coverage and lead is worth suggesting.
+    pub fn confident(&self, lang: KbLanguage, coverage: f32, lead: f32) -> bool {
+        coverage >= self.coverage && lead >= self.lead.of(lang)
+    }
+}
+
+/// How far the first of these scores is ahead of the second, as a share of the first (1 when
+/// there is no second).
+pub fn lead(first: f32, second: Option<f32>) -> f32 {
+    match second {
+        Some(second) if first > 0.0 => ((first - second) / first).clamp(0.0, 1.0),
+        _ => 1.0,
     }
 }
 
@@ -116,6 +152,8 @@ pub struct Suggestion {
     pub coverage: f32,
     /// The article's language (its threshold decides whether it is suggested).
     pub language: KbLanguage,
+    /// Its ranking score (BM25, title boosted).
+    pub score: f32,
 }
 
 /// A past resolved ticket like the one at hand, with how it was fixed.
@@ -244,7 +282,9 @@ impl KnowledgeBase {
 
     async fn catch_up_articles(&self) -> Result<usize, KbError> {
         // By change number: each change is read once, in commit order.
-        let mut seen = self.mark_checked(&self.articles, ChangeCounter::Articles).await?;
+        let mut seen = self
+            .mark_checked(&self.articles, ChangeCounter::Articles)
+            .await?;
         let mut progress: Option<crate::progress::Progress> = None;
         let mut taken = 0;
         loop {
@@ -276,7 +316,9 @@ impl KnowledgeBase {
     }
 
     async fn catch_up_tickets(&self) -> Result<usize, KbError> {
-        let mut seen = self.mark_checked(&self.tickets, ChangeCounter::Resolutions).await?;
+        let mut seen = self
+            .mark_checked(&self.tickets, ChangeCounter::Resolutions)
+            .await?;
         let mut taken = 0;
         loop {
             let page = self.store.resolutions_changed_after(seen, PAGE).await?;
@@ -376,8 +418,7 @@ impl KnowledgeBase {
         self.tickets
             .search(text, limit, &filter)
             .into_iter()
-            // Ticket texts are analysed as English, so English's threshold applies.
-            .filter(|h| h.coverage >= self.thresholds.en)
+            .filter(|h| h.coverage >= self.thresholds.coverage)
             .filter_map(|h| serde_json::from_str::<TicketRef>(&h.data).ok())
             .map(|t| SimilarTicket {
                 number: TicketNumber(t.number),
@@ -445,6 +486,7 @@ impl KnowledgeBase {
                         title: r.title,
                         coverage: h.coverage,
                         language: h.language,
+                        score: h.score,
                     })
                     .collect();
             }
@@ -480,18 +522,26 @@ impl KnowledgeBase {
             .collect()
     }
 
-    /// Up to `limit` articles `reader` may see relevant enough to suggest for the text; none
-    /// when nothing is.
+    /// Up to `limit` articles `reader` may see relevant enough to suggest for the text: none
+    /// unless the first is a confident answer (see [`Thresholds`]), then it and those after it
+    /// that cover enough of the text.
     pub fn suggest(&self, reader: KbOwner, text: &str, limit: usize) -> Vec<Suggestion> {
-        self.search(reader, text, limit)
+        let found = self.search(reader, text, limit.max(2));
+        let Some(first) = found.first() else {
+            return Vec::new();
+        };
+        let lead = lead(first.score, found.get(1).map(|s| s.score));
+        if !self
+            .thresholds
+            .confident(first.language, first.coverage, lead)
+        {
+            return Vec::new();
+        }
+        found
             .into_iter()
-            .filter(|s| s.coverage >= self.thresholds.of(s.language))
+            .take(limit)
+            .filter(|s| s.coverage >= self.thresholds.coverage)
             .collect()
-    }
-
-    /// Whether a hit of this coverage in this language would be suggested.
-    pub fn suggests(&self, language: KbLanguage, coverage: f32) -> bool {
-        coverage >= self.thresholds.of(language)
     }
 
     /// The store the articles live in.

@@ -48,6 +48,9 @@ impl Bot {
         cmd.arg("--config")
             .arg(&file)
             .arg("run")
+            // Its own working folder, as a deployment gives it: on PostgreSQL the search index
+            // goes there (`helpdesk-index`).
+            .current_dir(dir.path())
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("HELPDESK_DATABASE_URL", database)
