@@ -274,7 +274,7 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
 
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let kb = Arc::new(
-        KnowledgeBase::open(
+        KnowledgeBase::open_or_in_memory(
             store.clone(),
             KbOptions {
                 index: config.kb_index(),
@@ -283,7 +283,6 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
         )
         .await?,
     );
-    tracing::info!(articles = kb.len(), "knowledge base index built");
     let directories = Arc::new(helpdesk_chat::Directories::new());
     let desk = Arc::new(
         Desk::new(store.clone(), config.tenants.clone(), clock.clone())

@@ -796,14 +796,8 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
                 index: config.kb_index(),
                 thresholds: kb::Thresholds::CALIBRATED,
             };
-            let base = match kb::KnowledgeBase::open(store.clone(), options).await {
-                // A read-only command still answers where it may not write the index folder.
-                Err(kb::KbError::Index(e)) => {
-                    tracing::warn!(error = %e, "searching without the index on disk");
-                    kb::KnowledgeBase::open(store, kb::KbOptions::in_memory()).await?
-                }
-                opened => opened?,
-            };
+            // A read-only command still answers where it may not write the index folder.
+            let base = kb::KnowledgeBase::open_or_in_memory(store, options).await?;
             let hits = base.search(reader, &text, limit.clamp(1, 100));
             if hits.is_empty() {
                 println!("nothing found");

@@ -57,7 +57,10 @@ impl Weights {
 
 /// The index layout's version: a folder of another version is rebuilt, never read. Bump it when
 /// the fields or the analysis change (2: prefix fields).
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
+
+/// The distinct terms of a query searched, per language and field kind.
+const MAX_QUERY_TERMS: usize = 64;
 
 /// The writer's memory budget: a bulk import flushes a segment each time it is full.
 const WRITER_HEAP: usize = 32 * 1024 * 1024;
@@ -220,6 +223,7 @@ fn schema() -> (Schema, Fields) {
 
 /// A searchable set of documents.
 pub struct SearchIndex {
+    index: Index,
     reader: IndexReader,
     /// `None` when another process holds the folder's writer lock: this one only reads.
     writer: Mutex<Option<IndexWriter>>,
@@ -283,11 +287,14 @@ impl SearchIndex {
         let index = match open() {
             Ok(index) => index,
             Err(e) => {
-                // Derived data: a damaged index is rebuilt from the database, never fatal.
-                tracing::warn!(folder = %folder.display(), error = %e, "search index unreadable: rebuilding it");
-                std::fs::remove_dir_all(&folder).map_err(io(&folder))?;
-                std::fs::create_dir_all(&folder).map_err(io(&folder))?;
-                open()?
+                // Derived data, never fatal; and never deleted here: another process may hold it.
+                tracing::warn!(
+                    folder = %folder.display(),
+                    error = %e,
+                    "search index unreadable: searching an index in memory; stop every helpdesk \
+                     process using the folder and remove it to have it rebuilt on disk"
+                );
+                return Ok(SearchIndex::in_memory());
             }
         };
         let mark = index
@@ -322,6 +329,7 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         Ok(SearchIndex {
+            index,
             reader,
             writer: Mutex::new(writer),
             fields,
@@ -329,12 +337,17 @@ impl SearchIndex {
         })
     }
 
-    /// Whether this process may write the index (another may hold its folder).
+    /// Whether this process may write the index: it holds the folder's writer lock, taking it
+    /// now if the process that held it (a `kb` command, another bot) has let it go.
     pub fn writable(&self) -> bool {
-        self.writer
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_some()
+        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        if writer.is_none() {
+            if let Ok(w) = self.index.writer_with_num_threads(1, WRITER_HEAP) {
+                tracing::info!("took over writing the search index");
+                *writer = Some(w);
+            }
+        }
+        writer.is_some()
     }
 
     /// The mark saved with the last commit, if any.
@@ -615,7 +628,8 @@ impl SearchIndex {
                         });
                 }
             }
-            let weight = idf(df.max(1));
+            // Deleted copies still count in doc_freq until a merge: never more than the documents.
+            let weight = idf(df.clamp(1, (n as u64).max(1))).max(0.0);
             total += weight;
             if found {
                 covered += weight;
@@ -647,6 +661,8 @@ fn distinct(terms: Vec<String>) -> Vec<(String, usize)> {
     }
     order
         .into_iter()
+        // A pasted log adds nothing past its first words but clauses to score.
+        .take(MAX_QUERY_TERMS)
         .map(|t| {
             let n = counts[&t];
             (t, n)
@@ -661,8 +677,8 @@ pub fn remove_index(place: &IndexPlace, name: &str) {
     }
 }
 
-/// Removes the folders of index `name` under `root` but version `keep` (only those: the folder
-/// may hold other files).
+/// Removes the folders of index `name` under `root` of versions older than `keep` (all with
+/// `None`; only those folders: the root may hold other files).
 fn remove_versions(root: &Path, name: &str, keep: Option<u32>) {
     let Ok(entries) = std::fs::read_dir(root) else {
         return;
@@ -675,7 +691,8 @@ fn remove_versions(root: &Path, name: &str, keep: Option<u32>) {
             .and_then(|f| f.strip_prefix(&prefix))
             .and_then(|v| v.parse::<u32>().ok());
         let Some(version) = version else { continue };
-        if Some(version) != keep && entry.path().is_dir() {
+        // Only older layouts: a newer binary beside this one (a rolling update) keeps its own.
+        if keep.is_none_or(|keep| version < keep) && entry.path().is_dir() {
             tracing::info!(folder = %entry.path().display(), "removing a search index");
             if let Err(e) = std::fs::remove_dir_all(entry.path()) {
                 tracing::warn!(folder = %entry.path().display(), error = %e, "could not remove a search index");
@@ -808,6 +825,8 @@ mod tests {
             let second = SearchIndex::open(&place, "articles").unwrap();
             assert!(!second.writable(), "one writer per folder");
             assert_eq!(keys(&second.search("vpn", 3, &Filter::default())), [7]);
+            drop(index);
+            assert!(second.writable(), "the reader takes over once the writer is gone");
         }
         let again = SearchIndex::open(&place, "articles").unwrap();
         assert_eq!(again.mark().as_deref(), Some("42"));

@@ -134,6 +134,9 @@ pub enum KbError {
 /// A refresh with more changes than this shows its progress.
 const PROGRESS_FROM: usize = 5_000;
 
+/// Searches one article search may take to leave out shared articles a tenant's own replace.
+const TAKE_OVER_ROUNDS: usize = 3;
+
 /// Rows read from the database per page while catching up.
 const PAGE: i64 = 2_000;
 
@@ -200,8 +203,11 @@ fn tenant_tag(tenant: crate::domain::TenantId) -> Tag {
 }
 
 fn specialty_tag(specialty: Option<&str>) -> Tag {
-    // "-" is no specialty: specialty names are words.
-    Tag::new("specialty", specialty.unwrap_or("-"))
+    // Names get a prefix, so no specialty name can pass for "none".
+    match specialty {
+        Some(name) => Tag::new("specialty", format_args!("+{name}")),
+        None => Tag::new("specialty", "none"),
+    }
 }
 
 fn level_tag(level: Level) -> Tag {
@@ -252,6 +258,26 @@ impl KnowledgeBase {
         Ok(kb)
     }
 
+    /// [`open`](Self::open), or, when the index folder cannot be used, the same in memory (a
+    /// warning says why): derived data never keeps the desk from starting.
+    pub async fn open_or_in_memory(
+        store: Store,
+        options: KbOptions,
+    ) -> Result<KnowledgeBase, KbError> {
+        let thresholds = options.thresholds;
+        match KnowledgeBase::open(store.clone(), options).await {
+            Err(KbError::Index(e)) => {
+                tracing::warn!(error = %e, "search index folder unusable: indexing in memory");
+                let memory = KbOptions {
+                    index: IndexPlace::Memory,
+                    thresholds,
+                };
+                KnowledgeBase::open(store, memory).await
+            }
+            opened => opened,
+        }
+    }
+
     /// How many article and resolution changes the open read from the database: everything
     /// for a new index, only what changed since its last commit for one kept on disk.
     pub fn taken_at_open(&self) -> usize {
@@ -288,9 +314,9 @@ impl KnowledgeBase {
         let mut progress: Option<crate::progress::Progress> = None;
         let mut taken = 0;
         loop {
-            let page = self.store.articles_changed_after(seen, PAGE).await?;
+            let page = self.store.articles_changed_after(seen.seq, PAGE).await?;
             let Some(last) = page.last() else { break };
-            seen = last.change;
+            seen.seq = last.change;
             for a in &page {
                 self.articles.upsert(&article_doc(a))?;
             }
@@ -307,7 +333,7 @@ impl KnowledgeBase {
             }
         }
         if taken > 0 {
-            self.articles.commit(Some(&seen.to_string()))?;
+            self.articles.commit(Some(&seen.encode()))?;
         }
         if let Some(p) = progress {
             p.finish();
@@ -321,9 +347,9 @@ impl KnowledgeBase {
             .await?;
         let mut taken = 0;
         loop {
-            let page = self.store.resolutions_changed_after(seen, PAGE).await?;
+            let page = self.store.resolutions_changed_after(seen.seq, PAGE).await?;
             let Some(last) = page.last() else { break };
-            seen = last.change;
+            seen.seq = last.change;
             for change in &page {
                 match &change.resolved {
                     Some(t) => self.tickets.upsert(&ticket_doc(t))?,
@@ -336,7 +362,7 @@ impl KnowledgeBase {
             }
         }
         if taken > 0 {
-            self.tickets.commit(Some(&seen.to_string()))?;
+            self.tickets.commit(Some(&seen.encode()))?;
         }
         Ok(taken)
     }
@@ -347,22 +373,24 @@ impl KnowledgeBase {
         &self,
         index: &SearchIndex,
         counter: ChangeCounter,
-    ) -> Result<i64, KbError> {
-        let mark = mark_of(index);
-        if mark == 0 {
-            return Ok(0);
-        }
+    ) -> Result<Mark, KbError> {
+        let database = self.store.change_counter(ChangeCounter::Identity).await?;
+        let fresh = Mark { database, seq: 0 };
+        let Some(text) = index.mark() else {
+            return Ok(fresh);
+        };
         let newest = self.store.change_counter(counter).await?;
-        if mark <= newest {
-            return Ok(mark);
-        }
-        tracing::warn!(
-            index_mark = mark,
-            database_counter = newest,
-            "the search index is ahead of the database (restored from a backup?): rebuilding it"
-        );
+        let why = match Mark::parse(&text) {
+            Some(mark) if mark.database == database && mark.seq <= newest => return Ok(mark),
+            Some(mark) if mark.database == database => {
+                "the search index is ahead of its database (restored from a backup?)"
+            }
+            Some(_) => "the search index was built from another database",
+            None => "the search index's mark is unreadable",
+        };
+        tracing::warn!(mark = %text, database_counter = newest, "{why}: rebuilding it");
         index.clear()?;
-        Ok(0)
+        Ok(fresh)
     }
 
     /// Puts resolved tickets into the similar-tickets index (this process's own changes, seen
@@ -465,7 +493,11 @@ impl KnowledgeBase {
             except: Vec::new(),
         };
         // Each round leaves out the shared articles found to be taken over; rarely more than one.
+        // A tenant shadowing many shared articles costs a few rounds, never a search per article:
+        // after the last round the taken-over ones are dropped and fewer hits may come back.
+        let mut rounds = 0;
         loop {
+            rounds += 1;
             let hits: Vec<(super::Hit, ArticleRef)> = self
                 .articles
                 .search(text, limit, &filter)
@@ -476,9 +508,10 @@ impl KnowledgeBase {
                 })
                 .collect();
             let shadowed = self.taken_over(reader, &hits);
-            if shadowed.is_empty() {
+            if shadowed.is_empty() || rounds == TAKE_OVER_ROUNDS {
                 return hits
                     .into_iter()
+                    .filter(|(h, _)| !shadowed.contains(&h.key))
                     .map(|(h, r)| Suggestion {
                         id: r.id,
                         owner: KbOwner::of(r.tenant.map(crate::domain::TenantId)),
@@ -550,9 +583,26 @@ impl KnowledgeBase {
     }
 }
 
-/// The change number an index was committed at (0: none yet).
-fn mark_of(index: &SearchIndex) -> i64 {
-    index.mark().and_then(|m| m.parse().ok()).unwrap_or(0)
+/// How far an index has read its database: the database's identity and the last change
+/// number taken in, kept as `identity:number` in the index's commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Mark {
+    database: i64,
+    seq: i64,
+}
+
+impl Mark {
+    fn parse(text: &str) -> Option<Mark> {
+        let (database, seq) = text.split_once(':')?;
+        Some(Mark {
+            database: database.parse().ok()?,
+            seq: seq.parse().ok()?,
+        })
+    }
+
+    fn encode(self) -> String {
+        format!("{}:{}", self.database, self.seq)
+    }
 }
 
 fn article_doc(a: &Article) -> IndexDoc {

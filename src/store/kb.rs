@@ -357,6 +357,9 @@ pub enum ChangeCounter {
     Articles,
     /// Resolves and reopens.
     Resolutions,
+    /// Not a counter: a random number drawn once per database, which tells indexes built from
+    /// another database (or a copy of one) apart.
+    Identity,
 }
 
 impl ChangeCounter {
@@ -364,6 +367,7 @@ impl ChangeCounter {
         match self {
             ChangeCounter::Articles => "kb_articles",
             ChangeCounter::Resolutions => "ticket_resolutions",
+            ChangeCounter::Identity => "database_identity",
         }
     }
 }
