@@ -93,15 +93,10 @@ const MAX_WORD_CHARS: usize = 40;
 pub const MAX_WORDS: usize = 2000;
 
 /// The tantivy analyser of `lang`: words (runs of letters and digits), lower case, the
-/// language's stop words dropped, then [`StemFilter`]. Articles and queries both go through it.
+/// language's stop words dropped, then [`WordFilter::Stem`]. Articles and queries both go
+/// through it.
 pub fn analyzer(lang: KbLanguage) -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(LowerCaser)
-        .filter(StopWordFilter::remove(
-            lang.stop_words().iter().map(|w| w.to_string()),
-        ))
-        .filter(StemFilter(lang))
-        .build()
+    words_then(lang, WordFilter::Stem(lang))
 }
 
 /// How many letters of a word its prefix term keeps: truncation at about six letters is a
@@ -109,15 +104,19 @@ pub fn analyzer(lang: KbLanguage) -> TextAnalyzer {
 /// best of 5–7.
 pub const PREFIX_CHARS: usize = 6;
 
-/// The tantivy analyser of the prefix terms of `lang`: words, lower case, the language's stop
-/// words dropped, then [`PrefixFilter`] (accents folded, the first [`PREFIX_CHARS`] letters).
+/// The tantivy analyser of the prefix terms of `lang`: as [`analyzer`], then
+/// [`WordFilter::Prefix`] (accents folded, the first [`PREFIX_CHARS`] letters).
 pub fn prefix_analyzer(lang: KbLanguage) -> TextAnalyzer {
+    words_then(lang, WordFilter::Prefix(PREFIX_CHARS))
+}
+
+fn words_then(lang: KbLanguage, last: WordFilter) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(LowerCaser)
         .filter(StopWordFilter::remove(
             lang.stop_words().iter().map(|w| w.to_string()),
         ))
-        .filter(PrefixFilter(PREFIX_CHARS))
+        .filter(last)
         .build()
 }
 
@@ -157,114 +156,72 @@ pub fn first_words(text: &str, n: usize) -> &str {
     text
 }
 
-/// A token filter: drops words over [`MAX_WORD_CHARS`], replaces the rest by their Snowball
-/// stem in the language, accents folded (stems are defined on the accented spelling).
+/// The last token filter: drops words over [`MAX_WORD_CHARS`] and turns the rest into terms.
 #[derive(Clone, Copy)]
-pub struct StemFilter(pub KbLanguage);
+pub enum WordFilter {
+    /// The Snowball stem in the language, accents folded (stems are defined on the accented
+    /// spelling).
+    Stem(KbLanguage),
+    /// Accents folded, the first `n` letters (shorter words stay whole).
+    Prefix(usize),
+}
 
-impl TokenFilter for StemFilter {
-    type Tokenizer<T: Tokenizer> = StemTokenizer<T>;
+impl TokenFilter for WordFilter {
+    type Tokenizer<T: Tokenizer> = WordTokenizer<T>;
 
-    fn transform<T: Tokenizer>(self, inner: T) -> StemTokenizer<T> {
-        StemTokenizer {
+    fn transform<T: Tokenizer>(self, inner: T) -> WordTokenizer<T> {
+        WordTokenizer {
             inner,
-            lang: self.0,
+            filter: self,
         }
     }
 }
 
-/// A tokenizer followed by [`StemFilter`].
+/// A tokenizer followed by a [`WordFilter`].
 #[derive(Clone)]
-pub struct StemTokenizer<T> {
+pub struct WordTokenizer<T> {
     inner: T,
-    lang: KbLanguage,
+    filter: WordFilter,
 }
 
-impl<T: Tokenizer> Tokenizer for StemTokenizer<T> {
-    type TokenStream<'a> = StemStream<T::TokenStream<'a>>;
+impl<T: Tokenizer> Tokenizer for WordTokenizer<T> {
+    type TokenStream<'a> = WordStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        StemStream {
+        WordStream {
             tail: self.inner.token_stream(text),
-            stemmer: self.lang.stemmer(),
+            term: match self.filter {
+                WordFilter::Stem(lang) => Term::Stem(lang.stemmer()),
+                WordFilter::Prefix(n) => Term::Prefix(n),
+            },
         }
     }
 }
 
-/// The token stream of [`StemTokenizer`].
-pub struct StemStream<S> {
-    tail: S,
-    stemmer: frostem::Stemmer,
+/// How a [`WordStream`] makes a word's term.
+enum Term {
+    Stem(frostem::Stemmer),
+    Prefix(usize),
 }
 
-impl<S: TokenStream> TokenStream for StemStream<S> {
+/// The token stream of [`WordTokenizer`].
+pub struct WordStream<S> {
+    tail: S,
+    term: Term,
+}
+
+impl<S: TokenStream> TokenStream for WordStream<S> {
     fn advance(&mut self) -> bool {
         while self.tail.advance() {
             let token = self.tail.token_mut();
             if token.text.chars().count() > MAX_WORD_CHARS {
                 continue;
             }
-            let stemmed = fold(&self.stemmer.stem(&token.text));
-            token.text = stemmed;
-            return true;
-        }
-        false
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
-    }
-}
-
-/// A token filter: drops words over [`MAX_WORD_CHARS`], folds the accents of the rest and keeps
-/// their first `n` letters (shorter words stay whole).
-#[derive(Clone, Copy)]
-pub struct PrefixFilter(pub usize);
-
-impl TokenFilter for PrefixFilter {
-    type Tokenizer<T: Tokenizer> = PrefixTokenizer<T>;
-
-    fn transform<T: Tokenizer>(self, inner: T) -> PrefixTokenizer<T> {
-        PrefixTokenizer { inner, n: self.0 }
-    }
-}
-
-/// A tokenizer followed by [`PrefixFilter`].
-#[derive(Clone)]
-pub struct PrefixTokenizer<T> {
-    inner: T,
-    n: usize,
-}
-
-impl<T: Tokenizer> Tokenizer for PrefixTokenizer<T> {
-    type TokenStream<'a> = PrefixStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        PrefixStream {
-            tail: self.inner.token_stream(text),
-            n: self.n,
-        }
-    }
-}
-
-/// The token stream of [`PrefixTokenizer`].
-pub struct PrefixStream<S> {
-    tail: S,
-    n: usize,
-}
-
-impl<S: TokenStream> TokenStream for PrefixStream<S> {
-    fn advance(&mut self) -> bool {
-        while self.tail.advance() {
-            let token = self.tail.token_mut();
-            if token.text.chars().count() > MAX_WORD_CHARS {
-                continue;
-            }
-            token.text = fold(&token.text).chars().take(self.n).collect();
+            let term = match &self.term {
+                Term::Stem(stemmer) => fold(&stemmer.stem(&token.text)),
+                Term::Prefix(n) => fold(&token.text).chars().take(*n).collect(),
+            };
+            token.text = term;
             return true;
         }
         false

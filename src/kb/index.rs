@@ -826,7 +826,10 @@ mod tests {
             assert!(!second.writable(), "one writer per folder");
             assert_eq!(keys(&second.search("vpn", 3, &Filter::default())), [7]);
             drop(index);
-            assert!(second.writable(), "the reader takes over once the writer is gone");
+            assert!(
+                second.writable(),
+                "the reader takes over once the writer is gone"
+            );
         }
         let again = SearchIndex::open(&place, "articles").unwrap();
         assert_eq!(again.mark().as_deref(), Some("42"));

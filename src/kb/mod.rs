@@ -8,7 +8,7 @@ mod index;
 mod service;
 
 pub use analysis::{
-    analyze, analyzer, first_words, fold, KbLanguage, StemFilter, UnknownKbLanguage, MAX_WORDS,
+    analyze, analyzer, first_words, fold, KbLanguage, UnknownKbLanguage, WordFilter, MAX_WORDS,
 };
 pub use article::{
     check, parse_markdown, read_jsonl, read_markdown_dir, to_markdown, Article, ArticleDraft,
