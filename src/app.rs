@@ -4,7 +4,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::desk::{Desk, Handled};
 use crate::http::{router, HttpServer};
-use crate::kb::{KbOptions, KnowledgeBase, Thresholds};
+use crate::kb::KnowledgeBase;
 use crate::schedule::{Dispatcher, Intervals, Pruner, RetryPolicy, Scheduler, Workers};
 use crate::store::{mask_url, Store, StoreError};
 use helpdesk_chat::{ChatEvent, ChatPlatform, EventSink, SinkError, SinkFuture, Taken};
@@ -273,16 +273,7 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
     }
 
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let kb = Arc::new(
-        KnowledgeBase::open_or_in_memory(
-            store.clone(),
-            KbOptions {
-                index: config.kb_index(),
-                thresholds: Thresholds::CALIBRATED,
-            },
-        )
-        .await?,
-    );
+    let kb = Arc::new(KnowledgeBase::open_or_in_memory(store.clone(), config.kb_options()).await?);
     let directories = Arc::new(helpdesk_chat::Directories::new());
     let desk = Arc::new(
         Desk::new(store.clone(), config.tenants.clone(), clock.clone())

@@ -763,10 +763,7 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
             println!("{owner}: {created} created, {updated} updated, {unchanged} unchanged");
             // Index them now, so the bot's next start finds its index current (a running bot
             // holds the index and takes them in within seconds itself).
-            let options = kb::KbOptions {
-                index: config.kb_index(),
-                thresholds: kb::Thresholds::CALIBRATED,
-            };
+            let options = config.kb_options();
             let base = kb::KnowledgeBase::open(store.clone(), options).await?;
             println!("search index: {} articles", base.len());
             drop(base);
@@ -792,10 +789,7 @@ async fn kb(config: &Config, command: KbCommand) -> Result<()> {
         KbCommand::Search { text, limit, owner } => {
             let store = open_existing(config).await?;
             let reader = kb_owner(config, &store, &owner, false).await?;
-            let options = kb::KbOptions {
-                index: config.kb_index(),
-                thresholds: kb::Thresholds::CALIBRATED,
-            };
+            let options = config.kb_options();
             // A read-only command still answers where it may not write the index folder.
             let base = kb::KnowledgeBase::open_or_in_memory(store, options).await?;
             let hits = base.search(reader, &text, limit.clamp(1, 100));

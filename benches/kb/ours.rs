@@ -45,6 +45,20 @@ async fn open_kb(store: Store, db: &Path) -> KnowledgeBase {
         .expect("open the knowledge base")
 }
 
+/// Builds the index of what the store at `db` holds (the store took `store` to write), and
+/// closes the store.
+async fn index_what_was_written(store: Store, db: &Path, store_time: Duration) -> Imported {
+    let started = Instant::now();
+    let kb = open_kb(store.clone(), db).await;
+    let index = started.elapsed();
+    drop(kb);
+    store.close().await;
+    Imported {
+        store: store_time,
+        index,
+    }
+}
+
 /// How long an import took: writing the store, then building the index.
 #[derive(Debug, Clone, Copy)]
 pub struct Imported {
@@ -68,16 +82,7 @@ pub async fn import(db: &Path, articles: &[ArticleDraft]) -> Imported {
         }
         tx.commit().await.expect("commit");
     }
-    let store_time = started.elapsed();
-    let started = Instant::now();
-    let kb = open_kb(store.clone(), db).await;
-    let index_time = started.elapsed();
-    drop(kb);
-    store.close().await;
-    Imported {
-        store: store_time,
-        index: index_time,
-    }
+    index_what_was_written(store, db, started.elapsed()).await
 }
 
 /// Writes the tickets, resolved, into the store at `db` (one tenant), then lets the
@@ -139,17 +144,8 @@ pub async fn add_resolved_tickets(db: &Path, tickets: &[TicketText]) -> (Importe
         }
         tx.commit().await.expect("commit");
     }
-    let store_time = started.elapsed();
-    let started = Instant::now();
-    let kb = open_kb(store.clone(), db).await;
-    let index_time = started.elapsed();
-    drop(kb);
-    store.close().await;
     (
-        Imported {
-            store: store_time,
-            index: index_time,
-        },
+        index_what_was_written(store, db, started.elapsed()).await,
         first.unwrap_or(0),
     )
 }

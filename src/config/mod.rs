@@ -68,6 +68,15 @@ pub struct KbConfig {
 }
 
 impl Config {
+    /// How this process keeps its knowledge base: indexes at [`Config::kb_index`], calibrated
+    /// thresholds.
+    pub fn kb_options(&self) -> crate::kb::KbOptions {
+        crate::kb::KbOptions {
+            index: self.kb_index(),
+            thresholds: crate::kb::Thresholds::CALIBRATED,
+        }
+    }
+
     /// Where this process keeps its search indexes (in memory for an in-memory database).
     pub fn kb_index(&self) -> crate::kb::IndexPlace {
         use crate::kb::IndexPlace;
