@@ -530,9 +530,12 @@ impl SearchIndex {
         let n = searcher.num_docs();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
         for group in &filter.all_of {
-            let terms: Vec<Term> = group
-                .iter()
-                .map(|t| Term::from_field_text(self.fields.tags, &t.0))
+            // Each tag once: a repeated one would be counted twice below.
+            let distinct: std::collections::BTreeSet<&str> =
+                group.iter().map(|t| t.0.as_str()).collect();
+            let terms: Vec<Term> = distinct
+                .into_iter()
+                .map(|t| Term::from_field_text(self.fields.tags, t))
                 .collect();
             let matching: u64 = terms
                 .iter()
