@@ -257,7 +257,7 @@ fn event(
     kind: EventKind,
 ) -> ChatEvent {
     ChatEvent {
-        platform: Platform::Memory,
+        platform: Platform::MEMORY,
         event_id,
         tenant: TENANT.into(),
         sender: sender.clone(),

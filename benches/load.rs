@@ -352,7 +352,7 @@ async fn seed(path: &str, n: usize) {
     let now = chrono::Utc::now();
     let mut tx = store.begin().await.unwrap();
     let tenant = tx
-        .ensure_tenant(Platform::Slack, "T1", "T1", now)
+        .ensure_tenant(Platform::new("slack"), "T1", "T1", now)
         .await
         .unwrap();
     tx.commit().await.unwrap();

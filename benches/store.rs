@@ -49,7 +49,7 @@ async fn bench_backend(name: &str, url: &str, count: usize) {
     let store = Store::open(&options).await.expect("open the store");
     let mut tx = store.begin().await.unwrap();
     let tenant = tx
-        .ensure_tenant(Platform::Memory, "bench", "Bench", chrono::Utc::now())
+        .ensure_tenant(Platform::MEMORY, "bench", "Bench", chrono::Utc::now())
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -58,8 +58,19 @@ pub struct Plugged {
     pub directory: Option<Arc<dyn helpdesk_chat::Directory>>,
 }
 
-/// Plugs a platform in, given where its events go; `Err` says why it could not start.
-pub type Plug = Box<
+/// A platform to plug in: which one, what its messages hold, and what connects it (`Err`
+/// says why it could not start).
+pub struct Plug {
+    /// The platform.
+    pub platform: helpdesk_chat::Platform,
+    /// What its messages hold, as its adapter says: the desk writes within them.
+    pub limits: helpdesk_chat::Limits,
+    /// Connects it, given where its events go.
+    pub connect: Connect,
+}
+
+/// What connects a platform: given where its events go, it starts the adapter.
+pub type Connect = Box<
     dyn FnOnce(Arc<dyn EventSink>) -> Pin<Box<dyn Future<Output = Result<Plugged, String>> + Send>>
         + Send,
 >;
@@ -262,26 +273,24 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
         backend = store.backend().as_str(),
         "database ready, migrations applied"
     );
-    if plugs.is_empty() {
-        tracing::warn!(
-            "no chat platform is configured: the engine runs, but nobody can reach it. \
-             To add Slack set HELPDESK_SLACK_BOT_TOKEN (and HELPDESK_SLACK_APP_TOKEN for Socket \
-             Mode); to add Discord set HELPDESK_DISCORD_TOKEN. See README.md, section Configuration."
-        );
-    } else {
-        tracing::info!(platforms = ?config.configured_platforms(), "chat platforms configured");
+    // With none, the binary has said how to add one: only it knows the platforms.
+    if !plugs.is_empty() {
+        let names: Vec<&str> = plugs.iter().map(|p| p.platform.as_str()).collect();
+        tracing::info!(platforms = ?names, "chat platforms configured");
     }
 
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let kb = Arc::new(KnowledgeBase::open_or_in_memory(store.clone(), config.kb_options()).await?);
     let directories = Arc::new(helpdesk_chat::Directories::new());
-    let desk = Arc::new(
+    let desk = plugs.iter().fold(
         Desk::new(store.clone(), config.tenants.clone(), clock.clone())
             .with_knowledge(kb.clone())
             .with_installation_admins(config.admins.clone())
             .serving_unconfigured(config.accept_unconfigured_tenants)
             .with_directories(directories.clone()),
+        |desk, plug| desk.with_limits(plug.platform, plug.limits),
     );
+    let desk = Arc::new(desk);
     tracing::info!(tenants = config.tenants.len(), "desk ready");
     let wake = Arc::new(Notify::new());
     let (in_hand, in_hand_rx) = tokio::sync::watch::channel(0usize);
@@ -300,7 +309,9 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
     };
     let mut stops = Vec::new();
     for plug in plugs {
-        let plugged = plug(sink.clone()).await.map_err(RunError::Platform)?;
+        let plugged = (plug.connect)(sink.clone())
+            .await
+            .map_err(RunError::Platform)?;
         let platform = plugged.platform.platform();
         tracing::info!(%platform, "chat platform plugged in");
         if let Some(directory) = plugged.directory {

@@ -1,9 +1,10 @@
 //! `helpdesk demo`: a scripted conversation through the real engine, on the in-memory platform
 //! and a temporary SQLite file, printed as each channel and thread would show it.
 
+use crate::desk::keys::{ArticleId, MessageKey, Widget};
 use crate::domain::{TicketId, TicketNumber};
 use crate::i18n::Language;
-use crate::kb::{ArticleDraft, ArticleSource, KbLanguage, KbOptions, KnowledgeBase};
+use crate::kb::{ArticleDraft, ArticleSource, KbLanguage, KbOptions, KbOwner, KnowledgeBase};
 use crate::sandbox::{example_tenant, person, Sandbox};
 use crate::store::{ConnectOptions, Store, StoreError};
 use helpdesk_chat::{ChatAction, EventKind, Mention, Recorded, RichMessage, Sender};
@@ -134,6 +135,17 @@ fn command(args: &str) -> EventKind {
     EventKind::Command {
         name: "ticket".into(),
         args: args.into(),
+        options: Vec::new(),
+        trigger: None,
+    }
+}
+
+/// A click on the desk's widget.
+fn click(widget: Widget) -> EventKind {
+    EventKind::Action {
+        id: widget.to_string(),
+        value: String::new(),
+        message_id: None,
         trigger: None,
     }
 }
@@ -163,12 +175,10 @@ impl Demo<'_> {
             &mario(),
             "help",
             Some("msg-mario"),
-            EventKind::Action {
-                id: "kb.unhelpful".into(),
-                value: format!("{}:vpn-error-809", id.0),
-                message_id: None,
-                trigger: None,
-            },
+            click(Widget::KbUnhelpful(
+                id,
+                self.article("vpn-error-809").await?,
+            )),
         )
         .await?;
         self.step(
@@ -176,12 +186,7 @@ impl Demo<'_> {
             &ada(),
             "support-l1",
             None,
-            EventKind::Action {
-                id: "ticket.claim".into(),
-                value: id.0.to_string(),
-                message_id: None,
-                trigger: None,
-            },
+            click(Widget::Claim(id)),
         )
         .await?;
         self.step(
@@ -250,12 +255,7 @@ impl Demo<'_> {
             &mario(),
             "help",
             Some("msg-mario"),
-            EventKind::Action {
-                id: "ticket.confirm".into(),
-                value: format!("{}:yes", id.0),
-                message_id: None,
-                trigger: None,
-            },
+            click(Widget::Confirm(id, true)),
         )
         .await?;
         self.sb.advance(Duration::from_secs(60)).await?;
@@ -287,7 +287,10 @@ impl Demo<'_> {
         let said = match &kind {
             EventKind::Message { text, .. } => format!("writes: {text}"),
             EventKind::Command { args, .. } => format!("types: /ticket {args}"),
-            EventKind::Action { id, .. } => format!("clicks: {id}"),
+            EventKind::Action { id, .. } => {
+                let name = id.parse::<Widget>().map_or(id.as_str(), |w| w.name());
+                format!("clicks: {name}")
+            }
             other => format!("{other:?}"),
         };
         let place = match thread {
@@ -358,16 +361,28 @@ impl Demo<'_> {
         Ok(())
     }
 
-    async fn ticket(&self, n: i64) -> Result<crate::domain::Ticket, DemoError> {
-        let tenant = self
-            .sb
+    async fn article(&self, slug: &str) -> Result<ArticleId, DemoError> {
+        let tenant = self.tenant().await?;
+        let article = self.sb.desk.store().article(KbOwner::Tenant(tenant), slug);
+        article
+            .await?
+            .map(|a| ArticleId(a.id))
+            .ok_or_else(|| DemoError::OffScript(format!("no article {slug}")))
+    }
+
+    async fn tenant(&self) -> Result<crate::domain::TenantId, DemoError> {
+        self.sb
             .desk
             .store()
             .tenants()
             .await?
             .first()
             .map(|t| t.id)
-            .ok_or_else(|| DemoError::OffScript("no tenant".into()))?;
+            .ok_or_else(|| DemoError::OffScript("no tenant".into()))
+    }
+
+    async fn ticket(&self, n: i64) -> Result<crate::domain::Ticket, DemoError> {
+        let tenant = self.tenant().await?;
         self.sb
             .desk
             .store()
@@ -383,7 +398,7 @@ impl Demo<'_> {
     fn card_thread(&self, id: TicketId, channel: &str) -> Result<String, DemoError> {
         self.sb
             .platform
-            .posted(&format!("card:{}:{channel}", id.0))
+            .posted(&MessageKey::card(id, channel).to_string())
             .map(|m| m.message_id)
             .ok_or_else(|| DemoError::OffScript(format!("no card in #{channel}")))
     }
@@ -397,8 +412,7 @@ fn render(m: &RichMessage) -> String {
             .mentions
             .iter()
             .map(|p| match p {
-                Mention::User(id) => format!("@{id}"),
-                Mention::Group(id) | Mention::Role(id) => format!("@{id}"),
+                Mention::User(id) | Mention::UserGroup(id) => format!("@{id}"),
             })
             .collect();
         lines.push(format!("[pings {}]", pings.join(" ")));

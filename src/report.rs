@@ -4,6 +4,7 @@
 //! table, CSV or JSON.
 
 use crate::domain::{Author, Level, LogKind, Ticket, Timestamp};
+use crate::i18n::{self, Language};
 use crate::store::ReportData;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -265,8 +266,8 @@ pub fn mins(v: Option<f64>) -> String {
 pub fn table(r: &Report) -> String {
     let mut out = format!(
         "Help desk report {} → {}\n\nopened {} · closed {}\n",
-        r.from.format("%Y-%m-%d %H:%M UTC"),
-        r.to.format("%Y-%m-%d %H:%M UTC"),
+        i18n::date_time(Language::En, &r.from, false),
+        i18n::date_time(Language::En, &r.to, false),
         r.opened,
         r.closed
     );
@@ -327,7 +328,7 @@ pub fn table(r: &Report) -> String {
         let _ = writeln!(
             out,
             "{:<24} {:>8} {:>8} {:>8} {:>16}",
-            crate::domain::truncate_chars(&a.name, 24),
+            helpdesk_chat::truncate_chars(&a.name, 24),
             a.assigned,
             a.replies,
             a.resolved,

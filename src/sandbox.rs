@@ -162,7 +162,7 @@ impl Sandbox {
         self.directory.add(tenant, &sender.id, &groups);
         let n = self.events.fetch_add(1, Ordering::Relaxed) + 1;
         ChatEvent {
-            platform: Platform::Memory,
+            platform: Platform::MEMORY,
             event_id: format!("ev{n}"),
             tenant: tenant.into(),
             sender: sender.clone(),

@@ -1,9 +1,11 @@
 //! A ticket's whole conversation as a file: Markdown, HTML or JSON. Internal notes are marked;
-//! transcripts are written for people who may see the log, never served by URL.
+//! transcripts are written for people who may see the log, never served by URL. Labels and
+//! dates are in the tenant's language.
 
-use crate::domain::{LogKind, Ticket};
-use crate::store::LogRecord;
-use crate::view::describe;
+use crate::config::Config;
+use crate::domain::{Grade, LogKind, Status, Ticket};
+use crate::i18n::{self, Language, Msg};
+use crate::store::{LogRecord, TenantRecord};
 use std::fmt::Write;
 
 /// How a transcript is written.
@@ -17,11 +19,32 @@ pub enum TranscriptFormat {
     Json,
 }
 
-/// The transcript of a ticket and its log.
-pub fn render(ticket: &Ticket, log: &[LogRecord], format: TranscriptFormat) -> String {
+/// The language of the ticket's tenant as configured (English when it is not configured).
+pub fn language_of(config: &Config, tenants: &[TenantRecord], ticket: &Ticket) -> Language {
+    tenants
+        .iter()
+        .find(|t| t.id == ticket.tenant)
+        .and_then(|t| {
+            config
+                .tenants
+                .iter()
+                .find(|c| c.platform == t.platform && c.id == t.external_id)
+        })
+        .map(|c| c.language)
+        .unwrap_or_default()
+}
+
+/// The transcript of a ticket and its log, in `lang`.
+pub fn render(
+    ticket: &Ticket,
+    log: &[LogRecord],
+    format: TranscriptFormat,
+    lang: Language,
+) -> String {
+    let w = Words(lang);
     match format {
-        TranscriptFormat::Md => markdown(ticket, log),
-        TranscriptFormat::Html => html(ticket, log),
+        TranscriptFormat::Md => markdown(&w, ticket, log),
+        TranscriptFormat::Html => html(&w, ticket, log),
         TranscriptFormat::Json => {
             let mut v = crate::view::ticket_json(ticket);
             v["attachments"] = serde_json::Value::Array(
@@ -43,124 +66,177 @@ pub fn render(ticket: &Ticket, log: &[LogRecord], format: TranscriptFormat) -> S
     }
 }
 
+/// The catalogue's words in one language.
+struct Words(Language);
+
+impl Words {
+    fn t(&self, msg: Msg, args: &[(&str, &(dyn std::fmt::Display + Sync))]) -> String {
+        i18n::text(self.0, msg, args)
+    }
+
+    fn time(&self, at: &crate::domain::Timestamp, seconds: bool) -> String {
+        i18n::date_time(self.0, at, seconds)
+    }
+
+    fn grade(&self, grade: Grade) -> String {
+        self.t(
+            match grade {
+                Grade::Low => Msg::GradeLow,
+                Grade::Medium => Msg::GradeMedium,
+                Grade::High => Msg::GradeHigh,
+            },
+            &[],
+        )
+    }
+
+    fn status(&self, status: Status) -> String {
+        i18n::status_name(self.0, status)
+    }
+
+    fn heading(&self, t: &Ticket) -> String {
+        self.t(
+            Msg::TranscriptHeading,
+            &[("number", &t.number), ("title", &t.title.as_str())],
+        )
+    }
+
+    fn internal(&self) -> String {
+        self.t(Msg::TranscriptInternal, &[])
+    }
+}
+
 /// The header lines: what the ticket is and where it stands.
-fn header(t: &Ticket) -> Vec<(&'static str, String)> {
+fn header(w: &Words, t: &Ticket) -> Vec<(String, String)> {
+    let priority = w.t(
+        Msg::TranscriptPriority,
+        &[
+            ("priority", &t.priority()),
+            ("urgency", &w.grade(t.urgency)),
+            ("impact", &w.grade(t.impact)),
+        ],
+    );
     vec![
-        ("Requester", t.requester.name.clone()),
-        ("Status", t.status.to_string()),
+        (w.t(Msg::FieldRequester, &[]), t.requester.name.clone()),
+        (w.t(Msg::FieldStatus, &[]), w.status(t.status)),
+        (w.t(Msg::FieldPriority, &[]), priority),
         (
-            "Priority",
-            format!(
-                "{} (urgency {}, impact {})",
-                t.priority(),
-                t.urgency,
-                t.impact
-            ),
-        ),
-        (
-            "Level",
+            w.t(Msg::FieldLevel, &[]),
             match &t.specialty {
                 Some(s) => format!("{} ({s})", t.level),
                 None => t.level.to_string(),
             },
         ),
         (
-            "Assignee",
+            w.t(Msg::FieldAssignee, &[]),
             t.assignee
                 .as_ref()
-                .map_or("nobody".into(), |a| a.name.clone()),
-        ),
-        ("Category", t.category.clone().unwrap_or_else(|| "-".into())),
-        (
-            "Opened",
-            t.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                .map_or_else(|| w.t(Msg::Nobody, &[]), |a| a.name.clone()),
         ),
         (
-            "Closed",
-            t.closed_at
-                .map_or("-".into(), |c| c.format("%Y-%m-%d %H:%M UTC").to_string()),
+            w.t(Msg::FieldCategory, &[]),
+            t.category.clone().unwrap_or_else(|| "-".into()),
+        ),
+        (
+            w.t(Msg::TranscriptOpened, &[]),
+            w.time(&t.created_at, false),
+        ),
+        (
+            w.t(Msg::TranscriptClosed, &[]),
+            t.closed_at.map_or("-".into(), |c| w.time(&c, false)),
         ),
     ]
 }
 
-fn markdown(t: &Ticket, log: &[LogRecord]) -> String {
-    let mut out = format!("# Ticket {} — {}\n\n", t.number, t.title);
-    for (label, value) in header(t) {
+fn markdown(w: &Words, t: &Ticket, log: &[LogRecord]) -> String {
+    let mut out = format!("# {}\n\n", w.heading(t));
+    for (label, value) in header(w, t) {
         let _ = writeln!(out, "- **{label}:** {value}");
     }
-    let _ = writeln!(out, "\n## Conversation\n");
+    let internal = format!(" *({})*", w.internal());
+    let _ = writeln!(out, "\n## {}\n", w.t(Msg::TranscriptConversation, &[]));
     for r in log {
         let e = &r.entry;
         let mark = if e.kind.is_internal() {
-            " *(internal)*"
+            internal.as_str()
         } else {
             ""
         };
         let _ = writeln!(
             out,
             "**{}** · {}{mark}\n",
-            e.at.format("%Y-%m-%d %H:%M:%S UTC"),
+            w.time(&e.at, true),
             e.author.name()
         );
-        for line in text_of(&e.kind).lines() {
+        for line in text_of(w, &e.kind).lines() {
             let _ = writeln!(out, "> {line}");
         }
         out.push('\n');
     }
-    let _ = writeln!(out, "## Attachments\n");
+    let _ = writeln!(out, "## {}\n", w.t(Msg::TranscriptAttachments, &[]));
     let mut none = true;
     for f in attachments(log) {
         none = false;
-        let mark = if f.internal { " *(internal)*" } else { "" };
+        let mark = if f.internal { internal.as_str() } else { "" };
         let _ = writeln!(out, "- {} <{}>{mark}", f.name, f.url);
     }
     if none {
-        let _ = writeln!(out, "None recorded.");
+        let _ = writeln!(out, "{}", w.t(Msg::TranscriptNoAttachments, &[]));
     }
     out
 }
 
-fn html(t: &Ticket, log: &[LogRecord]) -> String {
+fn html(w: &Words, t: &Ticket, log: &[LogRecord]) -> String {
     let mut out = String::from(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\
          <style>body{font-family:sans-serif;max-width:50em;margin:auto}\
          .internal{background:#fff4d6}.entry{margin:1em 0}.meta{color:#555;font-size:90%}</style>",
     );
+    let heading = escape(&w.heading(t));
     let _ = write!(
         out,
-        "<title>Ticket {} — {}</title></head><body>\n<h1>Ticket {} — {}</h1>\n<ul>\n",
-        escape(&t.number.to_string()),
-        escape(t.title.as_str()),
-        escape(&t.number.to_string()),
-        escape(t.title.as_str())
+        "<title>{heading}</title></head><body>\n<h1>{heading}</h1>\n<ul>\n"
     );
-    for (label, value) in header(t) {
-        let _ = writeln!(out, "<li><b>{label}:</b> {}</li>", escape(&value));
+    for (label, value) in header(w, t) {
+        let _ = writeln!(
+            out,
+            "<li><b>{}:</b> {}</li>",
+            escape(&label),
+            escape(&value)
+        );
     }
-    out.push_str("</ul>\n<h2>Conversation</h2>\n");
+    let _ = writeln!(
+        out,
+        "</ul>\n<h2>{}</h2>",
+        escape(&w.t(Msg::TranscriptConversation, &[]))
+    );
+    let internal = format!(" ({})", escape(&w.internal()));
     for r in log {
         let e = &r.entry;
         let (class, mark) = if e.kind.is_internal() {
-            ("entry internal", " (internal)")
+            ("entry internal", internal.as_str())
         } else {
             ("entry", "")
         };
         let _ = writeln!(
             out,
             "<div class=\"{class}\"><div class=\"meta\">{} · {}{mark}</div><div>{}</div></div>",
-            e.at.format("%Y-%m-%d %H:%M:%S UTC"),
+            escape(&w.time(&e.at, true)),
             escape(e.author.name()),
-            escape(&text_of(&e.kind)).replace('\n', "<br>")
+            escape(&text_of(w, &e.kind)).replace('\n', "<br>")
         );
     }
-    out.push_str("<h2>Attachments</h2>\n");
+    let _ = writeln!(
+        out,
+        "<h2>{}</h2>",
+        escape(&w.t(Msg::TranscriptAttachments, &[]))
+    );
     let mut none = true;
     for f in attachments(log) {
         if none {
             out.push_str("<ul>\n");
             none = false;
         }
-        let mark = if f.internal { " (internal)" } else { "" };
+        let mark = if f.internal { internal.as_str() } else { "" };
         // Only web links become links: a `javascript:` URL stays text.
         let name = if f.url.starts_with("https://") || f.url.starts_with("http://") {
             format!("<a href=\"{}\">{}</a>", escape(f.url), escape(f.name))
@@ -169,11 +245,12 @@ fn html(t: &Ticket, log: &[LogRecord]) -> String {
         };
         let _ = writeln!(out, "<li>{name}{mark}</li>");
     }
-    out.push_str(if none {
-        "<p>None recorded.</p>\n"
+    if none {
+        let none = escape(&w.t(Msg::TranscriptNoAttachments, &[]));
+        let _ = writeln!(out, "<p>{none}</p>");
     } else {
-        "</ul>\n"
-    });
+        out.push_str("</ul>\n");
+    }
     out.push_str("</body></html>\n");
     out
 }
@@ -201,13 +278,14 @@ fn attachments(log: &[LogRecord]) -> impl Iterator<Item = Listed<'_>> {
     })
 }
 
-/// What an entry says: the words for messages, a description for changes.
-fn text_of(kind: &LogKind) -> String {
+/// What an entry says: the words for messages and notes (the transcript marks internal
+/// entries itself), the desk's description in the tenant's language for changes.
+fn text_of(w: &Words, kind: &LogKind) -> String {
     match kind {
         LogKind::RequesterMessage { text }
         | LogKind::AgentReply { text }
         | LogKind::InternalNote { text } => text.clone(),
-        other => describe(other),
+        other => i18n::describe(w.0, other),
     }
 }
 

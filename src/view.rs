@@ -1,9 +1,13 @@
 //! Plain-text and JSON views of tickets and the audit log for the operator's command line.
 
-use crate::domain::{LogKind, Ticket};
+use crate::domain::Ticket;
+use crate::i18n::{self, Language};
 use crate::store::{AuditEntry, LogRecord, OutboxItem};
 use serde_json::json;
 use std::fmt::Write;
+
+/// The language of the operator's views: the command line speaks English.
+const OPERATOR: Language = Language::En;
 
 /// A ticket as JSON, with its derived priority spelled out.
 pub fn ticket_json(t: &Ticket) -> serde_json::Value {
@@ -27,7 +31,7 @@ pub fn ticket_table(tickets: &[Ticket]) -> String {
             t.status.as_str(),
             t.priority().as_str(),
             t.level.as_str(),
-            crate::domain::truncate_chars(assignee, 18),
+            helpdesk_chat::truncate_chars(assignee, 18),
             t.title
         );
     }
@@ -57,7 +61,7 @@ pub fn ticket_detail(t: &Ticket, log: &[LogRecord]) -> String {
         t.requester.name,
         t.requester_type.as_str(),
         t.assignee.as_ref().map_or("nobody", |p| p.name.as_str()),
-        t.created_at.format("%Y-%m-%d %H:%M UTC")
+        i18n::date_time(OPERATOR, &t.created_at, false)
     );
     if let Some(category) = &t.category {
         let _ = writeln!(out, "category {category}");
@@ -65,59 +69,16 @@ pub fn ticket_detail(t: &Ticket, log: &[LogRecord]) -> String {
     let _ = writeln!(out, "\n{}\n\nLog:", t.description);
     for record in log {
         let e = &record.entry;
-        let line = describe(&e.kind);
+        let line = i18n::describe(OPERATOR, &e.kind);
         let _ = writeln!(
             out,
             "  {}  {:<16} {}",
-            e.at.format("%Y-%m-%d %H:%M:%S"),
+            i18n::date_time(OPERATOR, &e.at, true),
             e.author.name(),
             line
         );
     }
     out
-}
-
-/// One log entry in a line, internal notes marked.
-pub fn describe(kind: &LogKind) -> String {
-    match kind {
-        LogKind::RequesterMessage { text } => format!("says: {text}"),
-        LogKind::AgentReply { text } => format!("replies: {text}"),
-        LogKind::InternalNote { text } => format!("[internal] notes: {text}"),
-        LogKind::StatusChange { from, to } => format!("status {from} → {to}"),
-        LogKind::Assignment { from, to } => format!(
-            "assignee {} → {}",
-            from.as_ref().map_or("nobody", |p| p.name.as_str()),
-            to.as_ref().map_or("nobody", |p| p.name.as_str())
-        ),
-        LogKind::LevelChange {
-            from,
-            to,
-            reason,
-            specialty,
-        } => format!(
-            "level {from} → {to}{}: {reason}",
-            specialty
-                .as_ref()
-                .map(|s| format!(" ({s})"))
-                .unwrap_or_default()
-        ),
-        LogKind::PriorityChange { from, to, .. } => format!("priority {from} → {to}"),
-        LogKind::KbSuggestionShown { articles } => {
-            format!("suggested articles: {}", articles.join(", "))
-        }
-        LogKind::Deflected { article } => format!("solved by article {article} (self-service)"),
-        LogKind::Rated { score } => format!("rated the help {score}/5"),
-        LogKind::FeedbackComment { text } => format!("commented: {text}"),
-        LogKind::Resolution { text } => format!("resolution: {text}"),
-        LogKind::Attachment {
-            name,
-            url,
-            internal,
-        } => {
-            let mark = if *internal { "[internal] " } else { "" };
-            format!("{mark}attached {name} <{url}>")
-        }
-    }
 }
 
 /// An outbox item as JSON. Interaction triggers are left out: on Discord they hold the
@@ -166,18 +127,18 @@ pub fn outbox_table(items: &[OutboxItem]) -> String {
 /// The audit entries as a table: time, tenant, actor, action, target, details.
 pub fn audit_table(entries: &[AuditEntry]) -> String {
     let mut out = format!(
-        "{:<20} {:<6} {:<24} {:<16} {:<10} {}\n",
-        "AT (UTC)", "TENANT", "ACTOR", "ACTION", "TARGET", "DETAIL"
+        "{:<23} {:<6} {:<24} {:<16} {:<10} {}\n",
+        "AT", "TENANT", "ACTOR", "ACTION", "TARGET", "DETAIL"
     );
     for e in entries {
         let tenant = e.tenant.map_or("-".to_string(), |t| t.0.to_string());
         let actor = format!("{} ({})", e.actor.name, e.actor.id);
         let _ = writeln!(
             out,
-            "{:<20} {:<6} {:<24} {:<16} {:<10} {}",
-            e.at.format("%Y-%m-%d %H:%M:%S"),
+            "{:<23} {:<6} {:<24} {:<16} {:<10} {}",
+            i18n::date_time(OPERATOR, &e.at, true),
             tenant,
-            crate::domain::truncate_chars(&actor, 24),
+            helpdesk_chat::truncate_chars(&actor, 24),
             e.action,
             e.target,
             e.detail

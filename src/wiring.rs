@@ -1,8 +1,9 @@
 //! Which chat platforms `helpdesk run` plugs in, from the configuration. The only place that
 //! knows the platform crates.
 
-use helpdesk::app::{Plug, Plugged};
-use helpdesk::config::{Config, SlackConfig};
+use crate::platforms::Settings;
+use helpdesk::app::{Connect, Plug, Plugged};
+use helpdesk::config::Config;
 use helpdesk::i18n::{self, Language, Msg};
 use helpdesk_chat::{EventSink, Platform, TenantText};
 use helpdesk_discord::channels::Channels;
@@ -12,24 +13,36 @@ use helpdesk_discord::http::router as discord_router;
 use helpdesk_discord::members::Members;
 use helpdesk_discord::rest::Rest;
 use helpdesk_discord::signature::PublicKey;
-use helpdesk_discord::Secret as DiscordSecret;
-use helpdesk_discord::{commands, invite, DiscordPlatform, DiscordSettings, Interactions};
+use helpdesk_discord::{commands, DiscordPlatform, DiscordSettings, Interactions};
 use helpdesk_slack::directory::Directory;
 use helpdesk_slack::http::{router, system_now};
 use helpdesk_slack::inbound::Inbound;
 use helpdesk_slack::socket::SocketMode;
 use helpdesk_slack::web::{self, Web};
-use helpdesk_slack::{BotTokens, Secret, SlackPlatform, SlackSettings};
+use helpdesk_slack::{SlackPlatform, SlackSettings};
 use std::sync::Arc;
 
-/// The plugs for every configured platform.
-pub fn plugs(config: &Config) -> Vec<Plug> {
+/// The plugs for every configured platform; with none, says how to turn one on.
+pub fn plugs(settings: &Settings) -> Vec<Plug> {
     let mut plugs = Vec::new();
-    if config.slack.enabled() {
-        plugs.push(slack(config));
+    if settings.platforms.slack.enabled() {
+        plugs.push(slack(settings));
     }
-    if config.discord.token.is_some() {
-        plugs.push(discord(config));
+    if settings.platforms.discord.enabled() {
+        plugs.push(discord(settings));
+    }
+    if plugs.is_empty() {
+        let ways: Vec<String> = settings
+            .platforms
+            .checks()
+            .iter()
+            .map(|c| format!("{} for {}", c.enabled_by, c.name))
+            .collect();
+        tracing::warn!(
+            "no chat platform is configured: the engine runs, but nobody can reach it. \
+             To add one set {}. See README.md, section Configuration.",
+            ways.join(", or ")
+        );
     }
     plugs
 }
@@ -57,11 +70,11 @@ fn discord_locale(language: Language) -> Option<&'static str> {
     }
 }
 
-/// The command picker's texts from the catalogues (`discord_{key}`), in every language.
+/// The command picker's texts from the catalogues, in every language.
 fn discord_command_texts() -> CommandTexts {
     let mut texts = CommandTexts::default();
-    for key in commands::TEXT_KEYS {
-        let Some(msg) = Msg::from_key(&format!("discord_{key}")) else {
+    for key in commands::text_keys(helpdesk::desk::command_table()) {
+        let Some(msg) = Msg::from_key(&key) else {
             continue;
         };
         let by_locale = Language::ALL
@@ -74,41 +87,34 @@ fn discord_command_texts() -> CommandTexts {
             })
             .collect();
         let default = i18n::text(Language::En, msg, &[]);
-        texts.insert(key, Localized { default, by_locale });
+        texts.insert(&key, Localized { default, by_locale });
     }
     texts
 }
 
-fn discord_settings(config: &Config) -> DiscordSettings {
-    let c = &config.discord;
-    let mut settings =
-        DiscordSettings::new(tenant_text(config, Platform::Discord, Msg::DeskUnavailable));
-    settings.api_url = c.api_url.clone();
-    settings.token = c.token.as_ref().map(|t| DiscordSecret::new(t.expose()));
-    settings.public_key = c.public_key.as_ref().map(|k| k.expose().to_string());
-    settings.application_id = c.application_id.clone().or_else(|| {
-        c.token
-            .as_ref()
-            .and_then(|t| invite::application_id_from_token(t.expose()))
-    });
-    settings.command_guilds = c.command_guilds.clone();
-    settings.dm_guild = c.dm_guild.clone();
-    settings.ack_deadline = c.ack_deadline;
-    settings.received_text = tenant_text(config, Platform::Discord, Msg::InteractionReceived);
-    settings.unserved_text = tenant_text(config, Platform::Discord, Msg::DeskNotSetUp);
-    settings.not_member_text = tenant_text(config, Platform::Discord, Msg::DmNotMember);
-    settings.command_texts = discord_command_texts();
-    settings
+/// The adapter's settings from `[discord]`, with what it says alone from the catalogues and
+/// the desk's commands.
+fn discord_settings(all: &Settings) -> DiscordSettings {
+    let text = |msg| tenant_text(&all.engine, helpdesk_discord::PLATFORM, msg);
+    DiscordSettings {
+        received_text: text(Msg::InteractionReceived),
+        unserved_text: text(Msg::DeskNotSetUp),
+        not_member_text: text(Msg::DmNotMember),
+        command_texts: discord_command_texts(),
+        ..DiscordSettings::from_config(&all.platforms.discord, text(Msg::DeskUnavailable))
+    }
+    .with_commands(helpdesk::desk::command_table().clone())
 }
 
-fn discord(config: &Config) -> Plug {
-    let settings = Arc::new(discord_settings(config));
+fn discord(all: &Settings) -> Plug {
+    let settings = Arc::new(discord_settings(all));
+    let config = &all.platforms.discord;
     let shards = Shards {
-        first: config.discord.shard_ids.0,
-        last: config.discord.shard_ids.1,
-        total: config.discord.shards,
+        first: config.shard_ids.0,
+        last: config.shard_ids.1,
+        total: config.shards,
     };
-    Box::new(move |sink: Arc<dyn EventSink>| {
+    let connect: Connect = Box::new(move |sink: Arc<dyn EventSink>| {
         Box::pin(async move {
             let rest = Rest::new(&settings);
             let interactions = Interactions::new(rest.clone(), settings.application_id.clone());
@@ -159,41 +165,26 @@ fn discord(config: &Config) -> Plug {
                 directory: Some(Arc::new(directory)),
             })
         })
-    })
+    });
+    Plug {
+        platform: helpdesk_discord::PLATFORM,
+        limits: helpdesk_discord::LIMITS,
+        connect,
+    }
 }
 
-fn slack_settings(config: &Config) -> SlackSettings {
-    let c: &SlackConfig = &config.slack;
-    let secret = |s: &helpdesk::config::Secret| Secret::new(s.expose());
-    let mut settings =
-        SlackSettings::new(tenant_text(config, Platform::Slack, Msg::DeskUnavailable));
-    settings.api_url = c.api_url.clone();
-    settings.bot_tokens = BotTokens {
-        default: c.bot_token.as_ref().map(secret),
-        per_team: c
-            .workspace_tokens
-            .iter()
-            .map(|(team, token)| (team.clone(), secret(token)))
-            .collect(),
-    };
-    settings.app_token = c.app_token.as_ref().map(secret);
-    settings.signing_secret = c.signing_secret.as_ref().map(secret);
-    settings.commands = c
-        .commands
-        .iter()
-        .map(|(desk, slash)| (slash.clone(), desk.clone()))
-        .collect();
-    settings.message_interval = c.message_interval;
-    settings.ack_deadline = c.ack_deadline;
-    settings.directory_ttl = c.directory_ttl;
-    settings.socket_connections = c.socket_connections;
-    settings.unserved_text = tenant_text(config, Platform::Slack, Msg::DeskNotSetUp);
-    settings
+/// The adapter's settings from `[slack]`, with what it says alone from the catalogues.
+fn slack_settings(all: &Settings) -> SlackSettings {
+    let text = |msg| tenant_text(&all.engine, helpdesk_slack::PLATFORM, msg);
+    SlackSettings {
+        unserved_text: text(Msg::DeskNotSetUp),
+        ..SlackSettings::from_config(&all.platforms.slack, text(Msg::DeskUnavailable))
+    }
 }
 
-fn slack(config: &Config) -> Plug {
-    let settings = Arc::new(slack_settings(config));
-    Box::new(move |sink: Arc<dyn EventSink>| {
+fn slack(all: &Settings) -> Plug {
+    let settings = Arc::new(slack_settings(all));
+    let connect: Connect = Box::new(move |sink: Arc<dyn EventSink>| {
         Box::pin(async move {
             let client = web::client(&settings).map_err(|e| format!("slack client: {e}"))?;
             let web = Web::new(client.clone(), settings.clone());
@@ -231,7 +222,12 @@ fn slack(config: &Config) -> Plug {
                 directory: Some(directory),
             })
         })
-    })
+    });
+    Plug {
+        platform: helpdesk_slack::PLATFORM,
+        limits: helpdesk_slack::LIMITS,
+        connect,
+    }
 }
 
 #[cfg(test)]
@@ -256,7 +252,7 @@ mod tests {
             path: Some(&path),
             env: vec![("HELPDESK_DISCORD_TOKEN".into(), "x".into())],
         };
-        discord_settings(&loader.load().unwrap())
+        discord_settings(&crate::platforms::load(&loader).unwrap())
     }
 
     /// Discord refuses a command list that breaks its rules, and a desk command missing from it
@@ -272,7 +268,7 @@ mod tests {
             .iter()
             .map(|o| o["name"].as_str().unwrap())
             .collect();
-        for sub in helpdesk::desk::SUBCOMMANDS {
+        for sub in helpdesk::desk::subcommands() {
             assert!(subs.contains(&sub), "/ticket {sub} is not registered");
         }
         fn check(option: &Value, path: &str) {
@@ -350,13 +346,17 @@ mod tests {
             "one locale per translation"
         );
         for lang in Language::ALL {
-            for key in commands::TEXT_KEYS {
-                let msg = Msg::from_key(&format!("discord_{key}")).unwrap();
-                let max = if *key == "create_ticket" { 32 } else { 100 };
+            for key in commands::text_keys(helpdesk::desk::command_table()) {
+                let msg = Msg::from_key(&key).unwrap();
+                let max = if key == commands::CREATE_TICKET_TEXT {
+                    32
+                } else {
+                    100
+                };
                 let text = i18n::text(lang, msg, &[]);
                 assert!(
                     (1..=max).contains(&text.chars().count()),
-                    "{lang}: discord_{key} has {} characters, at most {max}",
+                    "{lang}: {key} has {} characters, at most {max}",
                     text.chars().count()
                 );
             }
@@ -365,8 +365,7 @@ mod tests {
 
     #[test]
     fn every_command_text_is_in_the_catalogues() {
-        for key in commands::TEXT_KEYS {
-            let key = format!("discord_{key}");
+        for key in commands::text_keys(helpdesk::desk::command_table()) {
             assert!(Msg::from_key(&key).is_some(), "no catalogue message {key}");
         }
         // Discord sends the message command's default name back: it is the adapter's constant,
@@ -397,6 +396,51 @@ mod tests {
         assert_eq!(
             settings.not_member_text.get(GUILD),
             italian(Msg::DmNotMember)
+        );
+    }
+
+    /// One table: a command added to the desk's table is registered on Discord as it is
+    /// declared (its parsing and help are tested in the desk).
+    #[test]
+    fn a_command_added_to_the_desk_table_is_registered_on_discord() {
+        use helpdesk_chat::{CommandSpec, OptionKind, OptionSpec};
+        let mut table = helpdesk::desk::command_table().clone();
+        let ticket = table
+            .commands
+            .iter_mut()
+            .find(|c| c.name == "ticket")
+            .unwrap();
+        ticket.subcommands.push(
+            CommandSpec::new("wave", "command_ticket_help")
+                .alias("hi")
+                .usage("usage_help")
+                .option(
+                    OptionSpec::new("who", OptionKind::User, "command_option_person").required(),
+                )
+                .option(OptionSpec::new(
+                    "ticket",
+                    OptionKind::Ticket,
+                    "command_option_ticket",
+                )),
+        );
+        let mut settings = DiscordSettings::new("down");
+        settings.command_table = table;
+        let all = helpdesk_discord::commands::definitions(&settings);
+        let registered = all.iter().find(|c| c["name"] == "ticket").unwrap();
+        let wave = registered["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == "wave")
+            .expect("registered");
+        assert_eq!(wave["type"], 1);
+        assert_eq!(
+            wave["options"],
+            serde_json::json!([
+                { "type": 6, "name": "who", "required": true, "description": "command option person" },
+                { "type": 4, "name": "ticket", "required": false, "min_value": 1,
+                  "description": "command option ticket" },
+            ])
         );
     }
 }

@@ -37,7 +37,7 @@ async fn tickets_are_listed_and_shown_with_their_log() {
         .unwrap();
     let mut tx = store.begin().await.unwrap();
     let acme = tx
-        .ensure_tenant(Platform::Slack, "T-acme", "Acme", now())
+        .ensure_tenant(Platform::new("slack"), "T-acme", "Acme", now())
         .await
         .unwrap();
     let mut t = tx
@@ -101,10 +101,7 @@ async fn tickets_are_listed_and_shown_with_their_log() {
     let (out, stdout, _) =
         run(helpdesk(dir.path()).args(["ticket", "show", "1", "--tenant", "T-acme"]));
     assert!(out.status.success());
-    assert!(
-        stdout.contains("[internal] notes: call facilities"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("(internal) call facilities"), "{stdout}");
 
     let (out, _, stderr) = run(helpdesk(dir.path()).args(["ticket", "show", "99"]));
     assert!(!out.status.success());
@@ -411,7 +408,7 @@ async fn dead_outbox_items_are_listed_and_retried() {
         .unwrap();
     let mut tx = store.begin().await.unwrap();
     let acme = tx
-        .ensure_tenant(Platform::Slack, "T-acme", "Acme", now())
+        .ensure_tenant(Platform::new("slack"), "T-acme", "Acme", now())
         .await
         .unwrap();
     let action = helpdesk_chat::ChatAction::Post {
@@ -610,7 +607,7 @@ async fn ticket_export_writes_transcripts_with_internal_notes_marked_and_html_es
         .unwrap();
     let mut tx = store.begin().await.unwrap();
     let acme = tx
-        .ensure_tenant(Platform::Slack, "T-acme", "Acme", now())
+        .ensure_tenant(Platform::new("slack"), "T-acme", "Acme", now())
         .await
         .unwrap();
     let t = tx

@@ -6,8 +6,9 @@ mod common;
 use common::chat::*;
 
 use common::now;
-use helpdesk::desk::{Handled, SUBCOMMANDS};
-use helpdesk::domain::{Level, LogKind, Priority, Status, Ticket};
+use helpdesk::desk::keys::{FormId, MessageKey, Widget};
+use helpdesk::desk::{subcommands, Handled};
+use helpdesk::domain::{Level, LogKind, Priority, Status, Ticket, TicketId};
 use helpdesk::sandbox::{example_tenant, Sandbox};
 use helpdesk::store::{OutboxState, Store};
 use helpdesk_chat::{ChatAction, EventKind, Mention, RichMessage, SendError, Sender};
@@ -151,11 +152,11 @@ async fn a_message_in_the_intake_channel_opens_a_ticket_and_posts_the_card(store
         answer[0]
     );
 
-    let key = format!("card:{}:support-l1", t.id.0);
+    let key = MessageKey::card(t.id, "support-l1").to_string();
     let card = latest(&sb, &key);
     assert_eq!(
         card.mentions,
-        vec![Mention::Group("l1-agents".into())],
+        vec![Mention::UserGroup("l1-agents".into())],
         "L1 is pinged"
     );
     assert!(card.title.as_deref().unwrap().contains("#1"));
@@ -175,14 +176,7 @@ async fn a_message_in_the_intake_channel_opens_a_ticket_and_posts_the_card(store
     );
 
     // Claiming from the card updates the card in place and tells the requester.
-    send(
-        &sb,
-        &ada(),
-        "support-l1",
-        None,
-        click("ticket.claim", &t.id.0.to_string()),
-    )
-    .await;
+    send(&sb, &ada(), "support-l1", None, click(Widget::Claim(t.id))).await;
     let t = ticket(&sb, 1).await;
     assert_eq!(
         (t.status, t.assignee.as_ref().map(|a| a.id.as_str())),
@@ -210,7 +204,7 @@ async fn a_message_in_the_intake_channel_opens_a_ticket_and_posts_the_card(store
 async fn requester_and_agents_talk_through_their_threads(store: Store) {
     let sb = sandbox(store);
     let t = vpn_ticket(&sb).await;
-    let key = format!("card:{}:support-l1", t.id.0);
+    let key = MessageKey::card(t.id, "support-l1").to_string();
     let agents = card_thread(&sb, &key);
 
     send(
@@ -301,7 +295,7 @@ fn cmd_note() -> EventKind {
 async fn escalation_goes_up_level_by_level_and_pings_each_group(store: Store) {
     let sb = sandbox(store);
     let t = vpn_ticket(&sb).await;
-    let l1_key = format!("card:{}:support-l1", t.id.0);
+    let l1_key = MessageKey::card(t.id, "support-l1").to_string();
     let l1_thread = card_thread(&sb, &l1_key);
     send(
         &sb,
@@ -339,9 +333,12 @@ async fn escalation_goes_up_level_by_level_and_pings_each_group(store: Store) {
         (t.level, t.status, t.assignee.clone()),
         (Level::L2, Status::New, None)
     );
-    let l2_key = format!("card:{}:support-l2", t.id.0);
+    let l2_key = MessageKey::card(t.id, "support-l2").to_string();
     let l2_card = latest(&sb, &l2_key);
-    assert_eq!(l2_card.mentions, vec![Mention::Group("l2-agents".into())]);
+    assert_eq!(
+        l2_card.mentions,
+        vec![Mention::UserGroup("l2-agents".into())]
+    );
     let l2_thread = card_thread(&sb, &l2_key);
     assert!(shown(&sb, "support-l2", Some(&l2_thread))
         .iter()
@@ -368,11 +365,11 @@ async fn escalation_goes_up_level_by_level_and_pings_each_group(store: Store) {
         (t.level, t.specialty.as_deref()),
         (Level::L3, Some("network"))
     );
-    let l3_key = format!("card:{}:l3-network", t.id.0);
+    let l3_key = MessageKey::card(t.id, "l3-network").to_string();
     let l3_card = latest(&sb, &l3_key);
     assert_eq!(
         l3_card.mentions,
-        vec![Mention::Group("network-team".into())]
+        vec![Mention::UserGroup("network-team".into())]
     );
     assert_eq!(field(&l3_card, "Level"), "L3 · network");
     let kinds = log_kinds(&sb, &t).await;
@@ -455,8 +452,7 @@ async fn escalation_goes_up_level_by_level_and_pings_each_group(store: Store) {
 
 async fn resolve_asks_the_requester_and_their_answer_decides(store: Store) {
     let sb = sandbox(store);
-    let t = vpn_ticket(&sb).await;
-    let value = t.id.0.to_string();
+    vpn_ticket(&sb).await;
     send(&sb, &ada(), "support-l1", None, command("resolve #1")).await;
     assert!(told(&sb, &ada()).last().unwrap().contains("what fixed it"));
     send(
@@ -485,16 +481,12 @@ async fn resolve_asks_the_requester_and_their_answer_decides(store: Store) {
         })
         .expect("the requester is asked");
     assert!(question.text.contains("reinstalled the VPN profile"));
-    let answers: Vec<(String, String)> = question
-        .buttons
-        .iter()
-        .map(|b| (b.action.clone(), b.value.clone()))
-        .collect();
+    let answers: Vec<String> = question.buttons.iter().map(|b| b.id.clone()).collect();
     assert_eq!(
         answers,
         [
-            ("ticket.confirm".to_string(), format!("{value}:yes")),
-            ("ticket.confirm".to_string(), format!("{value}:no"))
+            Widget::Confirm(t.id, true).to_string(),
+            Widget::Confirm(t.id, false).to_string()
         ]
     );
 
@@ -504,7 +496,7 @@ async fn resolve_asks_the_requester_and_their_answer_decides(store: Store) {
         &mario(),
         "help",
         Some("m-vpn"),
-        click("ticket.confirm", &format!("{value}:no")),
+        click(Widget::Confirm(t.id, false)),
     )
     .await;
     let t = ticket(&sb, 1).await;
@@ -512,7 +504,7 @@ async fn resolve_asks_the_requester_and_their_answer_decides(store: Store) {
         (t.status, t.assignee.as_ref().map(|a| a.id.as_str())),
         (Status::Open, Some("U-ada"))
     );
-    let agents = card_thread(&sb, &format!("card:{value}:support-l1"));
+    let agents = card_thread(&sb, &MessageKey::card(t.id, "support-l1").to_string());
     let pinged = sb.platform.shown_in("support-l1", Some(&agents)).into_iter().any(|r| {
         matches!(r.action, ChatAction::Reply { message, .. } if message.mentions == vec![Mention::User("U-ada".into())])
     });
@@ -532,7 +524,7 @@ async fn resolve_asks_the_requester_and_their_answer_decides(store: Store) {
         &mario(),
         "help",
         Some("m-vpn"),
-        click("ticket.confirm", &format!("{value}:yes")),
+        click(Widget::Confirm(t.id, true)),
     )
     .await;
     let t = ticket(&sb, 1).await;
@@ -543,13 +535,13 @@ async fn resolve_asks_the_requester_and_their_answer_decides(store: Store) {
         &mario(),
         "help",
         Some("m-vpn"),
-        click("ticket.confirm", &format!("{value}:no")),
+        click(Widget::Confirm(t.id, false)),
     )
     .await;
     assert_eq!(ticket(&sb, 1).await.status, Status::Closed);
     assert!(told(&sb, &mario()).last().unwrap().contains("not waiting"));
     assert!(
-        latest(&sb, &format!("card:{value}:support-l1"))
+        latest(&sb, &MessageKey::card(t.id, "support-l1").to_string())
             .buttons
             .is_empty(),
         "a closed card has no buttons"
@@ -559,7 +551,6 @@ async fn resolve_asks_the_requester_and_their_answer_decides(store: Store) {
 async fn permissions_refuse_politely_and_privileged_acts_are_audited(store: Store) {
     let sb = sandbox(store);
     let t = vpn_ticket(&sb).await;
-    let value = t.id.0.to_string();
 
     send(&sb, &mario(), "help", Some("m-vpn"), command("claim")).await;
     assert!(told(&sb, &mario())
@@ -576,7 +567,7 @@ async fn permissions_refuse_politely_and_privileged_acts_are_audited(store: Stor
         &luisa(),
         "help",
         None,
-        click("ticket.confirm", &format!("{value}:yes")),
+        click(Widget::Confirm(t.id, true)),
     )
     .await;
     assert!(told(&sb, &luisa())
@@ -593,14 +584,7 @@ async fn permissions_refuse_politely_and_privileged_acts_are_audited(store: Stor
         command("escalate #1 L2 needs hands on"),
     )
     .await;
-    send(
-        &sb,
-        &ada(),
-        "support-l2",
-        None,
-        click("ticket.claim", &value),
-    )
-    .await;
+    send(&sb, &ada(), "support-l2", None, click(Widget::Claim(t.id))).await;
     assert!(
         told(&sb, &ada())
             .last()
@@ -608,14 +592,7 @@ async fn permissions_refuse_politely_and_privileged_acts_are_audited(store: Stor
             .contains("above your support level"),
         "L1 cannot work an L2 ticket"
     );
-    send(
-        &sb,
-        &boss(),
-        "support-l2",
-        None,
-        click("ticket.claim", &value),
-    )
-    .await;
+    send(&sb, &boss(), "support-l2", None, click(Widget::Claim(t.id))).await;
     assert_eq!(
         ticket(&sb, 1).await.assignee.unwrap().id,
         "U-boss",
@@ -628,7 +605,7 @@ async fn permissions_refuse_politely_and_privileged_acts_are_audited(store: Stor
         &ada(),
         "support-l1",
         None,
-        click("ticket.claim", "99999"),
+        click(Widget::Claim(TicketId(99999))),
     )
     .await;
     assert!(told(&sb, &ada())
@@ -640,7 +617,7 @@ async fn permissions_refuse_politely_and_privileged_acts_are_audited(store: Stor
         &ada(),
         "support-l1",
         None,
-        click("ticket.delete", &value),
+        click_raw(&format!("ticket.delete:{}", t.id.0)),
     )
     .await;
 
@@ -712,7 +689,7 @@ async fn a_redelivered_event_changes_nothing_and_failures_lose_nothing(store: St
         .await
         .unwrap();
     assert_eq!(tickets.len(), 1, "one ticket despite the redelivery");
-    let agents = card_thread(&sb, &format!("card:{}:support-l1", thread_id.0));
+    let agents = card_thread(&sb, &MessageKey::card(thread_id, "support-l1").to_string());
     let relayed: Vec<String> = shown(&sb, "support-l1", Some(&agents));
     let expected: Vec<String> = (0..5).map(|i| format!("Mario: detail {i}")).collect();
     let got: Vec<String> = relayed
@@ -756,8 +733,8 @@ async fn timers_escalate_alert_and_close(store: Store) {
     let kinds = log_kinds(&sb, &t2).await;
     assert!(kinds.iter().any(|k| matches!(k, LogKind::LevelChange { reason, .. } if reason.contains("L1 time budget of 20m"))));
     assert_eq!(
-        latest(&sb, &format!("card:{}:support-l2", t.id.0)).mentions,
-        vec![Mention::Group("l2-agents".into())]
+        latest(&sb, &MessageKey::card(t.id, "support-l2").to_string()).mentions,
+        vec![Mention::UserGroup("l2-agents".into())]
     );
     // A timer fires once: running the scheduler again finds nothing.
     assert_eq!(sb.scheduler.run_once().await.unwrap(), 0);
@@ -767,7 +744,9 @@ async fn timers_escalate_alert_and_close(store: Store) {
     assert_eq!(ticket(&sb, 1).await.level, Level::L3);
     let pending = sb.desk.store().pending_timers().await.unwrap();
     assert!(
-        !pending.iter().any(|t| t.kind == "level_budget"),
+        !pending
+            .iter()
+            .any(|t| t.kind == helpdesk::store::TimerKind::LevelBudget),
         "no budget at L3"
     );
 
@@ -845,7 +824,7 @@ async fn user_text_pings_nobody_and_long_text_is_cut_only_on_the_card(store: Sto
         assert!(
             mentions
                 .iter()
-                .all(|m| *m == Mention::Group("l1-agents".into())),
+                .all(|m| *m == Mention::UserGroup("l1-agents".into())),
             "only the configured group is pinged: {mentions:?}"
         );
     }
@@ -853,7 +832,7 @@ async fn user_text_pings_nobody_and_long_text_is_cut_only_on_the_card(store: Sto
     let long = "word ".repeat(2000);
     send(&sb, &mario(), "help", None, message(&long, "m-long")).await;
     let t = ticket(&sb, 2).await;
-    let card = latest(&sb, &format!("card:{}:support-l1", t.id.0));
+    let card = latest(&sb, &MessageKey::card(t.id, "support-l1").to_string());
     assert!(
         card.text.chars().count() <= 4096 && card.text.ends_with('…'),
         "cut on the card"
@@ -932,7 +911,7 @@ async fn every_way_in_opens_a_ticket(store: Store) {
     assert_eq!(t.title.as_str(), "laptop fan is loud");
     let req = sb
         .platform
-        .posted(&format!("req:{}", t.id.0))
+        .posted(&MessageKey::Requester(t.id).to_string())
         .expect("posted");
     send(
         &sb,
@@ -952,6 +931,7 @@ async fn every_way_in_opens_a_ticket(store: Store) {
     let with_trigger = EventKind::Command {
         name: "ticket".into(),
         args: "new".into(),
+        options: Vec::new(),
         trigger: Some("trig-1".into()),
     };
     send(&sb, &mario(), "general", None, with_trigger).await;
@@ -1011,7 +991,7 @@ async fn commands_cover_the_agents_work(store: Store) {
     vpn_ticket(&sb).await;
     send(&sb, &ada(), "support-l1", None, command("help")).await;
     let help = told(&sb, &ada()).last().unwrap().clone();
-    for sub in SUBCOMMANDS.iter().filter(|s| **s != "help") {
+    for sub in subcommands().iter().filter(|s| **s != "help") {
         assert!(help.contains(&format!("/ticket {sub}")), "help lists {sub}");
     }
     send(&sb, &ada(), "support-l1", None, command("fly away")).await;
@@ -1116,7 +1096,7 @@ async fn an_italian_tenant_hears_italian(store: Store) {
     let answer = shown(&sb, "help", Some("m-it")).remove(0);
     assert!(answer.contains("Il ticket #1 è aperto"), "{answer}");
     let t = ticket(&sb, 1).await;
-    let card = latest(&sb, &format!("card:{}:support-l1", t.id.0));
+    let card = latest(&sb, &MessageKey::card(t.id, "support-l1").to_string());
     assert_eq!(field(&card, "Richiedente"), "Mario");
     assert_eq!(card.buttons[0].label, "Prendi in carico");
 }
@@ -1140,7 +1120,7 @@ async fn a_polish_tenant_hears_polish_and_grades_in_polish(store: Store) {
         "{answer}"
     );
     let t = ticket(&sb, 1).await;
-    let key = format!("card:{}:support-l1", t.id.0);
+    let key = MessageKey::card(t.id, "support-l1").to_string();
     let card = latest(&sb, &key);
     assert_eq!(field(&card, "Zgłaszający"), "Mario");
     assert_eq!(card.buttons[0].label, "Przejmij");
@@ -1203,7 +1183,10 @@ async fn a_budget_set_to_alert_tells_the_managers_once(store: Store) {
     assert_eq!(t.level, Level::L1, "alert mode does not move the ticket");
     let alerts = manager_alerts(&sb);
     assert_eq!(alerts.len(), 1, "one alert");
-    assert_eq!(alerts[0].mentions, vec![Mention::Group("managers".into())]);
+    assert_eq!(
+        alerts[0].mentions,
+        vec![Mention::UserGroup("managers".into())]
+    );
     assert!(alerts[0]
         .context
         .as_deref()
@@ -1264,7 +1247,7 @@ async fn a_ticket_thread_is_never_taken_over_by_a_new_ticket(store: Store) {
     let t = vpn_ticket(&sb).await;
     let card = sb
         .platform
-        .posted(&format!("card:{}:support-l1", t.id.0))
+        .posted(&MessageKey::card(t.id, "support-l1").to_string())
         .unwrap();
     let reaction = EventKind::Reaction {
         emoji: "ticket".into(),
@@ -1336,13 +1319,13 @@ async fn a_timer_read_before_it_was_rearmed_does_not_fire(store: Store) {
         .unwrap();
     assert_eq!(stale.len(), 1, "the confirmation timeout is due");
     // Before the scheduler gets to it, the requester says No and the agent resolves again.
-    let id = ticket(&sb, 1).await.id.0;
+    let id = ticket(&sb, 1).await.id;
     send(
         &sb,
         &mario(),
         "help",
         Some("m-vpn"),
-        click("ticket.confirm", &format!("{id}:no")),
+        click(Widget::Confirm(id, false)),
     )
     .await;
     send(
@@ -1401,7 +1384,7 @@ async fn claimed_tickets_stay_with_their_holder_and_escalation_needs_a_channel(s
 async fn long_replies_are_cut_and_l3_stays_internal_everywhere(store: Store) {
     let sb = sandbox(store);
     let t = vpn_ticket(&sb).await;
-    let l1 = card_thread(&sb, &format!("card:{}:support-l1", t.id.0));
+    let l1 = card_thread(&sb, &MessageKey::card(t.id, "support-l1").to_string());
     let long = "x".repeat(5000);
     send(&sb, &ada(), "support-l1", Some(&l1), message(&long, "a1")).await;
     let reply = sb
@@ -1447,7 +1430,7 @@ async fn long_replies_are_cut_and_l3_stays_internal_everywhere(store: Store) {
         command("escalate L2 gateway"),
     )
     .await;
-    let l2 = card_thread(&sb, &format!("card:{}:support-l2", t.id.0));
+    let l2 = card_thread(&sb, &MessageKey::card(t.id, "support-l2").to_string());
     send(
         &sb,
         &bruno(),
@@ -1467,7 +1450,7 @@ async fn sla_targets_warn_breach_pause_and_show_on_the_card(store: Store) {
     tenant.levels.l1.budget = None;
     let sb = Sandbox::new(store, tenant, now());
     let t = vpn_ticket(&sb).await;
-    let key = format!("card:{}:support-l1", t.id.0);
+    let key = MessageKey::card(t.id, "support-l1").to_string();
     let sla = |sb: &Sandbox| field(&latest(sb, &key), "SLA").to_string();
     assert!(
         sla(&sb).starts_with("first response due") && sla(&sb).ends_with("on track"),
@@ -1556,7 +1539,7 @@ async fn sla_clocks_run_in_business_hours_only(store: Store) {
         .with_timezone(&chrono::Utc);
     let sb = Sandbox::new(store, tenant, friday);
     let t = vpn_ticket(&sb).await;
-    let card = latest(&sb, &format!("card:{}:support-l1", t.id.0));
+    let card = latest(&sb, &MessageKey::card(t.id, "support-l1").to_string());
     // 1 h on Friday, then Tuesday 09:00–10:00 Rome = 09:00 UTC.
     assert_eq!(
         field(&card, "SLA"),
@@ -1602,14 +1585,16 @@ async fn categories_have_their_own_targets_hold_can_pause_and_close_posts_a_tran
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
-    let form = submitted("ticket.new", fields);
+    let form = submitted(FormId::NewTicket.to_string(), fields);
     send(&sb, &mario(), "general", None, form).await;
     let t = ticket(&sb, 1).await;
     assert_eq!(t.priority(), Priority::P1);
-    let key = format!("card:{}:support-l1", t.id.0);
-    let due = (start + chrono::Duration::minutes(10))
-        .format("%Y-%m-%d %H:%M UTC")
-        .to_string();
+    let key = MessageKey::card(t.id, "support-l1").to_string();
+    let due = helpdesk::i18n::date_time(
+        helpdesk::i18n::Language::En,
+        &(start + chrono::Duration::minutes(10)),
+        false,
+    );
     assert!(
         field(&latest(&sb, &key), "SLA").contains(&due),
         "security has its own 10 min target"
@@ -1668,7 +1653,7 @@ async fn priority_changes_and_reopens_keep_sla_time_honest(store: Store) {
     .unwrap();
     let sb = Sandbox::new(store, tenant, now());
     let t = vpn_ticket(&sb).await;
-    let key = format!("card:{}:support-l1", t.id.0);
+    let key = MessageKey::card(t.id, "support-l1").to_string();
     send(&sb, &ada(), "support-l1", None, command("claim #1")).await;
     send(&sb, &ada(), "support-l1", None, command("pending #1")).await;
     sb.advance(Duration::from_secs(10 * 3600)).await.unwrap();
@@ -1768,7 +1753,7 @@ async fn shared_files_are_listed_in_the_log(store: Store) {
     .await;
     let t = ticket(&sb, 1).await;
     assert_eq!(t.description, "error.png");
-    let agents = card_thread(&sb, &format!("card:{}:support-l1", t.id.0));
+    let agents = card_thread(&sb, &MessageKey::card(t.id, "support-l1").to_string());
 
     // A file without words in the requester's thread: listed, no empty message logged.
     send(
@@ -1848,6 +1833,7 @@ async fn the_desk_says_whether_it_answered_the_person(store: Store) {
         EventKind::Command {
             name: "ticket".into(),
             args: "new".into(),
+            options: Vec::new(),
             trigger: Some("t-1".into()),
         },
     );
@@ -1859,6 +1845,7 @@ async fn the_desk_says_whether_it_answered_the_person(store: Store) {
     let asked = EventKind::Command {
         name: "ticket".into(),
         args: "help".into(),
+        options: Vec::new(),
         trigger: Some("t-2".into()),
     };
     send(&sb, &mario(), "help", None, asked).await;
@@ -1916,7 +1903,7 @@ async fn a_workspace_without_groups_lists_its_agents_and_managers(store: Store) 
     let grace = helpdesk::sandbox::person("U-grace", "Grace", &[]);
 
     let t = vpn_ticket(&sb).await;
-    let card = latest(&sb, &format!("card:{}:support-l1", t.id.0));
+    let card = latest(&sb, &MessageKey::card(t.id, "support-l1").to_string());
     assert_eq!(
         card.mentions,
         vec![Mention::User("U-lia".into()), Mention::User("U-leo".into())],
@@ -1935,7 +1922,7 @@ async fn a_workspace_without_groups_lists_its_agents_and_managers(store: Store) 
         command("escalate #1 needs L2"),
     )
     .await;
-    let l2_card = latest(&sb, &format!("card:{}:support-l2", t.id.0));
+    let l2_card = latest(&sb, &MessageKey::card(t.id, "support-l2").to_string());
     assert_eq!(l2_card.mentions, vec![Mention::User("U-max".into())]);
 
     // A listed manager may unclaim what another holds, and the managers' alerts ping them.

@@ -8,6 +8,7 @@ use common::chat::*;
 use common::now;
 
 use helpdesk::clock::ManualClock;
+use helpdesk::desk::keys::{ArticleForm, ArticleId, FormId, MessageKey, Widget};
 use helpdesk::desk::{Desk, Handled};
 use helpdesk::domain::{LogKind, Status, TicketNumber};
 use helpdesk::kb::{ArticleSource, KbOptions, KbOwner, KnowledgeBase};
@@ -48,6 +49,12 @@ async fn sandbox(store: Store) -> Sandbox {
     Sandbox::with_knowledge(store, example_tenant(), now(), kb)
 }
 
+/// The id of a shared article the sandbox starts with.
+async fn shared(sb: &Sandbox, slug: &str) -> ArticleId {
+    let article = sb.desk.store().article(KbOwner::Shared, slug).await;
+    ArticleId(article.unwrap().expect("a shared article").id)
+}
+
 /// The sandbox tenant as an article owner.
 async fn acme(sb: &Sandbox) -> KbOwner {
     KbOwner::Tenant(sb.desk.store().tenants().await.unwrap()[0].id)
@@ -57,6 +64,7 @@ fn kb(args: &str, trigger: Option<&str>) -> EventKind {
     EventKind::Command {
         name: "kb".into(),
         args: args.into(),
+        options: Vec::new(),
         trigger: trigger.map(String::from),
     }
 }
@@ -79,7 +87,10 @@ fn suggestions_on(
         .filter(|r| tenant.is_none_or(|t| r.tenant == t))
         .filter_map(|r| match r.action {
             ChatAction::Reply { message, .. }
-                if message.buttons.iter().any(|b| b.action == "kb.solved") =>
+                if message
+                    .buttons
+                    .iter()
+                    .any(|b| matches!(b.id.parse(), Ok(Widget::KbSolved(..)))) =>
             {
                 Some(message)
             }
@@ -146,17 +157,18 @@ async fn this_solved_it_closes_the_ticket_as_self_service(store: Store) {
     .await;
     let t = ticket(&sb, 1).await;
     let shown = suggestions(&sb, "help", "m1");
-    let solved = shown[0].buttons[0].value.clone();
-    let unhelpful = shown[0].buttons[1].value.clone();
+    let outlook = shared(&sb, "outlook-crash").await;
+    assert_eq!(
+        (&shown[0].buttons[0].id, &shown[0].buttons[1].id),
+        (
+            &Widget::KbSolved(t.id, outlook).to_string(),
+            &Widget::KbUnhelpful(t.id, outlook).to_string()
+        )
+    );
+    let solved = click(Widget::KbSolved(t.id, outlook));
+    let unhelpful = click(Widget::KbUnhelpful(t.id, outlook));
 
-    send(
-        &sb,
-        &luisa(),
-        "help",
-        Some("m1"),
-        click("kb.solved", &solved),
-    )
-    .await;
+    send(&sb, &luisa(), "help", Some("m1"), solved.clone()).await;
     assert_eq!(
         ticket(&sb, 1).await.status,
         Status::New,
@@ -165,14 +177,7 @@ async fn this_solved_it_closes_the_ticket_as_self_service(store: Store) {
 
     // Said twice (a double click, a replayed button): counted once.
     for _ in 0..2 {
-        send(
-            &sb,
-            &mario(),
-            "help",
-            Some("m1"),
-            click("kb.unhelpful", &unhelpful),
-        )
-        .await;
+        send(&sb, &mario(), "help", Some("m1"), unhelpful.clone()).await;
     }
     assert_eq!(
         ticket(&sb, 1).await.status,
@@ -190,14 +195,7 @@ async fn this_solved_it_closes_the_ticket_as_self_service(store: Store) {
         1
     );
 
-    send(
-        &sb,
-        &mario(),
-        "help",
-        Some("m1"),
-        click("kb.solved", &solved),
-    )
-    .await;
+    send(&sb, &mario(), "help", Some("m1"), solved).await;
     let closed = ticket(&sb, 1).await;
     assert_eq!(closed.status, Status::Closed);
     let log = sb.desk.store().log(t.id).await.unwrap();
@@ -235,13 +233,14 @@ async fn kb_commands_read_for_everyone_and_write_for_agents(store: Store) {
     .await;
     let result = told(&sb, &mario()).pop().unwrap();
     assert!(result.text.starts_with("password-reset"), "{}", result.text);
-    assert_eq!(result.buttons[0].action, "kb.show");
+    let password = shared(&sb, "password-reset").await;
+    assert_eq!(result.buttons[0].id, Widget::KbShow(password).to_string());
     send(
         &sb,
         &mario(),
         "general",
         None,
-        click("kb.show", "password-reset"),
+        click(Widget::KbShow(password)),
     )
     .await;
     assert!(told(&sb, &mario())
@@ -369,6 +368,7 @@ async fn a_resolved_ticket_is_promoted_to_an_article(store: Store) {
     let resolve = EventKind::Command {
         name: "ticket".into(),
         args: "resolve #1 allow camera access in Windows privacy settings".into(),
+        options: Vec::new(),
         trigger: None,
     };
     send(&sb, &ada(), "support-l1", None, resolve).await;
@@ -458,7 +458,7 @@ async fn camera_fixed_then_asked_again(store: Store) -> (Sandbox, helpdesk::doma
 
 async fn cards_show_similar_resolved_tickets_with_their_fix(store: Store) {
     let (sb, second) = camera_fixed_then_asked_again(store.clone()).await;
-    let card = latest(&sb, &format!("card:{}:support-l1", second.id.0));
+    let card = latest(&sb, &MessageKey::card(second.id, "support-l1").to_string());
     let similar = card
         .fields
         .iter()
@@ -480,7 +480,7 @@ async fn cards_show_similar_resolved_tickets_with_their_fix(store: Store) {
     )
     .await;
     let third = ticket(&sb, 3).await;
-    let card = latest(&sb, &format!("card:{}:support-l1", third.id.0));
+    let card = latest(&sb, &MessageKey::card(third.id, "support-l1").to_string());
     assert!(!card
         .fields
         .iter()
@@ -562,21 +562,14 @@ async fn requesters_never_see_other_tickets_and_deflect_only_once(store: Store) 
     .await;
     let t3 = ticket(&sb, 3).await;
     // An article never suggested for the ticket does not close it.
-    let forged = format!("{}:outlook-crash", t3.id.0);
-    send(
-        &sb,
-        &mario(),
-        "help",
-        Some("m3"),
-        click("kb.solved", &forged),
-    )
-    .await;
+    let forged = Widget::KbSolved(t3.id, shared(&sb, "outlook-crash").await);
+    send(&sb, &mario(), "help", Some("m3"), click(forged)).await;
     assert_eq!(ticket(&sb, 3).await.status, Status::New);
-    let real = format!("{}:password-reset", t3.id.0);
-    send(&sb, &mario(), "help", Some("m3"), click("kb.solved", &real)).await;
+    let real = Widget::KbSolved(t3.id, shared(&sb, "password-reset").await);
+    send(&sb, &mario(), "help", Some("m3"), click(real)).await;
     assert_eq!(ticket(&sb, 3).await.status, Status::Closed);
     send(&sb, &mario(), "help", None, command("reopen #3")).await;
-    send(&sb, &mario(), "help", Some("m3"), click("kb.solved", &real)).await;
+    send(&sb, &mario(), "help", Some("m3"), click(real)).await;
     assert_eq!(
         ticket(&sb, 3).await.status,
         Status::New,
@@ -678,7 +671,7 @@ impl TwoTenants {
     ) {
         let n = self.events.fetch_add(1, Ordering::Relaxed) + 1;
         let event = ChatEvent {
-            platform: Platform::Memory,
+            platform: Platform::MEMORY,
             event_id: format!("two-{n}"),
             tenant: tenant.into(),
             sender: who.clone(),
@@ -830,8 +823,9 @@ async fn an_agent_of_another_tenant_can_neither_see_nor_change_an_article(store:
     assert!(two
         .last_told(GLOBEX, &eve())
         .contains(&format!("no article {slug} here")));
-    two.send(GLOBEX, &eve(), "support-l1", None, click("kb.show", slug))
-        .await;
+    let acme_article = ArticleId(original.id);
+    let show = click(Widget::KbShow(acme_article));
+    two.send(GLOBEX, &eve(), "support-l1", None, show).await;
     assert!(!two.last_told(GLOBEX, &eve()).contains("UDP 500"));
 
     // … and cannot change it: neither through /kb edit nor with a forged form.
@@ -848,7 +842,7 @@ async fn an_agent_of_another_tenant_can_neither_see_nor_change_an_article(store:
         "no form for another tenant's article"
     );
     let forged = submitted(
-        format!("kb.save:{slug}"),
+        FormId::Article(ArticleForm::Edit(acme_article)).to_string(),
         article_fields("VPN gateway reset", PHISHING),
     );
     two.send(GLOBEX, &eve(), "support-l1", None, forged).await;
@@ -882,8 +876,8 @@ async fn an_agent_of_another_tenant_can_neither_see_nor_change_an_article(store:
     assert!(two.suggested(GLOBEX, "g1").is_empty());
     // A forged answer button naming ACME's article neither counts for it nor closes anything.
     let g1 = two.ticket(GLOBEX, 1).await;
-    for button in ["kb.unhelpful", "kb.solved"] {
-        let forged = click(button, &format!("{}:{slug}", g1.id.0));
+    for button in [Widget::KbUnhelpful, Widget::KbSolved] {
+        let forged = click(button(g1.id, acme_article));
         two.send(GLOBEX, &tom(), "help", Some("g1"), forged).await;
     }
     let counted = two.store().article(acme, slug).await.unwrap().unwrap();
@@ -954,7 +948,7 @@ async fn shared_articles_are_changed_by_installation_admins_only_and_every_edit_
         .last_told(ACME, &ada())
         .contains("only installation admins may edit it"));
     let forged = submitted(
-        format!("kb.save:{slug}"),
+        FormId::Article(ArticleForm::Edit(ArticleId(original.id))).to_string(),
         article_fields("Reset a forgotten password", PHISHING),
     );
     two.send(ACME, &ada(), "support-l1", None, forged).await;
@@ -1115,12 +1109,13 @@ async fn promote_needs_the_right_to_work_the_ticket_and_never_crosses_tenants(st
     .await;
     assert!(two.form("p-ada").is_none(), "no draft for an L1 agent");
     let forged = article_fields("Tunnel keys", "SECRET-SEC-FIX");
+    let promote_one = FormId::Article(ArticleForm::Promote(TicketNumber(1))).to_string();
     two.send(
         ACME,
         &ada(),
         "support-l1",
         None,
-        submitted("kb.save#1", forged.clone()),
+        submitted(promote_one.clone(), forged.clone()),
     )
     .await;
     assert!(two.store().articles_of(acme).await.unwrap().is_empty());
@@ -1140,7 +1135,7 @@ async fn promote_needs_the_right_to_work_the_ticket_and_never_crosses_tenants(st
         &eve(),
         "support-l1",
         None,
-        submitted("kb.save#1", forged),
+        submitted(promote_one.clone(), forged),
     )
     .await;
     let globex = two.owner(GLOBEX).await;
@@ -1210,7 +1205,7 @@ async fn similar_tickets_are_listed_only_on_cards_whose_audience_may_see_them(st
     two.send(ACME, &luisa(), "help", None, message(text, "s2"))
         .await;
     let second = two.ticket(ACME, 2).await;
-    let l1 = format!("card:{}:support-l1", second.id.0);
+    let l1 = MessageKey::card(second.id, "support-l1").to_string();
     assert!(
         !two.card_text(&l1).contains("SECRET"),
         "{}",
@@ -1222,7 +1217,7 @@ async fn similar_tickets_are_listed_only_on_cards_whose_audience_may_see_them(st
         .await;
     let theirs = two.ticket(GLOBEX, 1).await;
     assert!(!two
-        .card_text(&format!("card:{}:support-l1", theirs.id.0))
+        .card_text(&MessageKey::card(theirs.id, "support-l1").to_string())
         .contains("SECRET"));
 
     // L3 network specialists are not the security team.
@@ -1242,7 +1237,7 @@ async fn similar_tickets_are_listed_only_on_cards_whose_audience_may_see_them(st
         command("escalate #2 L3 network tunnel endpoint flaps"),
     )
     .await;
-    let network = format!("card:{}:l3-network", second.id.0);
+    let network = MessageKey::card(second.id, "l3-network").to_string();
     assert!(two.card_text(&network).contains("L3 · network"));
     assert!(!two.card_text(&network).contains("SECRET"));
 
@@ -1266,13 +1261,13 @@ async fn similar_tickets_are_listed_only_on_cards_whose_audience_may_see_them(st
     )
     .await;
     let third = two.ticket(ACME, 3).await;
-    let security = two.card_text(&format!("card:{}:l3-security", third.id.0));
+    let security = two.card_text(&MessageKey::card(third.id, "l3-security").to_string());
     assert!(
         security.contains("#1") && security.contains("SECRET-SEC-FIX"),
         "{security}"
     );
     for lower in ["support-l1", "support-l2"] {
-        let card = two.card_text(&format!("card:{}:{lower}", third.id.0));
+        let card = two.card_text(&MessageKey::card(third.id, lower).to_string());
         assert!(!card.contains("SECRET"), "{lower}: {card}");
     }
 }
@@ -1315,7 +1310,7 @@ async fn similar_tickets_never_come_from_a_higher_level_or_another_tenant(store:
     two.send(ACME, &luisa(), "help", None, message(printer, "p2"))
         .await;
     let third = two.ticket(ACME, 3).await;
-    let l1 = two.card_text(&format!("card:{}:support-l1", third.id.0));
+    let l1 = two.card_text(&MessageKey::card(third.id, "support-l1").to_string());
     assert!(!l1.contains("L2-FIX"), "{l1}");
     two.send(
         ACME,
@@ -1325,19 +1320,19 @@ async fn similar_tickets_never_come_from_a_higher_level_or_another_tenant(store:
         command("escalate #3 L2 same as before"),
     )
     .await;
-    let l2 = two.card_text(&format!("card:{}:support-l2", third.id.0));
+    let l2 = two.card_text(&MessageKey::card(third.id, "support-l2").to_string());
     assert!(l2.contains("L2-FIX"), "{l2}");
     two.send(ACME, &luisa(), "help", None, message(calendar, "c2"))
         .await;
     let fourth = two.ticket(ACME, 4).await;
-    let l1 = two.card_text(&format!("card:{}:support-l1", fourth.id.0));
+    let l1 = two.card_text(&MessageKey::card(fourth.id, "support-l1").to_string());
     assert!(l1.contains("L1-FIX"), "{l1}");
 
     // Globex's like tickets see none of ACME's.
     two.send(GLOBEX, &tom(), "help", None, message(calendar, "gc"))
         .await;
     let theirs = two.ticket(GLOBEX, 1).await;
-    let card = two.card_text(&format!("card:{}:support-l1", theirs.id.0));
+    let card = two.card_text(&MessageKey::card(theirs.id, "support-l1").to_string());
     assert!(!card.contains("L1-FIX"), "{card}");
 }
 

@@ -12,6 +12,7 @@ use common::bot::Bot;
 use common::fake_discord::FakeDiscord;
 use common::fake_slack::raw_post;
 use ed25519_dalek::{Signer, SigningKey};
+use helpdesk::desk::keys::{TicketForm, Widget};
 use helpdesk::domain::{Status, TicketNumber};
 use helpdesk::i18n::{Language, Msg};
 use helpdesk::store::{ConnectOptions, Store};
@@ -123,6 +124,11 @@ fn buttons(body: &Value) -> Vec<String> {
         .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
         .filter_map(|b| b["custom_id"].as_str().map(str::to_string))
         .collect()
+}
+
+/// The desk's widget behind a rendered button's `custom_id`.
+fn widget(custom_id: &str) -> Option<Widget> {
+    custom_id.parse().ok()
 }
 
 impl Discord {
@@ -402,7 +408,7 @@ async fn the_whole_desk_runs_on_discord(mode: Mode) {
     // Ada (L1 role) claims: the card is edited as the click's own answer.
     let claim = buttons(&card)
         .into_iter()
-        .find(|b| b.starts_with("ticket.claim"))
+        .find(|b| matches!(widget(b), Some(Widget::Claim(_))))
         .expect("a claim button");
     let answer = discord.click(ADA, L1, &card_id, &claim).await;
     assert_eq!(answer["type"], 7, "{answer}");
@@ -419,7 +425,7 @@ async fn the_whole_desk_runs_on_discord(mode: Mode) {
     // Escalate through the modal: the card goes to L2 and pings the L2 role.
     let escalate = buttons(&card)
         .into_iter()
-        .find(|b| b.starts_with("ticket.escalate"))
+        .find(|b| matches!(widget(b), Some(Widget::Open(TicketForm::Escalate, _))))
         .expect("an escalate button");
     let modal = discord.click(ADA, L1, &card_id, &escalate).await;
     let submitted = discord
@@ -465,7 +471,7 @@ async fn the_whole_desk_runs_on_discord(mode: Mode) {
     // Bruno resolves through the modal; Mario confirms with Yes.
     let resolve = buttons(&l2_card)
         .into_iter()
-        .find(|b| b.starts_with("ticket.resolve"))
+        .find(|b| matches!(widget(b), Some(Widget::Open(TicketForm::Resolve, _))))
         .expect("a resolve button");
     let modal = discord.click(BRUNO, L2, &l2_id, &resolve).await;
     discord
@@ -479,12 +485,14 @@ async fn the_whole_desk_runs_on_discord(mode: Mode) {
         .await;
     let (question, question_id) = fake
         .posted("the question to the requester", &requester_msg, |b| {
-            buttons(b).iter().any(|x| x.starts_with("ticket.confirm"))
+            buttons(b)
+                .iter()
+                .any(|x| matches!(widget(x), Some(Widget::Confirm(..))))
         })
         .await;
     let yes = buttons(&question)
         .into_iter()
-        .find(|b| b.starts_with("ticket.confirm"))
+        .find(|b| matches!(widget(b), Some(Widget::Confirm(_, true))))
         .unwrap();
     discord
         .click(MARIO, &requester_msg, &question_id, &yes)

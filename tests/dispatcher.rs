@@ -31,7 +31,7 @@ struct Hung;
 
 impl ChatPlatform for Hung {
     fn platform(&self) -> helpdesk_chat::Platform {
-        helpdesk_chat::Platform::Memory
+        helpdesk_chat::Platform::MEMORY
     }
 
     fn send<'a>(

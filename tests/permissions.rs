@@ -9,7 +9,8 @@ mod common;
 use common::chat::{ada, boss, bruno, click, command, luisa, mario, message, nina, submitted};
 use common::TestDb;
 use helpdesk::config::TenantConfig;
-use helpdesk::domain::{Level, Ticket, TicketNumber};
+use helpdesk::desk::keys::{ArticleForm, ArticleId, FormId, MessageKey, TicketForm, Widget};
+use helpdesk::domain::{Level, Ticket, TicketId, TicketNumber};
 use helpdesk::i18n::{self, Language, Msg};
 use helpdesk::kb::{KbOptions, KnowledgeBase};
 use helpdesk::sandbox::{example_tenant, person, Sandbox, TENANT};
@@ -162,15 +163,18 @@ fn path(
         At::L2 => "U-bruno",
         At::Net => "U-nina",
     };
-    let form = |kind: &str, fields: &[(&str, &str)]| {
+    let form = |id: FormId, fields: &[(&str, &str)]| {
         let fields: BTreeMap<String, String> = fields
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        submitted(format!("{kind}:{id}"), fields)
+        submitted(id.to_string(), fields)
     };
     let c = |text: &str| (here.to_string(), None, command(text));
-    let b = |button: &str, value: String| (here.to_string(), None, click(button, &value));
+    let b = |widget: Widget| (here.to_string(), None, click(widget));
+    let ticket = TicketId(id);
+    // No article exists in these cells: the article buttons are stale for everyone.
+    let article = ArticleId(1);
     match name {
         "show" => c("show #1"),
         "claim" => c("claim #1"),
@@ -194,20 +198,21 @@ fn path(
             EventKind::Command {
                 name: "helpdesk".into(),
                 args: name.trim_start_matches("helpdesk ").into(),
+                options: Vec::new(),
                 trigger: None,
             },
         ),
-        "button claim" => b("ticket.claim", id.to_string()),
-        "button escalate" => b("ticket.escalate", id.to_string()),
-        "button resolve" => b("ticket.resolve", id.to_string()),
-        "button priority" => b("ticket.priority", id.to_string()),
-        "button note" => b("ticket.note", id.to_string()),
-        "button confirm" => b("ticket.confirm", format!("{id}:yes")),
+        "button claim" => b(Widget::Claim(ticket)),
+        "button escalate" => b(Widget::Open(TicketForm::Escalate, ticket)),
+        "button resolve" => b(Widget::Open(TicketForm::Resolve, ticket)),
+        "button priority" => b(Widget::Open(TicketForm::Priority, ticket)),
+        "button note" => b(Widget::Open(TicketForm::Note, ticket)),
+        "button confirm" => b(Widget::Confirm(ticket, true)),
         "form escalate" => (
             here.to_string(),
             None,
             form(
-                "ticket.escalate",
+                FormId::Ticket(TicketForm::Escalate, ticket),
                 &[
                     ("level", "L3"),
                     ("specialty", "security"),
@@ -218,20 +223,26 @@ fn path(
         "form resolve" => (
             here.to_string(),
             None,
-            form("ticket.resolve", &[("resolution", "reset the token")]),
+            form(
+                FormId::Ticket(TicketForm::Resolve, ticket),
+                &[("resolution", "reset the token")],
+            ),
         ),
         "form priority" => (
             here.to_string(),
             None,
             form(
-                "ticket.priority",
+                FormId::Ticket(TicketForm::Priority, ticket),
                 &[("urgency", "high"), ("impact", "high")],
             ),
         ),
         "form note" => (
             here.to_string(),
             None,
-            form("ticket.note", &[("note", "looked at the firewall")]),
+            form(
+                FormId::Ticket(TicketForm::Note, ticket),
+                &[("note", "looked at the firewall")],
+            ),
         ),
         "resume" => c("resume #1"),
         "new" => c("new my monitor flickers"),
@@ -260,7 +271,7 @@ fn path(
             "general".to_string(),
             None,
             submitted(
-                "ticket.new",
+                FormId::NewTicket.to_string(),
                 [("title", "Monitor"), ("description", "it flickers")]
                     .into_iter()
                     .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -278,16 +289,17 @@ fn path(
                     "kb add" => "add".into(),
                     _ => "promote #1".into(),
                 },
+                options: Vec::new(),
                 trigger: None,
             },
         ),
-        "button rate" => b("ticket.rate", format!("{id}:1")),
-        "button kb solved" => b("kb.solved", format!("{id}:vpn-reset")),
-        "button kb show" => b("kb.show", "vpn-reset".into()),
+        "button rate" => b(Widget::Rate(ticket, 1)),
+        "button kb solved" => b(Widget::KbSolved(ticket, article)),
+        "button kb show" => b(Widget::KbShow(article)),
         "form comment" => (
             here.to_string(),
             None,
-            form("ticket.comment", &[("comment", "slow answers")]),
+            form(FormId::Comment(ticket), &[("comment", "slow answers")]),
         ),
         "form kb save" | "form kb promote" => {
             let fields: BTreeMap<String, String> = [
@@ -301,10 +313,11 @@ fn path(
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
             let form = if name == "form kb save" {
-                "kb.save"
+                ArticleForm::New
             } else {
-                "kb.save#1"
+                ArticleForm::Promote(TicketNumber(1))
             };
+            let form = FormId::Article(form).to_string();
             (here.to_string(), None, submitted(form, fields))
         }
         "relay from the current card" => (
@@ -408,7 +421,7 @@ async fn cell(row: usize, role: Role, at: At, other: bool) -> Result<(), String>
     );
     let posted = |channel: &str| {
         sb.platform
-            .posted(&format!("card:{}:{channel}", before.id.0))
+            .posted(&MessageKey::card(before.id, channel).to_string())
             .expect("the card was posted")
             .message_id
     };

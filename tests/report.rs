@@ -5,7 +5,8 @@ mod common;
 use common::chat::*;
 use common::now;
 use helpdesk::clock::Clock;
-use helpdesk::kb::{KbOptions, KnowledgeBase};
+use helpdesk::desk::keys::{ArticleId, FormId, Widget};
+use helpdesk::kb::{KbOptions, KbOwner, KnowledgeBase};
 use helpdesk::report::{compute, csv, table};
 use helpdesk::sandbox::{example_tenant, Sandbox};
 use helpdesk::store::Store;
@@ -26,6 +27,8 @@ async fn the_report_counts_what_happened(store: Store) {
         "Use the self-service portal.",
     )
     .await;
+    let shared = store.article(KbOwner::Shared, "password-reset").await;
+    let password_reset = ArticleId(shared.unwrap().unwrap().id);
     let kb = Arc::new(
         KnowledgeBase::open(store.clone(), KbOptions::in_memory())
             .await
@@ -78,7 +81,7 @@ async fn the_report_counts_what_happened(store: Store) {
         &mario(),
         "help",
         Some("m3"),
-        click("kb.solved", &format!("{}:password-reset", t3.id.0)),
+        click(Widget::KbSolved(t3.id, password_reset)),
     )
     .await;
 
@@ -139,7 +142,7 @@ async fn the_report_counts_what_happened(store: Store) {
         &mario(),
         "help",
         Some("m1"),
-        click("ticket.confirm", &format!("{}:yes", t1.id.0)),
+        click(Widget::Confirm(t1.id, true)),
     )
     .await;
     send(
@@ -147,7 +150,7 @@ async fn the_report_counts_what_happened(store: Store) {
         &mario(),
         "help",
         Some("m1"),
-        click("ticket.rate", &format!("{}:4", t1.id.0)),
+        click(Widget::Rate(t1.id, 4)),
     )
     .await;
     send(
@@ -155,7 +158,7 @@ async fn the_report_counts_what_happened(store: Store) {
         &mario(),
         "help",
         Some("m1"),
-        click("ticket.rate", &format!("{}:1", t1.id.0)),
+        click(Widget::Rate(t1.id, 1)),
     )
     .await;
     let alerts_before = sb.platform.shown_in("helpdesk-managers", None).len();
@@ -164,7 +167,7 @@ async fn the_report_counts_what_happened(store: Store) {
         &mario(),
         "help",
         Some("m3"),
-        click("ticket.rate", &format!("{}:2", t3.id.0)),
+        click(Widget::Rate(t3.id, 2)),
     )
     .await;
     assert_eq!(
@@ -173,15 +176,15 @@ async fn the_report_counts_what_happened(store: Store) {
         "a low rating alerts"
     );
     let with_form = helpdesk_chat::EventKind::Action {
-        id: "ticket.rate".into(),
-        value: format!("{}:5", t1.id.0),
+        id: Widget::Rate(t1.id, 5).to_string(),
+        value: String::new(),
         message_id: None,
         trigger: Some("trig".into()),
     };
     send(&sb, &luisa(), "help", Some("m1"), with_form).await;
     for text in ["quick and kind", "second try"] {
         let comment = submitted(
-            format!("ticket.comment:{}", t1.id.0),
+            FormId::Comment(t1.id).to_string(),
             [("comment".to_string(), text.to_string())].into(),
         );
         send(&sb, &mario(), "help", Some("m1"), comment).await;
@@ -273,6 +276,7 @@ async fn the_report_counts_what_happened(store: Store) {
     let stats = |args: &str| helpdesk_chat::EventKind::Command {
         name: "helpdesk".into(),
         args: args.into(),
+        options: Vec::new(),
         trigger: None,
     };
     send(&sb, &boss(), "helpdesk-managers", None, stats("stats 1d")).await;

@@ -39,7 +39,7 @@ fn pruner(store: &Store, at: Timestamp) -> Pruner {
 async fn handled(store: &Store, ids: &[String], at: Timestamp) {
     let mut tx = store.begin().await.unwrap();
     for id in ids {
-        assert!(tx.mark_event(Platform::Slack, id, at).await.unwrap());
+        assert!(tx.mark_event(Platform::new("slack"), id, at).await.unwrap());
     }
     tx.commit().await.unwrap();
 }
@@ -47,7 +47,10 @@ async fn handled(store: &Store, ids: &[String], at: Timestamp) {
 /// Whether the store still knows `id` was handled (asking records it when it did not).
 async fn still_known(store: &Store, id: &str) -> bool {
     let mut tx = store.begin().await.unwrap();
-    let first_time = tx.mark_event(Platform::Slack, id, now()).await.unwrap();
+    let first_time = tx
+        .mark_event(Platform::new("slack"), id, now())
+        .await
+        .unwrap();
     // Dropped without commit: rolled back, so asking changes nothing.
     drop(tx);
     !first_time

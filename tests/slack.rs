@@ -8,6 +8,7 @@ mod common;
 
 use common::bot::Bot;
 use common::fake_slack::FakeSlack;
+use helpdesk::desk::keys::{TicketForm, Widget};
 use helpdesk::domain::{Status, TicketNumber};
 use helpdesk::store::{ConnectOptions, Store};
 use serde_json::{json, Value};
@@ -170,13 +171,19 @@ impl Slack {
         self.deliver("interactive", payload).await;
     }
 
-    /// Clicks the button whose action starts with `action` on the posted message `posted`
-    /// (a `chat.postMessage` body, with the `ts` Slack gave it); returns the trigger id.
-    async fn click(&mut self, user: &str, posted: &Value, ts: &str, action: &str) -> String {
+    /// Clicks the first button whose widget is `wanted` on the posted message `posted` (a
+    /// `chat.postMessage` body, with the `ts` Slack gave it); returns the trigger id.
+    async fn click(
+        &mut self,
+        user: &str,
+        posted: &Value,
+        ts: &str,
+        wanted: fn(&Widget) -> bool,
+    ) -> String {
         let button = buttons(posted)
             .into_iter()
-            .find(|b| b["action_id"].as_str().unwrap().starts_with(action))
-            .unwrap_or_else(|| panic!("no {action} button on {posted}"));
+            .find(|b| widget(b).as_ref().is_some_and(wanted))
+            .unwrap_or_else(|| panic!("no such button on {posted}"));
         let trigger = self.next("trigger");
         let channel = posted["channel"].as_str().unwrap();
         let mut message = json!({ "type": "message", "ts": ts, "text": "card" });
@@ -251,6 +258,12 @@ fn buttons(posted: &Value) -> Vec<Value> {
         .filter(|b| b["type"] == "actions")
         .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
         .collect()
+}
+
+/// The desk's widget behind a rendered button (its action id without Slack's position).
+fn widget(button: &Value) -> Option<Widget> {
+    let id = button["action_id"].as_str()?;
+    helpdesk_slack::render::desk_action(id).parse().ok()
 }
 
 fn text_of(posted: &Value) -> String {
@@ -343,7 +356,9 @@ async fn the_whole_desk_runs_on_slack(mode: Mode) {
     );
 
     // Ada (in the L1 user group) claims: the card is updated in place.
-    slack.click(ADA, &card, &card_ts, "ticket.claim").await;
+    slack
+        .click(ADA, &card, &card_ts, |w| matches!(w, Widget::Claim(_)))
+        .await;
     let update = fake.nth("chat.update", 1).await;
     assert_eq!(
         (update["channel"].as_str(), update["ts"].as_str()),
@@ -352,7 +367,11 @@ async fn the_whole_desk_runs_on_slack(mode: Mode) {
     assert!(text_of(&update).contains("Ada"), "{update}");
 
     // Escalate through the modal: the card goes to L2 and pings L2.
-    let trigger = slack.click(ADA, &card, &card_ts, "ticket.escalate").await;
+    let trigger = slack
+        .click(ADA, &card, &card_ts, |w| {
+            matches!(w, Widget::Open(TicketForm::Escalate, _))
+        })
+        .await;
     slack
         .submit(
             ADA,
@@ -444,7 +463,11 @@ async fn the_whole_desk_runs_on_slack(mode: Mode) {
     .await;
 
     // Bruno resolves through the modal; Mario confirms with Yes.
-    let trigger = slack.click(BRUNO, &l2_card, &l2_ts, "ticket.resolve").await;
+    let trigger = slack
+        .click(BRUNO, &l2_card, &l2_ts, |w| {
+            matches!(w, Widget::Open(TicketForm::Resolve, _))
+        })
+        .await;
     slack
         .submit(
             BRUNO,
@@ -455,16 +478,15 @@ async fn the_whole_desk_runs_on_slack(mode: Mode) {
     let (question, question_ts) = ts_of(&fake, "the question to the requester", |b| {
         b["channel"] == dm.as_str()
             && b["thread_ts"] == requester_ts.as_str()
-            && buttons(b).iter().any(|x| {
-                x["action_id"]
-                    .as_str()
-                    .unwrap()
-                    .starts_with("ticket.confirm")
-            })
+            && buttons(b)
+                .iter()
+                .any(|x| matches!(widget(x), Some(Widget::Confirm(..))))
     })
     .await;
     slack
-        .click(MARIO, &question, &question_ts, "ticket.confirm")
+        .click(MARIO, &question, &question_ts, |w| {
+            matches!(w, Widget::Confirm(_, true))
+        })
         .await;
     fake.wait_for("the card to show the ticket closed", |calls| {
         calls

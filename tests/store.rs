@@ -4,7 +4,9 @@ mod common;
 
 use common::{new_ticket, now, tenant};
 use helpdesk::domain::{Author, Grade, Level, LogEntry, LogKind, Person, Status, TicketNumber};
-use helpdesk::store::{AuditEntry, OutboxState, Store, StoreError, TicketFilter};
+use helpdesk::store::{
+    AuditEntry, OutboxState, Store, StoreError, TicketFilter, TimerKind, TimerState,
+};
 use helpdesk_chat::{ChatAction, Platform, RichMessage};
 use std::collections::BTreeSet;
 
@@ -17,6 +19,7 @@ on_both_backends!(
     a_ticket_round_trips_through_changes,
     tickets_are_listed_by_filter,
     outbox_timers_and_audit_are_kept,
+    a_timer_pauses_resumes_fires_and_cancels,
     unknown_tickets_are_none,
 );
 
@@ -147,19 +150,19 @@ async fn log_order_is_preserved(store: Store) {
 async fn a_duplicate_platform_event_is_detected(store: Store) {
     let mut tx = store.begin().await.unwrap();
     assert!(tx
-        .mark_event(Platform::Slack, "Ev123", now())
+        .mark_event(Platform::new("slack"), "Ev123", now())
         .await
         .unwrap());
     tx.commit().await.unwrap();
     let mut tx = store.begin().await.unwrap();
     assert!(
-        !tx.mark_event(Platform::Slack, "Ev123", now())
+        !tx.mark_event(Platform::new("slack"), "Ev123", now())
             .await
             .unwrap(),
         "seen before"
     );
     assert!(
-        tx.mark_event(Platform::Discord, "Ev123", now())
+        tx.mark_event(Platform::new("discord"), "Ev123", now())
             .await
             .unwrap(),
         "ids are per platform"
@@ -173,7 +176,7 @@ async fn a_duplicate_platform_event_is_detected(store: Store) {
         tasks.push(tokio::spawn(async move {
             let mut tx = store.begin().await.unwrap();
             let first = tx
-                .mark_event(Platform::Slack, "Ev-race", now())
+                .mark_event(Platform::new("slack"), "Ev-race", now())
                 .await
                 .unwrap();
             tx.commit().await.unwrap();
@@ -329,12 +332,12 @@ async fn outbox_timers_and_audit_are_kept(store: Store) {
         key: Some(format!("card:{}", t.id.0)),
     };
     tx.enqueue(acme, Some(t.id), &post, now()).await.unwrap();
-    let key = format!("level_budget:{}", t.id.0);
+    let key = TimerKind::LevelBudget.key(t.id);
     tx.set_timer(
         acme,
         Some(t.id),
         &key,
-        "level_budget",
+        TimerKind::LevelBudget,
         later,
         &serde_json::json!({"level": "L1"}),
         now(),
@@ -346,7 +349,7 @@ async fn outbox_timers_and_audit_are_kept(store: Store) {
         acme,
         Some(t.id),
         &key,
-        "level_budget",
+        TimerKind::LevelBudget,
         later + chrono::Duration::minutes(5),
         &serde_json::json!({"level": "L1"}),
         now(),
@@ -377,7 +380,13 @@ async fn outbox_timers_and_audit_are_kept(store: Store) {
 
     let timers = store.pending_timers().await.unwrap();
     assert_eq!(timers.len(), 1);
-    assert_eq!(timers[0].due_at, later + chrono::Duration::minutes(5));
+    assert_eq!(timers[0].kind, TimerKind::LevelBudget);
+    assert_eq!(
+        timers[0].state,
+        TimerState::Pending {
+            due: later + chrono::Duration::minutes(5)
+        }
+    );
     let mut tx = store.begin().await.unwrap();
     assert!(tx.cancel_timer(&key).await.unwrap());
     assert!(!tx.cancel_timer(&key).await.unwrap(), "already cancelled");
@@ -388,6 +397,74 @@ async fn outbox_timers_and_audit_are_kept(store: Store) {
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].action, "ticket.escalate");
     assert_eq!(audit[0].target, "#1");
+}
+
+async fn a_timer_pauses_resumes_fires_and_cancels(store: Store) {
+    let acme = tenant(&store, "T-acme").await;
+    let due = now() + chrono::Duration::minutes(30);
+    let mut tx = store.begin().await.unwrap();
+    let t = tx
+        .create_ticket(new_ticket(acme, "sla"), now())
+        .await
+        .unwrap();
+    let kind = TimerKind::SlaResponseBreach;
+    let key = kind.key(t.id);
+    let payload = serde_json::json!({});
+    tx.set_timer(acme, Some(t.id), &key, kind, due, &payload, now())
+        .await
+        .unwrap();
+    assert_eq!(
+        tx.timer_state(&key).await.unwrap(),
+        Some(TimerState::Pending { due })
+    );
+    assert_eq!(tx.timer_due(&key).await.unwrap(), Some(due));
+
+    // Paused, the row keeps the time left, not a point in time.
+    let left = std::time::Duration::from_secs(25 * 60);
+    assert!(tx.pause_timer(&key, left).await.unwrap());
+    assert!(!tx.pause_timer(&key, left).await.unwrap(), "already paused");
+    assert_eq!(
+        tx.timer_state(&key).await.unwrap(),
+        Some(TimerState::Paused { left })
+    );
+    assert_eq!(
+        tx.timer_due(&key).await.unwrap(),
+        None,
+        "a paused timer is not due"
+    );
+    let resumed = now() + chrono::Duration::minutes(40);
+    assert!(tx.resume_timer(&key, resumed).await.unwrap());
+    assert!(!tx.resume_timer(&key, resumed).await.unwrap(), "not paused");
+    tx.commit().await.unwrap();
+    assert!(store.due_timers(resumed, 10).await.unwrap().len() == 1);
+
+    let mut tx = store.begin().await.unwrap();
+    let id = store.pending_timers().await.unwrap()[0].id;
+    let fired = tx.take_timer(id, resumed).await.unwrap().expect("claimed");
+    assert_eq!(fired.kind, kind);
+    assert_eq!(fired.state, TimerState::Fired { due: resumed });
+    assert!(
+        tx.take_timer(id, resumed).await.unwrap().is_none(),
+        "fires once"
+    );
+    assert!(
+        !tx.cancel_timer(&key).await.unwrap(),
+        "a fired timer stays fired"
+    );
+
+    // Re-armed, then cancelled while paused.
+    tx.set_timer(acme, Some(t.id), &key, kind, due, &payload, now())
+        .await
+        .unwrap();
+    assert!(tx.pause_timer(&key, left).await.unwrap());
+    assert!(tx.cancel_timer(&key).await.unwrap());
+    assert_eq!(
+        tx.timer_state(&key).await.unwrap(),
+        Some(TimerState::Cancelled)
+    );
+    assert_eq!(tx.timer_state("no-such-timer").await.unwrap(), None);
+    tx.commit().await.unwrap();
+    assert!(store.pending_timers().await.unwrap().is_empty());
 }
 
 async fn unknown_tickets_are_none(store: Store) {

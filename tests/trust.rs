@@ -10,6 +10,7 @@ use common::chat::{
 };
 use common::now;
 use helpdesk::clock::ManualClock;
+use helpdesk::desk::keys::{FormId, MessageKey, Widget};
 use helpdesk::desk::{Desk, Handled};
 use helpdesk::domain::{LogKind, Priority, Status};
 use helpdesk::i18n::{self, Language, Msg};
@@ -76,7 +77,7 @@ async fn vpn_ticket(sb: &Sandbox) {
 async fn card_thread(sb: &Sandbox, n: i64, channel: &str) -> String {
     let t = ticket(sb, n).await;
     sb.platform
-        .posted(&format!("card:{}:{channel}", t.id.0))
+        .posted(&MessageKey::card(t.id, channel).to_string())
         .expect("the card was posted")
         .message_id
 }
@@ -95,13 +96,13 @@ async fn one_star(sb: &Sandbox, n: i64, text: &str) {
     send(sb, &mario(), "D-mario", None, dm(text, &id)).await;
     send(sb, &mario(), "D-mario", Some(&id), command("close")).await;
     let t = ticket(sb, n).await;
-    let rate = click("ticket.rate", &format!("{}:1", t.id.0));
+    let rate = click(Widget::Rate(t.id, 1));
     send(sb, &mario(), "D-mario", Some(&id), rate).await;
 }
 
 fn event(tenant: &str, sender: &Sender, kind: EventKind, id: &str) -> ChatEvent {
     ChatEvent {
-        platform: Platform::Memory,
+        platform: Platform::MEMORY,
         event_id: id.into(),
         tenant: tenant.into(),
         sender: sender.clone(),
@@ -115,7 +116,7 @@ fn event(tenant: &str, sender: &Sender, kind: EventKind, id: &str) -> ChatEvent 
 async fn events_from_an_unconfigured_place_are_dropped_before_any_write(store: Store) {
     let clock = Arc::new(ManualClock::new(now()));
     let desk = Desk::new(store.clone(), vec![example_tenant()], clock.clone());
-    let unserved_before = helpdesk::metrics::METRICS.unserved_count(Platform::Memory);
+    let unserved_before = helpdesk::metrics::METRICS.unserved_count(Platform::MEMORY);
     for (i, kind) in [
         message("please reset my password", "m-1"),
         command("new printer broken"),
@@ -139,7 +140,7 @@ async fn events_from_an_unconfigured_place_are_dropped_before_any_write(store: S
         store.outbox(None, 100).await.unwrap().is_empty(),
         "nothing queued"
     );
-    let unserved = helpdesk::metrics::METRICS.unserved_count(Platform::Memory);
+    let unserved = helpdesk::metrics::METRICS.unserved_count(Platform::MEMORY);
     assert!(
         unserved >= unserved_before + 6,
         "counted: {unserved_before} → {unserved}"
@@ -422,7 +423,7 @@ async fn a_requester_is_limited_and_told_when_to_try_again(store: Store) {
         &luisa(),
         "general",
         None,
-        submitted("ticket.new", fields("Payroll down")),
+        submitted(FormId::NewTicket.to_string(), fields("Payroll down")),
     )
     .await;
     send(
@@ -430,7 +431,7 @@ async fn a_requester_is_limited_and_told_when_to_try_again(store: Store) {
         &ada(),
         "general",
         None,
-        submitted("ticket.new", fields("Mail down")),
+        submitted(FormId::NewTicket.to_string(), fields("Mail down")),
     )
     .await;
     let luisas = ticket(&sb, 8).await;
@@ -486,6 +487,7 @@ async fn managers_read_the_audit_log_in_chat_and_the_reading_is_audited(store: S
     let helpdesk = |args: &str| EventKind::Command {
         name: "helpdesk".into(),
         args: args.into(),
+        options: Vec::new(),
         trigger: None,
     };
     send(&sb, &ada(), "support-l1", None, helpdesk("audit #1")).await;

@@ -95,7 +95,12 @@ pub async fn add_resolved_tickets(db: &Path, tickets: &[TicketText]) -> (Importe
     let mut tx = store.begin().await.expect("begin");
     // API: tenants are platform + external id.
     let tenant = tx
-        .ensure_tenant(helpdesk_chat::Platform::Slack, "TBENCH", "bench", now)
+        .ensure_tenant(
+            helpdesk_chat::Platform::new("slack"),
+            "TBENCH",
+            "bench",
+            now,
+        )
         .await
         .expect("tenant");
     tx.commit().await.expect("commit");

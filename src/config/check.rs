@@ -1,92 +1,46 @@
-//! What `helpdesk config check` tells the operator beside the values: which platforms are on,
-//! and what in the configuration means nobody (or anybody) is served.
+//! What `helpdesk config check` tells the operator beside the values: which platforms are on
+//! (each adapter says so of its own section), and what in the configuration means nobody (or
+//! anybody) is served.
 
 use super::Config;
-use helpdesk_chat::Platform;
-use std::fmt;
-
-/// How one chat platform is set up.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PlatformState {
-    /// No credentials: the platform is off.
-    Off,
-    /// On, hearing events the listed ways (e.g. "Socket Mode", "HTTP Events API").
-    On(Vec<&'static str>),
-    /// A token is set, but nothing brings events in: the desk can post but hears nothing.
-    Deaf,
-}
+pub use helpdesk_chat::setting::{PlatformCheck, PlatformState};
 
 /// The findings of a configuration check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckReport {
-    /// Slack.
-    pub slack: PlatformState,
-    /// Discord.
-    pub discord: PlatformState,
+    /// Each platform the binary knows, by name, in its order.
+    pub platforms: Vec<(&'static str, PlatformState)>,
     /// What the operator most likely did not mean, one sentence each.
     pub warnings: Vec<String>,
 }
 
-impl fmt::Display for PlatformState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PlatformState::Off => f.write_str("not enabled"),
-            PlatformState::On(ways) => write!(f, "enabled ({})", ways.join(" and ")),
-            PlatformState::Deaf => f.write_str("enabled, but hears nothing"),
-        }
+impl CheckReport {
+    /// How the platform `name` is set up, if the binary knows it.
+    pub fn state(&self, name: &str) -> Option<&PlatformState> {
+        self.platforms
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, state)| state)
     }
 }
 
 impl Config {
-    /// Which platforms are enabled and how, and what looks wrong.
-    pub fn check_report(&self) -> CheckReport {
-        let mut warnings = Vec::new();
-        let slack = if !self.slack.enabled() {
-            PlatformState::Off
-        } else {
-            let mut ways = Vec::new();
-            if self.slack.app_token.is_some() {
-                ways.push("Socket Mode");
-            }
-            if self.slack.signing_secret.is_some() {
-                ways.push("HTTP Events API on /slack/*");
-            }
-            if ways.is_empty() {
-                warnings.push(
-                    "Slack has a bot token but hears nothing: set HELPDESK_SLACK_APP_TOKEN \
-                     (Socket Mode) or HELPDESK_SLACK_SIGNING_SECRET (HTTP Events API)"
-                        .to_string(),
-                );
-                PlatformState::Deaf
-            } else {
-                PlatformState::On(ways)
-            }
-        };
-        let discord = match &self.discord.token {
-            None => {
-                if self.discord.public_key.is_some() {
-                    warnings.push(
-                        "HELPDESK_DISCORD_PUBLIC_KEY is set but HELPDESK_DISCORD_TOKEN is not: \
-                         Discord stays off"
-                            .to_string(),
-                    );
-                }
-                PlatformState::Off
-            }
-            Some(_) => {
-                let mut ways = vec!["gateway"];
-                if self.discord.public_key.is_some() {
-                    ways.push("HTTP interactions on /discord/interactions");
-                }
-                PlatformState::On(ways)
-            }
-        };
-        if slack == PlatformState::Off && discord == PlatformState::Off {
-            warnings.push(
-                "no chat platform is enabled: nobody can reach the desk (set \
-                 HELPDESK_SLACK_BOT_TOKEN or HELPDESK_DISCORD_TOKEN)"
-                    .to_string(),
-            );
+    /// Which platforms are enabled and how (as their adapters checked them), and what looks
+    /// wrong.
+    pub fn check_report(&self, platforms: Vec<PlatformCheck>) -> CheckReport {
+        let mut warnings: Vec<String> = platforms
+            .iter()
+            .flat_map(|p| p.warnings.iter().cloned())
+            .collect();
+        if platforms.iter().all(|p| p.state == PlatformState::Off) {
+            let ways: Vec<&str> = platforms.iter().map(|p| p.enabled_by).collect();
+            warnings.push(match ways.is_empty() {
+                true => "no chat platform is enabled: nobody can reach the desk".to_string(),
+                false => format!(
+                    "no chat platform is enabled: nobody can reach the desk (set {})",
+                    ways.join(" or ")
+                ),
+            });
         }
         if self.tenants.is_empty() && !self.accept_unconfigured_tenants {
             warnings.push(
@@ -104,11 +58,11 @@ impl Config {
             );
         }
         for (i, tenant) in self.tenants.iter().enumerate() {
-            let off = match tenant.platform {
-                Platform::Slack => slack == PlatformState::Off,
-                Platform::Discord => discord == PlatformState::Off,
-                Platform::Memory => false,
-            };
+            let name = tenant.platform.to_string();
+            // A platform the binary does not know (the in-memory one) is never "off".
+            let off = platforms
+                .iter()
+                .any(|p| p.name == name && p.state == PlatformState::Off);
             if off {
                 warnings.push(format!(
                     "tenants[{i}] ({} {:?}) is for {}, which is not enabled",
@@ -117,8 +71,7 @@ impl Config {
             }
         }
         CheckReport {
-            slack,
-            discord,
+            platforms: platforms.into_iter().map(|p| (p.name, p.state)).collect(),
             warnings,
         }
     }

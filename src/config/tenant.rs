@@ -3,6 +3,7 @@
 
 use crate::domain::{Access, Level};
 use crate::i18n::Language;
+use helpdesk_chat::ids::{IdKind, Ids};
 use helpdesk_chat::{Mention, Platform, Sender};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -11,7 +12,7 @@ use std::time::Duration;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TenantConfig {
-    /// `slack`, `discord` or `memory`.
+    /// The platform's name (`slack`, `discord`, `memory`): one the binary registered.
     pub platform: Platform,
     /// The workspace (`T…`) or guild id.
     pub id: String,
@@ -319,12 +320,9 @@ impl TenantConfig {
         })
     }
 
-    /// A group mention as the platform names groups: Discord roles, Slack user groups.
+    /// A group mention (a Slack user group, a Discord role: each adapter writes its own).
     pub fn ping(&self, group: &str) -> Mention {
-        match self.platform {
-            Platform::Discord => Mention::Role(group.to_string()),
-            Platform::Slack | Platform::Memory => Mention::Group(group.to_string()),
-        }
+        Mention::UserGroup(group.to_string())
     }
 
     /// Whom a card or alert pings: the group if there is one, else each listed person.
@@ -379,9 +377,9 @@ impl TenantConfig {
         }
     }
 
-    /// Checks what serde cannot: names unique, ids as the platform writes them, budgets
-    /// sensible. `at` is the key's prefix for messages (`tenants[0]`).
-    pub fn validate(&self, at: &str) -> Result<(), Invalid> {
+    /// Checks what serde cannot: names unique, ids as the platform writes them (`ids`, its
+    /// adapter's rules), budgets sensible. `at` is the key's prefix for messages (`tenants[0]`).
+    pub fn validate(&self, at: &str, ids: &Ids) -> Result<(), Invalid> {
         if self.id.trim().is_empty() {
             return Err(Invalid::new(format!("{at}.id"), "must not be empty"));
         }
@@ -432,12 +430,12 @@ impl TenantConfig {
                 ));
             }
         }
-        self.validate_channels(at)?;
-        self.validate_people(at)
+        self.validate_channels(at, ids)?;
+        self.validate_people(at, ids)
     }
 
     /// Channels: ids as the platform writes them, never names (intake would never match).
-    fn validate_channels(&self, at: &str) -> Result<(), Invalid> {
+    fn validate_channels(&self, at: &str, ids: &Ids) -> Result<(), Invalid> {
         let mut channels: Vec<(String, &str)> = Vec::new();
         for (i, c) in self.intake_channels.iter().enumerate() {
             channels.push((format!("{at}.intake_channels[{i}]"), c));
@@ -454,12 +452,12 @@ impl TenantConfig {
         for (i, s) in self.specialties.iter().enumerate() {
             channels.push((format!("{at}.specialties[{i}].channel"), &s.channel));
         }
-        check_ids(self.platform, IdKind::Channel, &channels)
+        check_ids(ids, IdKind::Channel, &channels)
     }
 
     /// Groups and listed people: ids as the platform writes them, and few enough people to
     /// ping in one message (Discord pings at most 100 users per message).
-    fn validate_people(&self, at: &str) -> Result<(), Invalid> {
+    fn validate_people(&self, at: &str, ids: &Ids) -> Result<(), Invalid> {
         let mut groups: Vec<(String, &str)> = Vec::new();
         let mut lists: Vec<(String, &[String])> = vec![
             (format!("{at}.managers"), &self.managers),
@@ -485,14 +483,14 @@ impl TenantConfig {
         for (i, g) in self.admin_groups.iter().enumerate() {
             groups.push((format!("{at}.admin_groups[{i}]"), g));
         }
-        check_ids(self.platform, IdKind::Group, &groups)?;
+        check_ids(ids, IdKind::UserGroup, &groups)?;
         for (key, people) in lists {
             let listed: Vec<(String, &str)> = people
                 .iter()
                 .enumerate()
                 .map(|(i, p)| (format!("{key}[{i}]"), p.as_str()))
                 .collect();
-            check_ids(self.platform, IdKind::User, &listed)?;
+            check_ids(ids, IdKind::User, &listed)?;
             if people.len() > MAX_LISTED {
                 return Err(Invalid::new(
                     key,
@@ -531,167 +529,20 @@ impl std::fmt::Display for Invalid {
     }
 }
 
-/// What an id in the configuration names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum IdKind {
-    Channel,
-    User,
-    Group,
-}
-
-/// Every `(key, id)` written the way `platform` writes ids of that kind.
-fn check_ids(platform: Platform, kind: IdKind, ids: &[(String, &str)]) -> Result<(), Invalid> {
-    match ids.iter().find(|(_, id)| !id_fits(platform, kind, id)) {
+/// Every `(key, id)` written the way the platform writes ids of that kind.
+fn check_ids(ids: &Ids, kind: IdKind, listed: &[(String, &str)]) -> Result<(), Invalid> {
+    match listed
+        .iter()
+        .find_map(|(key, id)| ids.refuse(kind, id).map(|why| (key, why)))
+    {
         None => Ok(()),
-        Some((key, id)) => Err(Invalid::new(
-            key.clone(),
-            format!(
-                "{id:?} is not {}; {}",
-                id_name(platform, kind),
-                id_hint(platform, kind)
-            ),
-        )),
+        Some((key, why)) => Err(Invalid::new(key.clone(), why)),
     }
 }
 
-/// Slack ids are a kind letter and upper-case letters and digits (channels C/G/D, users U/W,
-/// user groups S); Discord ids are snowflakes; the memory platform takes anything id-like.
-fn id_fits(platform: Platform, kind: IdKind, id: &str) -> bool {
-    match platform {
-        Platform::Slack => {
-            let prefixes: &[char] = match kind {
-                IdKind::Channel => &['C', 'G', 'D'],
-                IdKind::User => &['U', 'W'],
-                IdKind::Group => &['S'],
-            };
-            let mut chars = id.chars();
-            chars.next().is_some_and(|c| prefixes.contains(&c))
-                && (2..=21).contains(&id.len())
-                && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-        }
-        Platform::Discord => {
-            (17..=20).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit())
-        }
-        Platform::Memory => {
-            !id.is_empty()
-                && id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        }
-    }
-}
-
-fn id_name(platform: Platform, kind: IdKind) -> &'static str {
-    match (platform, kind) {
-        (Platform::Slack, IdKind::Channel) => "a Slack channel id",
-        (Platform::Slack, IdKind::User) => "a Slack user id",
-        (Platform::Slack, IdKind::Group) => "a Slack user group id",
-        (Platform::Discord, IdKind::Channel) => "a Discord channel id",
-        (Platform::Discord, IdKind::User) => "a Discord user id",
-        (Platform::Discord, IdKind::Group) => "a Discord role id",
-        (Platform::Memory, _) => "an id",
-    }
-}
-
-/// Where the operator finds the id the setting wants.
-fn id_hint(platform: Platform, kind: IdKind) -> &'static str {
-    match (platform, kind) {
-        (Platform::Slack, IdKind::Channel) => {
-            "use the channel id, e.g. C0123ABCD: in Slack, channel details → bottom"
-        }
-        (Platform::Slack, IdKind::User) => {
-            "use the member id, e.g. U0123ABCD, alone (not a mention or a name): in Slack, \
-             the person's profile → ⋮ → Copy member ID"
-        }
-        (Platform::Slack, IdKind::Group) => {
-            "use the user group id, e.g. S0123ABCD (leave the key out when there is none): in \
-             Slack, People → User groups → the group → ⋮ → Copy group ID"
-        }
-        (Platform::Discord, IdKind::Channel) => {
-            "use the channel id, e.g. 1100000000000000011: with Developer Mode on, right-click \
-             the channel → Copy Channel ID"
-        }
-        (Platform::Discord, IdKind::User) => {
-            "use the user id alone (not a mention or a name), e.g. 80351110224678912: with \
-             Developer Mode on, right-click the person → Copy User ID"
-        }
-        (Platform::Discord, IdKind::Group) => {
-            "use the role id, e.g. 1100000000000000024 (leave the key out when there is none): \
-             with Developer Mode on, Server Settings → Roles → ⋯ → Copy Role ID"
-        }
-        (Platform::Memory, _) => "use letters, digits, - and _ only",
-    }
-}
-
-/// Parses `90s`, `20m`, `2h`, `3d`, `1h30m`, `500ms`.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    let bad =
-        || format!("{text:?} is not a duration; expected e.g. 500ms, 90s, 20m, 2h, 3d or 1h30m");
-    if text.is_empty() {
-        return Err(bad());
-    }
-    let mut total_ms: u64 = 0;
-    let mut digits = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() {
-            digits.push(c);
-            continue;
-        }
-        let unit_ms = match c {
-            'm' if chars.peek() == Some(&'s') => {
-                chars.next();
-                1
-            }
-            's' => 1000,
-            'm' => 60_000,
-            'h' => 3_600_000,
-            'd' => 86_400_000,
-            'w' => 7 * 86_400_000,
-            _ => return Err(bad()),
-        };
-        let n: u64 = digits.parse().map_err(|_| bad())?;
-        total_ms = n
-            .checked_mul(unit_ms)
-            .and_then(|ms| total_ms.checked_add(ms))
-            .ok_or_else(bad)?;
-        digits.clear();
-    }
-    if !digits.is_empty() {
-        return Err(bad());
-    }
-    Ok(Duration::from_millis(total_ms))
-}
-
-/// Writes a duration the way [`parse_duration`] reads it.
-pub fn format_duration(d: Duration) -> String {
-    if d.subsec_millis() != 0 {
-        return format!("{}ms", d.as_millis());
-    }
-    let s = d.as_secs();
-    match s {
-        0 => "0s".into(),
-        s if s % 86400 == 0 => format!("{}d", s / 86400),
-        s if s % 3600 == 0 => format!("{}h", s / 3600),
-        s if s % 60 == 0 => format!("{}m", s / 60),
-        s => format!("{s}s"),
-    }
-}
-
-pub(crate) mod duration_text {
-    use serde::{Deserialize, Deserializer, Serializer};
-    use std::time::Duration;
-
-    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&super::format_duration(*d))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-        let text = String::deserialize(d)?;
-        super::parse_duration(&text).map_err(serde::de::Error::custom)
-    }
-}
+// The adapters read durations in their sections the same way: one parser, in the port.
+pub(crate) use helpdesk_chat::setting::duration_text;
+pub use helpdesk_chat::setting::{format_duration, parse_duration};
 
 mod optional_duration_text {
     use serde::Serializer;
@@ -708,6 +559,7 @@ mod optional_duration_text {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use helpdesk_chat::ids::MEMORY_IDS;
 
     #[test]
     fn durations_read_and_write_back() {
@@ -735,12 +587,12 @@ mod tests {
 
     #[test]
     fn unconfigured_tenants_get_the_seed_budgets() {
-        let t = TenantConfig::unconfigured(Platform::Slack, "T1");
+        let t = TenantConfig::unconfigured(Platform::new("slack"), "T1");
         assert_eq!(t.levels.l1.budget, Some(Duration::from_secs(1200)));
         assert_eq!(t.levels.l2.budget, Some(Duration::from_secs(7200)));
         assert_eq!(t.levels.l3.budget, None);
         assert_eq!(t.place(Level::L1, None), None);
-        let odd = TenantConfig::unconfigured(Platform::Discord, "\"\n\u{1f600}\\");
+        let odd = TenantConfig::unconfigured(Platform::new("discord"), "\"\n\u{1f600}\\");
         assert_eq!(
             odd.id, "\"\n\u{1f600}\\",
             "any platform id is taken as it is"
@@ -750,16 +602,16 @@ mod tests {
     #[test]
     fn listed_people_and_groups_must_be_ids() {
         let with = |extra: &str| {
-            let raw = format!("platform = \"slack\"\nid = \"T1\"\n{extra}");
+            let raw = format!("platform = \"memory\"\nid = \"T1\"\n{extra}");
             toml::from_str::<TenantConfig>(&raw)
                 .unwrap()
-                .validate("tenants[0]")
+                .validate("tenants[0]", &MEMORY_IDS)
                 .map_err(|e| e.to_string())
         };
         assert_eq!(with("managers = [\"U0BOSS\"]\n"), Ok(()));
         let e = with("managers = [\"<@U0BOSS>\"]\n").unwrap_err();
         assert!(
-            e.contains("tenants[0].managers[0]") && e.contains("not a Slack user id"),
+            e.contains("tenants[0].managers[0]") && e.contains("is not an id"),
             "{e}"
         );
         let e = with("[levels.l1]\ngroup = \"\"\n").unwrap_err();
@@ -784,7 +636,7 @@ mod tests {
         let zero = "platform = \"slack\"\nid = \"T1\"\n[limits]\nopen_tickets_per_requester = 0\n";
         let e = toml::from_str::<TenantConfig>(zero)
             .unwrap()
-            .validate("tenants[0]")
+            .validate("tenants[0]", &MEMORY_IDS)
             .unwrap_err()
             .to_string();
         assert!(

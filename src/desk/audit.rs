@@ -1,11 +1,10 @@
 //! `/helpdesk audit [#number] [@person] [7d]`: the tenant's audit log in chat, for managers.
 
-use super::command::user_mention;
 use super::context::{Cx, Ev};
-use crate::domain::{truncate_chars, TicketNumber};
+use crate::domain::{Person, TicketNumber};
 use crate::i18n::Msg;
 use crate::store::{AuditFilter, StoreError};
-use helpdesk_chat::RichMessage;
+use helpdesk_chat::{truncate_chars, RichMessage};
 
 /// How many entries one answer lists.
 const SHOWN: i64 = 20;
@@ -13,12 +12,19 @@ const SHOWN: i64 = 20;
 /// The longest look back, in days.
 const MAX_DAYS: u64 = 366;
 
-/// Answers `/helpdesk audit …` (managers only); the reading is itself audited.
-pub(crate) async fn command(cx: &mut Cx<'_>, ev: &Ev<'_>, args: &str) -> Result<(), StoreError> {
+/// Answers `/helpdesk audit …` (managers only; the table read the options); the reading is
+/// itself audited.
+pub(crate) async fn command(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    ticket: Option<TicketNumber>,
+    actor: Option<Person>,
+    period: Option<&str>,
+) -> Result<(), StoreError> {
     if !ev.access.is_manager() {
         return cx.tell_msg(ev, Msg::RefusedManagersOnly, &[]).await;
     }
-    let Some(filter) = parse(cx, args) else {
+    let Some(filter) = filter(cx, ticket, actor, period) else {
         return cx.tell_msg(ev, Msg::AuditUsage, &[]).await;
     };
     let entries = cx.tx.audit_entries(&filter).await?;
@@ -38,7 +44,7 @@ pub(crate) async fn command(cx: &mut Cx<'_>, ev: &Ev<'_>, args: &str) -> Result<
             cx.t(
                 Msg::AuditLine,
                 &[
-                    ("at", &e.at.format("%Y-%m-%d %H:%M")),
+                    ("at", &cx.date_time(&e.at, false)),
                     ("actor", &e.actor.name),
                     ("action", &e.action),
                     ("target", &e.target),
@@ -54,24 +60,28 @@ pub(crate) async fn command(cx: &mut Cx<'_>, ev: &Ev<'_>, args: &str) -> Result<
     cx.tell(ev, message).await
 }
 
-/// `audit [#N] [<@U…>] [7d]` in any order; `None` when a word is none of these.
-fn parse(cx: &Cx<'_>, args: &str) -> Option<AuditFilter> {
-    let mut filter = AuditFilter {
-        tenant: Some(cx.tenant),
-        limit: SHOWN,
-        ..AuditFilter::default()
-    };
-    for word in args.split_whitespace().skip(1) {
-        if let Ok(number) = word.parse::<TicketNumber>() {
-            filter.target = Some(number.to_string());
-        } else if let Some(person) = user_mention(word) {
-            filter.actor = Some(person.id);
-        } else {
-            let span = crate::config::parse_duration(word)
+/// The entries asked for; `None` when the period is not one the desk looks back over.
+fn filter(
+    cx: &Cx<'_>,
+    ticket: Option<TicketNumber>,
+    actor: Option<Person>,
+    period: Option<&str>,
+) -> Option<AuditFilter> {
+    let since = match period {
+        Some(period) => {
+            let span = crate::config::parse_duration(period)
                 .ok()
                 .filter(|s| !s.is_zero() && s.as_secs() <= MAX_DAYS * 86400)?;
-            filter.since = Some(cx.now - chrono::Duration::from_std(span).ok()?);
+            Some(cx.now - chrono::Duration::from_std(span).ok()?)
         }
-    }
-    Some(filter)
+        None => None,
+    };
+    Some(AuditFilter {
+        tenant: Some(cx.tenant),
+        limit: SHOWN,
+        target: ticket.map(|n| n.to_string()),
+        actor: actor.map(|p| p.id),
+        since,
+        ..AuditFilter::default()
+    })
 }

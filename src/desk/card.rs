@@ -2,35 +2,21 @@
 //! thread: where each lives and what the card shows.
 
 use super::context::Cx;
-use super::timers::TimerKind;
+use super::keys::{MessageKey, TicketForm, Widget};
 use crate::config::Place;
-use crate::domain::{truncate_chars, Author, LogKind, Status, Ticket, TicketId};
+use crate::domain::{Author, LogKind, Status, Ticket, TicketId};
 use crate::i18n::Msg;
-use crate::store::StoreError;
-use helpdesk_chat::{Button, ButtonStyle, ChatAction, Field, Mention, RichMessage, ThreadRef};
+use crate::store::{StoreError, TimerKind};
+use helpdesk_chat::{
+    truncate_chars, Button, ButtonStyle, ChatAction, Field, Mention, RichMessage, ThreadRef,
+};
 
 /// How many similar resolved tickets a card lists.
 const SIMILAR_SHOWN: usize = 3;
 
-/// Button and form ids; their values are ticket ids, re-checked on every click.
-pub(crate) mod ids {
-    pub const CLAIM: &str = "ticket.claim";
-    pub const ESCALATE: &str = "ticket.escalate";
-    pub const RESOLVE: &str = "ticket.resolve";
-    pub const PRIORITY: &str = "ticket.priority";
-    pub const NOTE: &str = "ticket.note";
-    pub const CONFIRM: &str = "ticket.confirm";
-    pub const NEW: &str = "ticket.new";
-}
-
 /// The key of a ticket's card in one channel: one card per ticket and place.
-pub(crate) fn card_key(ticket: TicketId, channel: &str) -> String {
-    format!("card:{}:{channel}", ticket.0)
-}
-
-/// The key of the message that starts the requester's thread when no message of theirs does.
-pub(crate) fn requester_key(ticket: TicketId) -> String {
-    format!("req:{}", ticket.0)
+fn card_key(ticket: TicketId, channel: &str) -> String {
+    MessageKey::card(ticket, channel).to_string()
 }
 
 /// Which side of a ticket a message key belongs to.
@@ -41,24 +27,19 @@ pub(crate) enum Side {
     Agents(TicketId, String),
 }
 
-/// Reads a key written by [`card_key`] or [`requester_key`].
+/// Reads a message key the desk wrote (`None` for any other message's key).
 pub(crate) fn side_of_key(key: &str) -> Option<Side> {
-    if let Some(rest) = key.strip_prefix("card:") {
-        let (id, channel) = rest.split_once(':')?;
-        return Some(Side::Agents(
-            TicketId(id.parse().ok()?),
-            channel.to_string(),
-        ));
+    match key.parse().ok()? {
+        MessageKey::Card { ticket, channel } => Some(Side::Agents(ticket, channel)),
+        MessageKey::Requester(ticket) => Some(Side::Requester(ticket)),
     }
-    let id = key.strip_prefix("req:")?.parse().ok()?;
-    Some(Side::Requester(TicketId(id)))
 }
 
 /// Where the requester talks: the thread of their first message, or of the bot's post.
 pub(crate) fn requester_thread(ticket: &Ticket) -> (String, ThreadRef) {
     let thread = match &ticket.source.thread {
         Some(id) => ThreadRef::Id(id.clone()),
-        None => ThreadRef::Message(requester_key(ticket.id)),
+        None => ThreadRef::Message(MessageKey::Requester(ticket.id).to_string()),
     };
     (ticket.source.channel.clone(), thread)
 }
@@ -185,6 +166,7 @@ pub(crate) async fn log_and_echo(
 pub(crate) async fn show(
     cx: &mut Cx<'_>,
     ticket: &Ticket,
+    sla: Option<String>,
     arrival: Option<Arrival<'_>>,
 ) -> Result<(), StoreError> {
     let Some(place) = place(cx, ticket) else {
@@ -198,7 +180,7 @@ pub(crate) async fn show(
         return Ok(());
     };
     let key = card_key(ticket.id, &place.channel);
-    let mut card = render(cx, ticket).await?;
+    let mut card = render(cx, ticket, sla).await?;
     let mut pings: Vec<Mention> = place.pings.clone();
     if cx.tx.message_exists(&key).await? {
         cx.send(
@@ -271,10 +253,14 @@ pub(crate) struct Arrival<'a> {
 }
 
 /// Updates the card at the current place after a change.
-pub(crate) async fn refresh(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
+pub(crate) async fn refresh(
+    cx: &mut Cx<'_>,
+    ticket: &Ticket,
+    sla: Option<String>,
+) -> Result<(), StoreError> {
     if let Some(place) = place(cx, ticket) {
         let key = card_key(ticket.id, &place.channel);
-        let message = render(cx, ticket).await?;
+        let message = render(cx, ticket, sla).await?;
         cx.send(Some(ticket), ChatAction::Update { key, message })
             .await?;
     }
@@ -286,52 +272,119 @@ pub(crate) async fn retire(
     cx: &mut Cx<'_>,
     ticket: &Ticket,
     left: &Place,
+    sla: Option<String>,
 ) -> Result<(), StoreError> {
     let key = card_key(ticket.id, &left.channel);
     if !cx.tx.message_exists(&key).await? {
         return Ok(());
     }
-    let mut message = render(cx, ticket).await?;
+    // The time budget shown belongs to the level the ticket went to, and similar tickets were
+    // chosen for that level, not for this channel's audience.
+    let mut message =
+        render_without(cx, ticket, sla, &[CardField::Due, CardField::Similar]).await?;
     message.buttons.clear();
-    // The time budget shown belongs to the level the ticket went to.
-    let due = cx.t(Msg::FieldDue, &[]);
-    // Similar tickets were chosen for the level it went to, not for this channel's audience.
-    let similar = cx.t(Msg::FieldSimilar, &[]);
-    message
-        .fields
-        .retain(|f| f.label != due && f.label != similar);
     message.context = Some(cx.t(Msg::CardMoved, &[("level", &ticket.level)]));
     cx.send(Some(ticket), ChatAction::Update { key, message })
         .await
 }
 
-/// The card: number, title, requester, priority, category, level, status, assignee, due.
-pub(crate) async fn render(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<RichMessage, StoreError> {
+/// A field of the card, by what it is: callers leave fields out by kind, never by their
+/// translated label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CardField {
+    /// Who asked.
+    Requester,
+    /// P1–P5.
+    Priority,
+    /// The ticket's category.
+    Category,
+    /// The level, with the L3 specialty.
+    Level,
+    /// The status.
+    Status,
+    /// Who works it.
+    Assignee,
+    /// Similar resolved tickets.
+    Similar,
+    /// The SLA line.
+    Sla,
+    /// When the level's time budget runs out.
+    Due,
+}
+
+impl CardField {
+    /// The fields only those who may work the ticket see (who works on it and why it moves
+    /// are the agents' business).
+    pub(crate) const AGENTS_ONLY: [CardField; 4] = [
+        CardField::Assignee,
+        CardField::Similar,
+        CardField::Sla,
+        CardField::Due,
+    ];
+
+    /// The field's label in the catalogues.
+    fn label(self) -> Msg {
+        match self {
+            CardField::Requester => Msg::FieldRequester,
+            CardField::Priority => Msg::FieldPriority,
+            CardField::Category => Msg::FieldCategory,
+            CardField::Level => Msg::FieldLevel,
+            CardField::Status => Msg::FieldStatus,
+            CardField::Assignee => Msg::FieldAssignee,
+            CardField::Similar => Msg::FieldSimilar,
+            CardField::Sla => Msg::FieldSla,
+            CardField::Due => Msg::FieldDue,
+        }
+    }
+}
+
+/// The card: number, title, requester, priority, category, level, status, assignee, SLA, due.
+/// The SLA line is the caller's to compute (the SLA's timers are not this module's business).
+pub(crate) async fn render(
+    cx: &mut Cx<'_>,
+    ticket: &Ticket,
+    sla: Option<String>,
+) -> Result<RichMessage, StoreError> {
+    render_without(cx, ticket, sla, &[]).await
+}
+
+/// The card without the `hidden` fields (nothing is looked up for a hidden field).
+pub(crate) async fn render_without(
+    cx: &mut Cx<'_>,
+    ticket: &Ticket,
+    sla: Option<String>,
+    hidden: &[CardField],
+) -> Result<RichMessage, StoreError> {
     let limits = cx.limits;
-    let due = cx
-        .tx
-        .timer_due(&TimerKind::LevelBudget.key(ticket.id))
-        .await?;
+    let shown = |field: &CardField| !hidden.contains(field);
+    let due = if shown(&CardField::Due) {
+        cx.tx
+            .timer_due(&TimerKind::LevelBudget.key(ticket.id))
+            .await?
+    } else {
+        None
+    };
     let level = match &ticket.specialty {
         Some(s) => format!("{} · {s}", ticket.level),
         None => ticket.level.to_string(),
     };
     let nobody = cx.t(Msg::Nobody, &[]);
     let mut fields = vec![
-        (Msg::FieldRequester, ticket.requester.name.clone()),
-        (Msg::FieldPriority, ticket.priority().to_string()),
+        (CardField::Requester, ticket.requester.name.clone()),
+        (CardField::Priority, ticket.priority().to_string()),
         (
-            Msg::FieldCategory,
+            CardField::Category,
             ticket.category.clone().unwrap_or_else(|| "—".into()),
         ),
-        (Msg::FieldLevel, level),
-        (Msg::FieldStatus, status_name(cx, ticket.status)),
+        (CardField::Level, level),
+        (CardField::Status, status_name(cx, ticket.status)),
         (
-            Msg::FieldAssignee,
+            CardField::Assignee,
             ticket.assignee.as_ref().map_or(nobody, |a| a.name.clone()),
         ),
     ];
-    if let (Some(kb), true) = (cx.kb, ticket.status.is_active()) {
+    let similar_shown = shown(&CardField::Similar) && ticket.status.is_active();
+    if let (Some(kb), true) = (cx.kb, similar_shown) {
         let text = format!("{} {}", ticket.title, ticket.description);
         // Only what this card's audience may see: same tenant, level and specialty.
         let similar = kb.similar_tickets(ticket, &text, SIMILAR_SHOWN);
@@ -344,28 +397,29 @@ pub(crate) async fn render(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<RichMessa
                     format!("{} {title} → {fix}", s.number)
                 })
                 .collect();
-            fields.push((Msg::FieldSimilar, lines.join("\n")));
+            fields.push((CardField::Similar, lines.join("\n")));
         }
     }
-    if let Some(line) = super::sla::card_line(cx, ticket).await? {
-        fields.push((Msg::FieldSla, line));
+    if let Some(line) = sla {
+        fields.push((CardField::Sla, line));
     }
     if let Some(due) = due {
-        fields.push((Msg::FieldDue, due.format("%Y-%m-%d %H:%M UTC").to_string()));
+        fields.push((CardField::Due, cx.date_time(&due, false)));
     }
     let fields = fields
         .into_iter()
-        .map(|(label, value)| Field {
-            label: cx.t(label, &[]),
+        .filter(|(field, _)| shown(field))
+        .map(|(field, value)| Field {
+            label: cx.t(field.label(), &[]),
             value: truncate_chars(&value, limits.field),
         })
         .collect();
-    let button = |cx: &Cx<'_>, label: Msg, action: &str, style: ButtonStyle| Button {
+    let button = |cx: &Cx<'_>, label: Msg, widget: Widget, style: ButtonStyle| Button {
         label: cx.t(label, &[]),
-        action: action.to_string(),
-        value: ticket.id.0.to_string(),
+        id: widget.to_string(),
         style,
     };
+    let open = |form| Widget::Open(form, ticket.id);
     let buttons = if ticket.status == Status::Closed {
         Vec::new()
     } else {
@@ -374,7 +428,7 @@ pub(crate) async fn render(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<RichMessa
             b.push(button(
                 cx,
                 Msg::ButtonClaim,
-                ids::CLAIM,
+                Widget::Claim(ticket.id),
                 ButtonStyle::Primary,
             ));
         }
@@ -382,23 +436,28 @@ pub(crate) async fn render(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<RichMessa
             b.push(button(
                 cx,
                 Msg::ButtonEscalate,
-                ids::ESCALATE,
+                open(TicketForm::Escalate),
                 ButtonStyle::Normal,
             ));
         }
         b.push(button(
             cx,
             Msg::ButtonResolve,
-            ids::RESOLVE,
+            open(TicketForm::Resolve),
             ButtonStyle::Normal,
         ));
         b.push(button(
             cx,
             Msg::ButtonPriority,
-            ids::PRIORITY,
+            open(TicketForm::Priority),
             ButtonStyle::Normal,
         ));
-        b.push(button(cx, Msg::ButtonNote, ids::NOTE, ButtonStyle::Normal));
+        b.push(button(
+            cx,
+            Msg::ButtonNote,
+            open(TicketForm::Note),
+            ButtonStyle::Normal,
+        ));
         b
     };
     Ok(RichMessage {
@@ -416,13 +475,5 @@ pub(crate) async fn render(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<RichMessa
 
 /// The status as people read it, in the tenant's language.
 pub(crate) fn status_name(cx: &Cx<'_>, status: Status) -> String {
-    let msg = match status {
-        Status::New => Msg::StatusNew,
-        Status::Open => Msg::StatusOpen,
-        Status::Pending => Msg::StatusPending,
-        Status::OnHold => Msg::StatusOnHold,
-        Status::Resolved => Msg::StatusResolved,
-        Status::Closed => Msg::StatusClosed,
-    };
-    cx.t(msg, &[])
+    crate::i18n::status_name(cx.settings.language, status)
 }

@@ -18,6 +18,8 @@ pub(crate) struct Cx<'a> {
     pub settings: &'a TenantConfig,
     pub now: Timestamp,
     pub limits: TextLimits,
+    /// The platform has private threads (else a requester's ticket talks in their DMs).
+    pub private_threads: bool,
     /// The knowledge base, when the desk has one.
     pub kb: Option<&'a KnowledgeBase>,
     /// The installation admins (they alone edit shared articles).
@@ -115,6 +117,11 @@ impl Cx<'_> {
         i18n::text(self.settings.language, msg, args)
     }
 
+    /// A time as the tenant's people read it (`seconds`: to the second).
+    pub fn date_time(&self, at: &Timestamp, seconds: bool) -> String {
+        i18n::date_time(self.settings.language, at, seconds)
+    }
+
     /// A form field labelled from the catalogue.
     pub fn field(
         &self,
@@ -196,6 +203,33 @@ impl Cx<'_> {
     pub async fn save(&mut self, ticket: &mut Ticket) -> Result<(), StoreError> {
         *ticket = self.tx.update_ticket(ticket).await?;
         Ok(())
+    }
+
+    /// Saves, logs and audits a change someone made (and counts a close for the metrics).
+    /// The caller shows the change on the card: the card reads clocks this module knows not.
+    pub async fn commit(
+        &mut self,
+        ticket: &mut Ticket,
+        author: &Author,
+        kinds: Vec<LogKind>,
+        audit: &str,
+        detail: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let closes = kinds.iter().any(|k| {
+            matches!(
+                k,
+                LogKind::StatusChange {
+                    to: crate::domain::Status::Closed,
+                    ..
+                }
+            )
+        });
+        if closes {
+            self.counts.close(ticket.level);
+        }
+        self.save(ticket).await?;
+        self.record(ticket, author, kinds).await?;
+        self.audit(author, audit, ticket, detail).await
     }
 
     /// Records a privileged action on a ticket.

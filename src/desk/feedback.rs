@@ -1,57 +1,26 @@
-//! Satisfaction: when a ticket closes, the requester may rate the help from 1 to 5 and leave a
-//! comment. One rating per ticket; a low one alerts the managers.
+//! Satisfaction: when a ticket closes, the requester may rate the help from 1 to 5 (the close
+//! asks, see `resolve::after_close`) and leave a comment. One rating per ticket; a low one
+//! alerts the managers.
 
-use super::card;
 use super::context::{Cx, Ev};
-use super::find;
-use crate::domain::{Act, LogKind, Status, Ticket};
+use super::{find, forms};
+use crate::domain::{Act, LogKind, Status, TicketId};
 use crate::i18n::Msg;
 use crate::store::StoreError;
-use helpdesk_chat::{Button, ButtonStyle, Form, FormFieldKind, RichMessage};
 use std::collections::BTreeMap;
-
-/// Button and form ids.
-pub(crate) mod ids {
-    pub const RATE: &str = "ticket.rate";
-    pub const COMMENT: &str = "ticket.comment";
-}
 
 /// Ratings at or below this alert the managers.
 const LOW_RATING: u8 = 2;
 
-/// Asks the requester of a closed ticket to rate the help.
-pub(crate) async fn ask(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
-    let buttons = (1..=5u8)
-        .map(|n| Button {
-            label: "★".repeat(n as usize),
-            action: ids::RATE.into(),
-            value: format!("{}:{n}", ticket.id.0),
-            style: ButtonStyle::Normal,
-        })
-        .collect();
-    let message = RichMessage {
-        text: cx.t(Msg::FeedbackAsk, &[("number", &ticket.number)]),
-        buttons,
-        ..RichMessage::default()
-    };
-    card::to_requester(cx, ticket, message).await
-}
-
-/// A rating button.
-pub(crate) async fn rated(cx: &mut Cx<'_>, ev: &Ev<'_>, value: &str) -> Result<(), StoreError> {
-    let Some(ticket) = find::by_id(cx, ev, value).await? else {
+/// A rating button (its score 1 to 5, as its widget id guarantees).
+pub(crate) async fn rated(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    id: TicketId,
+    score: u8,
+) -> Result<(), StoreError> {
+    let Some(ticket) = find::checked(cx, ev, id, Act::Confirm).await? else {
         return Ok(());
-    };
-    if !find::permitted(cx, ev, Act::Confirm, &ticket).await? {
-        return Ok(());
-    }
-    let score = value
-        .rsplit(':')
-        .next()
-        .and_then(|s| s.parse::<u8>().ok())
-        .filter(|s| (1..=5).contains(s));
-    let Some(score) = score else {
-        return cx.tell_msg(ev, Msg::StaleButton, &[]).await;
     };
     let log = cx.tx.log(ticket.id).await?;
     let already = log
@@ -76,19 +45,7 @@ pub(crate) async fn rated(cx: &mut Cx<'_>, ev: &Ev<'_>, value: &str) -> Result<(
         let reason = cx.t(Msg::FeedbackLowReason, &[("score", &score)]);
         super::timers::alert_managers(cx, &ticket, &reason).await?;
     }
-    let form = Form {
-        id: format!("{}:{}", ids::COMMENT, ticket.id.0),
-        title: cx.t(Msg::FeedbackFormTitle, &[]),
-        fields: vec![cx.field(
-            "comment",
-            Msg::FieldComment,
-            FormFieldKind::LongText,
-            false,
-            None,
-        )],
-        submit: cx.t(Msg::FormSubmit, &[]),
-    };
-    match ev.form_action(form) {
+    match ev.form_action(forms::comment(cx, &ticket)) {
         Some(action) => cx.send(Some(&ticket), action).await,
         None => cx.tell_msg(ev, Msg::FeedbackThanks, &[]).await,
     }
@@ -133,16 +90,12 @@ async fn recently_alerted(cx: &mut Cx<'_>, person: &str) -> Result<bool, StoreEr
 pub(crate) async fn commented(
     cx: &mut Cx<'_>,
     ev: &Ev<'_>,
-    form: &str,
+    id: TicketId,
     fields: &BTreeMap<String, String>,
 ) -> Result<(), StoreError> {
-    let value = form.split_once(':').map(|(_, v)| v).unwrap_or_default();
-    let Some(ticket) = find::by_id(cx, ev, value).await? else {
+    let Some(ticket) = find::checked(cx, ev, id, Act::Confirm).await? else {
         return Ok(());
     };
-    if !find::permitted(cx, ev, Act::Confirm, &ticket).await? {
-        return Ok(());
-    }
     let text = fields.get("comment").map(|c| c.trim()).unwrap_or_default();
     let log = cx.tx.log(ticket.id).await?;
     let rated = log
@@ -152,7 +105,7 @@ pub(crate) async fn commented(
         .iter()
         .any(|r| matches!(r.entry.kind, LogKind::FeedbackComment { .. }));
     if !text.is_empty() && rated && !commented {
-        let text = crate::domain::truncate_chars(text, crate::domain::TEXT_MAX_CHARS);
+        let text = helpdesk_chat::truncate_chars(text, crate::domain::TEXT_MAX_CHARS);
         cx.record(
             &ticket,
             &ev.author(),

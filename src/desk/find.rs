@@ -3,7 +3,7 @@
 
 use super::card::{self, Side};
 use super::context::{Cx, Ev};
-use crate::domain::{Act, Refusal, Ticket, TicketError, TicketNumber};
+use crate::domain::{Act, Refusal, Ticket, TicketError, TicketId, TicketNumber};
 use crate::i18n::Msg;
 use crate::store::StoreError;
 
@@ -44,7 +44,7 @@ pub(crate) async fn private_source(
     cx: &mut Cx<'_>,
     ev: &Ev<'_>,
 ) -> Result<crate::domain::Source, StoreError> {
-    if !ev.event.platform.private_threads() {
+    if !cx.private_threads {
         // A user id as the channel: the platform posts to the person's DM with the bot.
         return Ok(crate::domain::Source {
             channel: ev.person.id.clone(),
@@ -91,22 +91,34 @@ pub(crate) async fn target(
 pub(crate) async fn by_id(
     cx: &mut Cx<'_>,
     ev: &Ev<'_>,
-    value: &str,
+    id: TicketId,
 ) -> Result<Option<Ticket>, StoreError> {
-    let id = value.split(':').next().and_then(|v| v.parse::<i64>().ok());
-    let ticket = match id {
-        Some(id) => cx.tx.ticket_by_id(crate::domain::TicketId(id)).await?,
-        None => None,
-    };
-    match ticket {
+    match cx.tx.ticket_by_id(id).await? {
         Some(t) if t.tenant == cx.tenant => Ok(Some(t)),
         _ => {
-            // Button values come from the platform's client: never trusted.
-            tracing::warn!(value, "button or form names no ticket of this tenant");
+            // Widget and form ids come from the platform's client: never trusted.
+            tracing::warn!(
+                ticket = id.0,
+                "button or form names no ticket of this tenant"
+            );
             cx.tell_msg(ev, Msg::StaleButton, &[]).await?;
             Ok(None)
         }
     }
+}
+
+/// The ticket by its database id (from a button or form), if it is this tenant's and the
+/// person may do `act` on it; tells them why not.
+pub(crate) async fn checked(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    id: TicketId,
+    act: Act,
+) -> Result<Option<Ticket>, StoreError> {
+    let Some(ticket) = by_id(cx, ev, id).await? else {
+        return Ok(None);
+    };
+    Ok(permitted(cx, ev, act, &ticket).await?.then_some(ticket))
 }
 
 /// Whether the person may do `act` on the ticket; tells them why not.

@@ -2,7 +2,8 @@
 //! the tickets they hold and the queue of their level.
 
 use super::context::{Cx, Ev};
-use super::{card::ids, query};
+use super::keys::Widget;
+use super::query;
 use crate::i18n::Msg;
 use crate::store::StoreError;
 use helpdesk_chat::{Button, ButtonStyle, ChatAction, RichMessage};
@@ -14,8 +15,7 @@ pub(crate) async fn opened(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreErro
         text: cx.t(Msg::HomeIntro, &[]),
         buttons: vec![Button {
             label: cx.t(Msg::FormNewTitle, &[]),
-            action: ids::NEW.to_string(),
-            value: String::new(),
+            id: Widget::NewTicket.to_string(),
             style: ButtonStyle::Primary,
         }],
         ..RichMessage::default()

@@ -2,17 +2,18 @@
 //! intake channel, or a 🎫 reaction. The requester is answered in their thread, the card goes
 //! to L1, and L1's time budget starts.
 
-use super::card::{self, ids};
+use super::card;
 use super::context::{Cx, Ev};
-use super::timers;
+use super::keys::MessageKey;
+use super::{knowledge, sla, timers};
 use crate::domain::{
-    truncate_chars, Author, Grade, Impact, LogKind, NewTicket, Person, Priority, RequesterType,
-    Source, Status, Ticket, Title, Urgency, TEXT_MAX_CHARS,
+    Author, Impact, LogKind, NewTicket, Person, Priority, RequesterType, Source, Status, Ticket,
+    Title, Urgency, TEXT_MAX_CHARS,
 };
 use crate::i18n::Msg;
 use crate::store::StoreError;
 use crate::store::TicketFilter;
-use helpdesk_chat::{ChatAction, Form, FormFieldKind, RichMessage};
+use helpdesk_chat::{truncate_chars, ChatAction, RichMessage};
 use serde_json::json;
 
 /// What a new ticket starts from, already taken from the event.
@@ -133,7 +134,7 @@ pub(crate) async fn open(
         let name = truncate_chars(&format!("{} {}", ticket.number, ticket.title), 100);
         let action = ChatAction::OpenThread {
             channel: ticket.source.channel.clone(),
-            key: card::requester_key(ticket.id),
+            key: MessageKey::Requester(ticket.id).to_string(),
             name,
             members: vec![ticket.requester.id.clone()],
             message,
@@ -142,10 +143,11 @@ pub(crate) async fn open(
     } else {
         card::to_requester(cx, &ticket, message).await?;
     }
-    super::knowledge::suggest(cx, &ticket).await?;
+    knowledge::suggest(cx, &ticket).await?;
     timers::start_budget(cx, &ticket).await?;
-    super::sla::start(cx, &ticket).await?;
-    card::show(cx, &ticket, None).await?;
+    sla::start(cx, &ticket).await?;
+    let line = sla::card_line(cx, &ticket).await?;
+    card::show(cx, &ticket, line, None).await?;
     Ok(Some(ticket))
 }
 
@@ -226,82 +228,11 @@ async fn admitted(cx: &mut Cx<'_>, ev: &Ev<'_>, requester: &Person) -> Result<bo
             Msg::LimitNewTickets,
             &[
                 ("count", &this_hour.len()),
-                ("time", &from.format("%Y-%m-%d %H:%M UTC")),
+                ("time", &cx.date_time(&from, false)),
             ],
         )
         .await?;
         return Ok(false);
     }
     Ok(true)
-}
-
-/// The new-ticket form: title, description, category, urgency, impact.
-pub(crate) fn form(cx: &Cx<'_>, title: Option<&str>) -> Form {
-    let grades = |cx: &Cx<'_>| FormFieldKind::Choice {
-        options: Grade::ALL
-            .iter()
-            .map(|g| (g.as_str().to_string(), grade_name(cx, *g)))
-            .collect(),
-    };
-    let field =
-        |id: &str, label, kind, required, initial| cx.field(id, label, kind, required, initial);
-    Form {
-        id: ids::NEW.to_string(),
-        title: cx.t(Msg::FormNewTitle, &[]),
-        fields: vec![
-            field(
-                "title",
-                Msg::FieldTitle,
-                FormFieldKind::ShortText,
-                true,
-                title.map(String::from),
-            ),
-            field(
-                "description",
-                Msg::FieldDescription,
-                FormFieldKind::LongText,
-                true,
-                None,
-            ),
-            field(
-                "category",
-                Msg::FieldCategory,
-                FormFieldKind::Choice {
-                    options: cx
-                        .settings
-                        .categories
-                        .iter()
-                        .map(|c| (c.clone(), c.clone()))
-                        .collect(),
-                },
-                false,
-                None,
-            ),
-            field(
-                "urgency",
-                Msg::FieldUrgency,
-                grades(cx),
-                true,
-                Some("medium".into()),
-            ),
-            field(
-                "impact",
-                Msg::FieldImpact,
-                grades(cx),
-                true,
-                Some("low".into()),
-            ),
-        ],
-        submit: cx.t(Msg::FormSubmit, &[]),
-    }
-}
-
-/// A grade as people read it.
-pub(crate) fn grade_name(cx: &Cx<'_>, grade: Grade) -> String {
-    let msg = match grade {
-        Grade::Low => Msg::GradeLow,
-        Grade::Medium => Msg::GradeMedium,
-        Grade::High => Msg::GradeHigh,
-    };
-    cx.t(msg, &[])
 }

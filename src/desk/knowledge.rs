@@ -4,24 +4,18 @@
 //! write its articles, installation admins the shared ones.
 
 use super::card;
+use super::command::{self, KbCommand};
 use super::context::{Cx, Ev};
-use super::find;
-use super::work::commit;
-use crate::domain::{truncate_chars, Act, Author, LogKind, Status, Ticket, TicketNumber};
+use super::forms::{self, ArticleStart};
+use super::keys::{ArticleForm, ArticleId, Widget};
+use super::{find, sla};
+use crate::domain::{Act, Author, LogKind, Status, Ticket, TicketId, TicketNumber};
 use crate::i18n::Msg;
 use crate::kb::{Article, ArticleDraft, ArticleSource, KbLanguage, KbOwner};
 use crate::store::{ArticleCounter, Saved, StoreError};
-use helpdesk_chat::{Button, ButtonStyle, Form, FormFieldKind, RichMessage};
+use helpdesk_chat::{truncate_chars, Button, ButtonStyle, CommandOption, Permission, RichMessage};
 use serde_json::json;
 use std::collections::BTreeMap;
-
-/// Button and form ids of the knowledge base.
-pub(crate) mod ids {
-    pub const SOLVED: &str = "kb.solved";
-    pub const UNHELPFUL: &str = "kb.unhelpful";
-    pub const SHOW: &str = "kb.show";
-    pub const SAVE: &str = "kb.save";
-}
 
 /// How much of an article's body a suggestion shows.
 const EXCERPT_CHARS: usize = 300;
@@ -88,21 +82,19 @@ pub(crate) async fn suggest(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), Stor
         cx.tx
             .count_article(article.id, ArticleCounter::Shown)
             .await?;
-        let value = format!("{}:{}", ticket.id.0, s.slug);
+        let article_id = ArticleId(article.id);
         let message = RichMessage {
             title: Some(truncate_chars(&article.title, cx.limits.title)),
             text: truncate_chars(&article.body, EXCERPT_CHARS.min(cx.limits.text)),
             buttons: vec![
                 Button {
                     label: cx.t(Msg::ButtonArticleSolved, &[]),
-                    action: ids::SOLVED.into(),
-                    value: value.clone(),
+                    id: Widget::KbSolved(ticket.id, article_id).to_string(),
                     style: ButtonStyle::Primary,
                 },
                 Button {
                     label: cx.t(Msg::ButtonArticleNotSolved, &[]),
-                    action: ids::UNHELPFUL.into(),
-                    value,
+                    id: Widget::KbUnhelpful(ticket.id, article_id).to_string(),
                     style: ButtonStyle::Normal,
                 },
             ],
@@ -136,21 +128,27 @@ async fn said_unhelpful(cx: &mut Cx<'_>, ticket: &Ticket, slug: &str) -> Result<
 pub(crate) async fn answered(
     cx: &mut Cx<'_>,
     ev: &Ev<'_>,
+    id: TicketId,
+    article: ArticleId,
     solved: bool,
-    value: &str,
 ) -> Result<(), StoreError> {
-    let Some(mut ticket) = find::by_id(cx, ev, value).await? else {
+    let Some(mut ticket) = find::checked(cx, ev, id, Act::Confirm).await? else {
         return Ok(());
     };
-    if !find::permitted(cx, ev, Act::Confirm, &ticket).await? {
-        return Ok(());
-    }
-    let slug = value.split_once(':').map(|(_, s)| s).unwrap_or_default();
-    // The slug comes from the client: only an article this tenant may see counts.
-    let Some(article) = cx.tx.article(reader(cx), slug).await? else {
-        tracing::warn!(slug, "button names no article of this tenant");
+    // The article id comes from the client: only the article this tenant sees under its slug
+    // counts (never a shared one its own article of the same slug stands in for).
+    let seen = match cx.tx.article_by_id(reader(cx), article.0).await? {
+        Some(a) => cx.tx.article(reader(cx), &a.slug).await?,
+        None => None,
+    };
+    let Some(article) = seen.filter(|a| a.id == article.0) else {
+        tracing::warn!(
+            article = article.0,
+            "button names no article of this tenant"
+        );
         return cx.tell_msg(ev, Msg::StaleButton, &[]).await;
     };
+    let slug = article.slug.as_str();
     // Only an article suggested for this ticket counts, either way: a forged button must not
     // move a shared article's numbers.
     let log = cx.tx.log(ticket.id).await?;
@@ -199,8 +197,7 @@ pub(crate) async fn answered(
         .count_article(article.id, ArticleCounter::Solved)
         .await?;
     super::resolve::disarm_all(cx, &ticket).await?;
-    commit(
-        cx,
+    cx.commit(
         &mut ticket,
         &ev.author(),
         kinds,
@@ -208,6 +205,8 @@ pub(crate) async fn answered(
         json!({ "article": slug }),
     )
     .await?;
+    let line = sla::card_line(cx, &ticket).await?;
+    card::refresh(cx, &ticket, line).await?;
     let text = cx.t(Msg::RequesterDeflected, &[("number", &ticket.number)]);
     card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
     let text = cx.t(
@@ -218,19 +217,31 @@ pub(crate) async fn answered(
     super::resolve::after_close(cx, &ticket).await
 }
 
-/// `/kb …`.
-pub(crate) async fn command(cx: &mut Cx<'_>, ev: &Ev<'_>, args: &str) -> Result<(), StoreError> {
-    let args = args.trim();
-    let (name, rest) = match args.split_once(char::is_whitespace) {
-        Some((n, r)) => (n.to_ascii_lowercase(), r.trim()),
-        None => (args.to_ascii_lowercase(), ""),
-    };
+/// `/kb …`, read with the command table (from text or typed options).
+pub(crate) async fn command(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    args: &str,
+    options: &[CommandOption],
+) -> Result<(), StoreError> {
     let Some(kb) = cx.kb else {
         return cx.tell_msg(ev, Msg::KbUnavailable, &[]).await;
     };
-    match name.as_str() {
-        "search" | "find" if !rest.is_empty() => {
-            let found = kb.search(reader(cx), rest, 5);
+    let read = command::read_kb(args, options);
+    // Writing is for those who may write, whatever else is wrong with the command.
+    let sub = match &read {
+        Ok(c) => c.name(),
+        Err(e) => e.subcommand(),
+    };
+    if command::permission("kb", sub) == Some(Permission::Agents) && !may_write(cx, ev) {
+        return cx.tell_msg(ev, Msg::RefusedAgentsOnly, &[]).await;
+    }
+    let Ok(read) = read else {
+        return cx.tell_msg(ev, Msg::KbHelp, &[]).await;
+    };
+    match read {
+        KbCommand::Search { query } => {
+            let found = kb.search(reader(cx), &query, 5);
             if found.is_empty() {
                 return cx.tell_msg(ev, Msg::KbNothingFound, &[]).await;
             }
@@ -243,8 +254,7 @@ pub(crate) async fn command(cx: &mut Cx<'_>, ev: &Ev<'_>, args: &str) -> Result<
                 .iter()
                 .map(|s| Button {
                     label: format!("{label} {}", truncate_chars(&s.slug, 40)),
-                    action: ids::SHOW.into(),
-                    value: s.slug.clone(),
+                    id: Widget::KbShow(ArticleId(s.id)).to_string(),
                     style: ButtonStyle::Normal,
                 })
                 .collect();
@@ -256,56 +266,76 @@ pub(crate) async fn command(cx: &mut Cx<'_>, ev: &Ev<'_>, args: &str) -> Result<
             };
             cx.tell(ev, message).await
         }
-        "show" if !rest.is_empty() => show(cx, ev, rest).await,
-        "add" | "new" | "edit" | "promote" if !may_write(cx, ev) => {
-            cx.tell_msg(ev, Msg::RefusedAgentsOnly, &[]).await
+        KbCommand::Show { slug } => show(cx, ev, &slug).await,
+        KbCommand::Add => {
+            let start = ArticleStart {
+                editing: None,
+                from: None,
+                title: "",
+                body: "",
+                tags: &[],
+                language: KbLanguage::from(cx.settings.language),
+            };
+            let form = forms::article(cx, start);
+            forms::open(cx, ev, form).await
         }
-        "add" | "new" => {
-            let form = article_form(
-                cx,
-                None,
-                None,
-                "",
-                "",
-                &[],
-                KbLanguage::from(cx.settings.language),
-            );
-            super::buttons::open_form(cx, ev, form).await
-        }
-        "edit" if !rest.is_empty() => match cx.tx.article(reader(cx), rest).await? {
+        KbCommand::Edit { slug } => match cx.tx.article(reader(cx), &slug).await? {
             Some(a) => {
                 if !may_edit(cx, ev, &a).await? {
                     return Ok(());
                 }
-                let form = article_form(
-                    cx,
-                    Some(&a.slug),
-                    None,
-                    &a.title,
-                    &a.body,
-                    &a.tags,
-                    a.language,
-                );
-                super::buttons::open_form(cx, ev, form).await
+                let start = ArticleStart {
+                    editing: Some(ArticleId(a.id)),
+                    from: None,
+                    title: &a.title,
+                    body: &a.body,
+                    tags: &a.tags,
+                    language: a.language,
+                };
+                let form = forms::article(cx, start);
+                forms::open(cx, ev, form).await
             }
             None => {
-                cx.tell_msg(ev, Msg::KbNoSuchArticle, &[("slug", &rest)])
+                cx.tell_msg(ev, Msg::KbNoSuchArticle, &[("slug", &slug)])
                     .await
             }
         },
-        "promote" if !rest.is_empty() => promote(cx, ev, rest).await,
-        _ => cx.tell_msg(ev, Msg::KbHelp, &[]).await,
+        KbCommand::Promote(number) => promote(cx, ev, number).await,
     }
 }
 
-/// Shows one article to the person.
-pub(crate) async fn show(cx: &mut Cx<'_>, ev: &Ev<'_>, slug: &str) -> Result<(), StoreError> {
-    // Typed or from a button: either way only the tenant's own and shared articles are found.
+/// Shows the article typed in `/kb show`.
+async fn show(cx: &mut Cx<'_>, ev: &Ev<'_>, slug: &str) -> Result<(), StoreError> {
+    // Only the tenant's own and shared articles are found.
     let Some(a) = cx.tx.article(reader(cx), slug).await? else {
         return cx
             .tell_msg(ev, Msg::KbNoSuchArticle, &[("slug", &slug)])
             .await;
     };
+    present(cx, ev, &a).await
+}
+
+/// Shows the article of a search result's button.
+pub(crate) async fn show_clicked(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    article: ArticleId,
+) -> Result<(), StoreError> {
+    // The id comes from the client: only the tenant's own and shared articles are found.
+    match cx.tx.article_by_id(reader(cx), article.0).await? {
+        Some(a) => present(cx, ev, &a).await,
+        None => {
+            tracing::warn!(
+                article = article.0,
+                "button names no article of this tenant"
+            );
+            cx.tell_msg(ev, Msg::StaleButton, &[]).await
+        }
+    }
+}
+
+/// Shows one article to the person.
+async fn present(cx: &mut Cx<'_>, ev: &Ev<'_>, a: &Article) -> Result<(), StoreError> {
     let message = RichMessage {
         title: Some(truncate_chars(&a.title, cx.limits.title)),
         text: truncate_chars(&a.body, cx.limits.text),
@@ -316,10 +346,7 @@ pub(crate) async fn show(cx: &mut Cx<'_>, ev: &Ev<'_>, slug: &str) -> Result<(),
 }
 
 /// Drafts an article from a resolved ticket: the agent edits it in the form before it is saved.
-async fn promote(cx: &mut Cx<'_>, ev: &Ev<'_>, number: &str) -> Result<(), StoreError> {
-    let Ok(number) = number.parse::<TicketNumber>() else {
-        return cx.tell_msg(ev, Msg::KbHelp, &[]).await;
-    };
+async fn promote(cx: &mut Cx<'_>, ev: &Ev<'_>, number: TicketNumber) -> Result<(), StoreError> {
     // Within the event's tenant only, and only for someone who may work the ticket.
     let Some(ticket) = find::target(cx, ev, Some(number)).await? else {
         return Ok(());
@@ -344,77 +371,16 @@ async fn promote(cx: &mut Cx<'_>, ev: &Ev<'_>, number: &str) -> Result<(), Store
         ticket.description
     );
     let tags: Vec<String> = ticket.category.iter().cloned().collect();
-    let form = article_form(
-        cx,
-        None,
-        Some(ticket.number),
-        ticket.title.as_str(),
-        &body,
-        &tags,
-        KbLanguage::from(cx.settings.language),
-    );
-    super::buttons::open_form(cx, ev, form).await
-}
-
-/// The add/edit/promote form. Its id says what to save: `kb.save`, `kb.save:SLUG` (edit) or
-/// `kb.save#N` (from ticket N).
-fn article_form(
-    cx: &Cx<'_>,
-    slug: Option<&str>,
-    from: Option<TicketNumber>,
-    title: &str,
-    body: &str,
-    tags: &[String],
-    language: KbLanguage,
-) -> Form {
-    let field = |id: &str, label, kind, required, initial: &str| {
-        cx.field(id, label, kind, required, Some(initial.to_string()))
+    let start = ArticleStart {
+        editing: None,
+        from: Some(ticket.number),
+        title: ticket.title.as_str(),
+        body: &body,
+        tags: &tags,
+        language: KbLanguage::from(cx.settings.language),
     };
-    let languages = FormFieldKind::Choice {
-        options: KbLanguage::ALL
-            .iter()
-            .map(|l| (l.code().into(), l.code().into()))
-            .collect(),
-    };
-    let id = match (slug, from) {
-        (Some(slug), _) => format!("{}:{slug}", ids::SAVE),
-        (None, Some(n)) => format!("{}#{}", ids::SAVE, n.0),
-        (None, None) => ids::SAVE.to_string(),
-    };
-    let title_msg = if slug.is_some() {
-        Msg::FormKbEditTitle
-    } else {
-        Msg::FormKbNewTitle
-    };
-    Form {
-        id,
-        title: cx.t(title_msg, &[]),
-        fields: vec![
-            field(
-                "title",
-                Msg::FieldTitle,
-                FormFieldKind::ShortText,
-                true,
-                title,
-            ),
-            field("body", Msg::FieldBody, FormFieldKind::LongText, true, body),
-            field(
-                "tags",
-                Msg::FieldTags,
-                FormFieldKind::ShortText,
-                false,
-                &tags.join(", "),
-            ),
-            field(
-                "language",
-                Msg::FieldLanguage,
-                languages,
-                true,
-                language.code(),
-            ),
-        ],
-        submit: cx.t(Msg::FormSubmit, &[]),
-    }
+    let form = forms::article(cx, start);
+    forms::open(cx, ev, form).await
 }
 
 /// The article form came back: save (the tenant's agents, or admins for shared articles), then
@@ -423,7 +389,7 @@ fn article_form(
 pub(crate) async fn save(
     cx: &mut Cx<'_>,
     ev: &Ev<'_>,
-    form: &str,
+    form: ArticleForm,
     fields: &BTreeMap<String, String>,
 ) -> Result<(), StoreError> {
     if !may_write(cx, ev) {
@@ -435,12 +401,14 @@ pub(crate) async fn save(
             .map(|v| v.trim().to_string())
             .unwrap_or_default()
     };
-    let rest = &form[ids::SAVE.len()..];
-    let (owner, slug, source, before) = if let Some(slug) = rest.strip_prefix(':') {
-        let Some(existing) = cx.tx.article(reader(cx), slug).await? else {
-            return cx
-                .tell_msg(ev, Msg::KbNoSuchArticle, &[("slug", &slug)])
-                .await;
+    let (owner, slug, source, before) = if let ArticleForm::Edit(id) = form {
+        // The id comes from the client: only an article this tenant may see is found.
+        let Some(existing) = cx.tx.article_by_id(reader(cx), id.0).await? else {
+            tracing::warn!(
+                article = id.0,
+                "article form names no article of this tenant"
+            );
+            return cx.tell_msg(ev, Msg::StaleButton, &[]).await;
         };
         if !may_edit(cx, ev, &existing).await? {
             return Ok(());
@@ -452,12 +420,8 @@ pub(crate) async fn save(
             Some(existing),
         )
     } else {
-        let source = match rest.strip_prefix('#') {
-            Some(n) => {
-                let Ok(number) = n.parse::<TicketNumber>() else {
-                    tracing::warn!(form, "article form names no ticket");
-                    return cx.tell_msg(ev, Msg::StaleButton, &[]).await;
-                };
+        let source = match form {
+            ArticleForm::Promote(number) => {
                 // The ticket's tenant only, and only by someone who may still work it.
                 let Some(ticket) = find::target(cx, ev, Some(number)).await? else {
                     return Ok(());
@@ -469,7 +433,7 @@ pub(crate) async fn save(
                     number: ticket.number.0,
                 }
             }
-            None => ArticleSource::Written,
+            ArticleForm::New | ArticleForm::Edit(_) => ArticleSource::Written,
         };
         let slug = free_slug(cx, &get("title")).await?;
         (KbOwner::Tenant(cx.tenant), slug, source, None)
@@ -492,7 +456,11 @@ pub(crate) async fn save(
     if let Err(reason) = crate::kb::check(&draft) {
         tracing::info!(%reason, "article refused");
         return cx
-            .tell_msg(ev, Msg::KbInvalid, &[("reason", &reason)])
+            .tell_msg(
+                ev,
+                Msg::KbInvalid,
+                &[("reason", &reason.text(cx.settings.language))],
+            )
             .await;
     }
     let (article, saved) = cx.tx.save_article(owner, &draft, cx.now).await?;

@@ -9,8 +9,10 @@ mod command;
 mod context;
 mod feedback;
 mod find;
+mod forms;
 mod home;
 mod intake;
+pub mod keys;
 mod knowledge;
 mod query;
 mod relay;
@@ -20,7 +22,10 @@ mod stats;
 mod timers;
 mod work;
 
-pub use command::{parse as parse_command, CommandError, ListScope, TicketCommand, SUBCOMMANDS};
+pub use command::{
+    parse as parse_command, read as read_command, read_helpdesk, read_kb, subcommands,
+    table as command_table, CommandError, HelpdeskCommand, KbCommand, ListScope, TicketCommand,
+};
 pub use timers::TimerKind;
 
 use crate::clock::Clock;
@@ -84,6 +89,8 @@ pub struct Desk {
     /// Asks the platforms who is in which groups (for people other than the sender).
     directories: Arc<helpdesk_chat::Directories>,
     admins: Vec<crate::config::InstallationAdmin>,
+    /// What each platform's messages hold, as its adapter says (see [`Desk::with_limits`]).
+    limits: HashMap<Platform, helpdesk_chat::Limits>,
 }
 
 /// How often a dropped event from one unconfigured place is logged.
@@ -112,7 +119,19 @@ impl Desk {
             unserved_logged: Mutex::default(),
             directories: Arc::default(),
             admins: Vec::new(),
+            limits: HashMap::from([(Platform::MEMORY, helpdesk_chat::Limits::MEMORY)]),
         }
+    }
+
+    /// The desk writing for `platform` within its adapter's `limits` (the in-memory
+    /// platform's are known; a platform nobody described gets the smallest).
+    pub fn with_limits(mut self, platform: Platform, limits: helpdesk_chat::Limits) -> Desk {
+        self.limits.insert(platform, limits);
+        self
+    }
+
+    fn limits(&self, platform: Platform) -> helpdesk_chat::Limits {
+        self.limits.get(&platform).copied().unwrap_or_default()
     }
 
     /// The desk also serving workspaces and guilds nobody configured (on the defaults).
@@ -124,7 +143,7 @@ impl Desk {
     /// The desk checking other people's roles (an assignee's) with the in-memory platform's
     /// directory (tests, the demo).
     pub fn with_directory(self, directory: Arc<dyn helpdesk_chat::Directory>) -> Desk {
-        self.directories.add(Platform::Memory, directory);
+        self.directories.add(Platform::MEMORY, directory);
         self
     }
 
@@ -256,7 +275,8 @@ impl Desk {
             tenant,
             settings: &settings,
             now,
-            limits: event.platform.text_limits(),
+            limits: self.limits(event.platform).text,
+            private_threads: self.limits(event.platform).private_threads,
             kb: self.kb.as_deref(),
             admins: &self.admins,
             saved_articles: Vec::new(),
@@ -328,7 +348,8 @@ impl Desk {
             tenant: timer.tenant,
             settings: &settings,
             now,
-            limits: platform.text_limits(),
+            limits: self.limits(platform).text,
+            private_threads: self.limits(platform).private_threads,
             kb: self.kb.as_deref(),
             admins: &self.admins,
             saved_articles: Vec::new(),
@@ -390,7 +411,13 @@ impl Desk {
         event: &ChatEvent,
         settings: &TenantConfig,
     ) -> Option<context::Looked> {
-        let EventKind::Command { name, args, .. } = &event.kind else {
+        let EventKind::Command {
+            name,
+            args,
+            options,
+            ..
+        } = &event.kind
+        else {
             return None;
         };
         if name != "ticket" {
@@ -401,7 +428,8 @@ impl Desk {
             .iter()
             .map(|s| s.name.clone())
             .collect();
-        let Ok(TicketCommand::Assign { to, .. }) = command::parse(args, &specialties) else {
+        let Ok(TicketCommand::Assign { to, .. }) = command::read(args, options, &specialties)
+        else {
             return None;
         };
         // Only an agent's assignment is worth a platform round trip: anyone else is refused
@@ -503,42 +531,45 @@ async fn route(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreError> {
             )
             .await
         }
-        EventKind::Action { id, value, .. } => match id.as_str() {
-            knowledge::ids::SOLVED => knowledge::answered(cx, ev, true, value).await,
-            knowledge::ids::UNHELPFUL => knowledge::answered(cx, ev, false, value).await,
-            knowledge::ids::SHOW => knowledge::show(cx, ev, value).await,
-            feedback::ids::RATE => feedback::rated(cx, ev, value).await,
-            _ => buttons::clicked(cx, ev, id, value).await,
-        },
-        EventKind::FormSubmitted { form, fields, .. }
-            if form.starts_with(feedback::ids::COMMENT) =>
-        {
-            feedback::commented(cx, ev, form, fields).await
-        }
-        EventKind::FormSubmitted { form, fields, .. } if form.starts_with(knowledge::ids::SAVE) => {
-            knowledge::save(cx, ev, form, fields).await
-        }
-        EventKind::FormSubmitted { form, fields, .. } => {
-            buttons::submitted(cx, ev, form, fields).await
-        }
-        EventKind::Command { name, args, .. } if name == "helpdesk" => {
-            let first = args.split_whitespace().next().map(str::to_ascii_lowercase);
-            match first.as_deref() {
-                Some("audit") => audit::command(cx, ev, args).await,
-                _ => stats::command(cx, ev, args).await,
+        EventKind::Action { id, value, .. } => match keys::Widget::from_click(id, value) {
+            Ok(widget) => buttons::clicked(cx, ev, widget).await,
+            Err(e) => {
+                tracing::warn!(action = %id, error = %e, "unknown button");
+                cx.tell_msg(ev, Msg::StaleButton, &[]).await
             }
-        }
-        EventKind::Command { name, args, .. } if name == "kb" => {
-            knowledge::command(cx, ev, args).await
-        }
-        EventKind::Command { name, args, .. } if name == "ticket" => {
+        },
+        EventKind::FormSubmitted { form, fields, .. } => match form.parse::<keys::FormId>() {
+            Ok(form) => buttons::submitted(cx, ev, form, fields).await,
+            Err(e) => {
+                tracing::warn!(form = %form, error = %e, "unknown form");
+                cx.tell_msg(ev, Msg::StaleButton, &[]).await
+            }
+        },
+        EventKind::Command {
+            name,
+            args,
+            options,
+            ..
+        } if name == "helpdesk" => helpdesk(cx, ev, args, options).await,
+        EventKind::Command {
+            name,
+            args,
+            options,
+            ..
+        } if name == "kb" => knowledge::command(cx, ev, args, options).await,
+        EventKind::Command {
+            name,
+            args,
+            options,
+            ..
+        } if name == "ticket" => {
             let specialties: Vec<String> = cx
                 .settings
                 .specialties
                 .iter()
                 .map(|s| s.name.clone())
                 .collect();
-            match command::parse(args, &specialties) {
+            match command::read(args, options, &specialties) {
                 Ok(command) => run(cx, ev, command).await,
                 Err(CommandError::Unknown(name)) => {
                     tracing::info!(subcommand = %name, "unknown subcommand");
@@ -559,9 +590,40 @@ async fn route(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreError> {
     }
 }
 
+/// Reads and runs `/helpdesk stats|audit`: for managers, who hear the usage when it does not fit.
+async fn helpdesk(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    args: &str,
+    options: &[helpdesk_chat::CommandOption],
+) -> Result<(), StoreError> {
+    let read = command::read_helpdesk(args, options);
+    let sub = match &read {
+        Ok(c) => c.name(),
+        Err(e) => e.subcommand(),
+    };
+    let managers =
+        command::permission("helpdesk", sub) == Some(helpdesk_chat::Permission::Managers);
+    if managers && !ev.access.is_manager() {
+        return cx.tell_msg(ev, Msg::RefusedManagersOnly, &[]).await;
+    }
+    match read {
+        Ok(HelpdeskCommand::Stats { period }) => stats::command(cx, ev, period.as_deref()).await,
+        Ok(HelpdeskCommand::Audit {
+            ticket,
+            actor,
+            period,
+        }) => audit::command(cx, ev, ticket, actor, period.as_deref()).await,
+        Err(CommandError::Usage("audit")) => cx.tell_msg(ev, Msg::AuditUsage, &[]).await,
+        Err(_) => cx.tell_msg(ev, Msg::StatsUsage, &[]).await,
+    }
+}
+
 /// Runs a parsed `/ticket` command.
 async fn run(cx: &mut Cx<'_>, ev: &Ev<'_>, command: TicketCommand) -> Result<(), StoreError> {
     use TicketCommand as C;
+    // What the person must be allowed to do on the ticket: the command table says.
+    let act = command::act(&command).unwrap_or(Act::Show);
     // The ticket the command is about, if the person may do `act` on it.
     async fn about(
         cx: &mut Cx<'_>,
@@ -589,8 +651,8 @@ async fn run(cx: &mut Cx<'_>, ev: &Ev<'_>, command: TicketCommand) -> Result<(),
         C::Help => query::help(cx, ev).await,
         C::List(scope) => query::list(cx, ev, scope).await,
         C::New { title: None } => {
-            let form = intake::form(cx, None);
-            buttons::open_form(cx, ev, form).await
+            let form = forms::new_ticket(cx, None);
+            forms::open(cx, ev, form).await
         }
         C::New { title: Some(title) } => {
             let request = intake::Request {
@@ -604,49 +666,45 @@ async fn run(cx: &mut Cx<'_>, ev: &Ev<'_>, command: TicketCommand) -> Result<(),
             };
             intake::open(cx, ev, request).await.map(|_| ())
         }
-        C::Show(n) => on_ticket!(n, Act::Show, |t| query::show(cx, ev, t).await),
-        C::Claim(n) => on_ticket!(n, Act::Work, |t| work::claim(cx, ev, t).await),
-        C::Unclaim(n) => on_ticket!(n, Act::Unclaim, |t| work::unclaim(cx, ev, t).await),
+        C::Show(n) => on_ticket!(n, act, |t| query::show(cx, ev, t).await),
+        C::Claim(n) => on_ticket!(n, act, |t| work::claim(cx, ev, t).await),
+        C::Unclaim(n) => on_ticket!(n, act, |t| work::unclaim(cx, ev, t).await),
         C::Assign { ticket, to } => {
-            on_ticket!(ticket, Act::Work, |t| work::assign(cx, ev, t, to).await)
+            on_ticket!(ticket, act, |t| work::assign(cx, ev, t, to).await)
         }
         C::Escalate {
             ticket,
             level,
             specialty,
             reason,
-        } => on_ticket!(ticket, Act::Work, |t| work::escalate(
+        } => on_ticket!(ticket, act, |t| work::escalate(
             cx, ev, t, level, specialty, &reason
         )
         .await),
         C::Deescalate { ticket, reason } => {
-            on_ticket!(ticket, Act::Work, |t| work::deescalate(cx, ev, t, &reason)
-                .await)
+            on_ticket!(ticket, act, |t| work::deescalate(cx, ev, t, &reason).await)
         }
         C::Priority {
             ticket,
             urgency,
             impact,
-        } => on_ticket!(ticket, Act::Work, |t| work::reprioritise(
+        } => on_ticket!(ticket, act, |t| work::reprioritise(
             cx, ev, t, urgency, impact
         )
         .await),
-        C::Pending(n) => on_ticket!(n, Act::Work, |t| work::pending(cx, ev, t).await),
+        C::Pending(n) => on_ticket!(n, act, |t| work::pending(cx, ev, t).await),
         C::Hold { ticket, reason } => {
-            on_ticket!(ticket, Act::Work, |t| work::hold(cx, ev, t, &reason).await)
+            on_ticket!(ticket, act, |t| work::hold(cx, ev, t, &reason).await)
         }
-        C::Resume(n) => on_ticket!(n, Act::Work, |t| work::resume(cx, ev, t).await),
-        C::Resolve { ticket, resolution } => on_ticket!(ticket, Act::Work, |t| resolve::resolve(
-            cx,
-            ev,
-            t,
-            &resolution
-        )
-        .await),
-        C::Reopen(n) => on_ticket!(n, Act::Reopen, |t| resolve::reopen(cx, ev, t).await),
-        C::Close(n) => on_ticket!(n, Act::Close, |t| resolve::close(cx, ev, t).await),
+        C::Resume(n) => on_ticket!(n, act, |t| work::resume(cx, ev, t).await),
+        C::Resolve { ticket, resolution } => {
+            on_ticket!(ticket, act, |t| resolve::resolve(cx, ev, t, &resolution)
+                .await)
+        }
+        C::Reopen(n) => on_ticket!(n, act, |t| resolve::reopen(cx, ev, t).await),
+        C::Close(n) => on_ticket!(n, act, |t| resolve::close(cx, ev, t).await),
         C::Note { ticket, text } => {
-            on_ticket!(ticket, Act::Work, |t| work::note(cx, ev, t, &text).await)
+            on_ticket!(ticket, act, |t| work::note(cx, ev, t, &text).await)
         }
     }
 }

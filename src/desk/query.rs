@@ -1,12 +1,12 @@
 //! Reading: `/ticket show`, `/ticket list`, `/ticket help`. Answers only the person who asked.
 
-use super::card;
-use super::command::{ListScope, SUBCOMMANDS};
+use super::card::{self, CardField};
+use super::command::{self, ListScope};
 use super::context::{Cx, Ev};
-use crate::domain::{truncate_chars, LogKind, Status, Ticket};
-use crate::i18n::Msg;
+use crate::domain::{LogKind, Status, Ticket};
+use crate::i18n::{self, Msg};
 use crate::store::{StoreError, TicketFilter};
-use helpdesk_chat::RichMessage;
+use helpdesk_chat::{truncate_chars, RichMessage};
 
 /// How many log entries `show` prints.
 const SHOWN_ENTRIES: usize = 10;
@@ -15,27 +15,18 @@ const LISTED: usize = 20;
 
 /// The card and the latest log entries; internal ones only for agents.
 pub(crate) async fn show(cx: &mut Cx<'_>, ev: &Ev<'_>, ticket: Ticket) -> Result<(), StoreError> {
-    let mut message = card::render(cx, &ticket).await?;
-    message.buttons.clear();
-    let log = cx.tx.log(ticket.id).await?;
     // Internal notes and the agents' fields are for those who may work the ticket where it
     // is: an agent who asked for help themselves sees their ticket as any requester does.
     let agent = ev.access.may_work(&ticket).is_ok();
+    let hidden: &[CardField] = if agent { &[] } else { &CardField::AGENTS_ONLY };
+    let line = super::sla::card_line(cx, &ticket).await?;
+    let mut message = card::render_without(cx, &ticket, line, hidden).await?;
+    message.buttons.clear();
+    let log = cx.tx.log(ticket.id).await?;
     if ticket.requester.id != ev.person.id {
         // Reading someone else's ticket is a privileged act: it is in the audit log.
         cx.audit(&ev.author(), "show", &ticket, serde_json::json!({}))
             .await?;
-    }
-    if !agent {
-        // Who works on it and why it moved are the agents' business (L3 stays in the back).
-        let assignee = cx.t(Msg::FieldAssignee, &[]);
-        let agents_only = [
-            assignee,
-            cx.t(Msg::FieldSimilar, &[]),
-            cx.t(Msg::FieldSla, &[]),
-            cx.t(Msg::FieldDue, &[]),
-        ];
-        message.fields.retain(|f| !agents_only.contains(&f.label));
     }
     let visible: Vec<_> = log
         .iter()
@@ -46,9 +37,9 @@ pub(crate) async fn show(cx: &mut Cx<'_>, ev: &Ev<'_>, ticket: Ticket) -> Result
         .map(|r| {
             format!(
                 "{} {}: {}",
-                r.entry.at.format("%m-%d %H:%M"),
+                cx.date_time(&r.entry.at, false),
                 r.entry.author.name(),
-                truncate_chars(&describe(cx, &r.entry.kind), 200)
+                truncate_chars(&i18n::describe(cx.settings.language, &r.entry.kind), 200)
             )
         })
         .collect();
@@ -205,7 +196,7 @@ const ACTIVE: [Status; 5] = [
 
 /// Every subcommand with its usage.
 pub(crate) async fn help(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreError> {
-    let lines: Vec<String> = SUBCOMMANDS.iter().map(|name| usage(cx, name)).collect();
+    let lines = command::ticket_help(&|msg| cx.t(msg, &[]));
     let message = RichMessage {
         title: Some(cx.t(Msg::HelpTitle, &[])),
         text: lines.join("\n"),
@@ -217,62 +208,5 @@ pub(crate) async fn help(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreError>
 
 /// One subcommand's usage line.
 pub(crate) fn usage(cx: &Cx<'_>, name: &str) -> String {
-    let msg = match name {
-        "new" => Msg::UsageNew,
-        "claim" => Msg::UsageClaim,
-        "unclaim" => Msg::UsageUnclaim,
-        "assign" => Msg::UsageAssign,
-        "escalate" => Msg::UsageEscalate,
-        "deescalate" => Msg::UsageDeescalate,
-        "priority" => Msg::UsagePriority,
-        "pending" => Msg::UsagePending,
-        "hold" => Msg::UsageHold,
-        "resume" => Msg::UsageResume,
-        "resolve" => Msg::UsageResolve,
-        "reopen" => Msg::UsageReopen,
-        "close" => Msg::UsageClose,
-        "note" => Msg::UsageNote,
-        "show" => Msg::UsageShow,
-        "list" => Msg::UsageList,
-        _ => Msg::UsageHelp,
-    };
-    cx.t(msg, &[])
-}
-
-/// One log entry as people read it.
-fn describe(cx: &Cx<'_>, kind: &LogKind) -> String {
-    match kind {
-        LogKind::RequesterMessage { text } | LogKind::AgentReply { text } => text.clone(),
-        LogKind::InternalNote { text } => cx.t(Msg::LogNote, &[("text", text)]),
-        LogKind::Resolution { text } => cx.t(Msg::LogResolution, &[("text", text)]),
-        LogKind::StatusChange { from, to } => cx.t(
-            Msg::LogStatus,
-            &[
-                ("from", &card::status_name(cx, *from)),
-                ("to", &card::status_name(cx, *to)),
-            ],
-        ),
-        LogKind::Assignment { to, .. } => {
-            let name = to
-                .as_ref()
-                .map_or_else(|| cx.t(Msg::Nobody, &[]), |p| p.name.clone());
-            cx.t(Msg::LogAssignment, &[("name", &name)])
-        }
-        LogKind::LevelChange {
-            from, to, reason, ..
-        } => cx.t(
-            Msg::LogLevel,
-            &[("from", from), ("to", to), ("reason", reason)],
-        ),
-        LogKind::PriorityChange { from, to, .. } => {
-            cx.t(Msg::LogPriority, &[("from", from), ("to", to)])
-        }
-        LogKind::Deflected { article } => cx.t(Msg::LogDeflected, &[("article", article)]),
-        LogKind::Rated { score } => cx.t(Msg::LogRated, &[("score", score)]),
-        LogKind::FeedbackComment { text } => text.clone(),
-        LogKind::Attachment { name, .. } => cx.t(Msg::LogAttachment, &[("name", name)]),
-        LogKind::KbSuggestionShown { articles } => {
-            cx.t(Msg::LogSuggestions, &[("count", &articles.len())])
-        }
-    }
+    cx.t(command::usage(name), &[])
 }

@@ -4,9 +4,9 @@
 
 use super::card::{self, Side};
 use super::context::{Cx, Ev};
-use super::find;
 use super::intake::{self, Request};
 use super::timers::{self, TimerKind};
+use super::{find, sla};
 use crate::config::L3Messages;
 use crate::domain::{Grade, Level, LogKind, Source, Status, Ticket, TicketId};
 use crate::i18n::Msg;
@@ -234,8 +234,9 @@ async fn from_requester_side(
             cx.save(&mut ticket).await?;
             cx.record(&ticket, &ev.author(), vec![change]).await?;
             timers::disarm(cx, &ticket, TimerKind::PendingTimeout).await?;
-            super::sla::resume(cx, &ticket).await?;
-            card::refresh(cx, &ticket).await
+            sla::resume(cx, &ticket).await?;
+            let line = sla::card_line(cx, &ticket).await?;
+            card::refresh(cx, &ticket, line).await
         }
         Status::Closed if is_requester => {
             cx.tell_msg(ev, Msg::TicketIsClosed, &[("number", &ticket.number)])
@@ -350,8 +351,9 @@ async fn agent_reply(
     if ticket.first_response_at.is_none() {
         ticket.record_response(cx.now);
         cx.save(ticket).await?;
-        super::sla::responded(cx, ticket).await?;
-        card::refresh(cx, ticket).await?;
+        sla::responded(cx, ticket).await?;
+        let line = sla::card_line(cx, ticket).await?;
+        card::refresh(cx, ticket, line).await?;
     }
     if from_agents_side {
         let message = RichMessage {

@@ -1,11 +1,13 @@
 //! Resolve and confirm (seed 002): the agent resolves, the requester is asked "Did this solve
 //! it?"; Yes closes, No reopens to the same agent, silence closes after the configured time.
 
-use super::card::{self, ids};
+use super::card;
 use super::context::{Cx, Ev};
 use super::find;
+use super::forms;
+use super::keys::{TicketForm, Widget};
+use super::sla;
 use super::timers::{self, TimerKind};
-use super::work::commit;
 use crate::domain::{Author, LogKind, Status, Ticket};
 use crate::i18n::Msg;
 use crate::store::StoreError;
@@ -22,8 +24,8 @@ pub(crate) async fn resolve(
     let resolution = resolution.trim();
     if resolution.is_empty() {
         if ev.trigger().is_some() {
-            let form = super::buttons::ticket_form(cx, ids::RESOLVE, &ticket);
-            return super::buttons::open_form(cx, ev, form).await;
+            let form = forms::ticket(cx, TicketForm::Resolve, &ticket);
+            return forms::open(cx, ev, form).await;
         }
         return cx.tell_msg(ev, Msg::ResolveNeedsText, &[]).await;
     }
@@ -43,12 +45,15 @@ pub(crate) async fn resolve(
     });
     ticket.record_response(cx.now);
     // Timers first: the card shown after commit reads them.
-    super::sla::resolved(cx, &ticket).await?;
+    sla::resolved(cx, &ticket).await?;
     timers::disarm(cx, &ticket, TimerKind::LevelBudget).await?;
     timers::disarm(cx, &ticket, TimerKind::PendingTimeout).await?;
     let wait = cx.settings.confirm_timeout;
     timers::arm(cx, &ticket, TimerKind::ConfirmTimeout, wait).await?;
-    commit(cx, &mut ticket, &ev.author(), kinds, "resolve", json!({})).await?;
+    cx.commit(&mut ticket, &ev.author(), kinds, "resolve", json!({}))
+        .await?;
+    let line = sla::card_line(cx, &ticket).await?;
+    card::refresh(cx, &ticket, line).await?;
     cx.resolved.push(crate::store::ResolvedTicket {
         id: ticket.id,
         tenant: ticket.tenant,
@@ -60,18 +65,17 @@ pub(crate) async fn resolve(
         specialty: ticket.specialty.clone(),
     });
     cx.tx.note_resolution_change(ticket.id).await?;
-    let button = |cx: &Cx<'_>, label, answer: &str, style| Button {
+    let button = |cx: &Cx<'_>, label, solved, style| Button {
         label: cx.t(label, &[]),
-        action: ids::CONFIRM.to_string(),
-        value: format!("{}:{answer}", ticket.id.0),
+        id: Widget::Confirm(ticket.id, solved).to_string(),
         style,
     };
     let message = RichMessage {
         title: Some(cx.t(Msg::RequesterResolvedTitle, &[("number", &ticket.number)])),
         text: resolution.to_string(),
         buttons: vec![
-            button(cx, Msg::ButtonSolved, "yes", ButtonStyle::Primary),
-            button(cx, Msg::ButtonNotSolved, "no", ButtonStyle::Normal),
+            button(cx, Msg::ButtonSolved, true, ButtonStyle::Primary),
+            button(cx, Msg::ButtonNotSolved, false, ButtonStyle::Normal),
         ],
         context: Some(cx.t(
             Msg::RequesterResolvedAsk,
@@ -107,9 +111,12 @@ pub(crate) async fn confirm(
     };
     if !solved {
         timers::start_budget(cx, &ticket).await?;
-        super::sla::reopened(cx, &ticket).await?;
+        sla::reopened(cx, &ticket).await?;
     }
-    commit(cx, &mut ticket, &ev.author(), kinds, audit, json!({})).await?;
+    cx.commit(&mut ticket, &ev.author(), kinds, audit, json!({}))
+        .await?;
+    let line = sla::card_line(cx, &ticket).await?;
+    card::refresh(cx, &ticket, line).await?;
     if solved {
         let text = cx.t(Msg::RequesterThanksClosed, &[("number", &ticket.number)]);
         card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
@@ -154,8 +161,11 @@ pub(crate) async fn reopen(
     }
     timers::disarm(cx, &ticket, TimerKind::ConfirmTimeout).await?;
     timers::start_budget(cx, &ticket).await?;
-    super::sla::reopened(cx, &ticket).await?;
-    commit(cx, &mut ticket, &ev.author(), kinds, "reopen", json!({})).await?;
+    sla::reopened(cx, &ticket).await?;
+    cx.commit(&mut ticket, &ev.author(), kinds, "reopen", json!({}))
+        .await?;
+    let line = sla::card_line(cx, &ticket).await?;
+    card::refresh(cx, &ticket, line).await?;
     let text = cx.t(Msg::AgentsReopened, &[("name", &ev.person.name)]);
     card::to_agents(cx, &ticket, RichMessage::text(text)).await?;
     let text = cx.t(Msg::RequesterReopened, &[("number", &ticket.number)]);
@@ -173,7 +183,10 @@ pub(crate) async fn close(
         Err(e) => return find::explain(cx, ev, &ticket, e).await,
     };
     disarm_all(cx, &ticket).await?;
-    commit(cx, &mut ticket, &ev.author(), kinds, "close", json!({})).await?;
+    cx.commit(&mut ticket, &ev.author(), kinds, "close", json!({}))
+        .await?;
+    let line = sla::card_line(cx, &ticket).await?;
+    card::refresh(cx, &ticket, line).await?;
     let text = cx.t(
         Msg::Closed,
         &[("number", &ticket.number), ("name", &ev.person.name)],
@@ -193,7 +206,10 @@ pub(crate) async fn close_unanswered(
         return Ok(());
     };
     disarm_all(cx, ticket).await?;
-    commit(cx, ticket, &Author::System, kinds, "auto_close", json!({})).await?;
+    cx.commit(ticket, &Author::System, kinds, "auto_close", json!({}))
+        .await?;
+    let line = sla::card_line(cx, ticket).await?;
+    card::refresh(cx, ticket, line).await?;
     let text = cx.t(why, &[("number", &ticket.number)]);
     card::to_requester(cx, ticket, RichMessage::text(text)).await?;
     after_close(cx, ticket).await
@@ -202,9 +218,26 @@ pub(crate) async fn close_unanswered(
 /// What follows every close: the satisfaction question, the transcript if wanted, and the
 /// ticket's threads archived.
 pub(crate) async fn after_close(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
-    super::feedback::ask(cx, ticket).await?;
+    ask_rating(cx, ticket).await?;
     post_transcript(cx, ticket).await?;
     card::close_threads(cx, ticket).await
+}
+
+/// Asks the requester of a closed ticket to rate the help.
+async fn ask_rating(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
+    let buttons = (1..=5u8)
+        .map(|n| Button {
+            label: "★".repeat(n as usize),
+            id: Widget::Rate(ticket.id, n).to_string(),
+            style: ButtonStyle::Normal,
+        })
+        .collect();
+    let message = RichMessage {
+        text: cx.t(Msg::FeedbackAsk, &[("number", &ticket.number)]),
+        buttons,
+        ..RichMessage::default()
+    };
+    card::to_requester(cx, ticket, message).await
 }
 
 fn close_steps(
@@ -233,7 +266,12 @@ pub(crate) async fn post_transcript(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<
         return Ok(());
     }
     let log = cx.tx.log(ticket.id).await?;
-    let text = crate::transcript::render(ticket, &log, crate::transcript::TranscriptFormat::Md);
+    let text = crate::transcript::render(
+        ticket,
+        &log,
+        crate::transcript::TranscriptFormat::Md,
+        cx.settings.language,
+    );
     let message = RichMessage {
         title: Some(cx.t(Msg::TranscriptTitle, &[("number", &ticket.number)])),
         text,

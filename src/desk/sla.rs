@@ -9,7 +9,7 @@ use super::timers::{self, TimerKind};
 use crate::clock::later;
 use crate::domain::{Author, Priority, Status, Ticket, Timestamp};
 use crate::i18n::Msg;
-use crate::store::StoreError;
+use crate::store::{StoreError, TimerState};
 use helpdesk_chat::{Mention, RichMessage};
 use serde_json::json;
 use std::time::Duration;
@@ -113,14 +113,10 @@ fn work_until(cx: &Cx<'_>, due: Timestamp) -> Duration {
 pub(crate) async fn pause(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
     for kind in RESPONSE.into_iter().chain(RESOLUTION) {
         let key = kind.key(ticket.id);
-        let Some((state, due_ms)) = cx.tx.timer_state(&key).await? else {
+        let Some(TimerState::Pending { due }) = cx.tx.timer_state(&key).await? else {
             continue;
         };
-        if state != "pending" {
-            continue;
-        }
-        let due = crate::store::from_ms(due_ms)?;
-        let left = work_until(cx, due).as_millis() as i64;
+        let left = work_until(cx, due);
         cx.tx.pause_timer(&key, left).await?;
     }
     Ok(())
@@ -130,13 +126,9 @@ pub(crate) async fn pause(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreE
 pub(crate) async fn resume(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
     for kind in RESPONSE.into_iter().chain(RESOLUTION) {
         let key = kind.key(ticket.id);
-        let Some((state, left_ms)) = cx.tx.timer_state(&key).await? else {
+        let Some(TimerState::Paused { left }) = cx.tx.timer_state(&key).await? else {
             continue;
         };
-        if state != "paused" {
-            continue;
-        }
-        let left = Duration::from_millis(left_ms.max(0) as u64);
         let due = work_after(cx, cx.now, left);
         cx.tx.resume_timer(&key, due).await?;
     }
@@ -152,23 +144,23 @@ pub(crate) async fn reprioritised(
 ) -> Result<(), StoreError> {
     for kind in RESPONSE.into_iter().chain(RESOLUTION) {
         let key = kind.key(ticket.id);
-        let Some((state, due_ms)) = cx.tx.timer_state(&key).await? else {
+        let Some(state) = cx.tx.timer_state(&key).await? else {
             continue;
         };
         let old_after = target_at(cx, ticket, old, kind).mul_f64(share(cx, kind));
         let new_after = target_of(cx, ticket, kind).mul_f64(share(cx, kind));
-        let left = match state.as_str() {
-            "pending" => work_until(cx, crate::store::from_ms(due_ms)?),
-            "paused" => Duration::from_millis(due_ms.max(0) as u64),
-            _ => continue,
+        let left = match state {
+            TimerState::Pending { due } => work_until(cx, due),
+            TimerState::Paused { left } => left,
+            TimerState::Fired { .. } | TimerState::Cancelled => continue,
         };
         let used = old_after.saturating_sub(left);
         let new_left = new_after.saturating_sub(used);
         let due = work_after(cx, cx.now, new_left);
         let wait = (due - cx.now).to_std().unwrap_or(Duration::ZERO);
         timers::arm(cx, ticket, kind, wait).await?;
-        if state == "paused" {
-            cx.tx.pause_timer(&key, new_left.as_millis() as i64).await?;
+        if matches!(state, TimerState::Paused { .. }) {
+            cx.tx.pause_timer(&key, new_left).await?;
         }
     }
     Ok(())
@@ -215,7 +207,8 @@ pub(crate) async fn fire(
         cx.counts.sla_warnings += 1;
     }
     if !breach {
-        card::refresh(cx, ticket).await?;
+        let line = card_line(cx, ticket).await?;
+        card::refresh(cx, ticket, line).await?;
         let text = cx.t(
             Msg::SlaWarning,
             &[
@@ -240,7 +233,8 @@ pub(crate) async fn fire(
         .await;
     }
     let reason = cx.t(Msg::SlaBreachReason, &[("what", &what), ("target", &spent)]);
-    card::refresh(cx, ticket).await?;
+    let line = card_line(cx, ticket).await?;
+    card::refresh(cx, ticket, line).await?;
     timers::alert_managers(cx, ticket, &reason).await?;
     let next = ticket
         .level
@@ -277,28 +271,31 @@ pub(crate) async fn card_line(
             Msg::SlaResolution,
         )
     };
-    let Some((breach_state, due_ms)) = cx.tx.timer_state(&breach.key(ticket.id)).await? else {
-        return Ok(None);
+    let breach_state = match cx.tx.timer_state(&breach.key(ticket.id)).await? {
+        None | Some(TimerState::Cancelled) => return Ok(None),
+        Some(state) => state,
     };
-    let warn_state = cx
-        .tx
-        .timer_state(&warn.key(ticket.id))
-        .await?
-        .map(|(s, _)| s);
-    let state = match (breach_state.as_str(), warn_state.as_deref()) {
-        ("fired", _) => Msg::SlaBreached,
-        ("cancelled", _) => return Ok(None),
-        (_, Some("fired")) => Msg::SlaAtRisk,
-        _ => Msg::SlaOnTrack,
+    let warned = matches!(
+        cx.tx.timer_state(&warn.key(ticket.id)).await?,
+        Some(TimerState::Fired { .. })
+    );
+    let running = if warned {
+        Msg::SlaAtRisk
+    } else {
+        Msg::SlaOnTrack
+    };
+    // The due time shown: when the target falls (or fell) due; none while the clock is stopped.
+    let (state, due) = match breach_state {
+        TimerState::Fired { due } => (Msg::SlaBreached, Some(due)),
+        TimerState::Pending { due } => (running, Some(due)),
+        TimerState::Paused { .. } => (running, None),
+        TimerState::Cancelled => return Ok(None),
     };
     let what = cx.t(what, &[]);
     let state = cx.t(state, &[]);
-    let due = if breach_state == "paused" {
-        cx.t(Msg::SlaPaused, &[])
-    } else {
-        crate::store::from_ms(due_ms)
-            .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
-            .unwrap_or_default()
+    let due = match due {
+        Some(due) => cx.date_time(&due, false),
+        None => cx.t(Msg::SlaPaused, &[]),
     };
     Ok(Some(cx.t(
         Msg::SlaLine,

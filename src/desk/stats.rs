@@ -8,16 +8,16 @@ use helpdesk_chat::RichMessage;
 /// The longest period a chat report covers.
 const MAX_DAYS: u64 = 366;
 
-/// Answers `/helpdesk …` (managers only).
-pub(crate) async fn command(cx: &mut Cx<'_>, ev: &Ev<'_>, args: &str) -> Result<(), StoreError> {
-    let mut words = args.split_whitespace();
-    if words.next().map(str::to_ascii_lowercase).as_deref() != Some("stats") {
-        return cx.tell_msg(ev, Msg::StatsUsage, &[]).await;
-    }
+/// Answers `/helpdesk stats [period]` (managers only; the table read the period).
+pub(crate) async fn command(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    period: Option<&str>,
+) -> Result<(), StoreError> {
     if !ev.access.is_manager() {
         return cx.tell_msg(ev, Msg::RefusedManagersOnly, &[]).await;
     }
-    let period = words.next().unwrap_or("7d");
+    let period = period.unwrap_or("7d");
     let span = match crate::config::parse_duration(period) {
         Ok(span) if !span.is_zero() && span.as_secs() <= MAX_DAYS * 86400 => span,
         _ => return cx.tell_msg(ev, Msg::StatsUsage, &[]).await,

@@ -5,66 +5,13 @@ use super::context::Cx;
 use super::{card, resolve, work};
 use crate::clock::later;
 use crate::config::BudgetAction;
-use crate::domain::{Author, Level, Status, Ticket, TicketId};
+use crate::domain::{Author, Level, Status, Ticket};
 use crate::i18n::Msg;
 use crate::store::{StoreError, TimerRecord};
 use helpdesk_chat::{ChatAction, RichMessage};
 use std::time::Duration;
 
-/// What a timer is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimerKind {
-    /// The level's time budget ran out: escalate or alert the managers.
-    LevelBudget,
-    /// The requester did not answer "did this solve it?": close.
-    ConfirmTimeout,
-    /// The requester did not answer while the ticket waited on them: close.
-    PendingTimeout,
-    /// Most of the first-response target is used: warn the level and the assignee.
-    SlaResponseWarning,
-    /// The first-response target is breached: alert the managers.
-    SlaResponseBreach,
-    /// Most of the resolution target is used.
-    SlaResolutionWarning,
-    /// The resolution target is breached.
-    SlaResolutionBreach,
-}
-
-impl TimerKind {
-    /// Every kind.
-    pub const ALL: [TimerKind; 7] = [
-        TimerKind::LevelBudget,
-        TimerKind::ConfirmTimeout,
-        TimerKind::PendingTimeout,
-        TimerKind::SlaResponseWarning,
-        TimerKind::SlaResponseBreach,
-        TimerKind::SlaResolutionWarning,
-        TimerKind::SlaResolutionBreach,
-    ];
-
-    /// The stable name stored in the timer row.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TimerKind::LevelBudget => "level_budget",
-            TimerKind::ConfirmTimeout => "confirm_timeout",
-            TimerKind::PendingTimeout => "pending_timeout",
-            TimerKind::SlaResponseWarning => "sla_response_warning",
-            TimerKind::SlaResponseBreach => "sla_response_breach",
-            TimerKind::SlaResolutionWarning => "sla_resolution_warning",
-            TimerKind::SlaResolutionBreach => "sla_resolution_breach",
-        }
-    }
-
-    /// The kind named `name`.
-    pub fn parse(name: &str) -> Option<TimerKind> {
-        Self::ALL.into_iter().find(|k| k.as_str() == name)
-    }
-
-    /// The one timer of this kind for a ticket.
-    pub fn key(self, ticket: TicketId) -> String {
-        format!("{}:{}", self.as_str(), ticket.0)
-    }
-}
+pub use crate::store::TimerKind;
 
 /// Arms the timer of `kind` for the ticket, `after` from now.
 pub(crate) async fn arm(
@@ -79,7 +26,7 @@ pub(crate) async fn arm(
             cx.tenant,
             Some(ticket.id),
             &kind.key(ticket.id),
-            kind.as_str(),
+            kind,
             later(cx.now, after),
             &payload,
             cx.now,
@@ -107,10 +54,7 @@ pub(crate) async fn start_budget(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(),
 
 /// Fires a due timer (already claimed by the caller's transaction).
 pub(crate) async fn fire(cx: &mut Cx<'_>, timer: &TimerRecord) -> Result<(), StoreError> {
-    let Some(kind) = TimerKind::parse(&timer.kind) else {
-        tracing::warn!(timer = %timer.key, kind = %timer.kind, "unknown timer kind: dropped");
-        return Ok(());
-    };
+    let kind = timer.kind;
     let Some(id) = timer.ticket else {
         return Ok(());
     };
@@ -187,7 +131,8 @@ pub(crate) async fn alert_managers(
             ("reason", &reason),
         ],
     );
-    let mut message = card::render(cx, ticket).await?;
+    let line = super::sla::card_line(cx, ticket).await?;
+    let mut message = card::render(cx, ticket, line).await?;
     message.buttons.clear();
     message.context = Some(text.clone());
     message.mentions = cx.settings.manager_pings();

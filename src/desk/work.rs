@@ -4,6 +4,9 @@
 use super::card;
 use super::context::{Cx, Ev};
 use super::find;
+use super::forms;
+use super::keys::TicketForm;
+use super::sla;
 use super::timers::{self, TimerKind};
 use crate::config::L3Messages;
 use crate::domain::{Author, Impact, Level, LogKind, Person, Status, Ticket, TicketError, Urgency};
@@ -11,33 +14,6 @@ use crate::i18n::Msg;
 use crate::store::StoreError;
 use helpdesk_chat::{Mention, RichMessage};
 use serde_json::json;
-
-/// Saves, logs, refreshes the card and audits a change the person made.
-pub(crate) async fn commit(
-    cx: &mut Cx<'_>,
-    ticket: &mut Ticket,
-    author: &Author,
-    kinds: Vec<LogKind>,
-    audit: &str,
-    detail: serde_json::Value,
-) -> Result<(), StoreError> {
-    let closes = kinds.iter().any(|k| {
-        matches!(
-            k,
-            LogKind::StatusChange {
-                to: Status::Closed,
-                ..
-            }
-        )
-    });
-    if closes {
-        cx.counts.close(ticket.level);
-    }
-    cx.save(ticket).await?;
-    cx.record(ticket, author, kinds).await?;
-    card::refresh(cx, ticket).await?;
-    cx.audit(author, audit, ticket, detail).await
-}
 
 /// Whether the requester may hear who works on the ticket (L3 stays in the background).
 fn requester_hears_agents(cx: &Cx<'_>, ticket: &Ticket) -> bool {
@@ -59,7 +35,10 @@ pub(crate) async fn claim(
             .tell_msg(ev, Msg::AlreadyYours, &[("number", &ticket.number)])
             .await;
     }
-    commit(cx, &mut ticket, &ev.author(), kinds, "claim", json!({})).await?;
+    cx.commit(&mut ticket, &ev.author(), kinds, "claim", json!({}))
+        .await?;
+    let line = sla::card_line(cx, &ticket).await?;
+    card::refresh(cx, &ticket, line).await?;
     let text = cx.t(Msg::AgentsClaimed, &[("name", &ev.person.name)]);
     card::to_agents(cx, &ticket, RichMessage::text(text)).await?;
     if requester_hears_agents(cx, &ticket) {
@@ -91,7 +70,10 @@ pub(crate) async fn unclaim(
             Err(e) => return find::explain(cx, ev, &ticket, e).await,
         }
     }
-    commit(cx, &mut ticket, &ev.author(), kinds, "unclaim", json!({})).await?;
+    cx.commit(&mut ticket, &ev.author(), kinds, "unclaim", json!({}))
+        .await?;
+    let line = sla::card_line(cx, &ticket).await?;
+    card::refresh(cx, &ticket, line).await?;
     if let Some(former) = &former {
         card::let_out(cx, &ticket, former).await?;
     }
@@ -137,8 +119,7 @@ pub(crate) async fn assign(
     }
     let former = ticket.assignee.clone();
     kinds.push(ticket.assign(Some(to.clone()), cx.now));
-    commit(
-        cx,
+    cx.commit(
         &mut ticket,
         &ev.author(),
         kinds,
@@ -146,6 +127,8 @@ pub(crate) async fn assign(
         json!({ "to": to.id }),
     )
     .await?;
+    let line = sla::card_line(cx, &ticket).await?;
+    card::refresh(cx, &ticket, line).await?;
     let text = cx.t(Msg::AgentsAssigned, &[("by", &ev.person.name)]);
     let message = RichMessage {
         mentions: vec![Mention::User(to.id)],
@@ -225,10 +208,12 @@ pub(crate) async fn move_level(
     }
     let now_at = card::place(cx, ticket);
     if let Some(left) = left.filter(|l| Some(&l.channel) != now_at.as_ref().map(|p| &p.channel)) {
-        card::retire(cx, ticket, &left).await?;
+        let line = sla::card_line(cx, ticket).await?;
+        card::retire(cx, ticket, &left, line).await?;
     }
     timers::start_budget(cx, ticket).await?;
-    card::show(cx, ticket, Some(card::Arrival { up, reason })).await?;
+    let line = sla::card_line(cx, ticket).await?;
+    card::show(cx, ticket, line, Some(card::Arrival { up, reason })).await?;
     let text = cx.t(
         Msg::RequesterMovedLevel,
         &[("number", &ticket.number), ("level", &ticket.level)],
@@ -342,17 +327,12 @@ pub(crate) async fn reprioritise(
             .tell_msg(ev, Msg::NothingChanged, &[("number", &ticket.number)])
             .await;
     };
-    super::sla::reprioritised(cx, &ticket, old).await?;
+    sla::reprioritised(cx, &ticket, old).await?;
     let detail = json!({ "urgency": urgency.as_str(), "impact": impact.as_str() });
-    commit(
-        cx,
-        &mut ticket,
-        &ev.author(),
-        vec![change],
-        "priority",
-        detail,
-    )
-    .await?;
+    cx.commit(&mut ticket, &ev.author(), vec![change], "priority", detail)
+        .await?;
+    let line = sla::card_line(cx, &ticket).await?;
+    card::refresh(cx, &ticket, line).await?;
     let text = cx.t(
         Msg::AgentsPriority,
         &[("name", &ev.person.name), ("priority", &ticket.priority())],
@@ -373,8 +353,11 @@ pub(crate) async fn pending(
     };
     let wait = cx.settings.pending_timeout;
     timers::arm(cx, &ticket, TimerKind::PendingTimeout, wait).await?;
-    super::sla::pause(cx, &ticket).await?;
-    commit(cx, &mut ticket, &ev.author(), kinds, "pending", json!({})).await?;
+    sla::pause(cx, &ticket).await?;
+    cx.commit(&mut ticket, &ev.author(), kinds, "pending", json!({}))
+        .await?;
+    let line = sla::card_line(cx, &ticket).await?;
+    card::refresh(cx, &ticket, line).await?;
     let text = cx.t(
         Msg::RequesterPending,
         &[
@@ -400,13 +383,12 @@ pub(crate) async fn hold(
         Err(e) => return find::explain(cx, ev, &ticket, e).await,
     };
     if cx.settings.sla.pause_on_hold {
-        super::sla::pause(cx, &ticket).await?;
+        sla::pause(cx, &ticket).await?;
     }
     kinds.push(LogKind::InternalNote {
         text: cx.t(Msg::HoldNote, &[("reason", &reason.trim())]),
     });
-    commit(
-        cx,
+    cx.commit(
         &mut ticket,
         &ev.author(),
         kinds,
@@ -414,6 +396,8 @@ pub(crate) async fn hold(
         json!({ "reason": reason.trim() }),
     )
     .await?;
+    let line = sla::card_line(cx, &ticket).await?;
+    card::refresh(cx, &ticket, line).await?;
     let text = cx.t(Msg::RequesterOnHold, &[("number", &ticket.number)]);
     card::to_requester(cx, &ticket, RichMessage::text(text)).await
 }
@@ -439,8 +423,11 @@ pub(crate) async fn resume(
         Err(e) => return find::explain(cx, ev, &ticket, e).await,
     };
     timers::disarm(cx, &ticket, TimerKind::PendingTimeout).await?;
-    super::sla::resume(cx, &ticket).await?;
-    commit(cx, &mut ticket, &ev.author(), kinds, "resume", json!({})).await
+    sla::resume(cx, &ticket).await?;
+    cx.commit(&mut ticket, &ev.author(), kinds, "resume", json!({}))
+        .await?;
+    let line = sla::card_line(cx, &ticket).await?;
+    card::refresh(cx, &ticket, line).await
 }
 
 /// An internal note: agents only, never shown to the requester.
@@ -453,8 +440,8 @@ pub(crate) async fn note(
     let text = text.trim();
     if text.is_empty() {
         if ev.trigger().is_some() {
-            let form = super::buttons::ticket_form(cx, card::ids::NOTE, &ticket);
-            return super::buttons::open_form(cx, ev, form).await;
+            let form = forms::ticket(cx, TicketForm::Note, &ticket);
+            return forms::open(cx, ev, form).await;
         }
         return cx.tell_msg(ev, Msg::NoteNeedsText, &[]).await;
     }

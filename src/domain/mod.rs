@@ -20,7 +20,5 @@ pub use log::{Author, LogEntry, LogKind};
 pub use priority::{Grade, Impact, Priority, UnknownGrade, UnknownPriority, Urgency};
 pub use role::{Access, Act, Refusal};
 pub use status::{IllegalTransition, Status, UnknownStatus};
-pub use text::{
-    bounded_text, truncate_chars, TextTooLong, Title, TitleError, TEXT_MAX_CHARS, TITLE_MAX_CHARS,
-};
+pub use text::{bounded_text, TextTooLong, Title, TitleError, TEXT_MAX_CHARS, TITLE_MAX_CHARS};
 pub use ticket::{NewTicket, Ticket, TicketError};

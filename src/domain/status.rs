@@ -71,11 +71,6 @@ impl Status {
         !matches!(self, Status::Resolved | Status::Closed)
     }
 
-    /// The SLA clock runs in this status.
-    pub fn sla_clock_runs(self) -> bool {
-        matches!(self, Status::New | Status::Open | Status::OnHold)
-    }
-
     /// The stable text form stored in the database.
     pub fn as_str(self) -> &'static str {
         match self {

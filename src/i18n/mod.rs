@@ -3,8 +3,10 @@
 //! Code names a message by [`Msg`]; a test checks that each catalogue has every message with
 //! the same placeholders.
 
+mod describe;
 mod messages;
 
+pub use describe::{describe, status_name};
 pub use messages::Msg;
 
 use serde::{Deserialize, Serialize};
@@ -141,9 +143,44 @@ pub fn text(lang: Language, msg: Msg, args: &[(&str, &(dyn fmt::Display + Sync))
     out
 }
 
+/// A time as people of `lang` read it (`seconds`: to the second), in the catalogue's format; a
+/// format chrono cannot read (the tests forbid it) falls back to RFC 3339, never a panic.
+pub fn date_time(lang: Language, at: &chrono::DateTime<chrono::Utc>, seconds: bool) -> String {
+    let msg = if seconds {
+        Msg::DateTimeSecondsFormat
+    } else {
+        Msg::DateTimeFormat
+    };
+    let format = text(lang, msg, &[]);
+    match chrono::format::StrftimeItems::new(&format).parse() {
+        Ok(items) => at.format_with_items(items.into_iter()).to_string(),
+        Err(_) => {
+            tracing::error!(key = msg.key(), language = %lang, "a date format chrono cannot read");
+            at.to_rfc3339()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_date_format_is_read_by_chrono() {
+        let at = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        for lang in Language::ALL {
+            for msg in [Msg::DateTimeFormat, Msg::DateTimeSecondsFormat] {
+                let format = text(lang, msg, &[]);
+                assert!(
+                    chrono::format::StrftimeItems::new(&format).parse().is_ok(),
+                    "{lang}: {}",
+                    msg.key()
+                );
+            }
+            assert!(date_time(lang, &at, true).contains("2027"));
+        }
+        assert_eq!(date_time(Language::En, &at, false), "2027-01-15 08:00 UTC");
+    }
 
     #[test]
     fn every_language_has_every_message_with_the_same_placeholders() {

@@ -2,6 +2,7 @@
 
 use super::analysis::KbLanguage;
 use crate::domain::{TenantId, Timestamp};
+use crate::i18n::{self, Language, Msg};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -191,8 +192,37 @@ const TITLE_MAX: usize = 300;
 /// Longest body accepted.
 const BODY_MAX: usize = 100_000;
 
+/// Why a draft is refused; the desk says it in the tenant's language ([`Invalid::text`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Invalid {
+    /// The id is empty, too long or has other characters.
+    #[error("id {0:?} must be 1–{SLUG_MAX} letters, digits, '-', '_' or '.'")]
+    Slug(String),
+    /// The title is empty or too long.
+    #[error("the title must be 1–{TITLE_MAX} characters")]
+    Title,
+    /// The body is too long.
+    #[error("the body must be at most {BODY_MAX} characters")]
+    Body,
+}
+
+impl Invalid {
+    /// The reason in `language`, from the catalogues.
+    pub fn text(&self, language: Language) -> String {
+        match self {
+            Invalid::Slug(slug) => i18n::text(
+                language,
+                Msg::KbInvalidSlug,
+                &[("slug", &format!("{slug:?}")), ("max", &SLUG_MAX)],
+            ),
+            Invalid::Title => i18n::text(language, Msg::KbInvalidTitle, &[("max", &TITLE_MAX)]),
+            Invalid::Body => i18n::text(language, Msg::KbInvalidBody, &[("max", &BODY_MAX)]),
+        }
+    }
+}
+
 /// Checks a draft's fields: slug, title and body present and within bounds.
-pub fn check(draft: &ArticleDraft) -> Result<(), String> {
+pub fn check(draft: &ArticleDraft) -> Result<(), Invalid> {
     let slug_ok = !draft.slug.is_empty()
         && draft.slug.chars().count() <= SLUG_MAX
         && draft
@@ -200,16 +230,13 @@ pub fn check(draft: &ArticleDraft) -> Result<(), String> {
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
     if !slug_ok {
-        return Err(format!(
-            "id {:?} must be 1–{SLUG_MAX} letters, digits, '-', '_' or '.'",
-            draft.slug
-        ));
+        return Err(Invalid::Slug(draft.slug.clone()));
     }
     if draft.title.trim().is_empty() || draft.title.chars().count() > TITLE_MAX {
-        return Err(format!("the title must be 1–{TITLE_MAX} characters"));
+        return Err(Invalid::Title);
     }
     if draft.body.chars().count() > BODY_MAX {
-        return Err(format!("the body must be at most {BODY_MAX} characters"));
+        return Err(Invalid::Body);
     }
     Ok(())
 }
@@ -252,7 +279,10 @@ pub fn read_jsonl(
             source: ArticleSource::Imported,
             author: Some("import".into()),
         };
-        check(&draft).map_err(|reason| ImportError::Bad { at: at(), reason })?;
+        check(&draft).map_err(|reason| ImportError::Bad {
+            at: at(),
+            reason: reason.to_string(),
+        })?;
         drafts.push(draft);
     }
     Ok(drafts)
@@ -357,7 +387,7 @@ pub fn parse_markdown(
         source: ArticleSource::Imported,
         author: Some("import".into()),
     };
-    check(&draft)?;
+    check(&draft).map_err(|reason| reason.to_string())?;
     Ok(draft)
 }
 

@@ -1,9 +1,26 @@
-//! Reading the audit log by tenant, actor, ticket and time.
+//! The audit log: privileged actions, written in the transaction that acts, read by tenant,
+//! actor, ticket and time.
 
-use super::db::{AuditEntry, Db};
 use super::rows::{from_ms, to_ms, AuditRow};
 use super::{Store, StoreError, StoreTx};
 use crate::domain::{Person, TenantId, Timestamp};
+
+/// A privileged action, for the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// The tenant, if the action belongs to one.
+    pub tenant: Option<TenantId>,
+    /// When.
+    pub at: Timestamp,
+    /// Who.
+    pub actor: Person,
+    /// What (e.g. `ticket.escalate`).
+    pub action: String,
+    /// On what (e.g. `#42`).
+    pub target: String,
+    /// Details (JSON).
+    pub detail: serde_json::Value,
+}
 
 /// Which audit entries to read; every field left out matches all.
 #[derive(Debug, Clone, Default)]
@@ -22,14 +39,15 @@ pub struct AuditFilter {
     pub limit: i64,
 }
 
-impl Db<'_> {
-    async fn audit_entries(&mut self, f: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+reads! {
+    /// The audit entries that match, newest first.
+    fn audit_entries(db, f: &AuditFilter) -> Vec<AuditEntry> {
         // One statement for every combination: a left-out filter binds NULL and matches all.
         const SQL: &str = "SELECT tenant_id, at, actor_id, actor_name, action, target, detail \
             FROM audit_log WHERE ($1 IS NULL OR tenant_id = $1) AND ($2 IS NULL OR actor_id = $2) \
             AND ($3 IS NULL OR target = $3) AND ($4 IS NULL OR action = $4) \
             AND ($5 IS NULL OR at >= $5) ORDER BY at DESC, id DESC LIMIT $6";
-        let rows: Vec<AuditRow> = on!(self, c => sqlx::query_as(SQL)
+        let rows: Vec<AuditRow> = on!(db, c => sqlx::query_as(SQL)
             .bind(f.tenant.map(|t| t.0))
             .bind(f.actor.as_deref())
             .bind(f.target.as_deref())
@@ -54,18 +72,33 @@ impl Db<'_> {
 }
 
 impl Store {
-    /// The audit entries that match, newest first.
-    pub async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
-        self.conn().await?.db().audit_entries(filter).await
+    /// The newest audit entries first.
+    pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        let all = AuditFilter {
+            limit,
+            ..AuditFilter::default()
+        };
+        self.audit_entries(&all).await
     }
 }
 
 impl StoreTx {
-    /// The audit entries that match, newest first, as this transaction sees them.
-    pub async fn audit_entries(
-        &mut self,
-        filter: &AuditFilter,
-    ) -> Result<Vec<AuditEntry>, StoreError> {
-        self.db().audit_entries(filter).await
+    /// Records a privileged action.
+    pub async fn audit(&mut self, e: &AuditEntry) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO audit_log (tenant_id, at, actor_id, actor_name, action, \
+            target, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        let db = &mut self.db();
+        on!(db, c => sqlx::query(SQL)
+            .bind(e.tenant.map(|t| t.0))
+            .bind(to_ms(e.at))
+            .bind(&e.actor.id)
+            .bind(&e.actor.name)
+            .bind(&e.action)
+            .bind(&e.target)
+            .bind(e.detail.to_string())
+            .execute(&mut **c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
     }
 }

@@ -1,7 +1,6 @@
 //! What `/metrics` reads from the database at each scrape: open tickets, the outbox backlog and
 //! timers due. Two grouped queries over indexed columns, so a scrape stays cheap at any size.
 
-use super::db::Db;
 use super::rows::to_ms;
 use super::{Store, StoreError};
 use crate::domain::Timestamp;
@@ -45,8 +44,9 @@ pub struct Gauges {
     pub timers_due: i64,
 }
 
-impl Db<'_> {
-    async fn gauges(&mut self, now: Timestamp) -> Result<Gauges, StoreError> {
+impl Store {
+    /// The scrape-time gauges, read in two grouped queries.
+    pub async fn gauges(&self, now: Timestamp) -> Result<Gauges, StoreError> {
         // The partial index tickets_not_closed holds only these rows: closed history is skipped.
         const TICKETS: &str = "SELECT t.platform, t.external_id, k.level, k.status, COUNT(*) \
             FROM tickets k JOIN tenants t ON t.id = k.tenant_id WHERE k.status <> 'closed' \
@@ -60,10 +60,12 @@ impl Db<'_> {
             WHERE state = 'pending' AND due_at <= $1";
         type TicketRow = (String, String, String, String, i64);
         type BacklogRow = (String, String, i64, Option<i64>);
+        let mut conn = self.conn().await?;
+        let db = &mut conn.db();
         let tickets: Vec<TicketRow> =
-            on!(self, c => sqlx::query_as(TICKETS).fetch_all(&mut **c).await)?;
+            on!(db, c => sqlx::query_as(TICKETS).fetch_all(&mut **c).await)?;
         let now_ms = to_ms(now);
-        let backlog: Vec<BacklogRow> = on!(self, c => sqlx::query_as(BACKLOG)
+        let backlog: Vec<BacklogRow> = on!(db, c => sqlx::query_as(BACKLOG)
             .bind(now_ms)
             .fetch_all(&mut **c)
             .await)?;
@@ -105,12 +107,5 @@ impl Db<'_> {
             }
         }
         Ok(gauges)
-    }
-}
-
-impl Store {
-    /// The scrape-time gauges, read in two grouped queries.
-    pub async fn gauges(&self, now: Timestamp) -> Result<Gauges, StoreError> {
-        self.conn().await?.db().gauges(now).await
     }
 }

@@ -1,7 +1,7 @@
 //! Knowledge-base articles: the database is the source of truth; search indexes derive from it.
 
-use super::db::Db;
 use super::rows::{from_ms, to_ms};
+use super::Db;
 use super::{Store, StoreError, StoreTx};
 use crate::domain::{TenantId, Timestamp};
 use crate::kb::{Article, ArticleDraft, ArticleRevision, KbOwner};
@@ -29,7 +29,7 @@ struct ArticleRow {
     unhelpful_count: i64,
 }
 
-fn article(row: ArticleRow) -> Result<Article, StoreError> {
+fn article_from(row: ArticleRow) -> Result<Article, StoreError> {
     let corrupt = |what: &str| StoreError::Corrupt(format!("article {}: {what}", row.id));
     Ok(Article {
         id: row.id,
@@ -117,62 +117,125 @@ pub enum ArticleCounter {
     Unhelpful,
 }
 
-impl Db<'_> {
-    async fn article_owned(
-        &mut self,
-        owner: KbOwner,
-        slug: &str,
-    ) -> Result<Option<Article>, StoreError> {
+reads! {
+    /// The article with this slug that belongs to exactly `owner`.
+    fn article_owned(db, owner: KbOwner, slug: &str) -> Option<Article> {
         let sql = format!(
             "SELECT {COLUMNS} FROM kb_articles WHERE slug = $1 AND {}",
             owned_by(owner, 2)
         );
-        let row: Option<ArticleRow> = on!(self, c => sqlx::query_as(&sql)
+        let row: Option<ArticleRow> = on!(db, c => sqlx::query_as(&sql)
             .bind(slug).bind(owner_id(owner)).fetch_optional(&mut **c).await)?;
-        row.map(article).transpose()
+        row.map(article_from).transpose()
     }
 
-    async fn article_for(
-        &mut self,
-        reader: KbOwner,
-        slug: &str,
-    ) -> Result<Option<Article>, StoreError> {
+    /// The article with this slug that `reader` may see: its own first, else a shared one.
+    fn article(db, reader: KbOwner, slug: &str) -> Option<Article> {
         // The reader's own article first: it stands in for a shared one with the same slug.
         let sql = format!(
             "SELECT {COLUMNS} FROM kb_articles WHERE slug = $1 AND ({} OR tenant_id IS NULL) \
              ORDER BY CASE WHEN tenant_id IS NULL THEN 1 ELSE 0 END LIMIT 1",
             owned_by(reader, 2)
         );
-        let row: Option<ArticleRow> = on!(self, c => sqlx::query_as(&sql)
+        let row: Option<ArticleRow> = on!(db, c => sqlx::query_as(&sql)
             .bind(slug).bind(owner_id(reader)).fetch_optional(&mut **c).await)?;
-        row.map(article).transpose()
+        row.map(article_from).transpose()
     }
 
-    async fn keep_revision(
-        &mut self,
-        a: &Article,
-        editor: Option<&str>,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        const SQL: &str = "INSERT INTO kb_article_revisions (article_id, revision, title, body, \
-            tags, language, editor, edited_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-        let tags = serde_json::to_string(&a.tags)?;
-        on!(self, c => sqlx::query(SQL)
-            .bind(a.id).bind(a.revision).bind(&a.title).bind(&a.body).bind(&tags)
-            .bind(a.language.code()).bind(editor).bind(to_ms(now))
-            .execute(&mut **c).await.map(|_| ()))?;
-        Ok(())
+    /// The article with this id, if `reader` may see it (its own, or a shared one).
+    fn article_by_id(db, reader: KbOwner, id: i64) -> Option<Article> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM kb_articles WHERE id = $1 AND ({} OR tenant_id IS NULL)",
+            owned_by(reader, 2)
+        );
+        let row: Option<ArticleRow> = on!(db, c => sqlx::query_as(&sql)
+            .bind(id).bind(owner_id(reader)).fetch_optional(&mut **c).await)?;
+        row.map(article_from).transpose()
+    }
+}
+
+async fn keep_revision(
+    db: &mut Db<'_>,
+    a: &Article,
+    editor: Option<&str>,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    const SQL: &str = "INSERT INTO kb_article_revisions (article_id, revision, title, body, \
+        tags, language, editor, edited_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    let tags = serde_json::to_string(&a.tags)?;
+    on!(db, c => sqlx::query(SQL)
+        .bind(a.id).bind(a.revision).bind(&a.title).bind(&a.body).bind(&tags)
+        .bind(a.language.code()).bind(editor).bind(to_ms(now))
+        .execute(&mut **c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// The next article change number. The counter row stays locked until this transaction
+/// ends, so changes commit in the order of their numbers and a reader never skips one.
+async fn next_change(db: &mut Db<'_>) -> Result<i64, StoreError> {
+    const SQL: &str = "UPDATE change_counters SET value = value + 1 \
+        WHERE name = 'kb_articles' RETURNING value";
+    let value: i64 = on!(db, c => sqlx::query_scalar(SQL).fetch_one(&mut **c).await)?;
+    Ok(value)
+}
+
+impl Store {
+    /// Every article of exactly `owner`, by slug (what `kb export` writes).
+    pub async fn articles_of(&self, owner: KbOwner) -> Result<Vec<Article>, StoreError> {
+        let mut conn = self.conn().await?;
+        let db = &mut conn.db();
+        let sql = format!(
+            "SELECT {COLUMNS} FROM kb_articles WHERE {} ORDER BY slug",
+            owned_by(owner, 1)
+        );
+        let rows: Vec<ArticleRow> = on!(db, c => sqlx::query_as(&sql)
+            .bind(owner_id(owner)).fetch_all(&mut **c).await)?;
+        rows.into_iter().map(article_from).collect()
     }
 
-    async fn save_article(
+    /// Every saved revision of the article, oldest first.
+    pub async fn article_history(&self, article: i64) -> Result<Vec<ArticleRevision>, StoreError> {
+        const SQL: &str = "SELECT article_id, revision, title, body, tags, language, editor, \
+            edited_at FROM kb_article_revisions WHERE article_id = $1 ORDER BY revision";
+        let mut conn = self.conn().await?;
+        let db = &mut conn.db();
+        let rows: Vec<RevisionRow> =
+            on!(db, c => sqlx::query_as(SQL).bind(article).fetch_all(&mut **c).await)?;
+        rows.into_iter().map(revision).collect()
+    }
+
+    /// Up to `limit` articles of every owner changed after change number `after` (0: from the
+    /// first), in the order of their changes. Indexes catch up with the database through this,
+    /// a page at a time.
+    pub async fn articles_changed_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Article>, StoreError> {
+        let mut conn = self.conn().await?;
+        let db = &mut conn.db();
+        let sql = format!(
+            "SELECT {COLUMNS} FROM kb_articles WHERE change_seq > $1 ORDER BY change_seq LIMIT $2"
+        );
+        let rows: Vec<ArticleRow> = on!(db, c => sqlx::query_as(&sql)
+            .bind(after).bind(limit).fetch_all(&mut **c).await)?;
+        rows.into_iter().map(article_from).collect()
+    }
+}
+
+impl StoreTx {
+    /// Creates or updates `owner`'s article with the draft's slug (re-imports update, never
+    /// duplicate), keeping the new text as a revision; the draft's author is its editor.
+    pub async fn save_article(
         &mut self,
         owner: KbOwner,
         d: &ArticleDraft,
         now: Timestamp,
     ) -> Result<(Article, Saved), StoreError> {
+        let db = &mut self.db();
         let tags = serde_json::to_string(&d.tags)?;
         let source = serde_json::to_string(&d.source)?;
-        let existing = self.article_owned(owner, &d.slug).await?;
+        let existing = article_owned(db, owner, &d.slug).await?;
         let saved = match &existing {
             Some(a)
                 if a.title == d.title
@@ -183,23 +246,23 @@ impl Db<'_> {
                 return Ok((a.clone(), Saved::Unchanged));
             }
             Some(a) => {
-                let change = self.next_change().await?;
+                let change = next_change(db).await?;
                 // The author becomes the last editor; the revisions table keeps every one.
                 const SQL: &str = "UPDATE kb_articles SET title = $2, body = $3, tags = $4, \
                     language = $5, updated_at = $6, author = $7, revision = revision + 1, \
                     change_seq = $8 WHERE id = $1";
-                on!(self, c => sqlx::query(SQL)
+                on!(db, c => sqlx::query(SQL)
                     .bind(a.id).bind(&d.title).bind(&d.body).bind(&tags)
                     .bind(d.language.code()).bind(to_ms(now)).bind(&d.author).bind(change)
                     .execute(&mut **c).await.map(|_| ()))?;
                 Saved::Updated
             }
             None => {
-                let change = self.next_change().await?;
+                let change = next_change(db).await?;
                 const SQL: &str = "INSERT INTO kb_articles (tenant_id, slug, title, body, tags, \
                     language, source, author, created_at, updated_at, change_seq) \
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)";
-                on!(self, c => sqlx::query(SQL)
+                on!(db, c => sqlx::query(SQL)
                     .bind(owner_id(owner)).bind(&d.slug).bind(&d.title).bind(&d.body).bind(&tags)
                     .bind(d.language.code()).bind(&source).bind(&d.author).bind(to_ms(now))
                     .bind(change)
@@ -207,56 +270,20 @@ impl Db<'_> {
                 Saved::Created
             }
         };
-        let stored = self
-            .article_owned(owner, &d.slug)
+        let stored = article_owned(db, owner, &d.slug)
             .await?
             .ok_or_else(|| StoreError::Corrupt(format!("article {} vanished", d.slug)))?;
-        self.keep_revision(&stored, d.author.as_deref(), now)
-            .await?;
+        keep_revision(db, &stored, d.author.as_deref(), now).await?;
         Ok((stored, saved))
     }
 
-    /// The next article change number. The counter row stays locked until this transaction
-    /// ends, so changes commit in the order of their numbers and a reader never skips one.
-    async fn next_change(&mut self) -> Result<i64, StoreError> {
-        const SQL: &str = "UPDATE change_counters SET value = value + 1 \
-            WHERE name = 'kb_articles' RETURNING value";
-        let value: i64 = on!(self, c => sqlx::query_scalar(SQL).fetch_one(&mut **c).await)?;
-        Ok(value)
-    }
-
-    async fn articles_changed_after(
+    /// Bumps one of the article's counters.
+    pub async fn count_article(
         &mut self,
-        after: i64,
-        limit: i64,
-    ) -> Result<Vec<Article>, StoreError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM kb_articles WHERE change_seq > $1 ORDER BY change_seq LIMIT $2"
-        );
-        let rows: Vec<ArticleRow> = on!(self, c => sqlx::query_as(&sql)
-            .bind(after).bind(limit).fetch_all(&mut **c).await)?;
-        rows.into_iter().map(article).collect()
-    }
-
-    async fn articles_of(&mut self, owner: KbOwner) -> Result<Vec<Article>, StoreError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM kb_articles WHERE {} ORDER BY slug",
-            owned_by(owner, 1)
-        );
-        let rows: Vec<ArticleRow> = on!(self, c => sqlx::query_as(&sql)
-            .bind(owner_id(owner)).fetch_all(&mut **c).await)?;
-        rows.into_iter().map(article).collect()
-    }
-
-    async fn article_history(&mut self, article: i64) -> Result<Vec<ArticleRevision>, StoreError> {
-        const SQL: &str = "SELECT article_id, revision, title, body, tags, language, editor, \
-            edited_at FROM kb_article_revisions WHERE article_id = $1 ORDER BY revision";
-        let rows: Vec<RevisionRow> =
-            on!(self, c => sqlx::query_as(SQL).bind(article).fetch_all(&mut **c).await)?;
-        rows.into_iter().map(revision).collect()
-    }
-
-    async fn count_article(&mut self, id: i64, counter: ArticleCounter) -> Result<(), StoreError> {
+        id: i64,
+        counter: ArticleCounter,
+    ) -> Result<(), StoreError> {
+        let db = &mut self.db();
         let sql = match counter {
             ArticleCounter::Shown => {
                 "UPDATE kb_articles SET shown_count = shown_count + 1 WHERE id = $1"
@@ -268,85 +295,8 @@ impl Db<'_> {
                 "UPDATE kb_articles SET unhelpful_count = unhelpful_count + 1 WHERE id = $1"
             }
         };
-        on!(self, c => sqlx::query(sql).bind(id).execute(&mut **c).await.map(|_| ()))?;
+        on!(db, c => sqlx::query(sql).bind(id).execute(&mut **c).await.map(|_| ()))?;
         Ok(())
-    }
-}
-
-impl Store {
-    /// The article with this slug that `reader` may see: its own first, else a shared one.
-    pub async fn article(
-        &self,
-        reader: KbOwner,
-        slug: &str,
-    ) -> Result<Option<Article>, StoreError> {
-        self.conn().await?.db().article_for(reader, slug).await
-    }
-
-    /// The article with this slug that belongs to exactly `owner`.
-    pub async fn article_owned(
-        &self,
-        owner: KbOwner,
-        slug: &str,
-    ) -> Result<Option<Article>, StoreError> {
-        self.conn().await?.db().article_owned(owner, slug).await
-    }
-
-    /// Every article of exactly `owner`, by slug (what `kb export` writes).
-    pub async fn articles_of(&self, owner: KbOwner) -> Result<Vec<Article>, StoreError> {
-        self.conn().await?.db().articles_of(owner).await
-    }
-
-    /// Every saved revision of the article, oldest first.
-    pub async fn article_history(&self, article: i64) -> Result<Vec<ArticleRevision>, StoreError> {
-        self.conn().await?.db().article_history(article).await
-    }
-
-    /// Up to `limit` articles of every owner changed after change number `after` (0: from the
-    /// first), in the order of their changes. Indexes catch up with the database through this,
-    /// a page at a time.
-    pub async fn articles_changed_after(
-        &self,
-        after: i64,
-        limit: i64,
-    ) -> Result<Vec<Article>, StoreError> {
-        self.conn()
-            .await?
-            .db()
-            .articles_changed_after(after, limit)
-            .await
-    }
-}
-
-impl StoreTx {
-    /// Creates or updates `owner`'s article with the draft's slug (re-imports update, never
-    /// duplicate), keeping the new text as a revision; the draft's author is its editor.
-    pub async fn save_article(
-        &mut self,
-        owner: KbOwner,
-        draft: &ArticleDraft,
-        now: Timestamp,
-    ) -> Result<(Article, Saved), StoreError> {
-        self.db().save_article(owner, draft, now).await
-    }
-
-    /// The article with this slug that `reader` may see (its own first, else a shared one), as
-    /// this transaction sees it.
-    pub async fn article(
-        &mut self,
-        reader: KbOwner,
-        slug: &str,
-    ) -> Result<Option<Article>, StoreError> {
-        self.db().article_for(reader, slug).await
-    }
-
-    /// Bumps one of the article's counters.
-    pub async fn count_article(
-        &mut self,
-        article: i64,
-        counter: ArticleCounter,
-    ) -> Result<(), StoreError> {
-        self.db().count_article(article, counter).await
     }
 }
 
@@ -372,20 +322,16 @@ impl ChangeCounter {
     }
 }
 
-impl Db<'_> {
-    async fn change_counter(&mut self, counter: ChangeCounter) -> Result<i64, StoreError> {
-        const SQL: &str = "SELECT value FROM change_counters WHERE name = $1";
-        let value: Option<i64> = on!(self, c => sqlx::query_scalar(SQL)
-            .bind(counter.name()).fetch_optional(&mut **c).await)?;
-        Ok(value.unwrap_or(0))
-    }
-}
-
 impl Store {
     /// The last number `counter` gave out: an index marked past it follows another database
     /// (or one restored from an older backup) and is rebuilt.
     pub async fn change_counter(&self, counter: ChangeCounter) -> Result<i64, StoreError> {
-        self.conn().await?.db().change_counter(counter).await
+        const SQL: &str = "SELECT value FROM change_counters WHERE name = $1";
+        let mut conn = self.conn().await?;
+        let db = &mut conn.db();
+        let value: Option<i64> = on!(db, c => sqlx::query_scalar(SQL)
+            .bind(counter.name()).fetch_optional(&mut **c).await)?;
+        Ok(value.unwrap_or(0))
     }
 }
 
@@ -435,9 +381,11 @@ struct ResolutionRow {
     data: Option<String>,
 }
 
-impl Db<'_> {
-    async fn resolutions_changed_after(
-        &mut self,
+impl Store {
+    /// Up to `limit` tickets whose resolution changed after change number `after` (0: from
+    /// the first), in the order of the changes: how the similar-tickets index catches up.
+    pub async fn resolutions_changed_after(
+        &self,
         after: i64,
         limit: i64,
     ) -> Result<Vec<ResolutionChange>, StoreError> {
@@ -446,7 +394,9 @@ impl Db<'_> {
             (SELECT l.data FROM ticket_log l WHERE l.ticket_id = t.id \
             AND l.kind = 'resolution' ORDER BY l.id DESC LIMIT 1) AS data FROM tickets t \
             WHERE t.resolution_seq > $1 ORDER BY t.resolution_seq LIMIT $2";
-        let rows: Vec<ResolutionRow> = on!(self, c => sqlx::query_as(SQL)
+        let mut conn = self.conn().await?;
+        let db = &mut conn.db();
+        let rows: Vec<ResolutionRow> = on!(db, c => sqlx::query_as(SQL)
             .bind(after).bind(limit).fetch_all(&mut **c).await)?;
         Ok(rows
             .into_iter()
@@ -478,36 +428,6 @@ impl Db<'_> {
             })
             .collect())
     }
-
-    async fn note_resolution_change(
-        &mut self,
-        ticket: crate::domain::TicketId,
-    ) -> Result<(), StoreError> {
-        // The counter row stays locked until the transaction ends: numbers commit in order.
-        const NEXT: &str = "UPDATE change_counters SET value = value + 1 \
-            WHERE name = 'ticket_resolutions' RETURNING value";
-        const MARK: &str = "UPDATE tickets SET resolution_seq = $1 WHERE id = $2";
-        let value: i64 = on!(self, c => sqlx::query_scalar(NEXT).fetch_one(&mut **c).await)?;
-        on!(self, c => sqlx::query(MARK).bind(value).bind(ticket.0)
-            .execute(&mut **c).await.map(|_| ()))?;
-        Ok(())
-    }
-}
-
-impl Store {
-    /// Up to `limit` tickets whose resolution changed after change number `after` (0: from
-    /// the first), in the order of the changes: how the similar-tickets index catches up.
-    pub async fn resolutions_changed_after(
-        &self,
-        after: i64,
-        limit: i64,
-    ) -> Result<Vec<ResolutionChange>, StoreError> {
-        self.conn()
-            .await?
-            .db()
-            .resolutions_changed_after(after, limit)
-            .await
-    }
 }
 
 impl StoreTx {
@@ -517,6 +437,14 @@ impl StoreTx {
         &mut self,
         ticket: crate::domain::TicketId,
     ) -> Result<(), StoreError> {
-        self.db().note_resolution_change(ticket).await
+        let db = &mut self.db();
+        // The counter row stays locked until the transaction ends: numbers commit in order.
+        const NEXT: &str = "UPDATE change_counters SET value = value + 1 \
+            WHERE name = 'ticket_resolutions' RETURNING value";
+        const MARK: &str = "UPDATE tickets SET resolution_seq = $1 WHERE id = $2";
+        let value: i64 = on!(db, c => sqlx::query_scalar(NEXT).fetch_one(&mut **c).await)?;
+        on!(db, c => sqlx::query(MARK).bind(value).bind(ticket.0)
+            .execute(&mut **c).await.map(|_| ()))?;
+        Ok(())
     }
 }

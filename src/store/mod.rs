@@ -2,14 +2,60 @@
 //!
 //! Reads go through [`Store`]; writes happen in a [`StoreTx`] so that a decision, its log
 //! entries, its outgoing chat actions and its timers commit together or not at all.
+//!
+//! Each query is declared once, in the module of its table: a method of [`Store`] (a read on a
+//! pooled connection, or a short transaction of its own), a method of [`StoreTx`] (inside the
+//! caller's transaction), or, for a read both need, in a `reads!` block that makes it a method
+//! of both. Rows become domain types in the same module, through one decoder per row.
 
-/// Runs `$body` with `$c` bound to the concrete connection; the body is written once and
-/// compiled for each backend.
+/// Runs `$body` with `$c` bound to the concrete connection of `$db` (a `&mut Db`); the body is
+/// written once and compiled for each backend.
 macro_rules! on {
     ($db:expr, $c:ident => $body:expr) => {
-        match $db {
-            Db::Sqlite($c) => $body,
-            Db::Postgres($c) => $body,
+        match &mut $db.conn {
+            $crate::store::Conn::Sqlite($c) => $body,
+            $crate::store::Conn::Postgres($c) => $body,
+        }
+    };
+}
+
+/// Declares reads that the pool ([`Store`], on a pooled connection) and a transaction
+/// ([`StoreTx`], seeing its own writes) both answer. Each is written once, against `db`; the
+/// macro makes it a method of both.
+macro_rules! reads {
+    ($(
+        $(#[$doc:meta])*
+        fn $name:ident($db:ident $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty $body:block
+    )*) => {
+        $(
+            async fn $name(
+                $db: &mut $crate::store::Db<'_>,
+                $($arg: $ty),*
+            ) -> Result<$ret, $crate::store::StoreError> $body
+        )*
+
+        impl $crate::store::Store {
+            $(
+                $(#[$doc])*
+                pub async fn $name(
+                    &self,
+                    $($arg: $ty),*
+                ) -> Result<$ret, $crate::store::StoreError> {
+                    $name(&mut self.conn().await?.db(), $($arg),*).await
+                }
+            )*
+        }
+
+        impl $crate::store::StoreTx {
+            $(
+                $(#[$doc])*
+                pub async fn $name(
+                    &mut self,
+                    $($arg: $ty),*
+                ) -> Result<$ret, $crate::store::StoreError> {
+                    $name(&mut self.db(), $($arg),*).await
+                }
+            )*
         }
     };
 }
@@ -26,24 +72,22 @@ mod outbox;
 mod report;
 mod retention;
 mod rows;
-pub(crate) use rows::from_ms;
+mod timer;
 
-pub use audit::AuditFilter;
+pub use audit::{AuditEntry, AuditFilter};
 pub use connect::{mask_url, sqlite_file, Backend, ConnectOptions};
-pub use db::{
-    AuditEntry, LogRecord, OutboxItem, OutboxState, TenantRecord, TicketFilter, TimerRecord,
-};
+pub use db::{LogRecord, TenantRecord, TicketFilter};
 pub use error::StoreError;
 pub use gauges::{Gauges, OpenTickets, OutboxBacklog};
 pub use health::{is_corruption, SchemaState, Thoroughness};
 pub use kb::{ArticleCounter, ChangeCounter, ResolutionChange, ResolvedTicket, Saved};
-pub use outbox::ClaimedItem;
+pub use outbox::{ClaimedItem, Lane, OutboxItem, OutboxState};
 pub use report::ReportData;
 pub use retention::{Pruned, PRUNE_BATCH};
+pub use timer::{TimerKind, TimerRecord, TimerState};
 
-use db::Db;
 use sqlx::pool::PoolConnection;
-use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
 use std::sync::Arc;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -61,18 +105,39 @@ enum Pool {
     Postgres(PgPool),
 }
 
-enum Conn {
+/// A connection taken from the pool for one read.
+enum Pooled {
     Sqlite(PoolConnection<Sqlite>),
     Postgres(PoolConnection<Postgres>),
 }
 
-impl Conn {
+impl Pooled {
     fn db(&mut self) -> Db<'_> {
-        match self {
-            Conn::Sqlite(c) => Db::Sqlite(c),
-            Conn::Postgres(c) => Db::Postgres(c),
-        }
+        let conn = match self {
+            Pooled::Sqlite(c) => Conn::Sqlite(c),
+            Pooled::Postgres(c) => Conn::Postgres(c),
+        };
+        Db { conn, in_tx: false }
     }
+}
+
+/// A borrowed connection of either backend: what every query runs on.
+pub(crate) struct Db<'c> {
+    conn: Conn<'c>,
+    /// Inside a write transaction, where reads for change lock their rows (PostgreSQL).
+    in_tx: bool,
+}
+
+impl Db<'_> {
+    fn is_postgres(&self) -> bool {
+        matches!(self.conn, Conn::Postgres(_))
+    }
+}
+
+/// The concrete connection inside a [`Db`].
+pub(crate) enum Conn<'c> {
+    Sqlite(&'c mut SqliteConnection),
+    Postgres(&'c mut PgConnection),
 }
 
 enum Tx {
@@ -106,7 +171,10 @@ impl Store {
 
     /// Answers whether the database takes queries (for `/readyz`).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        self.conn().await?.db().ping().await
+        let mut conn = self.conn().await?;
+        let db = &mut conn.db();
+        on!(db, c => sqlx::query("SELECT 1").execute(&mut **c).await.map(|_| ()))?;
+        Ok(())
     }
 
     /// Closes every connection (at shutdown), after a WAL checkpoint on SQLite so the main
@@ -129,10 +197,10 @@ impl Store {
         }
     }
 
-    async fn conn(&self) -> Result<Conn, StoreError> {
+    async fn conn(&self) -> Result<Pooled, StoreError> {
         Ok(match &self.pool {
-            Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
-            Pool::Postgres(p) => Conn::Postgres(p.acquire().await?),
+            Pool::Sqlite(p) => Pooled::Sqlite(p.acquire().await?),
+            Pool::Postgres(p) => Pooled::Postgres(p.acquire().await?),
         })
     }
 
@@ -157,10 +225,11 @@ impl Store {
 impl StoreTx {
     /// The transaction's connection, for queries.
     fn db(&mut self) -> Db<'_> {
-        match &mut self.tx {
-            Tx::Sqlite(t) => Db::Sqlite(t),
-            Tx::Postgres(t) => Db::Postgres(t),
-        }
+        let conn = match &mut self.tx {
+            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::Postgres(t) => Conn::Postgres(t),
+        };
+        Db { conn, in_tx: true }
     }
 
     /// Makes every write of this transaction durable.

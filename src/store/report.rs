@@ -1,8 +1,7 @@
 //! What reports read: the tickets opened or closed in a period, their logs, and SLA breaches.
 
-use super::db::{log_record, Db};
+use super::db::log_record;
 use super::rows::{to_ms, LogRow, TicketRow, TICKET_COLUMNS};
-use super::{Store, StoreError, StoreTx};
 use crate::domain::{LogEntry, TenantId, Ticket, TicketId, Timestamp};
 use std::collections::{HashMap, HashSet};
 
@@ -23,13 +22,15 @@ const IN_PERIOD: &str =
     OR (t.closed_at >= $2 AND t.closed_at < $3) \
     OR t.id IN (SELECT w.ticket_id FROM ticket_log w WHERE w.at >= $2 AND w.at < $3))";
 
-impl Db<'_> {
-    async fn report_data(
-        &mut self,
+reads! {
+    /// The tickets opened, closed or worked on in `[from, to)` (one tenant or all), with logs
+    /// and breaches.
+    fn report_data(
+        db,
         tenant: Option<TenantId>,
         from: Timestamp,
         to: Timestamp,
-    ) -> Result<ReportData, StoreError> {
+    ) -> ReportData {
         let tenant = tenant.map_or(-1, |t| t.0);
         let (from, to) = (to_ms(from), to_ms(to));
         let columns: Vec<String> = TICKET_COLUMNS
@@ -40,7 +41,7 @@ impl Db<'_> {
             "SELECT {} FROM tickets t WHERE {IN_PERIOD} ORDER BY t.id",
             columns.join(", ")
         );
-        let rows: Vec<TicketRow> = on!(self, c => sqlx::query_as(&sql)
+        let rows: Vec<TicketRow> = on!(db, c => sqlx::query_as(&sql)
             .bind(tenant).bind(from).bind(to).fetch_all(&mut **c).await)?;
         let tickets = rows
             .into_iter()
@@ -50,7 +51,7 @@ impl Db<'_> {
             "SELECT l.id, l.ticket_id, l.at, l.author_id, l.author_name, l.data FROM ticket_log l \
              JOIN tickets t ON t.id = l.ticket_id WHERE {IN_PERIOD} ORDER BY l.id"
         );
-        let rows: Vec<LogRow> = on!(self, c => sqlx::query_as(&sql)
+        let rows: Vec<LogRow> = on!(db, c => sqlx::query_as(&sql)
             .bind(tenant).bind(from).bind(to).fetch_all(&mut **c).await)?;
         let mut logs: HashMap<TicketId, Vec<LogEntry>> = HashMap::new();
         for row in rows {
@@ -60,7 +61,7 @@ impl Db<'_> {
         const BREACHES: &str = "SELECT tenant_id, target FROM audit_log \
             WHERE action = 'sla_breach' AND ($1 < 0 OR tenant_id = $1)";
         let rows: Vec<(Option<i64>, String)> =
-            on!(self, c => sqlx::query_as(BREACHES).bind(tenant).fetch_all(&mut **c).await)?;
+            on!(db, c => sqlx::query_as(BREACHES).bind(tenant).fetch_all(&mut **c).await)?;
         let breached = rows
             .into_iter()
             .filter_map(|(t, target)| Some((TenantId(t?), target)))
@@ -70,30 +71,5 @@ impl Db<'_> {
             logs,
             breached,
         })
-    }
-}
-
-impl Store {
-    /// The tickets opened, closed or worked on in `[from, to)` (one tenant or all), with logs
-    /// and breaches.
-    pub async fn report_data(
-        &self,
-        tenant: Option<TenantId>,
-        from: Timestamp,
-        to: Timestamp,
-    ) -> Result<ReportData, StoreError> {
-        self.conn().await?.db().report_data(tenant, from, to).await
-    }
-}
-
-impl StoreTx {
-    /// The same, as this transaction sees it.
-    pub async fn report_data(
-        &mut self,
-        tenant: Option<TenantId>,
-        from: Timestamp,
-        to: Timestamp,
-    ) -> Result<ReportData, StoreError> {
-        self.db().report_data(tenant, from, to).await
     }
 }

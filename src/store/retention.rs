@@ -1,8 +1,8 @@
 //! Retention: forgets what is no longer needed, in small batches so a large backlog never
 //! holds the database for long. Idempotent, so every replica may run it.
 
-use super::db::Db;
 use super::rows::to_ms;
+use super::Db;
 use super::{Store, StoreError};
 use crate::domain::Timestamp;
 
@@ -22,39 +22,37 @@ pub struct Pruned {
     pub sent_outbox: u64,
 }
 
-impl Db<'_> {
-    async fn prune_processed_events(
-        &mut self,
-        before: Timestamp,
-        limit: i64,
-    ) -> Result<u64, StoreError> {
-        const SQL: &str = "DELETE FROM processed_events WHERE (platform, event_id) IN \
-            (SELECT platform, event_id FROM processed_events WHERE processed_at < $1 LIMIT $2)";
-        on!(self, c => sqlx::query(SQL)
-            .bind(to_ms(before))
-            .bind(limit)
-            .execute(&mut **c)
-            .await
-            .map(|r| r.rows_affected()))
-        .map_err(Into::into)
-    }
+async fn prune_processed_events(
+    db: &mut Db<'_>,
+    before: Timestamp,
+    limit: i64,
+) -> Result<u64, StoreError> {
+    const SQL: &str = "DELETE FROM processed_events WHERE (platform, event_id) IN \
+        (SELECT platform, event_id FROM processed_events WHERE processed_at < $1 LIMIT $2)";
+    on!(db, c => sqlx::query(SQL)
+        .bind(to_ms(before))
+        .bind(limit)
+        .execute(&mut **c)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(Into::into)
+}
 
-    async fn prune_sent_outbox(
-        &mut self,
-        before: Timestamp,
-        limit: i64,
-    ) -> Result<u64, StoreError> {
-        // Sent rows only: pending ones are still to go out, dead ones wait for an operator.
-        const SQL: &str = "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox \
-            WHERE state = 'sent' AND sent_at < $1 ORDER BY id LIMIT $2)";
-        on!(self, c => sqlx::query(SQL)
-            .bind(to_ms(before))
-            .bind(limit)
-            .execute(&mut **c)
-            .await
-            .map(|r| r.rows_affected()))
-        .map_err(Into::into)
-    }
+async fn prune_sent_outbox(
+    db: &mut Db<'_>,
+    before: Timestamp,
+    limit: i64,
+) -> Result<u64, StoreError> {
+    // Sent rows only: pending ones are still to go out, dead ones wait for an operator.
+    const SQL: &str = "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox \
+        WHERE state = 'sent' AND sent_at < $1 ORDER BY id LIMIT $2)";
+    on!(db, c => sqlx::query(SQL)
+        .bind(to_ms(before))
+        .bind(limit)
+        .execute(&mut **c)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(Into::into)
 }
 
 impl Store {
@@ -82,9 +80,9 @@ impl Store {
             let mut tx = self.begin().await?;
             let n = match table {
                 Kept::ProcessedEvents => {
-                    tx.db().prune_processed_events(before, PRUNE_BATCH).await?
+                    prune_processed_events(&mut tx.db(), before, PRUNE_BATCH).await?
                 }
-                Kept::SentOutbox => tx.db().prune_sent_outbox(before, PRUNE_BATCH).await?,
+                Kept::SentOutbox => prune_sent_outbox(&mut tx.db(), before, PRUNE_BATCH).await?,
             };
             tx.commit().await?;
             pruned += n;

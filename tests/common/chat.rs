@@ -1,5 +1,6 @@
 //! People, events and lookups for the desk's scenario tests on the sandbox.
 
+use helpdesk::desk::keys::Widget;
 use helpdesk::desk::Handled;
 use helpdesk::domain::{Ticket, TicketNumber};
 use helpdesk::kb::{ArticleDraft, ArticleSource, KbLanguage, KbOwner};
@@ -48,15 +49,21 @@ pub fn command(args: &str) -> EventKind {
     EventKind::Command {
         name: "ticket".into(),
         args: args.into(),
+        options: Vec::new(),
         trigger: None,
     }
 }
 
-/// A button click.
-pub fn click(id: &str, value: &str) -> EventKind {
+/// A click on one of the desk's widgets.
+pub fn click(widget: Widget) -> EventKind {
+    click_raw(&widget.to_string())
+}
+
+/// A click whose widget id is whatever a (forged or outdated) client sends.
+pub fn click_raw(id: &str) -> EventKind {
     EventKind::Action {
         id: id.into(),
-        value: value.into(),
+        value: String::new(),
         message_id: None,
         trigger: None,
     }

@@ -157,7 +157,7 @@ pub fn now() -> helpdesk::domain::Timestamp {
 pub async fn tenant(store: &Store, external_id: &str) -> TenantId {
     let mut tx = store.begin().await.expect("begin");
     let id = tx
-        .ensure_tenant(Platform::Memory, external_id, "Test workspace", now())
+        .ensure_tenant(Platform::MEMORY, external_id, "Test workspace", now())
         .await
         .expect("tenant");
     tx.commit().await.expect("commit");

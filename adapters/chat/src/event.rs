@@ -1,54 +1,98 @@
 //! Incoming: what a person did in chat, already verified and parsed by the adapter.
 
+use crate::command::CommandOption;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-/// The chat platforms the desk can talk to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Platform {
-    /// Slack (a tenant is a workspace).
-    Slack,
-    /// Discord (a tenant is a guild).
-    Discord,
-    /// The in-memory platform used by tests, the demo and benchmarks.
-    Memory,
-}
+/// Which chat platform something came from or goes to, by its stable name (`slack`,
+/// `discord`, `memory`). The set is open: each adapter names its own (`helpdesk_slack::PLATFORM`)
+/// and a new one needs no change here. Stored events and outbox rows hold the name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Platform(&'static str);
+
+/// The most distinct platform names one process takes in from text (configuration, database):
+/// each is kept for the life of the process, so text cannot make it grow without bound.
+const MAX_NAMES: usize = 64;
+
+/// The longest platform name.
+const MAX_NAME_LEN: usize = 32;
 
 impl Platform {
+    /// The in-memory platform of this crate (tests, the demo, benchmarks).
+    pub const MEMORY: Platform = Platform::new("memory");
+
+    /// The platform called `name`: lower-case letters, digits, `-` and `_`, as adapters
+    /// declare their constant.
+    pub const fn new(name: &'static str) -> Platform {
+        Platform(name)
+    }
+
     /// The stable text form.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Platform::Slack => "slack",
-            Platform::Discord => "discord",
-            Platform::Memory => "memory",
-        }
+    pub const fn as_str(self) -> &'static str {
+        self.0
     }
 }
 
 impl fmt::Display for Platform {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(self.0)
     }
 }
 
 /// The text was not a platform name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown platform {0:?}: expected slack, discord or memory")]
+#[error("unknown platform {0:?}: expected a platform name such as slack, discord or memory")]
 pub struct UnknownPlatform(pub String);
 
 impl FromStr for Platform {
     type Err = UnknownPlatform;
 
+    /// Any well-formed name (trimmed, case folded); whether a platform of that name is
+    /// registered is for the caller to ask.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "slack" => Ok(Platform::Slack),
-            "discord" => Ok(Platform::Discord),
-            "memory" => Ok(Platform::Memory),
-            _ => Err(UnknownPlatform(s.to_string())),
+        let name = s.trim().to_ascii_lowercase();
+        let well_formed = (1..=MAX_NAME_LEN).contains(&name.len())
+            && name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        if !well_formed {
+            return Err(UnknownPlatform(s.to_string()));
         }
+        intern(&name)
+            .map(Platform)
+            .ok_or_else(|| UnknownPlatform(s.to_string()))
+    }
+}
+
+/// The one `'static` copy of `name`, so a platform read from text stays `Copy` like the
+/// adapters' constants; `None` once [`MAX_NAMES`] names are taken.
+fn intern(name: &str) -> Option<&'static str> {
+    static NAMES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(known) = names.iter().find(|n| **n == name) {
+        return Some(known);
+    }
+    if names.len() >= MAX_NAMES {
+        return None;
+    }
+    let kept: &'static str = Box::leak(name.to_owned().into_boxed_str());
+    names.push(kept);
+    Some(kept)
+}
+
+impl Serialize for Platform {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Platform {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -94,8 +138,12 @@ pub enum EventKind {
     Command {
         /// The command name without the slash (`ticket`).
         name: String,
-        /// Everything after the name.
+        /// Everything after the name as typed (Slack), or the subcommand's name when the
+        /// platform sends its options typed (Discord).
         args: String,
+        /// The options the platform sent typed; empty when it sent text.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        options: Vec<CommandOption>,
         /// The platform's token for opening a form in answer (Slack `trigger_id`, Discord
         /// interaction token), when there is one.
         trigger: Option<String>,
@@ -178,30 +226,28 @@ pub struct TextLimits {
     pub field: usize,
 }
 
-impl Platform {
-    /// Whether the platform has private threads a bot can open in any channel (Discord's; the
-    /// in-memory one plays along). Slack's threads are as public as their channel.
-    pub fn private_threads(self) -> bool {
-        match self {
-            Platform::Discord | Platform::Memory => true,
-            Platform::Slack => false,
-        }
-    }
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    /// The platform's limits (Slack: header 150, section 3,000, field 2,000; Discord embed:
-    /// title 256, description 4,096, field value 1,024).
-    pub fn text_limits(self) -> TextLimits {
-        match self {
-            Platform::Slack => TextLimits {
-                title: 150,
-                text: 3000,
-                field: 2000,
-            },
-            Platform::Discord | Platform::Memory => TextLimits {
-                title: 256,
-                text: 4096,
-                field: 1024,
-            },
+    #[test]
+    fn a_platform_is_its_name_whether_declared_or_read() {
+        const SLACK: Platform = Platform::new("slack");
+        assert_eq!(" Slack ".parse::<Platform>(), Ok(SLACK));
+        assert_eq!("teams".parse::<Platform>().unwrap().as_str(), "teams");
+        assert_eq!(serde_json::to_string(&SLACK).unwrap(), "\"slack\"");
+        assert_eq!(
+            serde_json::from_str::<Platform>("\"memory\"").unwrap(),
+            Platform::MEMORY
+        );
+        for bad in [
+            "",
+            "sl ack",
+            "1slack",
+            "slack!",
+            &"x".repeat(MAX_NAME_LEN + 1),
+        ] {
+            assert!(bad.parse::<Platform>().is_err(), "{bad:?}");
         }
     }
 }

@@ -106,7 +106,7 @@ impl MemoryPlatform {
 
 impl ChatPlatform for MemoryPlatform {
     fn platform(&self) -> Platform {
-        Platform::Memory
+        Platform::MEMORY
     }
 
     fn send<'a>(

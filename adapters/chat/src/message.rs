@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 pub enum Mention {
     /// One user.
     User(String),
-    /// A Slack user group.
-    Group(String),
-    /// A Discord role.
-    Role(String),
+    /// A group of users (a Slack user group, a Discord role): each adapter writes its own
+    /// syntax. Stored as `group`; `role` is read too, as earlier outbox rows hold it.
+    #[serde(rename = "group", alias = "role", alias = "user_group")]
+    UserGroup(String),
 }
 
 /// A label and value shown side by side on a card.
@@ -36,18 +36,27 @@ pub enum ButtonStyle {
     Danger,
 }
 
-/// A button. Its `action` and `value` come back in an [`crate::EventKind::Action`].
+/// A button. Its `id` comes back, as it is, in an [`crate::EventKind::Action`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Button {
     /// What the person reads.
     pub label: String,
-    /// The action id (e.g. `ticket.claim`).
-    pub action: String,
-    /// The value (e.g. the ticket id).
-    pub value: String,
+    /// The widget id: opaque to adapters, and at most [`WIDGET_ID_MAX`] characters, so it
+    /// fits every platform's id field whole (the desk encodes everything it needs in it).
+    // Actions queued before buttons had one id carried it as `action` (their value is lost).
+    #[serde(alias = "action")]
+    pub id: String,
     /// Look.
     pub style: ButtonStyle,
 }
+
+/// The widget id a platform's own "new ticket" entry point (Slack's global shortcut) reports
+/// as clicked: the desk's new-ticket widget.
+pub const NEW_TICKET_WIDGET: &str = "ticket.new";
+
+/// The longest widget or form id the desk gives: Discord's `custom_id` limit, the smallest
+/// of the platforms' (Slack's `action_id` and `callback_id` allow 255).
+pub const WIDGET_ID_MAX: usize = 100;
 
 /// A message with structure; adapters turn it into Block Kit or an embed with components.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

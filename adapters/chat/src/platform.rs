@@ -1,7 +1,7 @@
 //! The trait every chat platform adapter implements.
 
 use crate::action::{ChatAction, MessageRef};
-use crate::event::Platform;
+use crate::event::{Platform, TextLimits};
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
@@ -49,6 +49,46 @@ pub struct Attempt<'a> {
     /// An earlier try may have reached the platform: it failed, timed out, or the worker that
     /// made it died before recording the outcome.
     pub again: bool,
+}
+
+/// What the desk must know of a platform to write for it; each adapter gives its own, and
+/// the binary hands them to the desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// How much text each part of a message may hold.
+    pub text: TextLimits,
+    /// Whether a bot can open private threads in any channel (Discord's): a requester's ticket
+    /// then talks in one; without them (Slack's threads are as public as their channel) it
+    /// talks in the requester's direct messages.
+    pub private_threads: bool,
+}
+
+impl Limits {
+    /// The in-memory platform's: Discord's sizes and private threads, so tests and the demo
+    /// see the roomier behaviour.
+    pub const MEMORY: Limits = Limits {
+        text: TextLimits {
+            title: 256,
+            text: 4096,
+            field: 1024,
+        },
+        private_threads: true,
+    };
+}
+
+impl Default for Limits {
+    /// For a platform nobody described: the smallest sizes of the known platforms, and no
+    /// private threads (nothing private is posted where others could read it).
+    fn default() -> Self {
+        Limits {
+            text: TextLimits {
+                title: 150,
+                text: 3000,
+                field: 1024,
+            },
+            private_threads: false,
+        }
+    }
 }
 
 /// A chat platform, as the desk's dispatcher sees it.

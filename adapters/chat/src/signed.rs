@@ -47,13 +47,3 @@ pub fn system_now() -> Now {
             .map_or(0, |d| d.as_secs() as i64)
     })
 }
-
-/// Text cut to `max` characters, with "…" when cut.
-pub fn cut(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}

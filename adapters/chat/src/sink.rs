@@ -127,7 +127,7 @@ mod tests {
 
     fn event() -> ChatEvent {
         ChatEvent {
-            platform: Platform::Memory,
+            platform: Platform::MEMORY,
             event_id: "e1".into(),
             tenant: "T".into(),
             sender: Sender {

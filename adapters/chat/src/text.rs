@@ -1,5 +1,6 @@
 //! Texts an adapter says on its own (the desk is down, a command was received), in the
-//! language of each tenant: the adapters know no catalogue, the wiring fills these in.
+//! language of each tenant: the adapters know no catalogue, the wiring fills these in. And
+//! the one way text is cut to a platform's limit.
 
 use std::collections::BTreeMap;
 
@@ -45,9 +46,28 @@ impl From<String> for TenantText {
     }
 }
 
+/// Cuts `text` to at most `max` characters, ending with "…" when anything was cut: the one
+/// cut the desk and every adapter make to fit a limit (the domain, which imports nothing of
+/// ours, keeps a private one for titles).
+pub fn truncate_chars(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_over_the_limit_is_cut_with_an_ellipsis() {
+        assert_eq!(truncate_chars("héllo", 5), "héllo");
+        assert_eq!(truncate_chars("héllo!", 5), "héll…");
+        assert_eq!(truncate_chars("abc", 0), "…");
+    }
 
     #[test]
     fn a_tenant_hears_its_own_text_and_others_the_default() {

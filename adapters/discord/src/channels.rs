@@ -34,12 +34,6 @@ impl Channels {
         known.insert(id.to_string(), parent);
     }
 
-    /// Remembers that `thread` hangs from `parent` (a thread the bot started).
-    pub fn learn_thread(&self, thread: &str, parent: &str) {
-        let mut known = self.known.lock().unwrap_or_else(|e| e.into_inner());
-        known.insert(thread.to_string(), Some(parent.to_string()));
-    }
-
     fn cached(&self, id: &str) -> Option<Option<String>> {
         let known = self.known.lock().unwrap_or_else(|e| e.into_inner());
         known.get(id).cloned()

@@ -1,10 +1,10 @@
-//! The commands the bot registers at start: `/ticket` with a subcommand per desk command and
-//! typed options, `/kb`, `/helpdesk`, and the message command "Create ticket". The decoder
-//! writes a command's options back as the desk's command text, in the order the desk reads.
+//! The commands the bot registers at start, derived from the desk's command table: `/ticket`,
+//! `/kb` and `/helpdesk` with a subcommand per desk command and typed options, and the message
+//! command "Create ticket". The decoder passes the options back typed.
 
 use crate::rest::{self, Rest, RestError};
 use crate::settings::{DiscordSettings, CREATE_TICKET_COMMAND};
-use helpdesk_chat::cut;
+use helpdesk_chat::{truncate_chars, CommandSpec, CommandTable, OptionKind, OptionSpec};
 use serde_json::{json, Value};
 use serenity::http::{LightMethod, Route};
 use std::collections::BTreeMap;
@@ -17,67 +17,16 @@ mod kind {
     pub const USER: u8 = 6;
 }
 
-/// The order the desk reads options in, whatever order Discord sends them: the ticket number
-/// first, then level, specialty, grades, person, scope, and last the free text.
-pub const OPTION_ORDER: [&str; 8] = [
-    "ticket",
-    "level",
-    "specialty",
-    "urgency",
-    "impact",
-    "person",
-    "scope",
-    "period",
-];
+/// The catalogue key of the message command's translated name.
+pub const CREATE_TICKET_TEXT: &str = "discord_create_ticket";
 
-/// The keys of every text the command definitions show (descriptions, and the message
-/// command's name); the wiring fills each from the catalogues, under `discord_{key}`.
-pub const TEXT_KEYS: &[&str] = &[
-    "ticket",
-    "kb",
-    "helpdesk",
-    "create_ticket",
-    "ticket_new",
-    "ticket_claim",
-    "ticket_unclaim",
-    "ticket_assign",
-    "ticket_escalate",
-    "ticket_deescalate",
-    "ticket_priority",
-    "ticket_pending",
-    "ticket_hold",
-    "ticket_resume",
-    "ticket_resolve",
-    "ticket_reopen",
-    "ticket_close",
-    "ticket_note",
-    "ticket_show",
-    "ticket_list",
-    "ticket_help",
-    "kb_search",
-    "kb_show",
-    "kb_add",
-    "kb_edit",
-    "kb_promote",
-    "helpdesk_stats",
-    "helpdesk_audit",
-    "option_ticket",
-    "option_ticket_required",
-    "option_title",
-    "option_person",
-    "option_reason",
-    "option_level",
-    "option_specialty",
-    "option_urgency",
-    "option_impact",
-    "option_resolution",
-    "option_note",
-    "option_scope",
-    "option_query",
-    "option_article",
-    "option_period",
-    "option_actor",
-];
+/// The catalogue keys of every text the command definitions show (the table's descriptions,
+/// and the message command's name); the wiring fills each from the catalogues.
+pub fn text_keys(table: &CommandTable) -> Vec<String> {
+    let mut keys: Vec<String> = table.text_keys().into_iter().map(str::to_string).collect();
+    keys.push(CREATE_TICKET_TEXT.to_string());
+    keys
+}
 
 /// Discord's limits: descriptions up to 100 characters, command names up to 32.
 const DESCRIPTION_MAX: usize = 100;
@@ -92,7 +41,7 @@ pub struct Localized {
     pub by_locale: BTreeMap<String, String>,
 }
 
-/// The texts of the command definitions, by key (see [`TEXT_KEYS`]).
+/// The texts of the command definitions, by catalogue key (see [`text_keys`]).
 #[derive(Debug, Clone, Default)]
 pub struct CommandTexts(BTreeMap<String, Localized>);
 
@@ -114,12 +63,12 @@ impl CommandTexts {
             };
         };
         Localized {
-            default: cut(&text.default, max),
+            default: truncate_chars(&text.default, max),
             by_locale: text
                 .by_locale
                 .iter()
                 .filter(|(_, t)| !t.trim().is_empty())
-                .map(|(locale, t)| (locale.clone(), cut(t, max)))
+                .map(|(locale, t)| (locale.clone(), truncate_chars(t, max)))
                 .collect(),
         }
     }
@@ -135,170 +84,51 @@ impl CommandTexts {
     }
 }
 
-/// Builds the options of the commands with their texts.
+/// Builds the commands of the table with their texts.
 struct Builder<'a>(&'a CommandTexts);
 
 impl Builder<'_> {
-    /// The ticket number a subcommand acts on (optional: the thread's ticket by default).
-    fn ticket(&self) -> Value {
-        self.ticket_number("option_ticket", false)
+    /// One option, typed as Discord shows it.
+    fn option(&self, o: &OptionSpec) -> Value {
+        let mut item = json!({ "name": o.name, "required": o.required });
+        match &o.kind {
+            OptionKind::Ticket => {
+                item["type"] = json!(kind::INTEGER);
+                item["min_value"] = json!(1);
+            }
+            OptionKind::User => item["type"] = json!(kind::USER),
+            OptionKind::Choice(values) => {
+                item["type"] = json!(kind::STRING);
+                let choices: Vec<Value> = values
+                    .iter()
+                    .map(|v| json!({ "name": v, "value": v }))
+                    .collect();
+                item["choices"] = json!(choices);
+            }
+            OptionKind::Word | OptionKind::Text => {
+                item["type"] = json!(kind::STRING);
+                item["max_length"] = json!(4000);
+            }
+        }
+        self.0.describe(&o.summary, item)
     }
 
-    fn ticket_number(&self, key: &str, required: bool) -> Value {
-        self.0.describe(
-            key,
-            json!({ "type": kind::INTEGER, "name": "ticket", "required": required, "min_value": 1 }),
-        )
-    }
-
-    fn text(&self, name: &str, key: &str, required: bool) -> Value {
-        self.0.describe(
-            key,
-            json!({ "type": kind::STRING, "name": name, "required": required, "max_length": 4000 }),
-        )
-    }
-
-    fn choice(&self, name: &str, key: &str, values: &[&str], required: bool) -> Value {
-        let choices: Vec<Value> = values
+    /// A command's options: its subcommands when it has any, else its own options.
+    fn options(&self, spec: &CommandSpec) -> Vec<Value> {
+        if spec.subcommands.is_empty() {
+            return spec.options.iter().map(|o| self.option(o)).collect();
+        }
+        spec.subcommands
             .iter()
-            .map(|v| json!({ "name": v, "value": v }))
-            .collect();
-        self.0.describe(
-            key,
-            json!({ "type": kind::STRING, "name": name, "required": required, "choices": choices }),
-        )
-    }
-
-    fn sub(&self, name: &str, key: &str, options: Vec<Value>) -> Value {
-        self.0.describe(
-            key,
-            json!({ "type": kind::SUBCOMMAND, "name": name, "options": options }),
-        )
-    }
-
-    /// A subcommand whose only option is the ticket it acts on.
-    fn on_ticket(&self, name: &str) -> Value {
-        self.sub(name, &format!("ticket_{name}"), vec![self.ticket()])
-    }
-
-    fn ticket_subcommands(&self) -> Vec<Value> {
-        let grades = ["low", "medium", "high"];
-        let reason = || self.text("reason", "option_reason", true);
-        vec![
-            self.sub(
-                "new",
-                "ticket_new",
-                vec![self.text("title", "option_title", false)],
-            ),
-            self.on_ticket("claim"),
-            self.on_ticket("unclaim"),
-            self.sub(
-                "assign",
-                "ticket_assign",
-                vec![
-                    self.0.describe(
-                        "option_person",
-                        json!({ "type": kind::USER, "name": "person", "required": true }),
-                    ),
-                    self.ticket(),
-                ],
-            ),
-            self.sub(
-                "escalate",
-                "ticket_escalate",
-                vec![
-                    reason(),
-                    self.choice("level", "option_level", &["L2", "L3"], false),
-                    self.text("specialty", "option_specialty", false),
-                    self.ticket(),
-                ],
-            ),
-            self.sub(
-                "deescalate",
-                "ticket_deescalate",
-                vec![reason(), self.ticket()],
-            ),
-            self.sub(
-                "priority",
-                "ticket_priority",
-                vec![
-                    self.choice("urgency", "option_urgency", &grades, true),
-                    self.choice("impact", "option_impact", &grades, true),
-                    self.ticket(),
-                ],
-            ),
-            self.on_ticket("pending"),
-            self.sub("hold", "ticket_hold", vec![reason(), self.ticket()]),
-            self.on_ticket("resume"),
-            self.sub(
-                "resolve",
-                "ticket_resolve",
-                vec![
-                    self.text("resolution", "option_resolution", false),
-                    self.ticket(),
-                ],
-            ),
-            self.on_ticket("reopen"),
-            self.on_ticket("close"),
-            self.sub(
-                "note",
-                "ticket_note",
-                vec![self.text("text", "option_note", true), self.ticket()],
-            ),
-            self.on_ticket("show"),
-            self.sub(
-                "list",
-                "ticket_list",
-                vec![self.choice(
-                    "scope",
-                    "option_scope",
-                    &["mine", "queue", "level", "all"],
-                    false,
-                )],
-            ),
-            self.sub("help", "ticket_help", vec![]),
-        ]
-    }
-
-    fn kb_subcommands(&self) -> Vec<Value> {
-        let article = || self.text("id", "option_article", true);
-        vec![
-            self.sub(
-                "search",
-                "kb_search",
-                vec![self.text("query", "option_query", true)],
-            ),
-            self.sub("show", "kb_show", vec![article()]),
-            self.sub("add", "kb_add", vec![]),
-            self.sub("edit", "kb_edit", vec![article()]),
-            self.sub(
-                "promote",
-                "kb_promote",
-                vec![self.ticket_number("option_ticket_required", true)],
-            ),
-        ]
-    }
-
-    fn helpdesk_subcommands(&self) -> Vec<Value> {
-        vec![
-            self.sub(
-                "stats",
-                "helpdesk_stats",
-                vec![self.text("period", "option_period", false)],
-            ),
-            self.sub(
-                "audit",
-                "helpdesk_audit",
-                vec![
-                    self.ticket_number("option_ticket", false),
-                    self.0.describe(
-                        "option_actor",
-                        json!({ "type": kind::USER, "name": "person", "required": false }),
-                    ),
-                    self.text("period", "option_period", false),
-                ],
-            ),
-        ]
+            .map(|sub| {
+                let item = json!({
+                    "type": kind::SUBCOMMAND,
+                    "name": sub.name,
+                    "options": self.options(sub),
+                });
+                self.0.describe(&sub.summary, item)
+            })
+            .collect()
     }
 }
 
@@ -308,19 +138,16 @@ pub fn definitions(settings: &DiscordSettings) -> Vec<Value> {
     let build = Builder(texts);
     let mut all = Vec::new();
     for (discord, desk) in &settings.commands {
-        let options = match desk.as_str() {
-            "ticket" => build.ticket_subcommands(),
-            "kb" => build.kb_subcommands(),
-            "helpdesk" => build.helpdesk_subcommands(),
-            _ => continue,
+        let Some(spec) = settings.command_table.command(desk) else {
+            continue;
         };
-        let command = json!({ "type": 1, "name": discord, "options": options });
-        all.push(texts.describe(desk, command));
+        let command = json!({ "type": 1, "name": discord, "options": build.options(spec) });
+        all.push(texts.describe(&spec.summary, command));
     }
     // A message command: right-click a message → Apps → Create ticket. Discord sends the
     // default name back whatever the person's language, so only the shown name is translated.
     let mut create = json!({ "type": 3, "name": CREATE_TICKET_COMMAND });
-    let names = texts.get("create_ticket", NAME_MAX).by_locale;
+    let names = texts.get(CREATE_TICKET_TEXT, NAME_MAX).by_locale;
     if !names.is_empty() {
         create["name_localizations"] = json!(names);
     }
@@ -370,9 +197,63 @@ mod tests {
         out
     }
 
+    fn table() -> CommandTable {
+        let ticket = || OptionSpec::new("ticket", OptionKind::Ticket, "option_ticket");
+        CommandTable {
+            commands: vec![CommandSpec::new("ticket", "ticket")
+                .subcommand(
+                    CommandSpec::new("new", "ticket_new").option(OptionSpec::new(
+                        "title",
+                        OptionKind::Text,
+                        "option_title",
+                    )),
+                )
+                .subcommand(CommandSpec::new("claim", "ticket_claim").option(ticket()))
+                .subcommand(
+                    CommandSpec::new("list", "ticket_list").option(
+                        OptionSpec::new(
+                            "scope",
+                            OptionKind::Choice(vec!["mine".into(), "all".into()]),
+                            "option_scope",
+                        )
+                        .required(),
+                    ),
+                )],
+        }
+    }
+
+    #[test]
+    fn the_table_becomes_typed_subcommands() {
+        let mut settings = DiscordSettings::new("down");
+        settings.command_table = table();
+        let all = definitions(&settings);
+        let ticket = all.iter().find(|c| c["name"] == "ticket").unwrap();
+        assert_eq!(ticket["type"], 1);
+        let subs = ticket["options"].as_array().unwrap();
+        assert_eq!(subs[1]["options"][0]["type"], kind::INTEGER);
+        assert_eq!(subs[1]["options"][0]["min_value"], 1);
+        assert_eq!(subs[0]["options"][0]["max_length"], 4000);
+        let scope = &subs[2]["options"][0];
+        assert_eq!(
+            (scope["required"].as_bool(), scope["type"].as_u64()),
+            (Some(true), Some(3))
+        );
+        assert_eq!(
+            scope["choices"][1],
+            json!({ "name": "all", "value": "all" })
+        );
+        assert!(
+            all.iter().all(|c| c["name"] != "kb"),
+            "a command the table lacks is not registered"
+        );
+        assert!(all.iter().any(|c| c["name"] == CREATE_TICKET_COMMAND));
+        assert!(text_keys(&settings.command_table).contains(&"option_scope".to_string()));
+    }
+
     #[test]
     fn a_missing_text_shows_its_key_and_a_long_one_is_cut() {
         let mut settings = DiscordSettings::new("down");
+        settings.command_table = table();
         let long = "x".repeat(300);
         settings.command_texts.insert(
             "ticket_new",

@@ -4,10 +4,8 @@
 //! drop real clicks and forms. Every payload either becomes an event or is ignored for a
 //! stated reason.
 
-use crate::commands::OPTION_ORDER;
-use crate::render::desk_action;
 use crate::settings::{DiscordSettings, CREATE_TICKET_COMMAND};
-use helpdesk_chat::{Attachment, ChatEvent, EventKind, Platform, Sender};
+use helpdesk_chat::{Attachment, ChatEvent, CommandOption, EventKind, OptionValue, Sender};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -153,18 +151,18 @@ pub fn interaction(
             let Some(custom_id) = i.data.get("custom_id").and_then(Value::as_str) else {
                 return Ok(Decoded::Ignored("a component without a custom id"));
             };
-            let (action, value) = desk_action(custom_id);
-            // A select menu sends its choice in `values`; a button's value is in its id.
-            let value = match i.data.get("values").and_then(Value::as_array) {
-                Some(values) => values
-                    .first()
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                None => value.to_string(),
-            };
+            // The id is the desk's widget id as it was given; a select menu sends its choice
+            // in `values`, a button has none.
+            let value = i
+                .data
+                .get("values")
+                .and_then(Value::as_array)
+                .and_then(|values| values.first())
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
             EventKind::Action {
-                id: action.to_string(),
+                id: custom_id.to_string(),
                 value,
                 message_id: i.message.as_ref().map(|m| m.id.clone()),
                 trigger,
@@ -249,7 +247,7 @@ fn in_thread(channel: String, threads: &dyn ThreadParents) -> (String, Option<St
     }
 }
 
-/// A slash command's options as the desk's argument text: subcommands first, then values.
+/// A slash command: its subcommand path as the arguments, its options passed on typed.
 fn command(data: &Value, settings: &DiscordSettings, trigger: Option<String>) -> Option<EventKind> {
     let name = data.get("name").and_then(Value::as_str)?;
     match data.get("type").and_then(Value::as_u64).unwrap_or(1) {
@@ -275,12 +273,14 @@ fn command(data: &Value, settings: &DiscordSettings, trigger: Option<String>) ->
         }
         1 => {
             let desk = settings.desk_command(name)?;
-            let mut words = Vec::new();
+            let mut path = Vec::new();
+            let mut options = Vec::new();
             let users = data.get("resolved").and_then(|r| r.get("users"));
-            option_words(data.get("options"), &mut words, users);
+            typed_options(data.get("options"), &mut path, &mut options, users);
             Some(EventKind::Command {
                 name: desk.to_string(),
-                args: words.join(" "),
+                args: path.join(" "),
+                options,
                 trigger,
             })
         }
@@ -288,49 +288,46 @@ fn command(data: &Value, settings: &DiscordSettings, trigger: Option<String>) ->
     }
 }
 
-fn option_words(options: Option<&Value>, words: &mut Vec<String>, users: Option<&Value>) {
-    let mut options: Vec<&Value> = options
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .collect();
-    // The desk reads its words in a fixed order; Discord sends options in any order.
-    let rank = |o: &Value| {
-        let name = o.get("name").and_then(Value::as_str).unwrap_or_default();
-        OPTION_ORDER
-            .iter()
-            .position(|n| *n == name)
-            .unwrap_or(OPTION_ORDER.len())
-    };
-    options.sort_by_key(|o| rank(o));
-    for option in options {
-        match option.get("type").and_then(Value::as_u64) {
+/// Subcommand (and group) names into `path`, every other option into `options` with its type.
+fn typed_options(
+    given: Option<&Value>,
+    path: &mut Vec<String>,
+    options: &mut Vec<CommandOption>,
+    users: Option<&Value>,
+) {
+    for option in given.and_then(Value::as_array).into_iter().flatten() {
+        let Some(name) = option.get("name").and_then(Value::as_str) else {
+            continue;
+        };
+        let value = option.get("value");
+        let value = match (option.get("type").and_then(Value::as_u64), value) {
             // Subcommand and subcommand group: their name, then their own options.
-            Some(1 | 2) => {
-                if let Some(name) = option.get("name").and_then(Value::as_str) {
-                    words.push(name.to_string());
-                }
-                option_words(option.get("options"), words, users);
+            (Some(1 | 2), _) => {
+                path.push(name.to_string());
+                typed_options(option.get("options"), path, options, users);
+                continue;
             }
-            // A user: written as a mention, with the name Discord resolved.
-            Some(6) => {
-                if let Some(id) = option.get("value").and_then(Value::as_str) {
-                    let name = users
-                        .and_then(|u| u.get(id))
-                        .and_then(|u| u.get("username"))
-                        .and_then(Value::as_str);
-                    words.push(match name {
-                        Some(name) => format!("<@{id}|{name}>"),
-                        None => format!("<@{id}>"),
-                    });
-                }
-            }
-            _ => match option.get("value") {
-                Some(Value::String(s)) => words.push(s.trim().to_string()),
-                Some(Value::Null) | None => {}
-                Some(other) => words.push(other.to_string()),
+            // A user, with the name Discord resolved.
+            (Some(6), Some(Value::String(id))) => OptionValue::User {
+                id: id.clone(),
+                name: users
+                    .and_then(|u| u.get(id))
+                    .and_then(|u| u.get("username"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
             },
-        }
+            (_, Some(Value::String(text))) => OptionValue::Text(text.clone()),
+            (_, Some(Value::Number(n))) => match n.as_i64() {
+                Some(n) => OptionValue::Integer(n),
+                None => OptionValue::Text(n.to_string()),
+            },
+            (_, Some(Value::Bool(b))) => OptionValue::Text(b.to_string()),
+            _ => continue,
+        };
+        options.push(CommandOption {
+            name: name.to_string(),
+            value,
+        });
     }
 }
 
@@ -528,7 +525,7 @@ fn event(
     kind: EventKind,
 ) -> Decoded {
     Decoded::Event(Box::new(ChatEvent {
-        platform: Platform::Discord,
+        platform: crate::PLATFORM,
         event_id: id,
         tenant: guild,
         sender,

@@ -426,8 +426,8 @@ mod tests {
         assert_eq!(e.event_id, "interaction:1000");
         assert_eq!(e.sender.groups, ["21"]);
         assert!(
-            matches!(&e.kind, EventKind::Command { name, args, trigger }
-                if name == "ticket" && args == "escalate L2 printer on fire"
+            matches!(&e.kind, EventKind::Command { name, args, options, trigger }
+                if name == "ticket" && args == "escalate" && options.len() == 2
                     && trigger.as_deref() == Some("1000:tok")),
             "{:?}",
             e.kind
@@ -570,7 +570,7 @@ mod tests {
         let e = through_serenity(payload);
         assert!(
             matches!(&e.kind, EventKind::Action { id, value, message_id, .. }
-                if id == "ticket.claim" && value == "7" && message_id.as_deref() == Some("55")),
+                if id == "ticket.claim:7" && value.is_empty() && message_id.as_deref() == Some("55")),
             "{:?}",
             e.kind
         );

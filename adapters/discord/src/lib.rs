@@ -8,6 +8,7 @@ pub mod commands;
 pub mod decode;
 pub mod gateway;
 pub mod http;
+pub mod ids;
 pub mod interactions;
 pub mod invite;
 pub mod members;
@@ -18,9 +19,10 @@ pub mod settings;
 pub mod signature;
 
 pub use decode::Decoded;
+pub use ids::{LIMITS, PLATFORM};
 pub use interactions::Interactions;
 pub use platform::DiscordPlatform;
-pub use settings::{DiscordSettings, Secret};
+pub use settings::{DiscordConfig, DiscordSection, DiscordSettings, Secret};
 
 /// The gateway intents the desk needs. `MESSAGE_CONTENT` is privileged: switch it on in the
 /// developer portal (Bot → Privileged Gateway Intents), or messages arrive without their text.

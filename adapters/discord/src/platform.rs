@@ -426,7 +426,7 @@ fn thread_id<'a>(
 
 impl ChatPlatform for DiscordPlatform {
     fn platform(&self) -> Platform {
-        Platform::Discord
+        crate::PLATFORM
     }
 
     fn send<'a>(

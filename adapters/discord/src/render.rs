@@ -2,7 +2,7 @@
 //! made inert (no `@everyone`, no `<@…>` that pings), and every message says exactly whom it
 //! may ping in `allowed_mentions`: only the structured mentions the desk asked for.
 
-pub use helpdesk_chat::cut;
+use helpdesk_chat::truncate_chars as cut;
 use helpdesk_chat::{Button, ButtonStyle, Form, FormFieldKind, Mention, RichMessage};
 use serde_json::{json, Value};
 
@@ -28,21 +28,11 @@ mod limit {
     pub const THREAD_NAME: usize = 100;
 }
 
-/// Between a button's desk action and its value in its `custom_id` (desk actions have none).
-const SEPARATOR: char = ':';
-
-/// A button's `custom_id`: the desk's action and value (cut to Discord's 100 characters).
-pub fn custom_id(button: &Button) -> String {
-    cut(
-        &format!("{}{SEPARATOR}{}", button.action, button.value),
-        limit::CUSTOM_ID,
-    )
-}
-
-/// The desk's action and value of a `custom_id` made by [`custom_id`] (never trusted: the desk
-/// checks the ticket and the clicker).
-pub fn desk_action(custom_id: &str) -> (&str, &str) {
-    custom_id.split_once(SEPARATOR).unwrap_or((custom_id, ""))
+/// A `custom_id`: the desk's widget or form id as it is. The desk keeps its ids within
+/// Discord's 100 characters; one that is not would be refused by Discord whole, so it is cut
+/// (and comes back stale) rather than lose the message.
+pub fn custom_id(id: &str) -> String {
+    cut(id, limit::CUSTOM_ID)
 }
 
 /// User text made inert: mass mentions, mention syntax and link syntax are broken with a
@@ -73,14 +63,11 @@ fn snowflake(id: &str) -> bool {
 fn mention_text(mentions: &[Mention]) -> String {
     mentions
         .iter()
-        .filter(|m| match m {
-            Mention::User(id) | Mention::Role(id) | Mention::Group(id) => snowflake(id),
-        })
         .filter_map(|m| match m {
-            Mention::User(id) => Some(format!("<@{id}>")),
-            Mention::Role(id) => Some(format!("<@&{id}>")),
-            // Slack's user groups mean nothing here.
-            Mention::Group(_) => None,
+            Mention::User(id) if snowflake(id) => Some(format!("<@{id}>")),
+            // A group of users is a role here.
+            Mention::UserGroup(id) if snowflake(id) => Some(format!("<@&{id}>")),
+            _ => None,
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -92,7 +79,7 @@ pub fn allowed_mentions(mentions: &[Mention]) -> Value {
     let mut users = Vec::new();
     for m in mentions {
         match m {
-            Mention::Role(id) if snowflake(id) => roles.push(id.clone()),
+            Mention::UserGroup(id) if snowflake(id) => roles.push(id.clone()),
             Mention::User(id) if snowflake(id) => users.push(id.clone()),
             _ => {}
         }
@@ -121,7 +108,7 @@ pub fn components(buttons: &[Button]) -> Vec<Value> {
                         "type": 2,
                         "style": style(b.style),
                         "label": cut(&b.label, limit::BUTTON_LABEL),
-                        "custom_id": custom_id(b),
+                        "custom_id": custom_id(&b.id),
                     })
                 })
                 .collect();
@@ -272,7 +259,7 @@ pub fn modal(form: &Form, layout: ModalLayout) -> Value {
     json!({
         "type": 9,
         "data": {
-            "custom_id": cut(&form.id, limit::CUSTOM_ID),
+            "custom_id": custom_id(&form.id),
             "title": cut(&form.title, limit::MODAL_TITLE),
             "components": items,
         }

@@ -1,10 +1,219 @@
-//! What the adapter needs to know: the token, the public key, the API address, command names.
+//! What the adapter needs to know: the token, the public key, the API address, command names;
+//! and the `[discord]` section of the configuration they come from, read and checked here.
 
 use crate::commands::CommandTexts;
+use helpdesk_chat::setting::{
+    self, duration_text, Invalid, PlatformCheck, PlatformState, Secrets, Section,
+};
 pub use helpdesk_chat::Secret;
-use helpdesk_chat::TenantText;
+use helpdesk_chat::{CommandTable, TenantText};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::time::Duration;
+
+/// `[discord]` as the loader must know it: its secrets.
+pub const SECTION: Section = Section {
+    name: crate::PLATFORM.as_str(),
+    ids: crate::ids::IDS,
+    secrets: &["token", "public_key"],
+    secret_variable: |_| false,
+};
+
+/// `[discord]` as written in the file and the `HELPDESK_DISCORD_*` variables, before it is
+/// checked.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DiscordSection {
+    token_file: Option<PathBuf>,
+    public_key_file: Option<PathBuf>,
+    api_url: Option<String>,
+    application_id: Option<IdText>,
+    command_guilds: Vec<IdText>,
+    dm_guild: Option<IdText>,
+    ack_deadline: Option<String>,
+    shards: Option<u32>,
+    shard_ids: Option<IdText>,
+}
+
+/// `[discord]`, checked: enabled when a bot token is given.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct DiscordConfig {
+    /// Bot token: `HELPDESK_DISCORD_TOKEN` or `discord.token_file`.
+    pub token: Option<setting::Secret>,
+    /// The application's public key, for HTTP interactions.
+    pub public_key: Option<setting::Secret>,
+    /// Discord REST API base URL (for proxies and tests).
+    pub api_url: String,
+    /// The application id (default: read from the token).
+    pub application_id: Option<String>,
+    /// Guilds to register the commands in at once (default: globally, which takes up to an hour).
+    pub command_guilds: Vec<String>,
+    /// The guild whose desk direct messages to the bot go to.
+    pub dm_guild: Option<String>,
+    /// How long an interaction waits for the desk's answer before it is deferred.
+    #[serde(with = "duration_text")]
+    pub ack_deadline: Duration,
+    /// The bot's total number of shards.
+    pub shards: u32,
+    /// The shards this process runs: `first..=last`, written `"first-last"`.
+    #[serde(serialize_with = "shard_range_text")]
+    pub shard_ids: (u32, u32),
+}
+
+impl DiscordSection {
+    /// Checks every value, naming the key of the first that cannot be used, and reads the
+    /// secrets.
+    pub fn check(self, secrets: &dyn Secrets) -> Result<DiscordConfig, Invalid> {
+        let shards = match self.shards.unwrap_or(1) {
+            0 => return Err(Invalid::value("discord.shards", "0", "at least 1")),
+            n => n,
+        };
+        let snowflake_at = |key: &'static str| move |id: IdText| snowflake(key, id);
+        Ok(DiscordConfig {
+            token: secrets.secret("discord.token", self.token_file.as_deref())?,
+            public_key: secrets.secret("discord.public_key", self.public_key_file.as_deref())?,
+            api_url: setting::api_url("discord.api_url", self.api_url, DEFAULT_API_URL)?,
+            application_id: self
+                .application_id
+                .map(snowflake_at("discord.application_id"))
+                .transpose()?,
+            command_guilds: self
+                .command_guilds
+                .into_iter()
+                .map(snowflake_at("discord.command_guilds"))
+                .collect::<Result<_, _>>()?,
+            dm_guild: self
+                .dm_guild
+                .map(snowflake_at("discord.dm_guild"))
+                .transpose()?,
+            ack_deadline: setting::ack_deadline(
+                "discord.ack_deadline",
+                "Discord",
+                self.ack_deadline.as_deref(),
+            )?,
+            shards,
+            shard_ids: shard_ids(shards, self.shard_ids)?,
+        })
+    }
+}
+
+impl DiscordConfig {
+    /// Whether the bot has a token.
+    pub fn enabled(&self) -> bool {
+        self.token.is_some()
+    }
+
+    /// Whether Discord is on and how it hears events, for `config check`.
+    pub fn check_state(&self) -> PlatformCheck {
+        let mut warnings = Vec::new();
+        let state = if self.enabled() {
+            PlatformState::On(self.ways_in())
+        } else {
+            if self.public_key.is_some() {
+                warnings.push(
+                    "HELPDESK_DISCORD_PUBLIC_KEY is set but HELPDESK_DISCORD_TOKEN is not: \
+                     Discord stays off"
+                        .to_string(),
+                );
+            }
+            PlatformState::Off
+        };
+        PlatformCheck {
+            name: SECTION.name,
+            state,
+            enabled_by: "HELPDESK_DISCORD_TOKEN",
+            warnings,
+        }
+    }
+
+    /// How events come in: the gateway always, HTTP interactions with a public key.
+    pub fn ways_in(&self) -> Vec<&'static str> {
+        let mut ways = vec!["gateway"];
+        if self.public_key.is_some() {
+            ways.push("HTTP interactions on /discord/interactions");
+        }
+        ways
+    }
+}
+
+/// A Discord id or range as written: TOML and environment variables give numbers or text.
+#[derive(Debug)]
+enum IdText {
+    Number(u64),
+    Text(String),
+}
+
+// By hand, not `untagged`: its error ("did not match any variant") names no expectation.
+impl<'de> Deserialize<'de> for IdText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = IdText;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a Discord id (digits, as a number or text)")
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<IdText, E> {
+                Ok(IdText::Number(n))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<IdText, E> {
+                u64::try_from(n)
+                    .map(IdText::Number)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(n), &self))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<IdText, E> {
+                Ok(IdText::Text(s.to_string()))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+impl IdText {
+    fn text(self) -> String {
+        match self {
+            IdText::Number(n) => n.to_string(),
+            IdText::Text(s) => s.trim().to_string(),
+        }
+    }
+}
+
+/// A snowflake id, checked.
+fn snowflake(key: &str, id: IdText) -> Result<String, Invalid> {
+    let text = id.text();
+    if !(17..=20).contains(&text.len()) || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Invalid::value(
+            key,
+            &format!("{text:?}"),
+            "a Discord id (17 to 20 digits: with Developer Mode on, right-click → Copy ID)",
+        ));
+    }
+    Ok(text)
+}
+
+fn shard_range_text<S: serde::Serializer>(ids: &(u32, u32), s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format!("{}-{}", ids.0, ids.1))
+}
+
+/// `shards` and `shard_ids` ("0-3", "2" or 2; default all) checked against each other.
+fn shard_ids(total: u32, ids: Option<IdText>) -> Result<(u32, u32), Invalid> {
+    let Some(ids) = ids else {
+        return Ok((0, total - 1));
+    };
+    let text = ids.text();
+    let (first, last) = match text.split_once('-') {
+        Some((a, b)) => (a.trim().parse::<u32>(), b.trim().parse::<u32>()),
+        None => (text.parse::<u32>(), text.parse::<u32>()),
+    };
+    match (first, last) {
+        (Ok(first), Ok(last)) if first <= last && last < total => Ok((first, last)),
+        _ => Err(Invalid::value(
+            "discord.shard_ids",
+            &format!("{text:?}"),
+            &format!("a shard id or range such as \"0-1\", below discord.shards ({total})"),
+        )),
+    }
+}
 
 /// Discord's REST API (v10).
 pub const DEFAULT_API_URL: &str = "https://discord.com/api/v10";
@@ -43,10 +252,13 @@ pub struct DiscordSettings {
     pub not_member_text: TenantText,
     /// The descriptions of the commands, in every language the desk speaks.
     pub command_texts: CommandTexts,
+    /// The desk's commands, registered as Discord's slash commands (the wiring fills it in).
+    pub command_table: CommandTable,
 }
 
 impl DiscordSettings {
-    /// Discord's production API, the default commands, and no credentials.
+    /// Discord's production API, the usual command names (the wiring sets the desk's own with
+    /// [`DiscordSettings::with_commands`]), and no credentials.
     pub fn new(unavailable_text: impl Into<TenantText>) -> Self {
         DiscordSettings {
             api_url: DEFAULT_API_URL.to_string(),
@@ -66,6 +278,38 @@ impl DiscordSettings {
             unserved_text: TenantText::new("✗"),
             not_member_text: TenantText::new("✗"),
             command_texts: CommandTexts::default(),
+            command_table: CommandTable::default(),
+        }
+    }
+
+    /// The settings `[discord]` gives, with what the adapter says when the desk is down; the
+    /// application id is read from the token when not configured.
+    pub fn from_config(config: &DiscordConfig, unavailable_text: impl Into<TenantText>) -> Self {
+        let token = config.token.as_ref();
+        DiscordSettings {
+            api_url: config.api_url.clone(),
+            token: token.map(|t| t.value().clone()),
+            public_key: config.public_key.as_ref().map(|k| k.expose().to_string()),
+            application_id: config.application_id.clone().or_else(|| {
+                token.and_then(|t| crate::invite::application_id_from_token(t.expose()))
+            }),
+            command_guilds: config.command_guilds.clone(),
+            dm_guild: config.dm_guild.clone(),
+            ack_deadline: config.ack_deadline,
+            ..DiscordSettings::new(unavailable_text)
+        }
+    }
+
+    /// The desk's commands, registered and recognised each under its own name.
+    pub fn with_commands(self, table: CommandTable) -> Self {
+        DiscordSettings {
+            commands: table
+                .names()
+                .into_iter()
+                .map(|c| (c.to_string(), c.to_string()))
+                .collect(),
+            command_table: table,
+            ..self
         }
     }
 

@@ -5,7 +5,7 @@ mod common;
 
 use common::example;
 use ed25519_dalek::{Signer, SigningKey};
-use helpdesk_chat::{Attachment, ChatEvent, EventKind, Platform};
+use helpdesk_chat::{Attachment, ChatEvent, CommandOption, EventKind, OptionValue};
 use helpdesk_discord::decode::{self, Decoded};
 use helpdesk_discord::render;
 use helpdesk_discord::signature::{PublicKey, SignatureError, WINDOW_SECONDS};
@@ -110,7 +110,7 @@ fn a_request_verifies_only_with_its_key_body_and_a_fresh_timestamp() {
 fn the_documented_slash_command_decodes_with_its_options_and_trigger() {
     let payload = example("discord_interaction_slash_command.json");
     let e = event(decode::interaction(&payload, &settings(), &()).unwrap());
-    assert_eq!(e.platform, Platform::Discord);
+    assert_eq!(e.platform, helpdesk_discord::PLATFORM);
     assert_eq!(e.event_id, "interaction:786008729715212338");
     assert_eq!(e.tenant, "290926798626357999");
     assert_eq!(e.channel, "645027906669510667");
@@ -126,7 +126,11 @@ fn the_documented_slash_command_decodes_with_its_options_and_trigger() {
         e.kind,
         EventKind::Command {
             name: "kb".into(),
-            args: "The Gitrog Monster".into(),
+            args: String::new(),
+            options: vec![CommandOption {
+                name: "cardname".into(),
+                value: OptionValue::Text("The Gitrog Monster".into()),
+            }],
             trigger: Some("786008729715212338:A_UNIQUE_TOKEN".into()),
         }
     );
@@ -136,22 +140,47 @@ fn the_documented_slash_command_decodes_with_its_options_and_trigger() {
 }
 
 #[test]
-fn subcommands_come_first_in_the_arguments() {
+fn subcommands_are_the_arguments_and_options_stay_typed() {
     let mut payload = example("discord_interaction_slash_command.json");
     payload["data"] = serde_json::json!({
         "type": 1, "name": "ticket", "id": "1",
         "options": [{"type": 1, "name": "escalate", "options": [
             {"type": 3, "name": "level", "value": "L2"},
             {"type": 3, "name": "reason", "value": " printer on fire "},
-            {"type": 4, "name": "count", "value": 3}
-        ]}]
+            {"type": 4, "name": "count", "value": 3},
+            {"type": 6, "name": "person", "value": "42"}
+        ]}],
+        "resolved": {"users": {"42": {"id": "42", "username": "ada"}}}
     });
     let e = event(decode::interaction(&payload, &settings(), &()).unwrap());
-    assert!(
-        matches!(&e.kind, EventKind::Command { name, args, .. }
-            if name == "ticket" && args == "escalate L2 printer on fire 3"),
-        "{:?}",
-        e.kind
+    let EventKind::Command {
+        name,
+        args,
+        options,
+        ..
+    } = &e.kind
+    else {
+        panic!("{:?}", e.kind)
+    };
+    assert_eq!((name.as_str(), args.as_str()), ("ticket", "escalate"));
+    let values: Vec<(&str, &OptionValue)> = options
+        .iter()
+        .map(|o| (o.name.as_str(), &o.value))
+        .collect();
+    assert_eq!(
+        values,
+        [
+            ("level", &OptionValue::Text("L2".into())),
+            ("reason", &OptionValue::Text(" printer on fire ".into())),
+            ("count", &OptionValue::Integer(3)),
+            (
+                "person",
+                &OptionValue::User {
+                    id: "42".into(),
+                    name: Some("ada".into())
+                }
+            ),
+        ]
     );
 }
 
@@ -159,7 +188,7 @@ fn subcommands_come_first_in_the_arguments() {
 fn the_documented_button_click_is_a_desk_action() {
     let payload = example("discord_button_interaction_data.jsonc");
     let e = event(decode::interaction(&payload, &settings(), &()).unwrap());
-    // The documentation's button id has no value part.
+    // The documentation's button id comes through as it is.
     assert_eq!(
         e.kind,
         EventKind::Action {
@@ -181,7 +210,7 @@ fn the_documented_button_click_is_a_desk_action() {
     );
     assert!(
         matches!(&e.kind, EventKind::Action { id, value, message_id, .. }
-        if id == "ticket.claim" && value == "17" && message_id.as_deref() == Some("999"))
+        if id == "ticket.claim:17" && value.is_empty() && message_id.as_deref() == Some("999"))
     );
 }
 

@@ -149,7 +149,7 @@ proptest! {
 
     #[test]
     fn any_text_renders_inert(text in nasty_text(), title in nasty_text()) {
-        let m = RichMessage { title: Some(title), text, context: Some("x".into()), mentions: vec![Mention::Role("77".into())], ..RichMessage::default() };
+        let m = RichMessage { title: Some(title), text, context: Some("x".into()), mentions: vec![Mention::UserGroup("77".into())], ..RichMessage::default() };
         let body = render::message(&m);
         let embed = body["embeds"][0].to_string();
         prop_assert!(!embed.contains("@everyone") && !embed.contains("<@"));

@@ -6,9 +6,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, Uri};
 use axum::response::IntoResponse;
 use ed25519_dalek::{Signer, SigningKey};
-use helpdesk_chat::{
-    ChatEvent, EventKind, EventSink, Platform, Sender, SinkFuture, Taken, TenantText,
-};
+use helpdesk_chat::{ChatEvent, EventKind, EventSink, Sender, SinkFuture, Taken, TenantText};
 use helpdesk_discord::members::{Admission, Members};
 use helpdesk_discord::rest::Rest;
 use helpdesk_discord::signature::PublicKey;
@@ -80,7 +78,7 @@ fn members(url: &str) -> Members {
 /// A DM to the bot, as the decoder makes it: the DM guild, no roles.
 fn direct(user: &str) -> ChatEvent {
     ChatEvent {
-        platform: Platform::Discord,
+        platform: helpdesk_discord::PLATFORM,
         event_id: format!("message:{user}"),
         tenant: GUILD.into(),
         sender: Sender {

@@ -1,14 +1,13 @@
 //! Rendering: user text pings nobody, only the desk's structured mentions may ping, buttons keep
-//! their action and value, limits hold, and the invite asks for exactly the documented rights.
+//! their widget id, limits hold, and the invite asks for exactly the documented rights.
 
 use helpdesk_chat::{Button, ButtonStyle, Field, Mention, RichMessage};
 use helpdesk_discord::{invite, render};
 
-fn button(action: &str, value: &str) -> Button {
+fn button(id: &str) -> Button {
     Button {
         label: "Claim".into(),
-        action: action.into(),
-        value: value.into(),
+        id: id.into(),
         style: ButtonStyle::Primary,
     }
 }
@@ -24,7 +23,7 @@ fn user_text_pings_nobody_and_only_the_asked_role_may_ping() {
             value: hostile.into(),
         }],
         context: Some(hostile.into()),
-        mentions: vec![Mention::Role("445566".into())],
+        mentions: vec![Mention::UserGroup("445566".into())],
         ..RichMessage::default()
     };
     let body = render::message(&card);
@@ -42,7 +41,7 @@ fn user_text_pings_nobody_and_only_the_asked_role_may_ping() {
     }
     // A configured id that is not a snowflake is never written out.
     let odd = RichMessage {
-        mentions: vec![Mention::Role("1> @everyone".into())],
+        mentions: vec![Mention::UserGroup("1> @everyone".into())],
         ..RichMessage::text("x")
     };
     let body = render::message(&odd);
@@ -57,23 +56,18 @@ fn user_text_pings_nobody_and_only_the_asked_role_may_ping() {
 }
 
 #[test]
-fn buttons_carry_their_action_and_value_in_rows_of_five() {
+fn buttons_carry_their_widget_id_whole_in_rows_of_five() {
     let buttons: Vec<Button> = (1..=7)
-        .map(|i| button("ticket.rate", &i.to_string()))
+        .map(|i| button(&format!("ticket.rate:9:{i}")))
         .collect();
     let rows = render::components(&buttons);
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["components"].as_array().unwrap().len(), 5);
-    let id = rows[1]["components"][1]["custom_id"].as_str().unwrap();
-    assert_eq!(render::desk_action(id), ("ticket.rate", "7"));
-    // A value with the separator in it survives; an id is never longer than Discord allows.
-    let b = button("kb.show", "a:b");
-    assert_eq!(
-        render::desk_action(&render::custom_id(&b)),
-        ("kb.show", "a:b")
-    );
-    let long = button("kb.show", &"x".repeat(500));
-    assert_eq!(render::custom_id(&long).chars().count(), 100);
+    assert_eq!(rows[1]["components"][1]["custom_id"], "ticket.rate:9:7");
+    // The desk's ids fit whole; one that does not is cut to what Discord takes.
+    let longest = "k".repeat(helpdesk_chat::WIDGET_ID_MAX);
+    assert_eq!(render::custom_id(&longest), longest);
+    assert_eq!(render::custom_id(&"x".repeat(500)).chars().count(), 100);
 }
 
 #[test]

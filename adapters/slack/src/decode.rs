@@ -6,7 +6,7 @@
 
 use crate::render::{desk_action, Origin};
 use crate::settings::SlackSettings;
-use helpdesk_chat::{Attachment, ChatEvent, EventKind, Platform, Sender};
+use helpdesk_chat::{Attachment, ChatEvent, EventKind, Sender, NEW_TICKET_WIDGET};
 use slack_morphism::prelude::*;
 use std::collections::BTreeMap;
 
@@ -14,8 +14,6 @@ use std::collections::BTreeMap;
 pub const CREATE_TICKET_SHORTCUT: &str = "create_ticket";
 /// The callback id of the global "New ticket" shortcut.
 pub const NEW_TICKET_SHORTCUT: &str = "new_ticket";
-/// The desk's button that opens the new-ticket form.
-const NEW_TICKET_ACTION: &str = "ticket.new";
 
 /// What a payload means to the desk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +42,7 @@ fn event(
     kind: EventKind,
 ) -> Decoded {
     Decoded::Event(Box::new(ChatEvent {
-        platform: Platform::Slack,
+        platform: crate::PLATFORM,
         event_id,
         tenant: team.to_string(),
         sender: person(user),
@@ -194,6 +192,7 @@ pub fn command(c: &SlackCommandEvent, settings: &SlackSettings) -> Decoded {
     let kind = EventKind::Command {
         name: name.to_string(),
         args: c.text.clone().unwrap_or_default().trim().to_string(),
+        options: Vec::new(),
         trigger: Some(c.trigger_id.0.clone()),
     };
     let id = format!("command:{}", c.trigger_id.0);
@@ -232,7 +231,7 @@ pub fn interaction(i: &SlackInteractionEvent) -> Decoded {
             }
             // No channel: the adapter opens the person's direct messages with the bot.
             let kind = EventKind::Action {
-                id: NEW_TICKET_ACTION.to_string(),
+                id: NEW_TICKET_WIDGET.to_string(),
                 value: String::new(),
                 message_id: None,
                 trigger: Some(s.trigger_id.0.clone()),

@@ -6,6 +6,7 @@
 pub mod decode;
 pub mod directory;
 pub mod http;
+pub mod ids;
 pub mod inbound;
 pub mod pacing;
 pub mod platform;
@@ -16,5 +17,6 @@ pub mod socket;
 pub mod web;
 
 pub use decode::Decoded;
+pub use ids::{LIMITS, PLATFORM};
 pub use platform::SlackPlatform;
-pub use settings::{BotTokens, Secret, SlackSettings};
+pub use settings::{BotTokens, Secret, SlackConfig, SlackSection, SlackSettings};

@@ -283,7 +283,7 @@ impl SlackPlatform {
 
 impl ChatPlatform for SlackPlatform {
     fn platform(&self) -> Platform {
-        Platform::Slack
+        crate::PLATFORM
     }
 
     fn send<'a>(

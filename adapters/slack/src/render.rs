@@ -3,7 +3,7 @@
 //! Only [`Mention`]s ping: text is escaped (`&`, `<`, `>`), so `<!channel>`, `<!here>`, `<@U…>`
 //! and `<url|label>` links typed by a person render as the characters they are.
 
-pub use helpdesk_chat::cut;
+use helpdesk_chat::truncate_chars as cut;
 use helpdesk_chat::{Button, ButtonStyle, Form, FormFieldKind, Mention, RichMessage};
 use serde_json::{json, Value};
 
@@ -14,7 +14,6 @@ mod limit {
     pub const FIELD: usize = 2000;
     pub const FIELDS_PER_SECTION: usize = 10;
     pub const BUTTON_LABEL: usize = 75;
-    pub const BUTTON_VALUE: usize = 2000;
     pub const BUTTONS_PER_BLOCK: usize = 25;
     pub const CONTEXT: usize = 3000;
     pub const FALLBACK: usize = 4000;
@@ -74,7 +73,7 @@ pub fn mrkdwn(text: &str) -> String {
 /// A mention as Slack's markup: the only markup the adapter writes itself.
 pub fn mention(m: &Mention) -> Option<String> {
     let id = match m {
-        Mention::User(id) | Mention::Group(id) | Mention::Role(id) => id,
+        Mention::User(id) | Mention::UserGroup(id) => id,
     };
     // Ids are Slack's own (U…, S…): anything else cannot be one, and is not written out.
     if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -82,7 +81,7 @@ pub fn mention(m: &Mention) -> Option<String> {
     }
     Some(match m {
         Mention::User(_) => format!("<@{id}>"),
-        Mention::Group(_) | Mention::Role(_) => format!("<!subteam^{id}>"),
+        Mention::UserGroup(_) => format!("<!subteam^{id}>"),
     })
 }
 
@@ -177,8 +176,8 @@ fn button(index: usize, b: &Button) -> Value {
     let mut button = json!({
         "type": "button",
         "text": plain(&b.label, limit::BUTTON_LABEL),
-        "action_id": format!("{}{ACTION_SEPARATOR}{index}", b.action),
-        "value": cut(&b.value, limit::BUTTON_VALUE),
+        // The widget id whole (it fits: ≤ 100 of Slack's 255), made unique by its position.
+        "action_id": format!("{}{ACTION_SEPARATOR}{index}", b.id),
     });
     match b.style {
         ButtonStyle::Primary => button["style"] = json!("primary"),
@@ -188,7 +187,7 @@ fn button(index: usize, b: &Button) -> Value {
     button
 }
 
-/// The desk's action id of a clicked Slack button (without the position [`blocks`] added).
+/// The desk's widget id of a clicked Slack button (without the position [`blocks`] added).
 pub fn desk_action(action_id: &str) -> &str {
     action_id
         .rsplit_once(ACTION_SEPARATOR)

@@ -120,6 +120,7 @@ fn socket_mode_frames_decode_like_http_payloads() {
         EventKind::Command {
             name: "kb".into(),
             args: String::new(),
+            options: Vec::new(),
             trigger: Some("111.222.xxx".into()),
         }
     );

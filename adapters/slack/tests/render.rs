@@ -24,11 +24,10 @@ fn parsed_text(value: &Value, out: &mut Vec<String>) {
     }
 }
 
-fn button(action: &str, value: &str) -> Button {
+fn button(id: &str) -> Button {
     Button {
         label: "Go".into(),
-        action: action.into(),
-        value: value.into(),
+        id: id.into(),
         style: ButtonStyle::Normal,
     }
 }
@@ -44,7 +43,10 @@ fn user_text_cannot_ping_or_link_and_only_mentions_do() {
             value: hostile.into(),
         }],
         context: Some(hostile.into()),
-        mentions: vec![Mention::Group("S0L2".into()), Mention::User("U777".into())],
+        mentions: vec![
+            Mention::UserGroup("S0L2".into()),
+            Mention::User("U777".into()),
+        ],
         ..RichMessage::default()
     };
     let mut texts = vec![fallback(&message)];
@@ -137,7 +139,7 @@ fn long_text_is_cut_to_slack_limits_without_breaking_escapes() {
                 value: "v".repeat(3000),
             })
             .collect(),
-        buttons: (0..30).map(|i| button("x.y", &i.to_string())).collect(),
+        buttons: (0..30).map(|i| button(&format!("x.y:{i}"))).collect(),
         ..RichMessage::default()
     };
     let blocks = blocks(&message);
@@ -163,7 +165,7 @@ fn long_text_is_cut_to_slack_limits_without_breaking_escapes() {
 #[test]
 fn buttons_get_unique_action_ids_that_decode_back_to_the_desks() {
     let message = RichMessage {
-        buttons: vec![button("ticket.rate", "1:1"), button("ticket.rate", "1:2")],
+        buttons: vec![button("ticket.rate:1:1"), button("ticket.rate:1:2")],
         ..RichMessage::default()
     };
     let blocks = blocks(&message);
@@ -173,8 +175,9 @@ fn buttons_get_unique_action_ids_that_decode_back_to_the_desks() {
         .iter()
         .map(|b| b["action_id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["ticket.rate#0", "ticket.rate#1"]);
-    assert!(ids.iter().all(|id| desk_action(id) == "ticket.rate"));
+    assert_eq!(ids, ["ticket.rate:1:1#0", "ticket.rate:1:2#1"]);
+    let desk: Vec<&str> = ids.iter().map(|id| desk_action(id)).collect();
+    assert_eq!(desk, ["ticket.rate:1:1", "ticket.rate:1:2"]);
     assert_eq!(
         desk_action("kb#show"),
         "kb#show",
