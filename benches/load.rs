@@ -14,14 +14,14 @@
 
 // The tests' bot launcher and fake Slack, shared; the bench uses part of them.
 #[allow(dead_code)]
-#[path = "../tests/common/bot.rs"]
+#[path = "../tests/it/common/bot.rs"]
 mod bot;
 mod common;
 #[allow(dead_code)]
-#[path = "../tests/common/fake_discord.rs"]
+#[path = "../tests/it/common/fake_discord.rs"]
 mod fake_discord;
 #[allow(dead_code)]
-#[path = "../tests/common/fake_slack.rs"]
+#[path = "../tests/it/common/fake_slack.rs"]
 mod fake_slack;
 
 use bot::Bot;

@@ -8,7 +8,7 @@
 //! test plays Slack: 1,000 signed event deliveries (100 of them delivered a second time), and
 //! each delivery nobody acknowledged delivered again, as Slack does.
 
-mod common;
+use crate::common;
 
 use common::bot::Bot;
 use common::fake_slack::{try_post, Call, FakeSlack};

@@ -2,7 +2,7 @@
 //! `retention.outbox` are pruned, in bounded batches; pending and parked actions stay; an
 //! interaction token leaves the outbox row once the row is sent.
 
-mod common;
+use crate::common;
 
 use common::{now, tenant, TestDb};
 use helpdesk::clock::ManualClock;

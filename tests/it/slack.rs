@@ -4,7 +4,7 @@
 //! slash command → ticket → card in L1 → Claim → Escalate modal → card in L2 with the group
 //! pinged → replies relayed both ways → Resolve modal → the requester clicks Yes → closed.
 
-mod common;
+use crate::common;
 
 use common::bot::Bot;
 use common::fake_slack::FakeSlack;

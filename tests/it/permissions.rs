@@ -4,7 +4,7 @@
 //! fails the test with its name. Every privileged act that went through is in the audit log,
 //! and nothing done in the other tenant touches or shows the ticket.
 
-mod common;
+use crate::common;
 
 use common::chat::{ada, boss, bruno, click, command, luisa, mario, message, nina, submitted};
 use common::TestDb;

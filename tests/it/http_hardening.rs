@@ -2,7 +2,7 @@
 //! timeout, a stalled body at the request timeout, connections over the cap are refused; and
 //! health and metrics can live on an internal listener the platforms never see.
 
-mod common;
+use crate::common;
 
 use axum::routing::{get, post};
 use axum::Router;

@@ -2,7 +2,7 @@
 //! exactly how many remain for the next start, and ends within its bound on SIGTERM and SIGINT
 //! even when a platform's connection never comes up.
 
-mod common;
+use crate::common;
 
 use common::bot::Bot;
 use common::fake_slack::{raw_post, FakeSlack};

@@ -1,7 +1,7 @@
 //! The desk, end to end on the in-memory platform: intake, card, relay, commands, escalation,
 //! resolve/confirm, permissions, exactly once, timers, text safety and language.
 
-mod common;
+use crate::common;
 
 use common::chat::*;
 

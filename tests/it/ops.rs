@@ -1,7 +1,7 @@
 //! The operator's side of the database: read-only commands that create nothing, backups taken
 //! while the desk works, honest readiness, `check-db`.
 
-mod common;
+use crate::common;
 
 use common::bot::Bot;
 use common::chat::{mario, message};

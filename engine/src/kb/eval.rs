@@ -173,7 +173,7 @@ mod tests {
     /// outside CI.
     fn dev_set(name: &str, lang: KbLanguage) -> Option<(SearchIndex, Vec<EvalQuery>)> {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/data/kb")
+            .join("../../shared/data/kb")
             .join(name);
         if !dir.is_dir() {
             assert!(

@@ -3,7 +3,7 @@
 //! the role, a requester flooding the desk or raising every ticket to P1, and the audit log.
 //! Each test names the attack it stops.
 
-mod common;
+use crate::common;
 
 use common::chat::{
     self, ada, boss, bruno, click, command, luisa, mario, message, send, submitted, ticket,

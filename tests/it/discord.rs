@@ -6,7 +6,7 @@
 //! in L2 with the role pinged → replies relayed both ways → Resolve modal → Yes → closed.
 //! And one bot serving two guilds, each with its own channels, role, tickets and language.
 
-mod common;
+use crate::common;
 
 use common::bot::Bot;
 use common::fake_discord::FakeDiscord;

@@ -7,8 +7,8 @@ use std::path::Path;
 use std::time::Duration;
 
 /// The migrations this binary knows, per backend.
-static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
-static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
 /// Where a database's schema stands against this binary's migrations.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! `/metrics`: labelled counters move with what the desk does, and the database gauges (open
 //! tickets, outbox backlog, timers due) follow the database, in the OpenMetrics text format.
 
-mod common;
+use crate::common;
 
 use common::chat::*;
 use common::now;

@@ -1,6 +1,6 @@
 //! The outbox dispatcher: exactly once, in order per thread, through failures and rate limits.
 
-mod common;
+use crate::common;
 
 use common::{now, tenant};
 use helpdesk::clock::{Clock, ManualClock};

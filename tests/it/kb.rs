@@ -1,7 +1,7 @@
 //! The knowledge base: articles on both backends, indexes that follow the database, and search
 //! quality measured on the public StackFAQ data.
 
-mod common;
+use crate::common;
 
 use common::now;
 use helpdesk::kb::{

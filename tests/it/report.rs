@@ -1,6 +1,6 @@
 //! The manager's report on a seeded conversation whose answers are known.
 
-mod common;
+use crate::common;
 
 use common::chat::*;
 use common::now;

@@ -1,6 +1,6 @@
 //! The store's behaviour, on SQLite and on PostgreSQL alike.
 
-mod common;
+use crate::common;
 
 use common::{new_ticket, now, tenant};
 use helpdesk::domain::{Author, Grade, Level, LogEntry, LogKind, Person, Status, TicketNumber};

@@ -1,7 +1,7 @@
 //! The knowledge base in chat: suggestions when a ticket opens, self-service closing, and
 //! `/kb` for everyone to read and agents to write.
 
-mod common;
+use crate::common;
 
 use common::chat::*;
 

@@ -1,7 +1,7 @@
 //! Bounded fuzzing in CI: whatever arrives — command text, form input, configuration files —
 //! is answered or refused, never a panic (Slack payloads: adapters/slack/tests/fuzz.rs).
 
-mod common;
+use crate::common;
 
 use common::chat::{ada, mario};
 use helpdesk::config::Loader;

@@ -2,7 +2,7 @@
 //! acknowledgements whatever the desk does) and the Web API's failures as the dispatcher sees
 //! them. A fake Slack on 127.0.0.1 answers the adapter's own calls.
 
-mod common;
+use crate::common;
 
 use common::fake_slack::{patiently, raw_post, FakeSlack};
 use helpdesk_chat::{

@@ -1,7 +1,7 @@
 //! A stop (SIGTERM) takes no new events, finishes the ones in hand, sends what is waiting in the
 //! outbox within its bound, and exits 0.
 
-mod common;
+use crate::common;
 
 use common::bot::Bot;
 use common::fake_slack::{raw_post, FakeSlack};

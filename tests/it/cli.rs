@@ -1,6 +1,6 @@
 //! The `helpdesk` binary, run as an operator would.
 
-mod common;
+use crate::common;
 
 use common::cli::{helpdesk, run};
 use common::{new_ticket, now};

@@ -1,0 +1,27 @@
+//! Every integration test in one binary, so the crate is linked once for all of them: one
+//! module per area, sharing the fakes and helpers in `common`.
+
+#[macro_use]
+mod common;
+
+mod cli;
+mod config;
+mod desk;
+mod desk_kb;
+mod discord;
+mod dispatcher;
+mod fuzz;
+mod honest_shutdown;
+mod http_hardening;
+mod kb;
+mod metrics;
+mod ops;
+mod permissions;
+mod replicas;
+mod report;
+mod retention;
+mod shutdown;
+mod slack;
+mod slack_adapter;
+mod store;
+mod trust;
