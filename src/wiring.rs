@@ -399,11 +399,11 @@ mod tests {
         );
     }
 
-    /// One table: a command added to the desk's table is registered on Discord as it is
-    /// declared (its parsing and help are tested in the desk).
+    /// One table: a command added to the desk's table is parsed, listed in help and registered
+    /// on Discord as it is declared.
     #[test]
-    fn a_command_added_to_the_desk_table_is_registered_on_discord() {
-        use helpdesk_chat::{CommandSpec, OptionKind, OptionSpec};
+    fn a_command_added_to_the_desk_table_is_parsed_helped_and_registered() {
+        use helpdesk_chat::{CommandSpec, OptionKind, OptionSpec, OptionValue, ParseError};
         let mut table = helpdesk::desk::command_table().clone();
         let ticket = table
             .commands
@@ -423,6 +423,19 @@ mod tests {
                     "command_option_ticket",
                 )),
         );
+        let spec = table.command("ticket").unwrap();
+        let yes = |_: &OptionSpec, _: &str| true;
+        let wave = spec.parse("HI #3 <@U1|ada>", &[], &yes).unwrap();
+        assert_eq!(wave.spec.name, "wave");
+        assert_eq!(wave.get("ticket"), Some(&OptionValue::Integer(3)));
+        assert_eq!(wave.text("who").as_deref(), Some("<@U1|ada>"));
+        assert!(
+            matches!(spec.parse("wave", &[], &yes), Err(ParseError::Usage(s)) if s.name == "wave")
+        );
+        let lines = helpdesk::desk::command_help(spec, &|msg| msg.key().to_string());
+        assert_eq!(lines.len(), helpdesk::desk::subcommands().len() + 1);
+        assert_eq!(lines.last().map(String::as_str), Some("usage_help"));
+
         let mut settings = DiscordSettings::new("down");
         settings.command_table = table;
         let all = helpdesk_discord::commands::definitions(&settings);

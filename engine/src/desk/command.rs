@@ -412,7 +412,7 @@ pub(crate) fn usage(name: &str) -> Msg {
 }
 
 /// Every subcommand's usage line, in the table's order.
-pub(crate) fn help(spec: &CommandSpec, say: &dyn Fn(Msg) -> String) -> Vec<String> {
+pub fn help(spec: &CommandSpec, say: &dyn Fn(Msg) -> String) -> Vec<String> {
     spec.subcommands
         .iter()
         .filter(|s| s.usage.is_some())
@@ -960,44 +960,5 @@ mod tests {
         for name in ["ticket", "kb", "helpdesk"] {
             assert!(table().command(name).is_some(), "/{name}");
         }
-    }
-
-    /// One table: a command added to it is parsed and listed in help (and registered on Discord,
-    /// tested in the binary, which alone knows Discord).
-    #[test]
-    fn a_command_added_to_the_table_is_parsed_helped_and_registered() {
-        let mut table = table().clone();
-        let ticket = table
-            .commands
-            .iter_mut()
-            .find(|c| c.name == TICKET)
-            .unwrap();
-        ticket.subcommands.push(
-            CommandSpec::new("wave", "command_ticket_help")
-                .alias("hi")
-                .usage("usage_help")
-                .option(
-                    OptionSpec::new("who", OptionKind::User, "command_option_person").required(),
-                )
-                .option(OptionSpec::new(
-                    "ticket",
-                    OptionKind::Ticket,
-                    "command_option_ticket",
-                )),
-        );
-        let ticket = table.command(TICKET).unwrap();
-        let yes = |_: &OptionSpec, _: &str| true;
-        let wave = ticket.parse("HI #3 <@U1|ada>", &[], &yes).unwrap();
-        assert_eq!(wave.spec.name, "wave");
-        assert_eq!(wave.get("ticket"), Some(&OptionValue::Integer(3)));
-        assert_eq!(wave.text("who").as_deref(), Some("<@U1|ada>"));
-        assert!(
-            matches!(ticket.parse("wave", &[], &yes), Err(ParseError::Usage(s)) if s.name == "wave")
-        );
-
-        let lines = help(ticket, &|msg| msg.key().to_string());
-        assert_eq!(lines.len(), subcommands().len() + 1);
-        assert_eq!(lines.last().map(String::as_str), Some("usage_help"));
-        // Its registration on Discord: `wiring::tests::a_command_added_to_the_desk_table_is_registered_on_discord`.
     }
 }

@@ -23,8 +23,9 @@ mod timers;
 mod work;
 
 pub use command::{
-    parse as parse_command, read as read_command, read_helpdesk, read_kb, subcommands,
-    table as command_table, CommandError, HelpdeskCommand, KbCommand, ListScope, TicketCommand,
+    help as command_help, parse as parse_command, read as read_command, read_helpdesk, read_kb,
+    subcommands, table as command_table, CommandError, HelpdeskCommand, KbCommand, ListScope,
+    TicketCommand,
 };
 pub use timers::TimerKind;
 

@@ -22,31 +22,15 @@ pub struct Pruned {
     pub sent_outbox: u64,
 }
 
-async fn prune_processed_events(
+/// Deletes up to `limit` rows of `table` older than `before`.
+async fn prune_batch(
     db: &mut Db<'_>,
+    table: Kept,
     before: Timestamp,
     limit: i64,
 ) -> Result<u64, StoreError> {
-    const SQL: &str = "DELETE FROM processed_events WHERE (platform, event_id) IN \
-        (SELECT platform, event_id FROM processed_events WHERE processed_at < $1 LIMIT $2)";
-    on!(db, c => sqlx::query(SQL)
-        .bind(to_ms(before))
-        .bind(limit)
-        .execute(&mut **c)
-        .await
-        .map(|r| r.rows_affected()))
-    .map_err(Into::into)
-}
-
-async fn prune_sent_outbox(
-    db: &mut Db<'_>,
-    before: Timestamp,
-    limit: i64,
-) -> Result<u64, StoreError> {
-    // Sent rows only: pending ones are still to go out, dead ones wait for an operator.
-    const SQL: &str = "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox \
-        WHERE state = 'sent' AND sent_at < $1 ORDER BY id LIMIT $2)";
-    on!(db, c => sqlx::query(SQL)
+    let sql = table.delete_older();
+    on!(db, c => sqlx::query(sql)
         .bind(to_ms(before))
         .bind(limit)
         .execute(&mut **c)
@@ -78,12 +62,7 @@ impl Store {
         let mut pruned = 0;
         for _ in 0..PRUNE_BATCHES_PER_PASS {
             let mut tx = self.begin().await?;
-            let n = match table {
-                Kept::ProcessedEvents => {
-                    prune_processed_events(&mut tx.db(), before, PRUNE_BATCH).await?
-                }
-                Kept::SentOutbox => prune_sent_outbox(&mut tx.db(), before, PRUNE_BATCH).await?,
-            };
+            let n = prune_batch(&mut tx.db(), table, before, PRUNE_BATCH).await?;
             tx.commit().await?;
             pruned += n;
             if n < PRUNE_BATCH as u64 {
@@ -101,4 +80,21 @@ enum Kept {
     ProcessedEvents,
     /// Sent chat actions, kept for `retention.outbox`.
     SentOutbox,
+}
+
+impl Kept {
+    /// The statement deleting a batch: `$1` is the cut-off time, `$2` the batch size.
+    fn delete_older(self) -> &'static str {
+        match self {
+            Kept::ProcessedEvents => {
+                "DELETE FROM processed_events WHERE (platform, event_id) IN \
+                 (SELECT platform, event_id FROM processed_events WHERE processed_at < $1 LIMIT $2)"
+            }
+            // Sent rows only: pending ones are still to go out, dead ones wait for an operator.
+            Kept::SentOutbox => {
+                "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox \
+                 WHERE state = 'sent' AND sent_at < $1 ORDER BY id LIMIT $2)"
+            }
+        }
+    }
 }
