@@ -1,5 +1,5 @@
 //! The platforms' sections read through the whole configuration, as `helpdesk` reads it: file,
-//! environment, secrets, and errors that name the exact key (moved from tests/config.rs when
+//! environment, secrets, and errors that name the exact key (moved from tests/it/config.rs when
 //! the engine stopped knowing the platforms).
 
 use super::*;

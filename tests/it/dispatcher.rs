@@ -4,6 +4,8 @@ use crate::common;
 
 use common::{now, tenant};
 use helpdesk::clock::{Clock, ManualClock};
+use helpdesk::desk::keys::MessageKey;
+use helpdesk::domain::TicketId;
 use helpdesk::schedule::{Dispatcher, RetryPolicy};
 use helpdesk::store::{OutboxState, Store};
 use helpdesk_chat::{
@@ -196,15 +198,15 @@ async fn a_reply_waits_for_the_card_it_belongs_to(store: Store) {
     let card = ChatAction::Post {
         channel: "C-l1".into(),
         message: RichMessage::text("card #1"),
-        key: Some("card:1:L1".into()),
+        key: Some(card_key(1, "L1")),
     };
     let in_thread = ChatAction::Reply {
         channel: "C-l1".into(),
-        thread: ThreadRef::Message("card:1:L1".into()),
+        thread: ThreadRef::Message(card_key(1, "L1")),
         message: RichMessage::text("discussion"),
     };
     let update = ChatAction::Update {
-        key: "card:1:L1".into(),
+        key: card_key(1, "L1"),
         message: RichMessage::text("card #1, claimed"),
     };
     enqueue(&store, acme, &[card, in_thread, update], clock.now()).await;
@@ -224,7 +226,10 @@ async fn a_reply_waits_for_the_card_it_belongs_to(store: Store) {
         sent[1..].iter().all(|r| r.target.as_ref() == Some(&posted)),
         "{sent:?}"
     );
-    assert_eq!(store.message_ref("card:1:L1").await.unwrap(), Some(posted));
+    assert_eq!(
+        store.message_ref(&card_key(1, "L1")).await.unwrap(),
+        Some(posted)
+    );
 }
 
 async fn a_reply_to_a_message_never_posted_is_parked_until_its_post_returns(store: Store) {
@@ -233,14 +238,14 @@ async fn a_reply_to_a_message_never_posted_is_parked_until_its_post_returns(stor
     let card = ChatAction::Post {
         channel: "C-l1".into(),
         message: RichMessage::text("card #2"),
-        key: Some("card:2:L1".into()),
+        key: Some(card_key(2, "L1")),
     };
     let orphan = ChatAction::Update {
-        key: "card:404:L1".into(),
+        key: card_key(404, "L1"),
         message: RichMessage::text("?"),
     };
     let update = ChatAction::Update {
-        key: "card:2:L1".into(),
+        key: card_key(2, "L1"),
         message: RichMessage::text("claimed"),
     };
     enqueue(&store, acme, &[orphan, card, update], clock.now()).await;
@@ -254,7 +259,7 @@ async fn a_reply_to_a_message_never_posted_is_parked_until_its_post_returns(stor
     assert!(parked.iter().any(|i| i
         .last_error
         .as_deref()
-        .is_some_and(|e| e.contains("card:404:L1"))));
+        .is_some_and(|e| e.contains(&card_key(404, "L1")))));
 
     // Once the channel exists again, retrying everything sends the card first, then its update.
     assert_eq!(store.retry_dead(None, clock.now()).await.unwrap(), 3);
@@ -346,7 +351,7 @@ async fn a_worker_that_died_after_sending_is_not_sent_twice(store: Store) {
     let card = ChatAction::Post {
         channel: "C-l1".into(),
         message: RichMessage::text("card"),
-        key: Some("card:1:C-l1".into()),
+        key: Some(card_key(1, "C-l1")),
     };
     enqueue(&store, acme, std::slice::from_ref(&card), clock.now()).await;
     // A worker claims the post, the platform takes it, and the worker dies before recording it.
@@ -366,7 +371,7 @@ async fn a_worker_that_died_after_sending_is_not_sent_twice(store: Store) {
     assert_eq!(fresh.run_once().await.unwrap().sent, 1);
     assert_eq!(platform.sent().len(), 1, "posted once");
     assert_eq!(
-        store.message_ref("card:1:C-l1").await.unwrap(),
+        store.message_ref(&card_key(1, "C-l1")).await.unwrap(),
         landed.posted,
         "the card's place is remembered from the first try"
     );
@@ -422,4 +427,9 @@ async fn answers_to_a_person_are_claimed_before_older_posts(store: Store) {
         .await
         .unwrap();
     assert_eq!(rest.len(), 5, "then the posts, each in its own lane");
+}
+
+/// The key of ticket `id`'s card in `channel`, as the desk writes it.
+fn card_key(id: i64, channel: &str) -> String {
+    MessageKey::card(TicketId(id), channel).to_string()
 }

@@ -1,11 +1,13 @@
 //! Bounded fuzzing in CI: whatever arrives — command text, form input, configuration files —
-//! is answered or refused, never a panic (Slack payloads: adapters/slack/tests/fuzz.rs).
+//! is answered or refused, never a panic (Slack payloads: adapters/slack/tests/it/fuzz.rs).
 
 use crate::common;
 
 use common::chat::{ada, mario};
 use helpdesk::config::Loader;
+use helpdesk::desk::keys::{ArticleForm, ArticleId, FormId, TicketForm};
 use helpdesk::desk::parse_command;
+use helpdesk::domain::{TicketId, TicketNumber};
 use helpdesk::sandbox::{example_tenant, Sandbox};
 use helpdesk_chat::EventKind;
 use proptest::prelude::*;
@@ -51,16 +53,22 @@ fn any_form_input_is_answered_or_refused() {
         .enable_all()
         .build()
         .unwrap();
-    let forms = prop_oneof![
-        Just("ticket.new".to_string()),
-        Just("ticket.escalate:1".to_string()),
-        Just("ticket.resolve:1".to_string()),
-        Just("ticket.priority:1".to_string()),
-        Just("ticket.note:1".to_string()),
-        Just("ticket.comment:1".to_string()),
-        Just("kb.save:".to_string()),
-        nasty_text(),
-    ];
+    // Every form the desk opens, as it writes their ids, and anything else.
+    let ticket = TicketId(1);
+    let mut known: Vec<String> = TicketForm::ALL
+        .into_iter()
+        .map(|f| FormId::Ticket(f, ticket))
+        .chain([
+            FormId::NewTicket,
+            FormId::Comment(ticket),
+            FormId::Article(ArticleForm::New),
+            FormId::Article(ArticleForm::Edit(ArticleId(1))),
+            FormId::Article(ArticleForm::Promote(TicketNumber(1))),
+        ])
+        .map(|f| f.to_string())
+        .collect();
+    known.sort();
+    let forms = prop_oneof![prop::sample::select(known), nasty_text()];
     let fields = prop::collection::btree_map(
         prop::sample::select(vec![
             "title",

@@ -452,7 +452,10 @@ async fn a_send_tried_again_finds_its_earlier_post_instead_of_posting_twice() {
     let post = ChatAction::Post {
         channel: "CL1".into(),
         message: RichMessage::text("card"),
-        key: Some("card:1:CL1".into()),
+        key: Some(
+            helpdesk::desk::keys::MessageKey::card(helpdesk::domain::TicketId(1), "CL1")
+                .to_string(),
+        ),
     };
     let try_ = |key, again| Attempt { key, again };
     let posts = || {

@@ -329,7 +329,7 @@ async fn outbox_timers_and_audit_are_kept(store: Store) {
     let post = ChatAction::Post {
         channel: "C-l1".into(),
         message: RichMessage::text("card"),
-        key: Some(format!("card:{}", t.id.0)),
+        key: Some(helpdesk::desk::keys::MessageKey::card(t.id, "C-l1").to_string()),
     };
     tx.enqueue(acme, Some(t.id), &post, now()).await.unwrap();
     let key = TimerKind::LevelBudget.key(t.id);

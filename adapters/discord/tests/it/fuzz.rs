@@ -1,7 +1,7 @@
 //! Bounded fuzzing in CI: Discord payloads of any shape, signatures of any shape and any text to
 //! render are decoded, refused or rendered inert, never a panic.
 
-mod common;
+use crate::common;
 
 use helpdesk_chat::{Mention, RichMessage};
 use helpdesk_discord::decode::{self, Decoded};

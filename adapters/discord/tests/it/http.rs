@@ -1,7 +1,7 @@
 //! The HTTP interactions endpoint: 401 on any bad signature, PONG to PING, the desk's event
 //! handed off with a deferral in time, a polite answer when the desk is down, a body limit.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

@@ -1,7 +1,7 @@
 //! Every example from Discord's documentation (../shared/data) decodes to the right event or is
 //! ignored for a stated reason, and the RFC 8032 vectors check the signature primitive.
 
-mod common;
+use crate::common;
 
 use common::example;
 use ed25519_dalek::{Signer, SigningKey};

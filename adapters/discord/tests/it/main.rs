@@ -1,0 +1,9 @@
+//! The adapter's integration tests in one binary: one module per area.
+
+mod common;
+mod examples;
+mod fuzz;
+mod http;
+mod members;
+mod platform;
+mod render;
