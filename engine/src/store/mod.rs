@@ -64,6 +64,7 @@ mod audit;
 mod connect;
 mod db;
 mod desk;
+mod enqueue;
 mod error;
 mod gauges;
 mod health;

@@ -2,7 +2,7 @@
 //! dispatcher.
 
 use super::rows::{from_ms, parse, to_ms, OutboxRow};
-use super::{Db, Store, StoreError, StoreTx};
+use super::{Db, Store, StoreError};
 use crate::domain::{TenantId, TicketId, Timestamp};
 use helpdesk_chat::{ChatAction, MessageRef, Platform};
 
@@ -416,34 +416,6 @@ impl Store {
             .fetch_all(&mut **c)
             .await)?;
         rows.into_iter().map(outbox_item).collect()
-    }
-}
-
-impl StoreTx {
-    /// Queues a chat action to be sent after commit.
-    pub async fn enqueue(
-        &mut self,
-        tenant: TenantId,
-        ticket: Option<TicketId>,
-        action: &ChatAction,
-        now: Timestamp,
-    ) -> Result<i64, StoreError> {
-        const SQL: &str = "INSERT INTO outbox (tenant_id, ticket_id, ordering_key, payload, \
-            state, attempts, next_attempt_at, created_at, posts_key, lane) \
-            VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5, $6, $7) RETURNING id";
-        let db = &mut self.db();
-        let payload = serde_json::to_string(action)?;
-        let id = on!(db, c => sqlx::query_scalar(SQL)
-            .bind(tenant.0)
-            .bind(ticket.map(|t| t.0))
-            .bind(action.ordering_key())
-            .bind(&payload)
-            .bind(to_ms(now))
-            .bind(action.posts_as())
-            .bind(Lane::of(action).as_str())
-            .fetch_one(&mut **c)
-            .await)?;
-        Ok(id)
     }
 }
 
