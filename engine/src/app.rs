@@ -330,6 +330,8 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
         RetryPolicy {
             lease: config.outbox.lease,
             send_timeout: config.outbox.send_timeout,
+            per_platform: config.outbox.per_platform,
+            per_channel: config.outbox.per_channel,
             ..RetryPolicy::default()
         },
     ));

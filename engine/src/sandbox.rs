@@ -7,7 +7,7 @@ use crate::desk::{Desk, DeskError, Handled};
 use crate::domain::Timestamp;
 use crate::kb::KnowledgeBase;
 use crate::schedule::{Dispatcher, RetryPolicy, Scheduler};
-use crate::store::{OutboxState, Store, StoreError};
+use crate::store::{Store, StoreError};
 use helpdesk_chat::{
     ChatEvent, ChatPlatform, EventKind, MemoryDirectory, MemoryPlatform, Platform, Sender,
 };
@@ -186,12 +186,8 @@ impl Sandbox {
             if r.sent + r.retried + r.dead + r.waiting > 0 {
                 continue;
             }
-            let pending = self
-                .desk
-                .store()
-                .outbox(Some(OutboxState::Pending), 10_000)
-                .await?;
-            let Some(next) = pending.iter().map(|i| i.next_attempt_at).min() else {
+            // Only the head of each ordering key can go: the rest waits behind it.
+            let Some(next) = self.desk.store().next_pending_at().await? else {
                 return Ok(());
             };
             let now = self.clock.now();

@@ -7,3 +7,7 @@ DROP INDEX outbox_by_key;
 -- claim finds where that message landed in the same statement. Rows queued before this
 -- migration have none and are looked up as before.
 ALTER TABLE outbox ADD COLUMN needs_key TEXT;
+-- A claim writes the lease (locked_until), a column no index holds: with room left on its page,
+-- PostgreSQL rewrites the row in place (a HOT update) instead of touching every index, which
+-- made a claim of 320 rows take 11-16 ms instead of 2. Pages filled to 70 % leave that room.
+ALTER TABLE outbox SET (fillfactor = 70);

@@ -7,13 +7,15 @@ use helpdesk::clock::{Clock, ManualClock};
 use helpdesk::desk::keys::MessageKey;
 use helpdesk::domain::TicketId;
 use helpdesk::schedule::{Dispatcher, RetryPolicy};
-use helpdesk::store::{OutboxState, Store};
+use helpdesk::store::{ConnectOptions, Lane, OutboxState, Store};
 use helpdesk_chat::{
-    Attempt, ChatAction, ChatPlatform, MemoryPlatform, RichMessage, SendError, ThreadRef,
+    Attempt, ChatAction, ChatPlatform, MemoryPlatform, MessageRef, RichMessage, SendError,
+    SendFuture, ThreadRef,
 };
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::{Barrier, Notify, Semaphore};
 
 on_both_backends!(
     every_action_is_delivered_once_in_order_despite_failures,
@@ -26,6 +28,12 @@ on_both_backends!(
     a_worker_that_died_after_sending_is_not_sent_twice,
     a_paced_send_waits_for_its_slot_without_counting_an_attempt,
     answers_to_a_person_are_claimed_before_older_posts,
+    unrelated_cards_in_one_channel_go_out_in_one_round,
+    sends_to_different_channels_go_side_by_side,
+    one_channel_takes_at_most_its_bound,
+    answers_go_out_while_a_round_of_cards_is_stuck,
+    a_rate_limit_pauses_the_workspace_without_counting_attempts_for_the_rest,
+    a_desk_commit_goes_through_while_a_send_hangs,
 );
 
 /// A platform that never answers.
@@ -432,4 +440,425 @@ async fn answers_to_a_person_are_claimed_before_older_posts(store: Store) {
 /// The key of ticket `id`'s card in `channel`, as the desk writes it.
 fn card_key(id: i64, channel: &str) -> String {
     MessageKey::card(TicketId(id), channel).to_string()
+}
+
+/// A card posted with its key, its thread's first reply and an update, as the desk queues them.
+fn card_with_thread(id: i64, channel: &str) -> Vec<ChatAction> {
+    let key = card_key(id, channel);
+    vec![
+        ChatAction::Post {
+            channel: channel.into(),
+            message: RichMessage::text(format!("card #{id}")),
+            key: Some(key.clone()),
+        },
+        ChatAction::Reply {
+            channel: channel.into(),
+            thread: ThreadRef::Message(key.clone()),
+            message: RichMessage::text(format!("discussion #{id}")),
+        },
+        ChatAction::Update {
+            key,
+            message: RichMessage::text(format!("card #{id}, claimed")),
+        },
+    ]
+}
+
+async fn unrelated_cards_in_one_channel_go_out_in_one_round(store: Store) {
+    let acme = tenant(&store, "T-acme").await;
+    let (platform, clock, dispatcher) = setup(&store);
+    let actions: Vec<ChatAction> = (1..=30).flat_map(|i| card_with_thread(i, "C-l1")).collect();
+    enqueue(&store, acme, &actions, clock.now()).await;
+    // One round: each card with its thread and update, the cards side by side (before, cards
+    // of one channel shared a queue and went one per round, their threads a round later).
+    let round = dispatcher.run_once().await.unwrap();
+    assert_eq!(
+        (round.sent, round.waiting, round.retried),
+        (90, 0, 0),
+        "{round:?}"
+    );
+    let sent = platform.sent();
+    for id in 1..=30 {
+        let key = card_key(id, "C-l1");
+        let posted = platform.posted(&key).expect("card posted");
+        let mine: Vec<_> = sent
+            .iter()
+            .filter(|r| match &r.action {
+                ChatAction::Post { key: Some(k), .. } | ChatAction::Update { key: k, .. } => {
+                    *k == key
+                }
+                ChatAction::Reply {
+                    thread: ThreadRef::Message(k),
+                    ..
+                } => *k == key,
+                _ => false,
+            })
+            .collect();
+        assert_eq!(mine.len(), 3, "{mine:?}");
+        assert!(
+            matches!(mine[0].action, ChatAction::Post { .. }),
+            "the card first"
+        );
+        assert!(
+            matches!(mine[1].action, ChatAction::Reply { .. }),
+            "then its thread"
+        );
+        assert!(mine[1..].iter().all(|r| r.target.as_ref() == Some(&posted)));
+    }
+}
+
+/// A platform that holds each send until `together` sends are in flight at once (serial
+/// sends would never get there: they time out and count as failures), and keeps the most
+/// sends it saw in flight per channel.
+struct Together {
+    inner: MemoryPlatform,
+    together: Barrier,
+    in_flight: Mutex<HashMap<String, usize>>,
+    most: Mutex<HashMap<String, usize>>,
+}
+
+impl Together {
+    fn new(together: usize) -> Self {
+        Together {
+            inner: MemoryPlatform::new(),
+            together: Barrier::new(together),
+            in_flight: Mutex::default(),
+            most: Mutex::default(),
+        }
+    }
+
+    fn most_in(&self, channel: &str) -> usize {
+        self.most.lock().unwrap().get(channel).copied().unwrap_or(0)
+    }
+}
+
+fn channel_of(action: &ChatAction, target: Option<&MessageRef>) -> String {
+    action
+        .channel()
+        .map(str::to_string)
+        .or_else(|| target.map(|t| t.channel.clone()))
+        .unwrap_or_default()
+}
+
+impl ChatPlatform for Together {
+    fn platform(&self) -> helpdesk_chat::Platform {
+        helpdesk_chat::Platform::MEMORY
+    }
+
+    fn send<'a>(
+        &'a self,
+        tenant: &'a str,
+        action: &'a ChatAction,
+        target: Option<&'a MessageRef>,
+        attempt: Attempt<'a>,
+    ) -> SendFuture<'a> {
+        Box::pin(async move {
+            let channel = channel_of(action, target);
+            {
+                let mut in_flight = self.in_flight.lock().unwrap();
+                let n = in_flight.entry(channel.clone()).or_default();
+                *n += 1;
+                let mut most = self.most.lock().unwrap();
+                let m = most.entry(channel.clone()).or_default();
+                *m = (*m).max(*n);
+            }
+            self.together.wait().await;
+            *self.in_flight.lock().unwrap().get_mut(&channel).unwrap() -= 1;
+            self.inner.send(tenant, action, target, attempt).await
+        })
+    }
+}
+
+fn dispatcher_over(
+    store: &Store,
+    platform: Arc<dyn ChatPlatform>,
+    clock: Arc<ManualClock>,
+    per_platform: usize,
+    per_channel: usize,
+) -> Dispatcher {
+    Dispatcher::new(
+        store.clone(),
+        vec![platform],
+        clock,
+        RetryPolicy {
+            per_platform,
+            per_channel,
+            send_timeout: Duration::from_secs(10),
+            ..RetryPolicy::default()
+        },
+    )
+}
+
+async fn sends_to_different_channels_go_side_by_side(store: Store) {
+    let acme = tenant(&store, "T-acme").await;
+    let clock = Arc::new(ManualClock::new(now()));
+    let platform = Arc::new(Together::new(4));
+    let dispatcher = dispatcher_over(&store, platform.clone(), clock.clone(), 4, 1);
+    let actions: Vec<ChatAction> = (0..8)
+        .map(|i| ChatAction::Reply {
+            channel: format!("C-{i}"),
+            thread: ThreadRef::Id("t".into()),
+            message: RichMessage::text(format!("reply {i}")),
+        })
+        .collect();
+    enqueue(&store, acme, &actions, clock.now()).await;
+    let round = dispatcher.run_once().await.unwrap();
+    assert_eq!(
+        (round.sent, round.retried),
+        (8, 0),
+        "four at a time: {round:?}"
+    );
+    assert!((0..8).all(|i| platform.most_in(&format!("C-{i}")) == 1));
+}
+
+async fn one_channel_takes_at_most_its_bound(store: Store) {
+    let acme = tenant(&store, "T-acme").await;
+    let clock = Arc::new(ManualClock::new(now()));
+    let platform = Arc::new(Together::new(2));
+    let dispatcher = dispatcher_over(&store, platform.clone(), clock.clone(), 16, 2);
+    let actions: Vec<ChatAction> = (1..=8)
+        .map(|i| ChatAction::Post {
+            channel: "C-l1".into(),
+            message: RichMessage::text(format!("card {i}")),
+            key: Some(card_key(i, "C-l1")),
+        })
+        .collect();
+    enqueue(&store, acme, &actions, clock.now()).await;
+    let round = dispatcher.run_once().await.unwrap();
+    assert_eq!((round.sent, round.retried), (8, 0), "{round:?}");
+    assert_eq!(
+        platform.most_in("C-l1"),
+        2,
+        "two at a time in the channel, never more"
+    );
+}
+
+/// A platform on which posts hang until released, while anything else goes through.
+struct StuckPosts {
+    inner: MemoryPlatform,
+    entered: Notify,
+    release: Semaphore,
+}
+
+impl ChatPlatform for StuckPosts {
+    fn platform(&self) -> helpdesk_chat::Platform {
+        helpdesk_chat::Platform::MEMORY
+    }
+
+    fn send<'a>(
+        &'a self,
+        tenant: &'a str,
+        action: &'a ChatAction,
+        target: Option<&'a MessageRef>,
+        attempt: Attempt<'a>,
+    ) -> SendFuture<'a> {
+        Box::pin(async move {
+            if matches!(action, ChatAction::Post { .. }) {
+                self.entered.notify_one();
+                let _ = self.release.acquire().await.unwrap();
+            }
+            self.inner.send(tenant, action, target, attempt).await
+        })
+    }
+}
+
+async fn answers_go_out_while_a_round_of_cards_is_stuck(store: Store) {
+    let acme = tenant(&store, "T-acme").await;
+    let clock = Arc::new(ManualClock::new(now()));
+    let platform = Arc::new(StuckPosts {
+        inner: MemoryPlatform::new(),
+        entered: Notify::new(),
+        release: Semaphore::new(0),
+    });
+    let dispatcher = dispatcher_over(&store, platform.clone(), clock.clone(), 16, 4);
+    let mut actions: Vec<ChatAction> = (1..=5).flat_map(|i| card_with_thread(i, "C-l1")).collect();
+    enqueue(&store, acme, &actions, clock.now()).await;
+    let normal = dispatcher.run_lane(Lane::Normal, || true);
+    let answers = async {
+        // Once a card is hanging, a person is answered.
+        platform.entered.notified().await;
+        actions = vec![ChatAction::Ephemeral {
+            channel: "C-help".into(),
+            thread: None,
+            user: "U-mario".into(),
+            message: RichMessage::text("your tickets"),
+            trigger: None,
+        }];
+        enqueue(&store, acme, &actions, clock.now()).await;
+        let round = dispatcher.run_lane(Lane::Answers, || true).await.unwrap();
+        let delivered = platform.inner.sent();
+        platform.release.add_permits(100);
+        (round, delivered)
+    };
+    let (normal, (answered, delivered_meanwhile)) = tokio::join!(normal, answers);
+    assert_eq!(answered.sent, 1, "{answered:?}");
+    assert_eq!(
+        delivered_meanwhile.len(),
+        1,
+        "only the answer, while the cards hang"
+    );
+    assert!(matches!(
+        delivered_meanwhile[0].action,
+        ChatAction::Ephemeral { .. }
+    ));
+    assert_eq!(normal.unwrap().sent, 15);
+}
+
+async fn a_rate_limit_pauses_the_workspace_without_counting_attempts_for_the_rest(store: Store) {
+    let acme = tenant(&store, "T-acme").await;
+    let (platform, clock, dispatcher) = setup(&store);
+    enqueue(
+        &store,
+        acme,
+        &[reply("t1", 1), reply("t2", 1), reply("t3", 1)],
+        clock.now(),
+    )
+    .await;
+    platform.fail_next([SendError::RateLimited {
+        retry_after: Duration::from_secs(30),
+    }]);
+    let round = dispatcher.run_once().await.unwrap();
+    assert_eq!(
+        (round.sent, round.retried, round.waiting),
+        (0, 1, 2),
+        "{round:?}"
+    );
+    let pending = store.outbox(Some(OutboxState::Pending), 10).await.unwrap();
+    let resume = clock.now() + chrono::Duration::seconds(30);
+    assert!(
+        pending.iter().all(|i| i.next_attempt_at == resume),
+        "{pending:?}"
+    );
+    assert_eq!(
+        pending.iter().map(|i| i.attempts).sum::<i64>(),
+        1,
+        "only the send that was refused counts"
+    );
+    clock.advance(Duration::from_secs(29));
+    assert_eq!(
+        dispatcher.run_once().await.unwrap().sent,
+        0,
+        "not before Retry-After"
+    );
+    clock.advance(Duration::from_secs(1));
+    assert_eq!(dispatcher.run_once().await.unwrap().sent, 3);
+}
+
+mod three_dispatchers_share_one_channel_in_order_and_once {
+    use super::*;
+
+    /// Three replicas, each with its own connection pool on one PostgreSQL database.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn postgres() {
+        let Some(db) = common::TestDb::postgres().await else {
+            return;
+        };
+        let mut stores = vec![db.store.clone()];
+        for _ in 0..2 {
+            let mut options = ConnectOptions::new(db.url.clone());
+            options.max_connections = 8;
+            stores.push(Store::open(&options).await.unwrap());
+        }
+        super::three_dispatchers_share_one_channel_in_order_and_once(&stores).await;
+        for s in &stores[1..] {
+            s.close().await;
+        }
+        db.finish().await;
+    }
+
+    /// Three dispatchers in one process on one SQLite file.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn sqlite() {
+        let db = common::TestDb::sqlite().await;
+        let stores = vec![db.store.clone(), db.store.clone(), db.store.clone()];
+        super::three_dispatchers_share_one_channel_in_order_and_once(&stores).await;
+        db.finish().await;
+    }
+}
+
+async fn three_dispatchers_share_one_channel_in_order_and_once(stores: &[Store]) {
+    let store = &stores[0];
+    let acme = tenant(store, "T-acme").await;
+    let platform = Arc::new(MemoryPlatform::new());
+    let clock = Arc::new(ManualClock::new(now()));
+    let dispatchers: Vec<Dispatcher> = stores
+        .iter()
+        .map(|s| dispatcher_over(s, platform.clone(), clock.clone(), 16, 4))
+        .collect();
+    // 40 cards in one channel, each with its thread and update, and one thread of 40 replies.
+    let mut actions: Vec<ChatAction> = (1..=40).flat_map(|i| card_with_thread(i, "C-l1")).collect();
+    actions.extend((0..40).map(|n| reply("busy", n)));
+    enqueue(store, acme, &actions, clock.now()).await;
+    for _ in 0..50 {
+        let (a, b, c) = tokio::join!(
+            dispatchers[0].run_once(),
+            dispatchers[1].run_once(),
+            dispatchers[2].run_once()
+        );
+        for r in [a, b, c] {
+            r.unwrap();
+        }
+        if store
+            .outbox(Some(OutboxState::Pending), 1)
+            .await
+            .unwrap()
+            .is_empty()
+        {
+            break;
+        }
+    }
+    let sent = platform.sent();
+    assert_eq!(sent.len(), actions.len(), "each sent once");
+    // In order within each ordering key, whoever sent it.
+    let mut expected: BTreeMap<String, Vec<ChatAction>> = BTreeMap::new();
+    for a in &actions {
+        expected
+            .entry(a.ordering_key())
+            .or_default()
+            .push(a.clone());
+    }
+    let mut got: BTreeMap<String, Vec<ChatAction>> = BTreeMap::new();
+    for r in &sent {
+        got.entry(r.action.ordering_key())
+            .or_default()
+            .push(r.action.clone());
+    }
+    assert_eq!(got, expected);
+    for id in 1..=40 {
+        let posted = platform.posted(&card_key(id, "C-l1"));
+        assert!(posted.is_some());
+        assert!(sent
+            .iter()
+            .filter(|r| r.action.needs_message() == Some(card_key(id, "C-l1").as_str()))
+            .all(|r| r.target == posted));
+    }
+}
+
+async fn a_desk_commit_goes_through_while_a_send_hangs(store: Store) {
+    let acme = tenant(&store, "T-acme").await;
+    let clock = Arc::new(ManualClock::new(now()));
+    let platform = Arc::new(StuckPosts {
+        inner: MemoryPlatform::new(),
+        entered: Notify::new(),
+        release: Semaphore::new(0),
+    });
+    let dispatcher = dispatcher_over(&store, platform.clone(), clock.clone(), 16, 4);
+    enqueue(&store, acme, &card_with_thread(1, "C-l1"), clock.now()).await;
+    let round_over = std::sync::atomic::AtomicBool::new(false);
+    let round = async {
+        let r = dispatcher.run_once().await;
+        round_over.store(true, std::sync::atomic::Ordering::SeqCst);
+        r
+    };
+    let desk = async {
+        // While the card's send hangs, the desk writes and commits (on SQLite: takes the one
+        // writer's lock). Were the lock held across the send, this would wait for its timeout.
+        platform.entered.notified().await;
+        enqueue(&store, acme, &[reply("t9", 1)], clock.now()).await;
+        let during = !round_over.load(std::sync::atomic::Ordering::SeqCst);
+        platform.release.add_permits(100);
+        during
+    };
+    let (round, committed_during_the_send) = tokio::join!(round, desk);
+    assert!(committed_during_the_send);
+    assert_eq!(round.unwrap().sent, 3);
 }

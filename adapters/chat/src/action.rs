@@ -18,14 +18,6 @@ pub enum ThreadRef {
     Message(String),
 }
 
-impl ThreadRef {
-    fn ordering_part(&self) -> &str {
-        match self {
-            ThreadRef::Id(id) | ThreadRef::Message(id) => id,
-        }
-    }
-}
-
 /// Where a posted message landed, as the platform names it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MessageRef {
@@ -194,12 +186,23 @@ impl ChatAction {
         }
     }
 
-    /// The ordering key: actions for the same channel and thread are sent in order.
+    /// The ordering key: actions with the same key are sent in the order they were queued;
+    /// actions with different keys wait for nothing of each other.
+    ///
+    /// A posted message is its own conversation: the post, its updates, its thread, the
+    /// thread's replies and members share the key `key:{key}`, so a card goes out before its
+    /// thread and its updates, while unrelated cards in the same channel do not queue behind
+    /// each other.
     pub fn ordering_key(&self) -> String {
         match self {
-            ChatAction::Post { channel, .. } => channel.clone(),
-            // A new conversation waits for nothing else in its channel; its replies wait for it.
-            ChatAction::OpenThread { key, .. } => format!("key:{key}"),
+            ChatAction::Post { key: Some(key), .. }
+            | ChatAction::OpenThread { key, .. }
+            | ChatAction::Update { key, .. }
+            | ChatAction::CreateThread { key, .. } => format!("key:{key}"),
+            // Unnamed posts keep their order within their channel.
+            ChatAction::Post {
+                channel, key: None, ..
+            } => channel.clone(),
             // A thread's replies, members and closing happen in the order they were asked.
             ChatAction::Reply {
                 channel, thread, ..
@@ -210,9 +213,10 @@ impl ChatAction {
             | ChatAction::RemoveFromThread {
                 channel, thread, ..
             }
-            | ChatAction::CloseThread { channel, thread } => {
-                format!("{channel}/{}", thread.ordering_part())
-            }
+            | ChatAction::CloseThread { channel, thread } => match thread {
+                ThreadRef::Message(key) => format!("key:{key}"),
+                ThreadRef::Id(id) => format!("{channel}/{id}"),
+            },
             // What one person is told privately waits only for what they were told before.
             ChatAction::Ephemeral {
                 channel,
@@ -223,12 +227,32 @@ impl ChatAction {
                 Some(t) => format!("{ANSWER_LANE}{channel}/{t}@{user}"),
                 None => format!("{ANSWER_LANE}{channel}@{user}"),
             },
-            ChatAction::Update { key, .. } | ChatAction::CreateThread { key, .. } => {
-                format!("key:{key}")
-            }
             ChatAction::OpenForm { user, .. } => format!("{ANSWER_LANE}user:{user}"),
             ChatAction::PublishHome { user, .. } => format!("home:{user}"),
-            ChatAction::React { channel, .. } => channel.clone(),
+            ChatAction::React {
+                channel,
+                message_id,
+                ..
+            } => format!("{channel}/{message_id}"),
+        }
+    }
+
+    /// The channel the action lands in when the action itself names it (an update or a new
+    /// thread lands where its message was posted; a form or a home page in no channel).
+    pub fn channel(&self) -> Option<&str> {
+        match self {
+            ChatAction::Post { channel, .. }
+            | ChatAction::OpenThread { channel, .. }
+            | ChatAction::AddToThread { channel, .. }
+            | ChatAction::RemoveFromThread { channel, .. }
+            | ChatAction::CloseThread { channel, .. }
+            | ChatAction::Reply { channel, .. }
+            | ChatAction::Ephemeral { channel, .. }
+            | ChatAction::React { channel, .. } => Some(channel),
+            ChatAction::Update { .. }
+            | ChatAction::CreateThread { .. }
+            | ChatAction::OpenForm { .. }
+            | ChatAction::PublishHome { .. } => None,
         }
     }
 }

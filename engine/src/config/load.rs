@@ -269,8 +269,16 @@ fn check_database(db: &super::DatabaseConfig) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// `[outbox]`: a send must end within its lease.
+/// `[outbox]`: a send must end within its lease; at least one send at a time.
 fn check_outbox(outbox: &super::OutboxConfig) -> Result<(), ConfigError> {
+    for (key, value) in [
+        ("outbox.per_platform", outbox.per_platform),
+        ("outbox.per_channel", outbox.per_channel),
+    ] {
+        if !(1..=1000).contains(&value) {
+            return Err(value_error(key, &value.to_string(), "from 1 to 1000"));
+        }
+    }
     if outbox.send_timeout.is_zero() || outbox.send_timeout >= outbox.lease {
         return Err(value_error(
             "outbox.send_timeout",
@@ -509,6 +517,19 @@ mod tests {
             .to_string();
         assert!(
             e.contains("admins[0]") && e.contains("unknown platform"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_outbox_bounds_take_a_count_from_one_and_say_so() {
+        let ok = load("[outbox]\nper_platform = 2\nper_channel = 1\n", &[]).unwrap();
+        assert_eq!((ok.outbox.per_platform, ok.outbox.per_channel), (2, 1));
+        let e = load("[outbox]\nper_channel = 0\n", &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("outbox.per_channel") && e.contains("from 1 to 1000"),
             "{e}"
         );
     }

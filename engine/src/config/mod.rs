@@ -156,6 +156,10 @@ pub struct OutboxConfig {
     /// At shutdown, keep sending what is waiting for at most this long.
     #[serde(with = "crate::config::tenant::duration_text")]
     pub flush_on_stop: Duration,
+    /// Sends in flight at once to one platform, per process.
+    pub per_platform: usize,
+    /// Sends in flight at once to one channel, per process (the adapters also pace channels).
+    pub per_channel: usize,
 }
 
 impl Default for OutboxConfig {
@@ -164,6 +168,8 @@ impl Default for OutboxConfig {
             lease: Duration::from_secs(60),
             send_timeout: Duration::from_secs(20),
             flush_on_stop: Duration::from_secs(10),
+            per_platform: 16,
+            per_channel: 4,
         }
     }
 }

@@ -3,11 +3,12 @@
 
 use crate::clock::{later, Clock};
 use crate::domain::Timestamp;
-use crate::store::{ClaimedItem, Store, StoreError};
-use helpdesk_chat::{Attempt, ChatPlatform, MessageRef, Platform, SendError};
-use std::collections::HashMap;
-use std::sync::Arc;
+use crate::store::{ClaimedItem, Lane, Store, StoreError};
+use helpdesk_chat::{Attempt, ChatAction, ChatPlatform, MessageRef, Platform, SendError};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tracing::Instrument;
 
 /// How long an action for a platform without an adapter waits before it is looked at again.
@@ -28,8 +29,14 @@ pub struct RetryPolicy {
     pub send_timeout: Duration,
     /// How long a reply waits before looking again for the message it belongs to.
     pub wait_for_parent: Duration,
-    /// Items claimed per round.
+    /// Ordering keys claimed per round (each with up to `chain` items).
     pub batch: i64,
+    /// Items of one ordering key claimed together and sent one after the other.
+    pub chain: i64,
+    /// Sends in flight at once to one platform.
+    pub per_platform: usize,
+    /// Sends in flight at once to one channel (the adapters pace each channel too).
+    pub per_channel: usize,
 }
 
 impl Default for RetryPolicy {
@@ -42,6 +49,9 @@ impl Default for RetryPolicy {
             send_timeout: Duration::from_secs(20),
             wait_for_parent: Duration::from_secs(1),
             batch: 64,
+            chain: crate::store::CHAIN,
+            per_platform: 16,
+            per_channel: 4,
         }
     }
 }
@@ -88,14 +98,58 @@ pub struct Dispatcher {
     policy: RetryPolicy,
     /// Claimed but never tried when their round was cut short (a stop): given back, so they
     /// need not wait for their lease to run out.
-    untried: Arc<std::sync::Mutex<Vec<ClaimedItem>>>,
+    untried: Arc<Mutex<Vec<ClaimedItem>>>,
+    /// Bounds on the sends in flight.
+    gates: Gates,
+    /// Until when a platform's workspace or guild said to send nothing more (Retry-After).
+    paused: Mutex<HashMap<(Platform, String), Timestamp>>,
 }
 
-/// The claims of a round not tried yet; whatever is left when the round ends early (an error,
+/// The bounds on concurrent sends: per platform, and per channel of a platform.
+struct Gates {
+    platform: HashMap<Platform, Arc<Semaphore>>,
+    channel: Mutex<HashMap<(Platform, String), Arc<Semaphore>>>,
+    per_channel: usize,
+}
+
+impl Gates {
+    /// Waits for a free place on the platform and in the channel, if the send has one.
+    async fn enter(
+        &self,
+        platform: &Platform,
+        channel: Option<&str>,
+    ) -> (Option<OwnedSemaphorePermit>, Option<OwnedSemaphorePermit>) {
+        let on_platform = match self.platform.get(platform) {
+            Some(s) => s.clone().acquire_owned().await.ok(),
+            None => None,
+        };
+        let in_channel = match channel {
+            Some(channel) => {
+                let gate = {
+                    let mut map = self.channel.lock().unwrap_or_else(|e| e.into_inner());
+                    map.entry((*platform, channel.to_string()))
+                        .or_insert_with(|| Arc::new(Semaphore::new(self.per_channel.max(1))))
+                        .clone()
+                };
+                gate.acquire_owned().await.ok()
+            }
+            None => None,
+        };
+        (on_platform, in_channel)
+    }
+
+    /// Forgets the gates of channels nobody is sending to, so the map follows the traffic.
+    fn forget_idle(&self) {
+        let mut map = self.channel.lock().unwrap_or_else(|e| e.into_inner());
+        map.retain(|_, gate| Arc::strong_count(gate) > 1);
+    }
+}
+
+/// The claims of a chain not tried yet; whatever is left when the round ends early (an error,
 /// or its future dropped at a stop's deadline) goes to [`Dispatcher::release_untried`].
 struct Untried {
-    left: std::collections::VecDeque<ClaimedItem>,
-    into: Arc<std::sync::Mutex<Vec<ClaimedItem>>>,
+    left: VecDeque<ClaimedItem>,
+    into: Arc<Mutex<Vec<ClaimedItem>>>,
 }
 
 impl Drop for Untried {
@@ -115,13 +169,24 @@ impl Dispatcher {
         clock: Arc<dyn Clock>,
         policy: RetryPolicy,
     ) -> Self {
-        let platforms = platforms.into_iter().map(|p| (p.platform(), p)).collect();
+        let platforms: HashMap<Platform, Arc<dyn ChatPlatform>> =
+            platforms.into_iter().map(|p| (p.platform(), p)).collect();
+        let gates = Gates {
+            platform: platforms
+                .keys()
+                .map(|p| (*p, Arc::new(Semaphore::new(policy.per_platform.max(1)))))
+                .collect(),
+            channel: Mutex::default(),
+            per_channel: policy.per_channel,
+        };
         Dispatcher {
             store,
             platforms,
             clock,
             policy,
             untried: Arc::default(),
+            gates,
+            paused: Mutex::default(),
         }
     }
 
@@ -133,44 +198,121 @@ impl Dispatcher {
             let mut list = self.untried.lock().unwrap_or_else(|e| e.into_inner());
             std::mem::take(&mut *list)
         };
-        let mut released = 0;
-        for claim in &untried {
-            released += usize::from(
-                self.store
-                    .postpone(claim, claim.item.next_attempt_at)
-                    .await?,
-            );
+        if untried.is_empty() {
+            return Ok(0);
         }
-        Ok(released)
+        Ok(self.store.release(&untried).await? as usize)
     }
 
-    /// Claims the due items and sends each once. Call it in a loop (the runner) or by hand
-    /// (tests, with a manual clock).
+    /// Claims the due items of both lanes (answers first) and sends each once. Call it in a
+    /// loop (the runner) or by hand (tests, with a manual clock).
     pub async fn run_once(&self) -> Result<DispatchReport, StoreError> {
         self.run_while(|| true).await
     }
 
-    /// Like [`Dispatcher::run_once`], but tries no further claim once `go_on` says no (a
-    /// stop): the send in flight finishes, the claims left are given back.
-    pub async fn run_while(&self, go_on: impl Fn() -> bool) -> Result<DispatchReport, StoreError> {
+    /// Like [`Dispatcher::run_once`], but tries no further send once `go_on` says no (a
+    /// stop): the sends in flight finish, the claims left are given back.
+    pub async fn run_while(
+        &self,
+        go_on: impl Fn() -> bool + Sync,
+    ) -> Result<DispatchReport, StoreError> {
+        self.round(None, &go_on).await
+    }
+
+    /// One round of one lane: the runner gives answers to people a loop of their own, so they
+    /// never wait behind a batch of cards.
+    pub async fn run_lane(
+        &self,
+        lane: Lane,
+        go_on: impl Fn() -> bool + Sync,
+    ) -> Result<DispatchReport, StoreError> {
+        self.round(Some(lane), &go_on).await
+    }
+
+    async fn round(
+        &self,
+        lane: Option<Lane>,
+        go_on: &(dyn Fn() -> bool + Sync),
+    ) -> Result<DispatchReport, StoreError> {
         self.release_untried().await?;
         let now = self.clock.now();
         let lease_until = later(now, self.policy.lease);
-        let claimed = self
-            .store
-            .claim_outbox(now, lease_until, self.policy.batch)
-            .await?;
+        let batch = self.policy.batch;
+        let claimed = match lane {
+            None => self.store.claim_outbox(now, lease_until, batch).await?,
+            Some(lane) => {
+                let chain = self.policy.chain;
+                let store = &self.store;
+                store
+                    .claim_lane(lane, now, lease_until, batch, chain)
+                    .await?
+            }
+        };
+        if claimed.is_empty() {
+            return Ok(DispatchReport::default());
+        }
+        // Each ordering key's items go out one after the other; the keys side by side, within
+        // the platform's and the channel's bounds.
+        let chains = chains(claimed);
+        let results =
+            futures_util::future::join_all(chains.into_iter().map(|c| self.send_chain(c, go_on)))
+                .await;
+        self.gates.forget_idle();
         let mut report = DispatchReport::default();
-        let mut round = Untried {
-            left: claimed.into(),
+        for r in results {
+            let r = r?;
+            report.sent += r.sent;
+            report.retried += r.retried;
+            report.dead += r.dead;
+            report.waiting += r.waiting;
+        }
+        Ok(report)
+    }
+
+    /// Sends one key's claimed items in order. After one that must wait or be retried, the
+    /// rest are given back at once: they stay behind it.
+    async fn send_chain(
+        &self,
+        chain: Vec<ClaimedItem>,
+        go_on: &(dyn Fn() -> bool + Sync),
+    ) -> Result<DispatchReport, StoreError> {
+        let mut report = DispatchReport::default();
+        let mut chain = Untried {
+            left: chain.into(),
             into: self.untried.clone(),
         };
+        // Where the chain's own posts landed: their replies and updates need no lookup.
+        let mut posted: HashMap<String, MessageRef> = HashMap::new();
         while go_on() {
-            let Some(claim) = round.left.pop_front() else {
+            let Some(mut claim) = chain.left.pop_front() else {
                 break;
             };
+            // A send that could outlive the lease could be taken over and sent twice.
+            if later(self.clock.now(), self.policy.send_timeout) >= claim.lease_until {
+                chain.left.push_front(claim);
+                break;
+            }
+            if claim.target.is_none() {
+                if let Some(key) = claim.item.action.needs_message() {
+                    claim.target = posted.get(key).cloned();
+                }
+            }
             let span = tracing::debug_span!("dispatch", outbox_id = claim.item.id, platform = %claim.platform);
-            self.deliver(claim, &mut report).instrument(span).await?;
+            let outcome = self.deliver(&claim, &mut report).instrument(span).await?;
+            match outcome {
+                Delivered::Sent(Some(at)) => {
+                    if let Some(key) = claim.item.action.posts_as() {
+                        posted.insert(key.to_string(), at);
+                    }
+                }
+                Delivered::Sent(None) | Delivered::Dead => {}
+                Delivered::Held => {
+                    let rest: Vec<ClaimedItem> = chain.left.drain(..).collect();
+                    report.waiting += rest.len();
+                    self.store.release(&rest).await?;
+                    break;
+                }
+            }
         }
         Ok(report)
     }
@@ -209,11 +351,11 @@ impl Dispatcher {
 
     async fn deliver(
         &self,
-        claim: ClaimedItem,
+        claim: &ClaimedItem,
         report: &mut DispatchReport,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Delivered, StoreError> {
         let now = self.clock.now();
-        let outcome = self.attempt(&claim, now).await?;
+        let outcome = self.attempt(claim, now).await?;
         let counted = match &outcome {
             Outcome::Sent(_) => (1, 0, 0),
             Outcome::Wait(_) => (0, 0, 0),
@@ -225,30 +367,32 @@ impl Dispatcher {
         let held = match &outcome {
             Outcome::Sent(posted) => {
                 report.sent += 1;
-                self.store.mark_sent(&claim, posted.as_ref(), now).await?
+                self.store.mark_sent(claim, posted.as_ref(), now).await?
             }
             Outcome::Wait(until) => {
                 report.waiting += 1;
-                self.store.postpone(&claim, *until).await?
+                self.store.postpone(claim, *until).await?
             }
             Outcome::Retry(at, error) => {
                 tracing::warn!(attempts = claim.item.attempts + 1, %error, "send failed; will retry");
                 report.retried += 1;
-                self.store
-                    .mark_failed(&claim, error, Some(*at), now)
-                    .await?
+                self.store.mark_failed(claim, error, Some(*at), now).await?
             }
             Outcome::Dead(error) => {
                 tracing::error!(attempts = claim.item.attempts + 1, %error,
                     "send failed for good; parked in the outbox (helpdesk outbox retry)");
                 report.dead += 1;
-                self.store.mark_failed(&claim, error, None, now).await?
+                self.store.mark_failed(claim, error, None, now).await?
             }
         };
         if !held {
             tracing::warn!("the claim's lease ran out and another dispatcher took the item over");
         }
-        Ok(())
+        Ok(match outcome {
+            Outcome::Sent(posted) => Delivered::Sent(posted),
+            Outcome::Dead(_) => Delivered::Dead,
+            Outcome::Wait(_) | Outcome::Retry(..) => Delivered::Held,
+        })
     }
 
     /// Tries to send a claimed item and says what should become of it.
@@ -256,6 +400,9 @@ impl Dispatcher {
         let action = &claim.item.action;
         let target = match action.needs_message() {
             None => None,
+            // Found by the claim, or posted earlier in the same chain.
+            Some(_) if claim.target.is_some() => claim.target.clone(),
+            // Queued before the outbox named what an action needs, or its post is parked.
             Some(key) => match self.store.message_ref(key).await? {
                 Some(found) => Some(found),
                 // The card it replies to is not out yet: wait for it, attempts untouched.
@@ -276,6 +423,19 @@ impl Dispatcher {
             tracing::warn!(platform = %claim.platform, "no adapter for this platform: waiting");
             return Ok(Outcome::Wait(later(now, NO_ADAPTER_WAIT)));
         };
+        // The workspace or guild asked for a pause (Retry-After): wait it out, no attempt counted.
+        let tenant = (claim.platform, claim.tenant_external_id.clone());
+        let paused = self
+            .paused
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&tenant)
+            .copied();
+        if let Some(until) = paused.filter(|until| *until > now) {
+            return Ok(Outcome::Wait(until));
+        }
+        let channel = channel_of(action, target.as_ref());
+        let _permits = self.gates.enter(&claim.platform, channel).await;
         // A send that outlived the lease could be taken over and sent twice: cut it short first.
         let key = claim.item.id.to_string();
         let attempt = Attempt {
@@ -303,9 +463,14 @@ impl Dispatcher {
         let retry_in = match &error {
             SendError::Permanent(_) => None,
             _ if attempts >= self.policy.max_attempts => None,
-            SendError::RateLimited { retry_after } | SendError::Paced { retry_after } => {
+            SendError::RateLimited { retry_after } => {
+                let until = later(now, *retry_after);
+                let mut paused = self.paused.lock().unwrap_or_else(|e| e.into_inner());
+                let at = paused.entry(tenant).or_insert(until);
+                *at = (*at).max(until);
                 Some(*retry_after)
             }
+            SendError::Paced { retry_after } => Some(*retry_after),
             SendError::Transient(_) => Some(self.policy.backoff(attempts)),
         };
         Ok(match retry_in {
@@ -313,6 +478,40 @@ impl Dispatcher {
             None => Outcome::Dead(error.to_string()),
         })
     }
+}
+
+/// Groups a claim's items by ordering key, each key's in queue order, the keys by their head.
+fn chains(claimed: Vec<ClaimedItem>) -> Vec<Vec<ClaimedItem>> {
+    let mut at: HashMap<String, usize> = HashMap::new();
+    let mut chains: Vec<Vec<ClaimedItem>> = Vec::new();
+    for claim in claimed {
+        match at.get(&claim.ordering_key) {
+            Some(&i) => chains[i].push(claim),
+            None => {
+                at.insert(claim.ordering_key.clone(), chains.len());
+                chains.push(vec![claim]);
+            }
+        }
+    }
+    chains
+}
+
+/// The channel a send lands in, for its channel's bound: named by the action, or where the
+/// message it edits was posted.
+fn channel_of<'a>(action: &'a ChatAction, target: Option<&'a MessageRef>) -> Option<&'a str> {
+    action
+        .channel()
+        .or_else(|| target.map(|t| t.channel.as_str()))
+}
+
+/// What a chain learns of one of its items.
+enum Delivered {
+    /// Sent; for a post, where it landed.
+    Sent(Option<MessageRef>),
+    /// Parked: what follows may go on (it finds the post it needs missing, as it is).
+    Dead,
+    /// To be tried later: what follows in its key stays behind it.
+    Held,
 }
 
 /// What becomes of a claimed item after one attempt.

@@ -3,6 +3,7 @@
 
 use super::{Dispatcher, Pruner, Scheduler};
 use crate::kb::KnowledgeBase;
+use crate::store::Lane;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
@@ -49,33 +50,26 @@ impl Workers {
         wake: Arc<Notify>,
     ) -> Self {
         let (stop, stopped) = watch::channel(false);
-        let dispatch = {
-            let mut stopped = stopped.clone();
-            tokio::spawn(async move {
-                let mut tick = tokio::time::interval(every.dispatch);
-                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-                loop {
-                    tokio::select! {
-                        _ = tick.tick() => {}
-                        _ = wake.notified() => {}
-                        _ = stopped.changed() => break,
-                    }
-                    // Drain: keep sending while rounds find work, until asked to stop (the
-                    // stop then flushes what it can within its own bound).
-                    while !*stopped.borrow() {
-                        // A stop cuts the round short between sends, not after 64 of them.
-                        match dispatcher.run_while(|| !*stopped.borrow()).await {
-                            Ok(r) if r.sent + r.retried + r.dead > 0 => continue,
-                            Ok(_) => break,
-                            Err(e) => {
-                                tracing::error!(error = %e, "dispatcher round failed");
-                                break;
-                            }
-                        }
-                    }
-                }
-            })
-        };
+        // Two loops share the dispatcher: answers to people (forms, private messages) have
+        // their own, woken at once after each event, so they never wait behind a round of
+        // cards; it then wakes the other loop for the event's cards and replies.
+        let cards = Arc::new(Notify::new());
+        let answers = dispatch_loop(
+            dispatcher.clone(),
+            Lane::Answers,
+            every.dispatch,
+            wake,
+            Some(cards.clone()),
+            stopped.clone(),
+        );
+        let rest = dispatch_loop(
+            dispatcher,
+            Lane::Normal,
+            every.dispatch,
+            cards,
+            None,
+            stopped.clone(),
+        );
         let knowledge = kb.map(|kb| {
             let mut stopped = stopped.clone();
             tokio::spawn(async move {
@@ -132,7 +126,7 @@ impl Workers {
                 }
             })
         };
-        let mut tasks = vec![dispatch, timers];
+        let mut tasks = vec![answers, rest, timers];
         tasks.extend(knowledge);
         tasks.extend(retention);
         Workers { stop, tasks }
@@ -150,4 +144,42 @@ impl Workers {
             }
         }
     }
+}
+
+/// A loop sending one lane of the outbox: at each tick or wake it keeps sending while rounds
+/// find work, until asked to stop (the stop then flushes what it can within its own bound).
+/// `then` is woken after each round that found work.
+fn dispatch_loop(
+    dispatcher: Arc<Dispatcher>,
+    lane: Lane,
+    every: Duration,
+    wake: Arc<Notify>,
+    then: Option<Arc<Notify>>,
+    mut stopped: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = wake.notified() => {}
+                _ = stopped.changed() => break,
+            }
+            if let Some(then) = &then {
+                then.notify_one();
+            }
+            while !*stopped.borrow() {
+                // A stop cuts the round short between sends, not after a whole batch.
+                match dispatcher.run_lane(lane, || !*stopped.borrow()).await {
+                    Ok(r) if r.sent + r.retried + r.dead > 0 => continue,
+                    Ok(_) => break,
+                    Err(e) => {
+                        tracing::error!(error = %e, ?lane, "dispatcher round failed");
+                        break;
+                    }
+                }
+            }
+        }
+    })
 }

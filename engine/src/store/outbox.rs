@@ -129,56 +129,93 @@ pub struct ClaimedItem {
     pub lease_until: Timestamp,
     /// An earlier try may have reached the platform (it failed, or its claim ran out).
     pub tried_before: bool,
+    /// Where the message the action needs landed, when it had been sent at the claim.
+    pub target: Option<MessageRef>,
+    /// The ordering key it was queued under: a key's items go out one after the other.
+    pub ordering_key: String,
 }
+
+/// How many items of one ordering key a claim takes at most: they are sent one after the other
+/// by one worker, so a card, its thread and its first replies go out in one round.
+pub const CHAIN: i64 = 8;
 
 #[derive(sqlx::FromRow)]
 struct ClaimRow {
     #[sqlx(flatten)]
     row: OutboxRow,
+    ordering_key: String,
     platform: String,
     external_id: String,
     /// Set while claimed: still set at the next claim when the last claim died unfinished.
     locked_until: Option<i64>,
+    /// The item's place in its key's queue (1: the head).
+    n: i64,
+    target_channel: Option<String>,
+    target_message_id: Option<String>,
 }
 
+/// Claims, in one lane, the heads of up to `keys` ordering keys that are due and not leased,
+/// each with up to `chain` items behind it, until `lease_until`.
 async fn claim(
     db: &mut Db<'_>,
+    lane: Lane,
     now: Timestamp,
     lease_until: Timestamp,
-    limit: i64,
+    keys: i64,
+    chain: i64,
 ) -> Result<Vec<ClaimedItem>, StoreError> {
-    // Only the oldest pending item of each ordering key is eligible, so a thread's messages
-    // go out in order even with several dispatchers. SKIP LOCKED lets replicas share work.
-    // Answers to a person go first: they are due within seconds, the rest is not.
+    // The heads come from the partial index of pending rows, so the cost follows the pending
+    // work, not the sent history. The heads are materialized and drive the join (SQLite keeps
+    // CROSS JOIN's order): the other way round, SQLite re-ran them for every pending row.
+    // SKIP LOCKED lets replicas share work; a row it skips breaks its key's chain, and only
+    // the unbroken start of a chain is kept (below), so a key's items never go out of order
+    // between replicas.
     let lock = if db.is_postgres() {
         " FOR UPDATE OF o SKIP LOCKED"
     } else {
         ""
     };
     let sql = format!(
-        "SELECT o.id, o.tenant_id, o.ticket_id, o.payload, o.state, o.attempts, \
-         o.next_attempt_at, o.last_error, t.platform, t.external_id, o.locked_until \
-         FROM outbox o JOIN tenants t ON t.id = o.tenant_id \
-         WHERE o.state = 'pending' AND o.next_attempt_at <= $1 \
-         AND (o.locked_until IS NULL OR o.locked_until <= $1) \
-         AND o.id = (SELECT MIN(h.id) FROM outbox h \
-                     WHERE h.ordering_key = o.ordering_key AND h.state = 'pending') \
-         ORDER BY CASE WHEN o.lane = $3 THEN 0 ELSE 1 END, o.id LIMIT $2{lock}"
+        "WITH heads AS MATERIALIZED (SELECT h.ordering_key FROM outbox h \
+           WHERE h.id IN (SELECT MIN(p.id) FROM outbox p WHERE p.state = 'pending' \
+                          AND p.lane = $1 GROUP BY p.ordering_key) \
+           AND h.next_attempt_at <= $2 AND (h.locked_until IS NULL OR h.locked_until <= $2) \
+           ORDER BY h.id LIMIT $3), \
+         queue AS (SELECT q.id, ROW_NUMBER() OVER (PARTITION BY q.ordering_key ORDER BY q.id) AS n \
+           FROM heads CROSS JOIN outbox q \
+           WHERE q.ordering_key = heads.ordering_key AND q.state = 'pending' AND q.lane = $1) \
+         SELECT o.id, o.tenant_id, o.ticket_id, o.payload, o.state, o.attempts, \
+           o.next_attempt_at, o.last_error, o.ordering_key, t.platform, t.external_id, \
+           o.locked_until, queue.n, m.channel AS target_channel, \
+           m.message_id AS target_message_id \
+         FROM queue JOIN outbox o ON o.id = queue.id JOIN tenants t ON t.id = o.tenant_id \
+         LEFT JOIN message_refs m ON m.message_key = o.needs_key \
+         WHERE queue.n <= $4 AND (o.locked_until IS NULL OR o.locked_until <= $2) \
+         ORDER BY o.id{lock}"
     );
     let rows: Vec<ClaimRow> = on!(db, c => sqlx::query_as(&sql)
+        .bind(lane.as_str())
         .bind(to_ms(now))
-        .bind(limit)
-        .bind(Lane::Answers.as_str())
+        .bind(keys)
+        .bind(chain)
         .fetch_all(&mut **c)
         .await)?;
+    // Keep each key's items from its head on, up to the first gap.
+    let mut next: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
     let mut claimed = Vec::with_capacity(rows.len());
     for r in rows {
-        on!(db, c => sqlx::query("UPDATE outbox SET locked_until = $1 WHERE id = $2")
-            .bind(to_ms(lease_until))
-            .bind(r.row.id)
-            .execute(&mut **c)
-            .await
-            .map(|_| ()))?;
+        let expected = next.entry(r.ordering_key.clone()).or_insert(1);
+        if r.n != *expected {
+            continue;
+        }
+        *expected += 1;
+        let target = match (r.target_channel, r.target_message_id) {
+            (Some(channel), Some(message_id)) => Some(MessageRef {
+                channel,
+                message_id,
+            }),
+            _ => None,
+        };
         let item = outbox_item(r.row)?;
         claimed.push(ClaimedItem {
             platform: parse("platform", &r.platform)?,
@@ -186,9 +223,40 @@ async fn claim(
             tried_before: item.attempts > 0 || r.locked_until.is_some(),
             item,
             lease_until,
+            target,
+            ordering_key: r.ordering_key,
         });
     }
+    let ids: Vec<i64> = claimed.iter().map(|c| c.item.id).collect();
+    set_lease(db, &ids, Some(lease_until), None).await?;
     Ok(claimed)
+}
+
+/// Sets (or, with `None`, clears) the lease of these items in one statement; with `held`, only
+/// where that lease is still the one held.
+async fn set_lease(
+    db: &mut Db<'_>,
+    ids: &[i64],
+    until: Option<Timestamp>,
+    held: Option<Timestamp>,
+) -> Result<u64, StoreError> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    // Ids are our own integers, written as literals: one statement for any number of them.
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let sql = format!(
+        "UPDATE outbox SET locked_until = $1 WHERE id IN ({list}) AND state = 'pending' \
+         AND ($2 IS NULL OR locked_until = $2)"
+    );
+    let n = on!(db, c => sqlx::query(&sql)
+        .persistent(false)
+        .bind(until.map(to_ms))
+        .bind(held.map(to_ms))
+        .execute(&mut **c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n)
 }
 
 /// Records the outcome of a claim; `false` if the claim's lease was lost to another worker.
@@ -266,18 +334,62 @@ fn without_interaction_tokens(action: &ChatAction) -> Option<ChatAction> {
 
 /// The dispatcher's side of the outbox. Each write is its own short transaction.
 impl Store {
-    /// Claims up to `limit` due items (the head of each ordering key) until `lease_until`.
-    /// An item whose dispatcher dies is claimed again once the lease runs out.
+    /// Claims the due work of up to `keys` ordering keys (each key's head and up to [`CHAIN`]
+    /// items behind it) until `lease_until`, answers to people first. An item whose dispatcher
+    /// dies is claimed again once the lease runs out.
     pub async fn claim_outbox(
         &self,
         now: Timestamp,
         lease_until: Timestamp,
-        limit: i64,
+        keys: i64,
     ) -> Result<Vec<ClaimedItem>, StoreError> {
         let mut tx = self.begin().await?;
-        let claimed = claim(&mut tx.db(), now, lease_until, limit).await?;
+        let mut claimed = claim(&mut tx.db(), Lane::Answers, now, lease_until, keys, CHAIN).await?;
+        let answered = claimed
+            .iter()
+            .map(|c| c.ordering_key.as_str())
+            .collect::<std::collections::HashSet<_>>()
+            .len() as i64;
+        if answered < keys {
+            let rest = keys - answered;
+            let normal = claim(&mut tx.db(), Lane::Normal, now, lease_until, rest, CHAIN).await?;
+            claimed.extend(normal);
+        }
         tx.commit().await?;
         Ok(claimed)
+    }
+
+    /// Like [`Store::claim_outbox`], in one lane only, with up to `chain` items per key: the
+    /// answers' own fast path claims through it without waiting behind a batch of cards.
+    pub async fn claim_lane(
+        &self,
+        lane: Lane,
+        now: Timestamp,
+        lease_until: Timestamp,
+        keys: i64,
+        chain: i64,
+    ) -> Result<Vec<ClaimedItem>, StoreError> {
+        let mut tx = self.begin().await?;
+        let claimed = claim(&mut tx.db(), lane, now, lease_until, keys, chain).await?;
+        tx.commit().await?;
+        Ok(claimed)
+    }
+
+    /// Gives claims back untried (their lease cleared, attempts and times untouched), in one
+    /// statement; how many were still held.
+    pub async fn release(&self, claims: &[ClaimedItem]) -> Result<u64, StoreError> {
+        let mut released = 0;
+        let mut tx = self.begin().await?;
+        // Claims of one round share their lease; group by it for one statement each.
+        let mut by_lease: std::collections::BTreeMap<Timestamp, Vec<i64>> = Default::default();
+        for c in claims {
+            by_lease.entry(c.lease_until).or_default().push(c.item.id);
+        }
+        for (lease, ids) in by_lease {
+            released += set_lease(&mut tx.db(), &ids, None, Some(lease)).await?;
+        }
+        tx.commit().await?;
+        Ok(released)
     }
 
     /// Marks a claimed item sent; a post with a key remembers where it landed.
@@ -375,8 +487,8 @@ impl Store {
         const SQL: &str = "SELECT MIN(CASE WHEN locked_until IS NOT NULL \
             AND locked_until > next_attempt_at THEN locked_until ELSE next_attempt_at END) \
             FROM outbox o WHERE state = 'pending' \
-            AND id = (SELECT MIN(h.id) FROM outbox h \
-                      WHERE h.ordering_key = o.ordering_key AND h.state = 'pending')";
+            AND id = (SELECT MIN(h.id) FROM outbox h WHERE h.lane = o.lane \
+                      AND h.ordering_key = o.ordering_key AND h.state = 'pending')";
         let mut conn = self.conn().await?;
         let db = &mut conn.db();
         let at: Option<i64> = on!(db, c => sqlx::query_scalar(SQL).fetch_one(&mut **c).await)?;
