@@ -26,6 +26,12 @@
 //!    sqlx on the same database (1 and 8 tasks), and the ratio desk events / raw inserts with
 //!    the same number of tasks, both measured in this run.
 //!
+//! 0. before all of them, the statements each kind of event sends: events of each kind handled
+//!    one at a time, each counted with [`count_statements`] (queries apart from BEGIN and
+//!    COMMIT): a new ticket (by a requester under the limits), a new ticket refused (the
+//!    requester already has the most open tickets), a requester reply in the ticket's
+//!    thread, a first claim click, and a claim click on a ticket already claimed by the clicker.
+//!
 //! Finally a line says whether the goal is met: p99 < 10 ms at 500 events/s on SQLite.
 //!
 //! Each event runs on its own task of the multi-thread runtime, as an adapter would run it.
@@ -34,6 +40,8 @@
 //! - `HELPDESK_BENCH_RATE`: the open loop's offered rate in events/s (default 500);
 //! - `HELPDESK_BENCH_EVENTS`: events per measurement (default 5000);
 //! - `HELPDESK_BENCH_WARMUP`: tickets opened before measuring (default 200);
+//! - `HELPDESK_BENCH_COUNT_ONLY`: `1` counts the statements per event (part 0) and stops
+//!   there (a short run: a debug build does, e.g. `cargo test --bench desk`);
 //! - `HELPDESK_TEST_POSTGRES_URL`: the PostgreSQL server (default
 //!   `postgres://postgres@127.0.0.1:5432/test`); a fresh schema is created and dropped. When
 //!   the server does not answer, PostgreSQL is skipped with a printed line.
@@ -45,7 +53,7 @@ use helpdesk::clock::SystemClock;
 use helpdesk::desk::{Desk, Handled};
 use helpdesk::domain::TenantId;
 use helpdesk::sandbox::{example_tenant, person, TENANT};
-use helpdesk::store::{ConnectOptions, Store};
+use helpdesk::store::{count_statements, ConnectOptions, Statements, Store};
 use helpdesk_chat::{ChatEvent, EventKind, Platform, Sender};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -58,12 +66,16 @@ const GOAL_RATE: f64 = 500.0;
 const TASKS: [usize; 2] = [1, 8];
 /// How many different people open tickets.
 const REQUESTERS: usize = 100;
+/// How many events of each kind the statement count handles.
+const COUNTED_EACH: usize = 10;
 
 #[derive(Clone, Copy)]
 struct Settings {
     rate: f64,
     events: usize,
     warmup: usize,
+    /// Count the statements per event and measure nothing else.
+    count_only: bool,
 }
 
 #[tokio::main]
@@ -71,7 +83,8 @@ async fn main() {
     let settings = Settings {
         rate: env_or("HELPDESK_BENCH_RATE", GOAL_RATE).max(1.0),
         events: env_or("HELPDESK_BENCH_EVENTS", 5000usize).max(1),
-        warmup: env_or("HELPDESK_BENCH_WARMUP", 200usize).max(1),
+        warmup: env_or("HELPDESK_BENCH_WARMUP", 200usize).max(COUNTED_EACH),
+        count_only: env_or("HELPDESK_BENCH_COUNT_ONLY", 0u8) == 1,
     };
     println!(
         "helpdesk desk benchmark: {} events per run, {} warm-up tickets, offered rate {:.0}/s, \
@@ -83,7 +96,6 @@ async fn main() {
     );
     println!("mix per 10 events: 2 new tickets, 7 requester replies in a thread, 1 claim click");
     println!("latency: from the event's due time to its transaction committed (outbox included)");
-    header();
 
     let dir = tempfile::tempdir().expect("temporary folder");
     let sqlite_url = dir.path().join("bench.db").to_string_lossy().into_owned();
@@ -95,6 +107,10 @@ async fn main() {
     }
 
     println!();
+    if settings.count_only {
+        println!("HELPDESK_BENCH_COUNT_ONLY=1: statements counted, nothing timed");
+        return;
+    }
     let met = sqlite.p99 < GOAL_P99 && sqlite.errors == 0 && sqlite.kept_up(settings.rate);
     let at_goal_rate = (settings.rate - GOAL_RATE).abs() < 0.5;
     println!(
@@ -132,6 +148,12 @@ async fn bench_backend(name: &str, url: &str, settings: Settings) -> Stats {
         Arc::new(SystemClock),
     ));
     let workload = Arc::new(Workload::warm_up(&desk, settings.warmup).await);
+    count_per_kind(name, &desk, &workload).await;
+    if settings.count_only {
+        store.close().await;
+        return Stats::default();
+    }
+    header();
 
     let OpenLoop { all, by_kind, late } = open_loop(&desk, &workload, settings).await;
     let open = all;
@@ -205,6 +227,92 @@ async fn bench_backend(name: &str, url: &str, settings: Settings) -> Stats {
     raw.close().await;
     store.close().await;
     open
+}
+
+/// Handles `events` one at a time and prints the statements each sent: the mean, least and
+/// most queries, and the BEGINs and COMMITs per event.
+async fn count_kind(backend: &str, label: &str, desk: &Desk, events: Vec<ChatEvent>) {
+    let mut counts: Vec<Statements> = Vec::with_capacity(events.len());
+    for e in &events {
+        let (handled, n) = count_statements(desk.handle(e)).await;
+        assert_eq!(handled.expect("counted event"), Handled::Done, "{label}");
+        counts.push(n);
+    }
+    let per =
+        |f: fn(&Statements) -> u64| counts.iter().map(f).sum::<u64>() as f64 / counts.len() as f64;
+    let queries = counts.iter().map(|n| n.queries);
+    println!(
+        "{backend:<9} {label:<40} {:>6} {:>8.2} {:>5} {:>5} {:>7.2} {:>7.2}",
+        counts.len(),
+        per(|n| n.queries),
+        queries.clone().min().unwrap_or(0),
+        queries.max().unwrap_or(0),
+        per(|n| n.begins),
+        per(|n| n.commits),
+    );
+}
+
+/// Part 0: the statements per event of each kind the mix drives, on fresh tickets and people
+/// (so that a new ticket is not refused by the requester limits, and a first claim is one).
+async fn count_per_kind(backend: &str, desk: &Desk, workload: &Workload) {
+    println!(
+        "{:<9} {:<40} {:>6} {:>8} {:>5} {:>5} {:>7} {:>7}",
+        "backend", "statements per event", "events", "queries", "min", "max", "BEGIN", "COMMIT"
+    );
+    let fresh = |n: usize| person(&format!("U-count{n}"), &format!("Counted {n}"), &[]);
+    let opened = (0..COUNTED_EACH)
+        .map(|i| {
+            new_ticket(
+                format!("count-new-{i}"),
+                format!("count-m{i}"),
+                &fresh(i),
+                i,
+            )
+        })
+        .collect();
+    count_kind(backend, "new ticket", desk, opened).await;
+    // A requester at the most open tickets: each further message is refused and told why.
+    let busy = fresh(COUNTED_EACH);
+    let limit = example_tenant().limits.open_tickets_per_requester as usize;
+    for i in 0..limit {
+        let e = new_ticket(format!("count-busy-{i}"), format!("count-bm{i}"), &busy, i);
+        desk.handle(&e).await.expect("a busy requester's ticket");
+    }
+    let refused = (0..COUNTED_EACH)
+        .map(|i| {
+            new_ticket(
+                format!("count-refused-{i}"),
+                format!("count-rm{i}"),
+                &busy,
+                i,
+            )
+        })
+        .collect();
+    count_kind(
+        backend,
+        "new ticket, refused (requester limit)",
+        desk,
+        refused,
+    )
+    .await;
+    let targets = &workload.targets[..COUNTED_EACH];
+    let replies = targets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| workload.reply(format!("count-reply-{i}"), format!("count-rp{i}"), t, i))
+        .collect();
+    count_kind(backend, "requester reply", desk, replies).await;
+    for (label, run) in [
+        ("claim click", "count-claim"),
+        ("claim click, already claimed", "count-reclaim"),
+    ] {
+        let clicks = targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| workload.claim(format!("{run}-{i}"), t))
+            .collect();
+        count_kind(backend, label, desk, clicks).await;
+    }
 }
 
 /// The tickets the replies and clicks go to, and who may write in their threads.
@@ -321,31 +429,41 @@ impl Workload {
         let target = &self.targets[(mix(i) % self.targets.len() as u64) as usize];
         match kind(i) {
             Kind::NewTicket => new_ticket(id, format!("{run}-m{i}"), &requester(i), i),
-            Kind::Reply => event(
-                id,
-                &target.requester,
-                "help",
-                Some(&target.message_id),
-                EventKind::Message {
-                    text: format!("Still jamming after a restart ({i})"),
-                    message_id: format!("{run}-m{i}"),
-                    direct: false,
-                    attachments: Vec::new(),
-                },
-            ),
-            Kind::Claim => event(
-                id,
-                &self.agent,
-                "support-l1",
-                None,
-                EventKind::Action {
-                    id: "ticket.claim".into(),
-                    value: target.ticket.to_string(),
-                    message_id: None,
-                    trigger: None,
-                },
-            ),
+            Kind::Reply => self.reply(id, format!("{run}-m{i}"), target, i),
+            Kind::Claim => self.claim(id, target),
         }
+    }
+
+    /// The target's requester writes in its thread.
+    fn reply(&self, event_id: String, message_id: String, target: &Target, i: usize) -> ChatEvent {
+        event(
+            event_id,
+            &target.requester,
+            "help",
+            Some(&target.message_id),
+            EventKind::Message {
+                text: format!("Still jamming after a restart ({i})"),
+                message_id,
+                direct: false,
+                attachments: Vec::new(),
+            },
+        )
+    }
+
+    /// The L1 agent clicks "Claim" on the target's card.
+    fn claim(&self, event_id: String, target: &Target) -> ChatEvent {
+        event(
+            event_id,
+            &self.agent,
+            "support-l1",
+            None,
+            EventKind::Action {
+                id: "ticket.claim".into(),
+                value: target.ticket.to_string(),
+                message_id: None,
+                trigger: None,
+            },
+        )
     }
 }
 

@@ -20,6 +20,7 @@ mod permissions;
 mod replicas;
 mod report;
 mod retention;
+mod roundtrips;
 mod shutdown;
 mod slack;
 mod slack_adapter;

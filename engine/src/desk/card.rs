@@ -6,7 +6,7 @@ use super::keys::{MessageKey, TicketForm, Widget};
 use crate::config::Place;
 use crate::domain::{Author, LogKind, Status, Ticket, TicketId};
 use crate::i18n::Msg;
-use crate::store::{StoreError, TimerKind};
+use crate::store::{StoreError, TimerKind, TimerState};
 use helpdesk_chat::{
     truncate_chars, Button, ButtonStyle, ChatAction, Field, Mention, RichMessage, ThreadRef,
 };
@@ -91,6 +91,16 @@ pub(crate) async fn close_threads(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<()
         channel: place.channel,
     };
     cx.send(Some(ticket), action).await
+}
+
+/// Whether the ticket's message with this key was posted or is on its way. A ticket opened in
+/// this transaction has nothing posted before it: only this transaction's own queue can say
+/// yes, and the database is not asked.
+async fn posted(cx: &mut Cx<'_>, ticket: &Ticket, key: &str) -> Result<bool, StoreError> {
+    if cx.tx.created_here(ticket.id) {
+        return Ok(cx.tx.message_queued(key));
+    }
+    cx.tx.message_exists(key).await
 }
 
 /// Where the ticket is worked now, if its level has a channel.
@@ -182,7 +192,7 @@ pub(crate) async fn show(
     let key = card_key(ticket.id, &place.channel);
     let mut card = render(cx, ticket, sla).await?;
     let mut pings: Vec<Mention> = place.pings.clone();
-    if cx.tx.message_exists(&key).await? {
+    if posted(cx, ticket, &key).await? {
         cx.send(
             Some(ticket),
             ChatAction::Update {
@@ -275,7 +285,7 @@ pub(crate) async fn retire(
     sla: Option<String>,
 ) -> Result<(), StoreError> {
     let key = card_key(ticket.id, &left.channel);
-    if !cx.tx.message_exists(&key).await? {
+    if !posted(cx, ticket, &key).await? {
         return Ok(());
     }
     // The time budget shown belongs to the level the ticket went to, and similar tickets were
@@ -358,9 +368,14 @@ pub(crate) async fn render_without(
     let limits = cx.limits;
     let shown = |field: &CardField| !hidden.contains(field);
     let due = if shown(&CardField::Due) {
-        cx.tx
-            .timer_due(&TimerKind::LevelBudget.key(ticket.id))
+        match cx
+            .tx
+            .ticket_timer(ticket.id, TimerKind::LevelBudget)
             .await?
+        {
+            Some(TimerState::Pending { due }) => Some(due),
+            _ => None,
+        }
     } else {
         None
     };

@@ -140,7 +140,8 @@ impl Cx<'_> {
         }
     }
 
-    /// Queues a chat action, sent after commit.
+    /// Queues a chat action, sent after commit (written with the event's other actions in one
+    /// INSERT at commit).
     pub async fn send(
         &mut self,
         ticket: Option<&Ticket>,
@@ -153,9 +154,7 @@ impl Cx<'_> {
             self.answered = true;
         }
         self.tx
-            .enqueue(self.tenant, ticket.map(|t| t.id), &action, self.now)
-            .await
-            .map(|_| ())
+            .enqueue_later(self.tenant, ticket.map(|t| t.id), &action, self.now)
     }
 
     /// Tells only the person behind the event (refusals, lists, help).
@@ -181,7 +180,8 @@ impl Cx<'_> {
         self.tell(ev, RichMessage::text(text)).await
     }
 
-    /// Appends the entries to the ticket's log.
+    /// Appends the entries to the ticket's log (written with the event's other entries in one
+    /// INSERT at commit, or before a read of the log).
     pub async fn record(
         &mut self,
         ticket: &Ticket,
@@ -194,7 +194,7 @@ impl Cx<'_> {
                 author: author.clone(),
                 kind,
             };
-            self.tx.append_log(ticket.id, &entry).await?;
+            self.tx.append_log_later(ticket.id, &entry)?;
         }
         Ok(())
     }

@@ -22,6 +22,24 @@ pub(crate) async fn locate(
     Ok(ticket.map(|t| Side::Requester(t.id)))
 }
 
+/// Which ticket's thread this is, which side of it, and the ticket itself, read for change
+/// (`None` if a key of the desk names a ticket that is not there): the ticket is read once,
+/// where [`locate`] and a re-read by id would read it twice.
+pub(crate) async fn locate_ticket(
+    cx: &mut Cx<'_>,
+    channel: &str,
+    thread: &str,
+) -> Result<Option<(Side, Option<Ticket>)>, StoreError> {
+    let key = cx.tx.message_key_at(cx.tenant, channel, thread).await?;
+    if let Some(side) = key.as_deref().and_then(card::side_of_key) {
+        let (Side::Requester(id) | Side::Agents(id, _)) = &side;
+        let ticket = cx.tx.ticket_by_id(*id).await?;
+        return Ok(Some((side, ticket)));
+    }
+    let ticket = cx.tx.ticket_in_thread(cx.tenant, channel, thread).await?;
+    Ok(ticket.map(|t| (Side::Requester(t.id), Some(t))))
+}
+
 /// The thread a new ticket opened from this event may use: the event's own thread, unless that
 /// thread already belongs to a ticket (then the bot starts a new one).
 pub(crate) async fn free_thread(
@@ -73,18 +91,17 @@ pub(crate) async fn target(
         }
         return Ok(found);
     }
-    let side = match ev.event.thread.clone() {
-        Some(thread) => locate(cx, &ev.event.channel.clone(), &thread).await?,
+    let located = match ev.event.thread.clone() {
+        Some(thread) => locate_ticket(cx, &ev.event.channel.clone(), &thread).await?,
         None => None,
     };
-    let id = match side {
-        Some(Side::Requester(id)) | Some(Side::Agents(id, _)) => id,
+    match located {
+        Some((_, ticket)) => Ok(ticket),
         None => {
             cx.tell_msg(ev, Msg::WhichTicket, &[]).await?;
-            return Ok(None);
+            Ok(None)
         }
-    };
-    cx.tx.ticket_by_id(id).await
+    }
 }
 
 /// The ticket by its database id (from a button or form), only if it is this tenant's.

@@ -12,7 +12,6 @@ use crate::domain::{
 };
 use crate::i18n::Msg;
 use crate::store::StoreError;
-use crate::store::TicketFilter;
 use helpdesk_chat::{truncate_chars, ChatAction, RichMessage};
 use serde_json::json;
 
@@ -154,15 +153,16 @@ pub(crate) async fn open(
 /// Whether the requester may open another ticket now: few enough open, few enough this hour.
 async fn admitted(cx: &mut Cx<'_>, ev: &Ev<'_>, requester: &Person) -> Result<bool, StoreError> {
     let limits = cx.settings.limits.clone();
-    let open = cx
+    // Both limits' tickets in one read: the open ones, and the newest for the hourly limit.
+    let (open, latest) = cx
         .tx
-        .list_tickets(&TicketFilter {
-            tenant: Some(cx.tenant),
-            statuses: OPEN.to_vec(),
-            requester: Some(requester.id.clone()),
-            limit: Some(i64::from(limits.open_tickets_per_requester)),
-            ..TicketFilter::default()
-        })
+        .requester_tickets(
+            cx.tenant,
+            &requester.id,
+            &OPEN,
+            i64::from(limits.open_tickets_per_requester),
+            i64::from(limits.new_tickets_per_hour),
+        )
         .await?;
     let for_someone_else = ev.person.id != requester.id;
     if open.len() >= limits.open_tickets_per_requester as usize {
@@ -184,15 +184,6 @@ async fn admitted(cx: &mut Cx<'_>, ev: &Ev<'_>, requester: &Person) -> Result<bo
         return Ok(false);
     }
     let hour = chrono::Duration::hours(1);
-    let latest = cx
-        .tx
-        .list_tickets(&TicketFilter {
-            tenant: Some(cx.tenant),
-            requester: Some(requester.id.clone()),
-            limit: Some(i64::from(limits.new_tickets_per_hour)),
-            ..TicketFilter::default()
-        })
-        .await?;
     let mut this_hour: Vec<crate::domain::Timestamp> = latest
         .iter()
         .map(|t| t.created_at)

@@ -337,9 +337,11 @@ impl Desk {
         let settings = self.settings(platform, &external);
         let mut tx = self.store.begin().await?;
         // Lock order as in event handling (ticket, then its timers), so the two never deadlock.
-        if let Some(ticket) = timer.ticket {
-            tx.ticket_by_id(ticket).await?;
-        }
+        // The ticket read here is the one the timer's work changes: it is not read again.
+        let ticket = match timer.ticket {
+            Some(ticket) => tx.ticket_by_id(ticket).await?,
+            None => None,
+        };
         let Some(timer) = tx.take_timer(timer.id, now).await? else {
             return Ok(false);
         };
@@ -359,7 +361,7 @@ impl Desk {
             counts: Default::default(),
             answered: false,
         };
-        timers::fire(&mut cx, &timer).await?;
+        timers::fire(&mut cx, &timer, ticket).await?;
         cx.tx.commit().await?;
         cx.counts.publish(platform, &external);
         crate::metrics::METRICS.timer_fired(platform, &external);

@@ -8,7 +8,7 @@ use super::intake::{self, Request};
 use super::timers::{self, TimerKind};
 use super::{find, sla};
 use crate::config::L3Messages;
-use crate::domain::{Grade, Level, LogKind, Source, Status, Ticket, TicketId};
+use crate::domain::{Grade, Level, LogKind, Source, Status, Ticket};
 use crate::i18n::Msg;
 use crate::store::StoreError;
 use helpdesk_chat::{Attachment, ChatAction, RichMessage};
@@ -53,15 +53,24 @@ pub(crate) async fn message(
             }
         }
         Some(thread) => {
-            let (id, internal) = match find::locate(cx, &channel, &thread).await? {
-                Some(Side::Requester(id)) => {
+            // The ticket is read once, locked for change, and handed on.
+            let Some((side, ticket)) = find::locate_ticket(cx, &channel, &thread).await? else {
+                return Ok(());
+            };
+            // The files are listed on the ticket after the text is handled.
+            let files_on = ticket
+                .as_ref()
+                .filter(|_| !said.attachments.is_empty())
+                .cloned();
+            let internal = match side {
+                Side::Requester(_) => {
                     if !text.trim().is_empty() {
-                        from_requester_side(cx, ev, id, text).await?;
+                        from_requester_side(cx, ev, ticket, text).await?;
                     }
-                    (id, false)
+                    false
                 }
-                Some(Side::Agents(id, card_channel)) => {
-                    let Some(ticket) = cx.tx.ticket_by_id(id).await? else {
+                Side::Agents(_, card_channel) => {
+                    let Some(ticket) = ticket else {
                         return Ok(());
                     };
                     if !ev.access.is_agent() {
@@ -78,14 +87,10 @@ pub(crate) async fn message(
                         from_agents_side(cx, ev, ticket, &card_channel, text, message_id).await?;
                     }
                     // Files in the agents' thread stay there: the requester cannot open them.
-                    (id, true)
+                    true
                 }
-                None => return Ok(()),
             };
-            if said.attachments.is_empty() {
-                return Ok(());
-            }
-            match cx.tx.ticket_by_id(id).await? {
+            match files_on {
                 Some(ticket) => record_files(cx, ev, &ticket, said.attachments, internal).await,
                 None => Ok(()),
             }
@@ -162,14 +167,10 @@ pub(crate) async fn from_message(
     let channel = ev.event.channel.clone();
     // A message that starts a ticket's thread, or one the desk posted (a card, an answer),
     // never becomes a ticket of its own.
-    if let Some(Side::Requester(id) | Side::Agents(id, _)) =
-        find::locate(cx, &channel, on_message).await?
-    {
-        if let Some(existing) = cx.tx.ticket_by_id(id).await? {
-            return cx
-                .tell_msg(ev, Msg::AlreadyATicket, &[("number", &existing.number)])
-                .await;
-        }
+    if let Some((_, Some(existing))) = find::locate_ticket(cx, &channel, on_message).await? {
+        return cx
+            .tell_msg(ev, Msg::AlreadyATicket, &[("number", &existing.number)])
+            .await;
     }
     let requester = match author {
         Some(id) if id != ev.person.id => crate::domain::Person::new(id, id),
@@ -195,13 +196,14 @@ pub(crate) async fn from_message(
     intake::open(cx, ev, request).await.map(|_| ())
 }
 
+/// A message in the requester's thread of `ticket` (as read for change; `None`: not there).
 async fn from_requester_side(
     cx: &mut Cx<'_>,
     ev: &Ev<'_>,
-    id: TicketId,
+    ticket: Option<Ticket>,
     text: &str,
 ) -> Result<(), StoreError> {
-    let Some(mut ticket) = cx.tx.ticket_by_id(id).await? else {
+    let Some(mut ticket) = ticket else {
         return Ok(());
     };
     let is_requester = ticket.requester.id == ev.person.id;

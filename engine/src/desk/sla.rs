@@ -113,7 +113,7 @@ fn work_until(cx: &Cx<'_>, due: Timestamp) -> Duration {
 pub(crate) async fn pause(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
     for kind in RESPONSE.into_iter().chain(RESOLUTION) {
         let key = kind.key(ticket.id);
-        let Some(TimerState::Pending { due }) = cx.tx.timer_state(&key).await? else {
+        let Some(TimerState::Pending { due }) = cx.tx.ticket_timer(ticket.id, kind).await? else {
             continue;
         };
         let left = work_until(cx, due);
@@ -126,7 +126,7 @@ pub(crate) async fn pause(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreE
 pub(crate) async fn resume(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
     for kind in RESPONSE.into_iter().chain(RESOLUTION) {
         let key = kind.key(ticket.id);
-        let Some(TimerState::Paused { left }) = cx.tx.timer_state(&key).await? else {
+        let Some(TimerState::Paused { left }) = cx.tx.ticket_timer(ticket.id, kind).await? else {
             continue;
         };
         let due = work_after(cx, cx.now, left);
@@ -144,7 +144,7 @@ pub(crate) async fn reprioritised(
 ) -> Result<(), StoreError> {
     for kind in RESPONSE.into_iter().chain(RESOLUTION) {
         let key = kind.key(ticket.id);
-        let Some(state) = cx.tx.timer_state(&key).await? else {
+        let Some(state) = cx.tx.ticket_timer(ticket.id, kind).await? else {
             continue;
         };
         let old_after = target_at(cx, ticket, old, kind).mul_f64(share(cx, kind));
@@ -271,12 +271,14 @@ pub(crate) async fn card_line(
             Msg::SlaResolution,
         )
     };
-    let breach_state = match cx.tx.timer_state(&breach.key(ticket.id)).await? {
+    // The ticket's timers are read in one round trip, and not at all when this transaction
+    // created or set them.
+    let breach_state = match cx.tx.ticket_timer(ticket.id, breach).await? {
         None | Some(TimerState::Cancelled) => return Ok(None),
         Some(state) => state,
     };
     let warned = matches!(
-        cx.tx.timer_state(&warn.key(ticket.id)).await?,
+        cx.tx.ticket_timer(ticket.id, warn).await?,
         Some(TimerState::Fired { .. })
     );
     let running = if warned {

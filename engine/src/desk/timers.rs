@@ -13,7 +13,8 @@ use std::time::Duration;
 
 pub use crate::store::TimerKind;
 
-/// Arms the timer of `kind` for the ticket, `after` from now.
+/// Arms the timer of `kind` for the ticket, `after` from now (an upsert on its key, written
+/// with the event's other timers at commit: re-arming needs no lookup).
 pub(crate) async fn arm(
     cx: &mut Cx<'_>,
     ticket: &Ticket,
@@ -21,18 +22,16 @@ pub(crate) async fn arm(
     after: Duration,
 ) -> Result<(), StoreError> {
     let payload = serde_json::json!({ "level": ticket.level.as_str() });
-    cx.tx
-        .set_timer(
-            cx.tenant,
-            Some(ticket.id),
-            &kind.key(ticket.id),
-            kind,
-            later(cx.now, after),
-            &payload,
-            cx.now,
-        )
-        .await
-        .map(|_| ())
+    cx.tx.set_timer_later(
+        cx.tenant,
+        Some(ticket.id),
+        &kind.key(ticket.id),
+        kind,
+        later(cx.now, after),
+        &payload,
+        cx.now,
+    );
+    Ok(())
 }
 
 /// Disarms the ticket's timer of `kind`, if armed.
@@ -52,13 +51,18 @@ pub(crate) async fn start_budget(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(),
     }
 }
 
-/// Fires a due timer (already claimed by the caller's transaction).
-pub(crate) async fn fire(cx: &mut Cx<'_>, timer: &TimerRecord) -> Result<(), StoreError> {
+/// Fires a due timer (already claimed by the caller's transaction) on its ticket, as the
+/// caller read it for change (`None`: the timer has no ticket, or it is gone).
+pub(crate) async fn fire(
+    cx: &mut Cx<'_>,
+    timer: &TimerRecord,
+    ticket: Option<Ticket>,
+) -> Result<(), StoreError> {
     let kind = timer.kind;
-    let Some(id) = timer.ticket else {
+    if timer.ticket.is_none() {
         return Ok(());
-    };
-    let Some(mut ticket) = cx.tx.ticket_by_id(id).await? else {
+    }
+    let Some(mut ticket) = ticket else {
         tracing::warn!(timer = %timer.key, "the timer's ticket is gone: dropped");
         return Ok(());
     };

@@ -2,7 +2,7 @@
 //! actor, ticket and time.
 
 use super::rows::{from_ms, to_ms, AuditRow};
-use super::{Store, StoreError, StoreTx};
+use super::{values, Store, StoreError, StoreTx, ROWS_PER_INSERT};
 use crate::domain::{Person, TenantId, Timestamp};
 
 /// A privileged action, for the audit log.
@@ -83,22 +83,39 @@ impl Store {
 }
 
 impl StoreTx {
-    /// Records a privileged action.
+    /// Records a privileged action, written with the transaction's other audit entries in one
+    /// INSERT (at commit, or before a read of the audit log).
     pub async fn audit(&mut self, e: &AuditEntry) -> Result<(), StoreError> {
-        const SQL: &str = "INSERT INTO audit_log (tenant_id, at, actor_id, actor_name, action, \
-            target, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-        let db = &mut self.db();
-        on!(db, c => sqlx::query(SQL)
-            .bind(e.tenant.map(|t| t.0))
-            .bind(to_ms(e.at))
-            .bind(&e.actor.id)
-            .bind(&e.actor.name)
-            .bind(&e.action)
-            .bind(&e.target)
-            .bind(e.detail.to_string())
-            .execute(&mut **c)
-            .await
-            .map(|r| r.rows_affected()))?;
+        self.buffered.audit.push(e.clone());
+        Ok(())
+    }
+
+    /// Writes the buffered audit entries, in order.
+    pub(super) async fn flush_audit(&mut self) -> Result<(), StoreError> {
+        const COLUMNS: &str = "tenant_id, at, actor_id, actor_name, action, target, detail";
+        const ROW: &str = "($1, $2, $3, $4, $5, $6, $7)";
+        let rows = std::mem::take(&mut self.buffered.audit);
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO audit_log ({COLUMNS}) VALUES {}",
+                values(chunk.len(), 7, ROW)
+            );
+            let db = &mut self.db();
+            on!(db, c => {
+                let mut q = sqlx::query(&sql);
+                for e in chunk {
+                    q = q
+                        .bind(e.tenant.map(|t| t.0))
+                        .bind(to_ms(e.at))
+                        .bind(&e.actor.id)
+                        .bind(&e.actor.name)
+                        .bind(&e.action)
+                        .bind(&e.target)
+                        .bind(e.detail.to_string());
+                }
+                q.execute(&mut **c).await.map(|r| r.rows_affected())
+            })?;
+        }
         Ok(())
     }
 }

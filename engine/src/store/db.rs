@@ -1,7 +1,7 @@
 //! Tenants, processed events, tickets and their logs.
 
 use super::rows::{from_ms, parse, to_ms, LogRow, TenantRow, TicketRow, TICKET_COLUMNS};
-use super::{Db, Store, StoreError, StoreTx};
+use super::{values, Db, Store, StoreError, StoreTx, ROWS_PER_INSERT};
 use crate::domain::{
     Author, LogEntry, LogKind, NewTicket, Person, Status, TenantId, Ticket, TicketId, TicketNumber,
     Timestamp,
@@ -91,6 +91,35 @@ async fn ticket_where(
     row.map(Ticket::try_from).transpose()
 }
 
+/// The newest ticket whose requester thread is this one; `lock`: locked for change until
+/// commit (PostgreSQL, inside a transaction).
+async fn by_thread(
+    db: &mut Db<'_>,
+    tenant: TenantId,
+    channel: &str,
+    thread: &str,
+    lock: bool,
+) -> Result<Option<Ticket>, StoreError> {
+    // A ticket's source never changes, so the lock cannot make the row stop matching.
+    let lock = if lock && db.in_tx && db.is_postgres() {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets \
+         WHERE tenant_id = $1 AND source_channel = $2 AND source_thread = $3 \
+         ORDER BY id DESC LIMIT 1{lock}"
+    );
+    let row: Option<TicketRow> = on!(db, c => sqlx::query_as(&sql)
+        .bind(tenant.0)
+        .bind(channel)
+        .bind(thread)
+        .fetch_optional(&mut **c)
+        .await)?;
+    row.map(Ticket::try_from).transpose()
+}
+
 reads! {
     /// The tenant's ticket with that number; in a transaction, locked for change until commit
     /// (PostgreSQL).
@@ -103,21 +132,10 @@ reads! {
         ticket_where(db, "id = $1", (id.0, None)).await
     }
 
-    /// The newest ticket whose requester thread is this one (never locked: re-read it by id
-    /// to change it).
+    /// The newest ticket whose requester thread is this one (never locked: to change it, read
+    /// it with [`StoreTx::ticket_in_thread`]).
     fn ticket_by_thread(db, tenant: TenantId, channel: &str, thread: &str) -> Option<Ticket> {
-        let sql = format!(
-            "SELECT {TICKET_COLUMNS} FROM tickets \
-             WHERE tenant_id = $1 AND source_channel = $2 AND source_thread = $3 \
-             ORDER BY id DESC LIMIT 1"
-        );
-        let row: Option<TicketRow> = on!(db, c => sqlx::query_as(&sql)
-            .bind(tenant.0)
-            .bind(channel)
-            .bind(thread)
-            .fetch_optional(&mut **c)
-            .await)?;
-        row.map(Ticket::try_from).transpose()
+        by_thread(db, tenant, channel, thread, false).await
     }
 
     /// Tickets matching the filter, newest first.
@@ -184,8 +202,79 @@ impl Store {
     }
 }
 
+/// A ticket row tagged with the part of a two-part read it answers.
+#[derive(sqlx::FromRow)]
+struct PartRow {
+    part: i64,
+    #[sqlx(flatten)]
+    row: TicketRow,
+}
+
 /// Writes, inside one transaction.
 impl StoreTx {
+    /// What intake's limits need of a requester, in one round trip where two reads were: their
+    /// newest `open` tickets in one of `statuses` (none: any), and their newest `latest`
+    /// tickets of any status; each newest first.
+    pub async fn requester_tickets(
+        &mut self,
+        tenant: TenantId,
+        requester: &str,
+        statuses: &[Status],
+        open: i64,
+        latest: i64,
+    ) -> Result<(Vec<Ticket>, Vec<Ticket>), StoreError> {
+        // Every value is bound; the status list has one placeholder per status.
+        let marks: Vec<String> = (0..statuses.len()).map(|n| format!("${}", n + 3)).collect();
+        let (open_limit, latest_limit) = (statuses.len() + 3, statuses.len() + 4);
+        let of = "FROM tickets WHERE tenant_id = $1 AND requester_id = $2";
+        let in_statuses = if statuses.is_empty() {
+            // As in [`TicketFilter`]: no statuses, no filter.
+            String::new()
+        } else {
+            format!("AND status IN ({})", marks.join(", "))
+        };
+        let sql = format!(
+            "SELECT * FROM (SELECT CAST(0 AS BIGINT) AS part, {TICKET_COLUMNS} {of} {in_statuses} \
+             ORDER BY id DESC LIMIT ${open_limit}) o \
+             UNION ALL SELECT * FROM (SELECT CAST(1 AS BIGINT) AS part, {TICKET_COLUMNS} {of} \
+             ORDER BY id DESC LIMIT ${latest_limit}) l"
+        );
+        let db = &mut self.db();
+        let rows: Vec<PartRow> = on!(db, c => {
+            let mut q = sqlx::query_as(&sql).bind(tenant.0).bind(requester);
+            for s in statuses {
+                q = q.bind(s.as_str());
+            }
+            q.bind(open).bind(latest).fetch_all(&mut **c).await
+        })?;
+        let (mut first, mut second) = (Vec::new(), Vec::new());
+        for r in rows {
+            let part = r.part;
+            let ticket = Ticket::try_from(r.row)?;
+            if part == 0 {
+                first.push(ticket);
+            } else {
+                second.push(ticket);
+            }
+        }
+        // A UNION promises no order: newest first, as each part read it.
+        first.sort_unstable_by_key(|t| std::cmp::Reverse(t.id.0));
+        second.sort_unstable_by_key(|t| std::cmp::Reverse(t.id.0));
+        Ok((first, second))
+    }
+
+    /// The newest ticket whose requester thread is this one, locked for change until commit
+    /// like [`StoreTx::ticket_by_id`]: one read where a lookup by thread and a re-read by id
+    /// were two.
+    pub async fn ticket_in_thread(
+        &mut self,
+        tenant: TenantId,
+        channel: &str,
+        thread: &str,
+    ) -> Result<Option<Ticket>, StoreError> {
+        by_thread(&mut self.db(), tenant, channel, thread, true).await
+    }
+
     /// Finds or creates the tenant for a workspace or guild, keeping its name current.
     pub async fn ensure_tenant(
         &mut self,
@@ -270,6 +359,8 @@ impl StoreTx {
             .bind(to_ms(now))
             .fetch_one(&mut **c)
             .await)?;
+        self.created.push(TicketId(id));
+        self.no_timers_yet(TicketId(id));
         Ok(Ticket {
             id: TicketId(id),
             ..draft
@@ -316,26 +407,79 @@ impl StoreTx {
         })
     }
 
-    /// Appends to a ticket's log; returns the entry's id.
+    /// Appends to a ticket's log; returns the entry's id (written now, after the entries
+    /// buffered before it).
     pub async fn append_log(
         &mut self,
         ticket: TicketId,
         entry: &LogEntry,
     ) -> Result<i64, StoreError> {
-        const SQL: &str = "INSERT INTO ticket_log (ticket_id, at, author_id, author_name, kind, \
-            internal, data) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
-        let db = &mut self.db();
-        let data = serde_json::to_string(&entry.kind)?;
-        let id = on!(db, c => sqlx::query_scalar(SQL)
-            .bind(ticket.0)
-            .bind(to_ms(entry.at))
-            .bind(entry.author.id())
-            .bind(entry.author.name())
-            .bind(entry.kind.name())
-            .bind(i64::from(entry.kind.is_internal()))
-            .bind(&data)
-            .fetch_one(&mut **c)
-            .await)?;
-        Ok(id)
+        self.append_log_later(ticket, entry)?;
+        let ids = self.flush_log().await?;
+        Ok(*ids.last().expect("the entry just appended was written"))
     }
+
+    /// Appends to a ticket's log, written with the transaction's other entries in one INSERT
+    /// (at commit, or before a read of the log). Their ids, the log's order, ascend in the
+    /// order they were appended.
+    pub fn append_log_later(
+        &mut self,
+        ticket: TicketId,
+        entry: &LogEntry,
+    ) -> Result<(), StoreError> {
+        self.buffered.log.push(Logged {
+            ticket: ticket.0,
+            at: to_ms(entry.at),
+            author_id: entry.author.id().to_string(),
+            author_name: entry.author.name().to_string(),
+            kind: entry.kind.name(),
+            internal: i64::from(entry.kind.is_internal()),
+            data: serde_json::to_string(&entry.kind)?,
+        });
+        Ok(())
+    }
+
+    /// Writes the buffered log entries, in order, and returns their ids in that order.
+    pub(super) async fn flush_log(&mut self) -> Result<Vec<i64>, StoreError> {
+        const COLUMNS: &str = "ticket_id, at, author_id, author_name, kind, internal, data";
+        const ROW: &str = "($1, $2, $3, $4, $5, $6, $7)";
+        let rows = std::mem::take(&mut self.buffered.log);
+        let mut ids = Vec::with_capacity(rows.len());
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO ticket_log ({COLUMNS}) VALUES {} RETURNING id",
+                values(chunk.len(), 7, ROW)
+            );
+            let db = &mut self.db();
+            let mut written: Vec<i64> = on!(db, c => {
+                let mut q = sqlx::query_scalar(&sql);
+                for r in chunk {
+                    q = q
+                        .bind(r.ticket)
+                        .bind(r.at)
+                        .bind(&r.author_id)
+                        .bind(&r.author_name)
+                        .bind(r.kind)
+                        .bind(r.internal)
+                        .bind(&r.data);
+                }
+                q.fetch_all(&mut **c).await
+            })?;
+            // The rows are numbered in the VALUES order; RETURNING's order is not promised.
+            written.sort_unstable();
+            ids.extend(written);
+        }
+        Ok(ids)
+    }
+}
+
+/// A log entry appended in this transaction and not written yet: its row's values.
+pub(super) struct Logged {
+    ticket: i64,
+    at: i64,
+    author_id: String,
+    author_name: String,
+    kind: &'static str,
+    internal: i64,
+    data: String,
 }

@@ -25,6 +25,11 @@ impl StoreTx {
 
     /// Whether a message with this key was posted or is on its way.
     pub async fn message_exists(&mut self, key: &str) -> Result<bool, StoreError> {
+        // A post queued in this transaction answers without a round trip; the rows still
+        // buffered can only add to "yes", so the query need not wait for them.
+        if self.message_queued(key) {
+            return Ok(true);
+        }
         const SQL: &str = "SELECT (SELECT COUNT(*) FROM message_refs WHERE message_key = $1) + \
             (SELECT COUNT(*) FROM outbox WHERE posts_key = $1 AND state <> 'dead')";
         let db = &mut self.db();

@@ -9,14 +9,16 @@
 //! of both. Rows become domain types in the same module, through one decoder per row.
 
 /// Runs `$body` with `$c` bound to the concrete connection of `$db` (a `&mut Db`); the body is
-/// written once and compiled for each backend.
+/// written once and compiled for each backend. Every query runs here, so this is where
+/// [`count_statements`] counts them.
 macro_rules! on {
-    ($db:expr, $c:ident => $body:expr) => {
+    ($db:expr, $c:ident => $body:expr) => {{
+        $crate::store::Statements::add(|s| s.queries += 1);
         match &mut $db.conn {
             $crate::store::Conn::Sqlite($c) => $body,
             $crate::store::Conn::Postgres($c) => $body,
         }
-    };
+    }};
 }
 
 /// Declares reads that the pool ([`Store`], on a pooled connection) and a transaction
@@ -53,6 +55,9 @@ macro_rules! reads {
                     &mut self,
                     $($arg: $ty),*
                 ) -> Result<$ret, $crate::store::StoreError> {
+                    // A read may see the log and the audit log (the log, reports, the audit
+                    // trail): what this transaction buffered for them goes in first.
+                    self.flush_log_and_audit().await?;
                     $name(&mut self.db(), $($arg),*).await
                 }
             )*
@@ -89,8 +94,56 @@ pub use timer::{TimerKind, TimerRecord, TimerState};
 
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::future::Future;
 use std::sync::Arc;
 use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// The statements some work sent to the database: its queries (each `on!`), and apart from
+/// them the transactions it began and committed (BEGIN and COMMIT are not queries).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Statements {
+    /// Queries: every SELECT, INSERT, UPDATE and DELETE.
+    pub queries: u64,
+    /// Transactions begun (BEGIN).
+    pub begins: u64,
+    /// Transactions committed (COMMIT); a rollback is a begin without one.
+    pub commits: u64,
+}
+
+tokio::task_local! {
+    /// The count of the task running inside [`count_statements`].
+    static COUNTED: Cell<Statements>;
+}
+
+impl Statements {
+    /// Adds to the count of the current task, if it is being counted. Task-local rather than
+    /// process-wide, so that concurrent work (other tests, other events) never adds to it.
+    pub(crate) fn add(f: impl FnOnce(&mut Statements)) {
+        let _ = COUNTED.try_with(|c| {
+            let mut s = c.get();
+            f(&mut s);
+            c.set(s);
+        });
+    }
+
+    /// Queries, BEGINs and COMMITs together.
+    pub fn total(&self) -> u64 {
+        self.queries + self.begins + self.commits
+    }
+}
+
+/// Runs `work` and counts the statements it sends on this task (tasks it spawns are not
+/// counted): for the benchmarks and for tests that guard an event's round trips.
+pub async fn count_statements<F: Future>(work: F) -> (F::Output, Statements) {
+    COUNTED
+        .scope(Cell::new(Statements::default()), async move {
+            let out = work.await;
+            (out, COUNTED.with(Cell::get))
+        })
+        .await
+}
 
 /// Handle to the database. Cheap to clone.
 #[derive(Clone)]
@@ -147,9 +200,63 @@ enum Tx {
 }
 
 /// A write transaction. Dropped without [`StoreTx::commit`], it rolls back.
+///
+/// Outbox rows, log entries, audit entries and timers written through the buffered methods
+/// (`enqueue_later`, `append_log_later`, `audit`, `set_timer_later`) are kept here and written
+/// one INSERT per table (in the order they came) at commit, or earlier when a read in this
+/// transaction could see them: an event's writes cost a round trip per table, not per row.
 pub struct StoreTx {
     tx: Tx,
     _writer: Option<OwnedMutexGuard<()>>,
+    /// Rows not written yet.
+    buffered: Buffered,
+    /// What this transaction knows of timers, by key (`None`: there is none), from its own
+    /// reads and writes: a timer read twice, or read after it was set, costs no round trip.
+    /// Valid because a timer changes only under its ticket's lock (PostgreSQL) or the one
+    /// writer (SQLite), both held until commit.
+    timers: HashMap<String, Option<TimerState>>,
+    /// Tickets created in this transaction: nothing of theirs was posted before it.
+    created: Vec<crate::domain::TicketId>,
+}
+
+/// The rows a transaction has yet to write, one list per table, in the order they came.
+#[derive(Default)]
+struct Buffered {
+    outbox: Vec<enqueue::Queued>,
+    log: Vec<db::Logged>,
+    audit: Vec<AuditEntry>,
+    timers: Vec<timer::Armed>,
+}
+
+/// The most rows one multi-row INSERT carries: 100 rows of at most 8 values stay under
+/// SQLite's oldest limit of 999 bound parameters.
+const ROWS_PER_INSERT: usize = 100;
+
+/// A multi-row VALUES list: `rows` copies of `template`, a row whose placeholders are `$1`…
+/// `$width`, each copy numbered after the previous ones (`($1, $2), ($3, $4)`), so every row's
+/// numbers first appear in increasing order as SQLite's numbering wants.
+fn values(rows: usize, width: usize, template: &str) -> String {
+    let mut out = String::new();
+    for row in 0..rows {
+        if row > 0 {
+            out.push_str(", ");
+        }
+        let mut chars = template.chars().peekable();
+        while let Some(ch) = chars.next() {
+            out.push(ch);
+            if ch != '$' {
+                continue;
+            }
+            let mut n = String::new();
+            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                n.push(*d);
+                chars.next();
+            }
+            let n: usize = n.parse().expect("a placeholder has a number");
+            out.push_str(&(row * width + n).to_string());
+        }
+    }
+    out
 }
 
 impl Store {
@@ -207,23 +314,47 @@ impl Store {
 
     /// Starts a write transaction.
     pub async fn begin(&self) -> Result<StoreTx, StoreError> {
+        Statements::add(|s| s.begins += 1);
         Ok(match &self.pool {
             Pool::Sqlite(p) => {
                 let guard = self.sqlite_writer.clone().lock_owned().await;
-                StoreTx {
-                    tx: Tx::Sqlite(p.begin().await?),
-                    _writer: Some(guard),
-                }
+                StoreTx::new(Tx::Sqlite(p.begin().await?), Some(guard))
             }
-            Pool::Postgres(p) => StoreTx {
-                tx: Tx::Postgres(p.begin().await?),
-                _writer: None,
-            },
+            Pool::Postgres(p) => StoreTx::new(Tx::Postgres(p.begin().await?), None),
         })
     }
 }
 
 impl StoreTx {
+    fn new(tx: Tx, writer: Option<OwnedMutexGuard<()>>) -> StoreTx {
+        StoreTx {
+            tx,
+            _writer: writer,
+            buffered: Buffered::default(),
+            timers: HashMap::new(),
+            created: Vec::new(),
+        }
+    }
+
+    /// Whether the ticket was created in this transaction (so no message of it was posted and
+    /// no timer of it armed before).
+    pub fn created_here(&self, ticket: crate::domain::TicketId) -> bool {
+        self.created.contains(&ticket)
+    }
+
+    /// Writes every buffered row now (commit does it too).
+    pub async fn flush(&mut self) -> Result<(), StoreError> {
+        self.flush_log_and_audit().await?;
+        self.flush_outbox().await?;
+        self.flush_timers().await
+    }
+
+    /// Writes the buffered log and audit entries (before a read that may see them).
+    async fn flush_log_and_audit(&mut self) -> Result<(), StoreError> {
+        self.flush_log().await?;
+        self.flush_audit().await
+    }
+
     /// The transaction's connection, for queries.
     fn db(&mut self) -> Db<'_> {
         let conn = match &mut self.tx {
@@ -233,8 +364,10 @@ impl StoreTx {
         Db { conn, in_tx: true }
     }
 
-    /// Makes every write of this transaction durable.
-    pub async fn commit(self) -> Result<(), StoreError> {
+    /// Writes what is buffered and makes every write of this transaction durable.
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        self.flush().await?;
+        Statements::add(|s| s.commits += 1);
         match self.tx {
             Tx::Sqlite(t) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,

@@ -3,7 +3,7 @@
 //! while paused) are read and written here only, as [`TimerKind`] and [`TimerState`].
 
 use super::rows::{from_ms, to_ms, TimerRow};
-use super::{Store, StoreError, StoreTx};
+use super::{values, Store, StoreError, StoreTx, ROWS_PER_INSERT};
 use crate::domain::{TenantId, TicketId, Timestamp};
 use std::time::Duration;
 
@@ -215,8 +215,28 @@ impl Store {
     }
 }
 
+/// A timer set in this transaction and not written yet: the values its upsert writes.
+pub(super) struct Armed {
+    tenant: i64,
+    ticket: Option<i64>,
+    key: String,
+    kind: TimerKind,
+    state: &'static str,
+    due_at: i64,
+    payload: String,
+    created_at: i64,
+}
+
+/// The upsert that arms a timer: re-arming a key replaces its row (and clears a past firing).
+const UPSERT: &str = "INSERT INTO timers (tenant_id, ticket_id, timer_key, kind, due_at, \
+    payload, state, created_at) VALUES {values} \
+    ON CONFLICT (timer_key) DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at, \
+    payload = excluded.payload, state = excluded.state, fired_at = NULL, locked_until = NULL";
+/// One row of [`UPSERT`]'s VALUES.
+const ROW: &str = "($1, $2, $3, $4, $5, $6, $7, $8)";
+
 impl StoreTx {
-    /// Arms (or re-arms) the timer named `key`, due at `due`.
+    /// Arms (or re-arms) the timer named `key`, due at `due`, now; returns its id.
     #[allow(clippy::too_many_arguments)]
     pub async fn set_timer(
         &mut self,
@@ -228,14 +248,15 @@ impl StoreTx {
         payload: &serde_json::Value,
         now: Timestamp,
     ) -> Result<i64, StoreError> {
-        const SQL: &str = "INSERT INTO timers (tenant_id, ticket_id, timer_key, kind, due_at, \
-            payload, state, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-            ON CONFLICT (timer_key) DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at, \
-            payload = excluded.payload, state = excluded.state, fired_at = NULL, \
-            locked_until = NULL RETURNING id";
+        // Timers set earlier in this transaction go first, as they came.
+        self.flush_timers().await?;
+        let sql = format!(
+            "{} RETURNING id",
+            UPSERT.replace("{values}", &values(1, 8, ROW))
+        );
         let (state, due_at) = TimerState::Pending { due }.encode();
         let db = &mut self.db();
-        let id = on!(db, c => sqlx::query_scalar(SQL)
+        let id = on!(db, c => sqlx::query_scalar(&sql)
             .bind(tenant.0)
             .bind(ticket.map(|t| t.0))
             .bind(key)
@@ -246,7 +267,81 @@ impl StoreTx {
             .bind(to_ms(now))
             .fetch_one(&mut **c)
             .await)?;
+        self.timers
+            .insert(key.to_string(), Some(TimerState::Pending { due }));
         Ok(id)
+    }
+
+    /// Arms (or re-arms) the timer named `key`, due at `due`: written with the transaction's
+    /// other timers in one upsert at commit (or before a timer statement that needs it).
+    /// Setting a key twice in one transaction keeps the last setting, as two upserts would.
+    #[allow(clippy::too_many_arguments)]
+    pub fn set_timer_later(
+        &mut self,
+        tenant: TenantId,
+        ticket: Option<TicketId>,
+        key: &str,
+        kind: TimerKind,
+        due: Timestamp,
+        payload: &serde_json::Value,
+        now: Timestamp,
+    ) {
+        let (state, due_at) = TimerState::Pending { due }.encode();
+        let payload = payload.to_string();
+        match self.buffered.timers.iter_mut().find(|a| a.key == key) {
+            // One row per key in an upsert (PostgreSQL refuses a key twice); the upsert of an
+            // existing row keeps its tenant, ticket and creation time, so the first one's stay.
+            Some(armed) => {
+                armed.kind = kind;
+                armed.state = state;
+                armed.due_at = due_at;
+                armed.payload = payload;
+            }
+            None => self.buffered.timers.push(Armed {
+                tenant: tenant.0,
+                ticket: ticket.map(|t| t.0),
+                key: key.to_string(),
+                kind,
+                state,
+                due_at,
+                payload,
+                created_at: to_ms(now),
+            }),
+        }
+        self.timers
+            .insert(key.to_string(), Some(TimerState::Pending { due }));
+    }
+
+    /// Writes the buffered timers, in the order they were first set.
+    pub(super) async fn flush_timers(&mut self) -> Result<(), StoreError> {
+        let rows = std::mem::take(&mut self.buffered.timers);
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let sql = UPSERT.replace("{values}", &values(chunk.len(), 8, ROW));
+            let db = &mut self.db();
+            on!(db, c => {
+                let mut q = sqlx::query(&sql);
+                for a in chunk {
+                    q = q
+                        .bind(a.tenant)
+                        .bind(a.ticket)
+                        .bind(&a.key)
+                        .bind(a.kind.as_str())
+                        .bind(a.due_at)
+                        .bind(&a.payload)
+                        .bind(a.state)
+                        .bind(a.created_at);
+                }
+                q.execute(&mut **c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// A ticket created in this transaction has no timers yet: their lookups need no round trip.
+    pub(super) fn no_timers_yet(&mut self, ticket: TicketId) {
+        for kind in TimerKind::ALL {
+            self.timers.entry(kind.key(ticket)).or_insert(None);
+        }
     }
 
     /// Cancels a pending (or paused) timer; `false` if there was none.
@@ -254,6 +349,22 @@ impl StoreTx {
         const SQL: &str = "UPDATE timers SET state = $2 WHERE timer_key = $1 \
              AND state IN ('pending', 'paused')";
         let (cancelled, _) = TimerState::Cancelled.encode();
+        if let Some(armed) = self.buffered.timers.iter_mut().find(|a| a.key == key) {
+            // Not written yet: the upsert will write it cancelled, as the update would leave it.
+            let live = matches!(armed.state, "pending" | "paused");
+            if live {
+                armed.state = cancelled;
+                self.timers
+                    .insert(key.to_string(), Some(TimerState::Cancelled));
+            }
+            return Ok(live);
+        }
+        if let Some(None | Some(TimerState::Fired { .. } | TimerState::Cancelled)) =
+            self.timers.get(key)
+        {
+            // Known to be absent or done with: the update would match nothing.
+            return Ok(false);
+        }
         let db = &mut self.db();
         let done = on!(db, c => sqlx::query(SQL)
             .bind(key)
@@ -261,18 +372,70 @@ impl StoreTx {
             .execute(&mut **c)
             .await
             .map(|r| r.rows_affected()))?;
+        if done == 1 {
+            self.timers
+                .insert(key.to_string(), Some(TimerState::Cancelled));
+        }
         Ok(done == 1)
     }
 
     /// Where the timer named `key` stands, if there is one.
     pub async fn timer_state(&mut self, key: &str) -> Result<Option<TimerState>, StoreError> {
         const SQL: &str = "SELECT state, due_at FROM timers WHERE timer_key = $1";
+        if let Some(known) = self.timers.get(key) {
+            return Ok(*known);
+        }
         let db = &mut self.db();
         let row: Option<(String, i64)> =
             on!(db, c => sqlx::query_as(SQL).bind(key).fetch_optional(&mut **c).await)?;
-        row.map(|(state, due_at)| TimerState::decode(&state, due_at))
+        let state = row
+            .map(|(state, due_at)| TimerState::decode(&state, due_at))
             .transpose()
-            .map_err(|e| StoreError::Corrupt(format!("timer {key}: {e}")))
+            .map_err(|e| StoreError::Corrupt(format!("timer {key}: {e}")))?;
+        self.timers.insert(key.to_string(), state);
+        Ok(state)
+    }
+
+    /// Where the ticket's timer of `kind` stands, if there is one. The first lookup of a
+    /// ticket reads all of its timers in one round trip (a card shows several of them).
+    pub async fn ticket_timer(
+        &mut self,
+        ticket: TicketId,
+        kind: TimerKind,
+    ) -> Result<Option<TimerState>, StoreError> {
+        let key = kind.key(ticket);
+        if let Some(known) = self.timers.get(&key) {
+            return Ok(*known);
+        }
+        // Keys not known are not buffered either (setting one makes it known): the database
+        // holds the whole truth of them.
+        let keys: Vec<String> = TimerKind::ALL
+            .into_iter()
+            .map(|k| k.key(ticket))
+            .filter(|k| !self.timers.contains_key(k))
+            .collect();
+        let marks: Vec<String> = (1..=keys.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT timer_key, state, due_at FROM timers WHERE timer_key IN ({})",
+            marks.join(", ")
+        );
+        let db = &mut self.db();
+        let rows: Vec<(String, String, i64)> = on!(db, c => {
+            let mut q = sqlx::query_as(&sql);
+            for k in &keys {
+                q = q.bind(k);
+            }
+            q.fetch_all(&mut **c).await
+        })?;
+        for k in keys {
+            self.timers.insert(k, None);
+        }
+        for (k, state, due_at) in rows {
+            let state = TimerState::decode(&state, due_at)
+                .map_err(|e| StoreError::Corrupt(format!("timer {k}: {e}")))?;
+            self.timers.insert(k, Some(state));
+        }
+        Ok(self.timers.get(&key).copied().flatten())
     }
 
     /// When the pending timer named `key` falls due, if it is armed.
@@ -306,6 +469,22 @@ impl StoreTx {
         const SQL: &str = "UPDATE timers SET state = $2, due_at = $3 \
             WHERE timer_key = $1 AND state = $4";
         let (state, due_at) = to.encode();
+        if let Some(armed) = self.buffered.timers.iter_mut().find(|a| a.key == key) {
+            // Not written yet: the upsert will write the new state, as the update would.
+            let moves = armed.state == from;
+            if moves {
+                armed.state = state;
+                armed.due_at = due_at;
+                self.timers.insert(key.to_string(), Some(to));
+            }
+            return Ok(moves);
+        }
+        if let Some(known) = self.timers.get(key) {
+            if known.map(|s| s.encode().0) != Some(from) {
+                // Known not to be in `from`: the update would match nothing.
+                return Ok(false);
+            }
+        }
         let db = &mut self.db();
         let n = on!(db, c => sqlx::query(SQL)
             .bind(key)
@@ -315,6 +494,9 @@ impl StoreTx {
             .execute(&mut **c)
             .await
             .map(|r| r.rows_affected()))?;
+        if n == 1 {
+            self.timers.insert(key.to_string(), Some(to));
+        }
         Ok(n == 1)
     }
 
@@ -325,6 +507,8 @@ impl StoreTx {
         id: i64,
         now: Timestamp,
     ) -> Result<Option<TimerRecord>, StoreError> {
+        // The claim must see every timer this transaction set.
+        self.flush_timers().await?;
         // The conditional update is the claim: a second replica's update waits for the first
         // one's commit (PostgreSQL row lock; SQLite has one writer), then matches no row. The
         // row as claimed is returned, because it may have been re-armed since it was read.
@@ -338,7 +522,11 @@ impl StoreTx {
             .bind(to_ms(now))
             .fetch_optional(&mut **c)
             .await)?;
-        row.map(TimerRecord::try_from).transpose()
+        let timer = row.map(TimerRecord::try_from).transpose()?;
+        if let Some(t) = &timer {
+            self.timers.insert(t.key.clone(), Some(t.state));
+        }
+        Ok(timer)
     }
 }
 
