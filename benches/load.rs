@@ -272,7 +272,7 @@ fn environment(fake: &FakeSlack) -> Vec<(&'static str, String)> {
         ("HELPDESK_SLACK_SIGNING_SECRET", SECRET.to_string()),
         ("HELPDESK_SLACK_MESSAGE_INTERVAL", "0s".to_string()),
         // Quiet, but the start-up line the launcher waits for is kept.
-        ("RUST_LOG", "warn,helpdesk::app=info".to_string()),
+        ("RUST_LOG", "warn,helpdesk_engine::app=info".to_string()),
     ]
 }
 
@@ -346,7 +346,7 @@ async fn discord_scenario(database: &str, seconds: u64) {
         ("HELPDESK_DISCORD_API_URL", fake.api_url.clone()),
         ("HELPDESK_DISCORD_TOKEN", "MQ.load.token".to_string()),
         ("HELPDESK_DISCORD_PUBLIC_KEY", public),
-        ("RUST_LOG", "warn,helpdesk::app=info".to_string()),
+        ("RUST_LOG", "warn,helpdesk_engine::app=info".to_string()),
     ];
     let counted = fake.clone();
     // Every REST call but a read is a chat action (interaction answers included).

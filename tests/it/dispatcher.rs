@@ -34,6 +34,7 @@ on_both_backends!(
     answers_go_out_while_a_round_of_cards_is_stuck,
     a_rate_limit_pauses_the_workspace_without_counting_attempts_for_the_rest,
     a_desk_commit_goes_through_while_a_send_hangs,
+    held_answers_go_out_without_a_claim_and_only_once,
 );
 
 /// A platform that never answers.
@@ -861,4 +862,57 @@ async fn a_desk_commit_goes_through_while_a_send_hangs(store: Store) {
     let (round, committed_during_the_send) = tokio::join!(round, desk);
     assert!(committed_during_the_send);
     assert_eq!(round.unwrap().sent, 3);
+}
+
+async fn held_answers_go_out_without_a_claim_and_only_once(store: Store) {
+    let acme = tenant(&store, "T-acme").await;
+    let (platform, clock, dispatcher) = setup(&store);
+    let answer = ChatAction::Ephemeral {
+        channel: "C-help".into(),
+        thread: None,
+        user: "U-mario".into(),
+        message: RichMessage::text("your tickets"),
+        trigger: Some("interaction-token".into()),
+    };
+    let card = ChatAction::Post {
+        channel: "C-l1".into(),
+        message: RichMessage::text("card"),
+        key: Some(card_key(1, "C-l1")),
+    };
+    // The desk's transaction claims its answers for this process as it queues them.
+    let mut tx = store.begin().await.unwrap();
+    tx.hold_answers(clock.now() + chrono::Duration::seconds(60));
+    tx.enqueue(acme, None, &answer, clock.now()).await.unwrap();
+    tx.enqueue(acme, None, &card, clock.now()).await.unwrap();
+    let held = tx.commit_holding().await.unwrap();
+    assert_eq!(held.len(), 1, "only the answer is held");
+    // Any other dispatcher's claim leaves the held answer alone: it takes the card only.
+    let t = clock.now();
+    let others = store
+        .claim_outbox(t, t + chrono::Duration::seconds(60), 10)
+        .await
+        .unwrap();
+    assert_eq!(others.len(), 1);
+    assert!(matches!(others[0].item.action, ChatAction::Post { .. }));
+    store.release(&others).await.unwrap();
+    let report = dispatcher
+        .send_held(
+            held.into_iter()
+                .map(|h| h.claimed(helpdesk_chat::Platform::MEMORY, "T-acme"))
+                .collect(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.sent, 1);
+    assert_eq!(platform.sent()[0].action, answer);
+    // Recorded as sent (its token erased), so no round sends it again.
+    assert_eq!(dispatcher.run_once().await.unwrap().sent, 1, "the card");
+    clock.advance(Duration::from_secs(120));
+    assert_eq!(dispatcher.run_once().await.unwrap().sent, 0);
+    assert_eq!(platform.sent().len(), 2);
+    let answered = &store.outbox(Some(OutboxState::Sent), 10).await.unwrap()[0];
+    assert!(matches!(
+        &answered.action,
+        ChatAction::Ephemeral { trigger: None, .. }
+    ));
 }

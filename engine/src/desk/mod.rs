@@ -92,6 +92,14 @@ pub struct Desk {
     admins: Vec<crate::config::InstallationAdmin>,
     /// What each platform's messages hold, as its adapter says (see [`Desk::with_limits`]).
     limits: HashMap<Platform, helpdesk_chat::Limits>,
+    /// Where an event's answers go, already claimed, to be sent right after its commit.
+    answers_to: Option<AnswerRoute>,
+}
+
+/// The answers' fast path (see [`Desk::sending_answers_to`]).
+struct AnswerRoute {
+    lease: std::time::Duration,
+    to: tokio::sync::mpsc::UnboundedSender<Vec<crate::store::ClaimedItem>>,
 }
 
 /// How often a dropped event from one unconfigured place is logged.
@@ -121,6 +129,7 @@ impl Desk {
             directories: Arc::default(),
             admins: Vec::new(),
             limits: HashMap::from([(Platform::MEMORY, helpdesk_chat::Limits::MEMORY)]),
+            answers_to: None,
         }
     }
 
@@ -133,6 +142,19 @@ impl Desk {
 
     fn limits(&self, platform: Platform) -> helpdesk_chat::Limits {
         self.limits.get(&platform).copied().unwrap_or_default()
+    }
+
+    /// The desk claiming each event's answers to people (forms, private messages) for this
+    /// process as it queues them, for `lease`, and handing them to `to` after the commit: the
+    /// dispatcher sends them at once, without a claim round. Should this process die first,
+    /// another takes them over when the lease runs out.
+    pub fn sending_answers_to(
+        mut self,
+        lease: std::time::Duration,
+        to: tokio::sync::mpsc::UnboundedSender<Vec<crate::store::ClaimedItem>>,
+    ) -> Desk {
+        self.answers_to = Some(AnswerRoute { lease, to });
+        self
     }
 
     /// The desk also serving workspaces and guilds nobody configured (on the defaults).
@@ -260,6 +282,9 @@ impl Desk {
         let assignee = self.assignee_membership(event, &settings).await;
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
+        if let Some(route) = &self.answers_to {
+            tx.hold_answers(crate::clock::later(now, route.lease));
+        }
         if !tx.mark_event(event.platform, &event.event_id, now).await? {
             tracing::debug!("duplicate event: skipped");
             return Ok(Outcome {
@@ -293,7 +318,15 @@ impl Desk {
             assignee,
         };
         route(&mut cx, &ev).await?;
-        cx.tx.commit().await?;
+        let held = cx.tx.commit_holding().await?;
+        if let (Some(route), false) = (&self.answers_to, held.is_empty()) {
+            let claimed = held
+                .into_iter()
+                .map(|h| h.claimed(event.platform, &event.tenant))
+                .collect();
+            // Gone only at a stop: the answers then wait for their lease, as a dead process's.
+            let _ = route.to.send(claimed);
+        }
         cx.counts.publish(event.platform, &event.tenant);
         if new_tenant {
             // Only a committed tenant row may be remembered: a rolled-back id can be reused.

@@ -103,7 +103,12 @@ pub struct Dispatcher {
     gates: Gates,
     /// Until when a platform's workspace or guild said to send nothing more (Retry-After).
     paused: Mutex<HashMap<(Platform, String), Timestamp>>,
+    /// Sends done but not recorded yet: written together, one transaction for many sends.
+    sent: Mutex<Vec<(ClaimedItem, Option<MessageRef>)>>,
 }
+
+/// Sends recorded in one transaction at most; a round's rest is recorded when it ends.
+const RECORD_BATCH: usize = 32;
 
 /// The bounds on concurrent sends: per platform, and per channel of a platform.
 struct Gates {
@@ -187,6 +192,7 @@ impl Dispatcher {
             untried: Arc::default(),
             gates,
             paused: Mutex::default(),
+            sent: Mutex::default(),
         }
     }
 
@@ -194,6 +200,8 @@ impl Dispatcher {
     /// process (or the next start) instead of after their lease. The claim being sent when
     /// the round was cut keeps its lease: whether it reached the platform is unknown.
     pub async fn release_untried(&self) -> Result<usize, StoreError> {
+        // What was sent before the cut is recorded first: it must not go out again.
+        self.record_sent(0).await?;
         let untried: Vec<ClaimedItem> = {
             let mut list = self.untried.lock().unwrap_or_else(|e| e.into_inner());
             std::mem::take(&mut *list)
@@ -248,6 +256,20 @@ impl Dispatcher {
                     .await?
             }
         };
+        self.send_claims(claimed, go_on).await
+    }
+
+    /// Sends answers the desk queued already claimed by this process (see
+    /// [`crate::store::StoreTx::hold_answers`]) at once: their fast path, with no claim.
+    pub async fn send_held(&self, held: Vec<ClaimedItem>) -> Result<DispatchReport, StoreError> {
+        self.send_claims(held, &|| true).await
+    }
+
+    async fn send_claims(
+        &self,
+        claimed: Vec<ClaimedItem>,
+        go_on: &(dyn Fn() -> bool + Sync),
+    ) -> Result<DispatchReport, StoreError> {
         if claimed.is_empty() {
             return Ok(DispatchReport::default());
         }
@@ -258,6 +280,7 @@ impl Dispatcher {
             futures_util::future::join_all(chains.into_iter().map(|c| self.send_chain(c, go_on)))
                 .await;
         self.gates.forget_idle();
+        self.record_sent(0).await?;
         let mut report = DispatchReport::default();
         for r in results {
             let r = r?;
@@ -367,7 +390,12 @@ impl Dispatcher {
         let held = match &outcome {
             Outcome::Sent(posted) => {
                 report.sent += 1;
-                self.store.mark_sent(claim, posted.as_ref(), now).await?
+                self.sent
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((claim.clone(), posted.clone()));
+                self.record_sent(RECORD_BATCH).await?;
+                true
             }
             Outcome::Wait(until) => {
                 report.waiting += 1;
@@ -393,6 +421,26 @@ impl Dispatcher {
             Outcome::Dead(_) => Delivered::Dead,
             Outcome::Wait(_) | Outcome::Retry(..) => Delivered::Held,
         })
+    }
+
+    /// Records the sends done so far in one transaction, once at least `at_least` wait.
+    async fn record_sent(&self, at_least: usize) -> Result<(), StoreError> {
+        let sent = {
+            let mut sent = self.sent.lock().unwrap_or_else(|e| e.into_inner());
+            if sent.is_empty() || sent.len() < at_least {
+                return Ok(());
+            }
+            std::mem::take(&mut *sent)
+        };
+        let now = self.clock.now();
+        let held = self.store.mark_sent_many(&sent, now).await?;
+        if held < sent.len() {
+            tracing::warn!(
+                lost = sent.len() - held,
+                "claims' leases ran out and another dispatcher took the items over"
+            );
+        }
+        Ok(())
     }
 
     /// Tries to send a claimed item and says what should become of it.

@@ -6,7 +6,7 @@ use crate::kb::KnowledgeBase;
 use crate::store::Lane;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{watch, Notify};
+use tokio::sync::{mpsc, watch, Notify};
 use tokio::task::JoinHandle;
 
 /// How often each loop looks for work.
@@ -30,6 +30,16 @@ impl Default for Intervals {
     }
 }
 
+/// What wakes the dispatcher's loops before their tick: after an event, the loop of
+/// everything but answers (the desk hands an event's answers to the answers loop itself).
+#[derive(Clone, Default)]
+pub struct Wake {
+    /// Wakes the loop of answers to people.
+    pub answers: Arc<Notify>,
+    /// Wakes the loop of everything else.
+    pub rest: Arc<Notify>,
+}
+
 /// The running loops; [`Workers::stop`] ends them after their current round.
 pub struct Workers {
     stop: watch::Sender<bool>,
@@ -47,26 +57,28 @@ impl Workers {
         kb: Option<Arc<KnowledgeBase>>,
         pruner: Option<Pruner>,
         every: Intervals,
-        wake: Arc<Notify>,
+        wake: Wake,
+        held_answers: mpsc::UnboundedReceiver<Vec<crate::store::ClaimedItem>>,
     ) -> Self {
         let (stop, stopped) = watch::channel(false);
         // Two loops share the dispatcher: answers to people (forms, private messages) have
         // their own, woken at once after each event, so they never wait behind a round of
         // cards; it then wakes the other loop for the event's cards and replies.
-        let cards = Arc::new(Notify::new());
         let answers = dispatch_loop(
             dispatcher.clone(),
             Lane::Answers,
             every.dispatch,
-            wake,
-            Some(cards.clone()),
+            wake.answers,
+            Some(wake.rest.clone()),
+            Some(held_answers),
             stopped.clone(),
         );
         let rest = dispatch_loop(
             dispatcher,
             Lane::Normal,
             every.dispatch,
-            cards,
+            wake.rest,
+            None,
             None,
             stopped.clone(),
         );
@@ -155,16 +167,37 @@ fn dispatch_loop(
     every: Duration,
     wake: Arc<Notify>,
     then: Option<Arc<Notify>>,
+    mut held: Option<mpsc::UnboundedReceiver<Vec<crate::store::ClaimedItem>>>,
     mut stopped: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
+            let next_held = async {
+                match held.as_mut() {
+                    Some(rx) => rx.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
+                biased;
+                _ = stopped.changed() => break,
+                // Answers the desk claimed as it queued them: sent now, no claim round.
+                Some(mut answers) = next_held => {
+                    // Whatever else came meanwhile goes in the same round, side by side.
+                    if let Some(rx) = held.as_mut() {
+                        while let Ok(more) = rx.try_recv() {
+                            answers.extend(more);
+                        }
+                    }
+                    if let Err(e) = dispatcher.send_held(answers).await {
+                        tracing::error!(error = %e, "sending answers failed");
+                    }
+                    continue;
+                }
                 _ = tick.tick() => {}
                 _ = wake.notified() => {}
-                _ = stopped.changed() => break,
             }
             if let Some(then) = &then {
                 then.notify_one();
@@ -178,6 +211,15 @@ fn dispatch_loop(
                         tracing::error!(error = %e, ?lane, "dispatcher round failed");
                         break;
                     }
+                }
+            }
+        }
+        // Answers handed over just before the stop are due within seconds: send them now
+        // rather than leave them claimed until their lease runs out.
+        if let Some(rx) = held.as_mut() {
+            while let Ok(answers) = rx.try_recv() {
+                if let Err(e) = dispatcher.send_held(answers).await {
+                    tracing::error!(error = %e, "sending answers failed");
                 }
             }
         }

@@ -83,6 +83,7 @@ mod timer;
 pub use audit::{AuditEntry, AuditFilter};
 pub use connect::{mask_url, sqlite_file, Backend, ConnectOptions};
 pub use db::{LogRecord, TenantRecord, TicketFilter};
+pub use enqueue::HeldAnswer;
 pub use error::StoreError;
 pub use gauges::{Gauges, OpenTickets, OutboxBacklog};
 pub use health::{is_corruption, SchemaState, Thoroughness};
@@ -217,6 +218,11 @@ pub struct StoreTx {
     timers: HashMap<String, Option<TimerState>>,
     /// Tickets created in this transaction: nothing of theirs was posted before it.
     created: Vec<crate::domain::TicketId>,
+    /// Answers queued here are claimed by this process until then (see
+    /// [`StoreTx::hold_answers`]).
+    hold_answers: Option<crate::domain::Timestamp>,
+    /// The answers written with that claim, for [`StoreTx::commit_holding`].
+    held: Vec<enqueue::HeldAnswer>,
 }
 
 /// The rows a transaction has yet to write, one list per table, in the order they came.
@@ -333,6 +339,8 @@ impl StoreTx {
             buffered: Buffered::default(),
             timers: HashMap::new(),
             created: Vec::new(),
+            hold_answers: None,
+            held: Vec::new(),
         }
     }
 
@@ -365,13 +373,20 @@ impl StoreTx {
     }
 
     /// Writes what is buffered and makes every write of this transaction durable.
-    pub async fn commit(mut self) -> Result<(), StoreError> {
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.commit_holding().await.map(|_| ())
+    }
+
+    /// Commits, and returns the answers this transaction queued already claimed by this
+    /// process (with [`StoreTx::hold_answers`]): the caller sends them at once, with no claim.
+    pub async fn commit_holding(mut self) -> Result<Vec<HeldAnswer>, StoreError> {
         self.flush().await?;
         Statements::add(|s| s.commits += 1);
+        let held = std::mem::take(&mut self.held);
         match self.tx {
             Tx::Sqlite(t) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,
         }
-        Ok(())
+        Ok(held)
     }
 }

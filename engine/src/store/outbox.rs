@@ -418,6 +418,53 @@ impl Store {
         Ok(true)
     }
 
+    /// Marks many claimed items sent in one transaction, each post remembering where it
+    /// landed; how many were still held (an item whose lease was lost changes nothing).
+    pub async fn mark_sent_many(
+        &self,
+        sent: &[(ClaimedItem, Option<MessageRef>)],
+        now: Timestamp,
+    ) -> Result<usize, StoreError> {
+        if sent.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.begin().await?;
+        let db = &mut tx.db();
+        // One statement per lease (a round's claims share theirs): the ones still held.
+        let mut by_lease: std::collections::BTreeMap<Timestamp, Vec<i64>> = Default::default();
+        for (c, _) in sent {
+            by_lease.entry(c.lease_until).or_default().push(c.item.id);
+        }
+        let mut held = std::collections::HashSet::new();
+        for (lease, ids) in by_lease {
+            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            let sql = format!(
+                "UPDATE outbox SET state = 'sent', next_attempt_at = $1, sent_at = $1, \
+                 locked_until = NULL WHERE id IN ({list}) AND state = 'pending' \
+                 AND locked_until = $2 RETURNING id"
+            );
+            let ids: Vec<i64> = on!(db, c => sqlx::query_scalar(&sql)
+                .persistent(false)
+                .bind(to_ms(now))
+                .bind(to_ms(lease))
+                .fetch_all(&mut **c)
+                .await)?;
+            held.extend(ids);
+        }
+        for (claim, posted) in sent.iter().filter(|(c, _)| held.contains(&c.item.id)) {
+            // An interaction token lets whoever holds it answer as the bot: once used, it goes.
+            if let Some(erased) = without_interaction_tokens(&claim.item.action) {
+                let payload = serde_json::to_string(&erased)?;
+                rewrite_payload(db, claim.item.id, &payload).await?;
+            }
+            if let (Some(key), Some(posted)) = (claim.item.action.posts_as(), posted) {
+                remember_message(db, key, claim.item.tenant.0, posted, now).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(held.len())
+    }
+
     /// Records a failed attempt: retried at `retry_at`, or parked as dead when `None`.
     pub async fn mark_failed(
         &self,
