@@ -4,6 +4,7 @@ use super::{list_or_none, open, open_existing};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use helpdesk::config::Config;
+use helpdesk::i18n::{self, Language};
 use helpdesk::kb::{self, ArticleDraft, KbLanguage, KbOwner};
 use helpdesk::store::Store;
 use std::path::{Path, PathBuf};
@@ -272,7 +273,7 @@ async fn history(config: &Config, id: &str, json: bool, owner: &KbOwnerArg) -> R
         println!(
             "r{:<4} {}  {:<24} {:>7} chars  {}",
             r.revision,
-            r.edited_at.format("%Y-%m-%d %H:%M:%S"),
+            i18n::date_time(Language::En, &r.edited_at, true),
             r.editor.as_deref().unwrap_or("-"),
             r.body.chars().count(),
             r.title
