@@ -5,12 +5,13 @@ use crate::config::Config;
 use crate::desk::{Desk, Handled};
 use crate::http::{router, HttpServer};
 use crate::kb::KnowledgeBase;
-use crate::schedule::{Dispatcher, Intervals, Pruner, RetryPolicy, Scheduler, Wake, Workers};
+use crate::schedule::{Dispatcher, Intervals, Pruner, RetryPolicy, Scheduler, Workers};
 use crate::store::{mask_url, Store, StoreError};
 use helpdesk_chat::{ChatEvent, ChatPlatform, EventSink, SinkError, SinkFuture, Taken};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use tokio::sync::Notify;
 
 /// Why the engine could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -78,7 +79,7 @@ pub type Connect = Box<
 /// woken. It counts the events in hand, so a stop waits for them before closing the database.
 struct DeskSink {
     desk: Arc<Desk>,
-    wake: Wake,
+    wake: Arc<Notify>,
     in_hand: tokio::sync::watch::Sender<usize>,
 }
 
@@ -91,7 +92,7 @@ impl EventSink for DeskSink {
             // Its answers are on their way already (the desk hands them to the dispatcher);
             // the rest of its work waits in the other loop.
             if matches!(&handled, Ok(o) if o.handled == Handled::Done) {
-                self.wake.rest.notify_one();
+                self.wake.notify_one();
             }
             handled
                 .map(|o| Taken {
@@ -297,7 +298,7 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
     let desk = desk.sending_answers_to(config.outbox.lease, answers);
     let desk = Arc::new(desk);
     tracing::info!(tenants = config.tenants.len(), "desk ready");
-    let wake = Wake::default();
+    let wake = Arc::new(Notify::new());
     let (in_hand, in_hand_rx) = tokio::sync::watch::channel(0usize);
     let sink: Arc<dyn EventSink> = Arc::new(DeskSink {
         desk: desk.clone(),

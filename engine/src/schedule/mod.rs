@@ -8,4 +8,4 @@ mod worker;
 pub use dispatcher::{DispatchReport, Dispatcher, Flushed, RetryPolicy};
 pub use retention::Pruner;
 pub use scheduler::Scheduler;
-pub use worker::{Intervals, Wake, Workers};
+pub use worker::{Intervals, Workers};

@@ -30,16 +30,6 @@ impl Default for Intervals {
     }
 }
 
-/// What wakes the dispatcher's loops before their tick: after an event, the loop of
-/// everything but answers (the desk hands an event's answers to the answers loop itself).
-#[derive(Clone, Default)]
-pub struct Wake {
-    /// Wakes the loop of answers to people.
-    pub answers: Arc<Notify>,
-    /// Wakes the loop of everything else.
-    pub rest: Arc<Notify>,
-}
-
 /// The running loops; [`Workers::stop`] ends them after their current round.
 pub struct Workers {
     stop: watch::Sender<bool>,
@@ -48,28 +38,28 @@ pub struct Workers {
 
 impl Workers {
     /// Starts the loops (the knowledge-base one only with a knowledge base, the retention one
-    /// only with a pruner). `wake` starts a
-    /// dispatch round at once (after an event is handled) instead of at the next tick: a form
-    /// must open within Slack's 3-second trigger lifetime.
+    /// only with a pruner). `wake` starts a round of cards and replies at once (after an event
+    /// is handled) instead of at the next tick; `held_answers` brings the answers the desk
+    /// claimed as it queued them, sent as they come (a form must open within Slack's 3-second
+    /// trigger lifetime).
     pub fn start(
         dispatcher: Arc<Dispatcher>,
         scheduler: Arc<Scheduler>,
         kb: Option<Arc<KnowledgeBase>>,
         pruner: Option<Pruner>,
         every: Intervals,
-        wake: Wake,
+        wake: Arc<Notify>,
         held_answers: mpsc::UnboundedReceiver<Vec<crate::store::ClaimedItem>>,
     ) -> Self {
         let (stop, stopped) = watch::channel(false);
         // Two loops share the dispatcher: answers to people (forms, private messages) have
-        // their own, woken at once after each event, so they never wait behind a round of
-        // cards; it then wakes the other loop for the event's cards and replies.
+        // their own, fed by the desk right after each commit (and claiming at each tick what
+        // came otherwise, e.g. from a timer), so they never wait behind a round of cards.
         let answers = dispatch_loop(
             dispatcher.clone(),
             Lane::Answers,
             every.dispatch,
-            wake.answers,
-            Some(wake.rest.clone()),
+            None,
             Some(held_answers),
             stopped.clone(),
         );
@@ -77,8 +67,7 @@ impl Workers {
             dispatcher,
             Lane::Normal,
             every.dispatch,
-            wake.rest,
-            None,
+            Some(wake),
             None,
             stopped.clone(),
         );
@@ -160,13 +149,11 @@ impl Workers {
 
 /// A loop sending one lane of the outbox: at each tick or wake it keeps sending while rounds
 /// find work, until asked to stop (the stop then flushes what it can within its own bound).
-/// `then` is woken after each round that found work.
 fn dispatch_loop(
     dispatcher: Arc<Dispatcher>,
     lane: Lane,
     every: Duration,
-    wake: Arc<Notify>,
-    then: Option<Arc<Notify>>,
+    wake: Option<Arc<Notify>>,
     mut held: Option<mpsc::UnboundedReceiver<Vec<crate::store::ClaimedItem>>>,
     mut stopped: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
@@ -197,10 +184,7 @@ fn dispatch_loop(
                     continue;
                 }
                 _ = tick.tick() => {}
-                _ = wake.notified() => {}
-            }
-            if let Some(then) = &then {
-                then.notify_one();
+                _ = woken(wake.as_deref()) => {}
             }
             while !*stopped.borrow() {
                 // A stop cuts the round short between sends, not after a whole batch.
@@ -224,4 +208,12 @@ fn dispatch_loop(
             }
         }
     })
+}
+
+/// Resolves when `wake` is notified; never without one.
+async fn woken(wake: Option<&Notify>) {
+    match wake {
+        Some(wake) => wake.notified().await,
+        None => std::future::pending().await,
+    }
 }

@@ -354,7 +354,7 @@ impl StoreTx {
     pub async fn flush(&mut self) -> Result<(), StoreError> {
         self.flush_log_and_audit().await?;
         self.flush_outbox().await?;
-        self.flush_timers().await
+        self.flush_timers().await.map(|_| ())
     }
 
     /// Writes the buffered log and audit entries (before a read that may see them).

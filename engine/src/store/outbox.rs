@@ -232,6 +232,26 @@ async fn claim(
     Ok(claimed)
 }
 
+/// Outbox ids as a SQL list: our own integers, written as literals, so one statement takes any
+/// number of them.
+fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// The ids of these claims, grouped by their lease (a round's claims share theirs), so each
+/// group is one statement guarded by that lease.
+fn by_lease<'a, T: 'a>(
+    claims: impl IntoIterator<Item = &'a T>,
+    claim: impl Fn(&T) -> &ClaimedItem,
+) -> std::collections::BTreeMap<Timestamp, Vec<i64>> {
+    let mut groups: std::collections::BTreeMap<Timestamp, Vec<i64>> = Default::default();
+    for c in claims {
+        let c = claim(c);
+        groups.entry(c.lease_until).or_default().push(c.item.id);
+    }
+    groups
+}
+
 /// Sets (or, with `None`, clears) the lease of these items in one statement; with `held`, only
 /// where that lease is still the one held.
 async fn set_lease(
@@ -243,8 +263,7 @@ async fn set_lease(
     if ids.is_empty() {
         return Ok(0);
     }
-    // Ids are our own integers, written as literals: one statement for any number of them.
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let list = id_list(ids);
     let sql = format!(
         "UPDATE outbox SET locked_until = $1 WHERE id IN ({list}) AND state = 'pending' \
          AND ($2 IS NULL OR locked_until = $2)"
@@ -259,8 +278,8 @@ async fn set_lease(
     Ok(n)
 }
 
-/// Records the outcome of a claim; `false` if the claim's lease was lost to another worker.
-#[allow(clippy::too_many_arguments)]
+/// Records an outcome other than sent (see [`Store::mark_sent_many`]) of a claim; `false` if
+/// the claim's lease was lost to another worker.
 async fn finish(
     db: &mut Db<'_>,
     claim: &ClaimedItem,
@@ -268,17 +287,15 @@ async fn finish(
     attempts_delta: i64,
     next_attempt_at: Timestamp,
     error: Option<&str>,
-    sent_at: Option<Timestamp>,
 ) -> Result<bool, StoreError> {
     const SQL: &str = "UPDATE outbox SET state = $1, attempts = attempts + $2, \
-        next_attempt_at = $3, last_error = COALESCE($4, last_error), sent_at = $5, \
-        locked_until = NULL WHERE id = $6 AND state = 'pending' AND locked_until = $7";
+        next_attempt_at = $3, last_error = COALESCE($4, last_error), \
+        locked_until = NULL WHERE id = $5 AND state = 'pending' AND locked_until = $6";
     let n = on!(db, c => sqlx::query(SQL)
         .bind(state.as_str())
         .bind(attempts_delta)
         .bind(to_ms(next_attempt_at))
         .bind(error)
-        .bind(sent_at.map(to_ms))
         .bind(claim.item.id)
         .bind(to_ms(claim.lease_until))
         .execute(&mut **c)
@@ -380,12 +397,7 @@ impl Store {
     pub async fn release(&self, claims: &[ClaimedItem]) -> Result<u64, StoreError> {
         let mut released = 0;
         let mut tx = self.begin().await?;
-        // Claims of one round share their lease; group by it for one statement each.
-        let mut by_lease: std::collections::BTreeMap<Timestamp, Vec<i64>> = Default::default();
-        for c in claims {
-            by_lease.entry(c.lease_until).or_default().push(c.item.id);
-        }
-        for (lease, ids) in by_lease {
+        for (lease, ids) in by_lease(claims, |c| c) {
             released += set_lease(&mut tx.db(), &ids, None, Some(lease)).await?;
         }
         tx.commit().await?;
@@ -400,22 +412,8 @@ impl Store {
         posted: Option<&MessageRef>,
         now: Timestamp,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.begin().await?;
-        let db = &mut tx.db();
-        let held = finish(db, claim, OutboxState::Sent, 0, now, None, Some(now)).await?;
-        if !held {
-            return Ok(false);
-        }
-        // An interaction token lets whoever holds it answer as the bot: once used, it goes.
-        if let Some(erased) = without_interaction_tokens(&claim.item.action) {
-            let payload = serde_json::to_string(&erased)?;
-            rewrite_payload(db, claim.item.id, &payload).await?;
-        }
-        if let (Some(key), Some(posted)) = (claim.item.action.posts_as(), posted) {
-            remember_message(db, key, claim.item.tenant.0, posted, now).await?;
-        }
-        tx.commit().await?;
-        Ok(true)
+        let one = [(claim.clone(), posted.cloned())];
+        Ok(self.mark_sent_many(&one, now).await? == 1)
     }
 
     /// Marks many claimed items sent in one transaction, each post remembering where it
@@ -430,14 +428,10 @@ impl Store {
         }
         let mut tx = self.begin().await?;
         let db = &mut tx.db();
-        // One statement per lease (a round's claims share theirs): the ones still held.
-        let mut by_lease: std::collections::BTreeMap<Timestamp, Vec<i64>> = Default::default();
-        for (c, _) in sent {
-            by_lease.entry(c.lease_until).or_default().push(c.item.id);
-        }
+        // One statement per lease: the ones still held.
         let mut held = std::collections::HashSet::new();
-        for (lease, ids) in by_lease {
-            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        for (lease, ids) in by_lease(sent, |(c, _)| c) {
+            let list = id_list(&ids);
             let sql = format!(
                 "UPDATE outbox SET state = 'sent', next_attempt_at = $1, sent_at = $1, \
                  locked_until = NULL WHERE id IN ({list}) AND state = 'pending' \
@@ -499,7 +493,7 @@ impl Store {
         error: Option<&str>,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin().await?;
-        let held = finish(&mut tx.db(), claim, state, attempts_delta, at, error, None).await?;
+        let held = finish(&mut tx.db(), claim, state, attempts_delta, at, error).await?;
         tx.commit().await?;
         Ok(held)
     }

@@ -248,28 +248,11 @@ impl StoreTx {
         payload: &serde_json::Value,
         now: Timestamp,
     ) -> Result<i64, StoreError> {
-        // Timers set earlier in this transaction go first, as they came.
+        // Timers set earlier in this transaction go first, as they came; then this one alone.
         self.flush_timers().await?;
-        let sql = format!(
-            "{} RETURNING id",
-            UPSERT.replace("{values}", &values(1, 8, ROW))
-        );
-        let (state, due_at) = TimerState::Pending { due }.encode();
-        let db = &mut self.db();
-        let id = on!(db, c => sqlx::query_scalar(&sql)
-            .bind(tenant.0)
-            .bind(ticket.map(|t| t.0))
-            .bind(key)
-            .bind(kind.as_str())
-            .bind(due_at)
-            .bind(payload.to_string())
-            .bind(state)
-            .bind(to_ms(now))
-            .fetch_one(&mut **c)
-            .await)?;
-        self.timers
-            .insert(key.to_string(), Some(TimerState::Pending { due }));
-        Ok(id)
+        self.set_timer_later(tenant, ticket, key, kind, due, payload, now);
+        let ids = self.flush_timers().await?;
+        Ok(*ids.first().expect("the timer just set was written"))
     }
 
     /// Arms (or re-arms) the timer named `key`, due at `due`: written with the transaction's
@@ -313,13 +296,18 @@ impl StoreTx {
     }
 
     /// Writes the buffered timers, in the order they were first set.
-    pub(super) async fn flush_timers(&mut self) -> Result<(), StoreError> {
+    /// Returns the written rows' ids.
+    pub(super) async fn flush_timers(&mut self) -> Result<Vec<i64>, StoreError> {
         let rows = std::mem::take(&mut self.buffered.timers);
+        let mut ids = Vec::with_capacity(rows.len());
         for chunk in rows.chunks(ROWS_PER_INSERT) {
-            let sql = UPSERT.replace("{values}", &values(chunk.len(), 8, ROW));
+            let sql = format!(
+                "{} RETURNING id",
+                UPSERT.replace("{values}", &values(chunk.len(), 8, ROW))
+            );
             let db = &mut self.db();
-            on!(db, c => {
-                let mut q = sqlx::query(&sql);
+            let written: Vec<i64> = on!(db, c => {
+                let mut q = sqlx::query_scalar(&sql);
                 for a in chunk {
                     q = q
                         .bind(a.tenant)
@@ -331,10 +319,11 @@ impl StoreTx {
                         .bind(a.state)
                         .bind(a.created_at);
                 }
-                q.execute(&mut **c).await.map(|r| r.rows_affected())
+                q.fetch_all(&mut **c).await
             })?;
+            ids.extend(written);
         }
-        Ok(())
+        Ok(ids)
     }
 
     /// A ticket created in this transaction has no timers yet: their lookups need no round trip.
