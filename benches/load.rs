@@ -10,7 +10,8 @@
 //! request signed and verified. The Discord row: signed `/ticket new` and `/ticket list`
 //! interactions in turn, latency until the interaction's answer (the deferral once the desk
 //! has committed the ticket; the private list itself). Run: `cargo bench --bench load`. Knobs:
-//! HELPDESK_BENCH_LOAD_SECONDS (10), HELPDESK_BENCH_LOAD_SEED (100000).
+//! HELPDESK_BENCH_LOAD_SECONDS (10), HELPDESK_BENCH_LOAD_SEED (100000),
+//! HELPDESK_BENCH_LOAD_ONLY (every scenario).
 //!
 //! Under each row, delivery: the chat actions the fake platform received during the closed
 //! loop (writes only, not reads such as `users.info`) per second, against what the accepted
@@ -443,6 +444,13 @@ async fn answer_probe(addr: SocketAddr, work: &Workload) {
     );
 }
 
+/// Whether HELPDESK_BENCH_LOAD_ONLY (a comma list of sqlite, discord, postgres, replicas,
+/// seeded) names this scenario; all run when it is unset.
+fn wanted(scenario: &str) -> bool {
+    std::env::var("HELPDESK_BENCH_LOAD_ONLY")
+        .map_or(true, |only| only.split(',').any(|s| s.trim() == scenario))
+}
+
 /// Waits until the outbox has nothing pending (up to a minute); says how long it took.
 async fn drained(store: &Store) -> String {
     let started = Instant::now();
@@ -545,17 +553,28 @@ async fn main() {
         "busy MiB"
     );
     let dir = tempfile::tempdir().unwrap();
-    let sqlite = dir.path().join("load.db").to_string_lossy().into_owned();
-    scenario("sqlite", &sqlite, 1, seconds).await;
-    let discord = dir.path().join("discord.db").to_string_lossy().into_owned();
-    discord_scenario(&discord, seconds).await;
-    if let Some(pg) = PgScratch::create("load1").await {
-        scenario("postgres", &pg.url, 1, seconds).await;
-        pg.drop().await;
+    if wanted("sqlite") {
+        let sqlite = dir.path().join("load.db").to_string_lossy().into_owned();
+        scenario("sqlite", &sqlite, 1, seconds).await;
     }
-    if let Some(pg) = PgScratch::create("load3").await {
-        scenario("postgres", &pg.url, 3, seconds).await;
-        pg.drop().await;
+    if wanted("discord") {
+        let discord = dir.path().join("discord.db").to_string_lossy().into_owned();
+        discord_scenario(&discord, seconds).await;
+    }
+    if wanted("postgres") {
+        if let Some(pg) = PgScratch::create("load1").await {
+            scenario("postgres", &pg.url, 1, seconds).await;
+            pg.drop().await;
+        }
+    }
+    if wanted("replicas") {
+        if let Some(pg) = PgScratch::create("load3").await {
+            scenario("postgres", &pg.url, 3, seconds).await;
+            pg.drop().await;
+        }
+    }
+    if !wanted("seeded") {
+        return;
     }
 
     let big = dir.path().join("big.db").to_string_lossy().into_owned();

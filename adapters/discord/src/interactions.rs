@@ -7,7 +7,7 @@
 use crate::rest::{self, Rest, RestError};
 use serde_json::{json, Value};
 use serenity::http::{LightMethod, Route};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::oneshot;
@@ -105,7 +105,89 @@ pub struct Received {
 pub struct Interactions {
     rest: Rest,
     application_id: Arc<Mutex<Option<String>>>,
-    open: Arc<Mutex<HashMap<String, Pending>>>,
+    open: Arc<Mutex<Registry>>,
+}
+
+/// The interactions of the last 15 minutes, indexed for each question the answers ask, so
+/// every lookup and every insert costs the same however many interactions came in: at a
+/// thousand a second a scan of them all per interaction was most of the process's time.
+#[derive(Default)]
+struct Registry {
+    by_id: HashMap<String, Pending>,
+    /// Ids in arrival order, to forget them when their token runs out.
+    arrivals: VecDeque<(Instant, String)>,
+    /// Each person's latest interaction per channel.
+    latest: HashMap<(String, String), String>,
+    /// The interactions that came from a message's buttons and are still unanswered.
+    from_message: HashMap<String, Vec<String>>,
+}
+
+impl Registry {
+    /// Forgets the interactions whose tokens ran out by `now`.
+    fn forget_expired(&mut self, now: Instant) {
+        while let Some((at, _)) = self.arrivals.front() {
+            if now.duration_since(*at) < TOKEN_LIFETIME {
+                break;
+            }
+            let Some((_, id)) = self.arrivals.pop_front() else {
+                break;
+            };
+            let Some(p) = self.by_id.remove(&id) else {
+                continue;
+            };
+            let who = (p.user, p.channel);
+            if self.latest.get(&who) == Some(&id) {
+                self.latest.remove(&who);
+            }
+            if let Some(message) = p.message {
+                self.unlink(&message, &id);
+            }
+        }
+    }
+
+    fn insert(&mut self, id: String, p: Pending) {
+        self.arrivals.push_back((p.at, id.clone()));
+        self.latest
+            .insert((p.user.clone(), p.channel.clone()), id.clone());
+        if let Some(message) = &p.message {
+            self.from_message
+                .entry(message.clone())
+                .or_default()
+                .push(id.clone());
+        }
+        self.by_id.insert(id, p);
+    }
+
+    /// Marks `id` answered: true when it was open.
+    fn claim(&mut self, id: &str) -> bool {
+        let Some(p) = self.by_id.get_mut(id) else {
+            return false;
+        };
+        if p.state != State::Open {
+            return false;
+        }
+        p.state = State::Answered;
+        if let Some(message) = p.message.clone() {
+            self.unlink(&message, id);
+        }
+        true
+    }
+
+    fn unlink(&mut self, message: &str, id: &str) {
+        if let Some(ids) = self.from_message.get_mut(message) {
+            ids.retain(|i| i != id);
+            if ids.is_empty() {
+                self.from_message.remove(message);
+            }
+        }
+    }
+
+    /// The oldest unanswered interaction from `message`'s buttons, claimed.
+    fn claim_from_message(&mut self, message: &str) -> Option<(String, String)> {
+        let id = self.from_message.get(message)?.first()?.clone();
+        let token = self.by_id.get(&id)?.token.clone();
+        self.claim(&id).then_some((id, token))
+    }
 }
 
 impl Interactions {
@@ -133,7 +215,7 @@ impl Interactions {
         let id = r.id.clone();
         {
             let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
-            open.retain(|_, p| now.duration_since(p.at) < TOKEN_LIFETIME);
+            open.forget_expired(now);
             open.insert(
                 r.id,
                 Pending {
@@ -198,13 +280,7 @@ impl Interactions {
     /// Claims the first answer: true when nobody answered yet.
     fn claim(&self, id: &str) -> bool {
         let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
-        match open.get_mut(id) {
-            Some(p) if p.state == State::Open => {
-                p.state = State::Answered;
-                true
-            }
-            _ => false,
-        }
+        open.claim(id)
     }
 
     /// Answers for the desk now: it took the event and queued no answer of its own.
@@ -234,7 +310,7 @@ impl Interactions {
 
     fn get(&self, id: &str) -> Option<Pending> {
         let open = self.open.lock().unwrap_or_else(|e| e.into_inner());
-        open.get(id).cloned()
+        open.by_id.get(id).cloned()
     }
 
     async fn respond(&self, id: &str, token: &str, body: &Value) -> Result<(), RestError> {
@@ -288,11 +364,7 @@ impl Interactions {
     ) -> Option<Result<(), RestError>> {
         let (id, token) = {
             let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
-            let (id, p) = open.iter_mut().find(|(_, p)| {
-                p.state == State::Open && p.message.as_deref() == Some(message_id)
-            })?;
-            p.state = State::Answered;
-            (id.clone(), p.token.clone())
+            open.claim_from_message(message_id)?
         };
         let body = json!({ "type": callback::UPDATE_MESSAGE, "data": message });
         Some(self.respond(&id, &token, &body).await)
@@ -341,12 +413,9 @@ impl Interactions {
     /// `user`'s latest interaction in `channel` still within its token's life.
     fn latest(&self, user: &str, channel: &str) -> Option<(String, Pending)> {
         let open = self.open.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        open.iter()
-            .filter(|(_, p)| p.user == user && p.channel == channel)
-            .filter(|(_, p)| now.duration_since(p.at) < TOKEN_LIFETIME)
-            .max_by_key(|(_, p)| p.at)
-            .map(|(id, p)| (id.clone(), p.clone()))
+        let id = open.latest.get(&(user.to_string(), channel.to_string()))?;
+        let p = open.by_id.get(id)?;
+        (p.at.elapsed() < TOKEN_LIFETIME).then(|| (id.clone(), p.clone()))
     }
 
     /// A message after the interaction's first answer, on its 15-minute token.
@@ -370,5 +439,57 @@ impl Interactions {
             .call(LightMethod::Post, route, Some(data))
             .await
             .map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(user: &str, message: Option<&str>) -> Pending {
+        Pending {
+            token: format!("token-{user}"),
+            user: user.into(),
+            channel: "C1".into(),
+            click: message.is_some(),
+            message: message.map(str::to_string),
+            received_text: String::new(),
+            state: State::Open,
+            at: Instant::now(),
+            inline: None,
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_registry_finds_and_forgets_by_every_index() {
+        let mut r = Registry::default();
+        r.insert("1".into(), pending("ann", Some("M1")));
+        tokio::time::advance(Duration::from_secs(60)).await;
+        r.insert("2".into(), pending("ann", None));
+        r.insert("3".into(), pending("bob", Some("M1")));
+
+        // The latest per person and channel, and the oldest open click per message.
+        assert_eq!(r.latest[&("ann".into(), "C1".into())], "2");
+        assert_eq!(
+            r.claim_from_message("M1"),
+            Some(("1".into(), "token-ann".into()))
+        );
+        assert!(!r.claim("1"), "answered once only");
+        assert_eq!(
+            r.claim_from_message("M1"),
+            Some(("3".into(), "token-bob".into()))
+        );
+        assert_eq!(r.claim_from_message("M1"), None);
+
+        // The first runs out of its token's life; the others stay, then go too.
+        tokio::time::advance(TOKEN_LIFETIME - Duration::from_secs(30)).await;
+        r.forget_expired(Instant::now());
+        assert!(!r.by_id.contains_key("1"));
+        assert!(r.by_id.contains_key("2") && r.by_id.contains_key("3"));
+        assert_eq!(r.latest[&("ann".into(), "C1".into())], "2");
+        tokio::time::advance(Duration::from_secs(60)).await;
+        r.forget_expired(Instant::now());
+        assert!(r.by_id.is_empty() && r.latest.is_empty() && r.from_message.is_empty());
+        assert!(r.arrivals.is_empty());
     }
 }
