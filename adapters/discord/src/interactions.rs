@@ -109,8 +109,8 @@ pub struct Interactions {
 }
 
 /// The interactions of the last 15 minutes, indexed for each question the answers ask, so
-/// every lookup and every insert costs the same however many interactions came in: at a
-/// thousand a second a scan of them all per interaction was most of the process's time.
+/// every lookup and every insert costs the same however many interactions came in (before,
+/// each interaction scanned all of them).
 #[derive(Default)]
 struct Registry {
     by_id: HashMap<String, Pending>,
