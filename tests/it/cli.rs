@@ -852,7 +852,7 @@ async fn the_audit_log_is_read_by_tenant_actor_ticket_and_time() {
         .await
         .unwrap();
     let sb =
-        helpdesk::sandbox::Sandbox::new(store.clone(), helpdesk::sandbox::example_tenant(), now());
+        helpdesk::sandbox::Sandbox::new(store.clone(), common::chat::one_ticket_per_line(), now());
     send(
         &sb,
         &mario(),

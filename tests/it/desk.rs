@@ -809,7 +809,7 @@ async fn timers_escalate_alert_and_close(store: Store) {
 }
 
 async fn user_text_pings_nobody_and_long_text_is_cut_only_on_the_card(store: Store) {
-    let sb = sandbox(store);
+    let sb = Sandbox::new(store, one_ticket_per_line(), now());
     let nasty = "@everyone <!channel> <@&123> <@U-boss> [click](http://evil.example)";
     send(&sb, &mario(), "help", None, message(nasty, "m-x")).await;
     let t = ticket(&sb, 1).await;

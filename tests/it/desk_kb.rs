@@ -12,7 +12,7 @@ use helpdesk::desk::keys::{ArticleForm, ArticleId, FormId, MessageKey, Widget};
 use helpdesk::desk::{Desk, Handled};
 use helpdesk::domain::{LogKind, Status, TicketNumber};
 use helpdesk::kb::{ArticleSource, KbOptions, KbOwner, KnowledgeBase};
-use helpdesk::sandbox::{example_tenant, person, Sandbox};
+use helpdesk::sandbox::{person, Sandbox};
 use helpdesk::schedule::{Dispatcher, RetryPolicy};
 use helpdesk::store::Store;
 use helpdesk_chat::{
@@ -46,7 +46,8 @@ async fn sandbox(store: Store) -> Sandbox {
             .await
             .unwrap(),
     );
-    Sandbox::with_knowledge(store, example_tenant(), now(), kb)
+    // Several tickets of one requester in a row: each line its own.
+    Sandbox::with_knowledge(store, one_ticket_per_line(), now(), kb)
 }
 
 /// The id of a shared article the sandbox starts with.
@@ -635,13 +636,17 @@ impl TwoTenants {
                 .await
                 .unwrap(),
         );
-        let mut globex = example_tenant();
+        let mut globex = one_ticket_per_line();
         globex.id = GLOBEX.into();
         globex.name = Some("Globex".into());
         let clock = Arc::new(ManualClock::new(now()));
-        let desk = Desk::new(store.clone(), vec![example_tenant(), globex], clock.clone())
-            .with_knowledge(kb)
-            .with_installation_admins(vec!["memory:U-root".parse().unwrap()]);
+        let desk = Desk::new(
+            store.clone(),
+            vec![one_ticket_per_line(), globex],
+            clock.clone(),
+        )
+        .with_knowledge(kb)
+        .with_installation_admins(vec!["memory:U-root".parse().unwrap()]);
         let platform = Arc::new(MemoryPlatform::new());
         let dispatcher = Dispatcher::new(
             store,

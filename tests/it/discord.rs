@@ -683,6 +683,20 @@ async fn a_direct_message_is_served_only_to_members_of_the_dm_guild() {
         b.to_string().contains("#1")
     })
     .await;
+    // Discord DMs have no threads: the next line is the same conversation, heard by the
+    // agents in the card's thread, not a ticket of its own (checked at the end: no #2).
+    discord.direct_message(LUISA, &luisas, "it beeps twice and the light stays red");
+    fake.wait_for("the DM's next line in the agents' thread", |calls| {
+        calls
+            .iter()
+            .any(|c| {
+                c.method == "POST"
+                    && !c.posts_in(&luisas)
+                    && c.body.to_string().contains("it beeps twice")
+            })
+            .then_some(())
+    })
+    .await;
     let calls = fake.calls();
     let refusals = calls.iter().filter(|c| c.posts_in(&theirs)).count();
     assert_eq!(refusals, 1, "told once");

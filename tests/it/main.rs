@@ -6,6 +6,7 @@ mod common;
 
 mod cli;
 mod config;
+mod conversation;
 mod desk;
 mod desk_kb;
 mod discord;

@@ -6,7 +6,7 @@ use crate::common;
 use common::chat::*;
 use common::now;
 use helpdesk::http::{router, HttpServer};
-use helpdesk::sandbox::{example_tenant, Sandbox};
+use helpdesk::sandbox::Sandbox;
 use helpdesk::store::Store;
 use std::io::{Read, Write};
 
@@ -61,7 +61,7 @@ async fn labelled_counters_and_database_gauges_follow_the_desk(store: Store) {
     let backend = store.backend().as_str();
     let (a, b) = (format!("acme-{backend}"), format!("globex-{backend}"));
     let tenant = |id: &str| {
-        let mut t = example_tenant();
+        let mut t = one_ticket_per_line();
         t.id = id.to_string();
         t
     };
@@ -89,7 +89,8 @@ async fn labelled_counters_and_database_gauges_follow_the_desk(store: Store) {
         ),
         (&b, "my laptop will not charge with the new dock in room 4"),
     ] {
-        let event = sb.event_in(tenant, &mario(), "help", None, message(text, "m"));
+        let id = format!("m-{}", text.len());
+        let event = sb.event_in(tenant, &mario(), "help", None, message(text, &id));
         sb.desk.handle(&event).await.unwrap();
     }
     let filled = scrape(addr).await;

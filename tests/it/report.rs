@@ -8,7 +8,7 @@ use helpdesk::clock::Clock;
 use helpdesk::desk::keys::{ArticleId, FormId, Widget};
 use helpdesk::kb::{KbOptions, KbOwner, KnowledgeBase};
 use helpdesk::report::{compute, csv, table};
-use helpdesk::sandbox::{example_tenant, Sandbox};
+use helpdesk::sandbox::Sandbox;
 use helpdesk::store::Store;
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,7 +34,7 @@ async fn the_report_counts_what_happened(store: Store) {
             .await
             .unwrap(),
     );
-    let mut tenant = example_tenant();
+    let mut tenant = one_ticket_per_line();
     tenant.levels.l1.budget = None;
     tenant.sla = toml::from_str("[p4]\nfirst_response = \"1h\"\nresolution = \"4h\"\n").unwrap();
     let start = now();

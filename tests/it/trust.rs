@@ -360,15 +360,17 @@ async fn only_an_agent_allowed_at_the_level_can_be_assigned(store: Store) {
     );
 }
 
-/// Attack: no limit per requester (DM → close, again and again), and every ticket made P1.
+/// Attack: no limit per requester (a line in the intake channel → close, again and again), and every ticket made P1.
 async fn a_requester_is_limited_and_told_when_to_try_again(store: Store) {
     let mut tenant = example_tenant();
     tenant.limits.open_tickets_per_requester = 2;
     tenant.limits.new_tickets_per_hour = 3;
+    // Every line its own ticket: the limits are what is tried here, not the join window.
+    tenant.join_window = Duration::ZERO;
     let sb = Sandbox::new(store.clone(), tenant, now());
-    send(&sb, &mario(), "D-mario", None, dm("VPN down", "d1")).await;
-    send(&sb, &mario(), "D-mario", None, dm("printer jammed", "d2")).await;
-    send(&sb, &mario(), "D-mario", None, dm("mouse broken", "d3")).await;
+    send(&sb, &mario(), "help", None, message("VPN down", "d1")).await;
+    send(&sb, &mario(), "help", None, message("printer jammed", "d2")).await;
+    send(&sb, &mario(), "help", None, message("mouse broken", "d3")).await;
     assert!(told(&sb, &mario())
         .last()
         .unwrap()
@@ -379,10 +381,17 @@ async fn a_requester_is_limited_and_told_when_to_try_again(store: Store) {
         "the third open ticket was refused"
     );
     // Closing one makes room; the hour's count still holds the flood back.
-    send(&sb, &mario(), "D-mario", Some("d1"), command("close")).await;
-    send(&sb, &mario(), "D-mario", None, dm("mouse broken", "d4")).await;
-    send(&sb, &mario(), "D-mario", Some("d2"), command("close")).await;
-    send(&sb, &mario(), "D-mario", None, dm("keyboard broken", "d5")).await;
+    send(&sb, &mario(), "help", Some("d1"), command("close")).await;
+    send(&sb, &mario(), "help", None, message("mouse broken", "d4")).await;
+    send(&sb, &mario(), "help", Some("d2"), command("close")).await;
+    send(
+        &sb,
+        &mario(),
+        "help",
+        None,
+        message("keyboard broken", "d5"),
+    )
+    .await;
     assert_eq!(count(&sb.desk).await, 3);
     let refusal = told(&sb, &mario()).last().unwrap().clone();
     assert!(
@@ -392,7 +401,14 @@ async fn a_requester_is_limited_and_told_when_to_try_again(store: Store) {
     assert!(refusal.contains("UTC"), "it says when: {refusal}");
     // An hour later the requester may open again; agents were never limited.
     sb.advance(Duration::from_secs(3601)).await.unwrap();
-    send(&sb, &mario(), "D-mario", None, dm("keyboard broken", "d6")).await;
+    send(
+        &sb,
+        &mario(),
+        "help",
+        None,
+        message("keyboard broken", "d6"),
+    )
+    .await;
     assert_eq!(count(&sb.desk).await, 4);
     for i in 0..3 {
         send(

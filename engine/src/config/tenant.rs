@@ -28,6 +28,11 @@ pub struct TenantConfig {
     /// Reactions that turn any message into a ticket.
     #[serde(default = "default_intake_emoji")]
     pub intake_emoji: Vec<String>,
+    /// A requester's new top-level message in an intake channel joins their open ticket there
+    /// when it comes within this time of the ticket's last change, instead of opening another
+    /// (`"0s"`: every message opens one).
+    #[serde(default = "default_join_window", with = "duration_text")]
+    pub join_window: Duration,
     /// Where budget alerts and other manager alerts go.
     #[serde(default)]
     pub managers_channel: Option<String>,
@@ -269,6 +274,10 @@ fn default_categories() -> Vec<String> {
 fn default_internal_prefix() -> String {
     "//".into()
 }
+fn default_join_window() -> Duration {
+    Duration::from_secs(10 * 60)
+}
+
 fn default_confirm_timeout() -> Duration {
     Duration::from_secs(3 * 86400)
 }

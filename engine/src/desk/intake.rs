@@ -37,17 +37,86 @@ pub(crate) struct Request {
 /// Statuses in which a ticket counts against the requester's open tickets.
 const OPEN: [Status; 4] = [Status::New, Status::Open, Status::Pending, Status::OnHold];
 
+/// Statuses in which a ticket still hears its requester: the open ones, and a resolved one
+/// waiting for their word.
+const LISTENING: [Status; 5] = [
+    Status::New,
+    Status::Open,
+    Status::Pending,
+    Status::OnHold,
+    Status::Resolved,
+];
+
+/// The most tickets read as a requester's listening ones: far more than the open limit.
+const LISTENING_READ: i64 = 50;
+
+/// What intake knows of a requester's tickets, in one read: those still listening (see
+/// [`LISTENING`]) and the newest of any status (for the hourly limit); each newest first.
+pub(crate) struct RequesterTickets {
+    listening: Vec<Ticket>,
+    latest: Vec<Ticket>,
+}
+
+impl RequesterTickets {
+    /// Reads them.
+    pub(crate) async fn read(cx: &mut Cx<'_>, requester: &Person) -> Result<Self, StoreError> {
+        let limits = &cx.settings.limits;
+        let (listening, latest) = cx
+            .tx
+            .requester_tickets(
+                cx.tenant,
+                &requester.id,
+                &LISTENING,
+                LISTENING_READ.max(i64::from(limits.open_tickets_per_requester)),
+                i64::from(limits.new_tickets_per_hour),
+            )
+            .await?;
+        Ok(RequesterTickets { listening, latest })
+    }
+
+    /// The newest ticket still listening whose requester's side is top level in `channel`
+    /// (their direct messages with the bot, or an intake channel).
+    pub(crate) fn listening_in(&self, channel: &str) -> Option<&Ticket> {
+        self.listening.iter().find(|t| t.source.channel == channel)
+    }
+
+    fn open(&self) -> Vec<&Ticket> {
+        self.listening
+            .iter()
+            .filter(|t| OPEN.contains(&t.status))
+            .collect()
+    }
+}
+
 /// Opens the ticket and does everything that follows; `None` when the requester is over the
 /// tenant's limits (they are told why and when they can try again). Agents opening tickets
 /// are not limited, and only their choice of urgency and impact is taken as it is.
 pub(crate) async fn open(
     cx: &mut Cx<'_>,
     ev: &Ev<'_>,
+    request: Request,
+) -> Result<Option<Ticket>, StoreError> {
+    let known = if ev.access.is_agent() {
+        None
+    } else {
+        Some(RequesterTickets::read(cx, &request.requester).await?)
+    };
+    open_knowing(cx, ev, request, known).await
+}
+
+/// [`open`], with the requester's tickets already read (`None` for an agent, who is not
+/// limited).
+pub(crate) async fn open_knowing(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
     mut request: Request,
+    known: Option<RequesterTickets>,
 ) -> Result<Option<Ticket>, StoreError> {
     let by_agent = ev.access.is_agent();
-    if !by_agent && !admitted(cx, ev, &request.requester).await? {
-        return Ok(None);
+    if let (false, Some(known)) = (by_agent, &known) {
+        if !admitted(cx, ev, &request.requester, known).await? {
+            return Ok(None);
+        }
     }
     let most = cx.settings.limits.requester_max_priority;
     let capped = !by_agent && Priority::from_matrix(request.urgency, request.impact) < most;
@@ -151,19 +220,15 @@ pub(crate) async fn open(
 }
 
 /// Whether the requester may open another ticket now: few enough open, few enough this hour.
-async fn admitted(cx: &mut Cx<'_>, ev: &Ev<'_>, requester: &Person) -> Result<bool, StoreError> {
+async fn admitted(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    requester: &Person,
+    known: &RequesterTickets,
+) -> Result<bool, StoreError> {
     let limits = cx.settings.limits.clone();
-    // Both limits' tickets in one read: the open ones, and the newest for the hourly limit.
-    let (open, latest) = cx
-        .tx
-        .requester_tickets(
-            cx.tenant,
-            &requester.id,
-            &OPEN,
-            i64::from(limits.open_tickets_per_requester),
-            i64::from(limits.new_tickets_per_hour),
-        )
-        .await?;
+    let open = known.open();
+    let latest = &known.latest;
     let for_someone_else = ev.person.id != requester.id;
     if open.len() >= limits.open_tickets_per_requester as usize {
         tracing::info!(requester = %requester.id, open = open.len(), "refused: too many open tickets");

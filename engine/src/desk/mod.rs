@@ -7,6 +7,7 @@ mod buttons;
 mod card;
 mod command;
 mod context;
+mod courtesy;
 mod feedback;
 mod find;
 mod forms;
@@ -285,7 +286,11 @@ impl Desk {
         if let Some(route) = &self.answers_to {
             tx.hold_answers(crate::clock::later(now, route.lease));
         }
-        if !tx.mark_event(event.platform, &event.event_id, now).await? {
+        let identity = message_identity(event);
+        if !tx
+            .mark_event_as(event.platform, &event.event_id, identity.as_deref(), now)
+            .await?
+        {
             tracing::debug!("duplicate event: skipped");
             return Ok(Outcome {
                 handled: Handled::Duplicate,
@@ -509,6 +514,19 @@ impl Desk {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Known> {
         self.known.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The platform's identity of the message an event carries, beside its event id: one message
+/// may come again under another event id (Slack's `message` and `app_mention`, a redelivery
+/// after a reconnect), and must still be taken once.
+fn message_identity(event: &ChatEvent) -> Option<String> {
+    match &event.kind {
+        EventKind::Message { message_id, .. } => Some(format!(
+            "message:{}:{}:{}",
+            event.tenant, event.channel, message_id
+        )),
+        _ => None,
     }
 }
 

@@ -5,13 +5,14 @@
 use super::card::{self, Side};
 use super::context::{Cx, Ev};
 use super::intake::{self, Request};
+use super::keys::Widget;
 use super::timers::{self, TimerKind};
-use super::{find, sla};
+use super::{courtesy, find, sla};
 use crate::config::L3Messages;
 use crate::domain::{Grade, Level, LogKind, Source, Status, Ticket};
 use crate::i18n::Msg;
 use crate::store::StoreError;
-use helpdesk_chat::{Attachment, ChatAction, RichMessage};
+use helpdesk_chat::{Attachment, Button, ButtonStyle, ChatAction, RichMessage};
 
 /// A plain message.
 pub(crate) async fn message(
@@ -27,6 +28,25 @@ pub(crate) async fn message(
         None => {
             let intake_channel = cx.settings.intake_channels.contains(&channel);
             if !(direct || intake_channel) || said.is_empty() {
+                return Ok(());
+            }
+            let known = intake::RequesterTickets::read(cx, &ev.person).await?;
+            if let Some(ongoing) = known.listening_in(&channel) {
+                // Direct messages are one conversation while a ticket listens (Discord's have
+                // no threads); in an intake channel, a line soon after the last is more of it.
+                let recent = cx.now - ongoing.updated_at
+                    <= chrono::Duration::from_std(cx.settings.join_window)
+                        .unwrap_or(chrono::Duration::zero());
+                if direct || (recent && !cx.settings.join_window.is_zero()) {
+                    let id = ongoing.id;
+                    return continue_ticket(cx, ev, id, said, direct).await;
+                }
+            }
+            if said.attachments.is_empty() && courtesy::is_courtesy(text) {
+                tracing::debug!(user = %ev.person.id, "a courtesy line: no ticket");
+                if direct {
+                    return offer_new_ticket(cx, ev, Msg::CourtesyNoTicket, &[]).await;
+                }
                 return Ok(());
             }
             // A file alone still asks for help: its name stands in for the description.
@@ -47,7 +67,8 @@ pub(crate) async fn message(
                     thread: Some(message_id.to_string()),
                 },
             };
-            match intake::open(cx, ev, request).await? {
+            let known = (!ev.access.is_agent()).then_some(known);
+            match intake::open_knowing(cx, ev, request, known).await? {
                 Some(ticket) => record_files(cx, ev, &ticket, said.attachments, false).await,
                 None => Ok(()),
             }
@@ -96,6 +117,52 @@ pub(crate) async fn message(
             }
         }
     }
+}
+
+/// A top-level line from the requester of `id`, in their direct messages or an intake channel,
+/// taken as a message in the ticket's thread. In an intake channel they are told privately
+/// where it went, with a button for a ticket of its own.
+async fn continue_ticket(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    id: crate::domain::TicketId,
+    said: Said<'_>,
+    direct: bool,
+) -> Result<(), StoreError> {
+    let Some(mut ticket) = cx.tx.ticket_by_id(id).await? else {
+        return Ok(());
+    };
+    tracing::info!(ticket = %ticket.number, direct, "a top-level line joins the requester's ticket");
+    // The window of an intake channel runs from the requester's latest line.
+    ticket.updated_at = cx.now;
+    cx.save(&mut ticket).await?;
+    let number = ticket.number;
+    if !said.text.trim().is_empty() {
+        from_requester_side(cx, ev, Some(ticket.clone()), said.text).await?;
+    }
+    record_files(cx, ev, &ticket, said.attachments, false).await?;
+    if direct {
+        return Ok(());
+    }
+    offer_new_ticket(cx, ev, Msg::JoinedOpenTicket, &[("number", &number)]).await
+}
+
+/// Tells the person `msg` privately, with a button that opens the new-ticket form.
+async fn offer_new_ticket(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    msg: Msg,
+    args: &[(&str, &(dyn std::fmt::Display + Sync))],
+) -> Result<(), StoreError> {
+    let message = RichMessage {
+        buttons: vec![Button {
+            label: cx.t(Msg::FormNewTitle, &[]),
+            id: Widget::NewTicket.to_string(),
+            style: ButtonStyle::Primary,
+        }],
+        ..RichMessage::text(cx.t(msg, args))
+    };
+    cx.tell(ev, message).await
 }
 
 /// What a message said: its text and the files attached to it.

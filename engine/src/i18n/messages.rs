@@ -30,6 +30,8 @@ messages! {
     InteractionReceived => "interaction_received",
     DeskNotSetUp => "desk_not_set_up",
     DmNotMember => "dm_not_member",
+    JoinedOpenTicket => "joined_open_ticket",
+    CourtesyNoTicket => "courtesy_no_ticket",
     HomeTitle => "home_title",
     HomeIntro => "home_intro",
     HomeAsked => "home_asked",

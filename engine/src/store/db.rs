@@ -304,17 +304,40 @@ impl StoreTx {
         event_id: &str,
         now: Timestamp,
     ) -> Result<bool, StoreError> {
-        const SQL: &str = "INSERT INTO processed_events (platform, event_id, processed_at) \
+        self.mark_event_as(platform, event_id, None, now).await
+    }
+
+    /// [`mark_event`](Self::mark_event) for an event that also carries what it is about under
+    /// another identity (a message's channel and id, which a platform may send again under a
+    /// new event id): new only if neither was seen, both marked in one statement.
+    pub async fn mark_event_as(
+        &mut self,
+        platform: Platform,
+        event_id: &str,
+        identity: Option<&str>,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        const ONE: &str = "INSERT INTO processed_events (platform, event_id, processed_at) \
             VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+        const TWO: &str = "INSERT INTO processed_events (platform, event_id, processed_at) \
+            VALUES ($1, $2, $3), ($1, $4, $3) ON CONFLICT DO NOTHING";
         let db = &mut self.db();
-        let done = on!(db, c => sqlx::query(SQL)
-            .bind(platform.as_str())
-            .bind(event_id)
-            .bind(to_ms(now))
-            .execute(&mut **c)
-            .await
-            .map(|r| r.rows_affected()))?;
-        Ok(done == 1)
+        let (sql, expected) = match identity {
+            Some(_) => (TWO, 2),
+            None => (ONE, 1),
+        };
+        let done = on!(db, c => {
+            let q = sqlx::query(sql)
+                .bind(platform.as_str())
+                .bind(event_id)
+                .bind(to_ms(now));
+            let q = match identity {
+                Some(identity) => q.bind(identity),
+                None => q,
+            };
+            q.execute(&mut **c).await.map(|r| r.rows_affected())
+        })?;
+        Ok(done == expected)
     }
 
     /// Opens a ticket with the tenant's next number.

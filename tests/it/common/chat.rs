@@ -34,6 +34,14 @@ pub fn boss() -> Sender {
     person("U-boss", "Grace", &["managers"])
 }
 
+/// The example tenant where every top-level line opens its own ticket (no join window): for
+/// tests where one person brings several problems in a row.
+pub fn one_ticket_per_line() -> helpdesk::config::TenantConfig {
+    let mut tenant = helpdesk::sandbox::example_tenant();
+    tenant.join_window = std::time::Duration::ZERO;
+    tenant
+}
+
 /// A plain message with that platform id.
 pub fn message(text: &str, id: &str) -> EventKind {
     EventKind::Message {

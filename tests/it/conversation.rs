@@ -1,0 +1,231 @@
+//! One conversation per problem (issue 18, point 1), on the in-memory platform: later lines of
+//! a requester join their open ticket (direct messages always, an intake channel within the
+//! join window), courtesy lines never open a ticket, and one message under two event ids is
+//! taken once.
+
+use crate::common;
+
+use common::chat::*;
+use common::now;
+use helpdesk::desk::keys::{MessageKey, Widget};
+use helpdesk::desk::Handled;
+use helpdesk::domain::{LogKind, TicketNumber};
+use helpdesk::i18n::{text, Language, Msg};
+use helpdesk::sandbox::{example_tenant, person, Sandbox};
+use helpdesk::store::Store;
+use helpdesk_chat::{ChatAction, EventKind};
+use std::time::Duration;
+
+on_both_backends!(
+    later_lines_join_the_open_ticket_and_courtesy_opens_nothing,
+    one_message_under_two_event_ids_is_taken_once,
+);
+
+fn sandbox(store: Store) -> Sandbox {
+    Sandbox::new(store, example_tenant(), now())
+}
+
+fn direct(text: &str, id: &str) -> EventKind {
+    EventKind::Message {
+        text: text.into(),
+        message_id: id.into(),
+        direct: true,
+        attachments: Vec::new(),
+    }
+}
+
+async fn tickets(sb: &Sandbox) -> i64 {
+    let tenant = sb.desk.store().tenants().await.unwrap()[0].id;
+    let mut n = 0;
+    while sb
+        .desk
+        .store()
+        .ticket(tenant, TicketNumber(n + 1))
+        .await
+        .unwrap()
+        .is_some()
+    {
+        n += 1;
+    }
+    n
+}
+
+async fn requester_lines(sb: &Sandbox, n: i64) -> Vec<String> {
+    let t = ticket(sb, n).await;
+    sb.desk
+        .store()
+        .log(t.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|r| match r.entry.kind {
+            LogKind::RequesterMessage { text } => Some(text),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What the agents' thread under the L1 card `card_id` shows.
+fn agents_thread(sb: &Sandbox, card_id: &str) -> String {
+    sb.platform
+        .shown_in("support-l1", Some(card_id))
+        .iter()
+        .map(|r| format!("{:?}", r.action))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn later_lines_join_the_open_ticket_and_courtesy_opens_nothing(store: Store) {
+    let sb = sandbox(store);
+    let minute = Duration::from_secs(60);
+
+    // A burst in the intake channel, a minute apart: one ticket.
+    send(&sb, &mario(), "help", None, message("my VPN is down", "m1")).await;
+    sb.advance(minute).await.unwrap();
+    send(
+        &sb,
+        &mario(),
+        "help",
+        None,
+        message("it says error 809", "m2"),
+    )
+    .await;
+    sb.advance(minute).await.unwrap();
+    send(
+        &sb,
+        &mario(),
+        "help",
+        None,
+        message("on the office wifi too", "m3"),
+    )
+    .await;
+    assert_eq!(tickets(&sb).await, 1, "one problem, one ticket");
+    assert_eq!(
+        requester_lines(&sb, 1).await,
+        [
+            "my VPN is down",
+            "it says error 809",
+            "on the office wifi too"
+        ]
+    );
+    // The agents hear the later lines in the card's thread.
+    let card_id = sb
+        .platform
+        .posted(&MessageKey::card(ticket(&sb, 1).await.id, "support-l1").to_string())
+        .expect("the card was posted")
+        .message_id;
+    let agents = agents_thread(&sb, &card_id);
+    assert!(
+        agents.contains("it says error 809") && agents.contains("on the office wifi too"),
+        "{agents}"
+    );
+    // Mario is told privately where his line went, with a way to open a separate ticket.
+    let joined = told(&sb, &mario());
+    let notice = joined
+        .iter()
+        .find(|m| m.text == text(Language::En, Msg::JoinedOpenTicket, &[("number", &"#1")]))
+        .expect("told where the line went");
+    assert!(notice
+        .buttons
+        .iter()
+        .any(|b| b.id == Widget::NewTicket.to_string()));
+
+    // Courtesy lines of someone without a ticket open nothing, in any language.
+    for (i, line) in ["thanks!", "👍", "grazie mille", "Dzięki"]
+        .iter()
+        .enumerate()
+    {
+        let id = format!("c{i}");
+        send(&sb, &luisa(), "help", None, message(line, &id)).await;
+    }
+    assert_eq!(tickets(&sb).await, 1, "courtesy opens no ticket");
+    assert!(
+        told(&sb, &luisa()).is_empty(),
+        "and is not answered in a channel"
+    );
+
+    // After the window, the same person's new line is a new problem.
+    sb.advance(Duration::from_secs(11 * 60)).await.unwrap();
+    send(
+        &sb,
+        &mario(),
+        "help",
+        None,
+        message("the printer jams", "m4"),
+    )
+    .await;
+    assert_eq!(tickets(&sb).await, 2, "outside the window: a new ticket");
+    assert_eq!(requester_lines(&sb, 2).await, ["the printer jams"]);
+
+    // Direct messages: every line while the ticket listens is the same conversation, hours
+    // apart too, without a notice.
+    let zoe = person("U-zoe", "Zoe", &[]);
+    send(
+        &sb,
+        &zoe,
+        "D-zoe",
+        None,
+        direct("cannot log in to SAP", "d1"),
+    )
+    .await;
+    assert_eq!(tickets(&sb).await, 3);
+    sb.advance(Duration::from_secs(2 * 3600)).await.unwrap();
+    send(&sb, &zoe, "D-zoe", None, direct("still locked out", "d2")).await;
+    send(&sb, &zoe, "D-zoe", None, direct("thanks", "d3")).await;
+    assert_eq!(tickets(&sb).await, 3, "no ticket per DM line");
+    assert_eq!(
+        requester_lines(&sb, 3).await,
+        ["cannot log in to SAP", "still locked out", "thanks"]
+    );
+    assert!(
+        !told(&sb, &zoe)
+            .iter()
+            .any(|m| m.text == text(Language::En, Msg::JoinedOpenTicket, &[("number", &"#3")])),
+        "a DM is the conversation: no notice"
+    );
+
+    // A courtesy DM from someone with no open ticket: a short private hint with the button.
+    let max = person("U-max", "Max", &[]);
+    send(&sb, &max, "D-max", None, direct("ok thanks", "d4")).await;
+    assert_eq!(tickets(&sb).await, 3);
+    let hint = told(&sb, &max);
+    assert_eq!(hint.len(), 1, "{hint:?}");
+    assert_eq!(hint[0].text, text(Language::En, Msg::CourtesyNoTicket, &[]));
+    assert!(hint[0]
+        .buttons
+        .iter()
+        .any(|b| b.id == Widget::NewTicket.to_string()));
+
+    // A file alone is never courtesy.
+    let files = EventKind::Message {
+        text: String::new(),
+        message_id: "d5".into(),
+        direct: true,
+        attachments: vec![helpdesk_chat::Attachment {
+            name: "screenshot.png".into(),
+            url: "https://files.example/screenshot.png".into(),
+        }],
+    };
+    send(&sb, &max, "D-max", None, files).await;
+    assert_eq!(tickets(&sb).await, 4);
+}
+
+async fn one_message_under_two_event_ids_is_taken_once(store: Store) {
+    let sb = sandbox(store);
+    send(&sb, &mario(), "help", None, message("my VPN is down", "m1")).await;
+    // The platform sends the same message again under another event id (Slack's `message`
+    // and `app_mention`, or a redelivery after a reconnect).
+    let again = sb.event(&mario(), "help", None, message("my VPN is down", "m1"));
+    assert_eq!(sb.handle(&again).await.unwrap(), Handled::Duplicate);
+    assert_eq!(tickets(&sb).await, 1);
+    assert_eq!(requester_lines(&sb, 1).await, ["my VPN is down"]);
+    // The same message id in another channel is another message.
+    send(&sb, &luisa(), "help-2", None, message("hello", "m1")).await;
+    let posted = sb
+        .platform
+        .sent()
+        .iter()
+        .filter(|r| matches!(r.action, ChatAction::Post { .. }))
+        .count();
+    assert!(posted >= 1);
+}
