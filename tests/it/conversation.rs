@@ -9,7 +9,7 @@ use common::chat::*;
 use common::now;
 use helpdesk::desk::keys::{MessageKey, Widget};
 use helpdesk::desk::Handled;
-use helpdesk::domain::{LogKind, TicketNumber};
+use helpdesk::domain::{LogKind, Status, TicketNumber};
 use helpdesk::i18n::{text, Language, Msg};
 use helpdesk::sandbox::{example_tenant, person, Sandbox};
 use helpdesk::store::Store;
@@ -18,6 +18,7 @@ use std::time::Duration;
 
 on_both_backends!(
     later_lines_join_the_open_ticket_and_courtesy_opens_nothing,
+    a_closed_ticket_hears_nobody_and_offers_reopen_and_a_new_ticket,
     one_message_under_two_event_ids_is_taken_once,
 );
 
@@ -228,4 +229,76 @@ async fn one_message_under_two_event_ids_is_taken_once(store: Store) {
         .filter(|r| matches!(r.action, ChatAction::Post { .. }))
         .count();
     assert!(posted >= 1);
+}
+
+async fn a_closed_ticket_hears_nobody_and_offers_reopen_and_a_new_ticket(store: Store) {
+    let sb = sandbox(store);
+    send(&sb, &mario(), "help", None, message("my VPN is down", "m1")).await;
+    let t = ticket(&sb, 1).await;
+    send(&sb, &mario(), "help", Some("m1"), command("close")).await;
+    assert_eq!(ticket(&sb, 1).await.status, Status::Closed);
+    let card_id = sb
+        .platform
+        .posted(&MessageKey::card(t.id, "support-l1").to_string())
+        .expect("the card was posted")
+        .message_id;
+    let before = agents_thread(&sb, &card_id);
+
+    // The requester writes in the closed ticket's thread: nothing is relayed or logged, and
+    // they are told privately, with Reopen and New ticket.
+    send(
+        &sb,
+        &mario(),
+        "help",
+        Some("m1"),
+        message("it is broken again", "m2"),
+    )
+    .await;
+    assert_eq!(requester_lines(&sb, 1).await, ["my VPN is down"]);
+    assert_eq!(
+        agents_thread(&sb, &card_id),
+        before,
+        "the agents hear nothing"
+    );
+    let answer = told(&sb, &mario()).pop().expect("told privately");
+    assert_eq!(
+        answer.text,
+        text(Language::En, Msg::TicketIsClosed, &[("number", &"#1")])
+    );
+    let ids: Vec<&str> = answer.buttons.iter().map(|b| b.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            Widget::Reopen(t.id).to_string(),
+            Widget::NewTicket.to_string()
+        ]
+    );
+    // Someone else in that thread is told too, with only New ticket: it is not theirs.
+    send(
+        &sb,
+        &luisa(),
+        "help",
+        Some("m1"),
+        message("same for me", "m3"),
+    )
+    .await;
+    let theirs = told(&sb, &luisa()).pop().expect("told privately");
+    let ids: Vec<&str> = theirs.buttons.iter().map(|b| b.id.as_str()).collect();
+    assert_eq!(ids, [Widget::NewTicket.to_string()]);
+    assert_eq!(requester_lines(&sb, 1).await, ["my VPN is down"]);
+
+    // Reopen works from the button, for the requester.
+    send(
+        &sb,
+        &mario(),
+        "help",
+        Some("m1"),
+        click(Widget::Reopen(t.id)),
+    )
+    .await;
+    assert!(
+        matches!(ticket(&sb, 1).await.status, Status::New | Status::Open),
+        "open again"
+    );
+    assert_eq!(tickets(&sb).await, 1);
 }

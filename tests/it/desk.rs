@@ -6,7 +6,7 @@ use crate::common;
 use common::chat::*;
 
 use common::now;
-use helpdesk::desk::keys::{FormId, MessageKey, Widget};
+use helpdesk::desk::keys::{FormId, MessageKey, TicketForm, Widget};
 use helpdesk::desk::{subcommands, Handled};
 use helpdesk::domain::{Level, LogKind, Priority, Status, Ticket, TicketId};
 use helpdesk::sandbox::{example_tenant, Sandbox};
@@ -43,6 +43,7 @@ on_both_backends!(
     shared_files_are_listed_in_the_log,
     the_desk_says_whether_it_answered_the_person,
     a_workspace_without_groups_lists_its_agents_and_managers,
+    a_card_offers_only_what_its_status_allows,
 );
 
 fn sandbox(store: Store) -> Sandbox {
@@ -540,11 +541,15 @@ async fn resolve_asks_the_requester_and_their_answer_decides(store: Store) {
     .await;
     assert_eq!(ticket(&sb, 1).await.status, Status::Closed);
     assert!(told(&sb, &mario()).last().unwrap().contains("not waiting"));
-    assert!(
-        latest(&sb, &MessageKey::card(t.id, "support-l1").to_string())
-            .buttons
-            .is_empty(),
-        "a closed card has no buttons"
+    let buttons: Vec<String> = latest(&sb, &MessageKey::card(t.id, "support-l1").to_string())
+        .buttons
+        .into_iter()
+        .map(|b| b.id)
+        .collect();
+    assert_eq!(
+        buttons,
+        [Widget::Reopen(t.id).to_string()],
+        "a closed card offers only Reopen"
     );
 }
 
@@ -1937,4 +1942,50 @@ async fn a_workspace_without_groups_lists_its_agents_and_managers(store: Store) 
     let alerts = manager_alerts(&sb);
     assert_eq!(alerts.len(), 1, "one alert: {alerts:?}");
     assert_eq!(alerts[0].mentions, vec![Mention::User("U-grace".into())]);
+}
+
+async fn a_card_offers_only_what_its_status_allows(store: Store) {
+    let sb = sandbox(store);
+    let t = vpn_ticket(&sb).await;
+    let key = MessageKey::card(t.id, "support-l1").to_string();
+    let buttons = |sb: &Sandbox| -> Vec<String> {
+        latest(sb, &key).buttons.into_iter().map(|b| b.id).collect()
+    };
+    let form = |f: TicketForm| Widget::Open(f, t.id).to_string();
+    assert_eq!(
+        buttons(&sb),
+        [
+            Widget::Claim(t.id).to_string(),
+            form(TicketForm::Escalate),
+            form(TicketForm::Resolve),
+            form(TicketForm::Priority),
+            form(TicketForm::Note),
+        ],
+        "a new ticket: all the work"
+    );
+    send(&sb, &ada(), "support-l1", None, command("claim #1")).await;
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        command("resolve #1 restarted the gateway"),
+    )
+    .await;
+    assert_eq!(ticket(&sb, 1).await.status, Status::Resolved);
+    assert_eq!(
+        buttons(&sb),
+        [Widget::Reopen(t.id).to_string(), form(TicketForm::Note)],
+        "resolved: no Resolve, no Claim, no Escalate"
+    );
+    send(&sb, &ada(), "support-l1", None, command("close #1")).await;
+    assert_eq!(ticket(&sb, 1).await.status, Status::Closed);
+    assert_eq!(buttons(&sb), [Widget::Reopen(t.id).to_string()], "closed");
+    send(&sb, &ada(), "support-l1", None, click(Widget::Reopen(t.id))).await;
+    assert_eq!(
+        ticket(&sb, 1).await.status,
+        Status::Open,
+        "back to its agent"
+    );
+    assert!(buttons(&sb).contains(&form(TicketForm::Resolve)));
 }

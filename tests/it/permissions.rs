@@ -119,6 +119,7 @@ const TABLE: &[(&str, Probe, &str, &str)] = &[
     ("button priority",              Probe::Refusal,     "...YY.YY", ".....YYY"),
     ("button note",                  Probe::Refusal,     "...YY.YY", ".....YYY"),
     ("button confirm",               Probe::Refusal,     "Y.......", "Y......."),
+    ("button reopen",                Probe::Refusal,     "Y..YY.YY", "Y....YYY"),
     ("form escalate",                Probe::Refusal,     "...YY.YY", ".....YYY"),
     ("form resolve",                 Probe::Refusal,     "...YY.YY", ".....YYY"),
     ("form priority",                Probe::Refusal,     "...YY.YY", ".....YYY"),
@@ -208,6 +209,7 @@ fn path(
         "button priority" => b(Widget::Open(TicketForm::Priority, ticket)),
         "button note" => b(Widget::Open(TicketForm::Note, ticket)),
         "button confirm" => b(Widget::Confirm(ticket, true)),
+        "button reopen" => b(Widget::Reopen(ticket)),
         "form escalate" => (
             here.to_string(),
             None,

@@ -34,6 +34,10 @@ pub(crate) async fn clicked(
             Some(ticket) => work::claim(cx, ev, ticket).await,
             None => Ok(()),
         },
+        Widget::Reopen(id) => match find::checked(cx, ev, id, Act::Reopen).await? {
+            Some(ticket) => resolve::reopen(cx, ev, ticket).await,
+            None => Ok(()),
+        },
         Widget::Open(form, id) => match find::checked(cx, ev, id, Act::Work).await? {
             Some(ticket) => {
                 let form = forms::ticket(cx, form, &ticket);

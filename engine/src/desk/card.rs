@@ -435,8 +435,28 @@ pub(crate) async fn render_without(
         style,
     };
     let open = |form| Widget::Open(form, ticket.id);
+    // Only what the ticket's status allows: work while active, reopen once resolved or closed,
+    // and notes until it is closed.
+    let reopen = || {
+        button(
+            cx,
+            Msg::ButtonReopen,
+            Widget::Reopen(ticket.id),
+            ButtonStyle::Normal,
+        )
+    };
+    let note = || {
+        button(
+            cx,
+            Msg::ButtonNote,
+            open(TicketForm::Note),
+            ButtonStyle::Normal,
+        )
+    };
     let buttons = if ticket.status == Status::Closed {
-        Vec::new()
+        vec![reopen()]
+    } else if ticket.status == Status::Resolved {
+        vec![reopen(), note()]
     } else {
         let mut b = Vec::new();
         if ticket.assignee.is_none() {
@@ -467,12 +487,7 @@ pub(crate) async fn render_without(
             open(TicketForm::Priority),
             ButtonStyle::Normal,
         ));
-        b.push(button(
-            cx,
-            Msg::ButtonNote,
-            open(TicketForm::Note),
-            ButtonStyle::Normal,
-        ));
+        b.push(note());
         b
     };
     Ok(RichMessage {

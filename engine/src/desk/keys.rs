@@ -66,6 +66,8 @@ pub enum Widget {
     NewTicket,
     /// The agent takes the ticket.
     Claim(TicketId),
+    /// The requester (or an agent who may) opens a closed or resolved ticket again.
+    Reopen(TicketId),
     /// Opens one of the ticket's forms.
     Open(TicketForm, TicketId),
     /// The requester answers "did this solve it?" (`true`: yes).
@@ -143,7 +145,9 @@ impl fmt::Display for Widget {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Widget::NewTicket => f.write_str(self.name()),
-            Widget::Claim(t) | Widget::Open(_, t) => write!(f, "{}:{}", self.name(), t.0),
+            Widget::Claim(t) | Widget::Reopen(t) | Widget::Open(_, t) => {
+                write!(f, "{}:{}", self.name(), t.0)
+            }
             Widget::Confirm(t, solved) => {
                 let answer = if *solved { "yes" } else { "no" };
                 write!(f, "{}:{}:{answer}", self.name(), t.0)
@@ -165,6 +169,7 @@ impl FromStr for Widget {
         let widget = match parts.name {
             "ticket.new" => parts.none(Widget::NewTicket),
             "ticket.claim" => parts.one().map(|t| Widget::Claim(TicketId(t))),
+            "ticket.reopen" => parts.one().map(|t| Widget::Reopen(TicketId(t))),
             "ticket.confirm" => parts.two().and_then(|(t, answer)| match answer {
                 "yes" => Some(Widget::Confirm(TicketId(number(t)?), true)),
                 "no" => Some(Widget::Confirm(TicketId(number(t)?), false)),
@@ -194,6 +199,7 @@ impl Widget {
         match self {
             Widget::NewTicket => "ticket.new",
             Widget::Claim(_) => "ticket.claim",
+            Widget::Reopen(_) => "ticket.reopen",
             Widget::Open(form, _) => form.name(),
             Widget::Confirm(..) => "ticket.confirm",
             Widget::Rate(..) => "ticket.rate",
@@ -347,6 +353,7 @@ mod tests {
         let mut all = vec![
             Widget::NewTicket,
             Widget::Claim(t),
+            Widget::Reopen(t),
             Widget::Confirm(t, true),
             Widget::Confirm(t, false),
             Widget::KbSolved(t, a),

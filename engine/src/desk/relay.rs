@@ -155,14 +155,19 @@ async fn offer_new_ticket(
     args: &[(&str, &(dyn std::fmt::Display + Sync))],
 ) -> Result<(), StoreError> {
     let message = RichMessage {
-        buttons: vec![Button {
-            label: cx.t(Msg::FormNewTitle, &[]),
-            id: Widget::NewTicket.to_string(),
-            style: ButtonStyle::Primary,
-        }],
+        buttons: vec![new_ticket_button(cx)],
         ..RichMessage::text(cx.t(msg, args))
     };
     cx.tell(ev, message).await
+}
+
+/// The button that opens the new-ticket form.
+fn new_ticket_button(cx: &Cx<'_>) -> Button {
+    Button {
+        label: cx.t(Msg::FormNewTitle, &[]),
+        id: Widget::NewTicket.to_string(),
+        style: ButtonStyle::Normal,
+    }
 }
 
 /// What a message said: its text and the files attached to it.
@@ -290,6 +295,25 @@ async fn from_requester_side(
         };
         return keep_inside(cx, ev, &ticket, text, msg).await;
     }
+    if ticket.status == Status::Closed {
+        // A closed ticket hears nobody: the writer learns so, privately, with the ways on.
+        tracing::info!(user = %ev.person.id, ticket = %ticket.number,
+            "a message in a closed ticket's thread: not relayed");
+        let mut buttons = Vec::new();
+        if is_requester {
+            buttons.push(Button {
+                label: cx.t(Msg::ButtonReopen, &[]),
+                id: Widget::Reopen(ticket.id).to_string(),
+                style: ButtonStyle::Primary,
+            });
+        }
+        buttons.push(new_ticket_button(cx));
+        let message = RichMessage {
+            buttons,
+            ..RichMessage::text(cx.t(Msg::TicketIsClosed, &[("number", &ticket.number)]))
+        };
+        return cx.tell(ev, message).await;
+    }
     let said = LogKind::RequesterMessage {
         text: text.to_string(),
     };
@@ -306,10 +330,6 @@ async fn from_requester_side(
             sla::resume(cx, &ticket).await?;
             let line = sla::card_line(cx, &ticket).await?;
             card::refresh(cx, &ticket, line).await
-        }
-        Status::Closed if is_requester => {
-            cx.tell_msg(ev, Msg::TicketIsClosed, &[("number", &ticket.number)])
-                .await
         }
         _ => Ok(()),
     }

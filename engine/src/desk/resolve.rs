@@ -210,8 +210,15 @@ pub(crate) async fn close_unanswered(
         .await?;
     let line = sla::card_line(cx, ticket).await?;
     card::refresh(cx, ticket, line).await?;
-    let text = cx.t(why, &[("number", &ticket.number)]);
-    card::to_requester(cx, ticket, RichMessage::text(text)).await?;
+    let message = RichMessage {
+        buttons: vec![Button {
+            label: cx.t(Msg::ButtonReopen, &[]),
+            id: Widget::Reopen(ticket.id).to_string(),
+            style: ButtonStyle::Normal,
+        }],
+        ..RichMessage::text(cx.t(why, &[("number", &ticket.number)]))
+    };
+    card::to_requester(cx, ticket, message).await?;
     after_close(cx, ticket).await
 }
 

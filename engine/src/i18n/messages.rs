@@ -31,6 +31,7 @@ messages! {
     DeskNotSetUp => "desk_not_set_up",
     DmNotMember => "dm_not_member",
     JoinedOpenTicket => "joined_open_ticket",
+    ButtonReopen => "button_reopen",
     CourtesyNoTicket => "courtesy_no_ticket",
     HomeTitle => "home_title",
     HomeIntro => "home_intro",
