@@ -3,10 +3,16 @@
 //! Decoding is pure: the sender's display name and user groups, a reacted message's text and
 //! the direct-message channel of an App Home click are filled in afterwards by the adapter,
 //! which has the Web API at hand.
+//!
+//! The payloads come in as Slack sent them (JSON): what slack-morphism does not model (the
+//! installed team of a Slack Connect payload, a modal's metadata on a click) is read from them.
+//! Slack's entities (`&lt;` `&gt;` `&amp;`) are decoded here, once: the desk stores text as
+//! written, and the renderer escapes it once on the way out.
 
 use crate::render::{desk_action, Origin};
 use crate::settings::SlackSettings;
 use helpdesk_chat::{Attachment, ChatEvent, EventKind, Sender, NEW_TICKET_WIDGET};
+use serde_json::Value;
 use slack_morphism::prelude::*;
 use std::collections::BTreeMap;
 
@@ -52,26 +58,81 @@ fn event(
     }))
 }
 
-/// An Events API callback (over HTTP or Socket Mode).
-pub fn push(callback: &SlackPushEventCallback) -> Decoded {
-    callback_event(&callback.team_id.0, &callback.event_id.0, &callback.event)
+/// Text as Slack sends it (`&lt;`, `&gt;` and `&amp;` for `<`, `>` and `&`), as written: each
+/// entity is decoded once, so `&amp;lt;` is the `&lt;` someone typed.
+pub fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let (decoded, len) = [("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>')]
+            .into_iter()
+            .find(|(entity, _)| tail.starts_with(entity))
+            .map_or(('&', 1), |(entity, c)| (c, entity.len()));
+        out.push(decoded);
+        rest = &tail[len..];
+    }
+    out.push_str(rest);
+    out
 }
 
-/// A raw Socket Mode frame, decoded as slack-morphism's listener does: by its `type`, the
-/// envelope's payload as over HTTP.
+/// The workspace that installed the app, which the desk's tenant is: for a person of another
+/// organisation in a Slack Connect channel, `team.id` and `team_id` name their own workspace.
+/// In this order, as each payload has them: `view.app_installed_team_id`,
+/// `authorizations[0].team_id`, `team.id`, `team_id`, `user.team_id`, `view.team_id`.
+pub fn tenant(payload: &Value) -> Option<String> {
+    [
+        &payload["view"]["app_installed_team_id"],
+        &payload["authorizations"][0]["team_id"],
+        &payload["team"]["id"],
+        &payload["team_id"],
+        &payload["user"]["team_id"],
+        &payload["view"]["team_id"],
+    ]
+    .into_iter()
+    .find_map(|v| v.as_str().filter(|t| !t.is_empty()))
+    .map(str::to_string)
+}
+
+/// Puts the installed team in place of the one slack-morphism read.
+fn installed(decoded: Decoded, payload: &Value) -> Decoded {
+    match (decoded, tenant(payload)) {
+        (Decoded::Event(mut event), Some(team)) => {
+            event.tenant = team;
+            Decoded::Event(event)
+        }
+        (decoded, _) => decoded,
+    }
+}
+
+/// An Events API callback (over HTTP or Socket Mode), as Slack sent it.
+pub fn push(callback: &Value) -> Result<Decoded, serde_json::Error> {
+    let typed: SlackPushEventCallback = serde_json::from_value(callback.clone())?;
+    // A mention written by a bot: the desk hears no bots (their messages say so themselves).
+    if callback["event"]["type"] == "app_mention" && !callback["event"]["bot_id"].is_null() {
+        return Ok(Decoded::Ignored(
+            "a bot's message (the desk's own included)",
+        ));
+    }
+    let decoded = callback_event(&typed.team_id.0, &typed.event_id.0, &typed.event);
+    Ok(installed(decoded, callback))
+}
+
+/// A raw Socket Mode frame, decoded by its `type`, the envelope's payload as over HTTP.
 pub fn socket_frame(frame: &str, settings: &SlackSettings) -> Result<Decoded, serde_json::Error> {
     #[derive(serde::Deserialize)]
     struct Frame {
         #[serde(rename = "type")]
         kind: String,
         #[serde(default)]
-        payload: serde_json::Value,
+        payload: Value,
     }
     let frame: Frame = serde_json::from_str(frame)?;
     Ok(match frame.kind.as_str() {
-        "events_api" => push(&serde_json::from_value(frame.payload)?),
-        "slash_commands" => command(&serde_json::from_value(frame.payload)?, settings),
-        "interactive" => interaction(&serde_json::from_value(frame.payload)?),
+        "events_api" => push(&frame.payload)?,
+        "slash_commands" => command(&frame.payload, settings)?,
+        "interactive" => interaction(&frame.payload)?,
         "hello" => Decoded::Ignored("the connection's greeting"),
         "disconnect" => Decoded::Ignored("Slack asks to reconnect (the client does)"),
         _ => Decoded::Ignored("a frame type the desk does not use"),
@@ -82,7 +143,7 @@ pub fn socket_frame(frame: &str, settings: &SlackSettings) -> Result<Decoded, se
 pub fn callback_event(team: &str, event_id: &str, body: &SlackEventCallbackBody) -> Decoded {
     let id = event_id.to_string();
     match body {
-        SlackEventCallbackBody::Message(m) => message(id, team, m),
+        SlackEventCallbackBody::Message(m) => message(team, m),
         SlackEventCallbackBody::ReactionAdded(r) => {
             let SlackReactionsItem::Message(item) = &r.item else {
                 return Decoded::Ignored("a reaction on a file, not a message");
@@ -94,7 +155,12 @@ pub fn callback_event(team: &str, event_id: &str, body: &SlackEventCallbackBody)
                 emoji: r.reaction.0.clone(),
                 on_message: item.origin.ts.0.clone(),
                 message_author: r.item_user.as_ref().map(|u| u.0.clone()),
-                message_text: item.content.text.clone().filter(|t| !t.is_empty()),
+                message_text: item
+                    .content
+                    .text
+                    .as_deref()
+                    .filter(|t| !t.is_empty())
+                    .map(unescape),
             };
             let thread = item.origin.thread_ts.as_ref().map(|t| t.0.clone());
             event(id, team, &r.user.0, &channel.0, thread, kind)
@@ -110,14 +176,22 @@ pub fn callback_event(team: &str, event_id: &str, body: &SlackEventCallbackBody)
             ),
             Some(_) => Decoded::Ignored("the App Home messages tab, not the home tab"),
         },
-        SlackEventCallbackBody::AppMention(_) => {
-            Decoded::Ignored("a mention: the same message also arrives as a message event")
-        }
+        // The same message as its message event (which a channel the app does not read
+        // never sends): the same event, so the desk takes it once whichever comes.
+        SlackEventCallbackBody::AppMention(m) => said(
+            team,
+            &m.user.0,
+            &m.channel.0,
+            m.origin.channel_type.as_ref(),
+            m.content.text.as_deref(),
+            m.content.files.as_deref(),
+            &m.origin,
+        ),
         _ => Decoded::Ignored("an event type the desk does not use"),
     }
 }
 
-fn message(id: String, team: &str, m: &SlackMessageEvent) -> Decoded {
+fn message(team: &str, m: &SlackMessageEvent) -> Decoded {
     match &m.subtype {
         None
         | Some(SlackMessageEventType::FileShare)
@@ -138,36 +212,56 @@ fn message(id: String, team: &str, m: &SlackMessageEvent) -> Decoded {
     let Some(channel) = m.origin.channel.as_ref() else {
         return Decoded::Ignored("a message without a channel");
     };
-    let text = m
-        .content
-        .as_ref()
-        .and_then(|c| c.text.clone())
-        .unwrap_or_default();
-    let ts = m.origin.ts.0.clone();
+    let content = m.content.as_ref();
+    said(
+        team,
+        &user.0,
+        &channel.0,
+        m.origin.channel_type.as_ref(),
+        content.and_then(|c| c.text.as_deref()),
+        content.and_then(|c| c.files.as_deref()),
+        &m.origin,
+    )
+}
+
+/// The id under which the desk takes a message, whichever event brought it (`message`,
+/// `app_mention`, a redelivery under a new event id): the message's own identity.
+pub fn message_event_id(channel: &str, ts: &str) -> String {
+    format!("message:{channel}:{ts}")
+}
+
+/// A message someone wrote, as the desk takes it.
+fn said(
+    team: &str,
+    user: &str,
+    channel: &str,
+    channel_type: Option<&SlackChannelType>,
+    text: Option<&str>,
+    files: Option<&[SlackFile]>,
+    origin: &SlackMessageOrigin,
+) -> Decoded {
+    let ts = origin.ts.0.clone();
     // A thread's parent has thread_ts == ts: it is a top-level message.
-    let thread = m
-        .origin
+    let thread = origin
         .thread_ts
         .as_ref()
         .map(|t| t.0.clone())
         .filter(|t| *t != ts);
-    let direct = match m.origin.channel_type.as_ref().map(|t| t.0.as_str()) {
+    let direct = match channel_type.map(|t| t.0.as_str()) {
         Some(kind) => kind == "im" || kind == "app_home",
-        None => channel.0.starts_with('D'),
+        None => channel.starts_with('D'),
     };
-    let attachments = m
-        .content
-        .as_ref()
-        .and_then(|c| c.files.as_ref())
+    let attachments = files
         .map(|files| files.iter().filter_map(attachment).collect())
         .unwrap_or_default();
     let kind = EventKind::Message {
-        text,
-        message_id: ts,
+        text: text.map(unescape).unwrap_or_default(),
+        message_id: ts.clone(),
         direct,
         attachments,
     };
-    event(id, team, &user.0, &channel.0, thread, kind)
+    let id = message_event_id(channel, &ts);
+    event(id, team, user, channel, thread, kind)
 }
 
 /// A shared file as the desk lists it: its permalink opens it in Slack for whoever may see it.
@@ -184,25 +278,54 @@ fn attachment(file: &SlackFile) -> Option<Attachment> {
     })
 }
 
-/// A slash command. Slack gives commands no event id: the trigger id is unique per invocation.
-pub fn command(c: &SlackCommandEvent, settings: &SlackSettings) -> Decoded {
+/// A slash command's fields as a JSON object: Socket Mode sends them so, HTTP as a form.
+pub fn command_fields(form: &[u8]) -> Value {
+    Value::Object(
+        form_urlencoded::parse(form)
+            .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+            .collect(),
+    )
+}
+
+/// A slash command (its fields as a JSON object, see [`command_fields`]). Slack gives commands
+/// no event id: the trigger id is unique per invocation.
+pub fn command(fields: &Value, settings: &SlackSettings) -> Result<Decoded, serde_json::Error> {
+    let c: SlackCommandEvent = serde_json::from_value(fields.clone())?;
     let Some(name) = settings.desk_command(&c.command.0) else {
-        return Decoded::Ignored("a slash command that is not the desk's");
+        return Ok(Decoded::Ignored("a slash command that is not the desk's"));
     };
     let kind = EventKind::Command {
         name: name.to_string(),
-        args: c.text.clone().unwrap_or_default().trim().to_string(),
+        args: unescape(c.text.as_deref().unwrap_or_default().trim()),
         options: Vec::new(),
         trigger: Some(c.trigger_id.0.clone()),
     };
     let id = format!("command:{}", c.trigger_id.0);
-    event(id, &c.team_id.0, &c.user_id.0, &c.channel_id.0, None, kind)
+    let decoded = event(id, &c.team_id.0, &c.user_id.0, &c.channel_id.0, None, kind);
+    Ok(installed(decoded, fields))
 }
 
-/// A click, a modal submission or a shortcut.
-pub fn interaction(i: &SlackInteractionEvent) -> Decoded {
+/// A click, a modal submission or a shortcut, as Slack sent it (the `payload` field).
+pub fn interaction(payload: &Value) -> Result<Decoded, serde_json::Error> {
+    let mut typed = payload.clone();
+    // A modal without inputs is submitted with `"state": {}`: no values, not a malformed one.
+    if let Some(state) = typed.get_mut("view").and_then(|v| v.get_mut("state")) {
+        if state.is_object() && state.get("values").is_none() {
+            state["values"] = Value::Object(Default::default());
+        }
+    }
+    let typed: SlackInteractionEvent = serde_json::from_value(typed)?;
+    let decoded = match &typed {
+        SlackInteractionEvent::BlockActions(a) => block_actions(a, payload),
+        other => typed_interaction(other),
+    };
+    Ok(installed(decoded, payload))
+}
+
+/// A modal submission or a shortcut.
+fn typed_interaction(i: &SlackInteractionEvent) -> Decoded {
     match i {
-        SlackInteractionEvent::BlockActions(a) => block_actions(a),
+        SlackInteractionEvent::BlockActions(_) => Decoded::Ignored("decoded from its payload"),
         SlackInteractionEvent::ViewSubmission(v) => view_submission(v),
         SlackInteractionEvent::MessageAction(m) => {
             if m.callback_id.0 != CREATE_TICKET_SHORTCUT {
@@ -219,7 +342,12 @@ pub fn interaction(i: &SlackInteractionEvent) -> Decoded {
             let kind = EventKind::TicketFromMessage {
                 on_message: message.origin.ts.0.clone(),
                 message_author: author,
-                message_text: message.content.text.clone().filter(|t| !t.is_empty()),
+                message_text: message
+                    .content
+                    .text
+                    .as_deref()
+                    .filter(|t| !t.is_empty())
+                    .map(unescape),
             };
             let thread = message.origin.thread_ts.as_ref().map(|t| t.0.clone());
             let id = format!("shortcut:{}", m.trigger_id.0);
@@ -246,7 +374,12 @@ pub fn interaction(i: &SlackInteractionEvent) -> Decoded {
     }
 }
 
-fn block_actions(a: &SlackInteractionBlockActionsEvent) -> Decoded {
+/// Where a form was opened from, read from its modal's `private_metadata`.
+fn origin_of(metadata: Option<&str>) -> Option<Origin> {
+    metadata.and_then(|m| serde_json::from_str(m).ok())
+}
+
+fn block_actions(a: &SlackInteractionBlockActionsEvent, payload: &Value) -> Decoded {
     let Some(user) = a.user.as_ref() else {
         return Decoded::Ignored("a click without a user");
     };
@@ -267,8 +400,26 @@ fn block_actions(a: &SlackInteractionBlockActionsEvent) -> Decoded {
             m.channel_id.as_ref().map(|c| c.0.clone()),
             Some(m.message_ts.0.clone()),
         ),
-        // A button on the App Home tab: no channel (the adapter opens the direct messages).
-        SlackInteractionActionContainer::View(_) => (None, None),
+        // A click inside a modal is answered where the form was opened (its metadata says);
+        // one on the App Home tab has no channel (the adapter opens the direct messages).
+        SlackInteractionActionContainer::View(_) => {
+            let view = &payload["view"];
+            let origin = (view["type"] == "modal")
+                .then(|| origin_of(view["private_metadata"].as_str()))
+                .flatten();
+            if let Some(origin) = origin.filter(|o| !o.channel.is_empty()) {
+                let kind = EventKind::Action {
+                    id: desk_action(&action.action_id.0).to_string(),
+                    value,
+                    message_id: None,
+                    trigger: Some(a.trigger_id.0.clone()),
+                };
+                let id = format!("action:{}", a.trigger_id.0);
+                let (channel, thread) = (origin.channel, origin.thread);
+                return event(id, &a.team.id.0, &user.id.0, &channel, thread, kind);
+            }
+            (None, None)
+        }
     };
     let channel = channel
         .or_else(|| a.channel.as_ref().map(|c| c.id.0.clone()))
@@ -296,14 +447,10 @@ fn view_submission(v: &SlackInteractionViewSubmissionEvent) -> Decoded {
     let Some(form) = modal.callback_id.as_ref() else {
         return Decoded::Ignored("a modal without a callback id (not the desk's)");
     };
-    let origin: Origin = modal
-        .private_metadata
-        .as_deref()
-        .and_then(|m| serde_json::from_str(m).ok())
-        .unwrap_or(Origin {
-            channel: String::new(),
-            thread: None,
-        });
+    let origin = origin_of(modal.private_metadata.as_deref()).unwrap_or(Origin {
+        channel: String::new(),
+        thread: None,
+    });
     let mut fields = BTreeMap::new();
     if let Some(state) = &v.view.state_params.state {
         for (block, actions) in &state.values {

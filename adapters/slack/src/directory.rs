@@ -147,7 +147,8 @@ impl Directory {
                 };
                 match found {
                     Ok(Some((text, author, thread))) => {
-                        *message_text = text;
+                        // Read from Slack as Slack writes text: decoded at the edge, once.
+                        *message_text = text.as_deref().map(crate::decode::unescape);
                         if message_author.is_none() {
                             *message_author = author;
                         }

@@ -3,7 +3,7 @@
 //! Every request must carry a valid `X-Slack-Signature` for its exact body, made within five
 //! minutes (401 otherwise); bodies are limited in size (413).
 
-use crate::decode::{self, Decoded};
+use crate::decode;
 use crate::inbound::Inbound;
 use crate::signature;
 use axum::body::Bytes;
@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use helpdesk_chat::Handoff;
-use slack_morphism::prelude::*;
+use serde_json::Value;
 use std::sync::Arc;
 
 /// The largest request body taken (Slack's payloads are a few kilobytes).
@@ -80,28 +80,34 @@ async fn events(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) -> 
     let Some(body) = ep.verified(&headers, &body) else {
         return unauthorized();
     };
-    let push: SlackPushEvent = match serde_json::from_slice(body) {
+    let push: Value = match serde_json::from_slice(body) {
         Ok(p) => p,
         Err(e) => return malformed("event", e),
     };
-    match push {
-        SlackPushEvent::UrlVerification(v) => {
-            Json(serde_json::json!({ "challenge": v.challenge })).into_response()
-        }
-        SlackPushEvent::EventCallback(callback) => {
-            match ep.inbound.receive(decode::push(&callback)).await {
+    match push["type"].as_str() {
+        Some("url_verification") => match push["challenge"].as_str() {
+            Some(challenge) => Json(serde_json::json!({ "challenge": challenge })).into_response(),
+            None => malformed("event", "a url_verification without its challenge"),
+        },
+        Some("event_callback") => {
+            let decoded = match decode::push(&push) {
+                Ok(decoded) => decoded,
+                Err(e) => return malformed("event", e),
+            };
+            match ep.inbound.receive(decoded).await {
                 // Not acknowledged: Slack delivers it again, and the desk drops the duplicate.
                 Handoff::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
                 Handoff::Done(_) | Handoff::Running => StatusCode::OK.into_response(),
             }
         }
-        SlackPushEvent::AppRateLimited(e) => {
+        Some("app_rate_limited") => {
             tracing::warn!(
-                ?e,
+                minute = %push["minute_rate_limited"],
                 "slack is dropping events: the app exceeded its rate limit"
             );
             StatusCode::OK.into_response()
         }
+        _ => malformed("event", "an unknown type"),
     }
 }
 
@@ -109,22 +115,23 @@ async fn commands(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) -
     let Some(body) = ep.verified(&headers, &body) else {
         return unauthorized();
     };
-    let command: SlackCommandEvent = match serde_urlencoded::from_bytes(body) {
-        Ok(c) => c,
+    let fields = decode::command_fields(body);
+    let decoded = match decode::command(&fields, ep.inbound.settings()) {
+        Ok(decoded) => decoded,
         Err(e) => return malformed("command", e),
     };
-    let decoded = decode::command(&command, ep.inbound.settings());
+    let team = decode::tenant(&fields).unwrap_or_default();
     match ep.inbound.receive(decoded).await {
         // Slack does not retry commands: tell the person, in the command's own answer.
         Handoff::Failed(_) => Json(serde_json::json!({
             "response_type": "ephemeral",
-            "text": ep.inbound.settings().unavailable(&command.team_id.0),
+            "text": ep.inbound.settings().unavailable(&team),
         }))
         .into_response(),
         // A workspace the desk does not serve: the person hears so, privately.
         Handoff::Done(taken) if taken.unserved => Json(serde_json::json!({
             "response_type": "ephemeral",
-            "text": ep.inbound.settings().unserved_text.get(&command.team_id.0),
+            "text": ep.inbound.settings().unserved_text.get(&team),
         }))
         .into_response(),
         Handoff::Done(_) | Handoff::Running => StatusCode::OK.into_response(),
@@ -141,13 +148,9 @@ async fn interactivity(State(ep): State<Endpoint>, headers: HeaderMap, body: Byt
     else {
         return malformed("interaction", "no payload field");
     };
-    let interaction: SlackInteractionEvent = match serde_json::from_str(&payload) {
-        Ok(i) => i,
-        Err(e) => return malformed("interaction", e),
-    };
-    let decoded = match &interaction {
-        SlackInteractionEvent::BlockSuggestion(_) => Decoded::Ignored("no select loads options"),
-        other => decode::interaction(other),
+    let decoded = match serde_json::from_str(&payload).map(|p: Value| decode::interaction(&p)) {
+        Ok(Ok(decoded)) => decoded,
+        Ok(Err(e)) | Err(e) => return malformed("interaction", e),
     };
     match ep.inbound.receive(decoded).await {
         // Slack shows the person that it did not work (a modal keeps what they typed).

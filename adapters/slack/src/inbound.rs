@@ -15,9 +15,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// The longest a Socket Mode frame waits for the desk before it is acknowledged.
-pub const SOCKET_ACK_DEADLINE: Duration = Duration::from_millis(500);
-
 /// How often a workspace without a token is logged: once, then once an hour.
 const UNKNOWN_TEAM_LOG_EVERY: Duration = Duration::from_secs(3600);
 
@@ -90,20 +87,17 @@ impl Inbound {
         &self.settings
     }
 
-    /// Hands a decoded payload to the desk and says how it stood at the acknowledgement deadline.
+    /// Hands a decoded payload to the desk and says how it stood at the acknowledgement deadline
+    /// (`ack_deadline` from now).
     pub async fn receive(&self, decoded: Decoded) -> Handoff {
-        self.receive_within(decoded, self.settings.ack_deadline)
+        self.receive_by(decoded, Instant::now() + self.settings.ack_deadline)
             .await
     }
 
-    /// The same with a shorter deadline, for Socket Mode: slack-morphism reads a connection's
-    /// next frame only after this one is answered, so a slow desk must not hold the line long.
-    pub async fn receive_queued(&self, decoded: Decoded) -> Handoff {
-        let deadline = self.settings.ack_deadline.min(SOCKET_ACK_DEADLINE);
-        self.receive_within(decoded, deadline).await
-    }
-
-    async fn receive_within(&self, decoded: Decoded, deadline: Duration) -> Handoff {
+    /// The same, answering by `answer_by` whatever is slow: the workspace check (a first
+    /// `auth.test`) as much as the desk. A desk still at work then goes on after the answer; a
+    /// workspace that could not be checked in time is not acknowledged (Slack sends it again).
+    pub async fn receive_by(&self, decoded: Decoded, answer_by: Instant) -> Handoff {
         let event = match decoded {
             Decoded::Event(event) => *event,
             Decoded::Ignored(why) => {
@@ -113,7 +107,13 @@ impl Inbound {
         };
         // A workspace the adapter holds no token for installed the app: nothing of it reaches
         // the desk, and nothing is ever sent there (a command still hears, in its response).
-        match self.web.serves(&event.tenant).await {
+        let serves = tokio::time::timeout_at(answer_by, self.web.serves(&event.tenant)).await;
+        let serves = serves.unwrap_or_else(|_| {
+            Err(helpdesk_chat::SendError::Transient(
+                "auth.test did not answer in time".into(),
+            ))
+        });
+        match serves {
             Ok(true) => {}
             Ok(false) => {
                 self.log_unknown(&event.tenant);
@@ -130,6 +130,7 @@ impl Inbound {
         tracing::debug!(event = %event.event_id, "slack event received");
         let team = event.tenant.clone();
         let answer_to = private_answer_to(&event);
+        let deadline = answer_by.saturating_duration_since(Instant::now());
         let handoff = hand_off(self.sink.clone(), event, deadline).await;
         if let (Handoff::Done(taken), Some((channel, thread, user))) = (&handoff, answer_to) {
             if taken.unserved {
