@@ -21,6 +21,7 @@ use helpdesk_chat::{
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 on_both_backends!(
     a_new_ticket_suggests_relevant_articles_only,
@@ -31,6 +32,7 @@ on_both_backends!(
     article_text_pings_nobody,
     requesters_never_see_other_tickets_and_deflect_only_once,
     a_kept_index_reads_only_what_changed_while_its_process_was_down,
+    the_knowledge_base_has_its_chance_before_l1_is_paged,
 );
 
 async fn sandbox(store: Store) -> Sandbox {
@@ -1405,4 +1407,120 @@ async fn a_kept_index_reads_only_what_changed_while_its_process_was_down(store: 
         beside.search(reader, "teams camera black", 1)[0].slug,
         "teams-camera"
     );
+}
+
+/// The pings of the L1 channel and its threads about ticket `id`'s card, in order.
+fn l1_pings(sb: &Sandbox, card: &str) -> Vec<String> {
+    sb.platform
+        .sent()
+        .into_iter()
+        .filter_map(|r| match r.action {
+            ChatAction::Post {
+                channel,
+                message,
+                key: Some(key),
+            } if channel == "support-l1" && key == card && !message.mentions.is_empty() => {
+                Some("card".to_string())
+            }
+            ChatAction::Reply {
+                channel,
+                thread: helpdesk_chat::ThreadRef::Message(key),
+                message,
+            } if channel == "support-l1" && key == card && !message.mentions.is_empty() => {
+                Some(message.text)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+async fn the_knowledge_base_has_its_chance_before_l1_is_paged(store: Store) {
+    let sb = sandbox(store).await;
+    let minute = Duration::from_secs(60);
+    let outlook = shared(&sb, "outlook-crash").await;
+    let card = |t: &helpdesk::domain::Ticket| MessageKey::card(t.id, "support-l1").to_string();
+
+    // Suggestions shown: the card goes out at once, without its ping.
+    send(
+        &sb,
+        &mario(),
+        "help",
+        None,
+        message("outlook crashes every time at start", "m1"),
+    )
+    .await;
+    let t1 = ticket(&sb, 1).await;
+    assert!(!suggestions(&sb, "help", "m1").is_empty());
+    assert!(
+        sb.platform.posted(&card(&t1)).is_some(),
+        "the card is posted"
+    );
+    sb.advance(2 * minute).await.unwrap();
+    assert!(l1_pings(&sb, &card(&t1)).is_empty(), "nobody paged yet");
+    // "I still need help": L1 is paged now, once.
+    send(
+        &sb,
+        &mario(),
+        "help",
+        Some("m1"),
+        click(Widget::KbUnhelpful(t1.id, outlook)),
+    )
+    .await;
+    sb.advance(5 * minute).await.unwrap();
+    let pings = l1_pings(&sb, &card(&t1));
+    assert_eq!(pings.len(), 1, "{pings:?}");
+    assert!(pings[0].contains("Mario"), "{pings:?}");
+
+    // Silence: paged when the grace is over.
+    send(
+        &sb,
+        &luisa(),
+        "help",
+        None,
+        message("outlook crashes at start since today", "m2"),
+    )
+    .await;
+    let t2 = ticket(&sb, 2).await;
+    sb.advance(2 * minute).await.unwrap();
+    assert!(l1_pings(&sb, &card(&t2)).is_empty());
+    sb.advance(2 * minute).await.unwrap();
+    assert_eq!(l1_pings(&sb, &card(&t2)).len(), 1, "paged after 3 minutes");
+
+    // Deflected: nobody is ever paged.
+    let zoe = person("U-zoe", "Zoe", &[]);
+    send(
+        &sb,
+        &zoe,
+        "help",
+        None,
+        message("outlook crashes at start every morning", "m3"),
+    )
+    .await;
+    let t3 = ticket(&sb, 3).await;
+    send(
+        &sb,
+        &zoe,
+        "help",
+        Some("m3"),
+        click(Widget::KbSolved(t3.id, outlook)),
+    )
+    .await;
+    assert_eq!(ticket(&sb, 3).await.status, Status::Closed);
+    sb.advance(10 * minute).await.unwrap();
+    assert!(
+        l1_pings(&sb, &card(&t3)).is_empty(),
+        "a deflected ticket pages nobody"
+    );
+
+    // Nothing to suggest: the card pings at once, as before.
+    send(
+        &sb,
+        &person("U-max", "Max", &[]),
+        "help",
+        None,
+        message("the coffee machine leaks", "m4"),
+    )
+    .await;
+    let t4 = ticket(&sb, 4).await;
+    assert_eq!(l1_pings(&sb, &card(&t4)), ["card"]);
 }

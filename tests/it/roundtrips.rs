@@ -134,7 +134,11 @@ async fn a_desk_event_writes_each_table_in_one_insert(store: Store) {
             tx.timer_state(&kind.key(t.id)).await.unwrap(),
             Some(TimerState::Pending { .. })
         );
-        let expected = !matches!(kind, TimerKind::ConfirmTimeout | TimerKind::PendingTimeout);
+        // No knowledge base here: no suggestions, so no grace before the ping.
+        let expected = !matches!(
+            kind,
+            TimerKind::ConfirmTimeout | TimerKind::PendingTimeout | TimerKind::KbGrace
+        );
         assert_eq!(armed, expected, "{kind:?}");
     }
 }

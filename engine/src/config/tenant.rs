@@ -65,6 +65,10 @@ pub struct TenantConfig {
     /// Agent messages starting with this stay internal (never relayed to the requester).
     #[serde(default = "default_internal_prefix")]
     pub internal_prefix: String,
+    /// After knowledge-base suggestions are shown, how long the level's ping waits for the
+    /// requester to say they still need help (`"0s"`: the card pings at once).
+    #[serde(default = "default_kb_grace", with = "duration_text")]
+    pub kb_grace: Duration,
     /// How long a resolved ticket waits for the requester's answer before it closes itself.
     #[serde(default = "default_confirm_timeout", with = "duration_text")]
     pub confirm_timeout: Duration,
@@ -274,6 +278,10 @@ fn default_categories() -> Vec<String> {
 fn default_internal_prefix() -> String {
     "//".into()
 }
+fn default_kb_grace() -> Duration {
+    Duration::from_secs(3 * 60)
+}
+
 fn default_join_window() -> Duration {
     Duration::from_secs(10 * 60)
 }

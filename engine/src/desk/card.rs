@@ -179,6 +179,18 @@ pub(crate) async fn show(
     sla: Option<String>,
     arrival: Option<Arrival<'_>>,
 ) -> Result<(), StoreError> {
+    show_pinging(cx, ticket, sla, arrival, true).await
+}
+
+/// [`show`]; a new card pings its level only if `ping` (the knowledge base may have its
+/// chance first: see [`ping_level`]).
+pub(crate) async fn show_pinging(
+    cx: &mut Cx<'_>,
+    ticket: &Ticket,
+    sla: Option<String>,
+    arrival: Option<Arrival<'_>>,
+    ping: bool,
+) -> Result<(), StoreError> {
     let Some(place) = place(cx, ticket) else {
         tracing::warn!(
             ticket = %ticket.number,
@@ -191,7 +203,11 @@ pub(crate) async fn show(
     };
     let key = card_key(ticket.id, &place.channel);
     let mut card = render(cx, ticket, sla).await?;
-    let mut pings: Vec<Mention> = place.pings.clone();
+    let mut pings: Vec<Mention> = if ping {
+        place.pings.clone()
+    } else {
+        Vec::new()
+    };
     if posted(cx, ticket, &key).await? {
         cx.send(
             Some(ticket),
@@ -249,6 +265,31 @@ pub(crate) async fn show(
     let action = ChatAction::Reply {
         channel: place.channel,
         thread: ThreadRef::Message(key),
+        message,
+    };
+    cx.send(Some(ticket), action).await
+}
+
+/// Says `text` in the agents' thread under the current card, pinging the level (its group or
+/// agents, as the card would have).
+pub(crate) async fn ping_level(
+    cx: &mut Cx<'_>,
+    ticket: &Ticket,
+    text: String,
+) -> Result<(), StoreError> {
+    let Some(place) = place(cx, ticket) else {
+        return Ok(());
+    };
+    let message = fit(
+        cx,
+        RichMessage {
+            mentions: place.pings.clone(),
+            ..RichMessage::text(text)
+        },
+    );
+    let action = ChatAction::Reply {
+        thread: ThreadRef::Message(card_key(ticket.id, &place.channel)),
+        channel: place.channel,
         message,
     };
     cx.send(Some(ticket), action).await

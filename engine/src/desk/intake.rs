@@ -211,11 +211,18 @@ pub(crate) async fn open_knowing(
     } else {
         card::to_requester(cx, &ticket, message).await?;
     }
-    knowledge::suggest(cx, &ticket).await?;
+    // Knowledge first: with suggestions shown, the card goes out at once but its ping waits for
+    // the requester's "I still need help" or the grace period.
+    let suggested = knowledge::suggest(cx, &ticket).await?;
+    let grace = cx.settings.kb_grace;
+    let ping_now = !suggested || grace.is_zero();
     timers::start_budget(cx, &ticket).await?;
     sla::start(cx, &ticket).await?;
     let line = sla::card_line(cx, &ticket).await?;
-    card::show(cx, &ticket, line, None).await?;
+    card::show_pinging(cx, &ticket, line, None, ping_now).await?;
+    if !ping_now {
+        timers::arm(cx, &ticket, timers::TimerKind::KbGrace, grace).await?;
+    }
     Ok(Some(ticket))
 }
 

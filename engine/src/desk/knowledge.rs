@@ -8,6 +8,7 @@ use super::command::{self, KbCommand};
 use super::context::{Cx, Ev};
 use super::forms::{self, ArticleStart};
 use super::keys::{ArticleForm, ArticleId, Widget};
+use super::timers::{self, TimerKind};
 use super::{find, sla};
 use crate::domain::{Act, Author, LogKind, Status, Ticket, TicketId, TicketNumber};
 use crate::i18n::Msg;
@@ -56,14 +57,14 @@ async fn may_edit(cx: &mut Cx<'_>, ev: &Ev<'_>, article: &Article) -> Result<boo
 }
 
 /// Suggests relevant articles to the requester of a new ticket, if any pass the threshold.
-pub(crate) async fn suggest(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
+pub(crate) async fn suggest(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<bool, StoreError> {
     let Some(kb) = cx.kb else {
-        return Ok(());
+        return Ok(false);
     };
     let text = format!("{} {}", ticket.title, ticket.description);
     let found = kb.suggest(reader(cx), &text, crate::kb::SUGGESTED_AT_INTAKE);
     if found.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     let slugs: Vec<String> = found.iter().map(|s| s.slug.clone()).collect();
     let author = Author::System;
@@ -103,7 +104,21 @@ pub(crate) async fn suggest(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), Stor
         };
         card::to_requester(cx, ticket, message).await?;
     }
-    Ok(())
+    Ok(true)
+}
+
+/// The grace after suggestions is over (its timer fired, or the requester said they still need
+/// help): the level is paged, unless the ticket no longer waits for it (claimed, moved on,
+/// solved by an article).
+pub(crate) async fn grace_over(
+    cx: &mut Cx<'_>,
+    ticket: &Ticket,
+    text: String,
+) -> Result<(), StoreError> {
+    if ticket.status != Status::New || ticket.assignee.is_some() {
+        return Ok(());
+    }
+    card::ping_level(cx, ticket, text).await
 }
 
 /// The audit action of "I still need help" on a suggestion: counted once per ticket and article.
@@ -169,7 +184,22 @@ pub(crate) async fn answered(
             .await?;
         }
         let text = cx.t(Msg::RequesterStillNeedsHelp, &[("number", &ticket.number)]);
-        return card::to_requester(cx, &ticket, RichMessage::text(text)).await;
+        card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
+        // Paged now if the level was still waiting for the articles' verdict.
+        if cx
+            .tx
+            .ticket_timer(ticket.id, TimerKind::KbGrace)
+            .await?
+            .is_some()
+        {
+            timers::disarm(cx, &ticket, TimerKind::KbGrace).await?;
+            let text = cx.t(
+                Msg::AgentsKbNotSolved,
+                &[("name", &ev.person.name), ("number", &ticket.number)],
+            );
+            grace_over(cx, &ticket, text).await?;
+        }
+        return Ok(());
     }
     // Only an article suggested for this ticket, and only once, closes it as self-service.
     let deflected = log

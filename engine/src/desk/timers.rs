@@ -76,6 +76,10 @@ pub(crate) async fn fire(
         }
         // The ticket moved on since the timer was armed.
         TimerKind::ConfirmTimeout | TimerKind::PendingTimeout => Ok(()),
+        TimerKind::KbGrace => {
+            let text = cx.t(Msg::AgentsKbGraceOver, &[("number", &ticket.number)]);
+            super::knowledge::grace_over(cx, &ticket, text).await
+        }
         TimerKind::SlaResponseWarning
         | TimerKind::SlaResponseBreach
         | TimerKind::SlaResolutionWarning

@@ -32,6 +32,8 @@ messages! {
     DmNotMember => "dm_not_member",
     JoinedOpenTicket => "joined_open_ticket",
     ButtonReopen => "button_reopen",
+    AgentsKbNotSolved => "agents_kb_not_solved",
+    AgentsKbGraceOver => "agents_kb_grace_over",
     CourtesyNoTicket => "courtesy_no_ticket",
     HomeTitle => "home_title",
     HomeIntro => "home_intro",

@@ -24,11 +24,13 @@ pub enum TimerKind {
     SlaResolutionWarning,
     /// The resolution target is breached.
     SlaResolutionBreach,
+    /// The requester had their time with the suggested articles: page the level.
+    KbGrace,
 }
 
 impl TimerKind {
     /// Every kind.
-    pub const ALL: [TimerKind; 7] = [
+    pub const ALL: [TimerKind; 8] = [
         TimerKind::LevelBudget,
         TimerKind::ConfirmTimeout,
         TimerKind::PendingTimeout,
@@ -36,6 +38,7 @@ impl TimerKind {
         TimerKind::SlaResponseBreach,
         TimerKind::SlaResolutionWarning,
         TimerKind::SlaResolutionBreach,
+        TimerKind::KbGrace,
     ];
 
     /// The stable name stored in the timer row.
@@ -48,6 +51,7 @@ impl TimerKind {
             TimerKind::SlaResponseBreach => "sla_response_breach",
             TimerKind::SlaResolutionWarning => "sla_resolution_warning",
             TimerKind::SlaResolutionBreach => "sla_resolution_breach",
+            TimerKind::KbGrace => "kb_grace",
         }
     }
 
