@@ -9,7 +9,7 @@ use super::timers::{self, TimerKind};
 use super::{find, sla};
 use crate::config::L3Messages;
 use crate::domain::{Grade, Level, LogKind, Source, Status, Ticket};
-use crate::i18n::Msg;
+use crate::i18n::{Arg, Msg};
 use crate::store::StoreError;
 use helpdesk_chat::{Attachment, ChatAction, RichMessage};
 
@@ -80,7 +80,11 @@ pub(crate) async fn message(
                             "a non-agent wrote in an agents' thread: not recorded"
                         );
                         return cx
-                            .tell_msg(ev, Msg::RelayNotAgent, &[("number", &ticket.number)])
+                            .tell_msg(
+                                ev,
+                                Msg::RelayNotAgent,
+                                &[("number", Arg::text(ticket.number))],
+                            )
                             .await;
                     }
                     if !text.trim().is_empty() {
@@ -169,7 +173,11 @@ pub(crate) async fn from_message(
     // never becomes a ticket of its own.
     if let Some((_, Some(existing))) = find::locate_ticket(cx, &channel, on_message).await? {
         return cx
-            .tell_msg(ev, Msg::AlreadyATicket, &[("number", &existing.number)])
+            .tell_msg(
+                ev,
+                Msg::AlreadyATicket,
+                &[("number", Arg::text(existing.number))],
+            )
             .await;
     }
     let requester = match author {
@@ -241,8 +249,12 @@ async fn from_requester_side(
             card::refresh(cx, &ticket, line).await
         }
         Status::Closed if is_requester => {
-            cx.tell_msg(ev, Msg::TicketIsClosed, &[("number", &ticket.number)])
-                .await
+            cx.tell_msg(
+                ev,
+                Msg::TicketIsClosed,
+                &[("number", Arg::text(ticket.number))],
+            )
+            .await
         }
         _ => Ok(()),
     }
@@ -329,7 +341,10 @@ async fn keep_inside(
     cx.tell_msg(
         ev,
         why,
-        &[("number", &ticket.number), ("level", &ticket.level)],
+        &[
+            ("number", Arg::text(ticket.number)),
+            ("level", Arg::text(ticket.level)),
+        ],
     )
     .await
 }
@@ -359,14 +374,20 @@ async fn agent_reply(
     }
     if from_agents_side {
         let message = RichMessage {
-            context: Some(cx.t(Msg::RequesterFromAgent, &[("name", &ev.person.name)])),
+            context: Some(cx.t(
+                Msg::RequesterFromAgent,
+                &[("name", Arg::text(&ev.person.name))],
+            )),
             ..RichMessage::text(text)
         };
         card::to_requester(cx, ticket, message).await
     } else {
         let shown = cx.t(
             Msg::AgentsAnsweredRequester,
-            &[("name", &ev.person.name), ("text", &text)],
+            &[
+                ("name", Arg::text(&ev.person.name)),
+                ("text", Arg::text(text)),
+            ],
         );
         card::to_agents(cx, ticket, RichMessage::text(shown)).await
     }
