@@ -4,7 +4,7 @@
 
 use crate::config::Config;
 use crate::domain::{Grade, LogKind, Status, Ticket};
-use crate::i18n::{self, Language, Msg};
+use crate::i18n::{self, Arg, Language, Msg};
 use crate::store::{LogRecord, TenantRecord};
 use std::fmt::Write;
 
@@ -70,7 +70,7 @@ pub fn render(
 struct Words(Language);
 
 impl Words {
-    fn t(&self, msg: Msg, args: &[(&str, &(dyn std::fmt::Display + Sync))]) -> String {
+    fn t(&self, msg: Msg, args: &[(&str, Arg)]) -> String {
         i18n::text(self.0, msg, args)
     }
 
@@ -96,7 +96,10 @@ impl Words {
     fn heading(&self, t: &Ticket) -> String {
         self.t(
             Msg::TranscriptHeading,
-            &[("number", &t.number), ("title", &t.title.as_str())],
+            &[
+                ("number", Arg::text(t.number)),
+                ("title", Arg::text(t.title.as_str())),
+            ],
         )
     }
 
@@ -110,9 +113,9 @@ fn header(w: &Words, t: &Ticket) -> Vec<(String, String)> {
     let priority = w.t(
         Msg::TranscriptPriority,
         &[
-            ("priority", &t.priority()),
-            ("urgency", &w.grade(t.urgency)),
-            ("impact", &w.grade(t.impact)),
+            ("priority", Arg::text(t.priority())),
+            ("urgency", Arg::text(w.grade(t.urgency))),
+            ("impact", Arg::text(w.grade(t.impact))),
         ],
     );
     vec![

@@ -10,7 +10,7 @@ use common::now;
 use helpdesk::desk::keys::{MessageKey, Widget};
 use helpdesk::desk::Handled;
 use helpdesk::domain::{LogKind, Status, TicketNumber};
-use helpdesk::i18n::{text, Language, Msg};
+use helpdesk::i18n::{text, Arg, Language, Msg};
 use helpdesk::sandbox::{example_tenant, person, Sandbox};
 use helpdesk::store::Store;
 use helpdesk_chat::{ChatAction, EventKind};
@@ -124,7 +124,14 @@ async fn later_lines_join_the_open_ticket_and_courtesy_opens_nothing(store: Stor
     let joined = told(&sb, &mario());
     let notice = joined
         .iter()
-        .find(|m| m.text == text(Language::En, Msg::JoinedOpenTicket, &[("number", &"#1")]))
+        .find(|m| {
+            m.text
+                == text(
+                    Language::En,
+                    Msg::JoinedOpenTicket,
+                    &[("number", Arg::text("#1"))],
+                )
+        })
         .expect("told where the line went");
     assert!(notice
         .buttons
@@ -179,9 +186,12 @@ async fn later_lines_join_the_open_ticket_and_courtesy_opens_nothing(store: Stor
         ["cannot log in to SAP", "still locked out", "thanks"]
     );
     assert!(
-        !told(&sb, &zoe)
-            .iter()
-            .any(|m| m.text == text(Language::En, Msg::JoinedOpenTicket, &[("number", &"#3")])),
+        !told(&sb, &zoe).iter().any(|m| m.text
+            == text(
+                Language::En,
+                Msg::JoinedOpenTicket,
+                &[("number", Arg::text("#3"))]
+            )),
         "a DM is the conversation: no notice"
     );
 
@@ -263,7 +273,11 @@ async fn a_closed_ticket_hears_nobody_and_offers_reopen_and_a_new_ticket(store: 
     let answer = told(&sb, &mario()).pop().expect("told privately");
     assert_eq!(
         answer.text,
-        text(Language::En, Msg::TicketIsClosed, &[("number", &"#1")])
+        text(
+            Language::En,
+            Msg::TicketIsClosed,
+            &[("number", Arg::text("#1"))]
+        )
     );
     let ids: Vec<&str> = answer.buttons.iter().map(|b| b.id.as_str()).collect();
     assert_eq!(

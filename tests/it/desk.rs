@@ -736,7 +736,7 @@ async fn timers_escalate_alert_and_close(store: Store) {
     let t2 = ticket(&sb, 1).await;
     assert_eq!(t2.level, Level::L2, "the L1 budget ran out: escalated");
     let kinds = log_kinds(&sb, &t2).await;
-    assert!(kinds.iter().any(|k| matches!(k, LogKind::LevelChange { reason, .. } if reason.contains("L1 time budget of 20m"))));
+    assert!(kinds.iter().any(|k| matches!(k, LogKind::LevelChange { reason, .. } if reason.contains("L1 time budget of 20 minutes ran out"))));
     assert_eq!(
         latest(&sb, &MessageKey::card(t.id, "support-l2").to_string()).mentions,
         vec![Mention::UserGroup("l2-agents".into())]
@@ -1196,7 +1196,7 @@ async fn a_budget_set_to_alert_tells_the_managers_once(store: Store) {
         .context
         .as_deref()
         .unwrap()
-        .contains("L1 time budget of 20m"));
+        .contains("L1 time budget of 20 minutes ran out"));
     assert_eq!(
         sb.advance(Duration::from_secs(3600)).await.unwrap(),
         0,
@@ -1473,7 +1473,7 @@ async fn sla_targets_warn_breach_pause_and_show_on_the_card(store: Store) {
         .into_iter()
         .filter(|r| {
             matches!(&r.action,
-        ChatAction::Reply { message, .. } if message.text.contains("first response target (1h)")
+        ChatAction::Reply { message, .. } if message.text.contains("first response target (1 hour)")
             && message.mentions == vec![Mention::User("U-ada".into())])
         })
         .count();
@@ -1645,7 +1645,7 @@ async fn a_breach_can_escalate(store: Store) {
     let t = ticket(&sb, 1).await;
     assert_eq!(t.level, Level::L2, "escalated on breach");
     let kinds = log_kinds(&sb, &t).await;
-    assert!(kinds.iter().any(|k| matches!(k, LogKind::LevelChange { reason, .. } if reason.contains("first response target of 30m was breached"))), "{kinds:?}");
+    assert!(kinds.iter().any(|k| matches!(k, LogKind::LevelChange { reason, .. } if reason.contains("first response target of 30 minutes was breached"))), "{kinds:?}");
     assert_eq!(sb.platform.shown_in("helpdesk-managers", None).len(), 1);
 }
 

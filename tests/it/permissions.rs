@@ -11,7 +11,7 @@ use common::TestDb;
 use helpdesk::config::TenantConfig;
 use helpdesk::desk::keys::{ArticleForm, ArticleId, FormId, MessageKey, TicketForm, Widget};
 use helpdesk::domain::{Level, Ticket, TicketId, TicketNumber};
-use helpdesk::i18n::{self, Language, Msg};
+use helpdesk::i18n::{self, Arg, Language, Msg};
 use helpdesk::kb::{KbOptions, KnowledgeBase};
 use helpdesk::sandbox::{example_tenant, person, Sandbox, TENANT};
 use helpdesk::store::AuditFilter;
@@ -338,7 +338,7 @@ fn path(
 
 /// The refusals, as the ticket at `level` would be named in them.
 fn refusals(level: &str) -> Vec<String> {
-    let args: [(&str, &(dyn std::fmt::Display + Sync)); 2] = [("number", &"#1"), ("level", &level)];
+    let args = [("number", Arg::text("#1")), ("level", Arg::text(level))];
     [
         Msg::RefusedAgentsOnly,
         Msg::RefusedManagersOnly,

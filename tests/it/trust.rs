@@ -13,7 +13,7 @@ use helpdesk::clock::ManualClock;
 use helpdesk::desk::keys::{FormId, MessageKey, Widget};
 use helpdesk::desk::{Desk, Handled};
 use helpdesk::domain::{LogKind, Priority, Status};
-use helpdesk::i18n::{self, Language, Msg};
+use helpdesk::i18n::{self, Arg, Language, Msg};
 use helpdesk::sandbox::{example_tenant, Sandbox, TENANT};
 use helpdesk::store::{AuditFilter, OutboxState, Store};
 use helpdesk_chat::{
@@ -648,7 +648,7 @@ async fn tickets_made_of_colleagues_messages_count_against_their_maker(store: St
     let expected = i18n::text(
         Language::En,
         Msg::LimitOthersOpen,
-        &[("name", &"U-colleague1")],
+        &[("name", Arg::text("U-colleague1"))],
     );
     assert!(refusal.contains(&expected), "{refusal}");
     assert!(

@@ -2,7 +2,7 @@
 
 use super::context::{Cx, Ev};
 use crate::domain::{Person, TicketNumber};
-use crate::i18n::Msg;
+use crate::i18n::{Arg, Msg};
 use crate::store::{AuditFilter, StoreError};
 use helpdesk_chat::{truncate_chars, RichMessage};
 
@@ -44,16 +44,16 @@ pub(crate) async fn command(
             cx.t(
                 Msg::AuditLine,
                 &[
-                    ("at", &cx.date_time(&e.at, false)),
-                    ("actor", &e.actor.name),
-                    ("action", &e.action),
-                    ("target", &e.target),
+                    ("at", Arg::text(cx.date_time(&e.at, false))),
+                    ("actor", Arg::text(&e.actor.name)),
+                    ("action", Arg::text(&e.action)),
+                    ("target", Arg::text(&e.target)),
                 ],
             )
         })
         .collect();
     let message = RichMessage {
-        title: Some(cx.t(Msg::AuditTitle, &[("count", &entries.len())])),
+        title: Some(cx.t(Msg::AuditTitle, &[("count", Arg::num(entries.len()))])),
         text: truncate_chars(&lines.join("\n"), cx.limits.text),
         ..RichMessage::default()
     };

@@ -5,7 +5,7 @@ use super::context::Cx;
 use super::keys::{MessageKey, TicketForm, Widget};
 use crate::config::Place;
 use crate::domain::{Author, LogKind, Status, Ticket, TicketId};
-use crate::i18n::Msg;
+use crate::i18n::{Arg, Msg};
 use crate::store::{StoreError, TimerKind, TimerState};
 use helpdesk_chat::{
     truncate_chars, Button, ButtonStyle, ChatAction, Field, Mention, RichMessage, ThreadRef,
@@ -166,7 +166,13 @@ pub(crate) async fn log_and_echo(
         LogKind::RequesterMessage { text } | LogKind::InternalNote { text } => text.clone(),
         other => other.name().to_string(),
     };
-    let shown = cx.t(msg, &[("name", &author.name()), ("text", &text)]);
+    let shown = cx.t(
+        msg,
+        &[
+            ("name", Arg::text(author.name())),
+            ("text", Arg::text(&text)),
+        ],
+    );
     cx.record(ticket, author, vec![entry]).await?;
     to_agents(cx, ticket, RichMessage::text(shown)).await
 }
@@ -253,7 +259,10 @@ pub(crate) async fn show_pinging(
     };
     let text = cx.t(
         msg,
-        &[("level", &ticket.level), ("reason", &arrival.reason)],
+        &[
+            ("level", Arg::text(ticket.level)),
+            ("reason", Arg::text(arrival.reason)),
+        ],
     );
     let message = fit(
         cx,
@@ -334,7 +343,7 @@ pub(crate) async fn retire(
     let mut message =
         render_without(cx, ticket, sla, &[CardField::Due, CardField::Similar]).await?;
     message.buttons.clear();
-    message.context = Some(cx.t(Msg::CardMoved, &[("level", &ticket.level)]));
+    message.context = Some(cx.t(Msg::CardMoved, &[("level", Arg::text(ticket.level))]));
     cx.send(Some(ticket), ChatAction::Update { key, message })
         .await
 }

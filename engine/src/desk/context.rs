@@ -3,11 +3,10 @@
 
 use crate::config::TenantConfig;
 use crate::domain::{Access, Author, LogEntry, LogKind, Person, TenantId, Ticket, Timestamp};
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, Arg, Msg};
 use crate::kb::{Article, KnowledgeBase};
 use crate::store::{AuditEntry, ResolvedTicket, StoreError, StoreTx};
 use helpdesk_chat::{ChatAction, ChatEvent, FormField, FormFieldKind, RichMessage, TextLimits};
-use std::fmt::Display;
 
 /// One transaction's worth of desk work.
 pub(crate) struct Cx<'a> {
@@ -113,8 +112,18 @@ impl Ev<'_> {
 
 impl Cx<'_> {
     /// A message from the tenant's catalogue.
-    pub fn t(&self, msg: Msg, args: &[(&str, &(dyn Display + Sync))]) -> String {
+    pub fn t(&self, msg: Msg, args: &[(&str, Arg)]) -> String {
         i18n::text(self.settings.language, msg, args)
+    }
+
+    /// A duration in words as the tenant's people read it ("3 days", "2 ore e 5 minuti").
+    pub fn duration(&self, d: std::time::Duration) -> String {
+        i18n::duration(self.settings.language, d)
+    }
+
+    /// A duration as a time from now ("in 3 days", "tra 3 giorni", "za 3 dni").
+    pub fn duration_from_now(&self, d: std::time::Duration) -> String {
+        i18n::duration_from_now(self.settings.language, d)
     }
 
     /// A time as the tenant's people read it (`seconds`: to the second).
@@ -174,7 +183,7 @@ impl Cx<'_> {
         &mut self,
         ev: &Ev<'_>,
         msg: Msg,
-        args: &[(&str, &(dyn Display + Sync))],
+        args: &[(&str, Arg)],
     ) -> Result<(), StoreError> {
         let text = self.t(msg, args);
         self.tell(ev, RichMessage::text(text)).await

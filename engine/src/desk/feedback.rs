@@ -5,7 +5,7 @@
 use super::context::{Cx, Ev};
 use super::{find, forms};
 use crate::domain::{Act, LogKind, Status, TicketId};
-use crate::i18n::Msg;
+use crate::i18n::{Arg, Msg};
 use crate::store::StoreError;
 use std::collections::BTreeMap;
 
@@ -28,7 +28,11 @@ pub(crate) async fn rated(
         .any(|r| matches!(r.entry.kind, LogKind::Rated { .. }));
     if already || ticket.status != Status::Closed {
         return cx
-            .tell_msg(ev, Msg::FeedbackAlready, &[("number", &ticket.number)])
+            .tell_msg(
+                ev,
+                Msg::FeedbackAlready,
+                &[("number", Arg::text(ticket.number))],
+            )
             .await;
     }
     cx.record(&ticket, &ev.author(), vec![LogKind::Rated { score }])
@@ -42,7 +46,7 @@ pub(crate) async fn rated(
     )
     .await?;
     if alert {
-        let reason = cx.t(Msg::FeedbackLowReason, &[("score", &score)]);
+        let reason = cx.t(Msg::FeedbackLowReason, &[("score", Arg::num(score))]);
         super::timers::alert_managers(cx, &ticket, &reason).await?;
     }
     match ev.form_action(forms::comment(cx, &ticket)) {

@@ -4,7 +4,7 @@
 use super::card::{self, Side};
 use super::context::{Cx, Ev};
 use crate::domain::{Act, Refusal, Ticket, TicketError, TicketId, TicketNumber};
-use crate::i18n::Msg;
+use crate::i18n::{Arg, Msg};
 use crate::store::StoreError;
 
 /// Which ticket's thread this is, and which side of it (requester or agents).
@@ -86,7 +86,7 @@ pub(crate) async fn target(
         let found = cx.tx.ticket(cx.tenant, number).await?;
         if found.is_none() {
             tracing::info!(ticket = %number, "unknown ticket");
-            cx.tell_msg(ev, Msg::NoSuchTicket, &[("number", &number)])
+            cx.tell_msg(ev, Msg::NoSuchTicket, &[("number", Arg::text(number))])
                 .await?;
         }
         return Ok(found);
@@ -159,7 +159,10 @@ pub(crate) async fn permitted(
             cx.tell_msg(
                 ev,
                 msg,
-                &[("number", &ticket.number), ("level", &ticket.level)],
+                &[
+                    ("number", Arg::text(ticket.number)),
+                    ("level", Arg::text(ticket.level)),
+                ],
             )
             .await?;
             Ok(false)
@@ -181,7 +184,10 @@ pub(crate) async fn explain(
             cx.tell_msg(
                 ev,
                 Msg::NotNow,
-                &[("number", &ticket.number), ("status", &status)],
+                &[
+                    ("number", Arg::text(ticket.number)),
+                    ("status", Arg::text(&status)),
+                ],
             )
             .await
         }
@@ -189,7 +195,10 @@ pub(crate) async fn explain(
             cx.tell_msg(
                 ev,
                 Msg::AlreadyClaimed,
-                &[("number", &ticket.number), ("name", &name)],
+                &[
+                    ("number", Arg::text(ticket.number)),
+                    ("name", Arg::text(&name)),
+                ],
             )
             .await
         }
@@ -199,15 +208,15 @@ pub(crate) async fn explain(
                 ev,
                 Msg::BadLevel,
                 &[
-                    ("number", &ticket.number),
-                    ("level", &ticket.level),
-                    ("to", &to),
+                    ("number", Arg::text(ticket.number)),
+                    ("level", Arg::text(ticket.level)),
+                    ("to", Arg::text(to)),
                 ],
             )
             .await
         }
         TicketError::NoFurtherLevel(level) => {
-            cx.tell_msg(ev, Msg::NoFurtherLevel, &[("level", &level)])
+            cx.tell_msg(ev, Msg::NoFurtherLevel, &[("level", Arg::text(level))])
                 .await
         }
     }

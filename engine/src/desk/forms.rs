@@ -5,7 +5,7 @@
 use super::context::{Cx, Ev};
 use super::keys::{ArticleForm, ArticleId, FormId, TicketForm};
 use crate::domain::{Grade, Level, Ticket, TicketNumber};
-use crate::i18n::Msg;
+use crate::i18n::{Arg, Msg};
 use crate::kb::KbLanguage;
 use crate::store::StoreError;
 use helpdesk_chat::{Form, FormField, FormFieldKind};
@@ -176,7 +176,7 @@ pub(crate) fn ticket(cx: &Cx<'_>, which: TicketForm, ticket: &Ticket) -> Form {
             )],
         ),
     };
-    let title = cx.t(title, &[("number", &ticket.number)]);
+    let title = cx.t(title, &[("number", Arg::text(ticket.number))]);
     form(cx, FormId::Ticket(which, ticket.id), title, fields)
 }
 

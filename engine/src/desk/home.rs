@@ -4,7 +4,7 @@
 use super::context::{Cx, Ev};
 use super::keys::Widget;
 use super::query;
-use crate::i18n::Msg;
+use crate::i18n::{Arg, Msg};
 use crate::store::StoreError;
 use helpdesk_chat::{Button, ButtonStyle, ChatAction, RichMessage};
 
@@ -42,7 +42,7 @@ fn section(cx: &Cx<'_>, heading: Msg, tickets: &[crate::domain::Ticket]) -> Rich
         query::lines(cx, tickets)
     };
     RichMessage {
-        title: Some(cx.t(heading, &[("count", &tickets.len())])),
+        title: Some(cx.t(heading, &[("count", Arg::num(tickets.len()))])),
         text,
         ..RichMessage::default()
     }

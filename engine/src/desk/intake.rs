@@ -10,7 +10,7 @@ use crate::domain::{
     Author, Impact, LogKind, NewTicket, Person, Priority, RequesterType, Source, Status, Ticket,
     Title, Urgency, TEXT_MAX_CHARS,
 };
-use crate::i18n::Msg;
+use crate::i18n::{Arg, Msg};
 use crate::store::StoreError;
 use helpdesk_chat::{truncate_chars, ChatAction, RichMessage};
 use serde_json::json;
@@ -174,18 +174,18 @@ pub(crate) async fn open_knowing(
     let mut text = cx.t(
         Msg::RequesterOpened,
         &[
-            ("number", &ticket.number),
-            ("priority", &ticket.priority()),
-            ("level", &ticket.level),
+            ("number", Arg::text(ticket.number)),
+            ("priority", Arg::text(ticket.priority())),
+            ("level", Arg::text(ticket.level)),
         ],
     );
     if cut {
         text.push_str("\n\n");
-        text.push_str(&cx.t(Msg::TextCut, &[("max", &TEXT_MAX_CHARS)]));
+        text.push_str(&cx.t(Msg::TextCut, &[("max", Arg::num(TEXT_MAX_CHARS))]));
     }
     if capped {
         text.push_str("\n\n");
-        text.push_str(&cx.t(Msg::PriorityCapped, &[("priority", &most)]));
+        text.push_str(&cx.t(Msg::PriorityCapped, &[("priority", Arg::text(most))]));
     }
     let message = RichMessage {
         title: Some(truncate_chars(
@@ -242,14 +242,17 @@ async fn admitted(
         if for_someone_else {
             // Someone else's ticket numbers are theirs to know.
             let name = &requester.name;
-            cx.tell_msg(ev, Msg::LimitOthersOpen, &[("name", name)])
+            cx.tell_msg(ev, Msg::LimitOthersOpen, &[("name", Arg::text(name))])
                 .await?;
         } else {
             let numbers: Vec<String> = open.iter().map(|t| t.number.to_string()).collect();
             cx.tell_msg(
                 ev,
                 Msg::LimitOpenTickets,
-                &[("count", &open.len()), ("numbers", &numbers.join(", "))],
+                &[
+                    ("count", Arg::num(open.len())),
+                    ("numbers", Arg::text(numbers.join(", "))),
+                ],
             )
             .await?;
         }
@@ -290,8 +293,8 @@ async fn admitted(
             ev,
             Msg::LimitNewTickets,
             &[
-                ("count", &this_hour.len()),
-                ("time", &cx.date_time(&from, false)),
+                ("count", Arg::num(this_hour.len())),
+                ("time", Arg::text(cx.date_time(&from, false))),
             ],
         )
         .await?;

@@ -11,7 +11,7 @@ use super::keys::{ArticleForm, ArticleId, Widget};
 use super::timers::{self, TimerKind};
 use super::{find, sla};
 use crate::domain::{Act, Author, LogKind, Status, Ticket, TicketId, TicketNumber};
-use crate::i18n::Msg;
+use crate::i18n::{Arg, Msg};
 use crate::kb::{Article, ArticleDraft, ArticleSource, KbLanguage, KbOwner};
 use crate::store::{ArticleCounter, Saved, StoreError};
 use helpdesk_chat::{truncate_chars, Button, ButtonStyle, CommandOption, Permission, RichMessage};
@@ -43,8 +43,12 @@ async fn may_edit(cx: &mut Cx<'_>, ev: &Ev<'_>, article: &Article) -> Result<boo
         KbOwner::Shared if is_admin(cx, ev) => true,
         KbOwner::Shared => {
             tracing::info!(user = %ev.person.id, slug = %article.slug, "shared article: admins only");
-            cx.tell_msg(ev, Msg::KbSharedAdminsOnly, &[("slug", &article.slug)])
-                .await?;
+            cx.tell_msg(
+                ev,
+                Msg::KbSharedAdminsOnly,
+                &[("slug", Arg::text(&article.slug))],
+            )
+            .await?;
             return Ok(false);
         }
         KbOwner::Tenant(t) => t == cx.tenant && may_write(cx, ev),
@@ -183,7 +187,10 @@ pub(crate) async fn answered(
             )
             .await?;
         }
-        let text = cx.t(Msg::RequesterStillNeedsHelp, &[("number", &ticket.number)]);
+        let text = cx.t(
+            Msg::RequesterStillNeedsHelp,
+            &[("number", Arg::text(ticket.number))],
+        );
         card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
         // Paged now if the level was still waiting for the articles' verdict.
         if cx
@@ -195,7 +202,10 @@ pub(crate) async fn answered(
             timers::disarm(cx, &ticket, TimerKind::KbGrace).await?;
             let text = cx.t(
                 Msg::AgentsKbNotSolved,
-                &[("name", &ev.person.name), ("number", &ticket.number)],
+                &[
+                    ("name", Arg::text(&ev.person.name)),
+                    ("number", Arg::text(ticket.number)),
+                ],
             );
             grace_over(cx, &ticket, text).await?;
         }
@@ -207,7 +217,11 @@ pub(crate) async fn answered(
         .any(|r| matches!(r.entry.kind, LogKind::Deflected { .. }));
     if !matches!(ticket.status, Status::New | Status::Open) || !suggested || deflected {
         return cx
-            .tell_msg(ev, Msg::AlreadyAnswered, &[("number", &ticket.number)])
+            .tell_msg(
+                ev,
+                Msg::AlreadyAnswered,
+                &[("number", Arg::text(ticket.number))],
+            )
             .await;
     }
     let mut kinds = vec![LogKind::Deflected {
@@ -237,11 +251,17 @@ pub(crate) async fn answered(
     .await?;
     let line = sla::card_line(cx, &ticket).await?;
     card::refresh(cx, &ticket, line).await?;
-    let text = cx.t(Msg::RequesterDeflected, &[("number", &ticket.number)]);
+    let text = cx.t(
+        Msg::RequesterDeflected,
+        &[("number", Arg::text(ticket.number))],
+    );
     card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
     let text = cx.t(
         Msg::AgentsDeflected,
-        &[("name", &ev.person.name), ("title", &article.title)],
+        &[
+            ("name", Arg::text(&ev.person.name)),
+            ("title", Arg::text(&article.title)),
+        ],
     );
     card::to_agents(cx, &ticket, RichMessage::text(text)).await?;
     super::resolve::after_close(cx, &ticket).await
@@ -289,7 +309,7 @@ pub(crate) async fn command(
                 })
                 .collect();
             let message = RichMessage {
-                title: Some(cx.t(Msg::KbResultsTitle, &[("count", &found.len())])),
+                title: Some(cx.t(Msg::KbResultsTitle, &[("count", Arg::num(found.len()))])),
                 text: lines.join("\n"),
                 buttons,
                 ..RichMessage::default()
@@ -326,7 +346,7 @@ pub(crate) async fn command(
                 forms::open(cx, ev, form).await
             }
             None => {
-                cx.tell_msg(ev, Msg::KbNoSuchArticle, &[("slug", &slug)])
+                cx.tell_msg(ev, Msg::KbNoSuchArticle, &[("slug", Arg::text(&slug))])
                     .await
             }
         },
@@ -339,7 +359,7 @@ async fn show(cx: &mut Cx<'_>, ev: &Ev<'_>, slug: &str) -> Result<(), StoreError
     // Only the tenant's own and shared articles are found.
     let Some(a) = cx.tx.article(reader(cx), slug).await? else {
         return cx
-            .tell_msg(ev, Msg::KbNoSuchArticle, &[("slug", &slug)])
+            .tell_msg(ev, Msg::KbNoSuchArticle, &[("slug", Arg::text(slug))])
             .await;
     };
     present(cx, ev, &a).await
@@ -391,7 +411,11 @@ async fn promote(cx: &mut Cx<'_>, ev: &Ev<'_>, number: TicketNumber) -> Result<(
     });
     let Some(resolution) = resolution else {
         return cx
-            .tell_msg(ev, Msg::KbNotResolved, &[("number", &ticket.number)])
+            .tell_msg(
+                ev,
+                Msg::KbNotResolved,
+                &[("number", Arg::text(ticket.number))],
+            )
             .await;
     };
     let problem = cx.t(Msg::KbProblemHeading, &[]);
@@ -489,7 +513,7 @@ pub(crate) async fn save(
             .tell_msg(
                 ev,
                 Msg::KbInvalid,
-                &[("reason", &reason.text(cx.settings.language))],
+                &[("reason", Arg::text(reason.text(cx.settings.language)))],
             )
             .await;
     }
@@ -506,7 +530,10 @@ pub(crate) async fn save(
     cx.tell_msg(
         ev,
         Msg::KbSaved,
-        &[("slug", &article.slug), ("revision", &article.revision)],
+        &[
+            ("slug", Arg::text(&article.slug)),
+            ("revision", Arg::num(article.revision)),
+        ],
     )
     .await?;
     cx.saved_articles.push(article);

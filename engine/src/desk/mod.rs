@@ -33,7 +33,7 @@ pub use timers::TimerKind;
 use crate::clock::Clock;
 use crate::config::TenantConfig;
 use crate::domain::{Act, Person, TenantId, Ticket, TicketNumber};
-use crate::i18n::Msg;
+use crate::i18n::{Arg, Msg};
 use crate::kb::KnowledgeBase;
 use crate::store::{Store, StoreError, TimerRecord};
 use context::{Cx, Ev};
@@ -627,18 +627,19 @@ async fn route(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreError> {
                 Ok(command) => run(cx, ev, command).await,
                 Err(CommandError::Unknown(name)) => {
                     tracing::info!(subcommand = %name, "unknown subcommand");
-                    cx.tell_msg(ev, Msg::UnknownSubcommand, &[("name", &name)])
+                    cx.tell_msg(ev, Msg::UnknownSubcommand, &[("name", Arg::text(&name))])
                         .await
                 }
                 Err(CommandError::Usage(name)) => {
                     let usage = query::usage(cx, name);
-                    cx.tell_msg(ev, Msg::BadUsage, &[("usage", &usage)]).await
+                    cx.tell_msg(ev, Msg::BadUsage, &[("usage", Arg::text(&usage))])
+                        .await
                 }
             }
         }
         EventKind::Command { name, .. } => {
             tracing::info!(command = %name, "unknown command");
-            cx.tell_msg(ev, Msg::UnknownCommand, &[("name", name)])
+            cx.tell_msg(ev, Msg::UnknownCommand, &[("name", Arg::text(name))])
                 .await
         }
     }

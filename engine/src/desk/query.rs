@@ -4,7 +4,7 @@ use super::card::{self, CardField};
 use super::command::{self, ListScope};
 use super::context::{Cx, Ev};
 use crate::domain::{LogKind, Status, Ticket};
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, Arg, Msg};
 use crate::store::{StoreError, TicketFilter};
 use helpdesk_chat::{truncate_chars, RichMessage};
 
@@ -96,7 +96,7 @@ pub(crate) async fn list(cx: &mut Cx<'_>, ev: &Ev<'_>, scope: ListScope) -> Resu
         return cx.tell_msg(ev, Msg::ListEmpty, &[]).await;
     }
     let message = RichMessage {
-        title: Some(cx.t(Msg::ListTitle, &[("count", &tickets.len())])),
+        title: Some(cx.t(Msg::ListTitle, &[("count", Arg::num(tickets.len()))])),
         text: lines(cx, &tickets),
         ..RichMessage::default()
     };

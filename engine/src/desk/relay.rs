@@ -10,7 +10,7 @@ use super::timers::{self, TimerKind};
 use super::{courtesy, find, sla};
 use crate::config::L3Messages;
 use crate::domain::{Grade, Level, LogKind, Source, Status, Ticket};
-use crate::i18n::Msg;
+use crate::i18n::{Arg, Msg};
 use crate::store::StoreError;
 use helpdesk_chat::{Attachment, Button, ButtonStyle, ChatAction, RichMessage};
 
@@ -101,7 +101,11 @@ pub(crate) async fn message(
                             "a non-agent wrote in an agents' thread: not recorded"
                         );
                         return cx
-                            .tell_msg(ev, Msg::RelayNotAgent, &[("number", &ticket.number)])
+                            .tell_msg(
+                                ev,
+                                Msg::RelayNotAgent,
+                                &[("number", Arg::text(ticket.number))],
+                            )
                             .await;
                     }
                     if !text.trim().is_empty() {
@@ -144,7 +148,13 @@ async fn continue_ticket(
     if direct {
         return Ok(());
     }
-    offer_new_ticket(cx, ev, Msg::JoinedOpenTicket, &[("number", &number)]).await
+    offer_new_ticket(
+        cx,
+        ev,
+        Msg::JoinedOpenTicket,
+        &[("number", Arg::text(number))],
+    )
+    .await
 }
 
 /// Tells the person `msg` privately, with a button that opens the new-ticket form.
@@ -152,7 +162,7 @@ async fn offer_new_ticket(
     cx: &mut Cx<'_>,
     ev: &Ev<'_>,
     msg: Msg,
-    args: &[(&str, &(dyn std::fmt::Display + Sync))],
+    args: &[(&str, Arg)],
 ) -> Result<(), StoreError> {
     let message = RichMessage {
         buttons: vec![new_ticket_button(cx)],
@@ -241,7 +251,11 @@ pub(crate) async fn from_message(
     // never becomes a ticket of its own.
     if let Some((_, Some(existing))) = find::locate_ticket(cx, &channel, on_message).await? {
         return cx
-            .tell_msg(ev, Msg::AlreadyATicket, &[("number", &existing.number)])
+            .tell_msg(
+                ev,
+                Msg::AlreadyATicket,
+                &[("number", Arg::text(existing.number))],
+            )
             .await;
     }
     let requester = match author {
@@ -310,7 +324,7 @@ async fn from_requester_side(
         buttons.push(new_ticket_button(cx));
         let message = RichMessage {
             buttons,
-            ..RichMessage::text(cx.t(Msg::TicketIsClosed, &[("number", &ticket.number)]))
+            ..RichMessage::text(cx.t(Msg::TicketIsClosed, &[("number", Arg::text(ticket.number))]))
         };
         return cx.tell(ev, message).await;
     }
@@ -416,7 +430,10 @@ async fn keep_inside(
     cx.tell_msg(
         ev,
         why,
-        &[("number", &ticket.number), ("level", &ticket.level)],
+        &[
+            ("number", Arg::text(ticket.number)),
+            ("level", Arg::text(ticket.level)),
+        ],
     )
     .await
 }
@@ -446,14 +463,20 @@ async fn agent_reply(
     }
     if from_agents_side {
         let message = RichMessage {
-            context: Some(cx.t(Msg::RequesterFromAgent, &[("name", &ev.person.name)])),
+            context: Some(cx.t(
+                Msg::RequesterFromAgent,
+                &[("name", Arg::text(&ev.person.name))],
+            )),
             ..RichMessage::text(text)
         };
         card::to_requester(cx, ticket, message).await
     } else {
         let shown = cx.t(
             Msg::AgentsAnsweredRequester,
-            &[("name", &ev.person.name), ("text", &text)],
+            &[
+                ("name", Arg::text(&ev.person.name)),
+                ("text", Arg::text(text)),
+            ],
         );
         card::to_agents(cx, ticket, RichMessage::text(shown)).await
     }

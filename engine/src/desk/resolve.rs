@@ -9,7 +9,7 @@ use super::keys::{TicketForm, Widget};
 use super::sla;
 use super::timers::{self, TimerKind};
 use crate::domain::{Author, LogKind, Status, Ticket};
-use crate::i18n::Msg;
+use crate::i18n::{Arg, Msg};
 use crate::store::StoreError;
 use helpdesk_chat::{Button, ButtonStyle, RichMessage};
 use serde_json::json;
@@ -71,7 +71,10 @@ pub(crate) async fn resolve(
         style,
     };
     let message = RichMessage {
-        title: Some(cx.t(Msg::RequesterResolvedTitle, &[("number", &ticket.number)])),
+        title: Some(cx.t(
+            Msg::RequesterResolvedTitle,
+            &[("number", Arg::text(ticket.number))],
+        )),
         text: resolution.to_string(),
         buttons: vec![
             button(cx, Msg::ButtonSolved, true, ButtonStyle::Primary),
@@ -79,7 +82,7 @@ pub(crate) async fn resolve(
         ],
         context: Some(cx.t(
             Msg::RequesterResolvedAsk,
-            &[("wait", &crate::config::format_duration(wait))],
+            &[("when", Arg::Text(cx.duration_from_now(wait)))],
         )),
         ..RichMessage::default()
     };
@@ -95,7 +98,11 @@ pub(crate) async fn confirm(
 ) -> Result<(), StoreError> {
     if ticket.status != Status::Resolved {
         return cx
-            .tell_msg(ev, Msg::AlreadyAnswered, &[("number", &ticket.number)])
+            .tell_msg(
+                ev,
+                Msg::AlreadyAnswered,
+                &[("number", Arg::text(ticket.number))],
+            )
             .await;
     }
     timers::disarm(cx, &ticket, TimerKind::ConfirmTimeout).await?;
@@ -118,15 +125,27 @@ pub(crate) async fn confirm(
     let line = sla::card_line(cx, &ticket).await?;
     card::refresh(cx, &ticket, line).await?;
     if solved {
-        let text = cx.t(Msg::RequesterThanksClosed, &[("number", &ticket.number)]);
+        let text = cx.t(
+            Msg::RequesterThanksClosed,
+            &[("number", Arg::text(ticket.number))],
+        );
         card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
-        let text = cx.t(Msg::AgentsConfirmed, &[("name", &ev.person.name)]);
+        let text = cx.t(
+            Msg::AgentsConfirmed,
+            &[("name", Arg::text(&ev.person.name))],
+        );
         card::to_agents(cx, &ticket, RichMessage::text(text)).await?;
         after_close(cx, &ticket).await
     } else {
-        let text = cx.t(Msg::RequesterReopened, &[("number", &ticket.number)]);
+        let text = cx.t(
+            Msg::RequesterReopened,
+            &[("number", Arg::text(ticket.number))],
+        );
         card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
-        let text = cx.t(Msg::AgentsNotSolved, &[("name", &ev.person.name)]);
+        let text = cx.t(
+            Msg::AgentsNotSolved,
+            &[("name", Arg::text(&ev.person.name))],
+        );
         let mentions = ticket
             .assignee
             .iter()
@@ -166,9 +185,12 @@ pub(crate) async fn reopen(
         .await?;
     let line = sla::card_line(cx, &ticket).await?;
     card::refresh(cx, &ticket, line).await?;
-    let text = cx.t(Msg::AgentsReopened, &[("name", &ev.person.name)]);
+    let text = cx.t(Msg::AgentsReopened, &[("name", Arg::text(&ev.person.name))]);
     card::to_agents(cx, &ticket, RichMessage::text(text)).await?;
-    let text = cx.t(Msg::RequesterReopened, &[("number", &ticket.number)]);
+    let text = cx.t(
+        Msg::RequesterReopened,
+        &[("number", Arg::text(ticket.number))],
+    );
     card::to_requester(cx, &ticket, RichMessage::text(text)).await
 }
 
@@ -189,7 +211,10 @@ pub(crate) async fn close(
     card::refresh(cx, &ticket, line).await?;
     let text = cx.t(
         Msg::Closed,
-        &[("number", &ticket.number), ("name", &ev.person.name)],
+        &[
+            ("number", Arg::text(ticket.number)),
+            ("name", Arg::text(&ev.person.name)),
+        ],
     );
     card::to_agents(cx, &ticket, RichMessage::text(text.clone())).await?;
     card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
@@ -216,7 +241,7 @@ pub(crate) async fn close_unanswered(
             id: Widget::Reopen(ticket.id).to_string(),
             style: ButtonStyle::Normal,
         }],
-        ..RichMessage::text(cx.t(why, &[("number", &ticket.number)]))
+        ..RichMessage::text(cx.t(why, &[("number", Arg::text(ticket.number))]))
     };
     card::to_requester(cx, ticket, message).await?;
     after_close(cx, ticket).await
@@ -240,7 +265,7 @@ async fn ask_rating(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> 
         })
         .collect();
     let message = RichMessage {
-        text: cx.t(Msg::FeedbackAsk, &[("number", &ticket.number)]),
+        text: cx.t(Msg::FeedbackAsk, &[("number", Arg::text(ticket.number))]),
         buttons,
         ..RichMessage::default()
     };
@@ -280,9 +305,15 @@ pub(crate) async fn post_transcript(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<
         cx.settings.language,
     );
     let message = RichMessage {
-        title: Some(cx.t(Msg::TranscriptTitle, &[("number", &ticket.number)])),
+        title: Some(cx.t(
+            Msg::TranscriptTitle,
+            &[("number", Arg::text(ticket.number))],
+        )),
         text,
-        context: Some(cx.t(Msg::TranscriptHint, &[("number", &ticket.number.0)])),
+        context: Some(cx.t(
+            Msg::TranscriptHint,
+            &[("number", Arg::text(ticket.number.0))],
+        )),
         ..RichMessage::default()
     };
     card::to_agents(cx, ticket, message).await

@@ -8,7 +8,7 @@ use super::context::Cx;
 use super::timers::{self, TimerKind};
 use crate::clock::later;
 use crate::domain::{Author, Priority, Status, Ticket, Timestamp};
-use crate::i18n::Msg;
+use crate::i18n::{Arg, Msg};
 use crate::store::{StoreError, TimerState};
 use helpdesk_chat::{Mention, RichMessage};
 use serde_json::json;
@@ -188,7 +188,7 @@ pub(crate) async fn fire(
         },
         &[],
     );
-    let spent = crate::config::format_duration(target);
+    let spent = cx.duration(target);
     let breach = matches!(
         kind,
         TimerKind::SlaResponseBreach | TimerKind::SlaResolutionBreach
@@ -212,9 +212,9 @@ pub(crate) async fn fire(
         let text = cx.t(
             Msg::SlaWarning,
             &[
-                ("what", &what),
-                ("target", &spent),
-                ("number", &ticket.number),
+                ("what", Arg::text(&what)),
+                ("target", Arg::text(&spent)),
+                ("number", Arg::text(ticket.number)),
             ],
         );
         let mentions = ticket
@@ -232,7 +232,10 @@ pub(crate) async fn fire(
         )
         .await;
     }
-    let reason = cx.t(Msg::SlaBreachReason, &[("what", &what), ("target", &spent)]);
+    let reason = cx.t(
+        Msg::SlaBreachReason,
+        &[("what", Arg::text(&what)), ("target", Arg::text(&spent))],
+    );
     let line = card_line(cx, ticket).await?;
     card::refresh(cx, ticket, line).await?;
     timers::alert_managers(cx, ticket, &reason).await?;
@@ -301,6 +304,10 @@ pub(crate) async fn card_line(
     };
     Ok(Some(cx.t(
         Msg::SlaLine,
-        &[("what", &what), ("due", &due), ("state", &state)],
+        &[
+            ("what", Arg::text(&what)),
+            ("due", Arg::text(&due)),
+            ("state", Arg::text(&state)),
+        ],
     )))
 }

@@ -1,7 +1,7 @@
 //! `/helpdesk stats [7d|30d|…]`: the manager's report for their tenant, in chat.
 
 use super::context::{Cx, Ev};
-use crate::i18n::Msg;
+use crate::i18n::{Arg, Msg};
 use crate::store::StoreError;
 use helpdesk_chat::RichMessage;
 
@@ -26,38 +26,47 @@ pub(crate) async fn command(
     // Read on its own connection: a year of tickets must not hold the event's write lock.
     let data = cx.store.report_data(Some(cx.tenant), from, cx.now).await?;
     let r = crate::report::compute(&data, from, cx.now);
-    use crate::report::{mins, pct};
+    use crate::report::pct;
+    // Times in words, to the second.
+    let minutes = |m: Option<f64>| {
+        Arg::Text(m.map_or("-".into(), |m| {
+            cx.duration(std::time::Duration::from_secs((m * 60.0).round() as u64))
+        }))
+    };
     let score = r.satisfaction.map_or("-".into(), |s| format!("{s:.2}"));
     let lines = [
         cx.t(
             Msg::StatsVolumes,
-            &[("opened", &r.opened), ("closed", &r.closed)],
+            &[
+                ("opened", Arg::num(r.opened)),
+                ("closed", Arg::num(r.closed)),
+            ],
         ),
         cx.t(
             Msg::StatsTimes,
             &[
-                ("fr50", &mins(r.first_response.p50_minutes)),
-                ("fr90", &mins(r.first_response.p90_minutes)),
-                ("r50", &mins(r.resolution.p50_minutes)),
-                ("r90", &mins(r.resolution.p90_minutes)),
+                ("fr50", minutes(r.first_response.p50_minutes)),
+                ("fr90", minutes(r.first_response.p90_minutes)),
+                ("r50", minutes(r.resolution.p50_minutes)),
+                ("r90", minutes(r.resolution.p90_minutes)),
             ],
         ),
         cx.t(
             Msg::StatsRates,
             &[
-                ("sla", &pct(r.sla_compliance)),
-                ("l2", &pct(r.escalated_to_l2)),
-                ("l3", &pct(r.escalated_to_l3)),
-                ("deflection", &pct(r.deflection)),
+                ("sla", Arg::text(pct(r.sla_compliance))),
+                ("l2", Arg::text(pct(r.escalated_to_l2))),
+                ("l3", Arg::text(pct(r.escalated_to_l3))),
+                ("deflection", Arg::text(pct(r.deflection))),
             ],
         ),
         cx.t(
             Msg::StatsSatisfaction,
-            &[("score", &score), ("count", &r.ratings)],
+            &[("score", Arg::text(&score)), ("count", Arg::num(r.ratings))],
         ),
     ];
     let message = RichMessage {
-        title: Some(cx.t(Msg::StatsTitle, &[("period", &period)])),
+        title: Some(cx.t(Msg::StatsTitle, &[("period", Arg::text(period))])),
         text: lines.join("\n"),
         ..RichMessage::default()
     };

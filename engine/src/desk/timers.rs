@@ -6,7 +6,7 @@ use super::{card, resolve, work};
 use crate::clock::later;
 use crate::config::BudgetAction;
 use crate::domain::{Author, Level, Status, Ticket};
-use crate::i18n::Msg;
+use crate::i18n::{Arg, Msg};
 use crate::store::{StoreError, TimerRecord};
 use helpdesk_chat::{ChatAction, RichMessage};
 use std::time::Duration;
@@ -77,7 +77,10 @@ pub(crate) async fn fire(
         // The ticket moved on since the timer was armed.
         TimerKind::ConfirmTimeout | TimerKind::PendingTimeout => Ok(()),
         TimerKind::KbGrace => {
-            let text = cx.t(Msg::AgentsKbGraceOver, &[("number", &ticket.number)]);
+            let text = cx.t(
+                Msg::AgentsKbGraceOver,
+                &[("number", Arg::text(ticket.number))],
+            );
             super::knowledge::grace_over(cx, &ticket, text).await
         }
         TimerKind::SlaResponseWarning
@@ -104,10 +107,13 @@ async fn budget_ran_out(
         // Waiting on the requester or a supplier is not the level's time: check again later.
         return arm(cx, ticket, TimerKind::LevelBudget, budget).await;
     }
-    let spent = crate::config::format_duration(budget);
+    let spent = cx.duration(budget);
     let reason = cx.t(
         Msg::BudgetReason,
-        &[("level", &ticket.level), ("budget", &spent)],
+        &[
+            ("level", Arg::text(ticket.level)),
+            ("budget", Arg::text(&spent)),
+        ],
     );
     let next = ticket
         .level
@@ -134,9 +140,9 @@ pub(crate) async fn alert_managers(
     let text = cx.t(
         Msg::ManagersAlert,
         &[
-            ("number", &ticket.number),
-            ("title", &ticket.title),
-            ("reason", &reason),
+            ("number", Arg::text(ticket.number)),
+            ("title", Arg::text(&ticket.title)),
+            ("reason", Arg::text(reason)),
         ],
     );
     let line = super::sla::card_line(cx, ticket).await?;

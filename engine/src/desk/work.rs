@@ -10,7 +10,7 @@ use super::sla;
 use super::timers::{self, TimerKind};
 use crate::config::L3Messages;
 use crate::domain::{Author, Impact, Level, LogKind, Person, Status, Ticket, TicketError, Urgency};
-use crate::i18n::Msg;
+use crate::i18n::{Arg, Msg};
 use crate::store::StoreError;
 use helpdesk_chat::{Mention, RichMessage};
 use serde_json::json;
@@ -32,19 +32,26 @@ pub(crate) async fn claim(
     };
     if kinds.is_empty() {
         return cx
-            .tell_msg(ev, Msg::AlreadyYours, &[("number", &ticket.number)])
+            .tell_msg(
+                ev,
+                Msg::AlreadyYours,
+                &[("number", Arg::text(ticket.number))],
+            )
             .await;
     }
     cx.commit(&mut ticket, &ev.author(), kinds, "claim", json!({}))
         .await?;
     let line = sla::card_line(cx, &ticket).await?;
     card::refresh(cx, &ticket, line).await?;
-    let text = cx.t(Msg::AgentsClaimed, &[("name", &ev.person.name)]);
+    let text = cx.t(Msg::AgentsClaimed, &[("name", Arg::text(&ev.person.name))]);
     card::to_agents(cx, &ticket, RichMessage::text(text)).await?;
     if requester_hears_agents(cx, &ticket) {
         let text = cx.t(
             Msg::RequesterClaimed,
-            &[("number", &ticket.number), ("name", &ev.person.name)],
+            &[
+                ("number", Arg::text(ticket.number)),
+                ("name", Arg::text(&ev.person.name)),
+            ],
         );
         card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
     }
@@ -59,7 +66,7 @@ pub(crate) async fn unclaim(
 ) -> Result<(), StoreError> {
     if ticket.assignee.is_none() {
         return cx
-            .tell_msg(ev, Msg::NotClaimed, &[("number", &ticket.number)])
+            .tell_msg(ev, Msg::NotClaimed, &[("number", Arg::text(ticket.number))])
             .await;
     }
     let former = ticket.assignee.clone();
@@ -77,7 +84,10 @@ pub(crate) async fn unclaim(
     if let Some(former) = &former {
         card::let_out(cx, &ticket, former).await?;
     }
-    let text = cx.t(Msg::AgentsUnclaimed, &[("name", &ev.person.name)]);
+    let text = cx.t(
+        Msg::AgentsUnclaimed,
+        &[("name", Arg::text(&ev.person.name))],
+    );
     card::to_agents(cx, &ticket, RichMessage::text(text)).await
 }
 
@@ -98,9 +108,9 @@ pub(crate) async fn assign(
                 ev,
                 refusal,
                 &[
-                    ("name", &to.name),
-                    ("number", &ticket.number),
-                    ("level", &ticket.level),
+                    ("name", Arg::text(&to.name)),
+                    ("number", Arg::text(ticket.number)),
+                    ("level", Arg::text(ticket.level)),
                 ],
             )
             .await;
@@ -129,7 +139,7 @@ pub(crate) async fn assign(
     .await?;
     let line = sla::card_line(cx, &ticket).await?;
     card::refresh(cx, &ticket, line).await?;
-    let text = cx.t(Msg::AgentsAssigned, &[("by", &ev.person.name)]);
+    let text = cx.t(Msg::AgentsAssigned, &[("by", Arg::text(&ev.person.name))]);
     let message = RichMessage {
         mentions: vec![Mention::User(to.id)],
         ..RichMessage::text(text)
@@ -216,7 +226,10 @@ pub(crate) async fn move_level(
     card::show(cx, ticket, line, Some(card::Arrival { up, reason })).await?;
     let text = cx.t(
         Msg::RequesterMovedLevel,
-        &[("number", &ticket.number), ("level", &ticket.level)],
+        &[
+            ("number", Arg::text(ticket.number)),
+            ("level", Arg::text(ticket.level)),
+        ],
     );
     card::to_requester(cx, ticket, RichMessage::text(text)).await?;
     let detail =
@@ -238,7 +251,11 @@ pub(crate) async fn escalate(
     if reason.trim().is_empty() {
         let number = ticket.number;
         return cx
-            .tell_msg(ev, Msg::EscalateNeedsReason, &[("number", &number)])
+            .tell_msg(
+                ev,
+                Msg::EscalateNeedsReason,
+                &[("number", Arg::text(number))],
+            )
             .await;
     }
     let to = level.or(ticket.level.next()).unwrap_or(ticket.level);
@@ -266,7 +283,11 @@ pub(crate) async fn escalate(
             .collect();
         let names = names.join(", ");
         return cx
-            .tell_msg(ev, Msg::WhichSpecialty, &[("specialties", &names)])
+            .tell_msg(
+                ev,
+                Msg::WhichSpecialty,
+                &[("specialties", Arg::text(&names))],
+            )
             .await;
     }
     change_level(cx, ev, ticket, target, specialty, reason).await
@@ -299,7 +320,7 @@ async fn change_level(
             // Nobody would see the card there: keep the ticket where people work on it.
             tracing::warn!(level = %to, "escalation refused: no channel is configured for it");
             return cx
-                .tell_msg(ev, Msg::NoChannelForLevel, &[("level", &to)])
+                .tell_msg(ev, Msg::NoChannelForLevel, &[("level", Arg::text(to))])
                 .await;
         }
     }
@@ -324,7 +345,11 @@ pub(crate) async fn reprioritise(
     let old = ticket.priority();
     let Some(change) = ticket.reprioritise(urgency, impact, cx.now) else {
         return cx
-            .tell_msg(ev, Msg::NothingChanged, &[("number", &ticket.number)])
+            .tell_msg(
+                ev,
+                Msg::NothingChanged,
+                &[("number", Arg::text(ticket.number))],
+            )
             .await;
     };
     sla::reprioritised(cx, &ticket, old).await?;
@@ -335,7 +360,10 @@ pub(crate) async fn reprioritise(
     card::refresh(cx, &ticket, line).await?;
     let text = cx.t(
         Msg::AgentsPriority,
-        &[("name", &ev.person.name), ("priority", &ticket.priority())],
+        &[
+            ("name", Arg::text(&ev.person.name)),
+            ("priority", Arg::text(ticket.priority())),
+        ],
     );
     card::to_agents(cx, &ticket, RichMessage::text(text)).await
 }
@@ -361,8 +389,8 @@ pub(crate) async fn pending(
     let text = cx.t(
         Msg::RequesterPending,
         &[
-            ("number", &ticket.number),
-            ("wait", &crate::config::format_duration(wait)),
+            ("number", Arg::text(ticket.number)),
+            ("when", Arg::Text(cx.duration_from_now(wait))),
         ],
     );
     card::to_requester(cx, &ticket, RichMessage::text(text)).await
@@ -386,7 +414,7 @@ pub(crate) async fn hold(
         sla::pause(cx, &ticket).await?;
     }
     kinds.push(LogKind::InternalNote {
-        text: cx.t(Msg::HoldNote, &[("reason", &reason.trim())]),
+        text: cx.t(Msg::HoldNote, &[("reason", Arg::text(reason.trim()))]),
     });
     cx.commit(
         &mut ticket,
@@ -398,7 +426,10 @@ pub(crate) async fn hold(
     .await?;
     let line = sla::card_line(cx, &ticket).await?;
     card::refresh(cx, &ticket, line).await?;
-    let text = cx.t(Msg::RequesterOnHold, &[("number", &ticket.number)]);
+    let text = cx.t(
+        Msg::RequesterOnHold,
+        &[("number", Arg::text(ticket.number))],
+    );
     card::to_requester(cx, &ticket, RichMessage::text(text)).await
 }
 
@@ -414,7 +445,10 @@ pub(crate) async fn resume(
             .tell_msg(
                 ev,
                 Msg::NotNow,
-                &[("number", &ticket.number), ("status", &status)],
+                &[
+                    ("number", Arg::text(ticket.number)),
+                    ("status", Arg::text(&status)),
+                ],
             )
             .await;
     }

@@ -1,7 +1,7 @@
 //! A ticket's statuses and log entries as people read them, in one language: the one wording
 //! that `/ticket show` in chat, transcripts and the operator's command line all use.
 
-use super::{text, Language, Msg};
+use super::{text, Arg, Language, Msg};
 use crate::domain::{LogKind, Status};
 
 /// The status as people of `lang` read it.
@@ -19,24 +19,24 @@ pub fn status_name(lang: Language, status: Status) -> String {
 
 /// One log entry as people of `lang` read it: the words of a message, a sentence for a change.
 pub fn describe(lang: Language, kind: &LogKind) -> String {
-    let t = |msg, args: &[(&str, &(dyn std::fmt::Display + Sync))]| text(lang, msg, args);
+    let t = |msg, args: &[(&str, Arg)]| text(lang, msg, args);
     match kind {
         LogKind::RequesterMessage { text } | LogKind::AgentReply { text } => text.clone(),
         LogKind::FeedbackComment { text } => text.clone(),
-        LogKind::InternalNote { text } => t(Msg::LogNote, &[("text", text)]),
-        LogKind::Resolution { text } => t(Msg::LogResolution, &[("text", text)]),
+        LogKind::InternalNote { text } => t(Msg::LogNote, &[("text", Arg::text(text))]),
+        LogKind::Resolution { text } => t(Msg::LogResolution, &[("text", Arg::text(text))]),
         LogKind::StatusChange { from, to } => t(
             Msg::LogStatus,
             &[
-                ("from", &status_name(lang, *from)),
-                ("to", &status_name(lang, *to)),
+                ("from", Arg::Text(status_name(lang, *from))),
+                ("to", Arg::Text(status_name(lang, *to))),
             ],
         ),
         LogKind::Assignment { to, .. } => {
             let name = to
                 .as_ref()
                 .map_or_else(|| t(Msg::Nobody, &[]), |p| p.name.clone());
-            t(Msg::LogAssignment, &[("name", &name)])
+            t(Msg::LogAssignment, &[("name", Arg::Text(name))])
         }
         LogKind::LevelChange {
             from,
@@ -51,17 +51,22 @@ pub fn describe(lang: Language, kind: &LogKind) -> String {
             };
             t(
                 Msg::LogLevel,
-                &[("from", from), ("to", &to), ("reason", reason)],
+                &[
+                    ("from", Arg::text(from)),
+                    ("to", Arg::Text(to)),
+                    ("reason", Arg::text(reason)),
+                ],
             )
         }
-        LogKind::PriorityChange { from, to, .. } => {
-            t(Msg::LogPriority, &[("from", from), ("to", to)])
-        }
-        LogKind::Deflected { article } => t(Msg::LogDeflected, &[("article", article)]),
-        LogKind::Rated { score } => t(Msg::LogRated, &[("score", score)]),
-        LogKind::Attachment { name, .. } => t(Msg::LogAttachment, &[("name", name)]),
+        LogKind::PriorityChange { from, to, .. } => t(
+            Msg::LogPriority,
+            &[("from", Arg::text(from)), ("to", Arg::text(to))],
+        ),
+        LogKind::Deflected { article } => t(Msg::LogDeflected, &[("article", Arg::text(article))]),
+        LogKind::Rated { score } => t(Msg::LogRated, &[("score", Arg::num(*score))]),
+        LogKind::Attachment { name, .. } => t(Msg::LogAttachment, &[("name", Arg::text(name))]),
         LogKind::KbSuggestionShown { articles } => {
-            t(Msg::LogSuggestions, &[("count", &articles.len())])
+            t(Msg::LogSuggestions, &[("count", Arg::num(articles.len()))])
         }
     }
 }

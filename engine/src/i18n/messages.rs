@@ -1,12 +1,13 @@
-//! The list of messages. Each has a key in every catalogue (`en.toml`, `it.toml`, `pl.toml`).
+//! The list of messages. Each has an id in every catalogue (`en.ftl`, `it.ftl`, `pl.ftl`); the
+//! variables that take numbers are named after the id, so plural selectors get numbers.
 
 macro_rules! messages {
-    ($($name:ident => $key:literal,)*) => {
-        /// A message the desk can write; its text comes from the tenant's language catalogue.
+    ($($name:ident => $key:literal $(($($num:ident),*))?,)*) => {
+        /// A message the desk can write; its text comes from the reader's language catalogue.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Msg {
             $(
-                #[doc = concat!("Catalogue key `", $key, "`.")]
+                #[doc = concat!("Catalogue id `", $key, "`.")]
                 $name,
             )*
         }
@@ -15,10 +16,18 @@ macro_rules! messages {
             /// Every message.
             pub const ALL: &'static [Msg] = &[$(Msg::$name),*];
 
-            /// The key in the catalogues.
+            /// The id in the catalogues.
             pub fn key(self) -> &'static str {
                 match self {
                     $(Msg::$name => $key,)*
+                }
+            }
+
+            /// The variables that take a number ([`super::Arg::Num`]): what plural selectors
+            /// choose on. Every other variable is text.
+            pub fn numbers(self) -> &'static [&'static str] {
+                match self {
+                    $(Msg::$name => &[$($(stringify!($num)),*)?],)*
                 }
             }
         }
@@ -37,22 +46,22 @@ messages! {
     CourtesyNoTicket => "courtesy_no_ticket",
     HomeTitle => "home_title",
     HomeIntro => "home_intro",
-    HomeAsked => "home_asked",
-    HomeHeld => "home_held",
-    HomeQueue => "home_queue",
-    StatsVolumes => "stats_volumes",
+    HomeAsked => "home_asked" (count),
+    HomeHeld => "home_held" (count),
+    HomeQueue => "home_queue" (count),
+    StatsVolumes => "stats_volumes" (opened, closed),
     StatsTimes => "stats_times",
     StatsRates => "stats_rates",
-    StatsSatisfaction => "stats_satisfaction",
+    StatsSatisfaction => "stats_satisfaction" (count),
     TranscriptTitle => "transcript_title",
     TranscriptHint => "transcript_hint",
     FeedbackAsk => "feedback_ask",
     FeedbackAlready => "feedback_already",
-    FeedbackLowReason => "feedback_low_reason",
+    FeedbackLowReason => "feedback_low_reason" (score),
     FeedbackFormTitle => "feedback_form_title",
     FeedbackThanks => "feedback_thanks",
     FieldComment => "field_comment",
-    LogRated => "log_rated",
+    LogRated => "log_rated" (score),
     StatsUsage => "stats_usage",
     StatsTitle => "stats_title",
     FieldSla => "field_sla",
@@ -143,12 +152,12 @@ messages! {
     KbNothingFound => "kb_nothing_found",
     KbProblemHeading => "kb_problem_heading",
     KbResolutionHeading => "kb_resolution_heading",
-    KbResultsTitle => "kb_results_title",
-    KbSaved => "kb_saved",
+    KbResultsTitle => "kb_results_title" (count),
+    KbSaved => "kb_saved" (revision),
     KbSharedAdminsOnly => "kb_shared_admins_only",
     KbUnavailable => "kb_unavailable",
     ListEmpty => "list_empty",
-    ListTitle => "list_title",
+    ListTitle => "list_title" (count),
     LogAssignment => "log_assignment",
     LogAttachment => "log_attachment",
     LogDeflected => "log_deflected",
@@ -157,7 +166,7 @@ messages! {
     LogPriority => "log_priority",
     LogResolution => "log_resolution",
     LogStatus => "log_status",
-    LogSuggestions => "log_suggestions",
+    LogSuggestions => "log_suggestions" (count),
     ManagersAlert => "managers_alert",
     NoFurtherLevel => "no_further_level",
     NoChannelForLevel => "no_channel_for_level",
@@ -196,7 +205,7 @@ messages! {
     StatusPending => "status_pending",
     StatusResolved => "status_resolved",
     SuggestionsIntro => "suggestions_intro",
-    TextCut => "text_cut",
+    TextCut => "text_cut" (max),
     TicketIsClosed => "ticket_is_closed",
     UnknownCommand => "unknown_command",
     UnknownSubcommand => "unknown_subcommand",
@@ -271,10 +280,10 @@ messages! {
     RelayNotAgent => "relay_not_agent",
     AssignNotAgent => "assign_not_agent",
     AssignUnverified => "assign_unverified",
-    LimitOpenTickets => "limit_open_tickets",
-    LimitNewTickets => "limit_new_tickets",
+    LimitOpenTickets => "limit_open_tickets" (count),
+    LimitNewTickets => "limit_new_tickets" (count),
     PriorityCapped => "priority_capped",
-    AuditTitle => "audit_title",
+    AuditTitle => "audit_title" (count),
     AuditEmpty => "audit_empty",
     AuditLine => "audit_line",
     AuditUsage => "audit_usage",
@@ -282,9 +291,9 @@ messages! {
     CommandOptionActor => "command_option_actor",
     LimitOthersOpen => "limit_others_open",
     // Why a knowledge-base article is refused.
-    KbInvalidSlug => "kb_invalid_slug",
-    KbInvalidTitle => "kb_invalid_title",
-    KbInvalidBody => "kb_invalid_body",
+    KbInvalidSlug => "kb_invalid_slug" (max),
+    KbInvalidTitle => "kb_invalid_title" (max),
+    KbInvalidBody => "kb_invalid_body" (max),
     // Transcripts (`ticket export`, and posted on close).
     TranscriptHeading => "transcript_heading",
     TranscriptPriority => "transcript_priority",
@@ -297,10 +306,22 @@ messages! {
     // chrono formats of a time people read (minutes; seconds).
     DateTimeFormat => "date_time_format",
     DateTimeSecondsFormat => "date_time_seconds_format",
+    // A duration in words, unit by unit (`duration_*`), and as a time from now (`in_*`, the
+    // forms that follow "in": Polish puts them in the accusative), joined by `duration_pair`.
+    DurationDays => "duration_days" (count),
+    DurationHours => "duration_hours" (count),
+    DurationMinutes => "duration_minutes" (count),
+    DurationSeconds => "duration_seconds" (count),
+    InDays => "in_days" (count),
+    InHours => "in_hours" (count),
+    InMinutes => "in_minutes" (count),
+    InSeconds => "in_seconds" (count),
+    DurationPair => "duration_pair",
+    DurationIn => "duration_in",
 }
 
 impl Msg {
-    /// The message with this catalogue key, if any.
+    /// The message with this catalogue id, if any.
     pub fn from_key(key: &str) -> Option<Msg> {
         Msg::ALL.iter().copied().find(|m| m.key() == key)
     }

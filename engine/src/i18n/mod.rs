@@ -1,16 +1,23 @@
-//! Every sentence the desk writes to people, one catalogue per language (`en.toml`, `it.toml`,
-//! `pl.toml`).
-//! Code names a message by [`Msg`]; a test checks that each catalogue has every message with
-//! the same placeholders.
+//! Every sentence the desk writes to people, one Project Fluent catalogue per language
+//! (`en.ftl`, `it.ftl`, `pl.ftl`). Code names a message by [`Msg`] and fills its variables with
+//! [`Arg`]s; numbers reach the catalogues as numbers, so each language's plural rules pick the
+//! words ("1 ticket", "5 zgłoszeń"). Tests check that each catalogue has every message with the
+//! same variables, and render every message in every language.
 
 mod describe;
+mod duration;
 mod messages;
 
 pub use describe::{describe, status_name};
+pub use duration::{duration, duration_from_now};
 pub use messages::Msg;
 
+use fluent_bundle::{
+    concurrent::FluentBundle, FluentArgs, FluentError, FluentResource, FluentValue,
+};
+use fluent_syntax::ast;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::LazyLock;
@@ -41,12 +48,21 @@ impl Language {
         }
     }
 
-    /// The catalogue's source text.
+    /// The catalogue's Fluent source text.
     pub fn catalogue_source(self) -> &'static str {
         match self {
-            Language::En => include_str!("en.toml"),
-            Language::It => include_str!("it.toml"),
-            Language::Pl => include_str!("pl.toml"),
+            Language::En => include_str!("en.ftl"),
+            Language::It => include_str!("it.ftl"),
+            Language::Pl => include_str!("pl.ftl"),
+        }
+    }
+
+    /// Where this language's bundle sits in [`BUNDLES`].
+    fn index(self) -> usize {
+        match self {
+            Language::En => 0,
+            Language::It => 1,
+            Language::Pl => 2,
         }
     }
 }
@@ -75,72 +91,114 @@ impl FromStr for Language {
     }
 }
 
-type Catalogue = HashMap<String, String>;
-
-static CATALOGUES: LazyLock<HashMap<Language, Catalogue>> = LazyLock::new(|| {
-    Language::ALL
-        .into_iter()
-        .map(|lang| {
-            (
-                lang,
-                parse_catalogue(lang.catalogue_source()).unwrap_or_default(),
-            )
-        })
-        .collect()
-});
-
-/// Reads a catalogue: a flat TOML table of message key → text.
-pub fn parse_catalogue(source: &str) -> Result<Catalogue, toml::de::Error> {
-    toml::from_str(source)
+/// A value a message's variable is filled with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    /// A number: it reaches Fluent as a number, so plural selectors pick the language's form.
+    Num(i64),
+    /// Text, written as it is: never read as Fluent, so user text is never expanded.
+    Text(String),
 }
 
-/// The placeholders (`{name}`) a text uses, sorted.
-pub fn placeholders(text: &str) -> Vec<&str> {
-    let mut names: Vec<&str> = text
-        .split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    names
+impl Arg {
+    /// Text from anything displayable: a name, a ticket number (`#7`), a level, a time.
+    pub fn text(value: impl fmt::Display) -> Arg {
+        Arg::Text(value.to_string())
+    }
+
+    /// A count or another number (one beyond `i64` reads as `i64::MAX`).
+    pub fn num(value: impl TryInto<i64>) -> Arg {
+        Arg::Num(value.try_into().unwrap_or(i64::MAX))
+    }
 }
 
-/// The message in `lang` with each `{name}` replaced by its value. A message missing from a
-/// catalogue (the tests forbid it) falls back to English, then to its key: never a panic.
-pub fn text(lang: Language, msg: Msg, args: &[(&str, &(dyn fmt::Display + Sync))]) -> String {
-    let template = CATALOGUES
-        .get(&lang)
-        .and_then(|c| c.get(msg.key()))
-        .or_else(|| CATALOGUES.get(&Language::En).and_then(|c| c.get(msg.key())));
-    let Some(template) = template else {
-        tracing::error!(key = msg.key(), language = %lang, "message missing from the catalogues");
-        return msg.key().to_string();
-    };
-    // One pass: a value that itself contains `{name}` (user text) is never filled in again.
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template.as_str();
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let filled = after.find('}').and_then(|close| {
-            let name = &after[..close];
-            let (_, value) = args.iter().find(|(n, _)| *n == name)?;
-            Some((value.to_string(), close))
-        });
-        match filled {
-            Some((value, close)) => {
-                out.push_str(&value);
-                rest = &after[close + 1..];
+type Bundle = FluentBundle<FluentResource>;
+
+/// One bundle per language, in [`Language::index`] order, read once.
+static BUNDLES: LazyLock<[Bundle; 3]> = LazyLock::new(|| Language::ALL.map(load));
+
+/// Reads a language's catalogue into a bundle.
+fn load(lang: Language) -> Bundle {
+    bundle_from(lang, lang.catalogue_source().to_owned())
+}
+
+/// A bundle of `source` with `lang`'s plural rules. A catalogue with errors (the tests forbid
+/// them) is logged and used for the messages that parse: never a panic.
+fn bundle_from(lang: Language, source: String) -> Bundle {
+    let locale = lang.code().parse().unwrap_or_else(|e| {
+        tracing::error!(language = %lang, error = %e, "no locale for the language's plural rules");
+        unic_langid::LanguageIdentifier::default()
+    });
+    let mut bundle = Bundle::new_concurrent(vec![locale]);
+    // Chat text must not carry FSI/PDI marks around every variable.
+    bundle.set_use_isolating(false);
+    let resource = FluentResource::try_new(source).unwrap_or_else(|(resource, errors)| {
+        let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        tracing::error!(language = %lang, ?errors, "catalogue is not valid Fluent: using what parses");
+        resource
+    });
+    if let Err(errors) = bundle.add_resource(resource) {
+        let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        tracing::error!(language = %lang, ?errors, "catalogue repeats ids: using the first of each");
+    }
+    bundle
+}
+
+/// The arguments as Fluent reads them. A declared number given as text is logged: its plural
+/// form would fall to the catalogue's default.
+fn fluent_args<'a>(msg: Msg, args: &'a [(&'a str, Arg)]) -> FluentArgs<'a> {
+    let mut out = FluentArgs::with_capacity(args.len());
+    for (name, value) in args {
+        let value = match value {
+            Arg::Num(n) => FluentValue::from(*n),
+            Arg::Text(text) => {
+                if msg.numbers().contains(name) {
+                    tracing::warn!(
+                        key = msg.key(),
+                        variable = name,
+                        "a number was passed as text"
+                    );
+                }
+                FluentValue::from(text.as_str())
             }
-            None => {
-                out.push('{');
-                rest = after;
+        };
+        out.set(*name, value);
+    }
+    out
+}
+
+/// The message in `lang`, with the errors Fluent met while filling it (a missing variable is
+/// written as `{$name}`); `None` when the catalogue lacks it.
+fn render(lang: Language, msg: Msg, args: &FluentArgs<'_>) -> Option<(String, Vec<FluentError>)> {
+    let bundle = &BUNDLES[lang.index()];
+    let pattern = bundle.get_message(msg.key())?.value()?;
+    let mut errors = Vec::new();
+    let text = bundle.format_pattern(pattern, Some(args), &mut errors);
+    Some((text.into_owned(), errors))
+}
+
+/// The message in `lang` with its variables filled in one pass (a value that itself contains
+/// `{ $name }` is never filled again). A message missing from a catalogue (the tests forbid it)
+/// falls back to English, then to its id; errors are logged, never a panic.
+pub fn text(lang: Language, msg: Msg, args: &[(&str, Arg)]) -> String {
+    let fluent = fluent_args(msg, args);
+    let found = render(lang, msg, &fluent).or_else(|| {
+        tracing::error!(key = msg.key(), language = %lang, "message missing from the catalogue");
+        render(Language::En, msg, &fluent)
+    });
+    match found {
+        Some((text, errors)) => {
+            if !errors.is_empty() {
+                let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                tracing::error!(key = msg.key(), language = %lang, ?errors, "message filled with errors");
             }
+            text
+        }
+        None => {
+            tracing::error!(key = msg.key(), "message missing from the catalogues");
+            msg.key().to_string()
         }
     }
-    out.push_str(rest);
-    out
 }
 
 /// A time as people of `lang` read it (`seconds`: to the second), in the catalogue's format; a
@@ -161,81 +219,118 @@ pub fn date_time(lang: Language, at: &chrono::DateTime<chrono::Utc>, seconds: bo
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A catalogue as the checks read it: each message id with the variables its text uses, sorted.
+pub type Catalogue = BTreeMap<String, Vec<String>>;
 
-    #[test]
-    fn every_date_format_is_read_by_chrono() {
-        let at = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
-        for lang in Language::ALL {
-            for msg in [Msg::DateTimeFormat, Msg::DateTimeSecondsFormat] {
-                let format = text(lang, msg, &[]);
-                assert!(
-                    chrono::format::StrftimeItems::new(&format).parse().is_ok(),
-                    "{lang}: {}",
-                    msg.key()
-                );
-            }
-            assert!(date_time(lang, &at, true).contains("2027"));
-        }
-        assert_eq!(date_time(Language::En, &at, false), "2027-01-15 08:00 UTC");
-    }
+/// Why a catalogue cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogueError {
+    /// The text is not valid Fluent.
+    #[error("not valid Fluent: {}", .0.join("; "))]
+    Syntax(Vec<String>),
+    /// An id is defined twice.
+    #[error("{0} is defined twice")]
+    Duplicate(String),
+    /// A message has no text of its own (attributes only).
+    #[error("{0} has no text")]
+    NoValue(String),
+}
 
-    #[test]
-    fn every_language_has_every_message_with_the_same_placeholders() {
-        let english = parse_catalogue(Language::En.catalogue_source()).expect("en.toml parses");
-        for lang in Language::ALL {
-            let catalogue = parse_catalogue(lang.catalogue_source())
-                .unwrap_or_else(|e| panic!("{lang}.toml does not parse: {e}"));
-            for msg in Msg::ALL {
-                let text = catalogue
-                    .get(msg.key())
-                    .unwrap_or_else(|| panic!("{lang}.toml lacks {}", msg.key()));
-                assert!(
-                    !text.trim().is_empty(),
-                    "{lang}.toml: {} is empty",
-                    msg.key()
-                );
-                assert_eq!(
-                    placeholders(text),
-                    placeholders(&english[msg.key()]),
-                    "{lang}.toml: {} has other placeholders than English",
-                    msg.key()
-                );
-            }
-            for key in catalogue.keys() {
-                assert!(
-                    Msg::ALL.iter().any(|m| m.key() == key),
-                    "{lang}.toml has {key}, which no code uses"
-                );
+/// Reads a Fluent catalogue: every message id with its variables. Any syntax error, repeated id
+/// or message without text is an error.
+pub fn parse_catalogue(source: &str) -> Result<Catalogue, CatalogueError> {
+    let resource = fluent_syntax::parser::parse(source).map_err(|(_, errors)| {
+        CatalogueError::Syntax(
+            errors
+                .iter()
+                .map(|e| {
+                    // The line of the entry the error is in.
+                    let at = e.slice.as_ref().map_or(e.pos.start, |s| s.start);
+                    let line = source[..at.min(source.len())].matches('\n').count() + 1;
+                    format!("line {line}: {e}")
+                })
+                .collect(),
+        )
+    })?;
+    let mut catalogue = Catalogue::new();
+    for entry in &resource.body {
+        if let ast::Entry::Message(message) = entry {
+            let id = message.id.name;
+            let value = message
+                .value
+                .as_ref()
+                .ok_or_else(|| CatalogueError::NoValue(id.to_string()))?;
+            let variables = placeholders(value).into_iter().map(str::to_owned).collect();
+            if catalogue.insert(id.to_string(), variables).is_some() {
+                return Err(CatalogueError::Duplicate(id.to_string()));
             }
         }
     }
+    Ok(catalogue)
+}
 
-    #[test]
-    fn placeholders_are_filled_and_languages_differ() {
-        let opened: Vec<String> = Language::ALL
-            .into_iter()
-            .map(|lang| text(lang, Msg::RequesterOpened, &[("number", &"#7")]))
-            .collect();
-        for (i, one) in opened.iter().enumerate() {
-            assert!(one.contains("#7") && !one.contains("{number}"), "{one}");
-            assert!(
-                !opened[..i].contains(one),
-                "{} repeats another language",
-                Language::ALL[i]
-            );
+/// The variables (`{ $name }`, selectors included) a message's text uses, sorted.
+pub fn placeholders<'s>(pattern: &ast::Pattern<&'s str>) -> Vec<&'s str> {
+    let mut names = Vec::new();
+    visit_pattern(pattern, &mut |expression| {
+        if let ast::InlineExpression::VariableReference { id } = expression {
+            names.push(id.name);
         }
-        assert!(opened[2].starts_with("Zgłoszenie #7"), "{}", opened[2]);
-        let tricky = text(
-            Language::En,
-            Msg::AgentsNote,
-            &[("name", &"{text}"), ("text", &"a {name} b")],
-        );
-        assert!(
-            tricky.contains("{text}") && tricky.contains("a {name} b"),
-            "{tricky}"
-        );
+    });
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// Calls `f` on every inline expression in the pattern, nested ones and selectors included.
+fn visit_pattern<'s>(
+    pattern: &ast::Pattern<&'s str>,
+    f: &mut dyn FnMut(&ast::InlineExpression<&'s str>),
+) {
+    for element in &pattern.elements {
+        if let ast::PatternElement::Placeable { expression } = element {
+            visit_expression(expression, f);
+        }
     }
 }
+
+fn visit_expression<'s>(
+    expression: &ast::Expression<&'s str>,
+    f: &mut dyn FnMut(&ast::InlineExpression<&'s str>),
+) {
+    match expression {
+        ast::Expression::Select { selector, variants } => {
+            visit_inline(selector, f);
+            for variant in variants {
+                visit_pattern(&variant.value, f);
+            }
+        }
+        ast::Expression::Inline(inline) => visit_inline(inline, f),
+    }
+}
+
+fn visit_inline<'s>(
+    inline: &ast::InlineExpression<&'s str>,
+    f: &mut dyn FnMut(&ast::InlineExpression<&'s str>),
+) {
+    f(inline);
+    match inline {
+        ast::InlineExpression::FunctionReference { arguments, .. }
+        | ast::InlineExpression::TermReference {
+            arguments: Some(arguments),
+            ..
+        } => {
+            for argument in &arguments.positional {
+                visit_inline(argument, f);
+            }
+            for argument in &arguments.named {
+                visit_inline(&argument.value, f);
+            }
+        }
+        ast::InlineExpression::Placeable { expression } => visit_expression(expression, f),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests;

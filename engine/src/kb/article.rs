@@ -2,7 +2,7 @@
 
 use super::analysis::KbLanguage;
 use crate::domain::{TenantId, Timestamp};
-use crate::i18n::{self, Language, Msg};
+use crate::i18n::{self, Arg, Language, Msg};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -213,10 +213,19 @@ impl Invalid {
             Invalid::Slug(slug) => i18n::text(
                 language,
                 Msg::KbInvalidSlug,
-                &[("slug", &format!("{slug:?}")), ("max", &SLUG_MAX)],
+                &[
+                    ("slug", Arg::Text(format!("{slug:?}"))),
+                    ("max", Arg::num(SLUG_MAX)),
+                ],
             ),
-            Invalid::Title => i18n::text(language, Msg::KbInvalidTitle, &[("max", &TITLE_MAX)]),
-            Invalid::Body => i18n::text(language, Msg::KbInvalidBody, &[("max", &BODY_MAX)]),
+            Invalid::Title => i18n::text(
+                language,
+                Msg::KbInvalidTitle,
+                &[("max", Arg::num(TITLE_MAX))],
+            ),
+            Invalid::Body => {
+                i18n::text(language, Msg::KbInvalidBody, &[("max", Arg::num(BODY_MAX))])
+            }
         }
     }
 }

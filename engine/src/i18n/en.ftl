@@ -1,0 +1,363 @@
+### English. Every id in src/i18n/messages.rs; the desk fills the { $variables }, numbers as
+### numbers, so plural selectors ({ $count -> [one] … *[other] … }) pick the English form.
+### Text is plain: adapters escape it, so nothing written here or by users can ping anyone.
+
+agents_answered_requester = { $name } answered the requester: { $text }
+agents_arrived = Escalated to { $level }. Reason: { $reason }
+agents_assigned = Assigned to you by { $by }.
+agents_sent_back = Sent back to { $level }. Reason: { $reason }
+agents_claimed = { $name } claimed this ticket.
+agents_confirmed = { $name } confirmed it is solved. Closed.
+agents_from_requester = { $name }: { $text }
+agents_not_solved = { $name } says it is not solved yet: the ticket is open again.
+agents_note = Note from { $name }: { $text }
+agents_priority = { $name } set the priority to { $priority }.
+agents_reopened = { $name } reopened this ticket.
+agents_unclaimed = { $name } put this ticket back in the queue.
+already_a_ticket = That message is already ticket { $number }.
+already_answered = Ticket { $number } is not waiting for an answer any more.
+already_claimed = Ticket { $number } is already taken by { $name }.
+already_yours = Ticket { $number } is already yours.
+assign_not_agent = { $name } cannot take ticket { $number }: they are not an agent allowed to work at { $level }.
+assign_unverified = I could not check { $name }'s roles just now, so ticket { $number } was not assigned. Please try again in a minute.
+audit_empty = No audit entries match.
+audit_line = { $at } · { $actor } · { $action } { $target }
+audit_title = Audit log: { $count ->
+        [one] { $count } entry
+       *[other] { $count } entries
+    }
+audit_usage = /helpdesk audit [#number] [@person] [days]
+bad_level = Ticket { $number } is at { $level }: it cannot move to { $to } that way.
+bad_usage = That command needs different arguments. Usage: { $usage }
+budget_reason = the { $level } time budget of { $budget } ran out
+button_claim = Claim
+button_escalate = Escalate
+button_not_solved = I still need help
+button_note = Note
+button_priority = Priority
+button_resolve = Resolve
+button_solved = Yes, solved
+card_moved = Moved to { $level }: follow it there.
+closed = Ticket { $number } was closed by { $name }.
+default_title = Help request
+command_helpdesk_audit = Who did what, newest first (managers)
+command_option_actor = Only what this person did
+escalate_needs_reason = Please say why ticket { $number } needs the next level, e.g. /ticket escalate L2 needs a visit on site
+field_assignee = Assignee
+field_category = Category
+field_description = Description
+field_due = Level due
+field_impact = Impact
+field_level = Level
+field_note = Note
+field_priority = Priority
+field_reason = Reason
+field_requester = Requester
+field_resolution = Resolution
+field_similar = Similar resolved tickets
+field_specialty = Specialty
+field_status = Status
+field_title = Title
+field_urgency = Urgency
+form_escalate_title = Escalate { $number }
+form_new_title = New ticket
+form_note_title = Note on { $number }
+form_priority_title = Priority of { $number }
+form_resolve_title = Resolve { $number }
+form_submit = Send
+grade_high = High
+grade_low = Low
+grade_medium = Medium
+grade_words_low = low, l
+grade_words_medium = medium, m, med
+grade_words_high = high, h
+help_hint = Inside a ticket's thread the number is implicit. Requesters only need to write in their thread.
+help_title = Help desk commands
+hold_note = On hold: { $reason }
+limit_new_tickets =
+    { $count ->
+        [one] You have opened { $count } ticket in the last hour, the most allowed. You can open the next one from { $time }; meanwhile you can write in an open ticket.
+       *[other] You have opened { $count } tickets in the last hour, the most allowed. You can open the next one from { $time }; meanwhile you can write in an open ticket.
+    }
+limit_open_tickets =
+    { $count ->
+        [one] You already have { $count } open ticket ({ $numbers }). Please continue in it, or close it if you no longer need it, before opening another.
+       *[other] You already have { $count } open tickets ({ $numbers }). Please continue in one of them, or close one you no longer need, before opening another.
+    }
+limit_others_open = { $name } already has too many open tickets, so this message was not made into another one. They can continue in one of their open tickets.
+list_empty = No tickets to show.
+list_title =
+    { $count ->
+        [one] { $count } ticket
+       *[other] { $count } tickets
+    }
+log_assignment = assigned to { $name }
+log_level = moved from { $from } to { $to }: { $reason }
+log_note = (internal) { $text }
+log_priority = priority { $from } → { $to }
+log_resolution = resolution: { $text }
+log_status = status { $from } → { $to }
+log_suggestions =
+    { $count ->
+        [one] { $count } article suggested
+       *[other] { $count } articles suggested
+    }
+managers_alert = Attention: ticket { $number } ({ $title }) needs a look: { $reason }.
+no_channel_for_level = No channel is configured for { $level }, so nobody there would see the ticket. Ask an admin to set it up (tenants.levels, specialties).
+no_further_level = There is no level beyond { $level }.
+no_such_ticket = There is no ticket { $number }. Check the number with /ticket list.
+nobody = nobody
+not_claimed = Ticket { $number } is not claimed by anyone.
+not_now = Ticket { $number } is { $status }: that is not possible now.
+note_needs_text = Please write the note after the command, e.g. /ticket note called the vendor
+nothing_changed = Nothing changed on ticket { $number }.
+priority_capped = Tickets you open start at { $priority } at most; an agent will raise it if needed.
+reason_required = Please give a reason.
+refused_above_level = Ticket { $number } is at { $level }, above your support level. Ask a manager or an agent of that level.
+refused_agents_only = Only help desk agents can do that.
+refused_managers_only = Only help desk managers can do that.
+refused_not_yours = Ticket { $number } belongs to someone else: you can only see and change your own tickets.
+refused_other_team = Ticket { $number } is worked by another team ({ $level }): you cannot see or change it.
+relay_closed = Ticket { $number } is closed: nothing is sent to the requester. Your message was kept as an internal note.
+relay_not_agent = Only help desk agents write in this thread: your message was not added to ticket { $number }.
+relay_not_allowed = You cannot work ticket { $number } at { $level }: your message was kept as an internal note and was not sent to the requester.
+relay_retired_card = This card is retired: ticket { $number } is now worked at { $level }. Your message was kept as an internal note and was not sent to the requester.
+requester_claimed = { $name } is now working on your ticket { $number }.
+requester_closed_no_answer = Ticket { $number } was closed because we did not hear back. If you still need help, reopen it.
+requester_closed_pending = Ticket { $number } was closed because we were waiting for your answer. If you still need help, reopen it.
+requester_from_agent = { $name }, help desk
+requester_moved_level = Your ticket { $number } has been passed to { $level } support.
+requester_on_hold = Ticket { $number } is on hold while we wait for a supplier. We will tell you here when it moves.
+requester_opened = Ticket { $number } is open (priority { $priority }). An { $level } agent will answer in this thread.
+requester_opened_hint = Write in this thread to add details: every message reaches the agents.
+requester_pending = Ticket { $number } is waiting for your answer: please reply in this thread. Without an answer it closes { $when }.
+requester_reopened = Ticket { $number } is open again: we are on it.
+requester_resolved_ask = Did this solve it? Without an answer the ticket closes { $when }.
+requester_resolved_title = Ticket { $number } is resolved
+requester_thanks_closed = Thank you! Ticket { $number } is closed.
+resolve_needs_text = Please write what fixed it, e.g. /ticket resolve restarted the VPN client
+stale_button = That button or form no longer matches a ticket. Please use /ticket show.
+status_closed = Closed
+status_new = New
+status_on_hold = On hold
+status_open = Open
+status_pending = Waiting on requester
+status_resolved = Resolved
+text_cut =
+    { $max ->
+        [one] Your message was longer than { $max } character: the first { $max } was kept.
+       *[other] Your message was longer than { $max } characters: the first { $max } were kept.
+    }
+ticket_is_closed = Ticket { $number } is closed, so this message did not reach the agents. Reopen it if the problem is back, or open a new ticket for something else.
+unknown_command = The help desk does not know /{ $name }. Try /ticket help.
+unknown_subcommand = The help desk does not know "{ $name }". Try /ticket help.
+usage_assign = /ticket assign [#N] @person: give the ticket to someone
+usage_claim = /ticket claim [#N]: take the ticket
+usage_close = /ticket close [#N]: close for good
+usage_deescalate = /ticket deescalate [#N] reason: back to the level below
+usage_escalate = /ticket escalate [#N] [L2|L3] [specialty] reason: to the next level
+usage_help = /ticket help: this list
+usage_hold = /ticket hold [#N] reason: wait on a supplier
+usage_list = /ticket list [mine|queue|level|all]: list tickets
+usage_new = /ticket new [title]: open a ticket (no title: a form)
+usage_note = /ticket note [#N] text: internal note, never shown to the requester
+usage_pending = /ticket pending [#N]: wait on the requester
+usage_priority = /ticket priority [#N] urgency impact: each low, medium or high
+usage_reopen = /ticket reopen [#N]: open again
+usage_resolve = /ticket resolve [#N] resolution: ask the requester to confirm
+usage_resume = /ticket resume [#N]: back to work after pending or hold
+usage_show = /ticket show [#N]: the ticket and its latest log
+usage_unclaim = /ticket unclaim [#N]: back to the queue
+use_the_command = This needs a form your chat app cannot open here: please use the /ticket command instead (/ticket help).
+which_specialty = Which L3 specialty? Add one of: { $specialties }
+which_ticket = Which ticket? Add its number, e.g. #42, or use the command in the ticket's thread.
+
+## Knowledge base
+agents_deflected = { $name } solved it with the article "{ $title }". Closed without an agent.
+button_article_not_solved = I still need help
+button_article_solved = This solved it
+button_open = Open
+field_body = Text (Markdown)
+field_language = Language
+field_tags = Tags, separated by commas
+form_kb_edit_title = Edit article
+form_kb_new_title = New article
+kb_help = Knowledge base: /kb search words · /kb show id · /kb add · /kb edit id · /kb promote #N (agents write, everyone reads)
+kb_invalid = The article was not saved: { $reason }.
+kb_no_such_article = There is no article { $slug } here. Try /kb search.
+kb_not_resolved = Ticket { $number } has no resolution yet: resolve it first, then promote it.
+kb_nothing_found = Nothing found in the knowledge base. Try other words, or open a ticket with /ticket new.
+kb_problem_heading = Problem
+kb_resolution_heading = Resolution
+kb_results_title =
+    { $count ->
+        [one] { $count } article
+       *[other] { $count } articles
+    }
+kb_saved = Article { $slug } saved (revision { $revision }).
+kb_shared_admins_only = Article { $slug } is shared by the whole installation: only installation admins may edit it. Write your own with /kb add.
+kb_unavailable = The knowledge base is not available right now.
+log_attachment = attached { $name }
+log_deflected = solved by article { $article } (self-service)
+requester_deflected = Glad it helped! Ticket { $number } is closed. Write here if the problem comes back.
+requester_still_needs_help = Thanks for telling us. An agent will answer ticket { $number } in this thread.
+suggestions_intro = While you wait, these articles may already have the answer:
+
+## Service levels
+field_sla = SLA
+sla_first_response = first response
+sla_resolution = resolution
+sla_warning = Ticket { $number }: most of the { $what } target ({ $target }) is used up.
+sla_breach_reason = the { $what } target of { $target } was breached
+sla_breached = breached
+sla_at_risk = at risk
+sla_on_track = on track
+sla_paused = paused while waiting on the requester
+sla_line = { $what } due { $due } · { $state }
+
+## Reports
+stats_usage = Usage: /helpdesk stats [7d|30d|24h] (managers)
+stats_title = Help desk, last { $period }
+
+## Satisfaction
+feedback_ask = How did we do on ticket { $number }? Rate the help from 1 to 5 stars.
+feedback_already = Thank you, ticket { $number } has its rating already.
+feedback_low_reason = the requester rated the help { $score }/5
+feedback_form_title = Anything to add?
+feedback_thanks = Thank you for your feedback!
+field_comment = Comment (optional)
+log_rated = rated the help { $score }/5
+transcript_title = Transcript of ticket { $number }
+transcript_hint = The whole transcript: helpdesk ticket export { $number } --format md|html|json
+stats_volumes = { $opened ->
+        [one] { $opened } ticket opened
+       *[other] { $opened } tickets opened
+    } · { $closed } closed
+stats_times = First response p50 { $fr50 } · p90 { $fr90 } · resolution p50 { $r50 } · p90 { $r90 }
+stats_rates = SLA compliance { $sla } · escalated to L2 { $l2 } · to L3 { $l3 } · KB deflection { $deflection }
+stats_satisfaction = Satisfaction { $score } / 5 ({ $count ->
+        [one] { $count } rating
+       *[other] { $count } ratings
+    })
+
+## App Home: a person's own page of the bot
+home_title = Help desk
+home_intro = Ask for help with the button below, with /ticket new, or by writing to me here.
+home_asked = Your requests ({ $count })
+home_held = Assigned to you ({ $count })
+home_queue = Waiting in your queue ({ $count })
+interaction_received = Got it: the help desk is on it.
+desk_unavailable = Sorry, the help desk cannot take this right now. Please try again in a minute.
+desk_not_set_up = The help desk is not set up in this workspace or server. Please ask your administrator to set it up.
+dm_not_member = Sorry, only members of the server this help desk serves can write to it here. Please ask through your own organisation's help desk.
+
+## Command pickers: descriptions (up to 100 characters) and Discord's message command name.
+command_ticket = Help desk tickets
+command_kb = The knowledge base
+command_helpdesk = Help desk reports
+discord_create_ticket = Create ticket
+command_ticket_new = Open a ticket (no title: a form)
+command_ticket_claim = Take the ticket
+command_ticket_unclaim = Back to the queue
+command_ticket_assign = Give the ticket to someone
+command_ticket_escalate = To the next level
+command_ticket_deescalate = Back to the level below
+command_ticket_priority = Set urgency and impact
+command_ticket_pending = Wait on the requester
+command_ticket_hold = Wait on a supplier
+command_ticket_resume = Back to work
+command_ticket_resolve = Ask the requester to confirm the fix
+command_ticket_reopen = Open again
+command_ticket_close = Close for good
+command_ticket_note = Internal note, never shown to the requester
+command_ticket_show = The ticket and its latest log
+command_ticket_list = List tickets
+command_ticket_help = What the desk can do
+command_kb_search = Search the knowledge base
+command_kb_show = Show an article
+command_kb_add = Write an article (agents)
+command_kb_edit = Edit an article (agents)
+command_kb_promote = Draft an article from a resolved ticket (agents)
+command_helpdesk_stats = Numbers for a period (managers)
+command_option_ticket = Ticket number (default: this thread's ticket)
+command_option_ticket_required = Ticket number
+command_option_title = What is wrong
+command_option_person = Who takes it
+command_option_reason = Why
+command_option_level = Which level
+command_option_specialty = L3 specialty
+command_option_urgency = How urgent
+command_option_impact = How many are affected
+command_option_resolution = The fix
+command_option_note = The note
+command_option_scope = Which tickets
+command_option_query = What to look for
+command_option_article = Article id
+command_option_period = Period: 7d, 30d…
+
+kb_invalid_slug = id { $slug } must be 1–{ $max } letters, digits, '-', '_' or '.'
+kb_invalid_title = the title must be 1–{ $max } characters
+kb_invalid_body = the body must be at most { $max ->
+        [one] { $max } character
+       *[other] { $max } characters
+    }
+transcript_heading = Ticket { $number } — { $title }
+transcript_priority = { $priority } (urgency { $urgency }, impact { $impact })
+transcript_opened = Opened
+transcript_closed = Closed
+transcript_conversation = Conversation
+transcript_attachments = Attachments
+transcript_no_attachments = None recorded.
+transcript_internal = internal
+date_time_format = %Y-%m-%d %H:%M UTC
+date_time_seconds_format = %Y-%m-%d %H:%M:%S UTC
+
+## Durations in words: each unit ("3 days"), the same units as they read after "in", two units
+## together, and a time from now ("in 3 days").
+duration_days =
+    { $count ->
+        [one] { $count } day
+       *[other] { $count } days
+    }
+duration_hours =
+    { $count ->
+        [one] { $count } hour
+       *[other] { $count } hours
+    }
+duration_minutes =
+    { $count ->
+        [one] { $count } minute
+       *[other] { $count } minutes
+    }
+duration_seconds =
+    { $count ->
+        [one] { $count } second
+       *[other] { $count } seconds
+    }
+in_days =
+    { $count ->
+        [one] { $count } day
+       *[other] { $count } days
+    }
+in_hours =
+    { $count ->
+        [one] { $count } hour
+       *[other] { $count } hours
+    }
+in_minutes =
+    { $count ->
+        [one] { $count } minute
+       *[other] { $count } minutes
+    }
+in_seconds =
+    { $count ->
+        [one] { $count } second
+       *[other] { $count } seconds
+    }
+duration_pair = { $first } { $second }
+duration_in = in { $duration }
+joined_open_ticket = Added to your open ticket { $number }. If this is about something else, open a new ticket.
+courtesy_no_ticket = If you need help, describe the problem in a message here, or open a new ticket.
+button_reopen = Reopen
+agents_kb_not_solved = { $name } says the suggested articles did not solve ticket { $number }: over to you.
+agents_kb_grace_over = Ticket { $number }: the suggested articles have not solved it so far: over to you.
