@@ -424,11 +424,18 @@ fn block_actions(a: &SlackInteractionBlockActionsEvent, payload: &Value) -> Deco
     let channel = channel
         .or_else(|| a.channel.as_ref().map(|c| c.id.0.clone()))
         .unwrap_or_default();
+    // A click on an ephemeral message comes without the message: only its container names the
+    // thread, and the refusal or answer belongs there, not at the channel's top level.
     let thread = a
         .message
         .as_ref()
         .and_then(|m| m.origin.thread_ts.as_ref())
         .map(|t| t.0.clone())
+        .or_else(|| {
+            payload["container"]["thread_ts"]
+                .as_str()
+                .map(str::to_string)
+        })
         .filter(|t| Some(t) != message_id.as_ref());
     let kind = EventKind::Action {
         id: desk_action(&action.action_id.0).to_string(),

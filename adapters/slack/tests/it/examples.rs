@@ -192,6 +192,23 @@ fn a_button_click_names_the_action_the_message_and_the_trigger() {
 }
 
 #[test]
+fn a_click_on_an_ephemeral_in_a_thread_is_answered_in_that_thread() {
+    // Slack sends no `message` for an ephemeral one: the container alone names the thread.
+    let mut i: serde_json::Value =
+        serde_json::from_str(&example("slack_block_actions.json")).unwrap();
+    i.as_object_mut().unwrap().remove("message");
+    i["container"] = serde_json::json!({
+        "type": "message", "message_ts": "1548261240.000300", "channel_id": "CBR2V3XEX",
+        "is_ephemeral": true, "thread_ts": "1548261231.000200",
+    });
+    let e = event(decode::interaction(&i).unwrap());
+    assert_eq!(e.thread.as_deref(), Some("1548261231.000200"));
+    // A click on a thread's parent is at the top level.
+    i["container"]["message_ts"] = "1548261231.000200".into();
+    assert_eq!(event(decode::interaction(&i).unwrap()).thread, None);
+}
+
+#[test]
 fn a_modal_submission_gives_each_field_by_its_block() {
     let i: serde_json::Value =
         serde_json::from_str(&example("slack_view_submission.json")).unwrap();
