@@ -28,6 +28,28 @@ pub fn text_keys(table: &CommandTable) -> Vec<String> {
     keys
 }
 
+/// The catalogue key of the name shown for a command, subcommand or option whose description
+/// has the key `summary`: `command_ticket_new` → `command_ticket_new_name`. Discord sends the
+/// default name back whatever the person's language, so a translated name is shown only.
+pub fn name_key(summary: &str) -> String {
+    format!("{summary}_name")
+}
+
+/// The catalogue keys of the translated names of every command, subcommand and option of
+/// the table (see [`name_key`]). A name with no text in a language shows as its default.
+pub fn name_keys(table: &CommandTable) -> Vec<String> {
+    fn walk(spec: &CommandSpec, keys: &mut Vec<String>) {
+        keys.push(name_key(&spec.summary));
+        keys.extend(spec.options.iter().map(|o| name_key(&o.summary)));
+        spec.subcommands.iter().for_each(|sub| walk(sub, keys));
+    }
+    let mut keys = Vec::new();
+    table.commands.iter().for_each(|c| walk(c, &mut keys));
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
 /// Discord's limits: descriptions up to 100 characters, command names up to 32.
 const DESCRIPTION_MAX: usize = 100;
 const NAME_MAX: usize = 32;
@@ -68,9 +90,39 @@ impl CommandTexts {
                 .by_locale
                 .iter()
                 .filter(|(_, t)| !t.trim().is_empty())
+                .filter(|(locale, _)| known_locale(locale))
                 .map(|(locale, t)| (locale.clone(), truncate_chars(t, max)))
                 .collect(),
         }
+    }
+
+    /// The translated names of the item whose description has the key `summary`, each as
+    /// Discord takes a command name (lower case, no spaces, at most 32 letters, digits, `-`
+    /// or `_`); one it cannot take is left out, so the default shows there.
+    fn names(&self, summary: &str) -> BTreeMap<String, String> {
+        let Some(text) = self.0.get(&name_key(summary)) else {
+            return BTreeMap::new();
+        };
+        text.by_locale
+            .iter()
+            .filter(|(locale, _)| known_locale(locale))
+            .filter_map(|(locale, name)| match command_name(name) {
+                Some(name) => Some((locale.clone(), name)),
+                None => {
+                    tracing::warn!(locale, name, "discord: a command name Discord cannot take");
+                    None
+                }
+            })
+            .collect()
+    }
+
+    /// `name_localizations` of the item described by `summary`, added to `item`.
+    fn name(&self, summary: &str, mut item: Value) -> Value {
+        let names = self.names(summary);
+        if !names.is_empty() {
+            item["name_localizations"] = json!(names);
+        }
+        item
     }
 
     /// `description` and `description_localizations` of `key`, added to `item`.
@@ -81,6 +133,74 @@ impl CommandTexts {
             item["description_localizations"] = json!(text.by_locale);
         }
         item
+    }
+}
+
+/// Discord's locales (a localization under any other key makes Discord refuse the whole list).
+pub const DISCORD_LOCALES: [&str; 32] = [
+    "id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu", "nl",
+    "no", "pl", "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi", "th",
+    "zh-CN", "ja", "zh-TW", "ko",
+];
+
+fn known_locale(locale: &str) -> bool {
+    let known = DISCORD_LOCALES.contains(&locale);
+    if !known {
+        tracing::warn!(
+            locale,
+            "discord: not a Discord locale; its texts are left out"
+        );
+    }
+    known
+}
+
+/// `name` as Discord takes a command, subcommand or option name, if it can.
+fn command_name(name: &str) -> Option<String> {
+    let name: String = name
+        .trim()
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("-");
+    let fits = (1..=NAME_MAX).contains(&name.chars().count())
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    fits.then_some(name)
+}
+
+/// Leaves out a translated name that a sibling already has in that language, or that is a
+/// sibling's default name: Discord wants the names of one level distinct in every language.
+fn distinct_names(items: &mut [Value]) {
+    let defaults: Vec<String> = items
+        .iter()
+        .filter_map(|i| i["name"].as_str().map(str::to_string))
+        .collect();
+    let mut taken: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for item in items.iter_mut() {
+        let own = item["name"].as_str().unwrap_or_default().to_string();
+        let Some(names) = item
+            .get_mut("name_localizations")
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        names.retain(|locale, name| {
+            let name = name.as_str().unwrap_or_default().to_string();
+            let used = taken.entry(locale.clone()).or_default();
+            let clash = used.contains(&name) || (name != own && defaults.contains(&name));
+            if clash {
+                tracing::warn!(locale, name, "discord: two commands would share a name");
+            } else {
+                used.push(name);
+            }
+            !clash
+        });
+        if names.is_empty() {
+            if let Some(item) = item.as_object_mut() {
+                item.remove("name_localizations");
+            }
+        }
     }
 }
 
@@ -110,25 +230,30 @@ impl Builder<'_> {
                 item["max_length"] = json!(4000);
             }
         }
+        let item = self.0.name(&o.summary, item);
         self.0.describe(&o.summary, item)
     }
 
     /// A command's options: its subcommands when it has any, else its own options.
     fn options(&self, spec: &CommandSpec) -> Vec<Value> {
-        if spec.subcommands.is_empty() {
-            return spec.options.iter().map(|o| self.option(o)).collect();
-        }
-        spec.subcommands
-            .iter()
-            .map(|sub| {
-                let item = json!({
-                    "type": kind::SUBCOMMAND,
-                    "name": sub.name,
-                    "options": self.options(sub),
-                });
-                self.0.describe(&sub.summary, item)
-            })
-            .collect()
+        let mut items: Vec<Value> = if spec.subcommands.is_empty() {
+            spec.options.iter().map(|o| self.option(o)).collect()
+        } else {
+            spec.subcommands
+                .iter()
+                .map(|sub| {
+                    let item = json!({
+                        "type": kind::SUBCOMMAND,
+                        "name": sub.name,
+                        "options": self.options(sub),
+                    });
+                    let item = self.0.name(&sub.summary, item);
+                    self.0.describe(&sub.summary, item)
+                })
+                .collect()
+        };
+        distinct_names(&mut items);
+        items
     }
 }
 
@@ -142,8 +267,10 @@ pub fn definitions(settings: &DiscordSettings) -> Vec<Value> {
             continue;
         };
         let command = json!({ "type": 1, "name": discord, "options": build.options(spec) });
+        let command = texts.name(&spec.summary, command);
         all.push(texts.describe(&spec.summary, command));
     }
+    distinct_names(&mut all);
     // A message command: right-click a message → Apps → Create ticket. Discord sends the
     // default name back whatever the person's language, so only the shown name is translated.
     let mut create = json!({ "type": 3, "name": CREATE_TICKET_COMMAND });

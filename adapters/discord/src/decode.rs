@@ -21,6 +21,54 @@ pub enum Decoded {
     Ignored(&'static str),
 }
 
+/// The language a person's Discord client is set to (an interaction's `locale`), as far as
+/// the desk speaks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Locale {
+    /// English (`en-US`, `en-GB`).
+    En,
+    /// Italian (`it`).
+    It,
+    /// Polish (`pl`).
+    Pl,
+    /// A language the desk does not speak, with Discord's code for it.
+    Unknown(String),
+}
+
+impl Locale {
+    /// Discord's locale code (`en-US`, `it`, `pl`…) read.
+    pub fn from_code(code: &str) -> Locale {
+        let code = code.trim();
+        let language = code.split(['-', '_']).next().unwrap_or_default();
+        match language.to_ascii_lowercase().as_str() {
+            "en" => Locale::En,
+            "it" => Locale::It,
+            "pl" => Locale::Pl,
+            _ => Locale::Unknown(code.to_string()),
+        }
+    }
+
+    /// The code command localizations are registered under; `None` for English, the default
+    /// every other locale falls back to, and for a language the desk does not speak.
+    pub fn discord_code(&self) -> Option<&'static str> {
+        match self {
+            Locale::It => Some("it"),
+            Locale::Pl => Some("pl"),
+            Locale::En | Locale::Unknown(_) => None,
+        }
+    }
+}
+
+/// The language of the person behind an interaction payload: its `locale`, which Discord sends
+/// with every interaction but a PING; `None` when there is none (a message or a reaction).
+pub fn locale(payload: &Value) -> Option<Locale> {
+    payload
+        .get("locale")
+        .and_then(Value::as_str)
+        .filter(|code| !code.trim().is_empty())
+        .map(Locale::from_code)
+}
+
 /// Where a channel hangs: a thread's parent channel, when the adapter knows it.
 pub trait ThreadParents {
     /// The parent channel of `channel` if it is a thread.

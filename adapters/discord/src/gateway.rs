@@ -5,7 +5,7 @@
 
 use crate::channels::Channels;
 use crate::decode::{self, Decoded};
-use crate::interactions::{fallback_answer, guild_of, Interactions, Received};
+use crate::interactions::{fallback_answer, guild_of, unhandled_answer, Interactions, Received};
 use crate::members::{Admission, Members};
 use crate::rest::Rest;
 use crate::settings::DiscordSettings;
@@ -185,15 +185,19 @@ impl Handler {
             Ok(Decoded::Event(e)) => *e,
             Ok(Decoded::Ping) => return,
             outcome => {
-                match outcome {
+                let answer = match outcome {
                     Ok(Decoded::Ignored(why)) => {
-                        tracing::debug!(why, "discord interaction ignored")
+                        tracing::debug!(why, "discord interaction ignored");
+                        // Not "try again": the person hears what the bot does handle.
+                        unhandled_answer(data, self.settings.unhandled(guild))
                     }
-                    Err(e) => tracing::warn!(error = %e, "an undecodable discord interaction"),
-                    _ => {}
-                }
-                // Answered all the same, so the person sees no "interaction failed".
-                let answer = fallback_answer(data, self.settings.unavailable(guild));
+                    Err(e) => {
+                        tracing::warn!(error = %e, "an undecodable discord interaction");
+                        fallback_answer(data, self.settings.unavailable(guild))
+                    }
+                    _ => return,
+                };
+                // Answered at once, so the person sees no "interaction failed".
                 if let Err(e) = self.interactions.answer_directly(id, token, &answer).await {
                     tracing::warn!(error = %e, "could not answer an ignored interaction");
                 }
@@ -222,6 +226,9 @@ impl Handler {
             }
             // Nothing of the desk's own is coming: answer now, not at the deadline.
             Handoff::Done(taken) if !taken.answered => self.interactions.defer_now(id).await,
+            // The desk's answer is on its way; a click answered by editing another message
+            // is acknowledged as soon as that shows.
+            Handoff::Done(_) => self.interactions.decided(id).await,
             // The person hears the desk could not take it (unless something answered already).
             Handoff::Failed(_) => {
                 let text = self.settings.unavailable(guild).to_string();
@@ -281,6 +288,7 @@ pub fn remember(
         token: token.to_string(),
         user: event.sender.id.clone(),
         channel: event.channel.clone(),
+        guild: event.tenant.clone(),
         click: data.get("type").and_then(Value::as_u64) == Some(3),
         message: data
             .pointer("/message/id")
@@ -553,6 +561,104 @@ mod tests {
             body,
             &json!({ "type": 4, "data": { "content": "Not set up here.", "flags": 64 } })
         );
+    }
+
+    /// Takes a click and edits card 99 (not the clicked message), as the desk's dispatcher
+    /// would, saying it queued an answer.
+    struct EditsTheCard(std::sync::Mutex<Option<Arc<crate::DiscordPlatform>>>);
+
+    impl EventSink for EditsTheCard {
+        fn deliver(&self, event: helpdesk_chat::ChatEvent) -> helpdesk_chat::SinkFuture<'_> {
+            Box::pin(async move {
+                let platform = self.0.lock().unwrap().clone().unwrap();
+                let card = helpdesk_chat::MessageRef {
+                    channel: "3".into(),
+                    message_id: "99".into(),
+                };
+                let update = helpdesk_chat::ChatAction::Update {
+                    key: "card:7".into(),
+                    message: helpdesk_chat::RichMessage::text("claimed"),
+                };
+                let attempt = helpdesk_chat::Attempt {
+                    key: "1",
+                    again: false,
+                };
+                use helpdesk_chat::ChatPlatform;
+                platform
+                    .send(&event.tenant, &update, Some(&card), attempt)
+                    .await
+                    .unwrap();
+                Ok(helpdesk_chat::Taken {
+                    answered: true,
+                    unserved: false,
+                })
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn over_the_gateway_an_unknown_command_hears_what_the_bot_handles_and_a_click_that_edits_a_card_is_acknowledged_at_once(
+    ) {
+        let (url, calls) = fake_rest().await;
+        let mut settings = DiscordSettings::new("down, try again in a minute");
+        settings.api_url = url;
+        settings.token = Some(helpdesk_chat::Secret::new("MQ.x.y"));
+        settings.ack_deadline = std::time::Duration::from_secs(2);
+        let rest = Rest::new(&settings);
+        let interactions = Interactions::new(rest.clone(), Some("1".into()));
+        let sink = Arc::new(EditsTheCard(Default::default()));
+        *sink.0.lock().unwrap() = Some(Arc::new(crate::DiscordPlatform::new(
+            rest.clone(),
+            interactions.clone(),
+        )));
+        let handler = Handler {
+            settings: Arc::new(settings),
+            rest: rest.clone(),
+            sink,
+            interactions,
+            channels: Channels::default(),
+            members: Members::new(rest),
+        };
+        handler
+            .interaction(&interaction(
+                2,
+                json!({ "id": "9", "type": 1, "name": "translate" }),
+            ))
+            .await;
+        let mut click = interaction(
+            3,
+            json!({ "custom_id": "ticket.claim:7", "component_type": 2 }),
+        );
+        click["id"] = json!("1001");
+        click["message"] = json!({ "id": "55" });
+        let started = std::time::Instant::now();
+        handler.interaction(&click).await;
+        let elapsed = started.elapsed();
+        let calls = calls.lock().unwrap().clone();
+        assert_eq!(
+            calls,
+            [
+                (
+                    "POST".to_string(),
+                    "/interactions/1000/tok/callback".to_string(),
+                    json!({ "type": 4, "data": {
+                        "content": "This bot handles /ticket, /kb and /helpdesk.", "flags": 64,
+                    } })
+                ),
+                (
+                    "PATCH".into(),
+                    "/channels/3/messages/99".into(),
+                    calls[1].2.clone()
+                ),
+                (
+                    "POST".into(),
+                    "/interactions/1001/tok/callback".into(),
+                    json!({ "type": 6 })
+                ),
+            ]
+        );
+        // The deadline is 2 s: the click was acknowledged when the desk was done with it.
+        assert!(elapsed < std::time::Duration::from_secs(1), "{elapsed:?}");
     }
 
     #[test]

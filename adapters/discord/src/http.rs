@@ -8,7 +8,7 @@
 
 use crate::decode::{self, Decoded};
 use crate::gateway::remember;
-use crate::interactions::{fallback_answer, guild_of, Interactions, EPHEMERAL};
+use crate::interactions::{fallback_answer, guild_of, unhandled_answer, Interactions, EPHEMERAL};
 use crate::members::Members;
 use crate::settings::DiscordSettings;
 use crate::signature::PublicKey;
@@ -100,9 +100,9 @@ async fn receive(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) ->
         Decoded::Ping => return Json(json!({ "type": answer::PONG })).into_response(),
         Decoded::Ignored(why) => {
             tracing::debug!(why, "discord interaction ignored");
-            // Answered all the same, so the person sees no "interaction failed".
-            let text = ep.settings.unavailable(guild_of(&payload));
-            return Json(fallback_answer(&payload, text)).into_response();
+            // Answered at once, and not with "try again": the person hears what the bot does.
+            let text = ep.settings.unhandled(guild_of(&payload));
+            return Json(unhandled_answer(&payload, text)).into_response();
         }
         Decoded::Event(event) => *event,
     };
@@ -150,6 +150,9 @@ async fn receive(State(ep): State<Endpoint>, headers: HeaderMap, body: Bytes) ->
             }
             // Nothing of the desk's own is coming: answer now, not at the deadline.
             Ok(Handoff::Done(taken)) if !taken.answered => ep.interactions.defer_now(id).await,
+            // The desk's answer is on its way; a click answered by editing another message
+            // is acknowledged as soon as that shows.
+            Ok(Handoff::Done(_)) => ep.interactions.decided(id).await,
             _ => {}
         }
     }

@@ -7,7 +7,7 @@
 use crate::rest::{self, Rest, RestError};
 use serde_json::{json, Value};
 use serenity::http::{LightMethod, Route};
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::oneshot;
@@ -49,6 +49,8 @@ struct Pending {
     token: String,
     user: String,
     channel: String,
+    /// The guild it came from (the DM guild for a direct one).
+    guild: String,
     /// A click (answered by leaving the message alone) rather than a command or form.
     click: bool,
     /// The message that carried the clicked button (or the button that opened the form).
@@ -71,6 +73,41 @@ pub fn fallback_answer(payload: &Value, text: &str) -> Value {
     }
 }
 
+/// The answer for an interaction the desk does not handle (another application's or an unknown
+/// command, a direct one with no DM guild): `text` says which commands it does. A command or a
+/// form hears it privately; an autocomplete offers it as its one choice where the option takes
+/// text (a choice's name and value hold 100 characters), else none; a click stays as it is.
+pub fn unhandled_answer(payload: &Value, text: &str) -> Value {
+    if payload.get("type").and_then(Value::as_u64) != Some(4) {
+        return fallback_answer(payload, text);
+    }
+    let choices = match focused_type(payload.pointer("/data/options")) {
+        Some(STRING_OPTION) => {
+            let text = helpdesk_chat::truncate_chars(text, CHOICE_MAX);
+            vec![json!({ "name": text, "value": text })]
+        }
+        _ => Vec::new(),
+    };
+    json!({ "type": callback::AUTOCOMPLETE, "data": { "choices": choices } })
+}
+
+/// Discord's option type for text.
+const STRING_OPTION: u64 = 3;
+
+/// The longest name and value of an autocomplete choice.
+const CHOICE_MAX: usize = 100;
+
+/// The type of the option being typed in an autocomplete, however deep its subcommand.
+fn focused_type(options: Option<&Value>) -> Option<u64> {
+    options.and_then(Value::as_array)?.iter().find_map(|o| {
+        if o.get("focused").and_then(Value::as_bool) == Some(true) {
+            o.get("type").and_then(Value::as_u64)
+        } else {
+            focused_type(o.get("options"))
+        }
+    })
+}
+
 /// The guild an interaction payload came from ("" in a direct message).
 pub fn guild_of(payload: &Value) -> &str {
     payload
@@ -90,6 +127,8 @@ pub struct Received {
     pub user: String,
     /// Where, as the desk names it (a thread's parent channel).
     pub channel: String,
+    /// The guild, as the desk names it (the DM guild for a direct interaction).
+    pub guild: String,
     /// A click rather than a command or a form.
     pub click: bool,
     /// The message that carried the clicked button (or the button that opened the form).
@@ -120,6 +159,11 @@ struct Registry {
     latest: HashMap<(String, String), String>,
     /// The interactions that came from a message's buttons and are still unanswered.
     from_message: HashMap<String, Vec<String>>,
+    /// Clicks the desk took and queued an answer for, still unanswered: a few at a time, for
+    /// the milliseconds until the answer goes out.
+    decided: HashSet<String>,
+    /// When the desk last edited, per guild, a message no open click came from.
+    edited_elsewhere: HashMap<String, Instant>,
 }
 
 impl Registry {
@@ -142,7 +186,10 @@ impl Registry {
             if let Some(message) = p.message {
                 self.unlink(&message, &id);
             }
+            self.decided.remove(&id);
         }
+        self.edited_elsewhere
+            .retain(|_, at| now.duration_since(*at) < TOKEN_LIFETIME);
     }
 
     fn insert(&mut self, id: String, p: Pending) {
@@ -170,6 +217,7 @@ impl Registry {
         if let Some(message) = p.message.clone() {
             self.unlink(&message, id);
         }
+        self.decided.remove(id);
         true
     }
 
@@ -222,6 +270,7 @@ impl Interactions {
                     token: r.token,
                     user: r.user,
                     channel: r.channel,
+                    guild: r.guild,
                     click: r.click,
                     message: r.message,
                     received_text: r.received_text,
@@ -238,6 +287,52 @@ impl Interactions {
                 tracing::warn!(interaction = %id, error = %e, "could not defer an interaction");
             }
         });
+    }
+
+    /// The desk took interaction `id` and queued an answer of its own. A form, a private answer
+    /// or an edit of the clicked message claims the interaction when it goes out; an edit of
+    /// another message (a card) cannot, so a click is acknowledged at once (it stays as it is)
+    /// once the desk has edited a message no open click came from, before this decision or
+    /// after it (see [`Interactions::edited_elsewhere`]), not at the deadline.
+    pub async fn decided(&self, id: &str) {
+        let edited = {
+            let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+            let Some(p) = open.by_id.get(id) else { return };
+            if !p.click || p.state != State::Open {
+                return;
+            }
+            let edited = open
+                .edited_elsewhere
+                .get(&p.guild)
+                .is_some_and(|at| *at >= p.at);
+            if !edited {
+                open.decided.insert(id.to_string());
+            }
+            edited
+        };
+        if edited {
+            self.defer_now(id).await;
+        }
+    }
+
+    /// The desk is editing, in `guild`, a message no open click came from: the answer of a
+    /// click on another message. The clicks the desk has decided and that nothing answered are
+    /// acknowledged now, before the edit goes out the usual way.
+    pub async fn edited_elsewhere(&self, guild: &str) {
+        let clicks: Vec<String> = {
+            let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+            open.edited_elsewhere
+                .insert(guild.to_string(), Instant::now());
+            let Registry { by_id, decided, .. } = &*open;
+            decided
+                .iter()
+                .filter(|id| by_id.get(*id).is_some_and(|p| p.guild == guild))
+                .cloned()
+                .collect()
+        };
+        for id in clicks {
+            self.defer_now(&id).await;
+        }
     }
 
     /// Claims an interaction for an answer given elsewhere (the HTTP endpoint's own response):
@@ -451,6 +546,7 @@ mod tests {
             token: format!("token-{user}"),
             user: user.into(),
             channel: "C1".into(),
+            guild: "G1".into(),
             click: message.is_some(),
             message: message.map(str::to_string),
             received_text: String::new(),

@@ -230,17 +230,23 @@ impl DiscordPlatform {
         }
     }
 
-    async fn update(&self, target: &MessageRef, message: &RichMessage) -> Result<(), RestError> {
+    async fn update(
+        &self,
+        guild: &str,
+        target: &MessageRef,
+        message: &RichMessage,
+    ) -> Result<(), RestError> {
         let body = render::message(message);
-        if let Some(answered) = self
+        match self
             .interactions
             .update_answer(&target.message_id, &body)
             .await
         {
-            match answered {
-                Ok(()) => return Ok(()),
-                Err(e) => tracing::info!(error = %e, "answering the click failed; editing"),
-            }
+            Some(Ok(())) => return Ok(()),
+            Some(Err(e)) => tracing::info!(error = %e, "answering the click failed; editing"),
+            // No open click came from this message: the answer of a click elsewhere, which is
+            // acknowledged now (it stays as it is) rather than at the deadline.
+            None => self.interactions.edited_elsewhere(guild).await,
         }
         let route = Route::ChannelMessage {
             channel_id: rest::channel(&target.channel)?,
@@ -361,7 +367,7 @@ impl DiscordPlatform {
             ChatAction::Update { key, message } => {
                 let target =
                     target.ok_or_else(|| permanent(format!("no message posted as {key}")))?;
-                self.update(target, message).await?;
+                self.update(guild, target, message).await?;
                 nothing
             }
             ChatAction::Ephemeral {

@@ -221,6 +221,24 @@ pub const DEFAULT_API_URL: &str = "https://discord.com/api/v10";
 /// The message command (right-click → Apps) that turns a message into a ticket.
 pub const CREATE_TICKET_COMMAND: &str = "Create ticket";
 
+/// The commands registered until the wiring gives the desk's own.
+const DEFAULT_COMMANDS: [&str; 3] = ["ticket", "kb", "helpdesk"];
+
+/// "This bot handles /ticket, /kb and /helpdesk.": the commands named as Discord shows them,
+/// in the order given.
+pub fn handled_commands_text<S: AsRef<str>>(commands: impl IntoIterator<Item = S>) -> String {
+    let named: Vec<String> = commands
+        .into_iter()
+        .map(|c| format!("/{}", c.as_ref()))
+        .collect();
+    let list = match named.as_slice() {
+        [] => return "This bot handles no commands here.".to_string(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    };
+    format!("This bot handles {list}.")
+}
+
 /// Everything the Discord adapter is configured with.
 #[derive(Debug, Clone)]
 pub struct DiscordSettings {
@@ -248,6 +266,9 @@ pub struct DiscordSettings {
     pub unavailable_text: TenantText,
     /// Said to a person who used a command in a guild the desk does not serve.
     pub unserved_text: TenantText,
+    /// Said to a person whose interaction the desk does not handle (another application's or
+    /// an unknown command, a direct interaction with no `dm_guild`): which commands it does.
+    pub unhandled_text: TenantText,
     /// Said once, in a DM, to a person who wrote to the bot but is no member of `dm_guild`.
     pub not_member_text: TenantText,
     /// The descriptions of the commands, in every language the desk speaks.
@@ -260,6 +281,10 @@ impl DiscordSettings {
     /// Discord's production API, the usual command names (the wiring sets the desk's own with
     /// [`DiscordSettings::with_commands`]), and no credentials.
     pub fn new(unavailable_text: impl Into<TenantText>) -> Self {
+        let commands: BTreeMap<String, String> = DEFAULT_COMMANDS
+            .into_iter()
+            .map(|c| (c.to_string(), c.to_string()))
+            .collect();
         DiscordSettings {
             api_url: DEFAULT_API_URL.to_string(),
             token: None,
@@ -267,10 +292,9 @@ impl DiscordSettings {
             application_id: None,
             command_guilds: Vec::new(),
             received_text: TenantText::new("✓"),
-            commands: ["ticket", "kb", "helpdesk"]
-                .into_iter()
-                .map(|c| (c.to_string(), c.to_string()))
-                .collect(),
+            // In English until the wiring says it from the catalogues.
+            unhandled_text: TenantText::new(handled_commands_text(DEFAULT_COMMANDS)),
+            commands,
             dm_guild: None,
             ack_deadline: Duration::from_millis(2000),
             unavailable_text: unavailable_text.into(),
@@ -302,7 +326,15 @@ impl DiscordSettings {
 
     /// The desk's commands, registered and recognised each under its own name.
     pub fn with_commands(self, table: CommandTable) -> Self {
+        // The English default names the commands registered; a text the wiring gave stays.
+        let default = handled_commands_text(DEFAULT_COMMANDS);
+        let unhandled_text = if self.unhandled_text == TenantText::new(default) {
+            TenantText::new(handled_commands_text(table.names()))
+        } else {
+            self.unhandled_text
+        };
         DiscordSettings {
+            unhandled_text,
             commands: table
                 .names()
                 .into_iter()
@@ -316,6 +348,11 @@ impl DiscordSettings {
     /// What to say when the desk cannot take a command from this guild.
     pub fn unavailable(&self, guild: &str) -> &str {
         self.unavailable_text.get(guild)
+    }
+
+    /// What to say to a person whose interaction in this guild the desk does not handle.
+    pub fn unhandled(&self, guild: &str) -> &str {
+        self.unhandled_text.get(guild)
     }
 
     /// The desk's name for a slash command, if it is one of ours.

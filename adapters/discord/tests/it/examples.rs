@@ -392,3 +392,33 @@ fn our_modals_have_the_documented_shape() {
         assert_eq!(a["component"][key], b["component"][key], "{key}");
     }
 }
+
+#[test]
+fn the_persons_discord_language_is_read_at_the_edge() {
+    use decode::Locale;
+    // The documented interaction: an English client.
+    let payload = example("discord_interaction_slash_command.json");
+    assert_eq!(decode::locale(&payload), Some(Locale::En));
+    let with = |code: &str| {
+        let mut p = payload.clone();
+        p["locale"] = code.into();
+        decode::locale(&p)
+    };
+    assert_eq!(with("en-GB"), Some(Locale::En));
+    assert_eq!(with("it"), Some(Locale::It));
+    assert_eq!(with("pl"), Some(Locale::Pl));
+    assert_eq!(with("pt-BR"), Some(Locale::Unknown("pt-BR".into())));
+    assert_eq!(with(""), None);
+    // Not text, or absent (a gateway message has none): no language, and no failure.
+    let mut odd = payload.clone();
+    odd["locale"] = serde_json::json!(7);
+    assert_eq!(decode::locale(&odd), None);
+    assert_eq!(
+        decode::locale(&example("discord_message_object.json")),
+        None
+    );
+    // The codes command localizations are registered under.
+    assert_eq!(Locale::Pl.discord_code(), Some("pl"));
+    assert_eq!(Locale::It.discord_code(), Some("it"));
+    assert_eq!(Locale::En.discord_code(), None);
+}

@@ -1,5 +1,6 @@
 //! The adapter's integration tests in one binary: one module per area.
 
+mod commands;
 mod common;
 mod examples;
 mod fuzz;
@@ -7,3 +8,4 @@ mod http;
 mod members;
 mod platform;
 mod render;
+mod unhandled;

@@ -91,6 +91,7 @@ fn command(id: &str, token: &str) -> Received {
         token: token.into(),
         user: "31".into(),
         channel: "3".into(),
+        guild: "2".into(),
         click: false,
         message: None,
         received_text: "Got it".into(),
