@@ -100,6 +100,7 @@ fn discord_settings(all: &Settings) -> DiscordSettings {
         received_text: text(Msg::InteractionReceived),
         unserved_text: text(Msg::DeskNotSetUp),
         not_member_text: text(Msg::DmNotMember),
+        unhandled_text: text(Msg::DiscordCommandsHandled),
         command_texts: discord_command_texts(),
         ..DiscordSettings::from_config(&all.platforms.discord, text(Msg::DeskUnavailable))
     }
@@ -396,6 +397,10 @@ mod tests {
         assert_eq!(
             settings.not_member_text.get(GUILD),
             italian(Msg::DmNotMember)
+        );
+        assert_eq!(
+            settings.unhandled_text.get(GUILD),
+            italian(Msg::DiscordCommandsHandled)
         );
     }
 

@@ -3,7 +3,7 @@
 
 use crate::desk::keys::{ArticleId, MessageKey, Widget};
 use crate::domain::{TicketId, TicketNumber};
-use crate::i18n::Language;
+use crate::i18n::{self, Arg, Language, Msg};
 use crate::kb::{ArticleDraft, ArticleSource, KbLanguage, KbOptions, KbOwner, KnowledgeBase};
 use crate::sandbox::{example_tenant, person, Sandbox};
 use crate::store::{ConnectOptions, Store, StoreError};
@@ -56,47 +56,50 @@ pub async fn run(out: &mut dyn Write, language: Language) -> Result<(), DemoErro
     let mut tenant = example_tenant();
     tenant.language = language;
     let mut tx = store.begin().await?;
-    for draft in demo_articles() {
+    for draft in demo_articles(language) {
         tx.save_article(crate::kb::KbOwner::Shared, &draft, chrono::Utc::now())
             .await?;
     }
     tx.commit().await?;
     let kb = Arc::new(KnowledgeBase::open(store.clone(), KbOptions::in_memory()).await?);
     let sb = Sandbox::with_knowledge(store.clone(), tenant, chrono::Utc::now(), kb);
-    let mut demo = Demo { sb, out, shown: 0 };
+    let mut demo = Demo {
+        sb,
+        out,
+        shown: 0,
+        language,
+    };
     let result = demo.script().await;
     store.close().await;
     result
 }
 
-/// The demo's knowledge base.
-fn demo_articles() -> Vec<ArticleDraft> {
+/// The demo's knowledge base, in the demo's language.
+fn demo_articles(language: Language) -> Vec<ArticleDraft> {
     [
         (
             "vpn-error-809",
-            "VPN error 809 when connecting",
-            "Error 809 means the VPN client cannot reach the gateway. Restart the VPN client; \
-             if it persists, check that your network allows UDP ports 500 and 4500.",
+            Msg::DemoArticleVpnTitle,
+            Msg::DemoArticleVpnBody,
         ),
         (
             "outlook-safe-mode",
-            "Outlook crashes at start",
-            "Start Outlook in safe mode (`outlook.exe /safe`) and disable the add-ins one by one.",
+            Msg::DemoArticleOutlookTitle,
+            Msg::DemoArticleOutlookBody,
         ),
         (
             "password-reset",
-            "Reset a forgotten password",
-            "Use the self-service portal and follow the steps; the new password works everywhere \
-             within 5 minutes.",
+            Msg::DemoArticlePasswordTitle,
+            Msg::DemoArticlePasswordBody,
         ),
     ]
     .into_iter()
     .map(|(slug, title, body)| ArticleDraft {
         slug: slug.into(),
-        title: title.into(),
-        body: body.into(),
+        title: i18n::text(language, title, &[]),
+        body: i18n::text(language, body, &[]),
         tags: Vec::new(),
-        language: KbLanguage::En,
+        language: KbLanguage::from(language),
         source: ArticleSource::Imported,
         author: None,
     })
@@ -107,19 +110,14 @@ struct Demo<'a> {
     sb: Sandbox,
     out: &'a mut dyn Write,
     shown: usize,
+    language: Language,
 }
 
-fn mario() -> Sender {
-    person("U-mario", "Mario (employee)", &[])
-}
 fn ada() -> Sender {
     person("U-ada", "Ada (L1)", &["l1-agents"])
 }
 fn bruno() -> Sender {
     person("U-bruno", "Bruno (L2)", &["l2-agents"])
-}
-fn nina() -> Sender {
-    person("U-nina", "Nina (L3 network)", &["network-team"])
 }
 
 fn message(text: &str, id: &str) -> EventKind {
@@ -151,153 +149,197 @@ fn click(widget: Widget) -> EventKind {
 }
 
 impl Demo<'_> {
+    /// A catalogue message in the demo's language.
+    fn t(&self, msg: Msg, args: &[(&str, Arg)]) -> String {
+        i18n::text(self.language, msg, args)
+    }
+
+    fn mario(&self) -> Sender {
+        let name = self.t(Msg::DemoEmployee, &[("name", Arg::text("Mario"))]);
+        person("U-mario", &name, &[])
+    }
+
+    fn nina(&self) -> Sender {
+        let name = self.t(Msg::DemoNetwork, &[("name", Arg::text("Nina"))]);
+        person("U-nina", &name, &["network-team"])
+    }
+
     async fn script(&mut self) -> Result<(), DemoError> {
+        let (mario, ada, bruno, nina) = (self.mario(), ada(), bruno(), self.nina());
+        let t = |demo: &Self, msg| demo.t(msg, &[]);
         writeln!(
             self.out,
-            "helpdesk demo: one ticket from question to confirmed fix, through the real engine\n\
-             (in-memory chat platform, temporary SQLite database, a knowledge base of 3 articles).\n\
-             Channels of the example tenant:\n  \
-             #help (intake) · #support-l1 · #support-l2 · #support-l3 · #l3-network · #l3-security · \
-             #helpdesk-managers\n"
+            "{}\n{}\n  #help · #support-l1 · #support-l2 · #support-l3 · #l3-network · \
+             #l3-security · #helpdesk-managers\n",
+            t(self, Msg::DemoIntro),
+            t(self, Msg::DemoChannels),
         )?;
-        self.step(
-            "Mario writes in #help",
-            &mario(),
-            "help",
-            None,
-            message("My VPN is down since this morning, error 809", "msg-mario"),
-        )
-        .await?;
+        let ask = message(&t(self, Msg::DemoLineAsk), "msg-mario");
+        self.step(Msg::DemoStepAsks, &mario, "help", None, ask)
+            .await?;
         let id = self.ticket_id(1).await?;
         let l1 = self.card_thread(id, "support-l1")?;
+        // A minute later, a second line at the top level of #help: it joins ticket #1.
+        self.sb.advance(Duration::from_secs(60)).await?;
+        let again = message(&t(self, Msg::DemoLineAgain), "msg-mario-again");
+        self.step(Msg::DemoStepAgain, &mario, "help", None, again)
+            .await?;
+        let unhelpful = click(Widget::KbUnhelpful(
+            id,
+            self.article("vpn-error-809").await?,
+        ));
         self.step(
-            "Mario reads the suggested article: it does not help",
-            &mario(),
+            Msg::DemoStepUnhelpful,
+            &mario,
             "help",
             Some("msg-mario"),
-            click(Widget::KbUnhelpful(
-                id,
-                self.article("vpn-error-809").await?,
-            )),
+            unhelpful,
         )
         .await?;
         self.step(
-            "Ada (L1) clicks Claim on the card",
-            &ada(),
+            Msg::DemoStepClaim,
+            &ada,
             "support-l1",
             None,
             click(Widget::Claim(id)),
         )
         .await?;
+        let answer = message(&t(self, Msg::DemoLineAnswer), "msg-ada");
+        self.step(Msg::DemoStepAnswer, &ada, "support-l1", Some(&l1), answer)
+            .await?;
+        let reply = message(&t(self, Msg::DemoLineReply), "msg-mario-2");
+        self.step(Msg::DemoStepReply, &mario, "help", Some("msg-mario"), reply)
+            .await?;
+        let escalate = command(&format!("escalate L2 {}", t(self, Msg::DemoLineEscalate)));
         self.step(
-            "Ada answers in the card's thread",
-            &ada(),
+            Msg::DemoStepEscalate,
+            &ada,
             "support-l1",
             Some(&l1),
-            message("Could you restart the VPN client and try again?", "msg-ada"),
-        )
-        .await?;
-        self.step(
-            "Mario replies in his thread",
-            &mario(),
-            "help",
-            Some("msg-mario"),
-            message(
-                "Restarted, still error 809. Colleagues have it too.",
-                "msg-mario-2",
-            ),
-        )
-        .await?;
-        self.step(
-            "Ada escalates to L2 with a reason",
-            &ada(),
-            "support-l1",
-            Some(&l1),
-            command("escalate L2 several users, client is fine: looks like the gateway"),
+            escalate,
         )
         .await?;
         let l2 = self.card_thread(id, "support-l2")?;
         self.step(
-            "Bruno (L2) claims it and escalates to the L3 network specialists",
-            &bruno(),
+            Msg::DemoStepL2,
+            &bruno,
             "support-l2",
             Some(&l2),
             command("claim"),
         )
         .await?;
-        self.step(
-            "",
-            &bruno(),
-            "support-l2",
-            Some(&l2),
-            command("escalate L3 network gateway drops IKE packets since the 02:00 update"),
-        )
-        .await?;
+        let to_l3 = command(&format!("escalate L3 network {}", t(self, Msg::DemoLineL3)));
+        self.quiet_step(&bruno, "support-l2", Some(&l2), to_l3)
+            .await?;
         let l3 = self.card_thread(id, "l3-network")?;
+        let internal = message(&t(self, Msg::DemoLineInternal), "msg-nina");
         self.step(
-            "Nina (L3) writes in her card's thread: internal, L3 stays away from the requester",
-            &nina(),
+            Msg::DemoStepInternal,
+            &nina,
             "l3-network",
             Some(&l3),
-            message("Known firmware bug, rolling back the gateway.", "msg-nina"),
+            internal,
         )
         .await?;
+        let resolve = command(&format!("resolve {}", t(self, Msg::DemoLineResolve)));
         self.step(
-            "Nina resolves",
-            &nina(),
+            Msg::DemoStepResolve,
+            &nina,
             "l3-network",
             Some(&l3),
-            command("resolve Rolled the VPN gateway back to the previous firmware."),
+            resolve,
         )
         .await?;
+        let confirm = click(Widget::Confirm(id, true));
         self.step(
-            "Mario clicks \"Yes, solved\"",
-            &mario(),
+            Msg::DemoStepConfirm,
+            &mario,
             "help",
             Some("msg-mario"),
-            click(Widget::Confirm(id, true)),
+            confirm,
         )
         .await?;
+        let rate = click(Widget::Rate(id, 5));
+        self.step(Msg::DemoStepRate, &mario, "help", Some("msg-mario"), rate)
+            .await?;
         self.sb.advance(Duration::from_secs(60)).await?;
         let ticket = self.ticket(1).await?;
-        writeln!(
-            self.out,
-            "\nTicket {} is {} (priority {}, level {}). Its log holds {} entries; `helpdesk ticket \
-             show` prints them on a real database.",
-            ticket.number,
-            ticket.status,
-            ticket.priority(),
-            ticket.level,
-            self.sb.desk.store().log(ticket.id).await?.len()
-        )?;
+        let entries = self.sb.desk.store().log(ticket.id).await?.len();
+        let summary = self.t(
+            Msg::DemoSummary,
+            &[
+                ("number", Arg::text(ticket.number)),
+                (
+                    "status",
+                    Arg::text(i18n::status_name(self.language, ticket.status).to_lowercase()),
+                ),
+                ("priority", Arg::text(ticket.priority())),
+                ("level", Arg::text(ticket.level)),
+                ("entries", Arg::num(entries)),
+            ],
+        );
+        writeln!(self.out, "\n{summary}")?;
         Ok(())
+    }
+
+    /// What a button is called on screen, in the demo's language.
+    fn label(&self, widget: &Widget) -> String {
+        let msg = match widget {
+            Widget::Claim(_) => Msg::ButtonClaim,
+            Widget::KbUnhelpful(..) => Msg::ButtonArticleNotSolved,
+            Widget::KbSolved(..) => Msg::ButtonArticleSolved,
+            Widget::Confirm(_, true) => Msg::ButtonSolved,
+            Widget::Confirm(_, false) => Msg::ButtonNotSolved,
+            Widget::Rate(_, n) => return "★".repeat(usize::from(*n)),
+            other => return other.name().to_string(),
+        };
+        self.t(msg, &[])
     }
 
     async fn step(
         &mut self,
-        narration: &str,
+        narration: Msg,
         who: &Sender,
         channel: &str,
         thread: Option<&str>,
         kind: EventKind,
     ) -> Result<(), DemoError> {
-        if !narration.is_empty() {
-            writeln!(self.out, "\n━━ {narration}")?;
-        }
+        writeln!(self.out, "\n━━ {}", self.t(narration, &[]))?;
+        self.quiet_step(who, channel, thread, kind).await
+    }
+
+    /// Hands the event to the desk and prints who did what and everything the bot showed.
+    async fn quiet_step(
+        &mut self,
+        who: &Sender,
+        channel: &str,
+        thread: Option<&str>,
+        kind: EventKind,
+    ) -> Result<(), DemoError> {
         let said = match &kind {
-            EventKind::Message { text, .. } => format!("writes: {text}"),
-            EventKind::Command { args, .. } => format!("types: /ticket {args}"),
+            EventKind::Message { text, .. } => {
+                self.t(Msg::DemoWrites, &[("text", Arg::text(text))])
+            }
+            EventKind::Command { args, .. } => self.t(
+                Msg::DemoTypes,
+                &[("text", Arg::text(format!("/ticket {args}")))],
+            ),
             EventKind::Action { id, .. } => {
-                let name = id.parse::<Widget>().map_or(id.as_str(), |w| w.name());
-                format!("clicks: {name}")
+                let button = id.parse::<Widget>().map_or(id.clone(), |w| self.label(&w));
+                self.t(Msg::DemoClicks, &[("button", Arg::text(button))])
             }
             other => format!("{other:?}"),
         };
-        let place = match thread {
-            Some(t) => format!("#{channel} › thread {t}"),
-            None => format!("#{channel}"),
-        };
-        writeln!(self.out, "   {} in {place} {said}", who.name)?;
+        let place = self.place(channel, thread);
+        let line = self.t(
+            Msg::DemoActs,
+            &[
+                ("name", Arg::text(&who.name)),
+                ("place", Arg::text(place)),
+                ("what", Arg::text(said)),
+            ],
+        );
+        writeln!(self.out, "   {line}")?;
         let event = self.sb.event(who, channel, thread, kind);
         self.sb.handle(&event).await?;
         let sent = self.sb.platform.sent();
@@ -315,39 +357,63 @@ impl Demo<'_> {
             }
             | ChatAction::OpenThread {
                 channel, message, ..
-            } => (format!("#{channel}"), "posts", message),
+            } => (format!("#{channel}"), Msg::DemoPosts, message),
             ChatAction::Reply {
                 channel, message, ..
             } => {
-                let thread = r
-                    .place()
-                    .and_then(|(_, t)| t.map(String::from))
-                    .unwrap_or_default();
-                (format!("#{channel} › thread {thread}"), "replies", message)
+                let thread = r.place().and_then(|(_, t)| t.map(String::from));
+                (
+                    self.place(channel, thread.as_deref()),
+                    Msg::DemoReplies,
+                    message,
+                )
             }
             ChatAction::Update { message, .. } => {
                 let at = r
                     .target
                     .as_ref()
-                    .map(|t| format!("#{} › message {}", t.channel, t.message_id))
+                    .map(|t| {
+                        self.t(
+                            Msg::DemoAtMessage,
+                            &[
+                                ("channel", Arg::text(format!("#{}", t.channel))),
+                                ("message", Arg::text(&t.message_id)),
+                            ],
+                        )
+                    })
                     .unwrap_or_default();
-                (at, "updates the card", message)
+                (at, Msg::DemoUpdates, message)
             }
             ChatAction::Ephemeral {
                 channel,
                 user,
                 message,
                 ..
-            } => (format!("#{channel} (only {user} sees)"), "tells", message),
+            } => (
+                self.t(
+                    Msg::DemoOnlySees,
+                    &[
+                        ("channel", Arg::text(format!("#{channel}"))),
+                        ("user", Arg::text(user)),
+                    ],
+                ),
+                Msg::DemoTells,
+                message,
+            ),
             ChatAction::React {
                 channel,
                 message_id,
                 emoji,
             } => {
-                writeln!(
-                    self.out,
-                    "   bot ▸ #{channel}: reacts :{emoji}: to {message_id} (kept internal)"
-                )?;
+                let line = self.t(
+                    Msg::DemoReacts,
+                    &[
+                        ("channel", Arg::text(format!("#{channel}"))),
+                        ("emoji", Arg::text(emoji)),
+                        ("message", Arg::text(message_id)),
+                    ],
+                );
+                writeln!(self.out, "   {line}")?;
                 return Ok(());
             }
             ChatAction::CreateThread { .. }
@@ -357,8 +423,30 @@ impl Demo<'_> {
             | ChatAction::OpenForm { .. }
             | ChatAction::PublishHome { .. } => return Ok(()),
         };
-        writeln!(self.out, "   bot ▸ {place} {verb}:{}", render(message))?;
+        let bot = self.t(
+            Msg::DemoBot,
+            &[
+                ("place", Arg::text(place)),
+                ("verb", Arg::text(self.t(verb, &[]))),
+            ],
+        );
+        let pings = self.t(Msg::DemoPings, &[]);
+        writeln!(self.out, "   {bot}{}", render(message, &pings))?;
         Ok(())
+    }
+
+    /// A channel, or a thread in it, as the demo names it.
+    fn place(&self, channel: &str, thread: Option<&str>) -> String {
+        match thread {
+            Some(thread) => self.t(
+                Msg::DemoInThread,
+                &[
+                    ("channel", Arg::text(format!("#{channel}"))),
+                    ("thread", Arg::text(thread)),
+                ],
+            ),
+            None => format!("#{channel}"),
+        }
     }
 
     async fn article(&self, slug: &str) -> Result<ArticleId, DemoError> {
@@ -405,7 +493,7 @@ impl Demo<'_> {
 }
 
 /// A rich message as indented text lines.
-fn render(m: &RichMessage) -> String {
+fn render(m: &RichMessage, pings_word: &str) -> String {
     let mut lines = Vec::new();
     if !m.mentions.is_empty() {
         let pings: Vec<String> = m
@@ -415,7 +503,7 @@ fn render(m: &RichMessage) -> String {
                 Mention::User(id) | Mention::UserGroup(id) => format!("@{id}"),
             })
             .collect();
-        lines.push(format!("[pings {}]", pings.join(" ")));
+        lines.push(format!("[{pings_word} {}]", pings.join(" ")));
     }
     if let Some(title) = &m.title {
         lines.push(format!("**{title}**"));

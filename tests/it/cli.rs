@@ -5,6 +5,7 @@ use crate::common;
 use common::cli::{helpdesk, run};
 use common::{new_ticket, now};
 use helpdesk::domain::{Author, LogEntry, LogKind, Person};
+use helpdesk::i18n::{self, Arg, Language, Msg};
 use helpdesk::store::{ConnectOptions, Store};
 use helpdesk_chat::Platform;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -505,12 +506,57 @@ fn demo_plays_the_whole_conversation_in_each_language() {
         !dir.path().join("helpdesk.db").exists(),
         "the demo leaves no database behind"
     );
-    let (out, stdout, stderr) = run(helpdesk(dir.path()).args(["demo", "--language", "it"]));
-    assert!(out.status.success(), "{stderr}");
-    assert!(stdout.contains("Il ticket #1 è aperto"), "{stdout}");
-    let (out, stdout, stderr) = run(helpdesk(dir.path()).args(["demo", "--language", "pl"]));
-    assert!(out.status.success(), "{stderr}");
-    assert!(stdout.contains("Zgłoszenie #1 zostało otwarte"), "{stdout}");
+    // Every language: the whole demo in it, with the line that joins the open ticket, the
+    // knowledge base's chance before L1 is paged, and the rating click.
+    let english = stdout.clone();
+    for (code, lang, opened) in [
+        ("en", Language::En, "Ticket #1 is open"),
+        ("it", Language::It, "Il ticket #1 è aperto"),
+        ("pl", Language::Pl, "Zgłoszenie #1 zostało otwarte"),
+    ] {
+        let (out, stdout, stderr) = run(helpdesk(dir.path()).args(["demo", "--language", code]));
+        assert!(out.status.success(), "{stderr}");
+        let t = |msg: Msg| i18n::text(lang, msg, &[("number", Arg::text("#1"))]);
+        for shown in [
+            opened.to_string(),
+            t(Msg::JoinedOpenTicket),
+            t(Msg::DemoStepAgain),
+            t(Msg::DemoStepRate),
+            t(Msg::FeedbackThanks),
+            t(Msg::DemoArticleVpnTitle),
+            t(Msg::DemoLineResolve),
+        ] {
+            assert!(
+                stdout.contains(&shown),
+                "{code}: the demo shows {shown:?}:\n{stdout}"
+            );
+        }
+        // Knowledge first: the card's first post in #support-l1 pings nobody.
+        let card = stdout
+            .split("bot ▸ ")
+            .find(|block| block.starts_with("#support-l1 "))
+            .expect("the card is posted");
+        assert!(
+            !card.contains("[pings") && !card.contains("@l1-agents"),
+            "{card}"
+        );
+        if lang != Language::En {
+            for english_only in [
+                "writes:",
+                "clicks",
+                "Mario writes",
+                "VPN error 809 when connecting",
+                "Rolled the VPN gateway back",
+                "Channels of the example tenant",
+            ] {
+                assert!(english.contains(english_only));
+                assert!(
+                    !stdout.contains(english_only),
+                    "{code}: {english_only:?} in\n{stdout}"
+                );
+            }
+        }
+    }
     let (out, _, stderr) = run(helpdesk(dir.path()).args(["demo", "--language", "klingon"]));
     assert!(!out.status.success());
     assert!(stderr.contains("en, it or pl"), "{stderr}");

@@ -250,6 +250,7 @@ interaction_received = Got it: the help desk is on it.
 desk_unavailable = Sorry, the help desk cannot take this right now. Please try again in a minute.
 desk_not_set_up = The help desk is not set up in this workspace or server. Please ask your administrator to set it up.
 dm_not_member = Sorry, only members of the server this help desk serves can write to it here. Please ask through your own organisation's help desk.
+discord_commands_handled = This bot handles /ticket, /kb and /helpdesk.
 
 ## Command pickers: descriptions (up to 100 characters) and Discord's message command name.
 command_ticket = Help desk tickets
@@ -361,3 +362,53 @@ courtesy_no_ticket = If you need help, describe the problem in a message here, o
 button_reopen = Reopen
 agents_kb_not_solved = { $name } says the suggested articles did not solve ticket { $number }: over to you.
 agents_kb_grace_over = Ticket { $number }: the suggested articles have not solved it so far: over to you.
+
+## helpdesk demo: the narration, the people's lines and the articles
+demo_intro = helpdesk demo: one ticket from question to confirmed fix, through the real engine (in-memory chat platform, temporary SQLite database, a knowledge base of 3 articles).
+demo_channels = Channels of the example tenant (requests come in through #help):
+demo_employee = { $name } (employee)
+demo_network = { $name } (L3 network)
+demo_acts = { $name } in { $place } { $what }
+demo_writes = writes: { $text }
+demo_types = types: { $text }
+demo_clicks = clicks [{ $button }]
+demo_in_thread = { $channel } › thread { $thread }
+demo_at_message = { $channel } › message { $message }
+demo_only_sees = { $channel } (only { $user } sees it)
+demo_bot = bot ▸ { $place } { $verb }:
+demo_posts = posts
+demo_replies = replies
+demo_updates = updates the card
+demo_tells = tells
+demo_reacts = bot ▸ { $channel }: reacts :{ $emoji }: to { $message } (kept internal)
+demo_pings = pings
+demo_step_asks = Mario writes in #help: the knowledge base answers first, and the card reaches L1 without paging anyone
+demo_step_again = A minute later Mario writes again in #help: the line joins his open ticket instead of opening another
+demo_step_unhelpful = Mario reads the suggested article: it does not help, so L1 is paged now
+demo_step_claim = Ada (L1) clicks Claim on the card
+demo_step_answer = Ada answers in the card's thread
+demo_step_reply = Mario replies in his thread
+demo_step_escalate = Ada escalates to L2 with a reason
+demo_step_l2 = Bruno (L2) claims it and escalates to the L3 network specialists
+demo_step_internal = Nina (L3) writes in her card's thread: internal, L3 stays away from the requester
+demo_step_resolve = Nina resolves
+demo_step_confirm = Mario confirms the fix
+demo_step_rate = Mario rates the help: five stars
+demo_summary = Ticket { $number } is { $status } (priority { $priority }, level { $level }). Its log holds { $entries ->
+    [one] { $entries } entry
+   *[other] { $entries } entries
+}; `helpdesk ticket show` prints them on a real database.
+demo_line_ask = My VPN is down since this morning, error 809
+demo_line_again = Colleagues in room 4 cannot connect either
+demo_line_answer = Could you restart the VPN client and try again?
+demo_line_reply = Restarted, still error 809.
+demo_line_escalate = several users, client is fine: looks like the gateway
+demo_line_l3 = gateway drops IKE packets since the 02:00 update
+demo_line_internal = Known firmware bug, rolling back the gateway.
+demo_line_resolve = Rolled the VPN gateway back to the previous firmware.
+demo_article_vpn_title = VPN error 809 when connecting
+demo_article_vpn_body = Error 809 means the VPN client cannot reach the gateway. Restart the VPN client; if it persists, check that your network allows UDP ports 500 and 4500.
+demo_article_outlook_title = Outlook crashes at start
+demo_article_outlook_body = Start Outlook in safe mode (`outlook.exe /safe`) and disable the add-ins one by one.
+demo_article_password_title = Reset a forgotten password
+demo_article_password_body = Use the self-service portal and follow the steps; the new password works everywhere within 5 minutes.

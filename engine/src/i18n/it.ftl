@@ -245,6 +245,7 @@ interaction_received = Ricevuto: l'help desk se ne occupa.
 desk_unavailable = Spiacenti, l'help desk non può occuparsene in questo momento. Riprova tra un minuto.
 desk_not_set_up = L'help desk non è configurato in questo workspace o server. Chiedi al tuo amministratore di configurarlo.
 dm_not_member = Spiacenti, possono scrivere qui solo i membri del server servito da questo help desk. Rivolgiti all'help desk della tua organizzazione.
+discord_commands_handled = Questo bot gestisce /ticket, /kb e /helpdesk.
 
 ## Command pickers: descriptions (up to 100 characters) and Discord's message command name.
 command_ticket = Ticket dell'help desk
@@ -356,3 +357,53 @@ courtesy_no_ticket = Se ti serve aiuto, descrivi il problema in un messaggio qui
 button_reopen = Riapri
 agents_kb_not_solved = { $name } dice che gli articoli suggeriti non hanno risolto il ticket { $number }: tocca a voi.
 agents_kb_grace_over = Ticket { $number }: finora gli articoli suggeriti non l'hanno risolto: tocca a voi.
+
+## helpdesk demo: the narration, the people's lines and the articles
+demo_intro = helpdesk demo: un ticket dalla domanda alla soluzione confermata, attraverso il vero motore (piattaforma di chat in memoria, database SQLite temporaneo, una base di conoscenza di 3 articoli).
+demo_channels = Canali del tenant di esempio (le richieste arrivano in #help):
+demo_employee = { $name } (dipendente)
+demo_network = { $name } (L3 rete)
+demo_acts = { $name } in { $place } { $what }
+demo_writes = scrive: { $text }
+demo_types = digita: { $text }
+demo_clicks = fa clic su [{ $button }]
+demo_in_thread = { $channel } › thread { $thread }
+demo_at_message = { $channel } › messaggio { $message }
+demo_only_sees = { $channel } (lo vede solo { $user })
+demo_bot = bot ▸ { $place } { $verb }:
+demo_posts = pubblica
+demo_replies = risponde
+demo_updates = aggiorna la scheda
+demo_tells = dice
+demo_reacts = bot ▸ { $channel }: reagisce con :{ $emoji }: a { $message } (resta interno)
+demo_pings = avvisa
+demo_step_asks = Mario scrive in #help: risponde prima la base di conoscenza, e la scheda arriva a L1 senza avvisare nessuno
+demo_step_again = Un minuto dopo Mario scrive di nuovo in #help: il messaggio si aggiunge al suo ticket aperto invece di aprirne un altro
+demo_step_unhelpful = Mario legge l'articolo suggerito: non aiuta, quindi ora viene avvisato L1
+demo_step_claim = Ada (L1) fa clic su Prendi in carico nella scheda
+demo_step_answer = Ada risponde nel thread della scheda
+demo_step_reply = Mario risponde nel suo thread
+demo_step_escalate = Ada passa il ticket a L2 con una motivazione
+demo_step_l2 = Bruno (L2) lo prende in carico e lo passa agli specialisti di rete L3
+demo_step_internal = Nina (L3) scrive nel thread della sua scheda: interno, L3 non parla con il richiedente
+demo_step_resolve = Nina risolve
+demo_step_confirm = Mario conferma la soluzione
+demo_step_rate = Mario valuta l'assistenza: cinque stelle
+demo_summary = Il ticket { $number } è { $status } (priorità { $priority }, livello { $level }). Il suo registro contiene { $entries ->
+    [one] { $entries } voce
+   *[other] { $entries } voci
+}; `helpdesk ticket show` le stampa su un database vero.
+demo_line_ask = La VPN non funziona da stamattina, errore 809
+demo_line_again = Anche i colleghi della stanza 4 non riescono a connettersi
+demo_line_answer = Puoi riavviare il client VPN e riprovare?
+demo_line_reply = Riavviato, sempre errore 809.
+demo_line_escalate = più utenti, il client funziona: sembra il gateway
+demo_line_l3 = il gateway scarta i pacchetti IKE dall'aggiornamento delle 02:00
+demo_line_internal = Bug noto del firmware, ripristino il gateway.
+demo_line_resolve = Riportato il gateway VPN al firmware precedente.
+demo_article_vpn_title = Errore VPN 809 durante la connessione
+demo_article_vpn_body = L'errore 809 significa che il client VPN non raggiunge il gateway. Riavvia il client VPN; se persiste, verifica che la rete consenta le porte UDP 500 e 4500.
+demo_article_outlook_title = Outlook si chiude all'avvio
+demo_article_outlook_body = Avvia Outlook in modalità provvisoria (`outlook.exe /safe`) e disattiva i componenti aggiuntivi uno alla volta.
+demo_article_password_title = Reimpostare una password dimenticata
+demo_article_password_body = Usa il portale self-service e segui i passaggi; la nuova password funziona ovunque entro 5 minuti.

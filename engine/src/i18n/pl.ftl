@@ -268,6 +268,7 @@ interaction_received = Przyjęte: help desk już się tym zajmuje.
 desk_unavailable = Przepraszamy, help desk nie może teraz tego przyjąć. Prosimy spróbować ponownie za minutę.
 desk_not_set_up = Help desk nie jest skonfigurowany w tym obszarze roboczym ani na tym serwerze. Prosimy zwrócić się do administratora o konfigurację.
 dm_not_member = Przepraszamy, pisać tutaj mogą tylko członkowie serwera obsługiwanego przez ten help desk. Prosimy skorzystać z help desku własnej organizacji.
+discord_commands_handled = Ten bot obsługuje /ticket, /kb i /helpdesk.
 
 ## Wybór poleceń Discorda: opisy (do 100 znaków) i nazwa polecenia wiadomości (do 32 znaków).
 command_ticket = Zgłoszenia help desku
@@ -397,3 +398,55 @@ courtesy_no_ticket = Jeśli potrzebna jest pomoc, prosimy opisać problem w wiad
 button_reopen = Otwórz ponownie
 agents_kb_not_solved = { $name }: proponowane artykuły nie rozwiązały zgłoszenia { $number }, prosimy o pomoc.
 agents_kb_grace_over = Zgłoszenie { $number }: proponowane artykuły jak dotąd go nie rozwiązały, prosimy o pomoc.
+
+## helpdesk demo: the narration, the people's lines and the articles
+demo_intro = helpdesk demo: jedno zgłoszenie od pytania do potwierdzonego rozwiązania, przez prawdziwy silnik (platforma czatu w pamięci, tymczasowa baza SQLite, baza wiedzy z 3 artykułami).
+demo_channels = Kanały przykładowej organizacji (zgłoszenia przychodzą na #help):
+demo_employee = { $name } (pracownik)
+demo_network = { $name } (L3 sieć)
+demo_acts = { $name } w { $place } { $what }
+demo_writes = pisze: { $text }
+demo_types = wpisuje: { $text }
+demo_clicks = klika [{ $button }]
+demo_in_thread = { $channel } › wątek { $thread }
+demo_at_message = { $channel } › wiadomość { $message }
+demo_only_sees = { $channel } (widzi tylko { $user })
+demo_bot = bot ▸ { $place } { $verb }:
+demo_posts = publikuje
+demo_replies = odpowiada
+demo_updates = aktualizuje kartę
+demo_tells = mówi
+demo_reacts = bot ▸ { $channel }: reaguje :{ $emoji }: na { $message } (pozostaje wewnętrzne)
+demo_pings = powiadamia
+demo_step_asks = Mario pisze na #help: najpierw odpowiada baza wiedzy, a karta trafia do L1 bez powiadamiania kogokolwiek
+demo_step_again = Minutę później Mario pisze ponownie na #help: wiadomość dołącza do jego otwartego zgłoszenia zamiast otwierać nowe
+demo_step_unhelpful = Mario czyta proponowany artykuł: nie pomaga, więc teraz powiadamiane jest L1
+demo_step_claim = Ada (L1) klika Przejmij na karcie
+demo_step_answer = Ada odpowiada w wątku karty
+demo_step_reply = Mario odpowiada w swoim wątku
+demo_step_escalate = Ada przekazuje zgłoszenie do L2 z uzasadnieniem
+demo_step_l2 = Bruno (L2) przejmuje je i przekazuje specjalistom sieci L3
+demo_step_internal = Nina (L3) pisze w wątku swojej karty: wewnętrznie, L3 nie kontaktuje się z osobą zgłaszającą
+demo_step_resolve = Nina rozwiązuje
+demo_step_confirm = Mario potwierdza rozwiązanie
+demo_step_rate = Mario ocenia pomoc: pięć gwiazdek
+demo_summary = Zgłoszenie { $number }: { $status } (priorytet { $priority }, poziom { $level }). Jego dziennik ma { $entries ->
+    [one] { $entries } wpis
+    [few] { $entries } wpisy
+    [many] { $entries } wpisów
+   *[other] { $entries } wpisu
+}; `helpdesk ticket show` wypisuje je z prawdziwej bazy danych.
+demo_line_ask = VPN nie działa od rana, błąd 809
+demo_line_again = Koledzy z pokoju 4 też nie mogą się połączyć
+demo_line_answer = Czy może Pan zrestartować klienta VPN i spróbować ponownie?
+demo_line_reply = Zrestartowany, nadal błąd 809.
+demo_line_escalate = kilku użytkowników, klient działa: wygląda na bramę
+demo_line_l3 = brama gubi pakiety IKE od aktualizacji o 02:00
+demo_line_internal = Znany błąd firmware'u, przywracam poprzednią wersję bramy.
+demo_line_resolve = Przywrócono poprzedni firmware bramy VPN.
+demo_article_vpn_title = Błąd VPN 809 przy łączeniu
+demo_article_vpn_body = Błąd 809 oznacza, że klient VPN nie może połączyć się z bramą. Proszę zrestartować klienta VPN; jeśli błąd się powtarza, proszę sprawdzić, czy sieć przepuszcza porty UDP 500 i 4500.
+demo_article_outlook_title = Outlook zamyka się przy starcie
+demo_article_outlook_body = Proszę uruchomić Outlooka w trybie awaryjnym (`outlook.exe /safe`) i wyłączać dodatki po kolei.
+demo_article_password_title = Reset zapomnianego hasła
+demo_article_password_body = Proszę skorzystać z portalu samoobsługowego i wykonać kroki; nowe hasło działa wszędzie w ciągu 5 minut.
