@@ -361,3 +361,7 @@ courtesy_no_ticket = If you need help, describe the problem in a message here, o
 button_reopen = Reopen
 agents_kb_not_solved = { $name } says the suggested articles did not solve ticket { $number }: over to you.
 agents_kb_grace_over = Ticket { $number }: the suggested articles have not solved it so far: over to you.
+requester_desk_closed = The help desk is closed now and opens on { $time } ({ $zone } time): until then your ticket waits in the queue.
+requester_expected_response = An agent usually answers within { $duration }.
+requester_expected_response_working = An agent usually answers within { $duration } of working time.
+date_time_local_format = %Y-%m-%d at %H:%M

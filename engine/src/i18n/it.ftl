@@ -356,3 +356,7 @@ courtesy_no_ticket = Se ti serve aiuto, descrivi il problema in un messaggio qui
 button_reopen = Riapri
 agents_kb_not_solved = { $name } dice che gli articoli suggeriti non hanno risolto il ticket { $number }: tocca a voi.
 agents_kb_grace_over = Ticket { $number }: finora gli articoli suggeriti non l'hanno risolto: tocca a voi.
+requester_desk_closed = L'help desk ora è chiuso e riapre il { $time } (ora di { $zone }): fino ad allora il ticket resta in coda.
+requester_expected_response = Di solito un tecnico risponde entro { $duration }.
+requester_expected_response_working = Di solito un tecnico risponde entro { $duration } di orario lavorativo.
+date_time_local_format = %d/%m/%Y alle %H:%M

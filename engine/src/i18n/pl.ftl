@@ -397,3 +397,7 @@ courtesy_no_ticket = Jeśli potrzebna jest pomoc, prosimy opisać problem w wiad
 button_reopen = Otwórz ponownie
 agents_kb_not_solved = { $name }: proponowane artykuły nie rozwiązały zgłoszenia { $number }, prosimy o pomoc.
 agents_kb_grace_over = Zgłoszenie { $number }: proponowane artykuły jak dotąd go nie rozwiązały, prosimy o pomoc.
+requester_desk_closed = Help desk jest teraz nieczynny i zostanie otwarty { $time } (czas { $zone }); do tego czasu zgłoszenie czeka w kolejce.
+requester_expected_response = Przewidywany czas pierwszej odpowiedzi konsultanta: { $duration }.
+requester_expected_response_working = Przewidywany czas pierwszej odpowiedzi konsultanta: { $duration } w godzinach pracy.
+date_time_local_format = %d.%m.%Y o godz. %H:%M
