@@ -27,3 +27,4 @@ mod slack;
 mod slack_adapter;
 mod store;
 mod trust;
+mod working_time;

@@ -14,8 +14,8 @@ pub use helpdesk_chat::setting::{EmptySecret, Secret, SecretSource};
 pub use retention::{RetentionConfig, REDELIVERY_WINDOW};
 pub use sla::{BusinessHours, SlaPolicy, SlaTarget};
 pub use tenant::{
-    format_duration, parse_duration, BudgetAction, Invalid, L3Messages, LevelConfig, Levels, Place,
-    Specialty, TenantConfig,
+    format_duration, parse_duration, BudgetAction, BudgetClock, Invalid, L3Messages, LevelConfig,
+    Levels, Place, Specialty, TenantConfig,
 };
 
 use serde::{Deserialize, Serialize};

@@ -206,6 +206,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_desk_says_when_it_opens_only_when_it_is_closed() {
+        use chrono::TimeZone;
+        let hours: BusinessHours =
+            toml::from_str("timezone = \"Europe/Rome\"\nhours = \"09:00-17:00\"\n").unwrap();
+        let rome = |d: u32, h: u32, m: u32| {
+            chrono_tz::Europe::Rome
+                .with_ymd_and_hms(2026, 11, d, h, m, 0)
+                .unwrap()
+                .with_timezone(&chrono::Utc)
+        };
+        // Tuesday 24 November 2026.
+        assert_eq!(hours.opens_at(rome(24, 10, 0)), None);
+        assert_eq!(
+            hours.opens_at(rome(24, 9, 0)),
+            None,
+            "open from 09:00 sharp"
+        );
+        assert_eq!(hours.opens_at(rome(24, 19, 0)), Some(rome(25, 9, 0)));
+        assert_eq!(
+            hours.opens_at(rome(24, 17, 0)),
+            Some(rome(25, 9, 0)),
+            "closed at 17:00"
+        );
+        assert_eq!(hours.opens_at(rome(25, 6, 30)), Some(rome(25, 9, 0)));
+        // Friday evening: Monday.
+        assert_eq!(hours.opens_at(rome(27, 18, 0)), Some(rome(30, 9, 0)));
+        assert_eq!(hours.zone(), chrono_tz::Europe::Rome);
+    }
+
+    #[test]
     fn defaults_follow_common_practice_and_overrides_apply() {
         let p = SlaPolicy::default();
         assert_eq!(
@@ -251,7 +281,8 @@ mod tests {
     }
 }
 
-/// `[tenants.business_hours]`: the hours SLA targets count; without it every hour counts.
+/// `[tenants.business_hours]`: the hours SLA targets and level budgets count; without it every
+/// hour counts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "RawBusinessHours", into = "RawBusinessHours")]
 pub struct BusinessHours {
@@ -286,9 +317,23 @@ fn office_hours() -> String {
 }
 
 impl BusinessHours {
-    /// The calendar the SLA clocks run on.
+    /// The calendar the SLA clocks and the level budgets run on.
     pub fn calendar(&self) -> &crate::domain::Calendar {
         &self.calendar
+    }
+
+    /// When the desk next opens, if it is closed at `at` (`None`: open now).
+    pub fn opens_at(
+        &self,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        // No working time at all from `at` ends at the first open instant from `at`.
+        Some(self.calendar.add(at, Duration::ZERO)).filter(|open| *open > at)
+    }
+
+    /// The time zone the hours are read in.
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.calendar.zone
     }
 }
 

@@ -81,7 +81,8 @@ pub struct TenantConfig {
     /// Post the ticket's transcript (internal notes included) in the agents' thread on close.
     #[serde(default)]
     pub transcript_on_close: bool,
-    /// The hours the SLA clocks run (none: every hour).
+    /// The hours the SLA clocks and the level budgets run (none: every hour); a level can
+    /// count every hour anyway (`budget_clock = "always"`).
     #[serde(default)]
     pub business_hours: Option<super::BusinessHours>,
     /// How much one requester may ask of the desk: open tickets, new tickets an hour, alerts.
@@ -153,6 +154,8 @@ pub struct LevelConfig {
     pub budget: Option<Duration>,
     /// What happens when the budget runs out.
     pub on_budget: BudgetAction,
+    /// Which hours the budget counts: business hours (when the tenant has them) or every hour.
+    pub budget_clock: BudgetClock,
 }
 
 /// A level as written: what is left out takes that level's default.
@@ -178,6 +181,8 @@ struct RawLevel {
     #[serde(default, deserialize_with = "budget_text")]
     budget: Option<Option<Duration>>,
     on_budget: Option<BudgetAction>,
+    #[serde(default)]
+    budget_clock: BudgetClock,
 }
 
 /// A level's budget: a duration, or `none` for never.
@@ -203,6 +208,7 @@ impl RawLevel {
             agents: self.agents,
             budget: self.budget.unwrap_or(default_budget),
             on_budget: self.on_budget.unwrap_or(default_action),
+            budget_clock: self.budget_clock,
         }
     }
 }
@@ -230,6 +236,18 @@ pub enum BudgetAction {
     Escalate,
     /// Tell the managers' channel.
     Alert,
+}
+
+/// Which hours a level's time budget counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetClock {
+    /// The tenant's `business_hours` (every hour when it has none): a ticket that comes in at
+    /// night starts using the budget when the desk opens.
+    #[default]
+    Business,
+    /// Every hour, business hours or not (a level on call around the clock).
+    Always,
 }
 
 /// Who sees what L3 specialists write in their card's thread.
@@ -674,5 +692,13 @@ mod tests {
         let bad = "platform = \"slack\"\nid = \"T1\"\n[levels.l1]\nbudget = \"soon\"\n";
         let e = toml::from_str::<TenantConfig>(bad).unwrap_err().to_string();
         assert!(e.contains("soon") && e.contains("20m"), "{e}");
+        assert_eq!(t.levels.l1.budget_clock, BudgetClock::Business);
+        let raw = "platform = \"slack\"\nid = \"T1\"\n[levels.l3]\nbudget_clock = \"always\"\n";
+        let t: TenantConfig = toml::from_str(raw).unwrap();
+        assert_eq!(t.levels.l3.budget_clock, BudgetClock::Always);
+        assert_eq!(t.levels.l2.budget_clock, BudgetClock::Business);
+        let bad = "platform = \"slack\"\nid = \"T1\"\n[levels.l2]\nbudget_clock = \"night\"\n";
+        let e = toml::from_str::<TenantConfig>(bad).unwrap_err().to_string();
+        assert!(e.contains("night") && e.contains("always"), "{e}");
     }
 }

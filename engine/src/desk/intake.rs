@@ -187,6 +187,8 @@ pub(crate) async fn open_knowing(
         text.push_str("\n\n");
         text.push_str(&cx.t(Msg::PriorityCapped, &[("priority", Arg::text(most))]));
     }
+    text.push_str("\n\n");
+    text.push_str(&expectations(cx, &ticket));
     let message = RichMessage {
         title: Some(truncate_chars(
             &format!("{} · {}", ticket.number, ticket.title),
@@ -224,6 +226,49 @@ pub(crate) async fn open_knowing(
         timers::arm(cx, &ticket, timers::TimerKind::KbGrace, grace).await?;
     }
     Ok(Some(ticket))
+}
+
+/// What the requester may expect: that the desk is closed now and when it opens (in the
+/// desk's time zone), and how soon an agent usually answers (the first-response target of the
+/// ticket's priority, in working time when the tenant has business hours).
+fn expectations(cx: &Cx<'_>, ticket: &Ticket) -> String {
+    let mut said = Vec::with_capacity(2);
+    let hours = cx.settings.business_hours.as_ref();
+    if let Some(hours) = hours {
+        if let Some(opens) = hours.opens_at(cx.now) {
+            let zone = hours.zone();
+            said.push(cx.t(
+                Msg::RequesterDeskClosed,
+                &[
+                    ("time", Arg::Text(local_time(cx, &opens, zone))),
+                    ("zone", Arg::text(zone.name())),
+                ],
+            ));
+        }
+    }
+    let target = cx.duration(sla::first_response_target(cx, ticket));
+    let expected = if hours.is_some() {
+        Msg::RequesterExpectedResponseWorking
+    } else {
+        Msg::RequesterExpectedResponse
+    };
+    said.push(cx.t(expected, &[("duration", Arg::Text(target))]));
+    said.join(" ")
+}
+
+/// A time in the desk's own time zone, as its people read it.
+fn local_time(cx: &Cx<'_>, at: &crate::domain::Timestamp, zone: chrono_tz::Tz) -> String {
+    let format = cx.t(Msg::DateTimeLocalFormat, &[]);
+    match chrono::format::StrftimeItems::new(&format).parse() {
+        Ok(items) => at
+            .with_timezone(&zone)
+            .format_with_items(items.into_iter())
+            .to_string(),
+        Err(_) => {
+            tracing::error!(language = %cx.settings.language, "a local date format chrono cannot read");
+            cx.date_time(at, false)
+        }
+    }
 }
 
 /// Whether the requester may open another ticket now: few enough open, few enough this hour.
@@ -301,4 +346,20 @@ async fn admitted(
         return Ok(false);
     }
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::{text, Language, Msg};
+
+    #[test]
+    fn every_local_date_format_is_read_by_chrono() {
+        for lang in Language::ALL {
+            let format = text(lang, Msg::DateTimeLocalFormat, &[]);
+            assert!(
+                chrono::format::StrftimeItems::new(&format).parse().is_ok(),
+                "{lang}: {format}"
+            );
+        }
+    }
 }

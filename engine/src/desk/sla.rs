@@ -5,8 +5,7 @@
 
 use super::card;
 use super::context::Cx;
-use super::timers::{self, TimerKind};
-use crate::clock::later;
+use super::timers::{self, TimerKind, WorkTime};
 use crate::domain::{Author, Priority, Status, Ticket, Timestamp};
 use crate::i18n::{Arg, Msg};
 use crate::store::{StoreError, TimerState};
@@ -32,6 +31,12 @@ fn target_of(cx: &Cx<'_>, ticket: &Ticket, kind: TimerKind) -> Duration {
     target_at(cx, ticket, ticket.priority(), kind)
 }
 
+/// The first-response target of the ticket's priority (and category): what the requester is
+/// told to expect when the ticket opens.
+pub(crate) fn first_response_target(cx: &Cx<'_>, ticket: &Ticket) -> Duration {
+    target_of(cx, ticket, TimerKind::SlaResponseBreach)
+}
+
 /// The share of the target a timer of `kind` fires at, for a priority.
 fn target_at(cx: &Cx<'_>, ticket: &Ticket, priority: Priority, kind: TimerKind) -> Duration {
     let target = cx.settings.sla.target(priority, ticket.category.as_deref());
@@ -47,13 +52,12 @@ async fn arm_from(
     cx: &mut Cx<'_>,
     ticket: &Ticket,
     kinds: &[TimerKind],
-    from: crate::domain::Timestamp,
+    from: Timestamp,
 ) -> Result<(), StoreError> {
     for kind in kinds {
         let after = target_of(cx, ticket, *kind).mul_f64(share(cx, *kind));
-        let due = work_after(cx, from, after);
-        let wait = (due - cx.now).to_std().unwrap_or(Duration::ZERO);
-        timers::arm(cx, ticket, *kind, wait).await?;
+        let due = WorkTime::sla(cx.settings).after(from, after);
+        timers::arm_at(cx, ticket, *kind, due).await?;
     }
     Ok(())
 }
@@ -93,22 +97,6 @@ pub(crate) async fn reopened(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), Sto
     arm_from(cx, ticket, &RESOLUTION, now).await
 }
 
-/// The instant `work` of counted time after `from`: business hours if the tenant has them.
-fn work_after(cx: &Cx<'_>, from: Timestamp, work: Duration) -> Timestamp {
-    match &cx.settings.business_hours {
-        Some(hours) => hours.calendar().add(from, work),
-        None => later(from, work),
-    }
-}
-
-/// The counted time between now and `due`.
-fn work_until(cx: &Cx<'_>, due: Timestamp) -> Duration {
-    match &cx.settings.business_hours {
-        Some(hours) => hours.calendar().between(cx.now, due),
-        None => (due - cx.now).to_std().unwrap_or(Duration::ZERO),
-    }
-}
-
 /// Waiting on the requester: the clocks stop, keeping the (business) time left.
 pub(crate) async fn pause(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
     for kind in RESPONSE.into_iter().chain(RESOLUTION) {
@@ -116,7 +104,7 @@ pub(crate) async fn pause(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreE
         let Some(TimerState::Pending { due }) = cx.tx.ticket_timer(ticket.id, kind).await? else {
             continue;
         };
-        let left = work_until(cx, due);
+        let left = WorkTime::sla(cx.settings).between(cx.now, due);
         cx.tx.pause_timer(&key, left).await?;
     }
     Ok(())
@@ -129,7 +117,7 @@ pub(crate) async fn resume(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), Store
         let Some(TimerState::Paused { left }) = cx.tx.ticket_timer(ticket.id, kind).await? else {
             continue;
         };
-        let due = work_after(cx, cx.now, left);
+        let due = WorkTime::sla(cx.settings).after(cx.now, left);
         cx.tx.resume_timer(&key, due).await?;
     }
     Ok(())
@@ -150,15 +138,14 @@ pub(crate) async fn reprioritised(
         let old_after = target_at(cx, ticket, old, kind).mul_f64(share(cx, kind));
         let new_after = target_of(cx, ticket, kind).mul_f64(share(cx, kind));
         let left = match state {
-            TimerState::Pending { due } => work_until(cx, due),
+            TimerState::Pending { due } => WorkTime::sla(cx.settings).between(cx.now, due),
             TimerState::Paused { left } => left,
             TimerState::Fired { .. } | TimerState::Cancelled => continue,
         };
         let used = old_after.saturating_sub(left);
         let new_left = new_after.saturating_sub(used);
-        let due = work_after(cx, cx.now, new_left);
-        let wait = (due - cx.now).to_std().unwrap_or(Duration::ZERO);
-        timers::arm(cx, ticket, kind, wait).await?;
+        let due = WorkTime::sla(cx.settings).after(cx.now, new_left);
+        timers::arm_at(cx, ticket, kind, due).await?;
         if matches!(state, TimerState::Paused { .. }) {
             cx.tx.pause_timer(&key, new_left).await?;
         }

@@ -4,14 +4,51 @@
 use super::context::Cx;
 use super::{card, resolve, work};
 use crate::clock::later;
-use crate::config::BudgetAction;
-use crate::domain::{Author, Level, Status, Ticket};
+use crate::config::{BudgetAction, BudgetClock, TenantConfig};
+use crate::domain::{Author, Calendar, Level, Status, Ticket, Timestamp};
 use crate::i18n::{Arg, Msg};
 use crate::store::{StoreError, TimerRecord};
 use helpdesk_chat::{ChatAction, RichMessage};
 use std::time::Duration;
 
 pub use crate::store::TimerKind;
+
+/// The hours a clock counts: the tenant's business hours, or every hour. The SLA clocks and
+/// the level budgets both count time through this.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WorkTime<'a>(Option<&'a Calendar>);
+
+impl<'a> WorkTime<'a> {
+    /// The SLA clocks': business hours if the tenant has them.
+    pub fn sla(settings: &'a TenantConfig) -> Self {
+        WorkTime(settings.business_hours.as_ref().map(|h| h.calendar()))
+    }
+
+    /// A level's budget: business hours if the tenant has them, unless the level counts
+    /// every hour.
+    pub fn budget(settings: &'a TenantConfig, level: Level) -> Self {
+        match settings.level(level).budget_clock {
+            BudgetClock::Business => WorkTime::sla(settings),
+            BudgetClock::Always => WorkTime(None),
+        }
+    }
+
+    /// The instant `work` of counted time after `from`.
+    pub fn after(self, from: Timestamp, work: Duration) -> Timestamp {
+        match self.0 {
+            Some(calendar) => calendar.add(from, work),
+            None => later(from, work),
+        }
+    }
+
+    /// The counted time from `from` until `due` (zero if `due` is not later).
+    pub fn between(self, from: Timestamp, due: Timestamp) -> Duration {
+        match self.0 {
+            Some(calendar) => calendar.between(from, due),
+            None => (due - from).to_std().unwrap_or(Duration::ZERO),
+        }
+    }
+}
 
 /// Arms the timer of `kind` for the ticket, `after` from now (an upsert on its key, written
 /// with the event's other timers at commit: re-arming needs no lookup).
@@ -21,13 +58,24 @@ pub(crate) async fn arm(
     kind: TimerKind,
     after: Duration,
 ) -> Result<(), StoreError> {
+    let due = later(cx.now, after);
+    arm_at(cx, ticket, kind, due).await
+}
+
+/// Arms the timer of `kind` for the ticket, due at `due` (see [`arm`]).
+pub(crate) async fn arm_at(
+    cx: &mut Cx<'_>,
+    ticket: &Ticket,
+    kind: TimerKind,
+    due: Timestamp,
+) -> Result<(), StoreError> {
     let payload = serde_json::json!({ "level": ticket.level.as_str() });
     cx.tx.set_timer_later(
         cx.tenant,
         Some(ticket.id),
         &kind.key(ticket.id),
         kind,
-        later(cx.now, after),
+        due.max(cx.now),
         &payload,
         cx.now,
     );
@@ -46,9 +94,16 @@ pub(crate) async fn disarm(
 /// Starts the budget of the ticket's current level (or stops it: no budget at that level).
 pub(crate) async fn start_budget(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
     match cx.settings.level(ticket.level).budget {
-        Some(budget) => arm(cx, ticket, TimerKind::LevelBudget, budget).await,
+        Some(budget) => arm_budget(cx, ticket, budget).await,
         None => disarm(cx, ticket, TimerKind::LevelBudget).await,
     }
+}
+
+/// Arms the level's budget: `budget` of the level's counted time from now (a ticket that comes
+/// in while the desk is closed starts using it at the next opening).
+async fn arm_budget(cx: &mut Cx<'_>, ticket: &Ticket, budget: Duration) -> Result<(), StoreError> {
+    let due = WorkTime::budget(cx.settings, ticket.level).after(cx.now, budget);
+    arm_at(cx, ticket, TimerKind::LevelBudget, due).await
 }
 
 /// Fires a due timer (already claimed by the caller's transaction) on its ticket, as the
@@ -105,7 +160,7 @@ async fn budget_ran_out(
     };
     if matches!(ticket.status, Status::Pending | Status::OnHold) {
         // Waiting on the requester or a supplier is not the level's time: check again later.
-        return arm(cx, ticket, TimerKind::LevelBudget, budget).await;
+        return arm_budget(cx, ticket, budget).await;
     }
     let spent = cx.duration(budget);
     let reason = cx.t(

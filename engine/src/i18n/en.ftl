@@ -412,3 +412,7 @@ demo_article_outlook_title = Outlook crashes at start
 demo_article_outlook_body = Start Outlook in safe mode (`outlook.exe /safe`) and disable the add-ins one by one.
 demo_article_password_title = Reset a forgotten password
 demo_article_password_body = Use the self-service portal and follow the steps; the new password works everywhere within 5 minutes.
+requester_desk_closed = The help desk is closed now and opens on { $time } ({ $zone } time): until then your ticket waits in the queue.
+requester_expected_response = An agent usually answers within { $duration }.
+requester_expected_response_working = An agent usually answers within { $duration } of working time.
+date_time_local_format = %Y-%m-%d at %H:%M

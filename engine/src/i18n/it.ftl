@@ -407,3 +407,7 @@ demo_article_outlook_title = Outlook si chiude all'avvio
 demo_article_outlook_body = Avvia Outlook in modalità provvisoria (`outlook.exe /safe`) e disattiva i componenti aggiuntivi uno alla volta.
 demo_article_password_title = Reimpostare una password dimenticata
 demo_article_password_body = Usa il portale self-service e segui i passaggi; la nuova password funziona ovunque entro 5 minuti.
+requester_desk_closed = L'help desk ora è chiuso e riapre il { $time } (ora di { $zone }): fino ad allora il ticket resta in coda.
+requester_expected_response = Di solito un tecnico risponde entro { $duration }.
+requester_expected_response_working = Di solito un tecnico risponde entro { $duration } di orario lavorativo.
+date_time_local_format = %d/%m/%Y alle %H:%M

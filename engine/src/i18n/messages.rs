@@ -364,6 +364,12 @@ messages! {
     InSeconds => "in_seconds" (count),
     DurationPair => "duration_pair",
     DurationIn => "duration_in",
+    // The requester's first answer: the desk is closed now and when it opens (a time in the
+    // desk's own zone, `date_time_local_format`), and how soon an agent usually answers.
+    RequesterDeskClosed => "requester_desk_closed",
+    RequesterExpectedResponse => "requester_expected_response",
+    RequesterExpectedResponseWorking => "requester_expected_response_working",
+    DateTimeLocalFormat => "date_time_local_format",
 }
 
 impl Msg {

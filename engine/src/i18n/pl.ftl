@@ -450,3 +450,7 @@ demo_article_outlook_title = Outlook zamyka się przy starcie
 demo_article_outlook_body = Proszę uruchomić Outlooka w trybie awaryjnym (`outlook.exe /safe`) i wyłączać dodatki po kolei.
 demo_article_password_title = Reset zapomnianego hasła
 demo_article_password_body = Proszę skorzystać z portalu samoobsługowego i wykonać kroki; nowe hasło działa wszędzie w ciągu 5 minut.
+requester_desk_closed = Help desk jest teraz nieczynny i zostanie otwarty { $time } (czas { $zone }); do tego czasu zgłoszenie czeka w kolejce.
+requester_expected_response = Przewidywany czas pierwszej odpowiedzi konsultanta: { $duration }.
+requester_expected_response_working = Przewidywany czas pierwszej odpowiedzi konsultanta: { $duration } w godzinach pracy.
+date_time_local_format = %d.%m.%Y o godz. %H:%M
