@@ -53,13 +53,10 @@ async fn tickets(sb: &Sandbox) -> i64 {
 
 async fn requester_lines(sb: &Sandbox, n: i64) -> Vec<String> {
     let t = ticket(sb, n).await;
-    sb.desk
-        .store()
-        .log(t.id)
+    log_kinds(sb, &t)
         .await
-        .unwrap()
         .into_iter()
-        .filter_map(|r| match r.entry.kind {
+        .filter_map(|kind| match kind {
             LogKind::RequesterMessage { text } => Some(text),
             _ => None,
         })

@@ -107,17 +107,6 @@ fn field<'a>(m: &'a RichMessage, label: &str) -> &'a str {
         .value
 }
 
-async fn log_kinds(sb: &Sandbox, t: &Ticket) -> Vec<LogKind> {
-    sb.desk
-        .store()
-        .log(t.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.entry.kind)
-        .collect()
-}
-
 /// Mario asks in #help; returns the ticket.
 async fn vpn_ticket(sb: &Sandbox) -> Ticket {
     send(

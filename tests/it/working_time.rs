@@ -95,17 +95,6 @@ fn escalated_by_budget(kinds: &[LogKind], from: &str) -> bool {
         .any(|k| matches!(k, LogKind::LevelChange { reason, .. } if reason.contains(&said)))
 }
 
-async fn log_kinds(sb: &Sandbox, t: &Ticket) -> Vec<LogKind> {
-    sb.desk
-        .store()
-        .log(t.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.entry.kind)
-        .collect()
-}
-
 async fn an_evening_ticket_escalates_at_the_next_opening_plus_its_budget(store: Store) {
     let mut tenant = office();
     // L2 gets most of a working day: its budget crosses the night too.

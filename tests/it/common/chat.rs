@@ -101,6 +101,18 @@ pub async fn send(
     );
 }
 
+/// What the ticket's log holds, oldest first.
+pub async fn log_kinds(sb: &Sandbox, t: &Ticket) -> Vec<helpdesk::domain::LogKind> {
+    sb.desk
+        .store()
+        .log(t.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.entry.kind)
+        .collect()
+}
+
 /// The sandbox tenant's ticket number `n`.
 pub async fn ticket(sb: &Sandbox, n: i64) -> Ticket {
     let tenant = sb.desk.store().tenants().await.unwrap()[0].id;
