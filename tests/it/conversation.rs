@@ -19,6 +19,7 @@ use std::time::Duration;
 on_both_backends!(
     later_lines_join_the_open_ticket_and_courtesy_opens_nothing,
     a_closed_ticket_hears_nobody_and_offers_reopen_and_a_new_ticket,
+    no_line_is_lost_and_a_ticket_back_in_the_queue_pages_its_level,
     one_message_under_two_event_ids_is_taken_once,
 );
 
@@ -312,4 +313,108 @@ async fn a_closed_ticket_hears_nobody_and_offers_reopen_and_a_new_ticket(store: 
         "open again"
     );
     assert_eq!(tickets(&sb).await, 1);
+}
+
+/// The review's cases: a line after resolution, a file alone in a closed thread, a ticket put
+/// back in the queue or reopened after the knowledge base closed it.
+async fn no_line_is_lost_and_a_ticket_back_in_the_queue_pages_its_level(store: Store) {
+    let sb = sandbox(store);
+    let zoe = person("U-zoe", "Zoe", &[]);
+    send(
+        &sb,
+        &zoe,
+        "D-zoe",
+        None,
+        direct("cannot log in to SAP", "d1"),
+    )
+    .await;
+    let t = ticket(&sb, 1).await;
+    send(&sb, &ada(), "support-l1", None, command("claim #1")).await;
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        None,
+        command("resolve #1 unlocked the account"),
+    )
+    .await;
+    assert_eq!(ticket(&sb, 1).await.status, Status::Resolved);
+    // A new line in the DM after the fix is a new problem, not a line lost in a resolved
+    // ticket that closes itself as unanswered.
+    send(
+        &sb,
+        &zoe,
+        "D-zoe",
+        None,
+        direct("and now the printer is offline", "d2"),
+    )
+    .await;
+    assert_eq!(tickets(&sb).await, 2);
+    assert_eq!(
+        requester_lines(&sb, 2).await,
+        ["and now the printer is offline"]
+    );
+
+    // Put back in the queue: the level is paged.
+    let card = MessageKey::card(ticket(&sb, 2).await.id, "support-l1").to_string();
+    let pings = |sb: &Sandbox| {
+        sb.platform
+            .sent()
+            .into_iter()
+            .filter(|r| match &r.action {
+                ChatAction::Reply {
+                    thread: helpdesk_chat::ThreadRef::Message(key),
+                    message,
+                    ..
+                } => *key == card && !message.mentions.is_empty(),
+                _ => false,
+            })
+            .count()
+    };
+    send(&sb, &ada(), "support-l1", None, command("claim #2")).await;
+    let before = pings(&sb);
+    send(&sb, &ada(), "support-l1", None, command("unclaim #2")).await;
+    assert_eq!(
+        pings(&sb),
+        before + 1,
+        "back in the queue, the level hears it"
+    );
+
+    // A file alone in a closed ticket's thread is answered, not kept in silence.
+    send(
+        &sb,
+        &zoe,
+        "D-zoe",
+        Some("d1"),
+        click(Widget::Confirm(t.id, true)),
+    )
+    .await;
+    assert_eq!(ticket(&sb, 1).await.status, Status::Closed);
+    let file = EventKind::Message {
+        text: String::new(),
+        message_id: "d3".into(),
+        direct: true,
+        attachments: vec![helpdesk_chat::Attachment {
+            name: "error.png".into(),
+            url: "https://files.example/error.png".into(),
+        }],
+    };
+    send(&sb, &zoe, "D-zoe", Some("d1"), file).await;
+    let answer = told(&sb, &zoe).pop().expect("told privately");
+    assert_eq!(
+        answer.text,
+        text(
+            Language::En,
+            Msg::TicketIsClosed,
+            &[("number", Arg::text("#1"))]
+        )
+    );
+    let t1 = ticket(&sb, 1).await;
+    assert!(
+        !log_kinds(&sb, &t1)
+            .await
+            .iter()
+            .any(|k| matches!(k, LogKind::Attachment { .. })),
+        "nothing added to a closed ticket"
+    );
 }

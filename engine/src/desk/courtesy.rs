@@ -12,7 +12,7 @@ fn words(lang: Language) -> &'static [&'static str] {
     match lang {
         Language::En => &[
             "thanks", "thank", "you", "thx", "ty", "tnx", "ok", "okay", "k", "kk", "cool", "great",
-            "perfect", "nice", "got", "it", "sure", "np", "no", "problem", "cheers", "hi", "hello",
+            "perfect", "nice", "got", "it", "sure", "np", "problem", "cheers", "hi", "hello",
             "hey", "bye", "yes", "yep", "yeah", "alright", "awesome", "much", "a", "lot", "many",
             "fine", "good", "morning",
         ],
@@ -77,7 +77,7 @@ fn words(lang: Language) -> &'static [&'static str] {
 /// Whether `text` is only courtesy: no letters or digits at all (emoji, punctuation), or at
 /// most [`MAX_WORDS`] words, every one a courtesy word of some language.
 pub(crate) fn is_courtesy(text: &str) -> bool {
-    let lower = text.to_lowercase();
+    let lower = without_shortcodes(&text.to_lowercase());
     let said: Vec<&str> = lower
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .map(|w| w.trim_matches('\''))
@@ -87,6 +87,35 @@ pub(crate) fn is_courtesy(text: &str) -> bool {
         && said
             .iter()
             .all(|w| Language::ALL.iter().any(|l| words(*l).contains(w)))
+}
+
+/// `text` without emoji written as shortcodes (`:+1:`, `:pray:`, Slack's way), which are no
+/// words.
+fn without_shortcodes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find(':') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let code = after.find(':').filter(|&end| {
+            end > 0
+                && after[..end]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_+-'".contains(c))
+        });
+        match code {
+            Some(end) => {
+                out.push(' ');
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push(':');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -111,6 +140,9 @@ mod tests {
             "okej, super",
             "Dzień dobry",
             "hi",
+            ":+1:",
+            "thanks :pray:",
+            "Grazie :thumbsup::tada:",
         ] {
             assert!(is_courtesy(line), "{line:?} is courtesy");
         }
@@ -126,6 +158,8 @@ mod tests {
             "dzięki, ale drukarka nadal nie działa",
             "no internet",
             "error 404",
+            "no",
+            "VPN: still down",
         ] {
             assert!(!is_courtesy(line), "{line:?} asks for something");
         }

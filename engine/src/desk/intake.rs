@@ -37,15 +37,9 @@ pub(crate) struct Request {
 /// Statuses in which a ticket counts against the requester's open tickets.
 const OPEN: [Status; 4] = [Status::New, Status::Open, Status::Pending, Status::OnHold];
 
-/// Statuses in which a ticket still hears its requester: the open ones, and a resolved one
-/// waiting for their word.
-const LISTENING: [Status; 5] = [
-    Status::New,
-    Status::Open,
-    Status::Pending,
-    Status::OnHold,
-    Status::Resolved,
-];
+/// Statuses in which a ticket takes its requester's next top-level line: the open ones (a
+/// resolved one waits for Yes or No on its own buttons; a new line is a new problem).
+const LISTENING: [Status; 4] = OPEN;
 
 /// The most tickets read as a requester's listening ones: far more than the open limit.
 const LISTENING_READ: i64 = 50;
@@ -74,17 +68,17 @@ impl RequesterTickets {
         Ok(RequesterTickets { listening, latest })
     }
 
-    /// The newest ticket still listening whose requester's side is top level in `channel`
-    /// (their direct messages with the bot, or an intake channel).
-    pub(crate) fn listening_in(&self, channel: &str) -> Option<&Ticket> {
-        self.listening.iter().find(|t| t.source.channel == channel)
+    /// The newest open ticket whose requester's side is top level in `channel` (an intake
+    /// channel), or, for a direct message, in their direct messages with the bot, which a
+    /// ticket opened by form or command may name by the person's id (Slack).
+    pub(crate) fn listening_in(&self, channel: &str, direct: Option<&str>) -> Option<&Ticket> {
+        self.listening
+            .iter()
+            .find(|t| t.source.channel == channel || Some(t.source.channel.as_str()) == direct)
     }
 
     fn open(&self) -> Vec<&Ticket> {
-        self.listening
-            .iter()
-            .filter(|t| OPEN.contains(&t.status))
-            .collect()
+        self.listening.iter().collect()
     }
 }
 

@@ -80,10 +80,12 @@ pub(crate) async fn suggest(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<bool, St
     .await?;
     let intro = cx.t(Msg::SuggestionsIntro, &[]);
     card::to_requester(cx, ticket, RichMessage::text(intro)).await?;
+    let mut shown = false;
     for s in found {
         let Some(article) = cx.tx.article(reader(cx), &s.slug).await? else {
             continue;
         };
+        shown = true;
         cx.tx
             .count_article(article.id, ArticleCounter::Shown)
             .await?;
@@ -108,7 +110,7 @@ pub(crate) async fn suggest(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<bool, St
         };
         card::to_requester(cx, ticket, message).await?;
     }
-    Ok(true)
+    Ok(shown)
 }
 
 /// The grace after suggestions is over (its timer fired, or the requester said they still need

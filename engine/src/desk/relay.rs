@@ -31,7 +31,8 @@ pub(crate) async fn message(
                 return Ok(());
             }
             let known = intake::RequesterTickets::read(cx, &ev.person).await?;
-            if let Some(ongoing) = known.listening_in(&channel) {
+            let person = direct.then_some(ev.person.id.as_str());
+            if let Some(ongoing) = known.listening_in(&channel, person) {
                 // Direct messages are one conversation while a ticket listens (Discord's have
                 // no threads); in an intake channel, a line soon after the last is more of it.
                 let recent = cx.now - ongoing.updated_at
@@ -78,14 +79,17 @@ pub(crate) async fn message(
             let Some((side, ticket)) = find::locate_ticket(cx, &channel, &thread).await? else {
                 return Ok(());
             };
-            // The files are listed on the ticket after the text is handled.
+            // The files are listed on the ticket after the text is handled; a closed ticket
+            // takes none (the writer hears so, as for text).
+            let closed = ticket.as_ref().is_some_and(|t| t.status == Status::Closed);
             let files_on = ticket
                 .as_ref()
-                .filter(|_| !said.attachments.is_empty())
+                .filter(|_| !said.attachments.is_empty() && !closed)
                 .cloned();
             let internal = match side {
                 Side::Requester(_) => {
-                    if !text.trim().is_empty() {
+                    let file_only_to_closed = closed && !ev.access.is_agent() && !said.is_empty();
+                    if !text.trim().is_empty() || file_only_to_closed {
                         from_requester_side(cx, ev, ticket, text).await?;
                     }
                     false

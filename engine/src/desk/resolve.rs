@@ -186,7 +186,12 @@ pub(crate) async fn reopen(
     let line = sla::card_line(cx, &ticket).await?;
     card::refresh(cx, &ticket, line).await?;
     let text = cx.t(Msg::AgentsReopened, &[("name", Arg::text(&ev.person.name))]);
-    card::to_agents(cx, &ticket, RichMessage::text(text)).await?;
+    if ticket.status == Status::New {
+        // Nobody holds it: page the level (a ticket closed by an article was never paged).
+        card::ping_level(cx, &ticket, text).await?;
+    } else {
+        card::to_agents(cx, &ticket, RichMessage::text(text)).await?;
+    }
     let text = cx.t(
         Msg::RequesterReopened,
         &[("number", Arg::text(ticket.number))],

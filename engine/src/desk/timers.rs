@@ -131,6 +131,10 @@ pub(crate) async fn fire(
         }
         // The ticket moved on since the timer was armed.
         TimerKind::ConfirmTimeout | TimerKind::PendingTimeout => Ok(()),
+        // Escalated since: the new level was paged when the ticket arrived.
+        TimerKind::KbGrace if timer.payload["level"].as_str() != Some(ticket.level.as_str()) => {
+            Ok(())
+        }
         TimerKind::KbGrace => {
             let text = cx.t(
                 Msg::AgentsKbGraceOver,

@@ -88,7 +88,9 @@ pub(crate) async fn unclaim(
         Msg::AgentsUnclaimed,
         &[("name", Arg::text(&ev.person.name))],
     );
-    card::to_agents(cx, &ticket, RichMessage::text(text)).await
+    // Back in the queue: the level hears it, or nobody might (the card's first ping may have
+    // waited for the knowledge base and never come).
+    card::ping_level(cx, &ticket, text).await
 }
 
 /// Gives the ticket to someone, who is pinged in the agents' thread.
