@@ -1511,6 +1511,10 @@ async fn the_knowledge_base_has_its_chance_before_l1_is_paged(store: Store) {
         l1_pings(&sb, &card(&t3)).is_empty(),
         "a deflected ticket pages nobody"
     );
+    // Unless it comes back: reopened, it waits for L1, which hears it now.
+    send(&sb, &zoe, "help", Some("m3"), click(Widget::Reopen(t3.id))).await;
+    assert_eq!(ticket(&sb, 3).await.status, Status::New);
+    assert_eq!(l1_pings(&sb, &card(&t3)).len(), 1, "reopened: L1 is paged");
 
     // Nothing to suggest: the card pings at once, as before.
     send(
