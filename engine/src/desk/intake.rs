@@ -234,7 +234,14 @@ fn expectations(cx: &Cx<'_>, ticket: &Ticket) -> String {
             said.push(cx.t(
                 Msg::RequesterDeskClosed,
                 &[
-                    ("time", Arg::Text(local_time(cx, &opens, zone))),
+                    (
+                        "time",
+                        Arg::Text(crate::i18n::date_time_in(
+                            cx.settings.language,
+                            &opens,
+                            zone,
+                        )),
+                    ),
                     ("zone", Arg::text(zone.name())),
                 ],
             ));
@@ -248,21 +255,6 @@ fn expectations(cx: &Cx<'_>, ticket: &Ticket) -> String {
     };
     said.push(cx.t(expected, &[("duration", Arg::Text(target))]));
     said.join(" ")
-}
-
-/// A time in the desk's own time zone, as its people read it.
-fn local_time(cx: &Cx<'_>, at: &crate::domain::Timestamp, zone: chrono_tz::Tz) -> String {
-    let format = cx.t(Msg::DateTimeLocalFormat, &[]);
-    match chrono::format::StrftimeItems::new(&format).parse() {
-        Ok(items) => at
-            .with_timezone(&zone)
-            .format_with_items(items.into_iter())
-            .to_string(),
-        Err(_) => {
-            tracing::error!(language = %cx.settings.language, "a local date format chrono cannot read");
-            cx.date_time(at, false)
-        }
-    }
 }
 
 /// Whether the requester may open another ticket now: few enough open, few enough this hour.
@@ -340,20 +332,4 @@ async fn admitted(
         return Ok(false);
     }
     Ok(true)
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::i18n::{text, Language, Msg};
-
-    #[test]
-    fn every_local_date_format_is_read_by_chrono() {
-        for lang in Language::ALL {
-            let format = text(lang, Msg::DateTimeLocalFormat, &[]);
-            assert!(
-                chrono::format::StrftimeItems::new(&format).parse().is_ok(),
-                "{lang}: {format}"
-            );
-        }
-    }
 }

@@ -209,12 +209,35 @@ pub fn date_time(lang: Language, at: &chrono::DateTime<chrono::Utc>, seconds: bo
     } else {
         Msg::DateTimeFormat
     };
+    formatted(lang, msg, at).unwrap_or_else(|| at.to_rfc3339())
+}
+
+/// A time in `zone` (the desk's own), as people of `lang` read it, in the catalogue's local
+/// format; falls back to [`date_time`] in UTC, never a panic.
+pub fn date_time_in(
+    lang: Language,
+    at: &chrono::DateTime<chrono::Utc>,
+    zone: chrono_tz::Tz,
+) -> String {
+    formatted(lang, Msg::DateTimeLocalFormat, &at.with_timezone(&zone))
+        .unwrap_or_else(|| date_time(lang, at, false))
+}
+
+/// `at` in the format the catalogue's `msg` holds; `None` (logged) when chrono cannot read it.
+fn formatted<Z: chrono::TimeZone>(
+    lang: Language,
+    msg: Msg,
+    at: &chrono::DateTime<Z>,
+) -> Option<String>
+where
+    Z::Offset: fmt::Display,
+{
     let format = text(lang, msg, &[]);
     match chrono::format::StrftimeItems::new(&format).parse() {
-        Ok(items) => at.format_with_items(items.into_iter()).to_string(),
+        Ok(items) => Some(at.format_with_items(items.into_iter()).to_string()),
         Err(_) => {
             tracing::error!(key = msg.key(), language = %lang, "a date format chrono cannot read");
-            at.to_rfc3339()
+            None
         }
     }
 }

@@ -337,7 +337,11 @@ fn placeholders_are_read_from_text_and_selectors() {
 fn every_date_format_is_read_by_chrono() {
     let at = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
     for lang in Language::ALL {
-        for msg in [Msg::DateTimeFormat, Msg::DateTimeSecondsFormat] {
+        for msg in [
+            Msg::DateTimeFormat,
+            Msg::DateTimeSecondsFormat,
+            Msg::DateTimeLocalFormat,
+        ] {
             let format = text(lang, msg, &[]);
             assert!(
                 chrono::format::StrftimeItems::new(&format).parse().is_ok(),
