@@ -272,14 +272,12 @@ fn text_of(posted: &Value) -> String {
 
 /// The `ts` the fake gave the n-th (from 1) posted message matching `matches`.
 async fn ts_of(fake: &FakeSlack, what: &str, matches: impl Fn(&Value) -> bool) -> (Value, String) {
-    // The fake numbers posts in order: the ts of a post is its position among all posts.
     fake.wait_for(what, |calls| {
         calls
             .iter()
             .filter(|c| c.method == "chat.postMessage")
-            .enumerate()
-            .find(|(_, c)| matches(&c.body))
-            .map(|(i, c)| (c.body.clone(), format!("1700000000.{:06}", i + 1)))
+            .find(|c| c.ts.is_some() && matches(&c.body))
+            .map(|c| (c.body.clone(), c.ts.clone().unwrap_or_default()))
     })
     .await
 }

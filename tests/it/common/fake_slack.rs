@@ -20,6 +20,9 @@ pub struct Call {
     pub body: Value,
     /// The bearer token it carried.
     pub token: String,
+    /// The ts a successful `chat.postMessage` was answered with, given as the call is
+    /// recorded so that concurrent posts never swap numbers.
+    pub ts: Option<String>,
 }
 
 #[derive(Default)]
@@ -223,7 +226,14 @@ impl FakeSlack {
             .insert(token.to_string(), team.to_string());
     }
 
-    fn answer(&self, method: &str, body: &Value, ws: SocketAddr, token: &str) -> Value {
+    fn answer(
+        &self,
+        method: &str,
+        body: &Value,
+        ws: SocketAddr,
+        token: &str,
+        ts: Option<String>,
+    ) -> Value {
         let field = |k: &str| body[k].as_str().unwrap_or_default().to_string();
         match method {
             "auth.test" => {
@@ -233,7 +243,7 @@ impl FakeSlack {
             }
             "apps.connections.open" => json!({ "ok": true, "url": format!("ws://{ws}/link") }),
             "chat.postMessage" => {
-                let ts = self.next_ts();
+                let ts = ts.unwrap_or_else(|| self.next_ts());
                 // A user id as the channel posts in the app's DM with that person, and Slack
                 // answers with the DM's own id (D…).
                 let channel = field("channel");
@@ -378,18 +388,21 @@ impl FakeSlack {
             } else {
                 serde_json::from_slice(&raw).unwrap_or(Value::Null)
             };
-            let failure = {
+            let (failure, ts) = {
                 let mut state = self.lock();
                 let failure = state
                     .failures
                     .get_mut(&method)
                     .and_then(|f| (!f.is_empty()).then(|| f.remove(0)));
+                let ts =
+                    (method == "chat.postMessage" && failure.is_none()).then(|| self.next_ts());
                 state.calls.push(Call {
                     method: method.clone(),
                     body: body.clone(),
                     token: token.clone(),
+                    ts: ts.clone(),
                 });
-                failure
+                (failure, ts)
             };
             self.changed.notify_waiters();
             let delay = self.lock().delay;
@@ -402,7 +415,11 @@ impl FakeSlack {
                     format!("Retry-After: {retry}\r\n"),
                     json!({ "ok": false, "error": error }),
                 ),
-                None => (200, String::new(), self.answer(&method, &body, ws, &token)),
+                None => (
+                    200,
+                    String::new(),
+                    self.answer(&method, &body, ws, &token, ts),
+                ),
             };
             let text = answer.to_string();
             let response = format!(
