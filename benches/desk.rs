@@ -389,6 +389,7 @@ fn new_ticket(event_id: String, message_id: String, who: &Sender, i: usize) -> C
             text,
             message_id,
             direct: false,
+            mentions_bot: false,
             attachments: Vec::new(),
         },
     )
@@ -445,6 +446,7 @@ impl Workload {
                 text: format!("Still jamming after a restart ({i})"),
                 message_id,
                 direct: false,
+                mentions_bot: false,
                 attachments: Vec::new(),
             },
         )

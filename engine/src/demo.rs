@@ -125,6 +125,7 @@ fn message(text: &str, id: &str) -> EventKind {
         text: text.into(),
         message_id: id.into(),
         direct: false,
+        mentions_bot: false,
         attachments: Vec::new(),
     }
 }

@@ -21,6 +21,7 @@ on_both_backends!(
     a_closed_ticket_hears_nobody_and_offers_reopen_and_a_new_ticket,
     no_line_is_lost_and_a_ticket_back_in_the_queue_pages_its_level,
     one_message_under_two_event_ids_is_taken_once,
+    a_mention_is_answered_wherever_it_is_made,
 );
 
 fn sandbox(store: Store) -> Sandbox {
@@ -32,6 +33,18 @@ fn direct(text: &str, id: &str) -> EventKind {
         text: text.into(),
         message_id: id.into(),
         direct: true,
+        mentions_bot: false,
+        attachments: Vec::new(),
+    }
+}
+
+/// A channel message that names the bot (the adapter has cut the mention from the text).
+fn mention(text: &str, id: &str) -> EventKind {
+    EventKind::Message {
+        text: text.into(),
+        message_id: id.into(),
+        direct: false,
+        mentions_bot: true,
         attachments: Vec::new(),
     }
 }
@@ -42,6 +55,7 @@ fn file_alone(name: &str, id: &str) -> EventKind {
         text: String::new(),
         message_id: id.into(),
         direct: true,
+        mentions_bot: false,
         attachments: vec![helpdesk_chat::Attachment {
             name: name.into(),
             url: format!("https://files.example/{name}"),
@@ -413,4 +427,88 @@ async fn no_line_is_lost_and_a_ticket_back_in_the_queue_pages_its_level(store: S
             .any(|k| matches!(k, LogKind::Attachment { .. })),
         "nothing added to a closed ticket"
     );
+}
+
+async fn a_mention_is_answered_wherever_it_is_made(store: Store) {
+    let sb = sandbox(store);
+    let helps = |sb: &Sandbox| {
+        sb.platform
+            .sent()
+            .into_iter()
+            .filter_map(|r| match r.action {
+                ChatAction::Ephemeral {
+                    user,
+                    channel,
+                    thread,
+                    message,
+                    ..
+                } if user == luisa().id
+                    && message.text == text(Language::En, Msg::MentionHelp, &[]) =>
+                {
+                    assert!(
+                        message
+                            .buttons
+                            .iter()
+                            .any(|b| b.id == Widget::NewTicket.to_string()),
+                        "the help has a New ticket button"
+                    );
+                    Some((channel, thread))
+                }
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+
+    // Outside the intake channels: a private help, at the top level or in a thread.
+    send(
+        &sb,
+        &luisa(),
+        "random",
+        None,
+        mention("who fixes the coffee machine?", "r1"),
+    )
+    .await;
+    send(
+        &sb,
+        &luisa(),
+        "random",
+        Some("r0"),
+        mention("any idea?", "r2"),
+    )
+    .await;
+    // Not named: the desk stays out of it.
+    send(
+        &sb,
+        &luisa(),
+        "random",
+        None,
+        message("lunch anyone?", "r3"),
+    )
+    .await;
+    assert_eq!(
+        helps(&sb),
+        [
+            ("random".to_string(), None),
+            ("random".to_string(), Some("r0".to_string()))
+        ]
+    );
+    assert_eq!(tickets(&sb).await, 0, "a mention elsewhere opens nothing");
+
+    // Named with nothing to say in an intake channel: the help too.
+    send(&sb, &luisa(), "help", None, mention("", "h1")).await;
+    assert_eq!(helps(&sb).len(), 3);
+    assert_eq!(tickets(&sb).await, 0);
+
+    // Named with a problem in an intake channel: a ticket of the words around the mention.
+    send(
+        &sb,
+        &luisa(),
+        "help",
+        None,
+        mention("the scanner is offline", "h2"),
+    )
+    .await;
+    assert_eq!(tickets(&sb).await, 1);
+    assert_eq!(requester_lines(&sb, 1).await, ["the scanner is offline"]);
+    assert_eq!(helps(&sb).len(), 3, "a ticket, not the help");
 }

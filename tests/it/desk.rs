@@ -849,6 +849,7 @@ async fn every_way_in_opens_a_ticket(store: Store) {
         text: "cannot log in".into(),
         message_id: "dm1".into(),
         direct: true,
+        mentions_bot: false,
         attachments: Vec::new(),
     };
     send(&sb, &mario(), "D-mario", None, dm).await;
@@ -1724,6 +1725,7 @@ fn with_files(text: &str, id: &str, files: &[&str]) -> EventKind {
         text: text.into(),
         message_id: id.into(),
         direct: false,
+        mentions_bot: false,
         attachments: files
             .iter()
             .map(|name| helpdesk_chat::Attachment {

@@ -14,7 +14,7 @@ use common::fake_slack::raw_post;
 use ed25519_dalek::{Signer, SigningKey};
 use helpdesk::desk::keys::{TicketForm, Widget};
 use helpdesk::domain::{Status, TicketNumber};
-use helpdesk::i18n::{Language, Msg};
+use helpdesk::i18n::{text, Language, Msg};
 use helpdesk::store::{ConnectOptions, Store};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
@@ -252,6 +252,16 @@ impl Discord {
 
     /// Someone writes in a channel (or a thread, which is a channel).
     fn message(&self, user: &str, channel: &str, text: &str) -> String {
+        self.write(user, channel, text, json!([]))
+    }
+
+    /// Someone writes in a channel naming the bot.
+    fn mention(&self, user: &str, channel: &str, text: &str) -> String {
+        let bot = json!([{ "id": APP, "username": "helpdesk", "discriminator": "0", "avatar": null, "bot": true }]);
+        self.write(user, channel, &format!("<@{APP}> {text}"), bot)
+    }
+
+    fn write(&self, user: &str, channel: &str, text: &str, mentions: Value) -> String {
         let id = self.fake.id();
         self.fake.remember_message(channel, &id, user, text);
         let mut member = who(user);
@@ -262,7 +272,7 @@ impl Discord {
                 "id": id, "channel_id": channel, "guild_id": self.guild, "author": author,
                 "member": member, "content": text, "type": 0, "tts": false,
                 "timestamp": "2026-12-01T10:00:00+00:00", "edited_timestamp": null,
-                "mention_everyone": false, "mentions": [], "mention_roles": [],
+                "mention_everyone": false, "mentions": mentions, "mention_roles": [],
                 "attachments": [], "embeds": [], "pinned": false,
             }),
         );
@@ -565,6 +575,27 @@ async fn the_whole_desk_runs_on_discord(mode: Mode) {
         b.to_string().contains("#4")
     })
     .await;
+
+    // Named in a channel that takes no requests (over the gateway, where messages come):
+    // told privately how to reach the desk, with a button; nothing is opened.
+    if mode == Mode::Gateway {
+        discord.mention(LUISA, GENERAL, "who fixes the coffee machine?");
+        let help = text(Language::En, Msg::MentionHelp, &[]);
+        let told = fake
+            .wait_for("the private help for the mention", |calls| {
+                calls
+                    .iter()
+                    .find(|c| c.path.ends_with("/messages") && text_of(&c.body).contains(&help))
+                    .map(|c| c.body.clone())
+            })
+            .await;
+        assert!(
+            buttons(&told)
+                .iter()
+                .any(|b| matches!(widget(b), Some(Widget::NewTicket))),
+            "{told}"
+        );
+    }
 
     let (logs, dir) = bot.stop().await;
     if std::env::var("SHOW_CALLS").is_ok() {

@@ -556,6 +556,30 @@ async fn the_whole_desk_runs_on_slack(mode: Mode) {
         b["channel"] == "CGENERAL" && b["thread_ts"] == "1800000002.000001"
     })
     .await;
+
+    // Named where the desk takes no requests: the person hears privately how to reach it,
+    // with a button for a ticket, and nothing is opened.
+    slack
+        .event(json!({
+            "type": "app_mention", "user": LUISA, "text": "<@UBOT> who fixes the coffee machine?",
+            "ts": "1800000003.000001", "channel": "CRANDOM", "event_ts": "1800000003.000001",
+        }))
+        .await;
+    let help = fake
+        .wait_for("the private help for the mention", |calls| {
+            calls
+                .iter()
+                .find(|c| c.method == "chat.postEphemeral" && c.body["channel"] == "CRANDOM")
+                .map(|c| c.body.clone())
+        })
+        .await;
+    assert_eq!(help["user"], LUISA);
+    assert!(
+        buttons(&help)
+            .iter()
+            .any(|b| matches!(widget(b), Some(Widget::NewTicket))),
+        "{help}"
+    );
     let (logs, dir) = bot.stop().await;
     let store = Store::open(&ConnectOptions::new(
         dir.path().join("helpdesk.db").to_string_lossy(),
@@ -583,6 +607,8 @@ async fn the_whole_desk_runs_on_slack(mode: Mode) {
             .unwrap();
         assert_eq!(t.requester.id, LUISA, "ticket #{n} is Luisa's");
     }
+    let sixth = store.ticket(tenant, TicketNumber(6)).await.unwrap();
+    assert!(sixth.is_none(), "the mention opened no ticket");
     assert!(
         logs.len() > 100,
         "logged at every level: {} lines",

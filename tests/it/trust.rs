@@ -57,6 +57,7 @@ fn dm(text: &str, id: &str) -> EventKind {
         text: text.into(),
         message_id: id.into(),
         direct: true,
+        mentions_bot: false,
         attachments: Vec::new(),
     }
 }

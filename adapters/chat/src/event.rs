@@ -130,6 +130,10 @@ pub enum EventKind {
         message_id: String,
         /// A direct message to the bot.
         direct: bool,
+        /// It names the bot (Slack `app_mention`, a Discord mention): someone wants the desk
+        /// here, even outside its intake channels. The mention itself is cut from `text`.
+        #[serde(default)]
+        mentions_bot: bool,
         /// Files attached to it.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         attachments: Vec<Attachment>,

@@ -469,6 +469,7 @@ pub fn message(
         text: m.content,
         message_id: m.id.clone(),
         direct,
+        mentions_bot: false,
         attachments,
     };
     Ok(event(
@@ -479,6 +480,31 @@ pub fn message(
         thread,
         kind,
     ))
+}
+
+/// Marks a message whose `mentions` name the bot (`bot`, its user id) and cuts the mention
+/// (`<@id>`, `<@!id>`) from its text: the person wants the desk, wherever they wrote.
+pub fn mark_mention(event: &mut ChatEvent, payload: &Value, bot: &str) {
+    let EventKind::Message {
+        text, mentions_bot, ..
+    } = &mut event.kind
+    else {
+        return;
+    };
+    let named = payload
+        .get("mentions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|m| m.get("id").and_then(Value::as_str) == Some(bot));
+    if !named {
+        return;
+    }
+    *mentions_bot = true;
+    let cut = text
+        .replace(&format!("<@!{bot}>"), "")
+        .replace(&format!("<@{bot}>"), "");
+    *text = cut.trim().to_string();
 }
 
 #[derive(Debug, Deserialize)]

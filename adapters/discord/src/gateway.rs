@@ -44,6 +44,8 @@ struct Handler {
     interactions: Interactions,
     channels: Channels,
     members: Members,
+    /// The bot's own user id, from READY: messages that mention it want the desk.
+    bot_user: std::sync::OnceLock<String>,
 }
 
 /// The event as JSON, and its gateway name.
@@ -105,6 +107,9 @@ impl Handler {
                 if let Some(id) = data.pointer("/application/id").and_then(id_text) {
                     self.interactions.set_application_id(id);
                 }
+                if let Some(id) = data.pointer("/user/id").and_then(id_text) {
+                    let _ = self.bot_user.set(id);
+                }
                 tracing::info!("discord gateway ready");
                 return;
             }
@@ -164,6 +169,9 @@ impl Handler {
                 }
                 Admission::Unknown(_) => return,
             }
+        }
+        if let Some(bot) = self.bot_user.get() {
+            decode::mark_mention(&mut event, data, bot);
         }
         // Messages and reactions need no answer: the deadline only bounds how long this task
         // waits before the desk's work goes on by itself.
@@ -340,6 +348,7 @@ impl Gateway {
             interactions,
             channels,
             members,
+            bot_user: Default::default(),
         };
         let mut client = serenity::all::ClientBuilder::new_with_http(
             crate::rest::build_http(&settings),
@@ -542,6 +551,7 @@ mod tests {
             interactions: Interactions::new(rest.clone(), Some("1".into())),
             channels: Channels::default(),
             members: Members::new(rest),
+            bot_user: Default::default(),
         };
         let command = interaction(
             2,
@@ -618,6 +628,7 @@ mod tests {
             interactions,
             channels: Channels::default(),
             members: Members::new(rest),
+            bot_user: Default::default(),
         };
         handler
             .interaction(&interaction(

@@ -116,7 +116,67 @@ pub fn push(callback: &Value) -> Result<Decoded, serde_json::Error> {
         ));
     }
     let decoded = callback_event(&typed.team_id.0, &typed.event_id.0, &typed.event);
-    Ok(installed(decoded, callback))
+    Ok(installed(addressed(decoded, callback), callback))
+}
+
+/// Marks a message that names the bot and cuts the mention from its text. An `app_mention`
+/// always names it; its `message` twin does when its text mentions the installed bot user
+/// (`authorizations[].user_id`), so whichever of the two comes first is taken the same way.
+fn addressed(decoded: Decoded, callback: &Value) -> Decoded {
+    let Decoded::Event(mut event) = decoded else {
+        return decoded;
+    };
+    if let EventKind::Message {
+        text, mentions_bot, ..
+    } = &mut event.kind
+    {
+        let bots: Vec<&str> = callback["authorizations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|a| a["is_bot"].as_bool() != Some(false))
+            .filter_map(|a| a["user_id"].as_str())
+            .collect();
+        let app_mention = callback["event"]["type"] == "app_mention";
+        let (rest, named) = without_mentions(text, &bots, app_mention);
+        if app_mention || named {
+            *mentions_bot = true;
+            *text = rest;
+        }
+    }
+    Decoded::Event(event)
+}
+
+/// `text` without its mentions of `bots` (`<@U1>`, `<@U1|name>`), and whether it had any. With
+/// no bot known, an `app_mention`'s leading mention is the bot's (Slack sent it for that).
+fn without_mentions(text: &str, bots: &[&str], app_mention: bool) -> (String, bool) {
+    let mut out = String::with_capacity(text.len());
+    let mut named = false;
+    let mut rest = text;
+    while let Some(at) = rest.find("<@") {
+        let Some(len) = rest[at..].find('>') else {
+            break;
+        };
+        out.push_str(&rest[..at]);
+        let mention = &rest[at..=at + len];
+        let user = mention[2..mention.len() - 1]
+            .split('|')
+            .next()
+            .unwrap_or_default();
+        let leading = bots.is_empty() && app_mention && !named && out.trim().is_empty();
+        rest = &rest[at + len + 1..];
+        if bots.contains(&user) || leading {
+            named = true;
+            // Of the spaces around the mention, one stays.
+            if out.is_empty() || out.ends_with(char::is_whitespace) {
+                rest = rest.strip_prefix(' ').unwrap_or(rest);
+            }
+        } else {
+            out.push_str(mention);
+        }
+    }
+    out.push_str(rest);
+    (out.trim().to_string(), named)
 }
 
 /// A raw Socket Mode frame, decoded by its `type`, the envelope's payload as over HTTP.
@@ -258,6 +318,7 @@ fn said(
         text: text.map(unescape).unwrap_or_default(),
         message_id: ts.clone(),
         direct,
+        mentions_bot: false,
         attachments,
     };
     let id = message_event_id(channel, &ts);

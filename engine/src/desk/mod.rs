@@ -549,10 +549,15 @@ async fn route(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreError> {
             text,
             message_id,
             direct,
+            mentions_bot,
             attachments,
         } => {
             let said = relay::Said { text, attachments };
-            relay::message(cx, ev, said, message_id, *direct).await
+            let to = relay::Addressed {
+                direct: *direct,
+                mentions_bot: *mentions_bot,
+            };
+            relay::message(cx, ev, said, message_id, to).await
         }
         EventKind::Reaction {
             emoji,

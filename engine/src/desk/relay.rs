@@ -20,14 +20,20 @@ pub(crate) async fn message(
     ev: &Ev<'_>,
     said: Said<'_>,
     message_id: &str,
-    direct: bool,
+    to: Addressed,
 ) -> Result<(), StoreError> {
     let channel = ev.event.channel.clone();
     let text = said.text;
+    let direct = to.direct;
     match ev.event.thread.clone() {
         None => {
             let intake_channel = cx.settings.intake_channels.contains(&channel);
             if !(direct || intake_channel) || said.is_empty() {
+                // Named where the desk takes no requests, or with nothing to say: the person
+                // wants the desk, and hears how to reach it.
+                if to.mentions_bot {
+                    return offer_new_ticket(cx, ev, Msg::MentionHelp, &[]).await;
+                }
                 return Ok(());
             }
             let known = intake::RequesterTickets::read(cx, &ev.person).await?;
@@ -77,6 +83,9 @@ pub(crate) async fn message(
         Some(thread) => {
             // The ticket is read once, locked for change, and handed on.
             let Some((side, ticket)) = find::locate_ticket(cx, &channel, &thread).await? else {
+                if to.mentions_bot {
+                    return offer_new_ticket(cx, ev, Msg::MentionHelp, &[]).await;
+                }
                 return Ok(());
             };
             // The files are listed on the ticket after the text is handled; a closed ticket
@@ -182,6 +191,15 @@ fn new_ticket_button(cx: &Cx<'_>) -> Button {
         id: Widget::NewTicket.to_string(),
         style: ButtonStyle::Normal,
     }
+}
+
+/// To whom a message was written.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Addressed {
+    /// A direct message to the bot.
+    pub direct: bool,
+    /// It names the bot.
+    pub mentions_bot: bool,
 }
 
 /// What a message said: its text and the files attached to it.

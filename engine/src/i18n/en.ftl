@@ -359,6 +359,7 @@ duration_pair = { $first } { $second }
 duration_in = in { $duration }
 joined_open_ticket = Added to your open ticket { $number }. If this is about something else, open a new ticket.
 courtesy_no_ticket = If you need help, describe the problem in a message here, or open a new ticket.
+mention_help = Hi! I take requests for help in a direct message to me, or with /ticket new in any channel. Press the button to open a ticket now.
 button_reopen = Reopen
 agents_kb_not_solved = { $name } says the suggested articles did not solve ticket { $number }: over to you.
 agents_kb_grace_over = Ticket { $number }: the suggested articles have not solved it so far: over to you.

@@ -354,6 +354,7 @@ duration_pair = { $first } e { $second }
 duration_in = tra { $duration }
 joined_open_ticket = Aggiunto al tuo ticket aperto { $number }. Se si tratta d'altro, apri un nuovo ticket.
 courtesy_no_ticket = Se ti serve aiuto, descrivi il problema in un messaggio qui, oppure apri un nuovo ticket.
+mention_help = Ciao! Raccolgo le richieste di aiuto in un messaggio diretto a me, oppure con /ticket new in qualsiasi canale. Premi il pulsante per aprire subito un ticket.
 button_reopen = Riapri
 agents_kb_not_solved = { $name } dice che gli articoli suggeriti non hanno risolto il ticket { $number }: tocca a voi.
 agents_kb_grace_over = Ticket { $number }: finora gli articoli suggeriti non l'hanno risolto: tocca a voi.

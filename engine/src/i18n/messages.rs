@@ -45,6 +45,7 @@ messages! {
     AgentsKbNotSolved => "agents_kb_not_solved",
     AgentsKbGraceOver => "agents_kb_grace_over",
     CourtesyNoTicket => "courtesy_no_ticket",
+    MentionHelp => "mention_help",
     DemoIntro => "demo_intro",
     DemoChannels => "demo_channels",
     DemoEmployee => "demo_employee",

@@ -395,6 +395,7 @@ duration_pair = { $first } i { $second }
 duration_in = za { $duration }
 joined_open_ticket = Dodano do otwartego zgłoszenia { $number }. Jeśli chodzi o inną sprawę, prosimy otworzyć nowe zgłoszenie.
 courtesy_no_ticket = Jeśli potrzebna jest pomoc, prosimy opisać problem w wiadomości tutaj albo otworzyć nowe zgłoszenie.
+mention_help = Dzień dobry! Prośby o pomoc przyjmuję w wiadomości bezpośredniej do mnie albo przez /ticket new w dowolnym kanale. Przycisk poniżej od razu otwiera zgłoszenie.
 button_reopen = Otwórz ponownie
 agents_kb_not_solved = { $name }: proponowane artykuły nie rozwiązały zgłoszenia { $number }, prosimy o pomoc.
 agents_kb_grace_over = Zgłoszenie { $number }: proponowane artykuły jak dotąd go nie rozwiązały, prosimy o pomoc.

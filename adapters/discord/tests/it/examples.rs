@@ -276,6 +276,7 @@ fn the_documented_message_decodes_and_threads_are_seen_as_threads() {
             text: "Supa Hot".into(),
             message_id: "334385199974967042".into(),
             direct: true,
+            mentions_bot: false,
             attachments: Vec::new(),
         }
     );

@@ -93,6 +93,7 @@ fn direct(user: &str) -> ChatEvent {
             text: "my badge does not open door 3".into(),
             message_id: "1200000000000000800".into(),
             direct: true,
+            mentions_bot: false,
             attachments: vec![],
         },
     }

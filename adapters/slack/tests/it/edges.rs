@@ -298,6 +298,13 @@ async fn one_message_under_several_event_ids_is_one_event() {
         assert_eq!(event.event_id, id, "the desk drops the repeats by this id");
         assert_eq!(event, &events[0], "the mention is the message itself");
     }
+    // Whichever comes first, the desk hears that it was named, without the mention.
+    assert!(
+        matches!(&events[0].kind, EventKind::Message { text, mentions_bot: true, .. }
+            if text == "the VPN is down"),
+        "{:?}",
+        events[0].kind
+    );
     socket.stop().await;
 }
 
@@ -320,8 +327,8 @@ async fn a_mention_alone_reaches_the_desk() {
         ("C0OTHER", Some("1800000000.000001"))
     );
     assert!(
-        matches!(&event.kind, EventKind::Message { text, direct: false, .. }
-            if text == "<@UBOT> help & thanks"),
+        matches!(&event.kind, EventKind::Message { text, direct: false, mentions_bot: true, .. }
+            if text == "help & thanks"),
         "{:?}",
         event.kind
     );
@@ -334,5 +341,33 @@ async fn a_mention_alone_reaches_the_desk() {
     let envelope = fake.envelope(link, "events_api", bot);
     fake.ack(&envelope).await;
     assert_eq!(desk.events().len(), 1);
+    // A message naming someone else names nobody the desk knows: kept as written.
+    let other = message(
+        "ask <@U0LUISA> about <@UBOT|helpdesk> please",
+        "1800000000.000045",
+    );
+    let envelope = fake.envelope(link, "events_api", other);
+    fake.ack(&envelope).await;
+    let event = desk
+        .event("the message", |e| e.event_id.ends_with("000045"))
+        .await;
+    assert!(
+        matches!(&event.kind, EventKind::Message { text, mentions_bot: true, .. }
+            if text == "ask <@U0LUISA> about please"),
+        "{:?}",
+        event.kind
+    );
+    let plain = message("ask <@U0LUISA>", "1800000000.000046");
+    let envelope = fake.envelope(link, "events_api", plain);
+    fake.ack(&envelope).await;
+    let event = desk
+        .event("the plain message", |e| e.event_id.ends_with("000046"))
+        .await;
+    assert!(
+        matches!(&event.kind, EventKind::Message { text, mentions_bot: false, .. }
+            if text == "ask <@U0LUISA>"),
+        "{:?}",
+        event.kind
+    );
     socket.stop().await;
 }

@@ -51,6 +51,7 @@ fn a_direct_message_to_the_bot_is_a_direct_message() {
             text: "How many cats did we herd yesterday?".into(),
             message_id: "1525215129.000001".into(),
             direct: true,
+            mentions_bot: false,
             attachments: Vec::new(),
         }
     );
@@ -113,6 +114,7 @@ fn socket_mode_frames_decode_like_http_payloads() {
             text: "<@U111> Hi here!".into(),
             message_id: "1610241741.000200".into(),
             direct: false,
+            mentions_bot: false,
             attachments: Vec::new(),
         }
     );
