@@ -359,6 +359,9 @@ impl Demo<'_> {
             | ChatAction::OpenThread {
                 channel, message, ..
             } => (format!("#{channel}"), Msg::DemoPosts, message),
+            ChatAction::DirectMessage { user, message, .. } => {
+                (format!("@{user}"), Msg::DemoPosts, message)
+            }
             ChatAction::Reply {
                 channel, message, ..
             } => {

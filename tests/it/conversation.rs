@@ -9,10 +9,10 @@ use common::chat::*;
 use common::now;
 use helpdesk::desk::keys::{MessageKey, Widget};
 use helpdesk::desk::Handled;
-use helpdesk::domain::{LogKind, Status, TicketNumber};
+use helpdesk::domain::{LogKind, Reach, Status, TicketNumber};
 use helpdesk::i18n::{text, Arg, Language, Msg};
 use helpdesk::sandbox::{example_tenant, person, Sandbox};
-use helpdesk::store::Store;
+use helpdesk::store::{OutboxState, Store};
 use helpdesk_chat::{ChatAction, EventKind};
 use std::time::Duration;
 
@@ -22,6 +22,7 @@ on_both_backends!(
     no_line_is_lost_and_a_ticket_back_in_the_queue_pages_its_level,
     one_message_under_two_event_ids_is_taken_once,
     a_mention_is_answered_wherever_it_is_made,
+    nobody_is_left_unheard_when_the_bot_cannot_write_back,
 );
 
 fn sandbox(store: Store) -> Sandbox {
@@ -511,4 +512,141 @@ async fn a_mention_is_answered_wherever_it_is_made(store: Store) {
     assert_eq!(tickets(&sb).await, 1);
     assert_eq!(requester_lines(&sb, 1).await, ["the scanner is offline"]);
     assert_eq!(helps(&sb).len(), 3, "a ticket, not the help");
+}
+
+/// Everything shown in one channel or thread, as text.
+fn shown(sb: &Sandbox, channel: &str, thread: Option<&str>) -> String {
+    sb.platform
+        .shown_in(channel, thread)
+        .iter()
+        .map(|r| format!("{:?}", r.action))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn nobody_is_left_unheard_when_the_bot_cannot_write_back(store: Store) {
+    let sb = sandbox(store);
+    let dm = helpdesk_chat::MemoryPlatform::direct_channel(&luisa().id);
+    // The bot was taken out of the intake channel: it still hears, it can no longer write.
+    sb.platform.close("help");
+    send(
+        &sb,
+        &luisa(),
+        "help",
+        None,
+        message("the scanner is offline", "s1"),
+    )
+    .await;
+    let t = ticket(&sb, 1).await;
+    assert_eq!(t.reach, Reach::AsAsked);
+    // The dispatcher parked the answer and told the desk, which moves to her DMs.
+    sb.advance(Duration::ZERO).await.unwrap();
+    let t = ticket(&sb, 1).await;
+    assert_eq!(t.reach, Reach::Direct);
+    let opening = sb
+        .platform
+        .posted(&MessageKey::RequesterDirect(t.id).to_string())
+        .expect("a direct message opens the conversation there");
+    assert_eq!(opening.channel, dm);
+    let in_dm = shown(&sb, &dm, Some(&opening.message_id));
+    let first_answer = text(
+        Language::En,
+        Msg::RequesterOpened,
+        &[
+            ("number", Arg::text("#1")),
+            ("priority", Arg::text(t.priority())),
+            ("level", Arg::text(t.level)),
+        ],
+    );
+    assert!(
+        in_dm.contains(&first_answer),
+        "what did not reach her follows in the DM: {in_dm}"
+    );
+    let card_key = MessageKey::card(t.id, "support-l1").to_string();
+    let card_id = sb.platform.posted(&card_key).unwrap().message_id;
+    assert!(agents_thread(&sb, &card_id).contains(&text(
+        Language::En,
+        Msg::AgentsRequesterMovedToDirect,
+        &[("number", Arg::text("#1"))]
+    )));
+    assert!(
+        format!("{:?}", latest(&sb, &card_key)).contains(&text(
+            Language::En,
+            Msg::CardRequesterDirect,
+            &[("name", Arg::text("Luisa"))]
+        )),
+        "the card says where the requester is"
+    );
+
+    // The conversation goes on there, both ways.
+    send(&sb, &ada(), "support-l1", None, click(Widget::Claim(t.id))).await;
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        Some(&card_id),
+        message("please restart it", "a1"),
+    )
+    .await;
+    assert!(shown(&sb, &dm, Some(&opening.message_id)).contains("please restart it"));
+    let answer = direct("restarted, still offline", "s2");
+    send(&sb, &luisa(), &dm, Some(&opening.message_id), answer).await;
+    assert_eq!(
+        requester_lines(&sb, 1).await,
+        ["the scanner is offline", "restarted, still offline"]
+    );
+    assert!(agents_thread(&sb, &card_id).contains("restarted, still offline"));
+
+    // Then she closes her DMs to the bot: the agents are told, the ticket is marked, and what
+    // did not reach her is shown to them. Nothing stays parked.
+    sb.platform.close(&dm);
+    send(
+        &sb,
+        &ada(),
+        "support-l1",
+        Some(&card_id),
+        message("try the other scanner", "a2"),
+    )
+    .await;
+    sb.advance(Duration::ZERO).await.unwrap();
+    let t = ticket(&sb, 1).await;
+    assert_eq!(t.reach, Reach::Unreachable);
+    let agents = agents_thread(&sb, &card_id);
+    assert!(
+        agents.contains(&text(
+            Language::En,
+            Msg::AgentsRequesterUnreachable,
+            &[("number", Arg::text("#1")), ("name", Arg::text("Luisa"))]
+        )),
+        "{agents}"
+    );
+    assert!(agents.contains(&text(
+        Language::En,
+        Msg::AgentsUndelivered,
+        &[("text", Arg::text("try the other scanner"))]
+    )));
+    assert!(format!("{:?}", latest(&sb, &card_key)).contains(&text(
+        Language::En,
+        Msg::CardRequesterUnreachable,
+        &[("name", Arg::text("Luisa"))]
+    )));
+    let reaches: Vec<Reach> = log_kinds(&sb, &t)
+        .await
+        .into_iter()
+        .filter_map(|k| match k {
+            LogKind::RequesterReach { reach, .. } => Some(reach),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reaches, [Reach::Direct, Reach::Unreachable]);
+    let parked = sb
+        .desk
+        .store()
+        .outbox(Some(OutboxState::Dead), 100)
+        .await
+        .unwrap();
+    assert!(
+        parked.iter().all(|i| i.ticket != Some(t.id)),
+        "no message for the requester stays parked: {parked:?}"
+    );
 }

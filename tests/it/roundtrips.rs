@@ -137,7 +137,10 @@ async fn a_desk_event_writes_each_table_in_one_insert(store: Store) {
         // No knowledge base here: no suggestions, so no grace before the ping.
         let expected = !matches!(
             kind,
-            TimerKind::ConfirmTimeout | TimerKind::PendingTimeout | TimerKind::KbGrace
+            TimerKind::ConfirmTimeout
+                | TimerKind::PendingTimeout
+                | TimerKind::KbGrace
+                | TimerKind::Undelivered
         );
         assert_eq!(armed, expected, "{kind:?}");
     }

@@ -386,6 +386,7 @@ async fn the_web_api_failures_are_sorted_for_the_dispatcher() {
     fake.fail("chat.postMessage", 429, 7, "ratelimited");
     fake.fail("chat.postMessage", 200, 0, "rate_limited");
     fake.fail("chat.postMessage", 200, 0, "channel_not_found");
+    fake.fail("chat.postMessage", 200, 0, "invalid_blocks");
     fake.fail("chat.postMessage", 200, 0, "internal_error");
     let first = Attempt {
         key: "1",
@@ -401,8 +402,10 @@ async fn the_web_api_failures_are_sorted_for_the_dispatcher() {
     );
     assert!(matches!(send().await, Err(SendError::RateLimited { .. })));
     assert!(
-        matches!(send().await, Err(SendError::Permanent(e)) if e.contains("channel_not_found"))
+        matches!(send().await, Err(SendError::Unreachable(e)) if e.contains("channel_not_found")),
+        "a place that takes no messages: the desk looks for another way"
     );
+    assert!(matches!(send().await, Err(SendError::Permanent(e)) if e.contains("invalid_blocks")));
     assert!(matches!(send().await, Err(SendError::Transient(_))));
     let delivered = send().await.expect("then it goes through");
     let posted = delivered.posted.expect("a post lands somewhere");

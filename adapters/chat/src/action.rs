@@ -111,6 +111,16 @@ pub enum ChatAction {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         trigger: Option<String>,
     },
+    /// A new message in a person's direct messages with the bot, named `key` like a post, so
+    /// later replies go into its thread (where the platform has threads in direct messages).
+    DirectMessage {
+        /// Who.
+        user: String,
+        /// A name for the posted message (e.g. `dm:17`).
+        key: String,
+        /// What.
+        message: RichMessage,
+    },
     /// Open a form for a person (needs the trigger of their click or command).
     OpenForm {
         /// Who.
@@ -181,7 +191,7 @@ impl ChatAction {
     pub fn posts_as(&self) -> Option<&str> {
         match self {
             ChatAction::Post { key, .. } => key.as_deref(),
-            ChatAction::OpenThread { key, .. } => Some(key),
+            ChatAction::OpenThread { key, .. } | ChatAction::DirectMessage { key, .. } => Some(key),
             _ => None,
         }
     }
@@ -197,6 +207,7 @@ impl ChatAction {
         match self {
             ChatAction::Post { key: Some(key), .. }
             | ChatAction::OpenThread { key, .. }
+            | ChatAction::DirectMessage { key, .. }
             | ChatAction::Update { key, .. }
             | ChatAction::CreateThread { key, .. } => format!("key:{key}"),
             // Unnamed posts keep their order within their channel.
@@ -251,6 +262,7 @@ impl ChatAction {
             | ChatAction::React { channel, .. } => Some(channel),
             ChatAction::Update { .. }
             | ChatAction::CreateThread { .. }
+            | ChatAction::DirectMessage { .. }
             | ChatAction::OpenForm { .. }
             | ChatAction::PublishHome { .. } => None,
         }

@@ -27,16 +27,20 @@ impl Recorded {
             ChatAction::Post { channel, .. } | ChatAction::OpenThread { channel, .. } => {
                 Some((channel, None))
             }
+            ChatAction::DirectMessage { .. } => {
+                let posted = self.posted.as_ref()?;
+                Some((posted.channel.as_str(), None))
+            }
             ChatAction::Reply {
                 channel, thread, ..
-            } => {
-                let id = match (thread, &self.target) {
-                    (crate::ThreadRef::Id(id), _) => id.as_str(),
-                    (crate::ThreadRef::Message(_), Some(target)) => target.message_id.as_str(),
-                    (crate::ThreadRef::Message(key), None) => key.as_str(),
-                };
-                Some((channel, Some(id)))
-            }
+            } => match (thread, &self.target) {
+                (crate::ThreadRef::Id(id), _) => Some((channel, Some(id))),
+                // A reply lands where the message it answers was posted, as on every platform.
+                (crate::ThreadRef::Message(_), Some(target)) => {
+                    Some((target.channel.as_str(), Some(target.message_id.as_str())))
+                }
+                (crate::ThreadRef::Message(key), None) => Some((channel, Some(key))),
+            },
             ChatAction::Ephemeral {
                 channel, thread, ..
             } => Some((channel, thread.as_deref())),
@@ -52,6 +56,8 @@ struct State {
     next_message: u64,
     /// Where each outbox item's post landed: a repeated try finds it instead of posting again.
     by_key: std::collections::HashMap<String, MessageRef>,
+    /// Channels (and `dm:{user}` direct conversations) that take no messages from the bot.
+    closed: std::collections::HashSet<String>,
 }
 
 /// A platform that keeps what it is sent in memory.
@@ -71,6 +77,17 @@ impl MemoryPlatform {
         self.lock().failures.extend(errors);
     }
 
+    /// From now on the bot cannot post in `channel` (or, as `dm:{user}`, to that person
+    /// directly), nor in its threads: sends there fail as unreachable.
+    pub fn close(&self, channel: &str) {
+        self.lock().closed.insert(channel.to_string());
+    }
+
+    /// The channel a person's direct messages with the bot are in, here.
+    pub fn direct_channel(user: &str) -> String {
+        format!("dm:{user}")
+    }
+
     /// Everything carried out so far, in order.
     pub fn sent(&self) -> Vec<Recorded> {
         self.lock().sent.clone()
@@ -79,7 +96,9 @@ impl MemoryPlatform {
     /// Where the latest post named `key` landed.
     pub fn posted(&self, key: &str) -> Option<MessageRef> {
         self.lock().sent.iter().rev().find_map(|r| match &r.action {
-            ChatAction::Post { key: Some(k), .. } | ChatAction::OpenThread { key: k, .. }
+            ChatAction::Post { key: Some(k), .. }
+            | ChatAction::OpenThread { key: k, .. }
+            | ChatAction::DirectMessage { key: k, .. }
                 if k == key =>
             {
                 r.posted.clone()
@@ -128,16 +147,33 @@ impl ChatPlatform for MemoryPlatform {
                     });
                 }
             }
+            let lands_in = match action {
+                ChatAction::DirectMessage { user, .. } => Some(Self::direct_channel(user)),
+                // What answers a posted message lands where that message is.
+                other => target
+                    .map(|t| t.channel.as_str())
+                    .or(other.channel())
+                    .map(str::to_string),
+            };
+            if let Some(channel) = lands_in.filter(|c| state.closed.contains(c)) {
+                return Err(SendError::Unreachable(format!(
+                    "the bot cannot post in {channel}"
+                )));
+            }
             let posted = match action {
                 ChatAction::Post { channel, .. } | ChatAction::OpenThread { channel, .. } => {
-                    state.next_message += 1;
-                    Some(MessageRef {
-                        channel: channel.clone(),
-                        message_id: format!("m{}", state.next_message),
-                    })
+                    Some(channel.clone())
                 }
+                ChatAction::DirectMessage { user, .. } => Some(Self::direct_channel(user)),
                 _ => None,
-            };
+            }
+            .map(|channel| {
+                state.next_message += 1;
+                MessageRef {
+                    channel,
+                    message_id: format!("m{}", state.next_message),
+                }
+            });
             if let Some(p) = &posted {
                 state.by_key.insert(attempt.key.to_string(), p.clone());
             }

@@ -28,6 +28,11 @@ pub enum SendError {
     /// A failure that will not pass (unknown channel, missing scope): park it at once.
     #[error("permanent failure: {0}")]
     Permanent(String),
+    /// The place takes no messages from the bot (not in the channel, the thread archived or
+    /// locked, the person's direct messages closed): parked at once, and the desk is told so
+    /// it can reach the person another way.
+    #[error("unreachable: {0}")]
+    Unreachable(String),
 }
 
 /// What a successful send produced.

@@ -279,6 +279,16 @@ impl DiscordPlatform {
                 Err(e) => tracing::info!(error = %e, "private answer failed; sending a DM"),
             }
         }
+        self.direct(user, message, attempt).await.map(|_| ())
+    }
+
+    /// Posts in the person's direct messages with the bot (opening them if need be).
+    async fn direct(
+        &self,
+        user: &str,
+        message: &RichMessage,
+        attempt: Attempt<'_>,
+    ) -> Result<MessageRef, RestError> {
         let dm = self
             .rest
             .call(
@@ -295,7 +305,7 @@ impl DiscordPlatform {
                 code: None,
             })?
             .to_string();
-        self.post(&dm, message, attempt).await.map(|_| ())
+        self.post(&dm, message, attempt).await
     }
 
     async fn react(&self, channel: &str, message: &str, emoji: &str) -> Result<(), RestError> {
@@ -330,6 +340,9 @@ impl DiscordPlatform {
                 channel, message, ..
             } => Ok(Delivered {
                 posted: Some(self.post(channel, message, attempt).await?),
+            }),
+            ChatAction::DirectMessage { user, message, .. } => Ok(Delivered {
+                posted: Some(self.direct(user, message, attempt).await?),
             }),
             ChatAction::OpenThread {
                 channel,

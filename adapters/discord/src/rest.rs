@@ -25,6 +25,25 @@ pub mod code {
     pub const NOT_IN_DM: isize = 50003;
     /// The channel is of the wrong type for the action (no threads in it, or not a thread).
     pub const WRONG_CHANNEL_TYPE: isize = 50024;
+    /// The bot cannot see the channel.
+    pub const MISSING_ACCESS: isize = 50001;
+    /// The bot lacks a permission there (send messages, create private threads…).
+    pub const MISSING_PERMISSIONS: isize = 50013;
+    /// The person takes no direct messages from the bot.
+    pub const CANNOT_MESSAGE_USER: isize = 50007;
+    /// The thread is archived.
+    pub const ARCHIVED_THREAD: isize = 50083;
+    /// The thread is locked.
+    pub const LOCKED_THREAD: isize = 160005;
+    /// The codes of a place that takes no messages from the bot.
+    pub const UNREACHABLE: [isize; 6] = [
+        UNKNOWN_CHANNEL,
+        MISSING_ACCESS,
+        MISSING_PERMISSIONS,
+        CANNOT_MESSAGE_USER,
+        ARCHIVED_THREAD,
+        LOCKED_THREAD,
+    ];
 }
 
 /// A failed call: the sorted outcome, and Discord's own error code when it gave one.
@@ -170,6 +189,7 @@ fn sort(e: serenity::Error) -> RestError {
                     retry_after: Duration::from_secs(1),
                 },
                 500..=599 => SendError::Transient(why),
+                _ if code::UNREACHABLE.contains(&r.error.code) => SendError::Unreachable(why),
                 _ => SendError::Permanent(why),
             };
             RestError { error, code }

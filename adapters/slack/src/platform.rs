@@ -179,6 +179,10 @@ impl SlackPlatform {
                 self.post(team, Self::message(channel, message), attempt)
                     .await
             }
+            // A user id as the channel posts in the app's direct messages with that person.
+            ChatAction::DirectMessage { user, message, .. } => {
+                self.post(team, Self::message(user, message), attempt).await
+            }
             // Anyone in the channel can read a thread, and threads never need closing.
             ChatAction::AddToThread { .. }
             | ChatAction::RemoveFromThread { .. }
@@ -224,7 +228,7 @@ impl SlackPlatform {
                 match self.call(team, "chat.postEphemeral", body).await {
                     // Where the bot is no member (a DM between two people, a private channel
                     // it was not invited to) the answer goes to the person's DM with the bot.
-                    Err(SendError::Permanent(e)) if NOT_THERE.iter().any(|c| e.ends_with(c)) => {
+                    Err(SendError::Unreachable(e)) if NOT_THERE.iter().any(|c| e.ends_with(c)) => {
                         tracing::info!(error = %e, "ephemeral not possible there: answering in the DM");
                         let opened: Opened = self
                             .web

@@ -150,6 +150,24 @@ impl Web {
 
 /// Slack's errors that pass by themselves; every other error code is a request that will keep
 /// failing as sent (unknown channel, missing scope, expired trigger, invalid blocks).
+/// Slack's answers for a place that takes no messages from the bot: it is not in the channel,
+/// the channel is gone or archived, posting there is restricted, or the person cannot get
+/// direct messages from the app.
+pub const UNREACHABLE_CODES: &[&str] = &[
+    "channel_not_found",
+    "not_in_channel",
+    "user_not_in_channel",
+    "is_archived",
+    "restricted_action",
+    "restricted_action_read_only_channel",
+    "restricted_action_thread_only_channel",
+    "restricted_action_non_threadable_channel",
+    "team_access_not_granted",
+    "messages_tab_disabled",
+    "cannot_dm_bot",
+    "user_disabled",
+];
+
 const TRANSIENT_CODES: &[&str] = &[
     "internal_error",
     "fatal_error",
@@ -171,6 +189,9 @@ pub fn sorted(method: &str, error: SlackClientError) -> SendError {
         }
         SlackClientError::ApiError(e) if TRANSIENT_CODES.contains(&e.code.as_str()) => {
             SendError::Transient(format!("{method}: {}", e.code))
+        }
+        SlackClientError::ApiError(e) if UNREACHABLE_CODES.contains(&e.code.as_str()) => {
+            SendError::Unreachable(format!("{method}: {}", e.code))
         }
         SlackClientError::ApiError(e) => SendError::Permanent(format!("{method}: {}", e.code)),
         SlackClientError::HttpError(e) if e.status_code.is_client_error() => {

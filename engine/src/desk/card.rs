@@ -4,7 +4,7 @@
 use super::context::Cx;
 use super::keys::{MessageKey, TicketForm, Widget};
 use crate::config::Place;
-use crate::domain::{Author, LogKind, Status, Ticket, TicketId};
+use crate::domain::{Author, LogKind, Reach, Status, Ticket, TicketId};
 use crate::i18n::{Arg, Msg};
 use crate::store::{StoreError, TimerKind, TimerState};
 use helpdesk_chat::{
@@ -31,12 +31,19 @@ pub(crate) enum Side {
 pub(crate) fn side_of_key(key: &str) -> Option<Side> {
     match key.parse().ok()? {
         MessageKey::Card { ticket, channel } => Some(Side::Agents(ticket, channel)),
-        MessageKey::Requester(ticket) => Some(Side::Requester(ticket)),
+        MessageKey::Requester(ticket) | MessageKey::RequesterDirect(ticket) => {
+            Some(Side::Requester(ticket))
+        }
     }
 }
 
-/// Where the requester talks: the thread of their first message, or of the bot's post.
+/// Where the requester talks: the thread of their first message, or of the bot's post; once
+/// that place took no more messages from the bot, the desk's post in their direct messages.
 pub(crate) fn requester_thread(ticket: &Ticket) -> (String, ThreadRef) {
+    if ticket.reach != Reach::AsAsked {
+        let key = MessageKey::RequesterDirect(ticket.id).to_string();
+        return (ticket.requester.id.clone(), ThreadRef::Message(key));
+    }
     let thread = match &ticket.source.thread {
         Some(id) => ThreadRef::Id(id.clone()),
         None => ThreadRef::Message(MessageKey::Requester(ticket.id).to_string()),
@@ -44,11 +51,32 @@ pub(crate) fn requester_thread(ticket: &Ticket) -> (String, ThreadRef) {
     (ticket.source.channel.clone(), thread)
 }
 
+/// Whether `action` is addressed to the requester of `ticket` (where they asked, or in their
+/// direct messages), and so reaches nobody if it cannot be delivered.
+pub(crate) fn is_to_requester(ticket: &Ticket, action: &ChatAction) -> bool {
+    let own_key = |key: &str| matches!(key.parse(), Ok(MessageKey::Requester(t) | MessageKey::RequesterDirect(t)) if t == ticket.id);
+    if action.posts_as().is_some_and(own_key) || action.needs_message().is_some_and(own_key) {
+        return true;
+    }
+    match action {
+        ChatAction::Reply {
+            channel,
+            thread: ThreadRef::Id(id),
+            ..
+        } => *channel == ticket.source.channel && ticket.source.thread.as_ref() == Some(id),
+        _ => false,
+    }
+}
+
 /// Lets the ticket's agent into the requester's thread (a private one on Discord).
 pub(crate) async fn let_in(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
     let Some(agent) = &ticket.assignee else {
         return Ok(());
     };
+    // Direct messages have no members to add.
+    if ticket.reach != Reach::AsAsked {
+        return Ok(());
+    }
     let (channel, thread) = requester_thread(ticket);
     let action = ChatAction::AddToThread {
         channel,
@@ -65,7 +93,8 @@ pub(crate) async fn let_out(
     ticket: &Ticket,
     former: &crate::domain::Person,
 ) -> Result<(), StoreError> {
-    if ticket.assignee.as_ref().is_some_and(|a| a.id == former.id) {
+    if ticket.assignee.as_ref().is_some_and(|a| a.id == former.id) || ticket.reach != Reach::AsAsked
+    {
         return Ok(());
     }
     let (channel, thread) = requester_thread(ticket);
@@ -80,9 +109,11 @@ pub(crate) async fn let_out(
 /// Archives the ticket's threads once it is closed: the requester's and the agents' under the
 /// current card (a message in either opens them again).
 pub(crate) async fn close_threads(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
-    let (channel, thread) = requester_thread(ticket);
-    cx.send(Some(ticket), ChatAction::CloseThread { channel, thread })
-        .await?;
+    if ticket.reach == Reach::AsAsked {
+        let (channel, thread) = requester_thread(ticket);
+        cx.send(Some(ticket), ChatAction::CloseThread { channel, thread })
+            .await?;
+    }
     let Some(place) = place(cx, ticket) else {
         return Ok(());
     };
@@ -398,6 +429,22 @@ impl CardField {
     }
 }
 
+/// The requester's name, with how the desk reaches them when not where they asked.
+fn requester_shown(cx: &Cx<'_>, ticket: &Ticket) -> String {
+    let name = [("name", Arg::text(&ticket.requester.name))];
+    match ticket.reach {
+        Reach::AsAsked => ticket.requester.name.clone(),
+        Reach::Direct => cx.t(Msg::CardRequesterDirect, &name),
+        Reach::Unreachable => cx.t(Msg::CardRequesterUnreachable, &name),
+    }
+}
+
+/// Updates the card at the current place with its SLA line as it stands.
+pub(crate) async fn refresh_now(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
+    let line = super::sla::card_line(cx, ticket).await?;
+    refresh(cx, ticket, line).await
+}
+
 /// The card: number, title, requester, priority, category, level, status, assignee, SLA, due.
 /// The SLA line is the caller's to compute (the SLA's timers are not this module's business).
 pub(crate) async fn render(
@@ -435,7 +482,7 @@ pub(crate) async fn render_without(
     };
     let nobody = cx.t(Msg::Nobody, &[]);
     let mut fields = vec![
-        (CardField::Requester, ticket.requester.name.clone()),
+        (CardField::Requester, requester_shown(cx, ticket)),
         (CardField::Priority, ticket.priority().to_string()),
         (
             CardField::Category,

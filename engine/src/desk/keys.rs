@@ -118,6 +118,9 @@ pub enum MessageKey {
     },
     /// The message that starts the requester's thread when no message of theirs does.
     Requester(TicketId),
+    /// The message in the requester's direct messages that the conversation moved to when
+    /// the place they asked in took no more messages from the bot.
+    RequesterDirect(TicketId),
 }
 
 impl MessageKey {
@@ -263,6 +266,7 @@ impl fmt::Display for MessageKey {
         match self {
             MessageKey::Card { ticket, channel } => write!(f, "card:{}:{channel}", ticket.0),
             MessageKey::Requester(t) => write!(f, "req:{}", t.0),
+            MessageKey::RequesterDirect(t) => write!(f, "dm:{}", t.0),
         }
     }
 }
@@ -280,6 +284,9 @@ impl FromStr for MessageKey {
                 Some(MessageKey::card(TicketId(number(t)?), channel))
             }),
             "req" => parts.one().map(|t| MessageKey::Requester(TicketId(t))),
+            "dm" => parts
+                .one()
+                .map(|t| MessageKey::RequesterDirect(TicketId(t))),
             _ => None,
         };
         key.ok_or_else(|| parts.unknown())
@@ -378,7 +385,11 @@ mod tests {
     }
 
     fn messages(t: TicketId, channel: &str) -> Vec<MessageKey> {
-        vec![MessageKey::card(t, channel), MessageKey::Requester(t)]
+        vec![
+            MessageKey::card(t, channel),
+            MessageKey::Requester(t),
+            MessageKey::RequesterDirect(t),
+        ]
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod intake;
 pub mod keys;
 mod knowledge;
 mod query;
+mod reach;
 mod relay;
 mod resolve;
 mod sla;

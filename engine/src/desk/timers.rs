@@ -142,6 +142,7 @@ pub(crate) async fn fire(
             );
             super::knowledge::grace_over(cx, &ticket, text).await
         }
+        TimerKind::Undelivered => super::reach::undelivered(cx, &mut ticket).await,
         TimerKind::SlaResponseWarning
         | TimerKind::SlaResponseBreach
         | TimerKind::SlaResolutionWarning

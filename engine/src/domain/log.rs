@@ -118,6 +118,13 @@ pub enum LogKind {
         /// Attached on the agents' side: not for the requester.
         internal: bool,
     },
+    /// How the desk reaches the requester changed: their direct messages, or no way in chat.
+    RequesterReach {
+        /// How it reaches them now.
+        reach: super::ticket::Reach,
+        /// What the platform said of the place that took no messages.
+        reason: String,
+    },
     /// How the ticket was fixed.
     Resolution {
         /// The fix, as the agent wrote it.
@@ -142,6 +149,7 @@ impl LogKind {
             LogKind::FeedbackComment { .. } => "feedback_comment",
             LogKind::Resolution { .. } => "resolution",
             LogKind::Attachment { .. } => "attachment",
+            LogKind::RequesterReach { .. } => "requester_reach",
         }
     }
 
@@ -149,7 +157,9 @@ impl LogKind {
     pub fn is_internal(&self) -> bool {
         matches!(
             self,
-            LogKind::InternalNote { .. } | LogKind::Attachment { internal: true, .. }
+            LogKind::InternalNote { .. }
+                | LogKind::Attachment { internal: true, .. }
+                | LogKind::RequesterReach { .. }
         )
     }
 }

@@ -21,4 +21,4 @@ pub use priority::{Grade, Impact, Priority, UnknownGrade, UnknownPriority, Urgen
 pub use role::{Access, Act, Refusal};
 pub use status::{IllegalTransition, Status, UnknownStatus};
 pub use text::{bounded_text, TextTooLong, Title, TitleError, TEXT_MAX_CHARS, TITLE_MAX_CHARS};
-pub use ticket::{NewTicket, Ticket, TicketError};
+pub use ticket::{NewTicket, Reach, Ticket, TicketError};

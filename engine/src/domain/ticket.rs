@@ -31,6 +31,42 @@ pub struct NewTicket {
     pub source: Source,
 }
 
+/// How the desk reaches the requester: where they asked, in their direct messages once that
+/// place stopped taking the bot's messages, or not at all (the agents were told).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reach {
+    /// In the conversation where they asked (the ticket's source).
+    #[default]
+    AsAsked,
+    /// In their direct messages with the bot.
+    Direct,
+    /// Nowhere in chat: the agents reach them another way.
+    Unreachable,
+}
+
+impl Reach {
+    /// The stable name stored in the ticket row.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reach::AsAsked => "as_asked",
+            Reach::Direct => "direct",
+            Reach::Unreachable => "unreachable",
+        }
+    }
+}
+
+impl std::str::FromStr for Reach {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Reach, String> {
+        [Reach::AsAsked, Reach::Direct, Reach::Unreachable]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| format!("unknown requester reach {s:?}"))
+    }
+}
+
 /// A ticket as stored: numbered, with its current state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ticket {
@@ -74,6 +110,8 @@ pub struct Ticket {
     pub resolved_at: Option<Timestamp>,
     /// When it was closed.
     pub closed_at: Option<Timestamp>,
+    /// How the desk reaches the requester.
+    pub reach: Reach,
     /// Optimistic-concurrency version: the store refuses a write based on a stale copy.
     pub version: i64,
 }
@@ -130,6 +168,7 @@ impl Ticket {
             first_response_at: None,
             resolved_at: None,
             closed_at: None,
+            reach: Reach::AsAsked,
             version: 0,
         }
     }

@@ -65,6 +65,10 @@ pub fn describe(lang: Language, kind: &LogKind) -> String {
         LogKind::Deflected { article } => t(Msg::LogDeflected, &[("article", Arg::text(article))]),
         LogKind::Rated { score } => t(Msg::LogRated, &[("score", Arg::num(*score))]),
         LogKind::Attachment { name, .. } => t(Msg::LogAttachment, &[("name", Arg::text(name))]),
+        LogKind::RequesterReach { reach, .. } => match reach {
+            crate::domain::Reach::Unreachable => t(Msg::LogRequesterUnreachable, &[]),
+            _ => t(Msg::LogRequesterDirect, &[]),
+        },
         LogKind::KbSuggestionShown { articles } => {
             t(Msg::LogSuggestions, &[("count", Arg::num(articles.len()))])
         }

@@ -383,7 +383,7 @@ impl Dispatcher {
             Outcome::Sent(_) => (1, 0, 0),
             Outcome::Wait(_) => (0, 0, 0),
             Outcome::Retry(..) => (0, 1, 0),
-            Outcome::Dead(_) => (0, 0, 1),
+            Outcome::Dead(_) | Outcome::Undelivered(_) => (0, 0, 1),
         };
         let (sent, retried, dead) = counted;
         crate::metrics::METRICS.dispatched(claim.platform.as_str(), sent, retried, dead);
@@ -412,13 +412,19 @@ impl Dispatcher {
                 report.dead += 1;
                 self.store.mark_failed(claim, error, None, now).await?
             }
+            Outcome::Undelivered(error) => {
+                tracing::warn!(ticket = ?claim.item.ticket, %error,
+                    "reached nobody; parked, and the desk looks for another way");
+                report.dead += 1;
+                self.store.mark_undelivered(claim, error, now).await?
+            }
         };
         if !held {
             tracing::warn!("the claim's lease ran out and another dispatcher took the item over");
         }
         Ok(match outcome {
             Outcome::Sent(posted) => Delivered::Sent(posted),
-            Outcome::Dead(_) => Delivered::Dead,
+            Outcome::Dead(_) | Outcome::Undelivered(_) => Delivered::Dead,
             Outcome::Wait(_) | Outcome::Retry(..) => Delivered::Held,
         })
     }
@@ -460,7 +466,7 @@ impl Dispatcher {
                 // Never posted, or parked as dead: nothing to reply to or update. Parked too, so
                 // retrying the dead post (helpdesk outbox retry) brings both back.
                 None => {
-                    return Ok(Outcome::Dead(format!(
+                    return Ok(Outcome::Undelivered(format!(
                         "the message {key:?} was never posted"
                     )));
                 }
@@ -507,9 +513,12 @@ impl Dispatcher {
             }
             Err(error) => error,
         };
+        if let SendError::Unreachable(_) = error {
+            return Ok(Outcome::Undelivered(error.to_string()));
+        }
         let attempts = claim.item.attempts + 1;
         let retry_in = match &error {
-            SendError::Permanent(_) => None,
+            SendError::Permanent(_) | SendError::Unreachable(_) => None,
             _ if attempts >= self.policy.max_attempts => None,
             SendError::RateLimited { retry_after } => {
                 let until = later(now, *retry_after);
@@ -572,4 +581,7 @@ enum Outcome {
     Retry(Timestamp, String),
     /// Failed for good; parked.
     Dead(String),
+    /// Reached nobody (the place takes no messages from the bot, or the message it needs
+    /// was never posted); parked, and the desk is told.
+    Undelivered(String),
 }

@@ -396,7 +396,8 @@ impl StoreTx {
             urgency = $4, impact = $5, priority = $6, level = $7, specialty = $8, \
             assignee_id = $9, assignee_name = $10, status = $11, source_channel = $12, \
             source_thread = $13, updated_at = $14, first_response_at = $15, resolved_at = $16, \
-            closed_at = $17, version = version + 1 WHERE id = $18 AND version = $19";
+            closed_at = $17, requester_reach = $18, version = version + 1 \
+            WHERE id = $19 AND version = $20";
         let db = &mut self.db();
         let done = on!(db, c => sqlx::query(SQL)
             .bind(t.title.as_str())
@@ -416,6 +417,7 @@ impl StoreTx {
             .bind(t.first_response_at.map(to_ms))
             .bind(t.resolved_at.map(to_ms))
             .bind(t.closed_at.map(to_ms))
+            .bind(t.reach.as_str())
             .bind(t.id.0)
             .bind(t.version)
             .execute(&mut **c)

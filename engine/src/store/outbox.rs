@@ -82,6 +82,7 @@ impl Lane {
             ChatAction::Ephemeral { .. } | ChatAction::OpenForm { .. } => Lane::Answers,
             ChatAction::Post { .. }
             | ChatAction::OpenThread { .. }
+            | ChatAction::DirectMessage { .. }
             | ChatAction::AddToThread { .. }
             | ChatAction::RemoveFromThread { .. }
             | ChatAction::CloseThread { .. }
@@ -474,6 +475,28 @@ impl Store {
         self.finish_alone(claim, state, 1, at, Some(error)).await
     }
 
+    /// Parks an item that reached nobody (its place takes no messages from the bot, or the
+    /// message it needed was never posted) and, in the same transaction, tells the desk: the
+    /// ticket's `undelivered` timer fires now, and the desk finds another way.
+    pub async fn mark_undelivered(
+        &self,
+        claim: &ClaimedItem,
+        error: &str,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        let held = finish(&mut tx.db(), claim, OutboxState::Dead, 1, now, Some(error)).await?;
+        if let (true, Some(ticket)) = (held, claim.item.ticket) {
+            let kind = super::TimerKind::Undelivered;
+            let (key, none) = (kind.key(ticket), serde_json::Value::Null);
+            let tenant = claim.item.tenant;
+            tx.set_timer(tenant, Some(ticket), &key, kind, now, &none, now)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(held)
+    }
+
     /// Puts a claimed item back without counting an attempt (it waits for something else).
     pub async fn postpone(
         &self,
@@ -572,6 +595,36 @@ impl Store {
     }
 }
 
+impl super::StoreTx {
+    /// A ticket's parked items, oldest first.
+    pub async fn dead_items_of(&mut self, ticket: TicketId) -> Result<Vec<OutboxItem>, StoreError> {
+        const SQL: &str = "SELECT id, tenant_id, ticket_id, payload, state, attempts, \
+            next_attempt_at, last_error FROM outbox WHERE ticket_id = $1 AND state = 'dead' \
+            ORDER BY id";
+        self.flush_outbox().await?;
+        let db = &mut self.db();
+        let rows: Vec<OutboxRow> = on!(db, c => sqlx::query_as(SQL)
+            .bind(ticket.0)
+            .fetch_all(&mut **c)
+            .await)?;
+        rows.into_iter().map(outbox_item).collect()
+    }
+
+    /// Removes parked items the desk has done otherwise (sent another way, or told the agents).
+    pub async fn drop_dead_items(&mut self, ids: &[i64]) -> Result<(), StoreError> {
+        const SQL: &str = "DELETE FROM outbox WHERE id = $1 AND state = 'dead'";
+        for id in ids {
+            let db = &mut self.db();
+            on!(db, c => sqlx::query(SQL)
+                .bind(*id)
+                .execute(&mut **c)
+                .await
+                .map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -598,6 +651,7 @@ mod tests {
             json!({ "type": "publish_home", "user": "U", "sections": [] }),
             json!({ "type": "create_thread", "key": "k", "name": "n" }),
             json!({ "type": "react", "channel": "C", "message_id": "m", "emoji": "e" }),
+            json!({ "type": "direct_message", "user": "U", "key": "k", "message": message }),
         ]
         .into_iter()
         .map(|v| serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{v}: {e}")))

@@ -33,7 +33,7 @@ where
 pub(crate) const TICKET_COLUMNS: &str = "id, tenant_id, number, requester_id, requester_name, \
     requester_type, title, description, category, urgency, impact, level, specialty, \
     assignee_id, assignee_name, status, source_channel, source_thread, created_at, updated_at, \
-    first_response_at, resolved_at, closed_at, version";
+    first_response_at, resolved_at, closed_at, requester_reach, version";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct TicketRow {
@@ -60,6 +60,7 @@ pub(crate) struct TicketRow {
     first_response_at: Option<i64>,
     resolved_at: Option<i64>,
     closed_at: Option<i64>,
+    requester_reach: String,
     version: i64,
 }
 
@@ -96,6 +97,7 @@ impl TryFrom<TicketRow> for Ticket {
             first_response_at: optional_time(r.first_response_at)?,
             resolved_at: optional_time(r.resolved_at)?,
             closed_at: optional_time(r.closed_at)?,
+            reach: parse("requester_reach", &r.requester_reach)?,
             version: r.version,
         })
     }

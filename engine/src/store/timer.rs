@@ -26,11 +26,13 @@ pub enum TimerKind {
     SlaResolutionBreach,
     /// The requester had their time with the suggested articles: page the level.
     KbGrace,
+    /// A message for the ticket reached nobody: find the requester another way.
+    Undelivered,
 }
 
 impl TimerKind {
     /// Every kind.
-    pub const ALL: [TimerKind; 8] = [
+    pub const ALL: [TimerKind; 9] = [
         TimerKind::LevelBudget,
         TimerKind::ConfirmTimeout,
         TimerKind::PendingTimeout,
@@ -39,6 +41,7 @@ impl TimerKind {
         TimerKind::SlaResolutionWarning,
         TimerKind::SlaResolutionBreach,
         TimerKind::KbGrace,
+        TimerKind::Undelivered,
     ];
 
     /// The stable name stored in the timer row.
@@ -52,6 +55,7 @@ impl TimerKind {
             TimerKind::SlaResolutionWarning => "sla_resolution_warning",
             TimerKind::SlaResolutionBreach => "sla_resolution_breach",
             TimerKind::KbGrace => "kb_grace",
+            TimerKind::Undelivered => "undelivered",
         }
     }
 

@@ -27,7 +27,7 @@ async fn fake() -> (String, Calls) {
             calls
                 .lock()
                 .unwrap()
-                .push((method.to_string(), path.clone(), body));
+                .push((method.to_string(), path.clone(), body.clone()));
             match (method.as_str(), path.as_str()) {
                 ("GET", "/guilds/2/threads/active") => axum::Json(json!({ "threads": [
                     { "id": "900", "type": 12, "parent_id": "3", "name": "#7 printer" }
@@ -52,6 +52,20 @@ async fn fake() -> (String, Calls) {
                 )
                     .into_response(),
                 ("DELETE", _) => StatusCode::NO_CONTENT.into_response(),
+                // The bot was taken out of channel 5; person 33 takes no DMs from it.
+                ("POST", "/channels/5/messages") => (
+                    StatusCode::FORBIDDEN,
+                    axum::Json(json!({ "code": 50001, "message": "Missing Access" })),
+                )
+                    .into_response(),
+                ("POST", "/channels/778/messages") => (
+                    StatusCode::FORBIDDEN,
+                    axum::Json(json!({ "code": 50007, "message": "Cannot send messages to this user" })),
+                )
+                    .into_response(),
+                ("POST", "/users/@me/channels") if body["recipient_id"] == "33" => {
+                    axum::Json(json!({ "id": "778", "type": 1 })).into_response()
+                }
                 _ => axum::Json(json!({ "id": "777" })).into_response(),
             }
         }
@@ -259,5 +273,49 @@ async fn a_former_agent_is_taken_out_of_the_requesters_private_thread() {
     assert_eq!(
         calls_to(&calls, "DELETE", "/channels/900/thread-members/32").len(),
         1
+    );
+}
+
+#[tokio::test]
+async fn a_place_closed_to_the_bot_is_unreachable_and_a_direct_message_opens_the_dm() {
+    let (url, calls) = fake().await;
+    let (platform, _) = platform(&url);
+    let attempt = Attempt {
+        key: "11",
+        again: false,
+    };
+    let post = ChatAction::Post {
+        channel: "5".into(),
+        message: RichMessage::text("Ticket #7 is open"),
+        key: None,
+    };
+    let refused = platform.send("2", &post, None, attempt).await;
+    assert!(
+        matches!(refused, Err(helpdesk_chat::SendError::Unreachable(_))),
+        "{refused:?}"
+    );
+    // A direct message opens the person's DM and lands there, named for later replies.
+    let direct = |user: &str| ChatAction::DirectMessage {
+        user: user.into(),
+        key: "dm:7".into(),
+        message: RichMessage::text("Your ticket #7 goes on here"),
+    };
+    let delivered = platform
+        .send("2", &direct("32"), None, attempt)
+        .await
+        .unwrap();
+    let opened = calls_to(&calls, "POST", "/users/@me/channels");
+    assert_eq!(opened[0]["recipient_id"], "32");
+    let posted = delivered.posted.expect("where it landed");
+    assert_eq!(posted.channel, "777");
+    assert_eq!(
+        calls_to(&calls, "POST", "/channels/777/messages")[0]["content"],
+        "Your ticket #7 goes on here"
+    );
+    // Someone whose DMs are closed to the bot cannot be reached either.
+    let refused = platform.send("2", &direct("33"), None, attempt).await;
+    assert!(
+        matches!(refused, Err(helpdesk_chat::SendError::Unreachable(_))),
+        "{refused:?}"
     );
 }
