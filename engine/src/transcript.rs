@@ -49,7 +49,11 @@ pub fn render(
             let mut v = crate::view::ticket_json(ticket);
             v["attachments"] = serde_json::Value::Array(
                 attachments(log)
-                    .map(|f| serde_json::json!({"name": f.name, "url": f.url, "internal": f.internal}))
+                    .map(|f| {
+                        serde_json::json!({
+                            "name": f.name, "url": f.url, "size": f.size, "internal": f.internal,
+                        })
+                    })
                     .collect(),
             );
             v["log"] = serde_json::Value::Array(
@@ -72,6 +76,20 @@ struct Words(Language);
 impl Words {
     fn t(&self, msg: Msg, args: &[(&str, Arg)]) -> String {
         i18n::text(self.0, msg, args)
+    }
+
+    /// A file as it is listed: its name, and its size when known ("error.png (1.2 MB)").
+    fn file(&self, f: &Listed<'_>) -> String {
+        match f.size {
+            Some(bytes) => self.t(
+                Msg::FileLabel,
+                &[
+                    ("name", Arg::text(f.name)),
+                    ("size", Arg::Text(i18n::file_size(self.0, bytes))),
+                ],
+            ),
+            None => f.name.to_string(),
+        }
     }
 
     fn time(&self, at: &crate::domain::Timestamp, seconds: bool) -> String {
@@ -180,7 +198,7 @@ fn markdown(w: &Words, t: &Ticket, log: &[LogRecord]) -> String {
     for f in attachments(log) {
         none = false;
         let mark = if f.internal { internal.as_str() } else { "" };
-        let _ = writeln!(out, "- {} <{}>{mark}", f.name, f.url);
+        let _ = writeln!(out, "- {} <{}>{mark}", w.file(&f), f.url);
     }
     if none {
         let _ = writeln!(out, "{}", w.t(Msg::TranscriptNoAttachments, &[]));
@@ -241,10 +259,11 @@ fn html(w: &Words, t: &Ticket, log: &[LogRecord]) -> String {
         }
         let mark = if f.internal { internal.as_str() } else { "" };
         // Only web links become links: a `javascript:` URL stays text.
+        let label = escape(&w.file(&f));
         let name = if f.url.starts_with("https://") || f.url.starts_with("http://") {
-            format!("<a href=\"{}\">{}</a>", escape(f.url), escape(f.name))
+            format!("<a href=\"{}\">{label}</a>", escape(f.url))
         } else {
-            format!("{} ({})", escape(f.name), escape(f.url))
+            format!("{label} ({})", escape(f.url))
         };
         let _ = writeln!(out, "<li>{name}{mark}</li>");
     }
@@ -262,6 +281,7 @@ fn html(w: &Words, t: &Ticket, log: &[LogRecord]) -> String {
 struct Listed<'a> {
     name: &'a str,
     url: &'a str,
+    size: Option<u64>,
     internal: bool,
 }
 
@@ -271,10 +291,12 @@ fn attachments(log: &[LogRecord]) -> impl Iterator<Item = Listed<'_>> {
         LogKind::Attachment {
             name,
             url,
+            size,
             internal,
         } => Some(Listed {
             name,
             url,
+            size: *size,
             internal: *internal,
         }),
         _ => None,

@@ -684,6 +684,7 @@ async fn ticket_export_writes_transcripts_with_internal_notes_marked_and_html_es
             LogKind::Attachment {
                 name: "photo <1>.png".into(),
                 url: "https://files.example/F1".into(),
+                size: Some(1_258_291),
                 internal: false,
             },
         ),
@@ -692,6 +693,7 @@ async fn ticket_export_writes_transcripts_with_internal_notes_marked_and_html_es
             LogKind::Attachment {
                 name: "wiring.pdf".into(),
                 url: "javascript:alert(1)".into(),
+                size: None,
                 internal: true,
             },
         ),
@@ -721,7 +723,7 @@ async fn ticket_export_writes_transcripts_with_internal_notes_marked_and_html_es
     assert!(md.contains("> on my way"));
     let listed = md.split("## Attachments").nth(1).unwrap();
     assert!(
-        listed.contains("- photo <1>.png <https://files.example/F1>\n"),
+        listed.contains("- photo <1>.png (1.2 MB) <https://files.example/F1>\n"),
         "{md}"
     );
     assert!(listed.contains("- wiring.pdf <javascript:alert(1)> *(internal)*"));
@@ -730,7 +732,7 @@ async fn ticket_export_writes_transcripts_with_internal_notes_marked_and_html_es
     assert!(!html.contains("<script>alert"), "the title is escaped");
     assert!(html.contains("&lt;script&gt;") && html.contains("it &lt;b&gt;broke&lt;/b&gt;"));
     assert!(html.contains("class=\"entry internal\""));
-    assert!(html.contains("<a href=\"https://files.example/F1\">photo &lt;1&gt;.png</a>"));
+    assert!(html.contains("<a href=\"https://files.example/F1\">photo &lt;1&gt;.png (1.2 MB)</a>"));
     assert!(
         !html.contains("href=\"javascript"),
         "only web links become links"

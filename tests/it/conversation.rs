@@ -60,6 +60,7 @@ fn file_alone(name: &str, id: &str) -> EventKind {
         attachments: vec![helpdesk_chat::Attachment {
             name: name.into(),
             url: format!("https://files.example/{name}"),
+            size: None,
         }],
     }
 }

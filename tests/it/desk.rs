@@ -1731,6 +1731,7 @@ fn with_files(text: &str, id: &str, files: &[&str]) -> EventKind {
             .map(|name| helpdesk_chat::Attachment {
                 name: (*name).into(),
                 url: format!("https://files.example/{name}"),
+                size: None,
             })
             .collect(),
     }
@@ -1760,7 +1761,7 @@ async fn shared_files_are_listed_in_the_log(store: Store) {
         with_files(" ", "m-g", &["log.txt"]),
     )
     .await;
-    // An agent's file in the agents' thread stays internal.
+    // An agent's file with an answer in the agents' thread goes to the requester with it.
     send(
         &sb,
         &ada(),
@@ -1792,7 +1793,7 @@ async fn shared_files_are_listed_in_the_log(store: Store) {
         [
             ("error.png".to_string(), false),
             ("log.txt".to_string(), false),
-            ("net.pdf".to_string(), true)
+            ("net.pdf".to_string(), false)
         ]
     );
     let kinds = log_kinds(&sb, &t).await;
@@ -1807,9 +1808,13 @@ async fn shared_files_are_listed_in_the_log(store: Store) {
     let entry = LogKind::Attachment {
         name: "net.pdf".into(),
         url: "https://files.example/net.pdf".into(),
+        size: None,
         internal: true,
     };
-    assert!(entry.is_internal(), "agents' files are marked internal");
+    assert!(
+        entry.is_internal(),
+        "files kept among the agents are internal"
+    );
 }
 
 async fn the_desk_says_whether_it_answered_the_person(store: Store) {

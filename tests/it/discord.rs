@@ -252,16 +252,28 @@ impl Discord {
 
     /// Someone writes in a channel (or a thread, which is a channel).
     fn message(&self, user: &str, channel: &str, text: &str) -> String {
-        self.write(user, channel, text, json!([]))
+        self.write(user, channel, text, json!([]), json!([]))
     }
 
     /// Someone writes in a channel naming the bot.
     fn mention(&self, user: &str, channel: &str, text: &str) -> String {
         let bot = json!([{ "id": APP, "username": "helpdesk", "discriminator": "0", "avatar": null, "bot": true }]);
-        self.write(user, channel, &format!("<@{APP}> {text}"), bot)
+        self.write(user, channel, &format!("<@{APP}> {text}"), bot, json!([]))
     }
 
-    fn write(&self, user: &str, channel: &str, text: &str, mentions: Value) -> String {
+    /// [`Discord::message`] with these attachments (Discord's attachment objects).
+    fn message_with_files(&self, user: &str, channel: &str, text: &str, files: Value) -> String {
+        self.write(user, channel, text, json!([]), files)
+    }
+
+    fn write(
+        &self,
+        user: &str,
+        channel: &str,
+        text: &str,
+        mentions: Value,
+        files: Value,
+    ) -> String {
         let id = self.fake.id();
         self.fake.remember_message(channel, &id, user, text);
         let mut member = who(user);
@@ -273,7 +285,7 @@ impl Discord {
                 "member": member, "content": text, "type": 0, "tts": false,
                 "timestamp": "2026-12-01T10:00:00+00:00", "edited_timestamp": null,
                 "mention_everyone": false, "mentions": mentions, "mention_roles": [],
-                "attachments": [], "embeds": [], "pinned": false,
+                "attachments": files, "embeds": [], "pinned": false,
             }),
         );
         id
@@ -865,4 +877,65 @@ budget = "none"
         let ticket = store.ticket(tenant.id, TicketNumber(1)).await.unwrap();
         assert!(ticket.is_some(), "each guild has its own ticket #1");
     }
+}
+
+/// Files both ways on Discord: a file an agent shares in the card's thread reaches the
+/// requester's thread as a masked link to its attachment URL, labelled with its name and size.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agents_file_in_the_card_thread_reaches_the_requester_as_a_link() {
+    let fake = FakeDiscord::start(APP, &[GENERAL, HELP, L1, L2, L3, MANAGERS]).await;
+    let env = vec![
+        ("HELPDESK_DISCORD_API_URL", fake.api_url.clone()),
+        ("HELPDESK_DISCORD_TOKEN", TOKEN.to_string()),
+        ("HELPDESK_DISCORD_COMMAND_GUILDS", format!("[\"{GUILD}\"]")),
+    ];
+    let bot = Bot::start(&tenant(), None, &env).await;
+    fake.connected(1).await;
+    let discord = Discord {
+        fake: fake.clone(),
+        mode: Mode::Gateway,
+        bot: bot.addr,
+        key: SigningKey::from_bytes(&[9; 32]),
+        guild: GUILD,
+    };
+    let asked = discord.message(MARIO, HELP, "the VPN client shows error 809");
+    let (_, card_id) = fake
+        .posted("the L1 card", L1, |b| b.to_string().contains("error 809"))
+        .await;
+    fake.wait_for("the card's thread", |calls| {
+        calls
+            .iter()
+            .any(|c| {
+                c.method == "POST" && c.path == format!("/channels/{L1}/messages/{card_id}/threads")
+            })
+            .then_some(())
+    })
+    .await;
+
+    // Ada (L1) shares the setup guide in the card's thread, without words.
+    let url = "https://cdn.discordapp.com/attachments/1100000000000000012/1100000000000000900/vpn_setup.pdf";
+    discord.message_with_files(
+        ADA,
+        &card_id,
+        "",
+        json!([{
+            "id": "1100000000000000900", "filename": "vpn_setup.pdf", "size": 348_160,
+            "url": url, "proxy_url": url, "content_type": "application/pdf",
+        }]),
+    );
+    // It reaches the requester in the thread of the message they asked with.
+    let (relayed, _) = fake
+        .posted("the file in the requester's thread", &asked, |b| {
+            b.to_string().contains("vpn_setup")
+        })
+        .await;
+    let description = relayed["embeds"][0]["description"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        description.contains(&format!("[vpn\\_setup.pdf (340 KB)]({url})")),
+        "{relayed}"
+    );
+    assert!(description.starts_with("Ada shared 1 file"), "{relayed}");
+    bot.stop().await;
 }

@@ -11,6 +11,7 @@ mod desk;
 mod desk_kb;
 mod discord;
 mod dispatcher;
+mod files;
 mod fuzz;
 mod honest_shutdown;
 mod http_hardening;

@@ -640,3 +640,89 @@ async fn the_whole_desk_runs_on_slack_over_socket_mode() {
 async fn the_whole_desk_runs_on_slack_over_signed_http() {
     the_whole_desk_runs_on_slack(Mode::Http).await;
 }
+
+/// Files both ways on Slack: a screenshot the requester shares in their thread reaches the
+/// agents' thread as a link to its permalink, labelled with its name and size.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_requesters_file_reaches_the_agents_thread_as_a_link_with_its_size() {
+    let fake = FakeSlack::start(&[("SL1", &[ADA])], &[(MARIO, "Mario Rossi"), (ADA, "Ada")]).await;
+    let env = vec![
+        ("HELPDESK_SLACK_API_URL", fake.api_url.clone()),
+        ("HELPDESK_SLACK_BOT_TOKEN", BOT_TOKEN.to_string()),
+        ("HELPDESK_SLACK_MESSAGE_INTERVAL", "0s".to_string()),
+        ("HELPDESK_SLACK_SIGNING_SECRET", SIGNING_SECRET.to_string()),
+    ];
+    let bot = Bot::start(TENANT, None, &env).await;
+    let mut slack = Slack {
+        fake: fake.clone(),
+        mode: Mode::Http,
+        bot: bot.addr,
+        n: 0,
+    };
+    slack
+        .message(MARIO, "CHELP", None, "the VPN client shows an error")
+        .await;
+    let asked = "1800000000.000001";
+    let (_, card_ts) = ts_of(&fake, "the L1 card", |b| {
+        b["channel"] == "CL1" && b.get("thread_ts").is_none()
+    })
+    .await;
+
+    // Mario shares a screenshot in his thread, as Slack sends a `file_share` message.
+    let permalink = "https://e2e.slack.com/files/UMARIO/F0SHOT/error.png";
+    slack
+        .event(json!({
+            "type": "message", "subtype": "file_share", "channel": "CHELP", "user": MARIO,
+            "text": "this is what I see", "ts": "1800000000.000100", "thread_ts": asked,
+            "channel_type": "channel",
+            "files": [{
+                "id": "F0SHOT", "name": "error.png", "title": "error.png", "size": 1_258_291,
+                "mimetype": "image/png", "filetype": "png",
+                "url_private": "https://files.slack.com/files-pri/T1-F0SHOT/error.png",
+                "permalink": permalink,
+            }],
+        }))
+        .await;
+    let echo = fake
+        .posted("the screenshot in the agents' thread", |b| {
+            b["channel"] == "CL1"
+                && b["thread_ts"] == card_ts.as_str()
+                && b.to_string().contains("this is what I see")
+        })
+        .await;
+    let link = format!("<{permalink}|error.png (1.2 MB)>");
+    let sections: Vec<&str> = echo["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["text"]["text"].as_str())
+        .collect();
+    assert!(sections.contains(&link.as_str()), "{echo}");
+    assert!(
+        !echo.to_string().contains("files-pri"),
+        "the permalink, not the private download: {echo}"
+    );
+    let (_, dir) = bot.stop().await;
+    let store = Store::open(&ConnectOptions::new(
+        dir.path().join("helpdesk.db").to_string_lossy(),
+    ))
+    .await
+    .unwrap();
+    let tenant = store.tenants().await.unwrap()[0].id;
+    let ticket = store
+        .ticket(tenant, TicketNumber(1))
+        .await
+        .unwrap()
+        .unwrap();
+    let log = store.log(ticket.id).await.unwrap();
+    assert!(
+        log.iter().any(|r| r.entry.kind
+            == helpdesk::domain::LogKind::Attachment {
+                name: "error.png".into(),
+                url: permalink.into(),
+                size: Some(1_258_291),
+                internal: false,
+            }),
+        "the log keeps the file with its size"
+    );
+}

@@ -116,6 +116,9 @@ pub struct Attachment {
     pub name: String,
     /// Where the platform keeps it.
     pub url: String,
+    /// Its size in bytes, when the platform says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
 }
 
 /// What happened.

@@ -26,8 +26,8 @@ pub use directory::{Directories, Directory, Membership, MembershipFuture, Memory
 pub use event::{Attachment, ChatEvent, EventKind, Platform, Sender, TextLimits, UnknownPlatform};
 pub use memory::{MemoryPlatform, Recorded};
 pub use message::{
-    Button, ButtonStyle, Field, Form, FormField, FormFieldKind, Mention, RichMessage,
-    NEW_TICKET_WIDGET, WIDGET_ID_MAX,
+    Button, ButtonStyle, Field, Form, FormField, FormFieldKind, Link, Mention, RichMessage,
+    MAX_LINK_URL, NEW_TICKET_WIDGET, WIDGET_ID_MAX,
 };
 pub use platform::{Attempt, ChatPlatform, Delivered, Limits, SendError, SendFuture};
 pub use secret::Secret;

@@ -73,7 +73,34 @@ pub struct RichMessage {
     pub context: Option<String>,
     /// Who to ping.
     pub mentions: Vec<Mention>,
+    /// Links under the text (files shared in the conversation), each in the platform's syntax.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
 }
+
+/// A link the desk writes itself: its label hides the address, so only the desk makes them
+/// (from what a platform said, such as a shared file), never from text a person typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    /// What the person reads (plain text: adapters escape it).
+    pub label: String,
+    /// Where it leads.
+    pub url: String,
+}
+
+impl Link {
+    /// The address when it is a web address an adapter may write as a link: `https://` or
+    /// `http://`, no spaces or control characters; anything else is never linked.
+    pub fn web_url(&self) -> Option<&str> {
+        let url = self.url.as_str();
+        let web = url.starts_with("https://") || url.starts_with("http://");
+        let clean = !url.chars().any(|c| c.is_whitespace() || c.is_control());
+        (web && clean && url.len() <= MAX_LINK_URL).then_some(url)
+    }
+}
+
+/// The longest address an adapter writes as a link.
+pub const MAX_LINK_URL: usize = 2000;
 
 impl RichMessage {
     /// A message with only text.
@@ -126,4 +153,42 @@ pub struct Form {
     pub fields: Vec<FormField>,
     /// The submit button's label.
     pub submit: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_web_addresses_are_linked_and_old_messages_read_without_links() {
+        let link = |url: &str| Link {
+            label: "f".into(),
+            url: url.into(),
+        };
+        assert_eq!(
+            link("https://x.example/a").web_url(),
+            Some("https://x.example/a")
+        );
+        assert_eq!(
+            link("http://x.example/a").web_url(),
+            Some("http://x.example/a")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://x.example/a",
+            "https://x.example/a b",
+            "https://x.example/\n",
+        ] {
+            assert_eq!(link(bad).web_url(), None, "{bad:?}");
+        }
+        let long = format!("https://x.example/{}", "a".repeat(MAX_LINK_URL));
+        assert_eq!(link(&long).web_url(), None);
+        // Outbox rows written before links carry none, and a message without links writes none.
+        let old: RichMessage = serde_json::from_str(
+            r#"{"title":null,"text":"hi","fields":[],"buttons":[],"context":null,"mentions":[]}"#,
+        )
+        .unwrap();
+        assert_eq!(old, RichMessage::text("hi"));
+        assert!(!serde_json::to_string(&old).unwrap().contains("links"));
+    }
 }

@@ -402,6 +402,8 @@ struct FileRef {
     filename: String,
     #[serde(default)]
     url: String,
+    #[serde(default)]
+    size: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -463,6 +465,7 @@ pub fn message(
         .map(|f| Attachment {
             name: f.filename,
             url: f.url,
+            size: f.size,
         })
         .collect();
     let kind = EventKind::Message {

@@ -3,7 +3,7 @@
 //! may ping in `allowed_mentions`: only the structured mentions the desk asked for.
 
 use helpdesk_chat::truncate_chars as cut;
-use helpdesk_chat::{Button, ButtonStyle, Form, FormFieldKind, Mention, RichMessage};
+use helpdesk_chat::{Button, ButtonStyle, Form, FormFieldKind, Link, Mention, RichMessage};
 use serde_json::{json, Value};
 
 /// Discord's limits (characters or items).
@@ -52,6 +52,50 @@ pub fn inert(text: &str) -> String {
         .replace("<#", "<\u{200b}#")
         .replace("](", "]\u{200b}(")
         .replace(":/", ":\u{200b}/")
+}
+
+/// A desk link as Discord's masked link, `[label](url)`: the only link the adapter writes
+/// itself. The label is made inert and its Markdown escaped with a backslash (`[` and `]` above
+/// all, which would end it early); `(`, `)` and spaces in the address are percent-encoded. An
+/// address that is not a web address is never linked: the label alone is written, inert.
+pub fn link(l: &Link) -> String {
+    let mut label = String::with_capacity(l.label.len());
+    for c in inert(&l.label).chars() {
+        if matches!(
+            c,
+            '\\' | '[' | ']' | '*' | '_' | '~' | '`' | '|' | '<' | '>'
+        ) {
+            label.push('\\');
+        }
+        label.push(c);
+    }
+    let Some(url) = l.web_url() else {
+        return label;
+    };
+    let url = url.replace('(', "%28").replace(')', "%29");
+    format!("[{label}]({url})")
+}
+
+/// `text` with the links under it, one a line, within `max` characters: the links that fit
+/// are kept whole and the text is cut to the room left.
+fn with_links(text: &str, links: &[Link], max: usize) -> String {
+    let mut block = String::new();
+    for l in links {
+        let line = link(l);
+        if block.chars().count() + line.chars().count() + 1 > max {
+            break;
+        }
+        block.push('\n');
+        block.push_str(&line);
+    }
+    if block.is_empty() {
+        return cut(text, max);
+    }
+    if text.is_empty() {
+        return block.trim_start_matches('\n').to_string();
+    }
+    let room = max.saturating_sub(block.chars().count());
+    format!("{}{block}", cut(text, room))
 }
 
 /// Discord ids are snowflakes: anything else cannot be one, and is never written out.
@@ -131,7 +175,8 @@ pub fn message(m: &RichMessage) -> Value {
         } else {
             format!("{pings}\n{}", inert(&m.text))
         };
-        body.insert("content".into(), json!(cut(&content, limit::CONTENT)));
+        let content = with_links(&content, &m.links, limit::CONTENT);
+        body.insert("content".into(), json!(content));
         body.insert("embeds".into(), json!([]));
     } else {
         let mut embed = serde_json::Map::new();
@@ -141,11 +186,9 @@ pub fn message(m: &RichMessage) -> Value {
                 json!(cut(&inert(title), limit::EMBED_TITLE)),
             );
         }
-        if !m.text.is_empty() {
-            embed.insert(
-                "description".into(),
-                json!(cut(&inert(&m.text), limit::EMBED_TEXT)),
-            );
+        let description = with_links(&inert(&m.text), &m.links, limit::EMBED_TEXT);
+        if !description.is_empty() {
+            embed.insert("description".into(), json!(description));
         }
         let fields: Vec<Value> = m
             .fields

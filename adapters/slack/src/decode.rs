@@ -115,7 +115,8 @@ pub fn push(callback: &Value) -> Result<Decoded, serde_json::Error> {
             "a bot's message (the desk's own included)",
         ));
     }
-    let decoded = callback_event(&typed.team_id.0, &typed.event_id.0, &typed.event);
+    let sizes = FileSizes::of(&callback["event"]);
+    let decoded = event_of(&typed.team_id.0, &typed.event_id.0, &typed.event, &sizes);
     Ok(installed(addressed(decoded, callback), callback))
 }
 
@@ -199,11 +200,43 @@ pub fn socket_frame(frame: &str, settings: &SlackSettings) -> Result<Decoded, se
     })
 }
 
-/// The event inside a callback, with the callback's workspace and event id.
+/// The size of each shared file by its id, read from the event as Slack sent it
+/// (slack-morphism's `SlackFile` has no `size`).
+#[derive(Debug, Default)]
+struct FileSizes(std::collections::HashMap<String, u64>);
+
+impl FileSizes {
+    /// The sizes of the files of `event` (a message or a mention).
+    fn of(event: &Value) -> FileSizes {
+        let files = event["files"].as_array().into_iter().flatten();
+        FileSizes(
+            files
+                .filter_map(|f| Some((f["id"].as_str()?.to_string(), f["size"].as_u64()?)))
+                .collect(),
+        )
+    }
+
+    fn get(&self, file: &SlackFileId) -> Option<u64> {
+        self.0.get(&file.0).copied()
+    }
+}
+
+/// The event inside a callback, with the callback's workspace and event id (without file
+/// sizes, which only [`push`] reads from the raw payload).
 pub fn callback_event(team: &str, event_id: &str, body: &SlackEventCallbackBody) -> Decoded {
+    event_of(team, event_id, body, &FileSizes::default())
+}
+
+/// [`callback_event`], the shared files' sizes taken from `sizes`.
+fn event_of(
+    team: &str,
+    event_id: &str,
+    body: &SlackEventCallbackBody,
+    sizes: &FileSizes,
+) -> Decoded {
     let id = event_id.to_string();
     match body {
-        SlackEventCallbackBody::Message(m) => message(team, m),
+        SlackEventCallbackBody::Message(m) => message(team, m, sizes),
         SlackEventCallbackBody::ReactionAdded(r) => {
             let SlackReactionsItem::Message(item) = &r.item else {
                 return Decoded::Ignored("a reaction on a file, not a message");
@@ -244,14 +277,14 @@ pub fn callback_event(team: &str, event_id: &str, body: &SlackEventCallbackBody)
             &m.channel.0,
             m.origin.channel_type.as_ref(),
             m.content.text.as_deref(),
-            m.content.files.as_deref(),
+            attachments(m.content.files.as_deref(), sizes),
             &m.origin,
         ),
         _ => Decoded::Ignored("an event type the desk does not use"),
     }
 }
 
-fn message(team: &str, m: &SlackMessageEvent) -> Decoded {
+fn message(team: &str, m: &SlackMessageEvent, sizes: &FileSizes) -> Decoded {
     match &m.subtype {
         None
         | Some(SlackMessageEventType::FileShare)
@@ -279,7 +312,7 @@ fn message(team: &str, m: &SlackMessageEvent) -> Decoded {
         &channel.0,
         m.origin.channel_type.as_ref(),
         content.and_then(|c| c.text.as_deref()),
-        content.and_then(|c| c.files.as_deref()),
+        attachments(content.and_then(|c| c.files.as_deref()), sizes),
         &m.origin,
     )
 }
@@ -297,7 +330,7 @@ fn said(
     channel: &str,
     channel_type: Option<&SlackChannelType>,
     text: Option<&str>,
-    files: Option<&[SlackFile]>,
+    attachments: Vec<Attachment>,
     origin: &SlackMessageOrigin,
 ) -> Decoded {
     let ts = origin.ts.0.clone();
@@ -311,9 +344,6 @@ fn said(
         Some(kind) => kind == "im" || kind == "app_home",
         None => channel.starts_with('D'),
     };
-    let attachments = files
-        .map(|files| files.iter().filter_map(attachment).collect())
-        .unwrap_or_default();
     let kind = EventKind::Message {
         text: text.map(unescape).unwrap_or_default(),
         message_id: ts.clone(),
@@ -325,8 +355,18 @@ fn said(
     event(id, team, user, channel, thread, kind)
 }
 
-/// A shared file as the desk lists it: its permalink opens it in Slack for whoever may see it.
-fn attachment(file: &SlackFile) -> Option<Attachment> {
+/// The shared files the desk can list (those with a link), with their sizes.
+fn attachments(files: Option<&[SlackFile]>, sizes: &FileSizes) -> Vec<Attachment> {
+    files
+        .into_iter()
+        .flatten()
+        .filter_map(|f| attachment(f, sizes))
+        .collect()
+}
+
+/// A shared file as the desk lists it: its permalink opens it in Slack for whoever may see it
+/// (`url_private` only when there is none: it needs the bot's token), with its size.
+fn attachment(file: &SlackFile, sizes: &FileSizes) -> Option<Attachment> {
     let url = file.permalink.as_ref().or(file.url_private.as_ref())?;
     let name = file
         .name
@@ -336,6 +376,7 @@ fn attachment(file: &SlackFile) -> Option<Attachment> {
     Some(Attachment {
         name,
         url: url.to_string(),
+        size: sizes.get(&file.id),
     })
 }
 

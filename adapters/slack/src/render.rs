@@ -4,7 +4,7 @@
 //! and `<url|label>` links typed by a person render as the characters they are.
 
 use helpdesk_chat::truncate_chars as cut;
-use helpdesk_chat::{Button, ButtonStyle, Form, FormFieldKind, Mention, RichMessage};
+use helpdesk_chat::{Button, ButtonStyle, Form, FormFieldKind, Link, Mention, RichMessage};
 use serde_json::{json, Value};
 
 /// Slack's limits, in characters.
@@ -85,6 +85,40 @@ pub fn mention(m: &Mention) -> Option<String> {
     })
 }
 
+/// A desk link as Slack's markup, `<url|label>`: the only link the adapter writes itself. The
+/// label is escaped like any text, and a `|` in it (which Slack would read as the end of the
+/// address) becomes `∣`; the address gets `&`, `<`, `>` escaped and `|` percent-encoded. An
+/// address that is not a web address is never linked: the label alone is written, inert.
+pub fn link(l: &Link) -> String {
+    let label = escape(&l.label).replace('|', "\u{2223}");
+    let Some(url) = l.web_url() else {
+        return label;
+    };
+    let url = url
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "%7C");
+    format!("<{url}|{label}>")
+}
+
+/// The links, one a line, as many whole ones as fit in `max` characters.
+fn links_text(links: &[Link], max: usize) -> String {
+    let mut out = String::new();
+    for l in links {
+        let line = link(l);
+        let len = out.chars().count() + line.chars().count() + usize::from(!out.is_empty());
+        if len > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&line);
+    }
+    out
+}
+
 /// Escaped and cut to `max` characters.
 fn inert(text: &str, max: usize) -> String {
     cut_escaped(&escape(text), max)
@@ -129,6 +163,7 @@ pub fn fallback(message: &RichMessage) -> String {
     if !message.text.is_empty() {
         parts.push(escape(&message.text));
     }
+    parts.extend(message.links.iter().map(|l| escape(&l.label)));
     cut_escaped(&parts.join(" "), limit::FALLBACK)
 }
 
@@ -146,6 +181,10 @@ pub fn blocks(message: &RichMessage) -> Vec<Value> {
     }
     if !message.text.trim().is_empty() {
         blocks.push(section(cut_escaped(&mrkdwn(&message.text), limit::SECTION)));
+    }
+    let links = links_text(&message.links, limit::SECTION);
+    if !links.is_empty() {
+        blocks.push(section(links));
     }
     for chunk in message.fields.chunks(limit::FIELDS_PER_SECTION) {
         let fields: Vec<Value> = chunk

@@ -193,6 +193,18 @@ pub(crate) async fn log_and_echo(
     entry: LogKind,
     msg: Msg,
 ) -> Result<(), StoreError> {
+    log_and_echo_with(cx, ticket, author, entry, msg, Vec::new()).await
+}
+
+/// [`log_and_echo`], the echo carrying `links` (the files shared with the message).
+pub(crate) async fn log_and_echo_with(
+    cx: &mut Cx<'_>,
+    ticket: &Ticket,
+    author: &Author,
+    entry: LogKind,
+    msg: Msg,
+    links: Vec<helpdesk_chat::Link>,
+) -> Result<(), StoreError> {
     let text = match &entry {
         LogKind::RequesterMessage { text } | LogKind::InternalNote { text } => text.clone(),
         other => other.name().to_string(),
@@ -205,7 +217,11 @@ pub(crate) async fn log_and_echo(
         ],
     );
     cx.record(ticket, author, vec![entry]).await?;
-    to_agents(cx, ticket, RichMessage::text(shown)).await
+    let message = RichMessage {
+        links,
+        ..RichMessage::text(shown)
+    };
+    to_agents(cx, ticket, message).await
 }
 
 /// Shows the ticket at its current place: posts the card (pinging the level's group, with
@@ -597,6 +613,7 @@ pub(crate) async fn render_without(
         buttons,
         context: None,
         mentions: Vec::new(),
+        links: Vec::new(),
     })
 }
 

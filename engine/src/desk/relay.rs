@@ -10,9 +10,9 @@ use super::timers::{self, TimerKind};
 use super::{courtesy, find, sla};
 use crate::config::L3Messages;
 use crate::domain::{Grade, Level, LogKind, Source, Status, Ticket};
-use crate::i18n::{Arg, Msg};
+use crate::i18n::{self, Arg, Msg};
 use crate::store::StoreError;
-use helpdesk_chat::{Attachment, Button, ButtonStyle, ChatAction, RichMessage};
+use helpdesk_chat::{Attachment, Button, ButtonStyle, ChatAction, Link, RichMessage};
 
 /// A plain message.
 pub(crate) async fn message(
@@ -76,7 +76,14 @@ pub(crate) async fn message(
             };
             let known = (!ev.access.is_agent()).then_some(known);
             match intake::open_knowing(cx, ev, request, known).await? {
-                Some(ticket) => record_files(cx, ev, &ticket, said.attachments, false).await,
+                Some(ticket) => {
+                    // The agents see the files under the card, where the conversation goes on.
+                    if !said.attachments.is_empty() {
+                        let shown = files_alone(cx, &ev.person.name, said.attachments);
+                        card::to_agents(cx, &ticket, shown).await?;
+                    }
+                    record_files(cx, ev, &ticket, said.attachments, false).await
+                }
                 None => Ok(()),
             }
         }
@@ -95,11 +102,28 @@ pub(crate) async fn message(
                 .as_ref()
                 .filter(|_| !said.attachments.is_empty() && !closed)
                 .cloned();
+            let files: &[Attachment] = if files_on.is_some() {
+                said.attachments
+            } else {
+                &[]
+            };
+            let shared = Said {
+                text,
+                attachments: files,
+            };
             let internal = match side {
                 Side::Requester(_) => {
                     let file_only_to_closed = closed && !ev.access.is_agent() && !said.is_empty();
-                    if !text.trim().is_empty() || file_only_to_closed {
-                        from_requester_side(cx, ev, ticket, text).await?;
+                    let shown = if !text.trim().is_empty() || file_only_to_closed {
+                        from_requester_side(cx, ev, ticket, shared).await?
+                    } else {
+                        false
+                    };
+                    // Files the message's echo did not carry (files alone, a note kept
+                    // inside) are still shown to the agents: the requester sees them already.
+                    if let (false, Some(ticket)) = (shown, &files_on) {
+                        let alone = files_alone(cx, &ev.person.name, files);
+                        card::to_agents(cx, ticket, alone).await?;
                     }
                     false
                 }
@@ -121,11 +145,14 @@ pub(crate) async fn message(
                             )
                             .await;
                     }
-                    if !text.trim().is_empty() {
-                        from_agents_side(cx, ev, ticket, &card_channel, text, message_id).await?;
+                    if shared.is_empty() {
+                        return Ok(());
                     }
-                    // Files in the agents' thread stay there: the requester cannot open them.
-                    true
+                    // Files go to the requester with the text, by the same rules; kept, they
+                    // stay among the agents.
+                    let relayed =
+                        from_agents_side(cx, ev, ticket, &card_channel, shared, message_id).await?;
+                    !relayed
                 }
             };
             match files_on {
@@ -154,8 +181,14 @@ async fn continue_ticket(
     ticket.updated_at = cx.now;
     cx.save(&mut ticket).await?;
     let number = ticket.number;
-    if !said.text.trim().is_empty() {
-        from_requester_side(cx, ev, Some(ticket.clone()), said.text).await?;
+    let shown = if !said.text.trim().is_empty() {
+        from_requester_side(cx, ev, Some(ticket.clone()), said).await?
+    } else {
+        false
+    };
+    if !shown && !said.attachments.is_empty() {
+        let alone = files_alone(cx, &ev.person.name, said.attachments);
+        card::to_agents(cx, &ticket, alone).await?;
     }
     record_files(cx, ev, &ticket, said.attachments, false).await?;
     if direct {
@@ -222,6 +255,45 @@ impl Said<'_> {
     }
 }
 
+/// The files as links for the other side, each labelled with its name and size in the tenant's
+/// words ("error.png (1.2 MB)").
+fn file_links(cx: &Cx<'_>, files: &[Attachment]) -> Vec<Link> {
+    files
+        .iter()
+        .map(|f| {
+            let label = match f.size {
+                Some(bytes) => cx.t(
+                    Msg::FileLabel,
+                    &[
+                        ("name", Arg::text(&f.name)),
+                        (
+                            "size",
+                            Arg::Text(i18n::file_size(cx.settings.language, bytes)),
+                        ),
+                    ],
+                ),
+                None => f.name.clone(),
+            };
+            Link {
+                label,
+                url: f.url.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Files shared without words: "Mario shared 2 files", with their links.
+fn files_alone(cx: &Cx<'_>, name: &str, files: &[Attachment]) -> RichMessage {
+    let line = cx.t(
+        Msg::SharedFiles,
+        &[("name", Arg::text(name)), ("count", Arg::num(files.len()))],
+    );
+    RichMessage {
+        links: file_links(cx, files),
+        ..RichMessage::text(line)
+    }
+}
+
 /// Lists the shared files in the ticket's log (the files stay on the platform).
 async fn record_files(
     cx: &mut Cx<'_>,
@@ -238,6 +310,7 @@ async fn record_files(
         .map(|f| LogKind::Attachment {
             name: f.name.clone(),
             url: f.url.clone(),
+            size: f.size,
             internal,
         })
         .collect();
@@ -305,15 +378,17 @@ pub(crate) async fn from_message(
 }
 
 /// A message in the requester's thread of `ticket` (as read for change; `None`: not there).
+/// True when its echo in the agents' thread carried its files.
 async fn from_requester_side(
     cx: &mut Cx<'_>,
     ev: &Ev<'_>,
     ticket: Option<Ticket>,
-    text: &str,
-) -> Result<(), StoreError> {
+    said: Said<'_>,
+) -> Result<bool, StoreError> {
     let Some(mut ticket) = ticket else {
-        return Ok(());
+        return Ok(false);
     };
+    let text = said.text;
     let is_requester = ticket.requester.id == ev.person.id;
     if !is_requester && ev.access.is_agent() {
         // An agent answering in the requester's thread: a reply, shown to the agents too, from
@@ -327,9 +402,11 @@ async fn from_requester_side(
             None
         };
         let Some(msg) = refused else {
-            return agent_reply(cx, ev, &mut ticket, text, false).await;
+            agent_reply(cx, ev, &mut ticket, said, false).await?;
+            return Ok(true);
         };
-        return keep_inside(cx, ev, &ticket, text, msg).await;
+        keep_inside(cx, ev, &ticket, text, msg).await?;
+        return Ok(false);
     }
     if ticket.status == Status::Closed {
         // A closed ticket hears nobody: the writer learns so, privately, with the ways on.
@@ -348,27 +425,30 @@ async fn from_requester_side(
             buttons,
             ..RichMessage::text(cx.t(Msg::TicketIsClosed, &[("number", Arg::text(ticket.number))]))
         };
-        return cx.tell(ev, message).await;
+        cx.tell(ev, message).await?;
+        return Ok(false);
     }
-    let said = LogKind::RequesterMessage {
+    let entry = LogKind::RequesterMessage {
         text: text.to_string(),
     };
-    card::log_and_echo(cx, &ticket, &ev.author(), said, Msg::AgentsFromRequester).await?;
-    match ticket.status {
-        Status::Pending if is_requester => {
+    let links = file_links(cx, said.attachments);
+    let author = ev.author();
+    card::log_and_echo_with(cx, &ticket, &author, entry, Msg::AgentsFromRequester, links).await?;
+    if let Status::Pending = ticket.status {
+        if is_requester {
             // The requester answered: back to the agents, the waiting timer stops.
             let Ok(change) = ticket.move_to(Status::Open, cx.now) else {
-                return Ok(());
+                return Ok(true);
             };
             cx.save(&mut ticket).await?;
             cx.record(&ticket, &ev.author(), vec![change]).await?;
             timers::disarm(cx, &ticket, TimerKind::PendingTimeout).await?;
             sla::resume(cx, &ticket).await?;
             let line = sla::card_line(cx, &ticket).await?;
-            card::refresh(cx, &ticket, line).await
+            card::refresh(cx, &ticket, line).await?;
         }
-        _ => Ok(()),
     }
+    Ok(true)
 }
 
 /// Why a message in an agents' thread stays there instead of reaching the requester.
@@ -379,18 +459,20 @@ enum Kept {
     Told(Msg),
 }
 
+/// A message (words, files or both) in an agents' thread: relayed to the requester, or kept
+/// among the agents. True when it was relayed.
 async fn from_agents_side(
     cx: &mut Cx<'_>,
     ev: &Ev<'_>,
     mut ticket: Ticket,
     card_channel: &str,
-    text: &str,
+    said: Said<'_>,
     message_id: &str,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let prefix = cx.settings.internal_prefix.clone();
-    let (marked, text) = match text.trim_start().strip_prefix(prefix.as_str()) {
+    let (marked, text) = match said.text.trim_start().strip_prefix(prefix.as_str()) {
         Some(rest) => (true, rest.trim()),
-        None => (false, text.trim()),
+        None => (false, said.text.trim()),
     };
     // Only the ticket's current card speaks for it: an old card's thread (the ticket moved on
     // to another level) stays among its agents.
@@ -415,11 +497,14 @@ async fn from_agents_side(
     } else {
         None
     };
+    let said = Said { text, ..said };
     let Some(kept) = kept else {
-        return agent_reply(cx, ev, &mut ticket, text, true).await;
+        agent_reply(cx, ev, &mut ticket, said, true).await?;
+        return Ok(true);
     };
     if let Kept::Told(msg) = kept {
-        return keep_inside(cx, ev, &ticket, text, msg).await;
+        keep_inside(cx, ev, &ticket, text, msg).await?;
+        return Ok(false);
     }
     note(cx, ev, &ticket, text).await?;
     let action = ChatAction::React {
@@ -427,11 +512,15 @@ async fn from_agents_side(
         message_id: message_id.to_string(),
         emoji: "lock".into(),
     };
-    cx.send(Some(&ticket), action).await
+    cx.send(Some(&ticket), action).await?;
+    Ok(false)
 }
 
-/// Keeps an agent's message as an internal note.
+/// Keeps an agent's message as an internal note (files alone leave no note: they are listed).
 async fn note(cx: &mut Cx<'_>, ev: &Ev<'_>, ticket: &Ticket, text: &str) -> Result<(), StoreError> {
+    if text.trim().is_empty() {
+        return Ok(());
+    }
     let kinds = vec![LogKind::InternalNote {
         text: text.to_string(),
     }];
@@ -460,22 +549,27 @@ async fn keep_inside(
     .await
 }
 
-/// An agent's answer to the requester: logged, relayed, first response recorded.
+/// An agent's answer to the requester (words, files or both): logged, relayed with its files,
+/// first response recorded.
 async fn agent_reply(
     cx: &mut Cx<'_>,
     ev: &Ev<'_>,
     ticket: &mut Ticket,
-    text: &str,
+    said: Said<'_>,
     from_agents_side: bool,
 ) -> Result<(), StoreError> {
-    cx.record(
-        ticket,
-        &ev.author(),
-        vec![LogKind::AgentReply {
-            text: text.to_string(),
-        }],
-    )
-    .await?;
+    let text = said.text;
+    let words = !text.trim().is_empty();
+    if words {
+        cx.record(
+            ticket,
+            &ev.author(),
+            vec![LogKind::AgentReply {
+                text: text.to_string(),
+            }],
+        )
+        .await?;
+    }
     if ticket.first_response_at.is_none() {
         ticket.record_response(cx.now);
         cx.save(ticket).await?;
@@ -483,23 +577,30 @@ async fn agent_reply(
         let line = sla::card_line(cx, ticket).await?;
         card::refresh(cx, ticket, line).await?;
     }
+    let name = &ev.person.name;
     if from_agents_side {
+        let body = if words {
+            RichMessage {
+                links: file_links(cx, said.attachments),
+                ..RichMessage::text(text)
+            }
+        } else {
+            files_alone(cx, name, said.attachments)
+        };
         let message = RichMessage {
-            context: Some(cx.t(
-                Msg::RequesterFromAgent,
-                &[("name", Arg::text(&ev.person.name))],
-            )),
-            ..RichMessage::text(text)
+            context: Some(cx.t(Msg::RequesterFromAgent, &[("name", Arg::text(name))])),
+            ..body
         };
         card::to_requester(cx, ticket, message).await
     } else {
         let shown = cx.t(
             Msg::AgentsAnsweredRequester,
-            &[
-                ("name", Arg::text(&ev.person.name)),
-                ("text", Arg::text(text)),
-            ],
+            &[("name", Arg::text(name)), ("text", Arg::text(text))],
         );
-        card::to_agents(cx, ticket, RichMessage::text(shown)).await
+        let message = RichMessage {
+            links: file_links(cx, said.attachments),
+            ..RichMessage::text(shown)
+        };
+        card::to_agents(cx, ticket, message).await
     }
 }

@@ -115,7 +115,10 @@ pub enum LogKind {
         name: String,
         /// Where the platform keeps it (behind the platform's login).
         url: String,
-        /// Attached on the agents' side: not for the requester.
+        /// Its size in bytes, when the platform said (entries written before sizes have none).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        size: Option<u64>,
+        /// Kept on the agents' side: not for the requester.
         internal: bool,
     },
     /// How the desk reaches the requester changed: their direct messages, or no way in chat.
@@ -202,6 +205,29 @@ mod tests {
             assert!(json.contains(kind.name()), "{json}");
             assert_eq!(serde_json::from_str::<LogKind>(&json).unwrap(), kind);
         }
+    }
+
+    #[test]
+    fn an_attachment_keeps_its_size_and_older_entries_have_none() {
+        let sized = LogKind::Attachment {
+            name: "error.png".into(),
+            url: "https://files.example/error.png".into(),
+            size: Some(1_258_291),
+            internal: false,
+        };
+        let json = serde_json::to_string(&sized).unwrap();
+        assert_eq!(serde_json::from_str::<LogKind>(&json).unwrap(), sized);
+        let before_sizes =
+            r#"{"kind":"attachment","name":"a.txt","url":"https://x/a","internal":true}"#;
+        assert_eq!(
+            serde_json::from_str::<LogKind>(before_sizes).unwrap(),
+            LogKind::Attachment {
+                name: "a.txt".into(),
+                url: "https://x/a".into(),
+                size: None,
+                internal: true,
+            }
+        );
     }
 
     #[test]

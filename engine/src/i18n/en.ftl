@@ -425,3 +425,16 @@ requester_desk_closed = The help desk is closed now and opens on { $time } ({ $z
 requester_expected_response = An agent usually answers within { $duration }.
 requester_expected_response_working = An agent usually answers within { $duration } of working time.
 date_time_local_format = %Y-%m-%d at %H:%M
+
+## Files shared in a conversation: a file's size (the number already written with the
+## language's decimal mark), a file's link label, and the line for files shared without words.
+file_size_bytes = { $count } B
+file_size_kb = { $size } KB
+file_size_mb = { $size } MB
+file_size_gb = { $size } GB
+file_label = { $name } ({ $size })
+shared_files =
+    { $count ->
+        [one] { $name } shared { $count } file
+       *[other] { $name } shared { $count } files
+    }

@@ -420,3 +420,16 @@ requester_desk_closed = L'help desk ora è chiuso e riapre il { $time } (ora di 
 requester_expected_response = Di solito un tecnico risponde entro { $duration }.
 requester_expected_response_working = Di solito un tecnico risponde entro { $duration } di orario lavorativo.
 date_time_local_format = %d/%m/%Y alle %H:%M
+
+## File condivisi in una conversazione: la dimensione di un file (il numero già scritto con la
+## virgola decimale), l'etichetta del suo link, e la riga per i file condivisi senza parole.
+file_size_bytes = { $count } B
+file_size_kb = { $size } KB
+file_size_mb = { $size } MB
+file_size_gb = { $size } GB
+file_label = { $name } ({ $size })
+shared_files =
+    { $count ->
+        [one] { $name } ha condiviso { $count } file
+       *[other] { $name } ha condiviso { $count } file
+    }

@@ -379,6 +379,14 @@ messages! {
     RequesterExpectedResponse => "requester_expected_response",
     RequesterExpectedResponseWorking => "requester_expected_response_working",
     DateTimeLocalFormat => "date_time_local_format",
+    // Files shared in a conversation: a size by its unit (`size`: the number with the
+    // language's decimal mark, see `i18n::file_size`), a link's label, a line for files alone.
+    FileSizeBytes => "file_size_bytes" (count),
+    FileSizeKb => "file_size_kb",
+    FileSizeMb => "file_size_mb",
+    FileSizeGb => "file_size_gb",
+    FileLabel => "file_label",
+    SharedFiles => "shared_files" (count),
 }
 
 impl Msg {

@@ -7,10 +7,12 @@
 mod describe;
 mod duration;
 mod messages;
+mod size;
 
 pub use describe::{describe, status_name};
 pub use duration::{duration, duration_from_now};
 pub use messages::Msg;
+pub use size::file_size;
 
 use fluent_bundle::{
     concurrent::FluentBundle, FluentArgs, FluentError, FluentResource, FluentValue,
@@ -54,6 +56,14 @@ impl Language {
             Language::En => include_str!("en.ftl"),
             Language::It => include_str!("it.ftl"),
             Language::Pl => include_str!("pl.ftl"),
+        }
+    }
+
+    /// The mark between a number's whole part and its decimals (`1.2`, `1,2`).
+    pub fn decimal_mark(self) -> char {
+        match self {
+            Language::En => '.',
+            Language::It | Language::Pl => ',',
         }
     }
 

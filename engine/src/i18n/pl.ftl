@@ -463,3 +463,18 @@ requester_desk_closed = Help desk jest teraz nieczynny i zostanie otwarty { $tim
 requester_expected_response = Przewidywany czas pierwszej odpowiedzi konsultanta: { $duration }.
 requester_expected_response_working = Przewidywany czas pierwszej odpowiedzi konsultanta: { $duration } w godzinach pracy.
 date_time_local_format = %d.%m.%Y o godz. %H:%M
+
+## Pliki udostępnione w rozmowie: rozmiar pliku (liczba zapisana już z przecinkiem dziesiętnym),
+## etykieta jego linku i wiersz dla plików udostępnionych bez słów.
+file_size_bytes = { $count } B
+file_size_kb = { $size } KB
+file_size_mb = { $size } MB
+file_size_gb = { $size } GB
+file_label = { $name } ({ $size })
+shared_files =
+    { $count ->
+        [one] { $name } udostępnia { $count } plik
+        [few] { $name } udostępnia { $count } pliki
+        [many] { $name } udostępnia { $count } plików
+       *[other] { $name } udostępnia { $count } pliku
+    }

@@ -296,7 +296,9 @@ fn the_documented_message_decodes_and_threads_are_seen_as_threads() {
     );
     assert!(
         matches!(&e.kind, EventKind::Message { direct: false, attachments, .. }
-        if attachments == &[Attachment { name: "error.png".into(), url: "https://cdn.discordapp.com/attachments/1/2/error.png".into() }])
+        if attachments == &[Attachment { name: "error.png".into(), url: "https://cdn.discordapp.com/attachments/1/2/error.png".into(), size: Some(10) }]),
+        "the file's name, link and size in bytes: {:?}",
+        e.kind
     );
     // Bots and system notices are not messages for the desk.
     let mut bot = payload.clone();

@@ -1,7 +1,7 @@
 //! Rendering: user text pings nobody, only the desk's structured mentions may ping, buttons keep
 //! their widget id, limits hold, and the invite asks for exactly the documented rights.
 
-use helpdesk_chat::{Button, ButtonStyle, Field, Mention, RichMessage};
+use helpdesk_chat::{Button, ButtonStyle, Field, Link, Mention, RichMessage};
 use helpdesk_discord::{invite, render};
 
 fn button(id: &str) -> Button {
@@ -235,5 +235,58 @@ fn article_markdown_keeps_its_formatting_shows_full_addresses_and_pings_nobody()
     assert_eq!(
         rendered["allowed_mentions"],
         serde_json::json!({"parse": [], "roles": [], "users": [], "replied_user": false})
+    );
+}
+
+#[test]
+fn the_desks_links_are_masked_links_with_their_labels_escaped() {
+    let file = Link {
+        label: "error [1]_final.png (1.2 MB)".into(),
+        url: "https://cdn.discordapp.com/attachments/1/2/error_(1).png".into(),
+    };
+    let not_web = Link {
+        label: "run me".into(),
+        url: "javascript:alert(1)".into(),
+    };
+    let plain = RichMessage {
+        links: vec![file.clone(), not_web],
+        ..RichMessage::text("see the screenshot")
+    };
+    let body = render::message(&plain);
+    assert_eq!(
+        body["content"],
+        "see the screenshot\n\
+         [error \\[1\\]\\_final.png (1.2 MB)](https://cdn.discordapp.com/attachments/1/2/error_%281%29.png)\n\
+         run me",
+        "{body}"
+    );
+    // In an embed the links go under the description; a file alone is its links.
+    let embed = RichMessage {
+        context: Some("Ada, help desk".into()),
+        links: vec![file],
+        ..RichMessage::default()
+    };
+    let body = render::message(&embed);
+    let description = body["embeds"][0]["description"].as_str().unwrap();
+    assert!(
+        description.starts_with("[error \\[1\\]") && description.ends_with("error_%281%29.png)"),
+        "{body}"
+    );
+    // However long the text, the links are kept whole within Discord's limit.
+    let long = RichMessage {
+        links: vec![Link {
+            label: "log.txt".into(),
+            url: "https://cdn.discordapp.com/attachments/1/2/log.txt".into(),
+        }],
+        ..RichMessage::text("x".repeat(5000))
+    };
+    let content = render::message(&long)["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(content.chars().count() <= 2000);
+    assert!(
+        content.ends_with("[log.txt](https://cdn.discordapp.com/attachments/1/2/log.txt)"),
+        "{content}"
     );
 }

@@ -94,6 +94,31 @@ fn shared_files_come_with_the_message() {
 }
 
 #[test]
+fn shared_files_come_with_their_size_in_bytes() {
+    let mut message: serde_json::Value =
+        serde_json::from_str(&example("slack_message_event_basic.json")).unwrap();
+    message["subtype"] = "file_share".into();
+    message["files"] = serde_json::json!([
+        {"id": "F1", "name": "error.png", "size": 1_258_291,
+         "permalink": "https://acme.slack.com/files/U061F7AUR/F1/error.png"},
+        {"id": "F2", "name": "notes", "url_private": "https://files.slack.com/files-pri/T1-F2/notes"}
+    ]);
+    let callback = serde_json::json!({
+        "token": "x", "team_id": "T1", "api_app_id": "A1", "event": message,
+        "type": "event_callback", "event_id": "Ev1", "event_time": 1800000000,
+    });
+    let e = event(decode::push(&callback).unwrap());
+    let EventKind::Message { attachments, .. } = e.kind else {
+        panic!("not a message: {:?}", e.kind)
+    };
+    let sizes: Vec<(&str, Option<u64>)> = attachments
+        .iter()
+        .map(|a| (a.name.as_str(), a.size))
+        .collect();
+    assert_eq!(sizes, [("error.png", Some(1_258_291)), ("notes", None)]);
+}
+
+#[test]
 fn socket_mode_frames_decode_like_http_payloads() {
     let s = settings();
     let frame = |name| decode::socket_frame(&example(name), &s).expect(name);

@@ -1,7 +1,7 @@
 //! Block Kit rendering: user text is inert, only structured mentions ping, Slack's limits hold.
 
 use helpdesk_chat::{
-    Button, ButtonStyle, Field, Form, FormField, FormFieldKind, Mention, RichMessage,
+    Button, ButtonStyle, Field, Form, FormField, FormFieldKind, Link, Mention, RichMessage,
 };
 use helpdesk_slack::render::{self, blocks, desk_action, escape, fallback, home, modal, Origin};
 use serde_json::Value;
@@ -255,4 +255,36 @@ fn the_home_tab_stacks_its_sections() {
     assert_eq!(kinds, ["header", "section", "divider", "section"]);
     let parsed: Result<slack_morphism::prelude::SlackView, _> = serde_json::from_value(view);
     assert!(parsed.is_ok(), "{parsed:?}");
+}
+
+#[test]
+fn the_desks_links_are_slack_links_with_their_labels_escaped() {
+    let file = Link {
+        label: "a|b <c> & d.png (1.2 MB)".into(),
+        url: "https://acme.slack.com/files/U1/F1/a.png?x=1&y=2".into(),
+    };
+    assert_eq!(
+        render::link(&file),
+        "<https://acme.slack.com/files/U1/F1/a.png?x=1&amp;y=2|a\u{2223}b &lt;c&gt; &amp; d.png (1.2 MB)>"
+    );
+    // Only web addresses become links: anything else is its label, inert.
+    let odd = Link {
+        label: "run <me>".into(),
+        url: "javascript:alert(1)".into(),
+    };
+    assert_eq!(render::link(&odd), "run &lt;me&gt;");
+    let message = RichMessage {
+        links: vec![file.clone(), odd],
+        ..RichMessage::text("Mario shared 2 files")
+    };
+    let blocks = blocks(&message);
+    let links = blocks.last().unwrap();
+    assert_eq!(links["type"], "section");
+    assert_eq!(
+        links["text"]["text"],
+        format!("{}\nrun &lt;me&gt;", render::link(&file)),
+        "{links}"
+    );
+    assert_eq!(links["text"]["verbatim"], true);
+    assert!(fallback(&message).contains("a|b &lt;c&gt; &amp; d.png (1.2 MB)"));
 }
