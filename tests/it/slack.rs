@@ -10,6 +10,7 @@ use common::bot::Bot;
 use common::fake_slack::FakeSlack;
 use helpdesk::desk::keys::{TicketForm, Widget};
 use helpdesk::domain::{Status, TicketNumber};
+use helpdesk::i18n::{text, Arg, Language, Msg};
 use helpdesk::store::{ConnectOptions, Store};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
@@ -725,4 +726,67 @@ async fn a_requesters_file_reaches_the_agents_thread_as_a_link_with_its_size() {
             }),
         "the log keeps the file with its size"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_requester_the_bot_cannot_answer_in_the_channel_is_answered_in_their_dm() {
+    let fake = FakeSlack::start(&[("SL1", &[ADA])], &[(MARIO, "Mario Rossi"), (ADA, "Ada")]).await;
+    let env = vec![
+        ("HELPDESK_SLACK_API_URL", fake.api_url.clone()),
+        ("HELPDESK_SLACK_BOT_TOKEN", BOT_TOKEN.to_string()),
+        ("HELPDESK_SLACK_MESSAGE_INTERVAL", "0s".to_string()),
+        ("HELPDESK_SLACK_SIGNING_SECRET", SIGNING_SECRET.to_string()),
+    ];
+    let bot = Bot::start(TENANT, None, &env).await;
+    let mut slack = Slack {
+        fake: fake.clone(),
+        mode: Mode::Http,
+        bot: bot.addr,
+        n: 0,
+    };
+    // The bot hears the intake channel but was taken out of it: Slack refuses its posts there.
+    fake.refuse("CHELP", "not_in_channel");
+    slack
+        .message(MARIO, "CHELP", None, "the VPN client shows an error")
+        .await;
+    let moved = text(
+        Language::En,
+        Msg::RequesterMovedToDirect,
+        &[("number", Arg::text("#1"))],
+    );
+    let (_, opening_ts) = ts_of(&fake, "the conversation opened in Mario's DM", |b| {
+        b["channel"] == MARIO && b.to_string().contains(&moved)
+    })
+    .await;
+    // What did not reach him follows in that DM's thread, and the agents are told.
+    fake.posted("the first answer in the DM's thread", |b| {
+        b["channel"] == format!("D{}", &MARIO[1..]) && b["thread_ts"] == opening_ts.as_str()
+    })
+    .await;
+    let (_, card_ts) = ts_of(&fake, "the L1 card", |b| {
+        b["channel"] == "CL1" && b.get("thread_ts").is_none()
+    })
+    .await;
+    let told = text(
+        Language::En,
+        Msg::AgentsRequesterMovedToDirect,
+        &[("number", Arg::text("#1"))],
+    );
+    fake.posted("the agents told where the conversation went", |b| {
+        b["channel"] == "CL1" && b["thread_ts"] == card_ts.as_str() && b.to_string().contains(&told)
+    })
+    .await;
+    let (_, dir) = bot.stop().await;
+    let store = Store::open(&ConnectOptions::new(
+        dir.path().join("helpdesk.db").to_string_lossy(),
+    ))
+    .await
+    .unwrap();
+    let tenant = store.tenants().await.unwrap()[0].id;
+    let ticket = store
+        .ticket(tenant, TicketNumber(1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(ticket.reach, helpdesk::domain::Reach::Direct);
 }

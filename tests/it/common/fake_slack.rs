@@ -42,6 +42,8 @@ struct State {
     delay: Duration,
     /// Bot token → the workspace it belongs to (`auth.test`); any other token is of `T1`.
     teams: HashMap<String, String>,
+    /// Channel → the error every post there gets (the bot was taken out of it).
+    refused: HashMap<String, String>,
 }
 
 /// The fake.
@@ -123,6 +125,13 @@ impl FakeSlack {
             .entry(method.to_string())
             .or_default()
             .push((status, retry_after, error.to_string()));
+    }
+
+    /// From now on every post in `channel` fails with `error` (`not_in_channel`, …).
+    pub fn refuse(&self, channel: &str, error: &str) {
+        self.lock()
+            .refused
+            .insert(channel.to_string(), error.to_string());
     }
 
     /// Waits until `found` finds something in the calls, and returns it.
@@ -390,10 +399,17 @@ impl FakeSlack {
             };
             let (failure, ts) = {
                 let mut state = self.lock();
-                let failure = state
-                    .failures
-                    .get_mut(&method)
-                    .and_then(|f| (!f.is_empty()).then(|| f.remove(0)));
+                let refused = body["channel"]
+                    .as_str()
+                    .and_then(|c| state.refused.get(c))
+                    .filter(|_| method == "chat.postMessage")
+                    .map(|error| (200, 0, error.clone()));
+                let failure = refused.or_else(|| {
+                    state
+                        .failures
+                        .get_mut(&method)
+                        .and_then(|f| (!f.is_empty()).then(|| f.remove(0)))
+                });
                 let ts =
                     (method == "chat.postMessage" && failure.is_none()).then(|| self.next_ts());
                 state.calls.push(Call {
