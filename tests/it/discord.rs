@@ -751,20 +751,10 @@ async fn a_direct_message_is_served_only_to_members_of_the_dm_guild() {
     );
 
     let (_logs, dir) = bot.stop().await;
-    let store = Store::open(&ConnectOptions::new(
-        dir.path().join("helpdesk.db").to_string_lossy(),
-    ))
-    .await
-    .unwrap();
-    let tenant = store.tenants().await.unwrap()[0].id;
-    let only = store
-        .ticket(tenant, TicketNumber(1))
-        .await
-        .unwrap()
-        .unwrap();
+    let (store, only) = common::bot::stored_ticket(&dir, 1).await;
     assert_eq!(only.requester.id, LUISA);
     assert!(store
-        .ticket(tenant, TicketNumber(2))
+        .ticket(only.tenant, TicketNumber(2))
         .await
         .unwrap()
         .is_none());

@@ -647,19 +647,7 @@ async fn the_whole_desk_runs_on_slack_over_signed_http() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_requesters_file_reaches_the_agents_thread_as_a_link_with_its_size() {
     let fake = FakeSlack::start(&[("SL1", &[ADA])], &[(MARIO, "Mario Rossi"), (ADA, "Ada")]).await;
-    let env = vec![
-        ("HELPDESK_SLACK_API_URL", fake.api_url.clone()),
-        ("HELPDESK_SLACK_BOT_TOKEN", BOT_TOKEN.to_string()),
-        ("HELPDESK_SLACK_MESSAGE_INTERVAL", "0s".to_string()),
-        ("HELPDESK_SLACK_SIGNING_SECRET", SIGNING_SECRET.to_string()),
-    ];
-    let bot = Bot::start(TENANT, None, &env).await;
-    let mut slack = Slack {
-        fake: fake.clone(),
-        mode: Mode::Http,
-        bot: bot.addr,
-        n: 0,
-    };
+    let (bot, mut slack) = over_http(&fake).await;
     slack
         .message(MARIO, "CHELP", None, "the VPN client shows an error")
         .await;
@@ -704,17 +692,7 @@ async fn a_requesters_file_reaches_the_agents_thread_as_a_link_with_its_size() {
         "the permalink, not the private download: {echo}"
     );
     let (_, dir) = bot.stop().await;
-    let store = Store::open(&ConnectOptions::new(
-        dir.path().join("helpdesk.db").to_string_lossy(),
-    ))
-    .await
-    .unwrap();
-    let tenant = store.tenants().await.unwrap()[0].id;
-    let ticket = store
-        .ticket(tenant, TicketNumber(1))
-        .await
-        .unwrap()
-        .unwrap();
+    let (store, ticket) = common::bot::stored_ticket(&dir, 1).await;
     let log = store.log(ticket.id).await.unwrap();
     assert!(
         log.iter().any(|r| r.entry.kind
@@ -731,19 +709,7 @@ async fn a_requesters_file_reaches_the_agents_thread_as_a_link_with_its_size() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_requester_the_bot_cannot_answer_in_the_channel_is_answered_in_their_dm() {
     let fake = FakeSlack::start(&[("SL1", &[ADA])], &[(MARIO, "Mario Rossi"), (ADA, "Ada")]).await;
-    let env = vec![
-        ("HELPDESK_SLACK_API_URL", fake.api_url.clone()),
-        ("HELPDESK_SLACK_BOT_TOKEN", BOT_TOKEN.to_string()),
-        ("HELPDESK_SLACK_MESSAGE_INTERVAL", "0s".to_string()),
-        ("HELPDESK_SLACK_SIGNING_SECRET", SIGNING_SECRET.to_string()),
-    ];
-    let bot = Bot::start(TENANT, None, &env).await;
-    let mut slack = Slack {
-        fake: fake.clone(),
-        mode: Mode::Http,
-        bot: bot.addr,
-        n: 0,
-    };
+    let (bot, mut slack) = over_http(&fake).await;
     // The bot hears the intake channel but was taken out of it: Slack refuses its posts there.
     fake.refuse("CHELP", "not_in_channel");
     slack
@@ -777,16 +743,24 @@ async fn a_requester_the_bot_cannot_answer_in_the_channel_is_answered_in_their_d
     })
     .await;
     let (_, dir) = bot.stop().await;
-    let store = Store::open(&ConnectOptions::new(
-        dir.path().join("helpdesk.db").to_string_lossy(),
-    ))
-    .await
-    .unwrap();
-    let tenant = store.tenants().await.unwrap()[0].id;
-    let ticket = store
-        .ticket(tenant, TicketNumber(1))
-        .await
-        .unwrap()
-        .unwrap();
+    let (_, ticket) = common::bot::stored_ticket(&dir, 1).await;
     assert_eq!(ticket.reach, helpdesk::domain::Reach::Direct);
+}
+
+/// The bot over signed HTTP against `fake`, and a Slack that sends it events.
+async fn over_http(fake: &FakeSlack) -> (Bot, Slack) {
+    let env = vec![
+        ("HELPDESK_SLACK_API_URL", fake.api_url.clone()),
+        ("HELPDESK_SLACK_BOT_TOKEN", BOT_TOKEN.to_string()),
+        ("HELPDESK_SLACK_MESSAGE_INTERVAL", "0s".to_string()),
+        ("HELPDESK_SLACK_SIGNING_SECRET", SIGNING_SECRET.to_string()),
+    ];
+    let bot = Bot::start(TENANT, None, &env).await;
+    let slack = Slack {
+        fake: fake.clone(),
+        mode: Mode::Http,
+        bot: bot.addr,
+        n: 0,
+    };
+    (bot, slack)
 }

@@ -178,3 +178,20 @@ fn free_port() -> SocketAddr {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap()
 }
+
+/// The store a stopped bot left in `dir`, and its ticket number `n` of the first tenant.
+pub async fn stored_ticket(
+    dir: &tempfile::TempDir,
+    n: i64,
+) -> (helpdesk::store::Store, helpdesk::domain::Ticket) {
+    let options =
+        helpdesk::store::ConnectOptions::new(dir.path().join("helpdesk.db").to_string_lossy());
+    let store = helpdesk::store::Store::open(&options).await.unwrap();
+    let tenant = store.tenants().await.unwrap()[0].id;
+    let ticket = store
+        .ticket(tenant, helpdesk::domain::TicketNumber(n))
+        .await
+        .unwrap()
+        .expect("the ticket was stored");
+    (store, ticket)
+}
