@@ -168,10 +168,11 @@ async fn offer_new_ticket(
     msg: Msg,
     args: &[(&str, Arg)],
 ) -> Result<(), StoreError> {
-    let message = RichMessage {
+    let lang = cx.sender_language(ev).await?;
+    let message = cx.in_language(lang, |cx| RichMessage {
         buttons: vec![new_ticket_button(cx)],
         ..RichMessage::text(cx.t(msg, args))
-    };
+    });
     cx.tell(ev, message).await
 }
 
@@ -317,19 +318,24 @@ async fn from_requester_side(
         // A closed ticket hears nobody: the writer learns so, privately, with the ways on.
         tracing::info!(user = %ev.person.id, ticket = %ticket.number,
             "a message in a closed ticket's thread: not relayed");
-        let mut buttons = Vec::new();
-        if is_requester {
-            buttons.push(Button {
-                label: cx.t(Msg::ButtonReopen, &[]),
-                id: Widget::Reopen(ticket.id).to_string(),
-                style: ButtonStyle::Primary,
-            });
-        }
-        buttons.push(new_ticket_button(cx));
-        let message = RichMessage {
-            buttons,
-            ..RichMessage::text(cx.t(Msg::TicketIsClosed, &[("number", Arg::text(ticket.number))]))
-        };
+        let lang = cx.sender_language(ev).await?;
+        let message = cx.in_language(lang, |cx| {
+            let mut buttons = Vec::new();
+            if is_requester {
+                buttons.push(Button {
+                    label: cx.t(Msg::ButtonReopen, &[]),
+                    id: Widget::Reopen(ticket.id).to_string(),
+                    style: ButtonStyle::Primary,
+                });
+            }
+            buttons.push(new_ticket_button(cx));
+            RichMessage {
+                buttons,
+                ..RichMessage::text(
+                    cx.t(Msg::TicketIsClosed, &[("number", Arg::text(ticket.number))]),
+                )
+            }
+        });
         return cx.tell(ev, message).await;
     }
     let said = LogKind::RequesterMessage {
@@ -466,11 +472,15 @@ async fn agent_reply(
         card::refresh(cx, ticket, line).await?;
     }
     if from_agents_side {
-        let message = RichMessage {
-            context: Some(cx.t(
+        let from = cx
+            .t_requester(
+                ticket,
                 Msg::RequesterFromAgent,
                 &[("name", Arg::text(&ev.person.name))],
-            )),
+            )
+            .await?;
+        let message = RichMessage {
+            context: Some(from),
             ..RichMessage::text(text)
         };
         card::to_requester(cx, ticket, message).await
