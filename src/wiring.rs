@@ -70,10 +70,15 @@ fn discord_locale(language: Language) -> Option<&'static str> {
     }
 }
 
-/// The command picker's texts from the catalogues, in every language.
+/// The command picker's texts from the catalogues, in every language: the descriptions and
+/// the translated names of the commands, subcommands and options.
 fn discord_command_texts() -> CommandTexts {
     let mut texts = CommandTexts::default();
-    for key in commands::text_keys(helpdesk::desk::command_table()) {
+    let table = helpdesk::desk::command_table();
+    let keys = commands::text_keys(table)
+        .into_iter()
+        .chain(commands::name_keys(table));
+    for key in keys {
         let Some(msg) = Msg::from_key(&key) else {
             continue;
         };
@@ -402,6 +407,73 @@ mod tests {
             settings.unhandled_text.get(GUILD),
             italian(Msg::DiscordCommandsHandled)
         );
+    }
+
+    /// Discord shows each command, subcommand and option under its Italian and Polish name
+    /// and description; the English names in the catalogue are the table's own.
+    #[test]
+    fn every_command_subcommand_and_option_is_named_in_italian_and_polish_on_discord() {
+        let table = helpdesk::desk::command_table();
+        for key in helpdesk_discord::commands::name_keys(table) {
+            let msg = Msg::from_key(&key).unwrap_or_else(|| panic!("{key} is in the catalogues"));
+            // English names are the table's own: the catalogue says the same.
+            let summary = key.trim_end_matches("_name");
+            let mut names = Vec::new();
+            fn walk<'t>(
+                spec: &'t helpdesk_chat::CommandSpec,
+                summary: &str,
+                out: &mut Vec<&'t str>,
+            ) {
+                if spec.summary == summary {
+                    out.push(&spec.name);
+                }
+                out.extend(
+                    spec.options
+                        .iter()
+                        .filter(|o| o.summary == summary)
+                        .map(|o| o.name.as_str()),
+                );
+                spec.subcommands.iter().for_each(|s| walk(s, summary, out));
+            }
+            table
+                .commands
+                .iter()
+                .for_each(|c| walk(c, summary, &mut names));
+            let english = i18n::text(Language::En, msg, &[]);
+            assert!(
+                names.iter().all(|n| *n == english),
+                "{key}: {english} but {names:?}"
+            );
+        }
+        let mut settings = DiscordSettings::new("down");
+        settings.command_table = table.clone();
+        settings.command_texts = discord_command_texts();
+        fn check(item: &serde_json::Value) {
+            for locale in ["it", "pl"] {
+                assert!(
+                    item["name_localizations"][locale].is_string(),
+                    "{locale} name of {}",
+                    item["name"]
+                );
+                assert!(
+                    item["description_localizations"][locale].is_string(),
+                    "{locale} description of {}",
+                    item["name"]
+                );
+            }
+            item["options"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .for_each(check);
+        }
+        let all = helpdesk_discord::commands::definitions(&settings);
+        for command in all.iter().filter(|c| c["type"] == 1) {
+            check(command);
+        }
+        let ticket = all.iter().find(|c| c["name"] == "ticket").unwrap();
+        assert_eq!(ticket["name_localizations"]["pl"], "zgłoszenie");
+        assert_eq!(ticket["name_localizations"]["it"], "ticket");
     }
 
     /// One table: a command added to the desk's table is parsed, listed in help and registered

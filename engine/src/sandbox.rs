@@ -74,6 +74,7 @@ pub fn person(id: &str, name: &str, groups: &[&str]) -> Sender {
         name: name.into(),
         groups: groups.iter().map(|g| g.to_string()).collect(),
         is_bot: false,
+        locale: None,
     }
 }
 

@@ -142,7 +142,10 @@ impl Discord {
         payload["guild_id"] = json!(self.guild);
         // Everything Discord sends today, so serenity reads these itself (its typed events);
         // modals with Label components it cannot read still arrive, as unknown events.
-        payload["locale"] = json!("en-US");
+        // The person's client language, when the test gives none: English.
+        if payload.get("locale").is_none() {
+            payload["locale"] = json!("en-US");
+        }
         payload["guild_locale"] = json!("en-US");
         payload["app_permissions"] = json!("2147483647");
         payload["entitlements"] = json!([]);
@@ -185,7 +188,20 @@ impl Discord {
     }
 
     async fn command(&mut self, user: &str, channel: &str, sub: &str, options: Value) -> Value {
+        self.command_as("en-US", user, channel, sub, options).await
+    }
+
+    /// [`Discord::command`] from a person whose Discord client is set to `locale`.
+    async fn command_as(
+        &mut self,
+        locale: &str,
+        user: &str,
+        channel: &str,
+        sub: &str,
+        options: Value,
+    ) -> Value {
         self.interact(json!({
+            "locale": locale,
             "type": 2,
             "channel_id": channel, "channel": { "id": channel, "type": 0 },
             "member": who(user),
@@ -851,9 +867,27 @@ budget = "none"
             .all(|c| !c.body.to_string().contains("VPN")),
         "nothing of one guild reaches the other"
     );
-    // Commands answer in the server's language.
-    let help = italian.command(LUISA, HELP2, "help", json!([])).await;
+    // Commands answer in the person's language, which Discord gives with each interaction
+    // (Luisa's client is Italian, Mario's English in the Italian server), and in the server's
+    // language where it is one the desk does not speak.
+    let help = italian
+        .command_as("it", LUISA, HELP2, "help", json!([]))
+        .await;
     assert!(text_of(&help).contains("questo elenco"), "{help}");
+    let help = italian
+        .command_as("en-US", MARIO, HELP2, "help", json!([]))
+        .await;
+    assert!(text_of(&help).contains("/ticket help: this list"), "{help}");
+    let help = italian
+        .command_as("de", MARIO, HELP2, "help", json!([]))
+        .await;
+    assert!(text_of(&help).contains("questo elenco"), "{help}");
+    let mut first = first;
+    let help = first.command_as("it", LUISA, HELP, "help", json!([])).await;
+    assert!(
+        text_of(&help).contains("questo elenco"),
+        "an Italian client in the English server hears Italian: {help}"
+    );
 
     let (_, dir) = bot.stop().await;
     let store = Store::open(&ConnectOptions::new(

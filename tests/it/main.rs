@@ -16,6 +16,7 @@ mod fuzz;
 mod honest_shutdown;
 mod http_hardening;
 mod kb;
+mod locale;
 mod metrics;
 mod ops;
 mod permissions;

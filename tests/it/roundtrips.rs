@@ -26,12 +26,15 @@ on_both_backends!(
 // and timers were written one INSERT per table, its ticket read once and its timers read at
 // most once (before: a new ticket 19, a requester reply 6, a first claim 13). A figure above
 // these means an event went back to a round trip per row; a lower one is welcome (lower these).
-/// A new ticket by a requester under the limits.
-const NEW_TICKET_MAX: u64 = 8;
+/// A new ticket by a requester under the limits (9 since the first answer is written in the
+/// requester's language: one read of the locale the desk remembered for them, or, when the
+/// platform gives it with the event, one write of it instead).
+const NEW_TICKET_MAX: u64 = 9;
 /// A requester's reply in the ticket's thread.
 const REPLY_MAX: u64 = 5;
-/// A first "Claim" click on the card.
-const CLAIM_MAX: u64 = 7;
+/// A first "Claim" click on the card (8 since the requester hears of it in their language: one
+/// read of the locale the desk remembered for them).
+const CLAIM_MAX: u64 = 8;
 
 /// Handles the event alone (the dispatcher is not counted) and returns what it sent.
 async fn counted(sb: &Sandbox, event: &ChatEvent) -> Statements {

@@ -764,3 +764,71 @@ async fn over_http(fake: &FakeSlack) -> (Bot, Slack) {
     };
     (bot, slack)
 }
+
+/// A person whose Slack is set to Polish (`users.info` locale `pl-PL`) in an English
+/// workspace: their answers are Polish, the card the agents read stays English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_is_answered_in_the_language_slack_gives_for_them() {
+    let fake = FakeSlack::start(&[("SL1", &[ADA])], &[(MARIO, "Mario Rossi"), (ADA, "Ada")]).await;
+    fake.speaks(MARIO, "pl-PL");
+    let env = vec![
+        ("HELPDESK_SLACK_API_URL", fake.api_url.clone()),
+        ("HELPDESK_SLACK_BOT_TOKEN", BOT_TOKEN.to_string()),
+        ("HELPDESK_SLACK_MESSAGE_INTERVAL", "0s".to_string()),
+        ("HELPDESK_SLACK_APP_TOKEN", APP_TOKEN.to_string()),
+    ];
+    let bot = Bot::start(TENANT, None, &env).await;
+    fake.connected(1).await;
+    let mut slack = Slack {
+        fake: fake.clone(),
+        mode: Mode::Socket,
+        bot: bot.addr,
+        n: 0,
+    };
+
+    slack
+        .command(MARIO, "CGENERAL", "new VPN is down since this morning")
+        .await;
+    let (first, _) = ts_of(&fake, "the requester's message", |b| {
+        b["channel"] == MARIO && b.get("thread_ts").is_none()
+    })
+    .await;
+    assert!(
+        text_of(&first).contains("Zgłoszenie #1 zostało otwarte"),
+        "the first answer is Polish: {first}"
+    );
+    let (card, _) = ts_of(&fake, "the L1 card", |b| {
+        b["channel"] == "CL1" && b.get("thread_ts").is_none()
+    })
+    .await;
+    let card_text = text_of(&card);
+    assert!(
+        card_text.contains("Requester"),
+        "the card is English: {card_text}"
+    );
+    assert!(!card_text.contains("Zgłoszenie"), "{card_text}");
+
+    // His private answer is Polish; Ada, whose Slack says no language, hears English.
+    slack.command(MARIO, "CGENERAL", "help").await;
+    slack.command(ADA, "CL1", "help").await;
+    for (user, title) in [(MARIO, "Polecenia help desku"), (ADA, "Help desk commands")] {
+        fake.wait_for(&format!("{user}'s help"), |calls| {
+            calls
+                .iter()
+                .any(|c| {
+                    c.method == "chat.postEphemeral"
+                        && c.body["user"] == user
+                        && c.body.to_string().contains(title)
+                })
+                .then_some(())
+        })
+        .await;
+    }
+    let asked = fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "users.info")
+        .all(|c| c.body["include_locale"] == "true");
+    assert!(asked, "users.info is asked for the locale");
+    bot.stop().await;
+}

@@ -107,6 +107,9 @@ pub struct Sender {
     pub groups: Vec<String>,
     /// The platform says this is a bot (the desk ignores bots, itself included).
     pub is_bot: bool,
+    /// The person's language as the platform gave it (`it-IT`, `pl`, `en-US`), when it did.
+    #[serde(default)]
+    pub locale: Option<String>,
 }
 
 /// A file attached to a message, as the platform names it (its link needs the platform's login).

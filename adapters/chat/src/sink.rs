@@ -135,6 +135,7 @@ mod tests {
                 name: "U".into(),
                 groups: vec![],
                 is_bot: false,
+                locale: None,
             },
             channel: "C".into(),
             thread: None,

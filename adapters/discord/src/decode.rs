@@ -161,6 +161,9 @@ struct Interaction {
     user: Option<User>,
     #[serde(default)]
     message: Option<PartialMessage>,
+    /// The language of the person's Discord client.
+    #[serde(default)]
+    locale: Option<String>,
 }
 
 /// An interaction (slash command, message command, button, modal), from the gateway's
@@ -177,9 +180,10 @@ pub fn interaction(
     if i.id.is_empty() {
         return Ok(Decoded::Ignored("an interaction without an id"));
     }
-    let Some(sender) = sender(i.member.as_ref(), i.user.as_ref()) else {
+    let Some(mut sender) = sender(i.member.as_ref(), i.user.as_ref()) else {
         return Ok(Decoded::Ignored("an interaction without a user"));
     };
+    sender.locale = i.locale.clone().filter(|code| !code.trim().is_empty());
     let Some(guild) = i.guild_id.clone().or_else(|| settings.dm_guild.clone()) else {
         return Ok(Decoded::Ignored(
             "a direct interaction, and no guild is set for DMs",
@@ -268,6 +272,7 @@ fn sender(member: Option<&Member>, user: Option<&User>) -> Option<Sender> {
         name: user.shown_name(member.and_then(|m| m.nick.as_deref())),
         groups: member.map(|m| m.roles.clone()).unwrap_or_default(),
         is_bot: user.bot,
+        locale: None,
     })
 }
 
@@ -456,6 +461,8 @@ pub fn message(
             .shown_name(m.member.as_ref().and_then(|x| x.nick.as_deref())),
         groups: m.member.map(|x| x.roles).unwrap_or_default(),
         is_bot: false,
+        // Gateway messages and reactions carry no locale: the desk uses what it last knew.
+        locale: None,
     };
     let (channel, thread) = in_thread(m.channel_id, threads);
     let attachments = m
@@ -565,6 +572,8 @@ pub fn reaction(
         ),
         groups: member.map(|m| m.roles.clone()).unwrap_or_default(),
         is_bot: false,
+        // Gateway messages and reactions carry no locale: the desk uses what it last knew.
+        locale: None,
     };
     let (channel, thread) = in_thread(r.channel_id.clone(), threads);
     // One reaction per person, emoji and message: that triple is the event's identity.

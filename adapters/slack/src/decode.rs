@@ -36,6 +36,7 @@ fn person(id: &str) -> Sender {
         name: id.to_string(),
         groups: Vec::new(),
         is_bot: false,
+        locale: None,
     }
 }
 

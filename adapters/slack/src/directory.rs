@@ -17,7 +17,8 @@ type Members = Arc<HashMap<String, Vec<String>>>;
 struct Team {
     /// Group membership, and when it was read.
     groups: Option<(Instant, Members)>,
-    names: HashMap<String, (Instant, String)>,
+    /// Display name and locale (`users.info`), and when they were read.
+    names: HashMap<String, (Instant, Person)>,
     direct: HashMap<String, String>,
 }
 
@@ -47,10 +48,20 @@ struct UserInfo {
     user: User,
 }
 
+/// What `users.info` says of a person: the name shown and the locale, when Slack gave one.
+#[derive(Debug, Clone)]
+struct Person {
+    name: String,
+    locale: Option<String>,
+}
+
 #[derive(Deserialize)]
 struct User {
     #[serde(default)]
     name: Option<String>,
+    /// Only with `include_locale=true`.
+    #[serde(default)]
+    locale: Option<String>,
     #[serde(default)]
     profile: Option<Profile>,
 }
@@ -122,8 +133,11 @@ impl Directory {
                 tracing::warn!(error = %e, "cannot read user groups: treating as a requester")
             }
         }
-        match self.name_of(&team, &user).await {
-            Ok(name) => event.sender.name = name,
+        match self.person(&team, &user).await {
+            Ok(person) => {
+                event.sender.name = person.name;
+                event.sender.locale = person.locale;
+            }
             Err(e) => tracing::warn!(error = %e, "cannot read the user's name"),
         }
         if event.channel.is_empty() {
@@ -215,16 +229,24 @@ impl Directory {
         Ok(members)
     }
 
-    async fn name_of(&self, team: &str, user: &str) -> Result<String, SendError> {
+    async fn person(&self, team: &str, user: &str) -> Result<Person, SendError> {
         {
             let teams = self.teams.lock().await;
-            if let Some((at, name)) = teams.get(team).and_then(|t| t.names.get(user)) {
+            if let Some((at, person)) = teams.get(team).and_then(|t| t.names.get(user)) {
                 if at.elapsed() < self.ttl {
-                    return Ok(name.clone());
+                    return Ok(person.clone());
                 }
             }
         }
-        let info: UserInfo = self.web.get(team, "users.info", &[("user", user)]).await?;
+        let info: UserInfo = self
+            .web
+            .get(
+                team,
+                "users.info",
+                &[("user", user), ("include_locale", "true")],
+            )
+            .await?;
+        let locale = info.user.locale.filter(|l| !l.trim().is_empty());
         let profile = info.user.profile.unwrap_or(Profile {
             display_name: None,
             real_name: None,
@@ -234,13 +256,14 @@ impl Directory {
             .flatten()
             .find(|n| !n.trim().is_empty())
             .unwrap_or_else(|| user.to_string());
+        let person = Person { name, locale };
         let mut teams = self.teams.lock().await;
         teams
             .entry(team.to_string())
             .or_default()
             .names
-            .insert(user.to_string(), (Instant::now(), name.clone()));
-        Ok(name)
+            .insert(user.to_string(), (Instant::now(), person.clone()));
+        Ok(person)
     }
 
     async fn direct_channel(&self, team: &str, user: &str) -> Result<String, SendError> {

@@ -17,7 +17,7 @@ pub(crate) async fn clicked(
     widget: Widget,
 ) -> Result<(), StoreError> {
     match widget {
-        Widget::NewTicket => forms::open(cx, ev, forms::new_ticket(cx, None)).await,
+        Widget::NewTicket => forms::open(cx, ev, |cx| forms::new_ticket(cx, None)).await,
         Widget::KbShow(article) => knowledge::show_clicked(cx, ev, article).await,
         Widget::KbSolved(ticket, article) => {
             knowledge::answered(cx, ev, ticket, article, true).await
@@ -39,10 +39,7 @@ pub(crate) async fn clicked(
             None => Ok(()),
         },
         Widget::Open(form, id) => match find::checked(cx, ev, id, Act::Work).await? {
-            Some(ticket) => {
-                let form = forms::ticket(cx, form, &ticket);
-                forms::open(cx, ev, form).await
-            }
+            Some(ticket) => forms::open(cx, ev, |cx| forms::ticket(cx, form, &ticket)).await,
             None => Ok(()),
         },
     }

@@ -617,7 +617,7 @@ pub(crate) async fn render_without(
     })
 }
 
-/// The status as people read it, in the tenant's language.
+/// The status as people read it, in the language being written (the tenant's on cards).
 pub(crate) fn status_name(cx: &Cx<'_>, status: Status) -> String {
-    crate::i18n::status_name(cx.settings.language, status)
+    crate::i18n::status_name(cx.lang, status)
 }

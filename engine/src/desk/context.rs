@@ -3,7 +3,7 @@
 
 use crate::config::TenantConfig;
 use crate::domain::{Access, Author, LogEntry, LogKind, Person, TenantId, Ticket, Timestamp};
-use crate::i18n::{self, Arg, Msg};
+use crate::i18n::{self, Arg, Language, Msg};
 use crate::kb::{Article, KnowledgeBase};
 use crate::store::{AuditEntry, ResolvedTicket, StoreError, StoreTx};
 use helpdesk_chat::{ChatAction, ChatEvent, FormField, FormFieldKind, RichMessage, TextLimits};
@@ -33,6 +33,10 @@ pub(crate) struct Cx<'a> {
     pub counts: Counts,
     /// An answer for the person behind the event was queued.
     pub answered: bool,
+    /// The language [`Cx::t`] writes in: the tenant's, but while a private answer is written.
+    pub lang: Language,
+    /// Each person's language as this transaction learnt it (see [`Cx::language_of`]).
+    pub languages: std::collections::HashMap<String, Language>,
 }
 
 /// Things counted for the metrics, applied only after commit.
@@ -111,24 +115,82 @@ impl Ev<'_> {
 }
 
 impl Cx<'_> {
-    /// A message from the tenant's catalogue.
+    /// A message from the catalogue of the language being written ([`Cx::lang`]).
     pub fn t(&self, msg: Msg, args: &[(&str, Arg)]) -> String {
-        i18n::text(self.settings.language, msg, args)
+        i18n::text(self.lang, msg, args)
     }
 
-    /// A duration in words as the tenant's people read it ("3 days", "2 ore e 5 minuti").
+    /// A duration in words as the reader reads it ("3 days", "2 ore e 5 minuti").
     pub fn duration(&self, d: std::time::Duration) -> String {
-        i18n::duration(self.settings.language, d)
+        i18n::duration(self.lang, d)
     }
 
     /// A duration as a time from now ("in 3 days", "tra 3 giorni", "za 3 dni").
     pub fn duration_from_now(&self, d: std::time::Duration) -> String {
-        i18n::duration_from_now(self.settings.language, d)
+        i18n::duration_from_now(self.lang, d)
     }
 
-    /// A time as the tenant's people read it (`seconds`: to the second).
+    /// A time as the reader reads it (`seconds`: to the second).
     pub fn date_time(&self, at: &Timestamp, seconds: bool) -> String {
-        i18n::date_time(self.settings.language, at, seconds)
+        i18n::date_time(self.lang, at, seconds)
+    }
+
+    /// The one place a person's language is decided: the platform's locale for them with this
+    /// event (`given`), else the last one the desk saw, when the desk speaks it; else the
+    /// tenant's. Asked once per person and transaction.
+    pub async fn language_of(
+        &mut self,
+        person: &str,
+        given: Option<&str>,
+    ) -> Result<Language, StoreError> {
+        if let Some(lang) = self.languages.get(person) {
+            return Ok(*lang);
+        }
+        let locale = match given {
+            Some(locale) => Some(locale.to_string()),
+            None => self.tx.locale_of(self.tenant, person).await?,
+        };
+        let lang = locale
+            .as_deref()
+            .and_then(Language::from_locale)
+            .unwrap_or(self.settings.language);
+        self.languages.insert(person.to_string(), lang);
+        Ok(lang)
+    }
+
+    /// The language of the person behind the event.
+    pub async fn sender_language(&mut self, ev: &Ev<'_>) -> Result<Language, StoreError> {
+        self.language_of(&ev.person.id, ev.event.sender.locale.as_deref())
+            .await
+    }
+
+    /// The language of a ticket's requester (messages in their thread or direct messages).
+    pub async fn requester_language(&mut self, ticket: &Ticket) -> Result<Language, StoreError> {
+        self.language_of(&ticket.requester.id, None).await
+    }
+
+    /// Writes in `lang` from now on ([`Cx::t`] and the times); returns the language before.
+    pub fn speak(&mut self, lang: Language) -> Language {
+        std::mem::replace(&mut self.lang, lang)
+    }
+
+    /// Runs `f` writing in `lang`, then goes back to the language before.
+    pub fn in_language<R>(&mut self, lang: Language, f: impl FnOnce(&Self) -> R) -> R {
+        let was = self.speak(lang);
+        let out = f(self);
+        self.speak(was);
+        out
+    }
+
+    /// A catalogue message in the language of the ticket's requester.
+    pub async fn t_requester(
+        &mut self,
+        ticket: &Ticket,
+        msg: Msg,
+        args: &[(&str, Arg)],
+    ) -> Result<String, StoreError> {
+        let lang = self.requester_language(ticket).await?;
+        Ok(i18n::text(lang, msg, args))
     }
 
     /// A form field labelled from the catalogue.
@@ -178,14 +240,15 @@ impl Cx<'_> {
         self.send(None, action).await
     }
 
-    /// Tells the person a catalogue message.
+    /// Tells the person a catalogue message, in their language.
     pub async fn tell_msg(
         &mut self,
         ev: &Ev<'_>,
         msg: Msg,
         args: &[(&str, Arg)],
     ) -> Result<(), StoreError> {
-        let text = self.t(msg, args);
+        let lang = self.sender_language(ev).await?;
+        let text = i18n::text(lang, msg, args);
         self.tell(ev, RichMessage::text(text)).await
     }
 

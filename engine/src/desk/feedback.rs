@@ -49,7 +49,9 @@ pub(crate) async fn rated(
         let reason = cx.t(Msg::FeedbackLowReason, &[("score", Arg::num(score))]);
         super::timers::alert_managers(cx, &ticket, &reason).await?;
     }
-    match ev.form_action(forms::comment(cx, &ticket)) {
+    let lang = cx.sender_language(ev).await?;
+    let form = cx.in_language(lang, |cx| forms::comment(cx, &ticket));
+    match ev.form_action(form) {
         Some(action) => cx.send(Some(&ticket), action).await,
         None => cx.tell_msg(ev, Msg::FeedbackThanks, &[]).await,
     }

@@ -10,8 +10,15 @@ use crate::kb::KbLanguage;
 use crate::store::StoreError;
 use helpdesk_chat::{Form, FormField, FormFieldKind};
 
-/// Opens a form if the platform gave a trigger; otherwise says which command does the same.
-pub(crate) async fn open(cx: &mut Cx<'_>, ev: &Ev<'_>, form: Form) -> Result<(), StoreError> {
+/// Opens the form `build` makes, written in the person's language, if the platform gave a
+/// trigger; otherwise says which command does the same.
+pub(crate) async fn open(
+    cx: &mut Cx<'_>,
+    ev: &Ev<'_>,
+    build: impl FnOnce(&Cx<'_>) -> Form,
+) -> Result<(), StoreError> {
+    let lang = cx.sender_language(ev).await?;
+    let form = cx.in_language(lang, build);
     match ev.form_action(form) {
         Some(action) => cx.send(None, action).await,
         None => cx.tell_msg(ev, Msg::UseTheCommand, &[]).await,

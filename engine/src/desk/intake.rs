@@ -165,6 +165,9 @@ pub(crate) async fn open_knowing(
     cx.audit(&ev.author(), "open", &ticket, detail).await?;
     tracing::info!(ticket = %ticket.number, priority = %ticket.priority(), "ticket opened");
 
+    // The first answer is the requester's: written in their language.
+    let lang = cx.requester_language(&ticket).await?;
+    let was = cx.speak(lang);
     let mut text = cx.t(
         Msg::RequesterOpened,
         &[
@@ -192,6 +195,7 @@ pub(crate) async fn open_knowing(
         context: Some(cx.t(Msg::RequesterOpenedHint, &[])),
         ..RichMessage::default()
     };
+    cx.speak(was);
     if ticket.source.thread.is_none() {
         // No message of theirs to answer under: the conversation gets its own thread, private
         // where the platform has private threads.
@@ -236,11 +240,7 @@ fn expectations(cx: &Cx<'_>, ticket: &Ticket) -> String {
                 &[
                     (
                         "time",
-                        Arg::Text(crate::i18n::date_time_in(
-                            cx.settings.language,
-                            &opens,
-                            zone,
-                        )),
+                        Arg::Text(crate::i18n::date_time_in(cx.lang, &opens, zone)),
                     ),
                     ("zone", Arg::text(zone.name())),
                 ],

@@ -78,7 +78,9 @@ pub(crate) async fn suggest(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<bool, St
         vec![LogKind::KbSuggestionShown { articles: slugs }],
     )
     .await?;
-    let intro = cx.t(Msg::SuggestionsIntro, &[]);
+    // Said to the requester: in their language.
+    let lang = cx.requester_language(ticket).await?;
+    let intro = crate::i18n::text(lang, Msg::SuggestionsIntro, &[]);
     card::to_requester(cx, ticket, RichMessage::text(intro)).await?;
     let mut shown = false;
     for s in found {
@@ -95,12 +97,12 @@ pub(crate) async fn suggest(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<bool, St
             text: truncate_chars(&article.body, EXCERPT_CHARS.min(cx.limits.text)),
             buttons: vec![
                 Button {
-                    label: cx.t(Msg::ButtonArticleSolved, &[]),
+                    label: crate::i18n::text(lang, Msg::ButtonArticleSolved, &[]),
                     id: Widget::KbSolved(ticket.id, article_id).to_string(),
                     style: ButtonStyle::Primary,
                 },
                 Button {
-                    label: cx.t(Msg::ButtonArticleNotSolved, &[]),
+                    label: crate::i18n::text(lang, Msg::ButtonArticleNotSolved, &[]),
                     id: Widget::KbUnhelpful(ticket.id, article_id).to_string(),
                     style: ButtonStyle::Normal,
                 },
@@ -189,10 +191,13 @@ pub(crate) async fn answered(
             )
             .await?;
         }
-        let text = cx.t(
-            Msg::RequesterStillNeedsHelp,
-            &[("number", Arg::text(ticket.number))],
-        );
+        let lang = cx.requester_language(&ticket).await?;
+        let text = cx.in_language(lang, |cx| {
+            cx.t(
+                Msg::RequesterStillNeedsHelp,
+                &[("number", Arg::text(ticket.number))],
+            )
+        });
         card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
         // Paged now if the level was still waiting for the articles' verdict.
         if cx
@@ -253,10 +258,13 @@ pub(crate) async fn answered(
     .await?;
     let line = sla::card_line(cx, &ticket).await?;
     card::refresh(cx, &ticket, line).await?;
-    let text = cx.t(
-        Msg::RequesterDeflected,
-        &[("number", Arg::text(ticket.number))],
-    );
+    let lang = cx.requester_language(&ticket).await?;
+    let text = cx.in_language(lang, |cx| {
+        cx.t(
+            Msg::RequesterDeflected,
+            &[("number", Arg::text(ticket.number))],
+        )
+    });
     card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
     let text = cx.t(
         Msg::AgentsDeflected,
@@ -301,7 +309,8 @@ pub(crate) async fn command(
                 .iter()
                 .map(|s| format!("{} · {}", s.slug, s.title))
                 .collect();
-            let label = cx.t(Msg::ButtonOpen, &[]);
+            let lang = cx.sender_language(ev).await?;
+            let label = crate::i18n::text(lang, Msg::ButtonOpen, &[]);
             let buttons = found
                 .iter()
                 .map(|s| Button {
@@ -311,7 +320,11 @@ pub(crate) async fn command(
                 })
                 .collect();
             let message = RichMessage {
-                title: Some(cx.t(Msg::KbResultsTitle, &[("count", Arg::num(found.len()))])),
+                title: Some(crate::i18n::text(
+                    lang,
+                    Msg::KbResultsTitle,
+                    &[("count", Arg::num(found.len()))],
+                )),
                 text: lines.join("\n"),
                 buttons,
                 ..RichMessage::default()
@@ -328,8 +341,7 @@ pub(crate) async fn command(
                 tags: &[],
                 language: KbLanguage::from(cx.settings.language),
             };
-            let form = forms::article(cx, start);
-            forms::open(cx, ev, form).await
+            forms::open(cx, ev, |cx| forms::article(cx, start)).await
         }
         KbCommand::Edit { slug } => match cx.tx.article(reader(cx), &slug).await? {
             Some(a) => {
@@ -344,8 +356,7 @@ pub(crate) async fn command(
                     tags: &a.tags,
                     language: a.language,
                 };
-                let form = forms::article(cx, start);
-                forms::open(cx, ev, form).await
+                forms::open(cx, ev, |cx| forms::article(cx, start)).await
             }
             None => {
                 cx.tell_msg(ev, Msg::KbNoSuchArticle, &[("slug", Arg::text(&slug))])
@@ -435,8 +446,7 @@ async fn promote(cx: &mut Cx<'_>, ev: &Ev<'_>, number: TicketNumber) -> Result<(
         tags: &tags,
         language: KbLanguage::from(cx.settings.language),
     };
-    let form = forms::article(cx, start);
-    forms::open(cx, ev, form).await
+    forms::open(cx, ev, |cx| forms::article(cx, start)).await
 }
 
 /// The article form came back: save (the tenant's agents, or admins for shared articles), then
@@ -511,11 +521,12 @@ pub(crate) async fn save(
     };
     if let Err(reason) = crate::kb::check(&draft) {
         tracing::info!(%reason, "article refused");
+        let lang = cx.sender_language(ev).await?;
         return cx
             .tell_msg(
                 ev,
                 Msg::KbInvalid,
-                &[("reason", Arg::text(reason.text(cx.settings.language)))],
+                &[("reason", Arg::text(reason.text(lang)))],
             )
             .await;
     }

@@ -316,7 +316,20 @@ impl Desk {
             unresolved: Vec::new(),
             counts: Default::default(),
             answered: false,
+            lang: settings.language,
+            languages: Default::default(),
         };
+        if let Some(locale) = event
+            .sender
+            .locale
+            .as_deref()
+            .filter(|l| well_formed_locale(l))
+        {
+            cx.tx
+                .remember_locale(tenant, &event.sender.id, locale, now)
+                .await?;
+            cx.language_of(&event.sender.id, Some(locale)).await?;
+        }
         let ev = Ev {
             event,
             person: Person::new(event.sender.id.clone(), event.sender.name.clone()),
@@ -399,6 +412,8 @@ impl Desk {
             unresolved: Vec::new(),
             counts: Default::default(),
             answered: false,
+            lang: settings.language,
+            languages: Default::default(),
         };
         timers::fire(&mut cx, &timer, ticket).await?;
         cx.tx.commit().await?;
@@ -518,6 +533,14 @@ impl Desk {
     }
 }
 
+/// A locale code worth remembering: short, letters, digits, `-` and `_` (`pl-PL`, `en_US`).
+fn well_formed_locale(code: &str) -> bool {
+    (1..=35).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// The platform's identity of the message an event carries, beside its event id: one message
 /// may come again under another event id (Slack's `message` and `app_mention`, a redelivery
 /// after a reconnect), and must still be taken once.
@@ -541,6 +564,18 @@ fn kind_name(kind: &EventKind) -> &'static str {
         EventKind::HomeOpened => "home",
         EventKind::TicketFromMessage { .. } => "ticket_from_message",
     }
+}
+
+/// Runs a use case that answers only the person behind the event (help, lists, reports, the
+/// App Home) writing in their language, then goes back to the tenant's.
+macro_rules! privately {
+    ($cx:expr, $ev:expr, $body:expr) => {{
+        let lang = $cx.sender_language($ev).await?;
+        let was = $cx.speak(lang);
+        let done = $body;
+        $cx.speak(was);
+        done
+    }};
 }
 
 /// Sends the event to the use case it asks for.
@@ -576,7 +611,7 @@ async fn route(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreError> {
             )
             .await
         }
-        EventKind::HomeOpened => home::opened(cx, ev).await,
+        EventKind::HomeOpened => privately!(cx, ev, home::opened(cx, ev).await),
         EventKind::TicketFromMessage {
             on_message,
             message_author,
@@ -610,7 +645,7 @@ async fn route(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreError> {
             args,
             options,
             ..
-        } if name == "helpdesk" => helpdesk(cx, ev, args, options).await,
+        } if name == "helpdesk" => privately!(cx, ev, helpdesk(cx, ev, args, options).await),
         EventKind::Command {
             name,
             args,
@@ -637,7 +672,8 @@ async fn route(cx: &mut Cx<'_>, ev: &Ev<'_>) -> Result<(), StoreError> {
                         .await
                 }
                 Err(CommandError::Usage(name)) => {
-                    let usage = query::usage(cx, name);
+                    let lang = cx.sender_language(ev).await?;
+                    let usage = cx.in_language(lang, |cx| query::usage(cx, name));
                     cx.tell_msg(ev, Msg::BadUsage, &[("usage", Arg::text(&usage))])
                         .await
                 }
@@ -709,12 +745,9 @@ async fn run(cx: &mut Cx<'_>, ev: &Ev<'_>, command: TicketCommand) -> Result<(),
         };
     }
     match command {
-        C::Help => query::help(cx, ev).await,
-        C::List(scope) => query::list(cx, ev, scope).await,
-        C::New { title: None } => {
-            let form = forms::new_ticket(cx, None);
-            forms::open(cx, ev, form).await
-        }
+        C::Help => privately!(cx, ev, query::help(cx, ev).await),
+        C::List(scope) => privately!(cx, ev, query::list(cx, ev, scope).await),
+        C::New { title: None } => forms::open(cx, ev, |cx| forms::new_ticket(cx, None)).await,
         C::New { title: Some(title) } => {
             let request = intake::Request {
                 requester: ev.person.clone(),
@@ -727,7 +760,7 @@ async fn run(cx: &mut Cx<'_>, ev: &Ev<'_>, command: TicketCommand) -> Result<(),
             };
             intake::open(cx, ev, request).await.map(|_| ())
         }
-        C::Show(n) => on_ticket!(n, act, |t| query::show(cx, ev, t).await),
+        C::Show(n) => on_ticket!(n, act, |t| privately!(cx, ev, query::show(cx, ev, t).await)),
         C::Claim(n) => on_ticket!(n, act, |t| work::claim(cx, ev, t).await),
         C::Unclaim(n) => on_ticket!(n, act, |t| work::unclaim(cx, ev, t).await),
         C::Assign { ticket, to } => {

@@ -39,7 +39,7 @@ pub(crate) async fn show(cx: &mut Cx<'_>, ev: &Ev<'_>, ticket: Ticket) -> Result
                 "{} {}: {}",
                 cx.date_time(&r.entry.at, false),
                 r.entry.author.name(),
-                truncate_chars(&i18n::describe(cx.settings.language, &r.entry.kind), 200)
+                truncate_chars(&i18n::describe(cx.lang, &r.entry.kind), 200)
             )
         })
         .collect();

@@ -79,9 +79,16 @@ async fn move_to_direct(
     };
     cx.record(ticket, &Author::System, vec![change]).await?;
     let number = Arg::text(ticket.number);
+    let words = cx
+        .t_requester(
+            ticket,
+            Msg::RequesterMovedToDirect,
+            &[("number", number.clone())],
+        )
+        .await?;
     let opening = RichMessage {
         title: Some(format!("{} · {}", ticket.number, ticket.title)),
-        ..RichMessage::text(cx.t(Msg::RequesterMovedToDirect, &[("number", number.clone())]))
+        ..RichMessage::text(words)
     };
     let action = ChatAction::DirectMessage {
         user: ticket.requester.id.clone(),

@@ -210,10 +210,11 @@ async fn offer_new_ticket(
     msg: Msg,
     args: &[(&str, Arg)],
 ) -> Result<(), StoreError> {
-    let message = RichMessage {
+    let lang = cx.sender_language(ev).await?;
+    let message = cx.in_language(lang, |cx| RichMessage {
         buttons: vec![new_ticket_button(cx)],
         ..RichMessage::text(cx.t(msg, args))
-    };
+    });
     cx.tell(ev, message).await
 }
 
@@ -412,19 +413,24 @@ async fn from_requester_side(
         // A closed ticket hears nobody: the writer learns so, privately, with the ways on.
         tracing::info!(user = %ev.person.id, ticket = %ticket.number,
             "a message in a closed ticket's thread: not relayed");
-        let mut buttons = Vec::new();
-        if is_requester {
-            buttons.push(Button {
-                label: cx.t(Msg::ButtonReopen, &[]),
-                id: Widget::Reopen(ticket.id).to_string(),
-                style: ButtonStyle::Primary,
-            });
-        }
-        buttons.push(new_ticket_button(cx));
-        let message = RichMessage {
-            buttons,
-            ..RichMessage::text(cx.t(Msg::TicketIsClosed, &[("number", Arg::text(ticket.number))]))
-        };
+        let lang = cx.sender_language(ev).await?;
+        let message = cx.in_language(lang, |cx| {
+            let mut buttons = Vec::new();
+            if is_requester {
+                buttons.push(Button {
+                    label: cx.t(Msg::ButtonReopen, &[]),
+                    id: Widget::Reopen(ticket.id).to_string(),
+                    style: ButtonStyle::Primary,
+                });
+            }
+            buttons.push(new_ticket_button(cx));
+            RichMessage {
+                buttons,
+                ..RichMessage::text(
+                    cx.t(Msg::TicketIsClosed, &[("number", Arg::text(ticket.number))]),
+                )
+            }
+        });
         cx.tell(ev, message).await?;
         return Ok(false);
     }
@@ -579,6 +585,13 @@ async fn agent_reply(
     }
     let name = &ev.person.name;
     if from_agents_side {
+        let from = cx
+            .t_requester(
+                ticket,
+                Msg::RequesterFromAgent,
+                &[("name", Arg::text(name))],
+            )
+            .await?;
         let body = if words {
             RichMessage {
                 links: file_links(cx, said.attachments),
@@ -588,7 +601,7 @@ async fn agent_reply(
             files_alone(cx, name, said.attachments)
         };
         let message = RichMessage {
-            context: Some(cx.t(Msg::RequesterFromAgent, &[("name", Arg::text(name))])),
+            context: Some(from),
             ..body
         };
         card::to_requester(cx, ticket, message).await

@@ -24,8 +24,7 @@ pub(crate) async fn resolve(
     let resolution = resolution.trim();
     if resolution.is_empty() {
         if ev.trigger().is_some() {
-            let form = forms::ticket(cx, TicketForm::Resolve, &ticket);
-            return forms::open(cx, ev, form).await;
+            return forms::open(cx, ev, |cx| forms::ticket(cx, TicketForm::Resolve, &ticket)).await;
         }
         return cx.tell_msg(ev, Msg::ResolveNeedsText, &[]).await;
     }
@@ -70,6 +69,9 @@ pub(crate) async fn resolve(
         id: Widget::Confirm(ticket.id, solved).to_string(),
         style,
     };
+    // The confirm question is the requester's: written in their language.
+    let lang = cx.requester_language(&ticket).await?;
+    let was = cx.speak(lang);
     let message = RichMessage {
         title: Some(cx.t(
             Msg::RequesterResolvedTitle,
@@ -86,6 +88,7 @@ pub(crate) async fn resolve(
         )),
         ..RichMessage::default()
     };
+    cx.speak(was);
     card::to_requester(cx, &ticket, message).await
 }
 
@@ -125,10 +128,13 @@ pub(crate) async fn confirm(
     let line = sla::card_line(cx, &ticket).await?;
     card::refresh(cx, &ticket, line).await?;
     if solved {
-        let text = cx.t(
-            Msg::RequesterThanksClosed,
-            &[("number", Arg::text(ticket.number))],
-        );
+        let text = cx
+            .t_requester(
+                &ticket,
+                Msg::RequesterThanksClosed,
+                &[("number", Arg::text(ticket.number))],
+            )
+            .await?;
         card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
         let text = cx.t(
             Msg::AgentsConfirmed,
@@ -137,10 +143,13 @@ pub(crate) async fn confirm(
         card::to_agents(cx, &ticket, RichMessage::text(text)).await?;
         after_close(cx, &ticket).await
     } else {
-        let text = cx.t(
-            Msg::RequesterReopened,
-            &[("number", Arg::text(ticket.number))],
-        );
+        let text = cx
+            .t_requester(
+                &ticket,
+                Msg::RequesterReopened,
+                &[("number", Arg::text(ticket.number))],
+            )
+            .await?;
         card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
         let text = cx.t(
             Msg::AgentsNotSolved,
@@ -192,10 +201,13 @@ pub(crate) async fn reopen(
     } else {
         card::to_agents(cx, &ticket, RichMessage::text(text)).await?;
     }
-    let text = cx.t(
-        Msg::RequesterReopened,
-        &[("number", Arg::text(ticket.number))],
-    );
+    let text = cx
+        .t_requester(
+            &ticket,
+            Msg::RequesterReopened,
+            &[("number", Arg::text(ticket.number))],
+        )
+        .await?;
     card::to_requester(cx, &ticket, RichMessage::text(text)).await
 }
 
@@ -240,14 +252,15 @@ pub(crate) async fn close_unanswered(
         .await?;
     let line = sla::card_line(cx, ticket).await?;
     card::refresh(cx, ticket, line).await?;
-    let message = RichMessage {
+    let lang = cx.requester_language(ticket).await?;
+    let message = cx.in_language(lang, |cx| RichMessage {
         buttons: vec![Button {
             label: cx.t(Msg::ButtonReopen, &[]),
             id: Widget::Reopen(ticket.id).to_string(),
             style: ButtonStyle::Normal,
         }],
         ..RichMessage::text(cx.t(why, &[("number", Arg::text(ticket.number))]))
-    };
+    });
     card::to_requester(cx, ticket, message).await?;
     after_close(cx, ticket).await
 }
@@ -269,8 +282,15 @@ async fn ask_rating(cx: &mut Cx<'_>, ticket: &Ticket) -> Result<(), StoreError> 
             style: ButtonStyle::Normal,
         })
         .collect();
+    let text = cx
+        .t_requester(
+            ticket,
+            Msg::FeedbackAsk,
+            &[("number", Arg::text(ticket.number))],
+        )
+        .await?;
     let message = RichMessage {
-        text: cx.t(Msg::FeedbackAsk, &[("number", Arg::text(ticket.number))]),
+        text,
         buttons,
         ..RichMessage::default()
     };

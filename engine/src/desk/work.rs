@@ -46,13 +46,16 @@ pub(crate) async fn claim(
     let text = cx.t(Msg::AgentsClaimed, &[("name", Arg::text(&ev.person.name))]);
     card::to_agents(cx, &ticket, RichMessage::text(text)).await?;
     if requester_hears_agents(cx, &ticket) {
-        let text = cx.t(
-            Msg::RequesterClaimed,
-            &[
-                ("number", Arg::text(ticket.number)),
-                ("name", Arg::text(&ev.person.name)),
-            ],
-        );
+        let lang = cx.requester_language(&ticket).await?;
+        let text = cx.in_language(lang, |cx| {
+            cx.t(
+                Msg::RequesterClaimed,
+                &[
+                    ("number", Arg::text(ticket.number)),
+                    ("name", Arg::text(&ev.person.name)),
+                ],
+            )
+        });
         card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
     }
     card::let_in(cx, &ticket).await
@@ -172,6 +175,7 @@ fn assignee_refusal(cx: &Cx<'_>, ev: &Ev<'_>, ticket: &Ticket, to: &Person) -> O
             name: to.name.clone(),
             groups,
             is_bot: false,
+            locale: None,
         };
         cx.settings.access(&sender)
     };
@@ -226,13 +230,16 @@ pub(crate) async fn move_level(
     timers::start_budget(cx, ticket).await?;
     let line = sla::card_line(cx, ticket).await?;
     card::show(cx, ticket, line, Some(card::Arrival { up, reason })).await?;
-    let text = cx.t(
-        Msg::RequesterMovedLevel,
-        &[
-            ("number", Arg::text(ticket.number)),
-            ("level", Arg::text(ticket.level)),
-        ],
-    );
+    let lang = cx.requester_language(ticket).await?;
+    let text = cx.in_language(lang, |cx| {
+        cx.t(
+            Msg::RequesterMovedLevel,
+            &[
+                ("number", Arg::text(ticket.number)),
+                ("level", Arg::text(ticket.level)),
+            ],
+        )
+    });
     card::to_requester(cx, ticket, RichMessage::text(text)).await?;
     let detail =
         json!({ "to": ticket.level.as_str(), "specialty": ticket.specialty, "reason": reason });
@@ -388,13 +395,16 @@ pub(crate) async fn pending(
         .await?;
     let line = sla::card_line(cx, &ticket).await?;
     card::refresh(cx, &ticket, line).await?;
-    let text = cx.t(
-        Msg::RequesterPending,
-        &[
-            ("number", Arg::text(ticket.number)),
-            ("when", Arg::Text(cx.duration_from_now(wait))),
-        ],
-    );
+    let lang = cx.requester_language(&ticket).await?;
+    let text = cx.in_language(lang, |cx| {
+        cx.t(
+            Msg::RequesterPending,
+            &[
+                ("number", Arg::text(ticket.number)),
+                ("when", Arg::Text(cx.duration_from_now(wait))),
+            ],
+        )
+    });
     card::to_requester(cx, &ticket, RichMessage::text(text)).await
 }
 
@@ -428,10 +438,13 @@ pub(crate) async fn hold(
     .await?;
     let line = sla::card_line(cx, &ticket).await?;
     card::refresh(cx, &ticket, line).await?;
-    let text = cx.t(
-        Msg::RequesterOnHold,
-        &[("number", Arg::text(ticket.number))],
-    );
+    let lang = cx.requester_language(&ticket).await?;
+    let text = cx.in_language(lang, |cx| {
+        cx.t(
+            Msg::RequesterOnHold,
+            &[("number", Arg::text(ticket.number))],
+        )
+    });
     card::to_requester(cx, &ticket, RichMessage::text(text)).await
 }
 
@@ -476,8 +489,7 @@ pub(crate) async fn note(
     let text = text.trim();
     if text.is_empty() {
         if ev.trigger().is_some() {
-            let form = forms::ticket(cx, TicketForm::Note, &ticket);
-            return forms::open(cx, ev, form).await;
+            return forms::open(cx, ev, |cx| forms::ticket(cx, TicketForm::Note, &ticket)).await;
         }
         return cx.tell_msg(ev, Msg::NoteNeedsText, &[]).await;
     }

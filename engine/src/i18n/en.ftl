@@ -321,6 +321,52 @@ transcript_internal = internal
 date_time_format = %Y-%m-%d %H:%M UTC
 date_time_seconds_format = %Y-%m-%d %H:%M:%S UTC
 
+## Command pickers: Discord's names of the commands, subcommands and options (lower case,
+## no spaces, up to 32 letters). English names are the table's own, which Discord sends back.
+command_ticket_name = ticket
+command_kb_name = kb
+command_helpdesk_name = helpdesk
+command_ticket_new_name = new
+command_ticket_claim_name = claim
+command_ticket_unclaim_name = unclaim
+command_ticket_assign_name = assign
+command_ticket_escalate_name = escalate
+command_ticket_deescalate_name = deescalate
+command_ticket_priority_name = priority
+command_ticket_pending_name = pending
+command_ticket_hold_name = hold
+command_ticket_resume_name = resume
+command_ticket_resolve_name = resolve
+command_ticket_reopen_name = reopen
+command_ticket_close_name = close
+command_ticket_note_name = note
+command_ticket_show_name = show
+command_ticket_list_name = list
+command_ticket_help_name = help
+command_kb_search_name = search
+command_kb_show_name = show
+command_kb_add_name = add
+command_kb_edit_name = edit
+command_kb_promote_name = promote
+command_helpdesk_stats_name = stats
+command_helpdesk_audit_name = audit
+command_option_ticket_name = ticket
+command_option_ticket_required_name = ticket
+command_option_title_name = title
+command_option_person_name = person
+command_option_reason_name = reason
+command_option_level_name = level
+command_option_specialty_name = specialty
+command_option_urgency_name = urgency
+command_option_impact_name = impact
+command_option_resolution_name = resolution
+command_option_note_name = text
+command_option_scope_name = scope
+command_option_query_name = query
+command_option_article_name = id
+command_option_period_name = period
+command_option_actor_name = person
+
 ## Durations in words: each unit ("3 days"), the same units as they read after "in", two units
 ## together, and a time from now ("in 3 days").
 duration_days =

@@ -316,6 +316,52 @@ transcript_internal = interno
 date_time_format = %d/%m/%Y %H:%M UTC
 date_time_seconds_format = %d/%m/%Y %H:%M:%S UTC
 
+## Command pickers: i nomi di comandi, sottocomandi e opzioni su Discord (minuscole, senza
+## spazi, fino a 32 lettere).
+command_ticket_name = ticket
+command_kb_name = kb
+command_helpdesk_name = helpdesk
+command_ticket_new_name = nuovo
+command_ticket_claim_name = prendi
+command_ticket_unclaim_name = rilascia
+command_ticket_assign_name = assegna
+command_ticket_escalate_name = inoltra
+command_ticket_deescalate_name = riporta
+command_ticket_priority_name = priorità
+command_ticket_pending_name = in-attesa
+command_ticket_hold_name = sospendi
+command_ticket_resume_name = riprendi
+command_ticket_resolve_name = risolvi
+command_ticket_reopen_name = riapri
+command_ticket_close_name = chiudi
+command_ticket_note_name = nota
+command_ticket_show_name = mostra
+command_ticket_list_name = elenco
+command_ticket_help_name = aiuto
+command_kb_search_name = cerca
+command_kb_show_name = mostra
+command_kb_add_name = aggiungi
+command_kb_edit_name = modifica
+command_kb_promote_name = da-ticket
+command_helpdesk_stats_name = statistiche
+command_helpdesk_audit_name = registro
+command_option_ticket_name = ticket
+command_option_ticket_required_name = ticket
+command_option_title_name = titolo
+command_option_person_name = persona
+command_option_reason_name = motivo
+command_option_level_name = livello
+command_option_specialty_name = specialità
+command_option_urgency_name = urgenza
+command_option_impact_name = impatto
+command_option_resolution_name = soluzione
+command_option_note_name = testo
+command_option_scope_name = ambito
+command_option_query_name = ricerca
+command_option_article_name = articolo
+command_option_period_name = periodo
+command_option_actor_name = persona
+
 ## Durate a parole: ogni unità ("3 giorni"), le stesse unità dopo "tra", due unità insieme, e un
 ## tempo da adesso ("tra 3 giorni").
 duration_days =

@@ -67,6 +67,15 @@ impl Language {
         }
     }
 
+    /// The language of a platform's locale code (`it-IT`, `pl`, `en_US`), by its language
+    /// subtag; `None` when the desk has no catalogue for it.
+    pub fn from_locale(code: &str) -> Option<Language> {
+        let language = code.trim().split(['-', '_']).next()?;
+        Language::ALL
+            .into_iter()
+            .find(|l| l.code().eq_ignore_ascii_case(language))
+    }
+
     /// Where this language's bundle sits in [`BUNDLES`].
     fn index(self) -> usize {
         match self {

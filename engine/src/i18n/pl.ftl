@@ -341,6 +341,52 @@ transcript_internal = wewnętrzne
 date_time_format = %d.%m.%Y %H:%M UTC
 date_time_seconds_format = %d.%m.%Y %H:%M:%S UTC
 
+## Wybór poleceń Discorda: nazwy poleceń, podpoleceń i opcji (małe litery, bez spacji, do 32
+## znaków).
+command_ticket_name = zgłoszenie
+command_kb_name = baza-wiedzy
+command_helpdesk_name = helpdesk
+command_ticket_new_name = nowe
+command_ticket_claim_name = przejmij
+command_ticket_unclaim_name = zwolnij
+command_ticket_assign_name = przydziel
+command_ticket_escalate_name = eskaluj
+command_ticket_deescalate_name = deeskaluj
+command_ticket_priority_name = priorytet
+command_ticket_pending_name = oczekuje
+command_ticket_hold_name = wstrzymaj
+command_ticket_resume_name = wznów
+command_ticket_resolve_name = rozwiąż
+command_ticket_reopen_name = otwórz-ponownie
+command_ticket_close_name = zamknij
+command_ticket_note_name = notatka
+command_ticket_show_name = pokaż
+command_ticket_list_name = lista
+command_ticket_help_name = pomoc
+command_kb_search_name = szukaj
+command_kb_show_name = pokaż
+command_kb_add_name = dodaj
+command_kb_edit_name = edytuj
+command_kb_promote_name = ze-zgłoszenia
+command_helpdesk_stats_name = statystyki
+command_helpdesk_audit_name = dziennik
+command_option_ticket_name = zgłoszenie
+command_option_ticket_required_name = zgłoszenie
+command_option_title_name = tytuł
+command_option_person_name = osoba
+command_option_reason_name = powód
+command_option_level_name = poziom
+command_option_specialty_name = specjalizacja
+command_option_urgency_name = pilność
+command_option_impact_name = wpływ
+command_option_resolution_name = rozwiązanie
+command_option_note_name = tekst
+command_option_scope_name = zakres
+command_option_query_name = zapytanie
+command_option_article_name = artykuł
+command_option_period_name = okres
+command_option_actor_name = osoba
+
 ## Czas słownie: każda jednostka ("3 dni"), te same jednostki po "za" (biernik: "za 1 minutę"),
 ## dwie jednostki razem i czas od teraz ("za 3 dni").
 duration_days =

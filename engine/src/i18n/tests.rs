@@ -389,3 +389,20 @@ fn variables_are_filled_once_and_languages_differ() {
     );
     assert_eq!(tricky, "Note from { $text }: a {$name} b");
 }
+
+#[test]
+fn a_platform_locale_picks_the_catalogue_of_its_language() {
+    for (code, lang) in [
+        ("pl-PL", Some(Language::Pl)),
+        ("pl", Some(Language::Pl)),
+        ("it", Some(Language::It)),
+        ("it_IT", Some(Language::It)),
+        ("en-US", Some(Language::En)),
+        ("EN-gb", Some(Language::En)),
+        ("de-DE", None),
+        ("", None),
+        ("english", None),
+    ] {
+        assert_eq!(Language::from_locale(code), lang, "{code}");
+    }
+}

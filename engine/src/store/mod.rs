@@ -75,6 +75,7 @@ mod gauges;
 mod health;
 mod kb;
 mod outbox;
+mod people;
 mod report;
 mod retention;
 mod rows;

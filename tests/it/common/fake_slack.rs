@@ -34,6 +34,8 @@ struct State {
     failures: HashMap<String, Vec<(u16, u64, String)>>,
     groups: Vec<(String, Vec<String>)>,
     names: HashMap<String, String>,
+    /// user → the locale users.info gives when asked with `include_locale`.
+    locales: HashMap<String, String>,
     /// (channel, ts) → (author, text), for conversations.history.
     history: HashMap<(String, String), (String, String)>,
     /// The bot's posts, as history and replies return them.
@@ -110,6 +112,13 @@ impl FakeSlack {
             "type": "message", "channel": channel, "thread_ts": thread, "ts": ts,
             "user": user, "text": text,
         }));
+    }
+
+    /// `user`'s Slack language is `locale` (`pl-PL`): users.info says it when asked to.
+    pub fn speaks(&self, user: &str, locale: &str) {
+        self.lock()
+            .locales
+            .insert(user.to_string(), locale.to_string());
     }
 
     /// Every call so far.
@@ -307,7 +316,13 @@ impl FakeSlack {
                     .get(&user)
                     .cloned()
                     .unwrap_or(user.clone());
-                json!({ "ok": true, "user": { "id": user, "name": name, "profile": { "display_name": name } } })
+                let mut answer = json!({ "ok": true, "user": { "id": user, "name": name, "profile": { "display_name": name } } });
+                if field("include_locale") == "true" {
+                    if let Some(locale) = self.lock().locales.get(&user).cloned() {
+                        answer["user"]["locale"] = json!(locale);
+                    }
+                }
+                answer
             }
             "conversations.history" if body.get("latest").is_none() => {
                 let messages: Vec<Value> = self

@@ -425,3 +425,23 @@ fn the_persons_discord_language_is_read_at_the_edge() {
     assert_eq!(Locale::It.discord_code(), Some("it"));
     assert_eq!(Locale::En.discord_code(), None);
 }
+
+#[test]
+fn an_interaction_says_its_persons_language_and_a_message_does_not() {
+    let mut payload = example("discord_interaction_slash_command.json");
+    payload["locale"] = "it".into();
+    let e = event(decode::interaction(&payload, &settings(), &()).unwrap());
+    assert_eq!(e.sender.locale.as_deref(), Some("it"));
+    payload["locale"] = "".into();
+    let e = event(decode::interaction(&payload, &settings(), &()).unwrap());
+    assert_eq!(e.sender.locale, None, "an empty locale says nothing");
+
+    let mut s = settings();
+    s.dm_guild = Some("G1".into());
+    let message = example("discord_message_object.json");
+    let e = event(decode::message(&message, &s, &()).unwrap());
+    assert_eq!(
+        e.sender.locale, None,
+        "the gateway gives no language with a message"
+    );
+}

@@ -86,6 +86,7 @@ fn direct(user: &str) -> ChatEvent {
             name: "someone".into(),
             groups: vec![],
             is_bot: false,
+            locale: None,
         },
         channel: "1200000000000000700".into(),
         thread: None,
