@@ -130,6 +130,7 @@ const TABLE: &[(&str, Probe, &str, &str)] = &[
     ("home",                         Probe::Refusal,     "YYYYYYYY", "YYYYYYYY"),
     ("reaction",                     Probe::Refusal,     "YYYYYYYY", "YYYYYYYY"),
     ("create ticket from message",   Probe::Refusal,     "YYYYYYYY", "YYYYYYYY"),
+    ("mention outside intake",       Probe::Refusal,     "YYYYYYYY", "YYYYYYYY"),
     ("form new",                     Probe::Refusal,     "YYYYYYYY", "YYYYYYYY"),
     ("kb search",                    Probe::Refusal,     "YYYYYYYY", "YYYYYYYY"),
     ("kb show",                      Probe::Refusal,     "YYYYYYYY", "YYYYYYYY"),
@@ -267,6 +268,18 @@ fn path(
                 on_message: "x-2".into(),
                 message_author: Some("U-luisa".into()),
                 message_text: Some("the scanner is offline".into()),
+            },
+        ),
+        // Anyone may ask how to reach the desk: a private help, nothing touched.
+        "mention outside intake" => (
+            "general".to_string(),
+            None,
+            EventKind::Message {
+                text: "who can help with my VPN?".into(),
+                message_id: "x-3".into(),
+                direct: false,
+                mentions_bot: true,
+                attachments: Vec::new(),
             },
         ),
         "form new" => (
