@@ -720,13 +720,15 @@ async fn a_requester_the_bot_cannot_answer_in_the_channel_is_answered_in_their_d
         Msg::RequesterMovedToDirect,
         &[("number", Arg::text("#1"))],
     );
+    // The DM as conversations.open names it.
+    let dm = format!("D{MARIO}");
     let (_, opening_ts) = ts_of(&fake, "the conversation opened in Mario's DM", |b| {
-        b["channel"] == MARIO && b.to_string().contains(&moved)
+        b["channel"] == dm.as_str() && b.to_string().contains(&moved)
     })
     .await;
     // What did not reach him follows in that DM's thread, and the agents are told.
     fake.posted("the first answer in the DM's thread", |b| {
-        b["channel"] == format!("D{}", &MARIO[1..]) && b["thread_ts"] == opening_ts.as_str()
+        b["channel"] == dm.as_str() && b["thread_ts"] == opening_ts.as_str()
     })
     .await;
     let (_, card_ts) = ts_of(&fake, "the L1 card", |b| {

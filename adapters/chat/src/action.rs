@@ -163,6 +163,18 @@ pub enum ChatAction {
 }
 
 impl ChatAction {
+    /// The message this action shows in a channel or thread, if it shows one (a private
+    /// answer, a form or a home page is no message of the conversation).
+    pub fn message(&self) -> Option<&RichMessage> {
+        match self {
+            ChatAction::Post { message, .. }
+            | ChatAction::OpenThread { message, .. }
+            | ChatAction::DirectMessage { message, .. }
+            | ChatAction::Reply { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+
     /// The key of a message posted before that this action needs, if any.
     pub fn needs_message(&self) -> Option<&str> {
         match self {

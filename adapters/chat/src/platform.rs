@@ -35,6 +35,14 @@ pub enum SendError {
     Unreachable(String),
 }
 
+impl SendError {
+    /// Whether `recorded`, the text of a send error as the outbox keeps it, is an
+    /// [`SendError::Unreachable`]: the one decoder of its `Display`.
+    pub fn is_unreachable_text(recorded: &str) -> bool {
+        recorded.starts_with("unreachable: ")
+    }
+}
+
 /// What a successful send produced.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Delivered {

@@ -362,6 +362,12 @@ impl DiscordPlatform {
                 message,
             } => {
                 let parent = thread_id(thread, target)?;
+                // A reply to a posted message goes where that message landed (a DM's channel
+                // when the conversation moved to the requester's direct messages).
+                let channel = match (thread, target) {
+                    (ThreadRef::Message(_), Some(t)) => t.channel.as_str(),
+                    _ => channel.as_str(),
+                };
                 self.reply(channel, parent, message, attempt).await?;
                 nothing
             }

@@ -179,9 +179,16 @@ impl SlackPlatform {
                 self.post(team, Self::message(channel, message), attempt)
                     .await
             }
-            // A user id as the channel posts in the app's direct messages with that person.
+            // The DM's own channel, so that a retry finds the post there instead of posting
+            // it twice.
             ChatAction::DirectMessage { user, message, .. } => {
-                self.post(team, Self::message(user, message), attempt).await
+                let opened: Opened = self
+                    .web
+                    .post(team, "conversations.open", &json!({ "users": user }))
+                    .await?;
+                let channel = opened.channel.id;
+                self.post(team, Self::message(&channel, message), attempt)
+                    .await
             }
             // Anyone in the channel can read a thread, and threads never need closing.
             ChatAction::AddToThread { .. }

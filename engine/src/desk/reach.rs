@@ -8,17 +8,25 @@ use super::context::Cx;
 use super::keys::MessageKey;
 use crate::domain::{Author, LogKind, Reach, Ticket};
 use crate::i18n::{Arg, Msg};
-use crate::store::{OutboxItem, StoreError};
-use helpdesk_chat::{ChatAction, RichMessage};
+use crate::store::{self, OutboxItem, StoreError};
+use helpdesk_chat::{ChatAction, RichMessage, SendError};
 
 /// The dispatcher parked items of `ticket` that reached nobody: finds the requester another way.
 pub(crate) async fn undelivered(cx: &mut Cx<'_>, ticket: &mut Ticket) -> Result<(), StoreError> {
     let parked = cx.tx.dead_items_of(ticket.id).await?;
+    // Only messages for the requester that reached nobody; anything parked for another
+    // reason (a malformed message, retries used up) stays for `helpdesk outbox retry`.
     let lost: Vec<OutboxItem> = parked
         .into_iter()
-        .filter(|item| card::is_to_requester(ticket, &item.action))
+        .filter(|item| card::is_to_requester(ticket, &item.action) && reached_nobody(item))
         .collect();
-    if lost.is_empty() {
+    let refused = lost.iter().any(|item| {
+        item.last_error
+            .as_deref()
+            .is_some_and(SendError::is_unreachable_text)
+    });
+    // Replies behind a post that failed otherwise are not the place's fault.
+    if lost.is_empty() || (ticket.reach == Reach::AsAsked && !refused) {
         return Ok(());
     }
     let direct = MessageKey::RequesterDirect(ticket.id).to_string();
@@ -34,21 +42,23 @@ pub(crate) async fn undelivered(cx: &mut Cx<'_>, ticket: &mut Ticket) -> Result<
     let ids: Vec<i64> = lost.iter().map(|item| item.id).collect();
     let messages: Vec<RichMessage> = lost
         .iter()
-        .filter_map(|item| message_of(&item.action).cloned())
+        .filter_map(|item| item.action.message().cloned())
         .collect();
     tracing::warn!(ticket = %ticket.number, reach = ticket.reach.as_str(), lost = lost.len(),
         %reason, "messages for the requester reached nobody");
-    let direct_failed = lost.iter().any(in_direct);
+    // A conversation that was in their direct messages from the start has nowhere to move.
+    let direct_failed = lost.iter().any(in_direct)
+        || (ticket.reach == Reach::AsAsked && ticket.source.channel == ticket.requester.id);
     match ticket.reach {
-        Reach::AsAsked => move_to_direct(cx, ticket, messages, &reason).await?,
+        Reach::AsAsked if !direct_failed => move_to_direct(cx, ticket, messages, &reason).await?,
         // Late messages to the place they asked in: they go to the direct messages too.
         Reach::Direct if !direct_failed => {
             for message in messages {
                 card::to_requester(cx, ticket, message).await?;
             }
         }
-        Reach::Direct | Reach::Unreachable => {
-            if ticket.reach == Reach::Direct {
+        Reach::AsAsked | Reach::Direct | Reach::Unreachable => {
+            if ticket.reach != Reach::Unreachable {
                 mark_unreachable(cx, ticket, &reason).await?;
             }
             for message in messages {
@@ -128,15 +138,10 @@ async fn mark_unreachable(
     card::refresh_now(cx, ticket).await
 }
 
-/// The message an action would have shown.
-fn message_of(action: &ChatAction) -> Option<&RichMessage> {
-    match action {
-        ChatAction::Post { message, .. }
-        | ChatAction::OpenThread { message, .. }
-        | ChatAction::DirectMessage { message, .. }
-        | ChatAction::Reply { message, .. } => Some(message),
-        _ => None,
-    }
+/// A message that reached nobody, as the dispatcher parked it.
+fn reached_nobody(item: &OutboxItem) -> bool {
+    let error = item.last_error.as_deref().unwrap_or_default();
+    item.action.message().is_some() && store::reached_nobody(error)
 }
 
 /// A message's words, for the agents' thread.

@@ -267,10 +267,7 @@ fn file_links(cx: &Cx<'_>, files: &[Attachment]) -> Vec<Link> {
                     Msg::FileLabel,
                     &[
                         ("name", Arg::text(&f.name)),
-                        (
-                            "size",
-                            Arg::Text(i18n::file_size(cx.settings.language, bytes)),
-                        ),
+                        ("size", Arg::Text(i18n::file_size(cx.lang, bytes))),
                     ],
                 ),
                 None => f.name.clone(),
@@ -592,14 +589,14 @@ async fn agent_reply(
                 &[("name", Arg::text(name))],
             )
             .await?;
-        let body = if words {
-            RichMessage {
+        let lang = cx.requester_language(ticket).await?;
+        let body = cx.in_language(lang, |cx| match words {
+            true => RichMessage {
                 links: file_links(cx, said.attachments),
                 ..RichMessage::text(text)
-            }
-        } else {
-            files_alone(cx, name, said.attachments)
-        };
+            },
+            false => files_alone(cx, name, said.attachments),
+        });
         let message = RichMessage {
             context: Some(from),
             ..body

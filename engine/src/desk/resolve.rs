@@ -233,8 +233,18 @@ pub(crate) async fn close(
             ("name", Arg::text(&ev.person.name)),
         ],
     );
-    card::to_agents(cx, &ticket, RichMessage::text(text.clone())).await?;
-    card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
+    card::to_agents(cx, &ticket, RichMessage::text(text)).await?;
+    let told = cx
+        .t_requester(
+            &ticket,
+            Msg::Closed,
+            &[
+                ("number", Arg::text(ticket.number)),
+                ("name", Arg::text(&ev.person.name)),
+            ],
+        )
+        .await?;
+    card::to_requester(cx, &ticket, RichMessage::text(told)).await?;
     after_close(cx, &ticket).await
 }
 

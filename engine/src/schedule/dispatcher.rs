@@ -466,9 +466,12 @@ impl Dispatcher {
                 // Never posted, or parked as dead: nothing to reply to or update. Parked too, so
                 // retrying the dead post (helpdesk outbox retry) brings both back.
                 None => {
-                    return Ok(Outcome::Undelivered(format!(
-                        "the message {key:?} was never posted"
-                    )));
+                    let error = crate::store::never_posted(key);
+                    // A message that reaches nobody is the desk's to route another way.
+                    return Ok(match action.message() {
+                        Some(_) => Outcome::Undelivered(error),
+                        None => Outcome::Dead(error),
+                    });
                 }
             },
         };
@@ -513,7 +516,7 @@ impl Dispatcher {
             }
             Err(error) => error,
         };
-        if let SendError::Unreachable(_) = error {
+        if let (SendError::Unreachable(_), Some(_)) = (&error, action.message()) {
             return Ok(Outcome::Undelivered(error.to_string()));
         }
         let attempts = claim.item.attempts + 1;

@@ -89,7 +89,7 @@ pub use error::StoreError;
 pub use gauges::{Gauges, OpenTickets, OutboxBacklog};
 pub use health::{is_corruption, SchemaState, Thoroughness};
 pub use kb::{ArticleCounter, ChangeCounter, ResolutionChange, ResolvedTicket, Saved};
-pub use outbox::{ClaimedItem, Lane, OutboxItem, OutboxState, CHAIN};
+pub use outbox::{never_posted, reached_nobody, ClaimedItem, Lane, OutboxItem, OutboxState, CHAIN};
 pub use report::ReportData;
 pub use retention::{Pruned, PRUNE_BATCH};
 pub use timer::{TimerKind, TimerRecord, TimerState};

@@ -4,7 +4,20 @@
 use super::rows::{from_ms, parse, to_ms, OutboxRow};
 use super::{Db, Store, StoreError};
 use crate::domain::{TenantId, TicketId, Timestamp};
-use helpdesk_chat::{ChatAction, MessageRef, Platform};
+use helpdesk_chat::{ChatAction, MessageRef, Platform, SendError};
+
+/// The error recorded for an item whose parent post was never sent (it never was, or it is
+/// parked): the item reached nobody.
+pub fn never_posted(key: &str) -> String {
+    format!("the message {key:?} was never posted")
+}
+
+/// Whether a parked item's recorded error says it reached nobody: its place took no message
+/// from the bot, or the post it needed was never sent.
+pub fn reached_nobody(error: &str) -> bool {
+    SendError::is_unreachable_text(error)
+        || (error.starts_with("the message ") && error.ends_with(" was never posted"))
+}
 
 /// Where an outgoing action stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

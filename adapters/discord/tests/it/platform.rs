@@ -66,6 +66,21 @@ async fn fake() -> (String, Calls) {
                 ("POST", "/users/@me/channels") if body["recipient_id"] == "33" => {
                     axum::Json(json!({ "id": "778", "type": 1 })).into_response()
                 }
+                // Person 32's DM is channel 776; 777 is a message in it, not a channel, and a
+                // DM has no threads.
+                ("POST", "/users/@me/channels") if body["recipient_id"] == "32" => {
+                    axum::Json(json!({ "id": "776", "type": 1 })).into_response()
+                }
+                ("POST", "/channels/777/messages") => (
+                    StatusCode::NOT_FOUND,
+                    axum::Json(json!({ "code": 10003, "message": "Unknown Channel" })),
+                )
+                    .into_response(),
+                ("POST", "/channels/776/messages/777/threads") => (
+                    StatusCode::BAD_REQUEST,
+                    axum::Json(json!({ "code": 50003, "message": "Cannot execute action on a DM channel" })),
+                )
+                    .into_response(),
                 _ => axum::Json(json!({ "id": "777" })).into_response(),
             }
         }
@@ -307,10 +322,27 @@ async fn a_place_closed_to_the_bot_is_unreachable_and_a_direct_message_opens_the
     let opened = calls_to(&calls, "POST", "/users/@me/channels");
     assert_eq!(opened[0]["recipient_id"], "32");
     let posted = delivered.posted.expect("where it landed");
-    assert_eq!(posted.channel, "777");
+    assert_eq!(posted.channel, "776");
     assert_eq!(
-        calls_to(&calls, "POST", "/channels/777/messages")[0]["content"],
+        calls_to(&calls, "POST", "/channels/776/messages")[0]["content"],
         "Your ticket #7 goes on here"
+    );
+    // A reply to it lands in that DM (the action names the person, the post names the DM).
+    let reply = ChatAction::Reply {
+        channel: "32".into(),
+        thread: helpdesk_chat::ThreadRef::Message("dm:7".into()),
+        message: RichMessage::text("Please restart the printer"),
+    };
+    platform
+        .send("2", &reply, Some(&posted), attempt)
+        .await
+        .unwrap();
+    let in_dm = calls_to(&calls, "POST", "/channels/776/messages");
+    assert_eq!(
+        in_dm.last().unwrap()["content"],
+        "Please restart the printer",
+        "{:?}",
+        calls.lock().unwrap()
     );
     // Someone whose DMs are closed to the bot cannot be reached either.
     let refused = platform.send("2", &direct("33"), None, attempt).await;
