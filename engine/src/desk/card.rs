@@ -167,6 +167,17 @@ pub(crate) async fn to_requester(
     cx.send(Some(ticket), action).await
 }
 
+/// Says `msg` to the requester in their thread, in their language.
+pub(crate) async fn say_to_requester(
+    cx: &mut Cx<'_>,
+    ticket: &Ticket,
+    msg: Msg,
+    args: &[(&str, Arg)],
+) -> Result<(), StoreError> {
+    let text = cx.t_requester(ticket, msg, args).await?;
+    to_requester(cx, ticket, RichMessage::text(text)).await
+}
+
 /// Says something in the agents' thread under the current card (nothing if no channel).
 pub(crate) async fn to_agents(
     cx: &mut Cx<'_>,

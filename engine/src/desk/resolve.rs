@@ -128,14 +128,13 @@ pub(crate) async fn confirm(
     let line = sla::card_line(cx, &ticket).await?;
     card::refresh(cx, &ticket, line).await?;
     if solved {
-        let text = cx
-            .t_requester(
-                &ticket,
-                Msg::RequesterThanksClosed,
-                &[("number", Arg::text(ticket.number))],
-            )
-            .await?;
-        card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
+        card::say_to_requester(
+            cx,
+            &ticket,
+            Msg::RequesterThanksClosed,
+            &[("number", Arg::text(ticket.number))],
+        )
+        .await?;
         let text = cx.t(
             Msg::AgentsConfirmed,
             &[("name", Arg::text(&ev.person.name))],
@@ -143,14 +142,13 @@ pub(crate) async fn confirm(
         card::to_agents(cx, &ticket, RichMessage::text(text)).await?;
         after_close(cx, &ticket).await
     } else {
-        let text = cx
-            .t_requester(
-                &ticket,
-                Msg::RequesterReopened,
-                &[("number", Arg::text(ticket.number))],
-            )
-            .await?;
-        card::to_requester(cx, &ticket, RichMessage::text(text)).await?;
+        card::say_to_requester(
+            cx,
+            &ticket,
+            Msg::RequesterReopened,
+            &[("number", Arg::text(ticket.number))],
+        )
+        .await?;
         let text = cx.t(
             Msg::AgentsNotSolved,
             &[("name", Arg::text(&ev.person.name))],
@@ -234,17 +232,16 @@ pub(crate) async fn close(
         ],
     );
     card::to_agents(cx, &ticket, RichMessage::text(text)).await?;
-    let told = cx
-        .t_requester(
-            &ticket,
-            Msg::Closed,
-            &[
-                ("number", Arg::text(ticket.number)),
-                ("name", Arg::text(&ev.person.name)),
-            ],
-        )
-        .await?;
-    card::to_requester(cx, &ticket, RichMessage::text(told)).await?;
+    card::say_to_requester(
+        cx,
+        &ticket,
+        Msg::Closed,
+        &[
+            ("number", Arg::text(ticket.number)),
+            ("name", Arg::text(&ev.person.name)),
+        ],
+    )
+    .await?;
     after_close(cx, &ticket).await
 }
 
