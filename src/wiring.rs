@@ -165,7 +165,10 @@ fn discord(all: &Settings) -> Plug {
             .map_err(|e| e.to_string())?;
             let stop = Box::pin(async move { gateway.stop().await }) as std::pin::Pin<Box<_>>;
             Ok(Plugged {
-                platform: Arc::new(DiscordPlatform::new(rest, interactions)),
+                platform: Arc::new(
+                    DiscordPlatform::new(rest, interactions)
+                        .with_dm_guild(settings.dm_guild.clone()),
+                ),
                 routes,
                 stop: Some(stop),
                 directory: Some(Arc::new(directory)),

@@ -17,6 +17,9 @@ use serenity::http::{LightMethod, Route};
 pub struct DiscordPlatform {
     rest: Rest,
     interactions: Interactions,
+    /// The guild whose desk hears direct messages (`dm_guild`): a DM is the desk's of that
+    /// guild only, so only its tickets may move to a person's DMs.
+    dm_guild: Option<String>,
 }
 
 /// The longest nonce Discord takes.
@@ -25,7 +28,18 @@ const NONCE_MAX: usize = 25;
 impl DiscordPlatform {
     /// Over this REST client, answering interactions through `interactions`.
     pub fn new(rest: Rest, interactions: Interactions) -> Self {
-        DiscordPlatform { rest, interactions }
+        DiscordPlatform {
+            rest,
+            interactions,
+            dm_guild: None,
+        }
+    }
+
+    /// Direct messages are heard as `guild`'s (the `dm_guild` setting): only that guild's
+    /// tickets may go on in a person's DMs, where their answers come back to its desk.
+    pub fn with_dm_guild(mut self, guild: Option<String>) -> Self {
+        self.dm_guild = guild;
+        self
     }
 
     /// Posts a message. The outbox item is its nonce, enforced: a try after one that reached
@@ -341,6 +355,16 @@ impl DiscordPlatform {
             } => Ok(Delivered {
                 posted: Some(self.post(channel, message, attempt).await?),
             }),
+            // Answers in a DM reach the dm_guild's desk: another guild's conversation would
+            // go on where its desk never hears it.
+            ChatAction::DirectMessage { .. } if self.dm_guild.as_deref() != Some(guild) => {
+                Err(RestError {
+                    error: SendError::Unreachable(
+                        "direct messages belong to the dm_guild's desk, not this guild's".into(),
+                    ),
+                    code: None,
+                })
+            }
             ChatAction::DirectMessage { user, message, .. } => Ok(Delivered {
                 posted: Some(self.direct(user, message, attempt).await?),
             }),

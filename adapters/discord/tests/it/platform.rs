@@ -309,6 +309,19 @@ async fn a_place_closed_to_the_bot_is_unreachable_and_a_direct_message_opens_the
         matches!(refused, Err(helpdesk_chat::SendError::Unreachable(_))),
         "{refused:?}"
     );
+    // Direct messages are heard as guild 2's: another guild's ticket cannot go on there.
+    let platform = platform.with_dm_guild(Some("2".into()));
+    let elsewhere = ChatAction::DirectMessage {
+        user: "32".into(),
+        key: "dm:8".into(),
+        message: RichMessage::text("Your ticket #8 goes on here"),
+    };
+    let refused = platform.send("9", &elsewhere, None, attempt).await;
+    assert!(
+        matches!(refused, Err(helpdesk_chat::SendError::Unreachable(_))),
+        "{refused:?}"
+    );
+    assert!(calls_to(&calls, "POST", "/users/@me/channels").is_empty());
     // A direct message opens the person's DM and lands there, named for later replies.
     let direct = |user: &str| ChatAction::DirectMessage {
         user: user.into(),
