@@ -564,7 +564,7 @@ async fn nobody_is_left_unheard_when_the_bot_cannot_write_back(store: Store) {
         "what did not reach her follows in the DM: {in_dm}"
     );
     let card_key = MessageKey::card(t.id, "support-l1").to_string();
-    let card_id = sb.platform.posted(&card_key).unwrap().message_id;
+    let card_id = card_thread(&sb, &card_key);
     assert!(agents_thread(&sb, &card_id).contains(&text(
         Language::En,
         Msg::AgentsRequesterMovedToDirect,

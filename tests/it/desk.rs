@@ -92,13 +92,6 @@ fn told(sb: &Sandbox, user: &Sender) -> Vec<String> {
         .collect()
 }
 
-fn card_thread(sb: &Sandbox, key: &str) -> String {
-    sb.platform
-        .posted(key)
-        .expect("the card was posted")
-        .message_id
-}
-
 fn field<'a>(m: &'a RichMessage, label: &str) -> &'a str {
     &m.fields
         .iter()
@@ -1156,18 +1149,6 @@ async fn a_polish_tenant_hears_polish_and_grades_in_polish(store: Store) {
     );
 }
 
-/// What was posted in the managers' channel.
-fn manager_alerts(sb: &Sandbox) -> Vec<RichMessage> {
-    sb.platform
-        .shown_in("helpdesk-managers", None)
-        .into_iter()
-        .filter_map(|r| match r.action {
-            ChatAction::Post { message, .. } => Some(message),
-            _ => None,
-        })
-        .collect()
-}
-
 async fn a_budget_set_to_alert_tells_the_managers_once(store: Store) {
     let mut tenant = example_tenant();
     tenant.levels.l1.on_budget = helpdesk::config::BudgetAction::Alert;
@@ -1176,7 +1157,7 @@ async fn a_budget_set_to_alert_tells_the_managers_once(store: Store) {
     assert_eq!(sb.advance(Duration::from_secs(20 * 60)).await.unwrap(), 1);
     let t = ticket(&sb, 1).await;
     assert_eq!(t.level, Level::L1, "alert mode does not move the ticket");
-    let alerts = manager_alerts(&sb);
+    let alerts = messages_in(&sb, "helpdesk-managers", None);
     assert_eq!(alerts.len(), 1, "one alert");
     assert_eq!(
         alerts[0].mentions,
@@ -1935,7 +1916,7 @@ async fn a_workspace_without_groups_lists_its_agents_and_managers(store: Store) 
         "managers act on any ticket"
     );
     sb.advance(Duration::from_secs(20 * 60)).await.unwrap();
-    let alerts = manager_alerts(&sb);
+    let alerts = messages_in(&sb, "helpdesk-managers", None);
     assert_eq!(alerts.len(), 1, "one alert: {alerts:?}");
     assert_eq!(alerts[0].mentions, vec![Mention::User("U-grace".into())]);
 }

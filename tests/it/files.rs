@@ -13,7 +13,7 @@ use helpdesk::i18n::Language;
 use helpdesk::sandbox::{example_tenant, Sandbox};
 use helpdesk::store::Store;
 use helpdesk::transcript::{self, TranscriptFormat};
-use helpdesk_chat::{Attachment, ChatAction, EventKind, Link, RichMessage};
+use helpdesk_chat::{Attachment, ChatAction, EventKind, Link};
 
 on_both_backends!(
     files_reach_the_other_side_as_links_with_name_and_size,
@@ -40,26 +40,6 @@ fn with_files(text: &str, id: &str, files: &[(&str, u64)]) -> EventKind {
             })
             .collect(),
     }
-}
-
-/// The messages posted in a channel's thread, in order.
-fn messages_in(sb: &Sandbox, channel: &str, thread: &str) -> Vec<RichMessage> {
-    sb.platform
-        .shown_in(channel, Some(thread))
-        .into_iter()
-        .filter_map(|r| match r.action {
-            ChatAction::Post { message, .. } | ChatAction::Reply { message, .. } => Some(message),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Where the card posted with `key` has its thread.
-fn card_thread(sb: &Sandbox, key: &str) -> String {
-    sb.platform
-        .posted(key)
-        .expect("the card was posted")
-        .message_id
 }
 
 fn link(label: &str, name: &str) -> Link {
@@ -91,7 +71,7 @@ async fn files_reach_the_other_side_as_links_with_name_and_size(store: Store) {
         with_files("this is what I see", "m-1", &[("error.png", 1_258_291)]),
     )
     .await;
-    let echo = messages_in(&sb, "support-l1", &agents)
+    let echo = messages_in(&sb, "support-l1", Some(&agents))
         .into_iter()
         .find(|m| m.text.contains("this is what I see"))
         .expect("the echo in the agents' thread");
@@ -110,7 +90,7 @@ async fn files_reach_the_other_side_as_links_with_name_and_size(store: Store) {
         ),
     )
     .await;
-    let alone = messages_in(&sb, "support-l1", &agents).pop().unwrap();
+    let alone = messages_in(&sb, "support-l1", Some(&agents)).pop().unwrap();
     assert_eq!(alone.text, "Mario shared 2 files");
     assert_eq!(
         alone.links,
@@ -129,7 +109,7 @@ async fn files_reach_the_other_side_as_links_with_name_and_size(store: Store) {
         with_files("", "m-3", &[("vpn-setup.pdf", 348_160)]),
     )
     .await;
-    let to_requester = messages_in(&sb, "help", "m-vpn").pop().unwrap();
+    let to_requester = messages_in(&sb, "help", Some("m-vpn")).pop().unwrap();
     assert_eq!(to_requester.text, "Ada shared 1 file");
     assert_eq!(
         to_requester.links,
@@ -157,7 +137,7 @@ async fn files_reach_the_other_side_as_links_with_name_and_size(store: Store) {
         with_files("try this profile", "m-4", &[("profile.ovpn", 2048)]),
     )
     .await;
-    let answered = messages_in(&sb, "support-l1", &agents).pop().unwrap();
+    let answered = messages_in(&sb, "support-l1", Some(&agents)).pop().unwrap();
     assert!(answered.text.contains("try this profile"), "{answered:?}");
     assert_eq!(
         answered.links,
@@ -202,14 +182,14 @@ async fn an_internal_agents_file_stays_inside_and_the_transcript_shows_sizes(sto
     let t = ticket(&sb, 1).await;
     let agents = card_thread(&sb, &MessageKey::card(t.id, "support-l1").to_string());
     // A ticket opened with a file: the agents find it under the card.
-    let opened = messages_in(&sb, "support-l1", &agents);
+    let opened = messages_in(&sb, "support-l1", Some(&agents));
     assert!(
         opened
             .iter()
             .any(|m| m.links == [link("jam.jpg (2.1 MB)", "jam.jpg")]),
         "{opened:?}"
     );
-    let before = messages_in(&sb, "help", "m-p").len();
+    let before = messages_in(&sb, "help", Some("m-p")).len();
 
     // Marked internal: neither the words nor the file reach the requester.
     send(
@@ -224,7 +204,7 @@ async fn an_internal_agents_file_stays_inside_and_the_transcript_shows_sizes(sto
         ),
     )
     .await;
-    let requester = messages_in(&sb, "help", "m-p");
+    let requester = messages_in(&sb, "help", Some("m-p"));
     assert_eq!(
         requester.len(),
         before,

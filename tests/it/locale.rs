@@ -10,7 +10,7 @@ use helpdesk::desk::keys::MessageKey;
 use helpdesk::domain::Status;
 use helpdesk::sandbox::{example_tenant, Sandbox};
 use helpdesk::store::Store;
-use helpdesk_chat::{ChatAction, RichMessage, Sender};
+use helpdesk_chat::Sender;
 
 on_both_backends!(a_requester_is_answered_in_their_language_now_and_later);
 
@@ -20,18 +20,6 @@ fn polish_mario() -> Sender {
         locale: Some("pl-PL".into()),
         ..mario()
     }
-}
-
-/// What the requester's thread shows, in order.
-fn in_thread(sb: &Sandbox, thread: &str) -> Vec<RichMessage> {
-    sb.platform
-        .shown_in("help", Some(thread))
-        .into_iter()
-        .filter_map(|r| match r.action {
-            ChatAction::Reply { message, .. } => Some(message),
-            _ => None,
-        })
-        .collect()
 }
 
 async fn a_requester_is_answered_in_their_language_now_and_later(store: Store) {
@@ -45,7 +33,7 @@ async fn a_requester_is_answered_in_their_language_now_and_later(store: Store) {
         message("my VPN is down since this morning", "m-vpn"),
     )
     .await;
-    let first = in_thread(&sb, "m-vpn").remove(0);
+    let first = messages_in(&sb, "help", Some("m-vpn")).remove(0);
     assert!(
         first.text.contains("Zgłoszenie #1 zostało otwarte"),
         "the first answer is Polish: {first:?}"
@@ -89,7 +77,7 @@ async fn a_requester_is_answered_in_their_language_now_and_later(store: Store) {
         message("please restart the client", "m-ada"),
     )
     .await;
-    assert!(in_thread(&sb, "m-vpn")
+    assert!(messages_in(&sb, "help", Some("m-vpn"))
         .iter()
         .any(|m| m.text.contains("please restart the client")));
     send(
@@ -101,7 +89,7 @@ async fn a_requester_is_answered_in_their_language_now_and_later(store: Store) {
     )
     .await;
     assert_eq!(ticket(&sb, 1).await.status, Status::Resolved);
-    let question = in_thread(&sb, "m-vpn")
+    let question = messages_in(&sb, "help", Some("m-vpn"))
         .into_iter()
         .rev()
         .find(|m| !m.buttons.is_empty())

@@ -179,3 +179,24 @@ pub fn told(sb: &Sandbox, user: &Sender) -> Vec<RichMessage> {
 pub fn title_and_text(m: &RichMessage) -> String {
     format!("{}\n{}", m.title.clone().unwrap_or_default(), m.text)
 }
+
+/// The messages posted in a channel (`thread: None`: its top level) or one of its threads, in
+/// order.
+pub fn messages_in(sb: &Sandbox, channel: &str, thread: Option<&str>) -> Vec<RichMessage> {
+    sb.platform
+        .shown_in(channel, thread)
+        .into_iter()
+        .filter_map(|r| match r.action {
+            ChatAction::Post { message, .. } | ChatAction::Reply { message, .. } => Some(message),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Where the card posted with `key` has its thread.
+pub fn card_thread(sb: &Sandbox, key: &str) -> String {
+    sb.platform
+        .posted(key)
+        .expect("the card was posted")
+        .message_id
+}
