@@ -81,13 +81,7 @@ async fn move_to_direct(
     messages: Vec<RichMessage>,
     reason: &str,
 ) -> Result<(), StoreError> {
-    ticket.reach = Reach::Direct;
-    cx.save(ticket).await?;
-    let change = LogKind::RequesterReach {
-        reach: Reach::Direct,
-        reason: reason.to_string(),
-    };
-    cx.record(ticket, &Author::System, vec![change]).await?;
+    set_reach(cx, ticket, Reach::Direct, reason).await?;
     let number = Arg::text(ticket.number);
     let words = cx
         .t_requester(
@@ -120,13 +114,7 @@ async fn mark_unreachable(
     ticket: &mut Ticket,
     reason: &str,
 ) -> Result<(), StoreError> {
-    ticket.reach = Reach::Unreachable;
-    cx.save(ticket).await?;
-    let change = LogKind::RequesterReach {
-        reach: Reach::Unreachable,
-        reason: reason.to_string(),
-    };
-    cx.record(ticket, &Author::System, vec![change]).await?;
+    set_reach(cx, ticket, Reach::Unreachable, reason).await?;
     let told = cx.t(
         Msg::AgentsRequesterUnreachable,
         &[
@@ -142,6 +130,20 @@ async fn mark_unreachable(
 fn reached_nobody(item: &OutboxItem) -> bool {
     let error = item.last_error.as_deref().unwrap_or_default();
     item.action.message().is_some() && store::reached_nobody(error)
+}
+
+/// Saves how the desk reaches the requester now, and logs why.
+async fn set_reach(
+    cx: &mut Cx<'_>,
+    ticket: &mut Ticket,
+    reach: Reach,
+    reason: &str,
+) -> Result<(), StoreError> {
+    ticket.reach = reach;
+    cx.save(ticket).await?;
+    let reason = reason.to_string();
+    let change = LogKind::RequesterReach { reach, reason };
+    cx.record(ticket, &Author::System, vec![change]).await
 }
 
 /// A message's words, for the agents' thread.
