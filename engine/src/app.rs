@@ -338,6 +338,9 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
             send_timeout: config.outbox.send_timeout,
             per_platform: config.outbox.per_platform,
             per_channel: config.outbox.per_channel,
+            // A round claims as many conversations as it can send side by side: claiming more
+            // only leaves them leased and waiting, and makes every claim longer.
+            batch: config.outbox.per_platform as i64,
             ..RetryPolicy::default()
         },
     ));

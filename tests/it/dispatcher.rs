@@ -467,18 +467,22 @@ fn card_with_thread(id: i64, channel: &str) -> Vec<ChatAction> {
 async fn unrelated_cards_in_one_channel_go_out_in_one_round(store: Store) {
     let acme = tenant(&store, "T-acme").await;
     let (platform, clock, dispatcher) = setup(&store);
-    let actions: Vec<ChatAction> = (1..=30).flat_map(|i| card_with_thread(i, "C-l1")).collect();
+    // As many cards as a round claims conversations.
+    let cards = helpdesk::schedule::RetryPolicy::default().batch;
+    let actions: Vec<ChatAction> = (1..=cards)
+        .flat_map(|i| card_with_thread(i, "C-l1"))
+        .collect();
     enqueue(&store, acme, &actions, clock.now()).await;
     // One round: each card with its thread and update, the cards side by side (before, cards
     // of one channel shared a queue and went one per round, their threads a round later).
     let round = dispatcher.run_once().await.unwrap();
     assert_eq!(
         (round.sent, round.waiting, round.retried),
-        (90, 0, 0),
+        (3 * cards as usize, 0, 0),
         "{round:?}"
     );
     let sent = platform.sent();
-    for id in 1..=30 {
+    for id in 1..=cards {
         let key = card_key(id, "C-l1");
         let posted = platform.posted(&key).expect("card posted");
         let mine: Vec<_> = sent

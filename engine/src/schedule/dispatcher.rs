@@ -29,7 +29,8 @@ pub struct RetryPolicy {
     pub send_timeout: Duration,
     /// How long a reply waits before looking again for the message it belongs to.
     pub wait_for_parent: Duration,
-    /// Ordering keys claimed per round (each with up to `chain` items).
+    /// Ordering keys claimed per round (each with up to `chain` items); `run` makes it
+    /// `per_platform`, what a round can send at once.
     pub batch: i64,
     /// Items of one ordering key claimed together and sent one after the other.
     pub chain: i64,
@@ -48,7 +49,7 @@ impl Default for RetryPolicy {
             lease: Duration::from_secs(60),
             send_timeout: Duration::from_secs(20),
             wait_for_parent: Duration::from_secs(1),
-            batch: 64,
+            batch: 16,
             chain: crate::store::CHAIN,
             per_platform: 16,
             per_channel: 4,

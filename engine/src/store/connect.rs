@@ -291,7 +291,12 @@ async fn open_sqlite(
         .busy_timeout(Duration::from_secs(10))
         // An automatic checkpoint runs inside the commit that crosses the threshold, holding the
         // writer for milliseconds (the desk's p99); a background task checkpoints instead.
-        .pragma("wal_autocheckpoint", "0");
+        .pragma("wal_autocheckpoint", "0")
+        // Each connection's page cache is dropped whenever another one writes; SQLite's 2 MB
+        // default is less than one outbox claim over a long history reads, so every claim
+        // went back to the file (in sqlite3 over a million-row outbox: 3 ms cold against 1 ms
+        // with 8 MB for a claim of 80 items).
+        .pragma("cache_size", "-8192");
     let pool = SqlitePoolOptions::new()
         .max_connections(options.max_connections.max(1))
         .connect_with(connect)
