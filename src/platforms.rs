@@ -6,12 +6,14 @@ use helpdesk::config::{CheckReport, Config, ConfigError, Loader, PlatformCheck};
 use helpdesk_chat::setting::Section;
 use helpdesk_discord::{DiscordConfig, DiscordSection};
 use helpdesk_slack::{SlackConfig, SlackSection};
+use helpdesk_web::{WebConfig, WebSection};
 use serde::Serialize;
 
 /// The platform sections the engine's loader must know: their secrets and variables.
-pub const SECTIONS: [&Section; 2] = [
+pub const SECTIONS: [&Section; 3] = [
     &helpdesk_slack::settings::SECTION,
     &helpdesk_discord::settings::SECTION,
+    &helpdesk_web::settings::SECTION,
 ];
 
 /// The configuration: the engine's, and every platform's section, checked.
@@ -30,6 +32,8 @@ pub struct Platforms {
     pub slack: SlackConfig,
     /// Discord, when configured.
     pub discord: DiscordConfig,
+    /// The web desk (on unless `web.enabled = false`).
+    pub web: WebConfig,
 }
 
 /// Reads the file and the environment, then has each adapter check its section.
@@ -42,14 +46,22 @@ pub fn load(loader: &Loader<'_>) -> Result<Settings, ConfigError> {
     let discord = engine
         .section::<DiscordSection>(helpdesk_discord::settings::SECTION.name)?
         .check(loader)?;
+    let web = engine
+        .section::<WebSection>(helpdesk_web::settings::SECTION.name)?
+        .check()?;
     Ok(Settings {
         engine,
-        platforms: Platforms { slack, discord },
+        platforms: Platforms {
+            slack,
+            discord,
+            web,
+        },
     })
 }
 
 impl Platforms {
-    /// What each adapter says of its section, in the order of [`SECTIONS`].
+    /// What each chat adapter says of its section (the web desk, always there, is not a chat
+    /// platform to turn on).
     pub fn checks(&self) -> Vec<PlatformCheck> {
         vec![self.slack.check_state(), self.discord.check_state()]
     }

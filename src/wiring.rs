@@ -22,6 +22,33 @@ use helpdesk_slack::web::{self, Web};
 use helpdesk_slack::{SlackPlatform, SlackSettings};
 use std::sync::Arc;
 
+/// The web desk, when `[web]` has it on: its pages on `http.listen`, its accounts in the
+/// store. While no admin account exists it logs the one-time setup link.
+pub fn sites(settings: &Settings) -> Vec<helpdesk::app::Site> {
+    let config = settings.platforms.web.clone();
+    if !config.enabled {
+        return Vec::new();
+    }
+    let listen = settings.engine.http.listen;
+    let site: helpdesk::app::Site = Box::new(move |store: helpdesk::store::Store| {
+        Box::pin(async move {
+            let accounts = Arc::new(helpdesk::web::StoreAccounts(store));
+            let catalogue = Arc::new(helpdesk::web::Catalogues::default());
+            let web = helpdesk_web::Web::new(accounts, catalogue, &config);
+            match web.arm_setup(listen).await.map_err(|e| e.to_string())? {
+                Some(link) => tracing::warn!(
+                    setup_link = %link,
+                    "web desk: no administrator account yet. Open the setup link to create one (it works \
+                     once, until the next restart): {link}"
+                ),
+                None => tracing::info!(%listen, "web desk: sign-in served"),
+            }
+            Ok(helpdesk_web::router(web))
+        })
+    });
+    vec![site]
+}
+
 /// The plugs for every configured platform; with none, says how to turn one on.
 pub fn plugs(settings: &Settings) -> Vec<Plug> {
     let mut plugs = Vec::new();
@@ -31,7 +58,12 @@ pub fn plugs(settings: &Settings) -> Vec<Plug> {
     if settings.platforms.discord.enabled() {
         plugs.push(discord(settings));
     }
-    if plugs.is_empty() {
+    if plugs.is_empty() && settings.platforms.web.enabled {
+        tracing::info!(
+            "no chat platform is configured: the web desk is the way in. To add one see \
+             README.md, section Configuration."
+        );
+    } else if plugs.is_empty() {
         let ways: Vec<String> = settings
             .platforms
             .checks()

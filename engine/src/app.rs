@@ -75,6 +75,12 @@ pub type Connect = Box<
         + Send,
 >;
 
+/// Pages served on the public listener beside the webhooks (the web desk), built once the
+/// database is open: they keep what they need of it (accounts, sessions) through the store.
+pub type Site = Box<
+    dyn FnOnce(Store) -> Pin<Box<dyn Future<Output = Result<axum::Router, String>> + Send>> + Send,
+>;
+
 /// The desk as adapters see it: each event handled in its transaction, then the dispatcher
 /// woken. It counts the events in hand, so a stop waits for them before closing the database.
 struct DeskSink {
@@ -252,12 +258,21 @@ async fn listen(
 
 /// Starts everything, runs until SIGINT or SIGTERM, then shuts down in order.
 pub async fn run(config: Config, plugs: Vec<Plug>) -> Result<(), RunError> {
+    run_with_sites(config, plugs, Vec::new()).await
+}
+
+/// [`run`], with pages served beside the webhooks.
+pub async fn run_with_sites(
+    config: Config,
+    plugs: Vec<Plug>,
+    sites: Vec<Site>,
+) -> Result<(), RunError> {
     let received = ShutdownSignals::listen().received();
     tokio::pin!(received);
     // A platform that never answers can hold the start: a signal then ends it there (what
     // was started is dropped; nothing was taken from the platforms yet).
     let running = tokio::select! {
-        running = start(config, plugs) => running?,
+        running = start_with_sites(config, plugs, sites) => running?,
         _ = &mut received => {
             tracing::warn!("stopped before the start finished");
             return Ok(());
@@ -269,6 +284,15 @@ pub async fn run(config: Config, plugs: Vec<Plug>) -> Result<(), RunError> {
 
 /// Opens the database, builds the desk, plugs the platforms in and starts serving.
 pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError> {
+    start_with_sites(config, plugs, Vec::new()).await
+}
+
+/// [`start`], with pages served beside the webhooks.
+pub async fn start_with_sites(
+    config: Config,
+    plugs: Vec<Plug>,
+    sites: Vec<Site>,
+) -> Result<Running, RunError> {
     let span = tracing::info_span!("run");
     let _enter = span.enter();
     tracing::info!(database = %mask_url(&config.database.url), "opening the database");
@@ -328,6 +352,9 @@ pub async fn start(config: Config, plugs: Vec<Plug>) -> Result<Running, RunError
             routes = routes.merge(r);
         }
         stops.extend(plugged.stop.map(|stop| (platform, stop)));
+    }
+    for site in sites {
+        routes = routes.merge(site(store.clone()).await.map_err(RunError::Platform)?);
     }
     let dispatcher = Arc::new(Dispatcher::new(
         store.clone(),

@@ -210,8 +210,22 @@ async fn serve_connection(
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout);
+    // The client's address travels with each request (`ConnectInfo`), for the web desk's
+    // login limits and for logs.
+    let peer = stream.peer_addr().ok();
+    let service = tower::ServiceExt::map_request(
+        router,
+        move |mut request: axum::http::Request<hyper::body::Incoming>| {
+            if let Some(peer) = peer {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+            }
+            request
+        },
+    );
     let connection =
-        builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(router));
+        builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
     let mut connection = std::pin::pin!(connection);
     let stop = async move {
         // Only whether it was asked matters, not the value (and no guard is kept).

@@ -9,6 +9,7 @@ mod report;
 mod run;
 mod tenant;
 mod ticket;
+mod user;
 
 pub use ops::http_get_status;
 
@@ -68,6 +69,9 @@ enum Command {
     /// The knowledge base: import, export, measure.
     #[command(subcommand)]
     Kb(kb::KbCommand),
+    /// The web desk's local accounts: add, list, passwd, remove.
+    #[command(subcommand)]
+    User(user::UserCommand),
     /// Discord setup helpers.
     #[command(subcommand)]
     Discord(discord::DiscordCommand),
@@ -104,6 +108,7 @@ pub async fn dispatch(cli: Cli) -> Result<()> {
         Command::Report(args) => report::report(config, args).await,
         Command::Audit(args) => report::audit(config, args).await,
         Command::Kb(command) => kb::run(config, command).await,
+        Command::User(command) => user::run(config, command).await,
         Command::Discord(command) => discord::run(&settings.platforms.discord, command),
         Command::Demo { language } => {
             let mut out = std::io::stdout().lock();

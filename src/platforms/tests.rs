@@ -105,7 +105,7 @@ fn bad_platform_values_name_the_key_the_value_and_what_is_allowed() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("database, http, kb, log, outbox, retention, slack or discord"),
+        err.contains("database, http, kb, log, outbox, retention, slack, discord or web"),
         "{err}"
     );
 }

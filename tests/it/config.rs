@@ -20,9 +20,10 @@ fn file(text: &str) -> tempfile::NamedTempFile {
 }
 
 /// The platform sections the binary registers: the engine keeps them unchecked.
-const SECTIONS: [&Section; 2] = [
+const SECTIONS: [&Section; 3] = [
     &helpdesk_slack::settings::SECTION,
     &helpdesk_discord::settings::SECTION,
+    &helpdesk_web::settings::SECTION,
 ];
 
 fn load(text: &str, vars: &[(&str, &str)]) -> Result<helpdesk::config::Config, ConfigError> {
@@ -49,6 +50,16 @@ fn the_example_file_is_valid_and_matches_the_defaults() {
     assert!(!config.accept_unconfigured_tenants);
     assert_eq!(config.log.format, LogFormat::Pretty);
     assert!(config.platforms.contains_key("slack") && config.platforms.contains_key("discord"));
+    let web = config
+        .section::<helpdesk_web::WebSection>("web")
+        .unwrap()
+        .check()
+        .unwrap();
+    assert_eq!(
+        web,
+        helpdesk_web::WebConfig::default(),
+        "[web] as commented: the defaults"
+    );
     let tenant = &config.tenants[0];
     assert_eq!(
         (tenant.id.as_str(), tenant.specialties.len()),

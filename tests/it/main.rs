@@ -29,4 +29,5 @@ mod slack;
 mod slack_adapter;
 mod store;
 mod trust;
+mod web;
 mod working_time;

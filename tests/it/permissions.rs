@@ -575,3 +575,163 @@ async fn every_path_for_every_role_in_both_tenants() {
         wrong.join("\n")
     );
 }
+
+/// Who asks the web desk (the columns of [`WEB_TABLE`]): nobody signed in, then an account of
+/// each role. Web accounts are the web tenant's people; a chat identity is not one of them.
+const WEB_ROLES: [Option<helpdesk::domain::AccountRole>; 7] = {
+    use helpdesk::domain::AccountRole as R;
+    [
+        None,
+        Some(R::Requester),
+        Some(R::Agent(Level::L1)),
+        Some(R::Agent(Level::L2)),
+        Some(R::Agent(Level::L3)),
+        Some(R::Manager),
+        Some(R::Admin),
+    ]
+};
+
+/// The web desk's acts, with who may take them: one letter per role in [`WEB_ROLES`] order
+/// (Anon Req L1 L2 L3 Mgr Adm), `Y` allowed, `.` refused; in the web tenant (the person's own
+/// account), then as a chat person of another tenant who has no web account (a Slack user id
+/// typed as the name, with the desk's password). This slice has one page for every role; the
+/// portal and console rows come with them.
+#[rustfmt::skip]
+const WEB_TABLE: &[(&str, &str, &str)] = &[
+    // act                                   web tenant  other tenant
+    ("sign in with the right password",     ".YYYYYY",  "......."),
+    ("sign in with a wrong password",       ".......",  "......."),
+    ("see the landing page",                ".YYYYYY",  "......."),
+    ("sign out with the session's token",   ".YYYYYY",  "......."),
+    ("sign out with another token",         ".......",  "......."),
+    ("open the setup link once an admin exists", ".......", "......."),
+    ("make an admin with the setup link",   ".......",  "......."),
+];
+
+/// One web cell: a fresh desk with an admin and the role's account, and the act tried.
+async fn web_cell(row: usize, column: usize, other: bool) -> Result<(), String> {
+    use common::web::{WebDesk, PASSWORD};
+    use helpdesk::domain::AccountRole;
+    let (act, own, elsewhere) = WEB_TABLE[row];
+    let expected = if other { elsewhere } else { own }.as_bytes()[column] == b'Y';
+    let role = WEB_ROLES[column];
+    let db = TestDb::sqlite().await;
+    let desk = WebDesk::start(db.store.clone(), helpdesk_web::WebConfig::default()).await;
+    let link = desk.web.arm_setup(desk.addr).await.unwrap().unwrap();
+    desk.add("root", AccountRole::Admin).await;
+    let name = match (role, other) {
+        (Some(_), true) => "u100".to_string(),
+        (Some(AccountRole::Admin), false) => "root".to_string(),
+        (Some(role), false) => {
+            desk.add("person", role).await;
+            "person".to_string()
+        }
+        (None, _) => String::new(),
+    };
+    let mut browser = desk.browser(None);
+    let signed_in = role.is_some() && browser.sign_in(&name).await.location() == Some("/");
+    let setup = link
+        .strip_prefix(&format!("http://{}", desk.addr))
+        .unwrap()
+        .to_string();
+    let done = match act {
+        "sign in with the right password" => signed_in,
+        "sign in with a wrong password" => {
+            let mut fresh = desk.browser(None);
+            let csrf = fresh.get("/signin").await.csrf();
+            let answer = fresh
+                .post(
+                    "/signin",
+                    &[
+                        ("csrf", &csrf),
+                        ("name", &name),
+                        ("password", "not the one"),
+                    ],
+                )
+                .await;
+            answer.location() == Some("/")
+        }
+        "see the landing page" => browser.get("/").await.status == 200,
+        "sign out with the session's token" => {
+            let page = browser.get("/").await;
+            let csrf = if page.status == 200 {
+                page.csrf()
+            } else {
+                String::new()
+            };
+            let out = browser.post("/signout", &[("csrf", &csrf)]).await;
+            out.location() == Some("/signin?notice=signed-out")
+        }
+        "sign out with another token" => {
+            let out = browser.post("/signout", &[("csrf", &"f".repeat(64))]).await;
+            out.location() == Some("/signin?notice=signed-out")
+        }
+        "open the setup link once an admin exists" => browser.get(&setup).await.status == 200,
+        "make an admin with the setup link" => {
+            let form_csrf = browser.get("/signin").await;
+            let csrf = if form_csrf.status == 200 {
+                form_csrf.csrf()
+            } else {
+                String::new()
+            };
+            let answer = browser
+                .post(
+                    &setup,
+                    &[
+                        ("csrf", &csrf),
+                        ("name", "intruder"),
+                        ("password", PASSWORD),
+                        ("password_again", PASSWORD),
+                    ],
+                )
+                .await;
+            answer.location() == Some("/")
+                || db.store.web_account("intruder").await.unwrap().is_some()
+        }
+        other => unreachable!("no web act {other}"),
+    };
+    let cell = format!(
+        "{act} / {} / {}",
+        role.map_or("anonymous".to_string(), |r| r.to_string()),
+        if other { "other tenant" } else { "web tenant" }
+    );
+    db.finish().await;
+    if done == expected {
+        Ok(())
+    } else {
+        Err(format!(
+            "{cell}: expected {}",
+            if expected { "allowed" } else { "refused" }
+        ))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_web_act_for_every_role() {
+    let mut wrong = Vec::new();
+    let mut tasks = tokio::task::JoinSet::new();
+    let limit = Arc::new(tokio::sync::Semaphore::new(4));
+    for row in 0..WEB_TABLE.len() {
+        for column in 0..WEB_ROLES.len() {
+            for other in [false, true] {
+                let limit = limit.clone();
+                tasks.spawn(async move {
+                    let _permit = limit.acquire_owned().await.unwrap();
+                    web_cell(row, column, other).await
+                });
+            }
+        }
+    }
+    while let Some(done) = tasks.join_next().await {
+        if let Err(e) = done.expect("a web cell panicked") {
+            wrong.push(e);
+        }
+    }
+    wrong.sort();
+    assert!(
+        wrong.is_empty(),
+        "{} web cells wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}

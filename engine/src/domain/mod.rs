@@ -1,5 +1,6 @@
 //! Pure rules of the help desk: no I/O, no database, no chat platform.
 
+mod account;
 mod calendar;
 mod ids;
 mod level;
@@ -10,6 +11,7 @@ mod status;
 mod text;
 mod ticket;
 
+pub use account::{AccountRole, UnknownRole};
 pub use calendar::Calendar;
 pub use ids::{
     BadTicketNumber, Person, RequesterType, Source, TenantId, TicketId, TicketNumber, Timestamp,

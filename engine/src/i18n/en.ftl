@@ -484,3 +484,39 @@ shared_files =
         [one] { $name } shared { $count } file
        *[other] { $name } shared { $count } files
     }
+
+## The web desk: sign-in, the first-start setup page and the landing page. `name` is an
+## account name, `role` one of the web_role_* texts, `level` a support level's number.
+web_desk_name = Help desk
+web_skip_to_content = Skip to the content
+web_sign_in_title = Sign in
+web_name_label = Account name
+web_password_label = Password
+web_password_again_label = Password again
+web_sign_in_button = Sign in
+web_sign_in_failed = That account name and password do not match. Check them and try again.
+web_sign_in_throttled = Too many failed sign-ins. Please wait a few minutes, then try again.
+web_signed_out = You are signed out.
+web_session_ended = Your session has ended. Please sign in again.
+web_sign_out_button = Sign out
+web_home_title = Your help desk
+web_home_signed_in = You are signed in as { $name }.
+web_home_role = Your role: { $role }.
+web_home_next = The ticket portal and the agent console will appear here.
+web_role_requester = requester
+web_role_agent = agent at level { $level }
+web_role_manager = help desk manager
+web_role_admin = administrator
+web_setup_title = Set up the help desk
+web_setup_intro = Create the first administrator account. This link works once.
+web_setup_button = Create the administrator
+web_setup_gone = This setup link is not valid: it was used already, or the help desk was restarted. If an administrator exists, sign in.
+web_bad_name = An account name has 2 to 64 characters: letters a-z, digits, '.', '-' and '_', starting with a letter or digit.
+web_bad_password = A password has at least 10 characters (at most 1024).
+web_passwords_differ = The two passwords are not the same.
+web_name_taken = That account name is taken: choose another.
+web_form_expired_title = This form has expired
+web_form_expired = The form was sent without its security token, or from another page. Go back, reload the page and try again.
+web_unavailable_title = The help desk is unavailable
+web_unavailable = The help desk cannot answer right now. Please try again in a moment.
+web_go_to_sign_in = Go to the sign-in page

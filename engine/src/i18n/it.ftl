@@ -479,3 +479,39 @@ shared_files =
         [one] { $name } ha condiviso { $count } file
        *[other] { $name } ha condiviso { $count } file
     }
+
+## The web desk: sign-in, the first-start setup page and the landing page. `name` is an
+## account name, `role` one of the web_role_* texts, `level` a support level's number.
+web_desk_name = Help desk
+web_skip_to_content = Vai al contenuto
+web_sign_in_title = Accedi
+web_name_label = Nome account
+web_password_label = Password
+web_password_again_label = Ripeti la password
+web_sign_in_button = Accedi
+web_sign_in_failed = Nome account e password non corrispondono. Controllali e riprova.
+web_sign_in_throttled = Troppi accessi non riusciti. Attendi qualche minuto, poi riprova.
+web_signed_out = Sei uscito.
+web_session_ended = La sessione è scaduta. Accedi di nuovo.
+web_sign_out_button = Esci
+web_home_title = Il tuo help desk
+web_home_signed_in = Hai effettuato l'accesso come { $name }.
+web_home_role = Il tuo ruolo: { $role }.
+web_home_next = Qui compariranno il portale dei ticket e la console degli operatori.
+web_role_requester = richiedente
+web_role_agent = operatore di livello { $level }
+web_role_manager = responsabile dell'help desk
+web_role_admin = amministratore
+web_setup_title = Configura l'help desk
+web_setup_intro = Crea il primo account amministratore. Questo link funziona una sola volta.
+web_setup_button = Crea l'amministratore
+web_setup_gone = Questo link di configurazione non è valido: è già stato usato, oppure l'help desk è stato riavviato. Se esiste un amministratore, accedi.
+web_bad_name = Un nome account ha da 2 a 64 caratteri: lettere a-z, cifre, '.', '-' e '_', e inizia con una lettera o una cifra.
+web_bad_password = Una password ha almeno 10 caratteri (al massimo 1024).
+web_passwords_differ = Le due password non coincidono.
+web_name_taken = Questo nome account è già in uso: scegline un altro.
+web_form_expired_title = Questo modulo è scaduto
+web_form_expired = Il modulo è stato inviato senza il suo codice di sicurezza, oppure da un'altra pagina. Torna indietro, ricarica la pagina e riprova.
+web_unavailable_title = L'help desk non è disponibile
+web_unavailable = L'help desk non può rispondere in questo momento. Riprova tra poco.
+web_go_to_sign_in = Vai alla pagina di accesso

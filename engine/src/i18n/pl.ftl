@@ -524,3 +524,39 @@ shared_files =
         [many] { $name } udostępnia { $count } plików
        *[other] { $name } udostępnia { $count } pliku
     }
+
+## The web desk: sign-in, the first-start setup page and the landing page. `name` is an
+## account name, `role` one of the web_role_* texts, `level` a support level's number.
+web_desk_name = Help desk
+web_skip_to_content = Przejdź do treści
+web_sign_in_title = Zaloguj się
+web_name_label = Nazwa konta
+web_password_label = Hasło
+web_password_again_label = Powtórz hasło
+web_sign_in_button = Zaloguj się
+web_sign_in_failed = Nazwa konta i hasło nie pasują do siebie. Sprawdź je i spróbuj ponownie.
+web_sign_in_throttled = Zbyt wiele nieudanych prób logowania. Odczekaj kilka minut i spróbuj ponownie.
+web_signed_out = Wylogowano.
+web_session_ended = Sesja wygasła. Zaloguj się ponownie.
+web_sign_out_button = Wyloguj się
+web_home_title = Twój help desk
+web_home_signed_in = Zalogowano jako { $name }.
+web_home_role = Twoja rola: { $role }.
+web_home_next = Tutaj pojawią się portal zgłoszeń i konsola agentów.
+web_role_requester = zgłaszający
+web_role_agent = agent poziomu { $level }
+web_role_manager = kierownik help desku
+web_role_admin = administrator
+web_setup_title = Konfiguracja help desku
+web_setup_intro = Utwórz pierwsze konto administratora. Ten link działa tylko raz.
+web_setup_button = Utwórz administratora
+web_setup_gone = Ten link konfiguracyjny jest nieważny: został już użyty albo help desk został uruchomiony ponownie. Jeśli administrator istnieje, zaloguj się.
+web_bad_name = Nazwa konta ma od 2 do 64 znaków: litery a-z, cyfry, '.', '-' i '_', i zaczyna się literą lub cyfrą.
+web_bad_password = Hasło ma co najmniej 10 znaków (najwyżej 1024).
+web_passwords_differ = Podane hasła nie są takie same.
+web_name_taken = Ta nazwa konta jest zajęta: wybierz inną.
+web_form_expired_title = Ten formularz wygasł
+web_form_expired = Formularz wysłano bez jego kodu zabezpieczającego albo z innej strony. Wróć, odśwież stronę i spróbuj ponownie.
+web_unavailable_title = Help desk jest niedostępny
+web_unavailable = Help desk nie może teraz odpowiedzieć. Spróbuj ponownie za chwilę.
+web_go_to_sign_in = Przejdź do strony logowania

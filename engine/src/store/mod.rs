@@ -80,6 +80,7 @@ mod report;
 mod retention;
 mod rows;
 mod timer;
+mod web;
 
 pub use audit::{AuditEntry, AuditFilter};
 pub use connect::{mask_url, sqlite_file, Backend, ConnectOptions};
@@ -93,6 +94,7 @@ pub use outbox::{never_posted, reached_nobody, ClaimedItem, Lane, OutboxItem, Ou
 pub use report::ReportData;
 pub use retention::{Pruned, PRUNE_BATCH};
 pub use timer::{TimerKind, TimerRecord, TimerState};
+pub use web::{AccountAdded, WebAccount, WebSession};
 
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};

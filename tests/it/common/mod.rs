@@ -12,6 +12,7 @@ pub mod chat;
 pub mod cli;
 pub mod fake_discord;
 pub mod fake_slack;
+pub mod web;
 
 /// The PostgreSQL server the tests use unless `HELPDESK_TEST_POSTGRES_URL` names another.
 pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";

@@ -1,0 +1,231 @@
+//! The web desk over the engine: its [`Accounts`] kept in the engine's store, its
+//! [`Catalogue`] the engine's message catalogues, and its roles the desk's own. Here, in the
+//! binary's library, because only the binary knows both sides (the web adapter must not depend
+//! on the engine), and the tests drive the real router over the real store through it.
+
+use helpdesk_engine::domain::{AccountRole, Level, Person};
+use helpdesk_engine::i18n::{self, Arg, Language, Msg};
+use helpdesk_engine::store::{AccountAdded, Store, StoreError, WebAccount, WebSession};
+use helpdesk_web::{
+    Account, Accounts, Added, Catalogue, Role, Session, StoreFailure, StoreFuture, Text, Tier,
+    Username,
+};
+use std::time::SystemTime;
+
+/// The web desk's accounts and sessions in the engine's store.
+#[derive(Clone)]
+pub struct StoreAccounts(pub Store);
+
+/// The desk role of a web role.
+pub fn account_role(role: Role) -> AccountRole {
+    match role {
+        Role::Requester => AccountRole::Requester,
+        Role::Agent(Tier::L1) => AccountRole::Agent(Level::L1),
+        Role::Agent(Tier::L2) => AccountRole::Agent(Level::L2),
+        Role::Agent(Tier::L3) => AccountRole::Agent(Level::L3),
+        Role::Manager => AccountRole::Manager,
+        Role::Admin => AccountRole::Admin,
+    }
+}
+
+/// The web role of a desk role.
+pub fn web_role(role: AccountRole) -> Role {
+    match role {
+        AccountRole::Requester => Role::Requester,
+        AccountRole::Agent(Level::L1) => Role::Agent(Tier::L1),
+        AccountRole::Agent(Level::L2) => Role::Agent(Tier::L2),
+        AccountRole::Agent(Level::L3) => Role::Agent(Tier::L3),
+        AccountRole::Manager => Role::Manager,
+        AccountRole::Admin => Role::Admin,
+    }
+}
+
+/// A web account as the audit log names its acts: `web:NAME`.
+pub fn web_person(name: &Username) -> Person {
+    Person::new(format!("web:{name}"), name.as_str())
+}
+
+fn failure(e: StoreError) -> StoreFailure {
+    StoreFailure(e.to_string())
+}
+
+fn account(a: WebAccount) -> Result<Account, StoreFailure> {
+    Ok(Account {
+        id: a.id,
+        // Names are checked before they are stored; one edited by hand is reported.
+        name: Username::parse(&a.name)
+            .map_err(|e| StoreFailure(format!("stored account name {:?}: {e}", a.name)))?,
+        role: web_role(a.role),
+        password_hash: a.password_hash,
+    })
+}
+
+fn session(s: WebSession) -> Result<Session, StoreFailure> {
+    Ok(Session {
+        account: account(s.account)?,
+        csrf_token: s.csrf_token,
+        created_at: s.created_at.into(),
+        seen_at: s.seen_at.into(),
+    })
+}
+
+fn at(t: SystemTime) -> helpdesk_engine::domain::Timestamp {
+    t.into()
+}
+
+impl Accounts for StoreAccounts {
+    fn account<'a>(&'a self, name: &'a Username) -> StoreFuture<'a, Option<Account>> {
+        Box::pin(async move {
+            self.0
+                .web_account(name.as_str())
+                .await
+                .map_err(failure)?
+                .map(account)
+                .transpose()
+        })
+    }
+
+    fn admin_exists(&self) -> StoreFuture<'_, bool> {
+        Box::pin(async move { self.0.web_admin_exists().await.map_err(failure) })
+    }
+
+    fn add_first_admin<'a>(
+        &'a self,
+        name: &'a Username,
+        password_hash: &'a str,
+        now: SystemTime,
+    ) -> StoreFuture<'a, Added> {
+        Box::pin(async move {
+            let added = self
+                .0
+                .add_web_account(
+                    &web_person(name),
+                    name.as_str(),
+                    AccountRole::Admin,
+                    password_hash,
+                    true,
+                    at(now),
+                )
+                .await
+                .map_err(failure)?;
+            Ok(match added {
+                AccountAdded::Added => Added::Added,
+                AccountAdded::NameTaken => Added::NameTaken,
+                AccountAdded::AdminExists => Added::AdminExists,
+            })
+        })
+    }
+
+    fn add_session<'a>(
+        &'a self,
+        id_hash: &'a str,
+        account: i64,
+        csrf_token: &'a str,
+        now: SystemTime,
+    ) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            self.0
+                .add_web_session(id_hash, account, csrf_token, at(now))
+                .await
+                .map_err(failure)
+        })
+    }
+
+    fn session<'a>(&'a self, id_hash: &'a str) -> StoreFuture<'a, Option<Session>> {
+        Box::pin(async move {
+            self.0
+                .web_session(id_hash)
+                .await
+                .map_err(failure)?
+                .map(session)
+                .transpose()
+        })
+    }
+
+    fn touch_session<'a>(&'a self, id_hash: &'a str, now: SystemTime) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            self.0
+                .touch_web_session(id_hash, at(now))
+                .await
+                .map_err(failure)
+        })
+    }
+
+    fn remove_session<'a>(&'a self, id_hash: &'a str) -> StoreFuture<'a, ()> {
+        Box::pin(async move { self.0.remove_web_session(id_hash).await.map_err(failure) })
+    }
+
+    fn prune_sessions(
+        &self,
+        seen_before: SystemTime,
+        created_before: SystemTime,
+    ) -> StoreFuture<'_, u64> {
+        Box::pin(async move {
+            self.0
+                .prune_web_sessions(at(seen_before), at(created_before))
+                .await
+                .map_err(failure)
+        })
+    }
+}
+
+/// The web desk's words from the engine's catalogues.
+pub struct Catalogues {
+    codes: Vec<&'static str>,
+}
+
+impl Default for Catalogues {
+    fn default() -> Self {
+        Catalogues {
+            codes: Language::ALL.iter().map(|l| l.code()).collect(),
+        }
+    }
+}
+
+/// The catalogue message of a web text (every one has one: a test checks it).
+pub fn msg(text: Text) -> Option<Msg> {
+    Msg::from_key(text.key())
+}
+
+impl Catalogue for Catalogues {
+    fn languages(&self) -> &[&'static str] {
+        &self.codes
+    }
+
+    fn text(&self, language: &'static str, text: Text, args: &[(&'static str, &str)]) -> String {
+        let lang = Language::from_locale(language).unwrap_or(Language::En);
+        let Some(m) = msg(text) else {
+            tracing::error!(
+                key = text.key(),
+                "web: a text is missing from the catalogues"
+            );
+            return text.key().to_string();
+        };
+        let args: Vec<(&str, Arg)> = args.iter().map(|(k, v)| (*k, Arg::text(v))).collect();
+        i18n::text(lang, m, &args)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_web_text_is_in_the_catalogues() {
+        for text in Text::ALL {
+            assert!(msg(*text).is_some(), "no catalogue message {}", text.key());
+        }
+    }
+
+    #[test]
+    fn roles_map_one_to_one() {
+        for role in AccountRole::ALL {
+            assert_eq!(account_role(web_role(role)), role);
+        }
+    }
+
+    #[test]
+    fn the_default_language_is_english() {
+        assert_eq!(Catalogues::default().languages().first(), Some(&"en"));
+    }
+}
