@@ -17,8 +17,8 @@ mod common;
 
 use common::env_or;
 use helpdesk::clock::{Clock, SystemClock};
-use helpdesk::schedule::RetryPolicy;
 use helpdesk::domain::TenantId;
+use helpdesk::schedule::RetryPolicy;
 use helpdesk::store::{ConnectOptions, Store};
 use helpdesk_chat::{ChatAction, Platform, RichMessage, ThreadRef};
 use std::time::{Duration, Instant};

@@ -26,18 +26,22 @@ use std::sync::Arc;
 /// store. While no admin account exists it logs the one-time setup link.
 pub fn sites(settings: &Settings) -> Vec<helpdesk::app::Site> {
     let config = settings.platforms.web.clone();
-    if !config.enabled {
+    let listen = settings.engine.http.listen;
+    if !config.serves(listen) {
+        if config.enabled.is_none() {
+            tracing::info!(%listen, "web desk off: http.listen is not a loopback address; \
+                set web.enabled = true to serve it there");
+        }
         return Vec::new();
     }
-    let listen = settings.engine.http.listen;
     let site: helpdesk::app::Site = Box::new(move |store: helpdesk::store::Store| {
         Box::pin(async move {
             let accounts = Arc::new(helpdesk::web::StoreAccounts(store));
             let catalogue = Arc::new(helpdesk::web::Catalogues::default());
             let web = helpdesk_web::Web::new(accounts, catalogue, &config);
             match web.arm_setup(listen).await.map_err(|e| e.to_string())? {
+                // The link once, in the message: it is a secret until used.
                 Some(link) => tracing::warn!(
-                    setup_link = %link,
                     "web desk: no administrator account yet. Open the setup link to create one (it works \
                      once, until the next restart): {link}"
                 ),
@@ -58,7 +62,7 @@ pub fn plugs(settings: &Settings) -> Vec<Plug> {
     if settings.platforms.discord.enabled() {
         plugs.push(discord(settings));
     }
-    if plugs.is_empty() && settings.platforms.web.enabled {
+    if plugs.is_empty() && settings.platforms.web.serves(settings.engine.http.listen) {
         tracing::info!(
             "no chat platform is configured: the web desk is the way in. To add one see \
              README.md, section Configuration."

@@ -46,15 +46,26 @@ pub fn verify(password: &Password, phc: &str) -> bool {
 /// Does the work of one verification for a name with no account, so that the answer takes as
 /// long as for a wrong password and tells nobody which names exist.
 pub fn verify_nobody(password: &Password) {
-    static DUMMY: OnceLock<Option<String>> = OnceLock::new();
-    let dummy = DUMMY.get_or_init(|| {
-        Password::new("no account has this password")
-            .ok()
-            .and_then(|p| hash(&p).ok())
-    });
-    if let Some(phc) = dummy {
+    if let Some(phc) = dummy() {
         let _ = verify(password, phc);
     }
+}
+
+/// Makes the hash [`verify_nobody`] checks against, so that the first unknown name does not
+/// take a hash longer than the next ones (call it once, off the async threads).
+pub fn prepare() {
+    dummy();
+}
+
+fn dummy() -> Option<&'static str> {
+    static DUMMY: OnceLock<Option<String>> = OnceLock::new();
+    DUMMY
+        .get_or_init(|| {
+            Password::new("no account has this password")
+                .ok()
+                .and_then(|p| hash(&p).ok())
+        })
+        .as_deref()
 }
 
 #[cfg(test)]

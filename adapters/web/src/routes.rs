@@ -51,7 +51,7 @@ struct Inner {
     public_url: Option<String>,
     limiter: Limiter,
     setup: SetupLink,
-    hashing: Semaphore,
+    hashing: Arc<Semaphore>,
     now: Now,
 }
 
@@ -72,6 +72,8 @@ impl Web {
         config: &WebConfig,
         now: Now,
     ) -> Web {
+        // Off the async threads: the dummy hash takes as long as a sign-in.
+        std::thread::spawn(password::prepare);
         Web(Arc::new(Inner {
             accounts,
             catalogue,
@@ -83,7 +85,7 @@ impl Web {
             public_url: config.public_url.clone(),
             limiter: Limiter::default(),
             setup: SetupLink::none(),
-            hashing: Semaphore::new(HASHES_AT_ONCE),
+            hashing: Arc::new(Semaphore::new(HASHES_AT_ONCE)),
             now,
         }))
     }
@@ -366,15 +368,22 @@ impl Web {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, StoreFailure> {
-        let _turn = self
+        // The permit goes with the job: a client that leaves must not free it while its hash
+        // still runs (each takes ~19 MiB).
+        let turn = self
             .0
             .hashing
-            .acquire()
+            .clone()
+            .acquire_owned()
             .await
             .map_err(|e| StoreFailure(e.to_string()))?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| StoreFailure(format!("password hashing stopped: {e}")))
+        tokio::task::spawn_blocking(move || {
+            let out = work();
+            drop(turn);
+            out
+        })
+        .await
+        .map_err(|e| StoreFailure(format!("password hashing stopped: {e}")))
     }
 }
 
@@ -513,13 +522,13 @@ async fn sign_in(
     let now = web.now();
     let refuse =
         |status, error| sign_in_form(&cx, status, form.csrf.clone(), &typed, None, Some(error));
-    if let Some(until) = web.0.limiter.refused_until(&attempt, now) {
+    if let Err(until) = web.0.limiter.begin(&attempt, now) {
         let wait = until
             .duration_since(now)
             .unwrap_or_default()
             .as_secs()
             .max(1);
-        tracing::warn!(name = %typed, ?address, wait_secs = wait, "web: sign-in refused: too many failures");
+        tracing::warn!(name = ?typed, ?address, wait_secs = wait, "web: sign-in refused: too many failures");
         let mut response = refuse(StatusCode::TOO_MANY_REQUESTS, Text::SignInThrottled);
         if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
             response.headers_mut().insert(header::RETRY_AFTER, v);
@@ -554,8 +563,8 @@ async fn sign_in(
         Err(e) => return cx.unavailable(&e),
     };
     let Some(account) = account.filter(|_| matched) else {
-        web.0.limiter.failed(&attempt, now);
-        tracing::warn!(name = %typed, ?address, "web: sign-in failed");
+        // Already counted when it began.
+        tracing::warn!(name = ?typed, ?address, "web: sign-in failed");
         return refuse(StatusCode::UNAUTHORIZED, Text::SignInFailed);
     };
     web.0.limiter.succeeded(&attempt);

@@ -27,8 +27,9 @@ pub struct WebSection {
 /// `[web]`, checked.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct WebConfig {
-    /// Whether the web desk's pages are served on `http.listen`.
-    pub enabled: bool,
+    /// Whether the web desk's pages are served on `http.listen`; unset, see
+    /// [`WebConfig::serves`].
+    pub enabled: Option<bool>,
     /// Cookies marked `Secure` (sent over HTTPS only): on when `public_url` is https.
     pub secure_cookies: bool,
     /// A session unused this long is over.
@@ -41,6 +42,15 @@ pub struct WebConfig {
     /// `http://` and `http.listen`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_url: Option<String>,
+}
+
+impl WebConfig {
+    /// Whether the pages are served on `listen`: as configured, else only on a loopback
+    /// address. A deployment that opens its listener to the world for Slack's or Discord's
+    /// webhooks must not find a sign-in page and a setup link there after an upgrade.
+    pub fn serves(&self, listen: std::net::SocketAddr) -> bool {
+        self.enabled.unwrap_or(listen.ip().is_loopback())
+    }
 }
 
 impl Default for WebConfig {
@@ -83,7 +93,7 @@ impl WebSection {
             ));
         }
         Ok(WebConfig {
-            enabled: self.enabled.unwrap_or(true),
+            enabled: self.enabled,
             secure_cookies: self.secure_cookies.unwrap_or(https),
             session_idle,
             session_lifetime,
@@ -121,9 +131,21 @@ mod tests {
     #[test]
     fn the_defaults_serve_plain_http_with_half_an_hour_idle() {
         let c = WebConfig::default();
-        assert!(c.enabled && !c.secure_cookies);
+        assert!(c.enabled.is_none() && !c.secure_cookies);
         assert_eq!(c.session_idle, Duration::from_secs(1800));
         assert_eq!(c.session_lifetime, Duration::from_secs(12 * 3600));
+    }
+
+    #[test]
+    fn by_default_the_pages_are_served_on_a_loopback_listener_only() {
+        let loopback: std::net::SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let open: std::net::SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        let c = WebConfig::default();
+        assert!(c.serves(loopback) && !c.serves(open));
+        let on = section("enabled = \"true\"").check().unwrap();
+        assert!(on.serves(open));
+        let off = section("enabled = \"false\"").check().unwrap();
+        assert!(!off.serves(loopback));
     }
 
     #[test]

@@ -135,6 +135,15 @@ impl Store {
         let mut tx = self.begin().await?;
         let db = &mut tx.db();
         if first_admin {
+            // Two setups at once (two replicas' links, or the CLI beside the page) must not
+            // both see no admin: on PostgreSQL the count and the insert hold the table against
+            // other writers; SQLite has one writer already.
+            if db.is_postgres() {
+                on!(db, c => sqlx::query("LOCK TABLE web_accounts IN SHARE ROW EXCLUSIVE MODE")
+                    .execute(&mut **c)
+                    .await
+                    .map(|_| ()))?;
+            }
             let admins: i64 = on!(db, c => sqlx::query_scalar(ADMINS)
                 .bind(AccountRole::Admin.as_str())
                 .fetch_one(&mut **c)
