@@ -321,6 +321,18 @@ impl Dispatcher {
                     claim.target = posted.get(key).cloned();
                 }
             }
+            // A thread opened on a post this chain just sent: the post is recorded first, so a
+            // message written in the thread the moment it exists finds its ticket (recorded
+            // at the round's end, it was taken for a stranger's in between).
+            if matches!(claim.item.action, ChatAction::CreateThread { .. })
+                && claim
+                    .item
+                    .action
+                    .needs_message()
+                    .is_some_and(|key| posted.contains_key(key))
+            {
+                self.record_sent(0).await?;
+            }
             let span = tracing::debug_span!("dispatch", outbox_id = claim.item.id, platform = %claim.platform);
             let outcome = self.deliver(&claim, &mut report).instrument(span).await?;
             match outcome {
