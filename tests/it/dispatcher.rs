@@ -920,3 +920,59 @@ async fn held_answers_go_out_without_a_claim_and_only_once(store: Store) {
         ChatAction::Ephemeral { trigger: None, .. }
     ));
 }
+
+/// On PostgreSQL replicas claim side by side with SKIP LOCKED: a row another replica holds
+/// breaks its own chain only. The claim keeps that chain's start and every other key whole,
+/// and sends nothing past the gap, so no key goes out of order.
+#[tokio::test]
+async fn a_row_held_by_another_replica_breaks_only_its_own_chain() {
+    use sqlx::Connection;
+    let Some(db) = common::TestDb::postgres().await else {
+        return;
+    };
+    let store = &db.store;
+    let acme = tenant(store, "T-acme").await;
+    let clock = ManualClock::new(now());
+    let actions = [
+        reply("t1", 0),
+        reply("t1", 1),
+        reply("t1", 2),
+        reply("t2", 0),
+    ];
+    enqueue(store, acme, &actions, clock.now()).await;
+    let mut other = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM outbox ORDER BY id")
+        .fetch_all(&mut other)
+        .await
+        .unwrap();
+    let mut held = other.begin().await.unwrap();
+    sqlx::query("SELECT id FROM outbox WHERE id = $1 FOR UPDATE")
+        .bind(ids[1])
+        .execute(&mut *held)
+        .await
+        .unwrap();
+
+    let lease = clock.now() + chrono::Duration::seconds(60);
+    let claimed = store.claim_outbox(clock.now(), lease, 10).await.unwrap();
+    let got: Vec<i64> = claimed.iter().map(|c| c.item.id).collect();
+    assert_eq!(
+        got,
+        vec![ids[0], ids[3]],
+        "t1 stops at the held row; t2 is whole"
+    );
+    assert!(claimed
+        .iter()
+        .all(|c| !c.tried_before && c.lease_until == lease));
+    held.rollback().await.unwrap();
+
+    // Once t1's head is sent and the other replica has let go, the rest follows in order.
+    assert!(store
+        .mark_sent(&claimed[0], None, clock.now())
+        .await
+        .unwrap());
+    let rest = store.claim_outbox(clock.now(), lease, 10).await.unwrap();
+    let got: Vec<i64> = rest.iter().map(|c| c.item.id).collect();
+    assert_eq!(got, vec![ids[1], ids[2]]);
+    other.close().await.unwrap();
+    db.finish().await;
+}

@@ -2,7 +2,7 @@
 //! dispatcher.
 
 use super::rows::{from_ms, parse, to_ms, OutboxRow};
-use super::{Db, Store, StoreError};
+use super::{Conn, Db, Statements, Store, StoreError};
 use crate::domain::{TenantId, TicketId, Timestamp};
 use helpdesk_chat::{ChatAction, MessageRef, Platform, SendError};
 
@@ -168,62 +168,71 @@ struct ClaimRow {
     target_message_id: Option<String>,
 }
 
-/// What a claim returns of each item, after the `queue` of claimed ids and their place in
-/// their key's chain. Parameters: $1 lane, $2 now, $3 keys, $4 chain.
-macro_rules! claim_select {
-    () => {
-        "SELECT o.id, o.tenant_id, o.ticket_id, o.payload, o.state, o.attempts, \
-           o.next_attempt_at, o.last_error, o.ordering_key, t.platform, t.external_id, \
-           o.locked_until, queue.n, m.channel AS target_channel, \
-           m.message_id AS target_message_id \
-         FROM queue JOIN outbox o ON o.id = queue.id JOIN tenants t ON t.id = o.tenant_id \
-         LEFT JOIN message_refs m ON m.message_key = o.needs_key \
-         WHERE queue.n <= $4 AND (o.locked_until IS NULL OR o.locked_until <= $2) \
-         ORDER BY o.id"
-    };
-}
-
-/// The claim on SQLite: the heads are each key's lowest pending id, checked in the table
-/// (one lookup per key), materialized to drive the join (SQLite keeps CROSS JOIN's order; the
-/// other way round it re-ran them for every pending row).
-const CLAIM_SQLITE: &str = concat!(
-    "WITH heads AS MATERIALIZED (SELECT h.ordering_key FROM outbox h \
+/// The claim on SQLite, one lane at a time: the heads are each key's lowest pending id,
+/// checked in the table (one lookup per key), materialized to drive the join (SQLite keeps
+/// CROSS JOIN's order; the other way round it re-ran them for every pending row). Parameters:
+/// $1 lane, $2 now, $3 keys, $4 chain; the lease is written after it ([`set_lease`]).
+const CLAIM_SQLITE: &str = "WITH heads AS MATERIALIZED (SELECT h.ordering_key FROM outbox h \
        WHERE h.id IN (SELECT MIN(p.id) FROM outbox p WHERE p.state = 'pending' \
                       AND p.lane = $1 GROUP BY p.ordering_key) \
        AND h.next_attempt_at <= $2 AND (h.locked_until IS NULL OR h.locked_until <= $2) \
        ORDER BY h.id LIMIT $3), \
      queue AS (SELECT q.id, ROW_NUMBER() OVER (PARTITION BY q.ordering_key ORDER BY q.id) AS n \
        FROM heads CROSS JOIN outbox q \
-       WHERE q.ordering_key = heads.ordering_key AND q.state = 'pending' AND q.lane = $1) ",
-    claim_select!()
-);
+       WHERE q.ordering_key = heads.ordering_key AND q.state = 'pending' AND q.lane = $1) \
+     SELECT o.id, o.tenant_id, o.ticket_id, o.payload, o.state, o.attempts, \
+       o.next_attempt_at, o.last_error, o.ordering_key, t.platform, t.external_id, \
+       o.locked_until, queue.n, m.channel AS target_channel, \
+       m.message_id AS target_message_id \
+     FROM queue JOIN outbox o ON o.id = queue.id JOIN tenants t ON t.id = o.tenant_id \
+     LEFT JOIN message_refs m ON m.message_key = o.needs_key \
+     WHERE queue.n <= $4 AND (o.locked_until IS NULL OR o.locked_until <= $2) \
+     ORDER BY o.id";
 
-/// The claim on PostgreSQL. The heads are read from the pending rows alone: joined back to
-/// the table by id with `ORDER BY id LIMIT`, the planner walked the whole table's primary key
-/// instead (100 ms over 200,000 sent rows). Each head's chain is a LATERAL walk of its few rows
-/// in the index: without statistics on the partial index's rows, a plain join scanned all the
-/// pending rows once per head (6 ms for 1,000).
-const CLAIM_POSTGRES: &str = concat!(
-    "WITH heads AS MATERIALIZED (SELECT k.ordering_key FROM \
-       (SELECT p.ordering_key, p.id, p.next_attempt_at, p.locked_until, \
-          ROW_NUMBER() OVER (PARTITION BY p.ordering_key ORDER BY p.id) AS n \
-        FROM outbox p WHERE p.state = 'pending' AND p.lane = $1) k \
+/// The claim on PostgreSQL: every lane and the lease in one statement, so a round is one
+/// round trip. The heads are read from the pending rows alone: joined back to the table by id
+/// with `ORDER BY id LIMIT`, the planner walked the whole table's primary key instead (100 ms
+/// over 200,000 sent rows). Each head's chain is a LATERAL walk of its few rows in the index:
+/// without statistics on the partial index's rows, a plain join scanned all the pending rows
+/// once per head (6 ms for 1,000). SKIP LOCKED may skip a row in a chain; `kept` keeps each
+/// chain's unbroken start (a place `n` equal to its rank among the locked rows). Parameters:
+/// $1 the lanes in priority order, $2 now, $3 keys, $4 chain, $5 the lease.
+const CLAIM_POSTGRES: &str = "WITH heads AS MATERIALIZED (SELECT k.lane, k.ordering_key FROM \
+       (SELECT p.lane, p.ordering_key, p.id, p.next_attempt_at, p.locked_until, \
+          ROW_NUMBER() OVER (PARTITION BY p.lane, p.ordering_key ORDER BY p.id) AS n \
+        FROM outbox p WHERE p.state = 'pending' AND p.lane = ANY($1)) k \
        WHERE k.n = 1 AND k.next_attempt_at <= $2 \
        AND (k.locked_until IS NULL OR k.locked_until <= $2) \
-       ORDER BY k.id LIMIT $3), \
+       ORDER BY array_position($1, k.lane), k.id LIMIT $3), \
      queue AS (SELECT q.id, q.n FROM heads CROSS JOIN LATERAL \
        (SELECT i.id, ROW_NUMBER() OVER (ORDER BY i.id) AS n FROM outbox i \
-        WHERE i.ordering_key = heads.ordering_key AND i.state = 'pending' AND i.lane = $1 \
-        ORDER BY i.id LIMIT $4) q) ",
-    claim_select!(),
-    " FOR UPDATE OF o SKIP LOCKED"
-);
+        WHERE i.ordering_key = heads.ordering_key AND i.state = 'pending' \
+        AND i.lane = heads.lane ORDER BY i.id LIMIT $4) q), \
+     locked AS (SELECT o.id, o.lane, o.ordering_key, o.locked_until, queue.n \
+       FROM queue JOIN outbox o ON o.id = queue.id \
+       WHERE o.state = 'pending' AND (o.locked_until IS NULL OR o.locked_until <= $2) \
+       FOR UPDATE OF o SKIP LOCKED), \
+     kept AS (SELECT g.id, g.n, g.locked_until FROM \
+       (SELECT l.id, l.n, l.locked_until, \
+          ROW_NUMBER() OVER (PARTITION BY l.lane, l.ordering_key ORDER BY l.n) AS r \
+        FROM locked l) g WHERE g.n = g.r), \
+     leased AS (UPDATE outbox o SET locked_until = $5 FROM kept WHERE o.id = kept.id \
+       RETURNING o.id, o.tenant_id, o.ticket_id, o.payload, o.state, o.attempts, \
+         o.next_attempt_at, o.last_error, o.ordering_key, o.lane, o.needs_key, \
+         kept.locked_until AS was_locked, kept.n) \
+     SELECT l.id, l.tenant_id, l.ticket_id, l.payload, l.state, l.attempts, \
+       l.next_attempt_at, l.last_error, l.ordering_key, t.platform, t.external_id, \
+       l.was_locked AS locked_until, l.n, m.channel AS target_channel, \
+       m.message_id AS target_message_id \
+     FROM leased l JOIN tenants t ON t.id = l.tenant_id \
+     LEFT JOIN message_refs m ON m.message_key = l.needs_key \
+     ORDER BY array_position($1, l.lane), l.id";
 
-/// Claims, in one lane, the heads of up to `keys` ordering keys that are due and not leased,
-/// each with up to `chain` items behind it, until `lease_until`.
+/// Claims, lanes in priority order, the heads of up to `keys` ordering keys that are due and
+/// not leased, each with up to `chain` items behind it, until `lease_until`.
 async fn claim(
     db: &mut Db<'_>,
-    lane: Lane,
+    lanes: &[Lane],
     now: Timestamp,
     lease_until: Timestamp,
     keys: i64,
@@ -232,63 +241,98 @@ async fn claim(
     // The heads come from the partial index of pending rows, so the cost follows the pending
     // work, not the sent history; each backend's planner needs its own shape (see the SQL).
     // SKIP LOCKED lets replicas share work; a row it skips breaks its key's chain, and only
-    // the unbroken start of a chain is kept (below), so a key's items never go out of order
-    // between replicas.
-    let sql = if db.is_postgres() {
-        // A lease is a soft lock that runs out by itself: its commit need not wait for the
-        // disk. A server crash can lose it only together with what was sent under it (the
-        // sent mark commits durably and flushes the log before it), so the item is sent again
-        // after a crash either way; and the claim stops paying a flush per round. The generic
-        // plan of the claim is the right one whatever the parameters, and planning it anew
-        // each round cost 1 to 2 ms.
-        on!(db, c => sqlx::query(
-            "SELECT set_config('synchronous_commit', 'off', true), \
-                    set_config('plan_cache_mode', 'force_generic_plan', true)",
-        )
-        .execute(&mut **c)
-        .await
-        .map(|_| ()))?;
-        CLAIM_POSTGRES
-    } else {
-        CLAIM_SQLITE
-    };
-    let rows: Vec<ClaimRow> = on!(db, c => sqlx::query_as(sql)
-        .bind(lane.as_str())
-        .bind(to_ms(now))
-        .bind(keys)
-        .bind(chain)
-        .fetch_all(&mut **c)
-        .await)?;
-    // Keep each key's items from its head on, up to the first gap.
-    let mut next: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
-    let mut claimed = Vec::with_capacity(rows.len());
-    for r in rows {
-        let expected = next.entry(r.ordering_key.clone()).or_insert(1);
-        if r.n != *expected {
-            continue;
+    // the unbroken start of a chain is kept, so a key's items never go out of order between
+    // replicas.
+    let rows: Vec<ClaimRow> = match &mut db.conn {
+        Conn::Postgres(c) => {
+            // A lease is a soft lock that runs out by itself: its commit need not wait for the
+            // disk. A server crash can lose it only together with what was sent under it (the
+            // sent mark commits durably and flushes the log before it), so the item is sent
+            // again after a crash either way; and the claim stops paying a flush per round.
+            // The generic plan of the claim is the right one whatever the parameters, and
+            // planning it anew each round cost 1 to 2 ms.
+            Statements::add(|s| s.queries += 2);
+            sqlx::query(
+                "SELECT set_config('synchronous_commit', 'off', true), \
+                        set_config('plan_cache_mode', 'force_generic_plan', true)",
+            )
+            .execute(&mut **c)
+            .await?;
+            let lanes: Vec<&str> = lanes.iter().map(|l| l.as_str()).collect();
+            sqlx::query_as(CLAIM_POSTGRES)
+                .bind(lanes)
+                .bind(to_ms(now))
+                .bind(keys)
+                .bind(chain)
+                .bind(to_ms(lease_until))
+                .fetch_all(&mut **c)
+                .await?
         }
-        *expected += 1;
-        let target = match (r.target_channel, r.target_message_id) {
-            (Some(channel), Some(message_id)) => Some(MessageRef {
-                channel,
-                message_id,
-            }),
-            _ => None,
-        };
-        let item = outbox_item(r.row)?;
-        claimed.push(ClaimedItem {
-            platform: parse("platform", &r.platform)?,
-            tenant_external_id: r.external_id,
-            tried_before: item.attempts > 0 || r.locked_until.is_some(),
-            item,
-            lease_until,
-            target,
-            ordering_key: r.ordering_key,
-        });
+        Conn::Sqlite(c) => {
+            let mut rows = Vec::new();
+            let mut left = keys;
+            for lane in lanes {
+                if left <= 0 {
+                    break;
+                }
+                Statements::add(|s| s.queries += 1);
+                let found: Vec<ClaimRow> = sqlx::query_as(CLAIM_SQLITE)
+                    .bind(lane.as_str())
+                    .bind(to_ms(now))
+                    .bind(left)
+                    .bind(chain)
+                    .fetch_all(&mut **c)
+                    .await?;
+                let found = unbroken(found);
+                let heads: std::collections::HashSet<&str> =
+                    found.iter().map(|r| r.ordering_key.as_str()).collect();
+                left -= heads.len() as i64;
+                rows.extend(found);
+            }
+            rows
+        }
+    };
+    if !db.is_postgres() {
+        let ids: Vec<i64> = rows.iter().map(|r| r.row.id).collect();
+        set_lease(db, &ids, Some(lease_until), None).await?;
     }
-    let ids: Vec<i64> = claimed.iter().map(|c| c.item.id).collect();
-    set_lease(db, &ids, Some(lease_until), None).await?;
-    Ok(claimed)
+    rows.into_iter()
+        .map(|r| {
+            let target = match (r.target_channel, r.target_message_id) {
+                (Some(channel), Some(message_id)) => Some(MessageRef {
+                    channel,
+                    message_id,
+                }),
+                _ => None,
+            };
+            let item = outbox_item(r.row)?;
+            Ok(ClaimedItem {
+                platform: parse("platform", &r.platform)?,
+                tenant_external_id: r.external_id,
+                tried_before: item.attempts > 0 || r.locked_until.is_some(),
+                item,
+                lease_until,
+                target,
+                ordering_key: r.ordering_key,
+            })
+        })
+        .collect()
+}
+
+/// One lane's claimed rows, each key's kept from its head on up to the first gap (a row
+/// another worker holds).
+fn unbroken(rows: Vec<ClaimRow>) -> Vec<ClaimRow> {
+    let mut next: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    rows.into_iter()
+        .filter(|r| {
+            let expected = next.entry(r.ordering_key.clone()).or_insert(1);
+            let keep = r.n == *expected;
+            if keep {
+                *expected += 1;
+            }
+            keep
+        })
+        .collect()
 }
 
 /// Outbox ids as a SQL list: our own integers, written as literals, so one statement takes any
@@ -419,18 +463,16 @@ impl Store {
         lease_until: Timestamp,
         keys: i64,
     ) -> Result<Vec<ClaimedItem>, StoreError> {
-        let mut tx = self.begin().await?;
-        let mut claimed = claim(&mut tx.db(), Lane::Answers, now, lease_until, keys, CHAIN).await?;
-        let answered = claimed
-            .iter()
-            .map(|c| c.ordering_key.as_str())
-            .collect::<std::collections::HashSet<_>>()
-            .len() as i64;
-        if answered < keys {
-            let rest = keys - answered;
-            let normal = claim(&mut tx.db(), Lane::Normal, now, lease_until, rest, CHAIN).await?;
-            claimed.extend(normal);
-        }
+        let mut tx = self.begin_delivery().await?;
+        let claimed = claim(
+            &mut tx.db(),
+            &[Lane::Answers, Lane::Normal],
+            now,
+            lease_until,
+            keys,
+            CHAIN,
+        )
+        .await?;
         tx.commit().await?;
         Ok(claimed)
     }
@@ -445,8 +487,8 @@ impl Store {
         keys: i64,
         chain: i64,
     ) -> Result<Vec<ClaimedItem>, StoreError> {
-        let mut tx = self.begin().await?;
-        let claimed = claim(&mut tx.db(), lane, now, lease_until, keys, chain).await?;
+        let mut tx = self.begin_delivery().await?;
+        let claimed = claim(&mut tx.db(), &[lane], now, lease_until, keys, chain).await?;
         tx.commit().await?;
         Ok(claimed)
     }
@@ -455,7 +497,7 @@ impl Store {
     /// statement; how many were still held.
     pub async fn release(&self, claims: &[ClaimedItem]) -> Result<u64, StoreError> {
         let mut released = 0;
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_delivery().await?;
         for (lease, ids) in by_lease(claims, |c| c) {
             released += set_lease(&mut tx.db(), &ids, None, Some(lease)).await?;
         }
@@ -485,7 +527,7 @@ impl Store {
         if sent.is_empty() {
             return Ok(0);
         }
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_delivery().await?;
         let db = &mut tx.db();
         // One statement per lease: the ones still held.
         let mut held = std::collections::HashSet::new();
@@ -542,7 +584,7 @@ impl Store {
         error: &str,
         now: Timestamp,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_delivery().await?;
         let held = finish(&mut tx.db(), claim, OutboxState::Dead, 1, now, Some(error)).await?;
         if let (true, Some(ticket)) = (held, claim.item.ticket) {
             let kind = super::TimerKind::Undelivered;
@@ -573,7 +615,7 @@ impl Store {
         at: Timestamp,
         error: Option<&str>,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_delivery().await?;
         let held = finish(&mut tx.db(), claim, state, attempts_delta, at, error).await?;
         tx.commit().await?;
         Ok(held)
@@ -605,12 +647,14 @@ impl Store {
     /// claim's lease); `None` when nothing is pending.
     pub async fn next_pending_at(&self) -> Result<Option<Timestamp>, StoreError> {
         // Only the head of each ordering key can be sent; a claimed one comes back when its
-        // lease runs out, not before.
+        // lease runs out, not before. The heads are numbered in one ordered pass over the
+        // partial index of pending rows (a lookup per pending row cost 3 ms for 1,000 on
+        // PostgreSQL).
         const SQL: &str = "SELECT MIN(CASE WHEN locked_until IS NOT NULL \
             AND locked_until > next_attempt_at THEN locked_until ELSE next_attempt_at END) \
-            FROM outbox o WHERE state = 'pending' \
-            AND id = (SELECT MIN(h.id) FROM outbox h WHERE h.lane = o.lane \
-                      AND h.ordering_key = o.ordering_key AND h.state = 'pending')";
+            FROM (SELECT p.next_attempt_at, p.locked_until, ROW_NUMBER() OVER \
+                    (PARTITION BY p.lane, p.ordering_key ORDER BY p.id) AS n \
+                  FROM outbox p WHERE p.state = 'pending') heads WHERE heads.n = 1";
         let mut conn = self.conn().await?;
         let db = &mut conn.db();
         let at: Option<i64> = on!(db, c => sqlx::query_scalar(SQL).fetch_one(&mut **c).await)?;
