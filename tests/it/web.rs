@@ -404,7 +404,39 @@ async fn every_page_speaks_the_browsers_language(store: Store) {
     }
 }
 
+/// Signing in ends the session the browser already carried: its old id, replayed, opens
+/// nothing, and its row is gone, so no id planted or left behind outlives a sign-in.
+async fn signing_in_ends_the_session_the_browser_carried(store: Store) {
+    let desk = WebDesk::start(store.clone(), WebConfig::default()).await;
+    desk.add("ada", AccountRole::Requester).await;
+    let mut browser = desk.browser(None);
+    let csrf = browser.get("/signin").await.csrf();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("name", "ada"),
+        ("password", PASSWORD),
+    ];
+    assert_eq!(browser.post("/signin", &fields).await.location(), Some("/"));
+    let mut before = browser.clone();
+    let old = browser.cookies["helpdesk_session"].clone();
+    // The sign-in form again, from the same browser (a second tab left open on it).
+    let again = browser.post("/signin", &fields).await;
+    assert_eq!(again.location(), Some("/"));
+    let new = browser.cookies["helpdesk_session"].clone();
+    assert_ne!(old, new, "a new id");
+    let digest = |id: &str| helpdesk_web::token::Token::parse(id).unwrap().digest();
+    assert!(store.web_session(&digest(&old)).await.unwrap().is_none());
+    assert!(store.web_session(&digest(&new)).await.unwrap().is_some());
+    let replay = before.get("/").await;
+    assert_eq!(
+        (replay.status, replay.location()),
+        (303, Some("/signin?notice=session-ended"))
+    );
+    assert_eq!(browser.get("/").await.status, 200);
+}
+
 on_both_backends!(
+    signing_in_ends_the_session_the_browser_carried,
     sign_in_and_out,
     sign_in_is_rate_limited,
     forms_without_their_token_are_refused,

@@ -326,9 +326,19 @@ impl Web {
     }
 
     /// Signs `account` in: a fresh session id (never one the browser brought), its CSRF
-    /// token, and the cookie.
-    async fn start_session(&self, account: i64) -> Result<String, StoreFailure> {
+    /// token, and the cookie. A session the browser still carried is ended first, so a
+    /// sign-in never leaves an earlier id (planted or left behind) alive beside the new one.
+    async fn start_session(
+        &self,
+        headers: &HeaderMap,
+        account: i64,
+    ) -> Result<String, StoreFailure> {
         let fail = |e: token::NoRandomness| StoreFailure(e.to_string());
+        if let Some(carried) =
+            cookie(headers, self.policy().session_cookie()).and_then(Token::parse)
+        {
+            self.0.accounts.remove_session(&carried.digest()).await?;
+        }
         let id = Token::generate().map_err(fail)?;
         let csrf = Token::generate().map_err(fail)?;
         let now = self.now();
@@ -568,7 +578,7 @@ async fn sign_in(
         return refuse(StatusCode::UNAUTHORIZED, Text::SignInFailed);
     };
     web.0.limiter.succeeded(&attempt);
-    match web.start_session(account.id).await {
+    match web.start_session(&headers, account.id).await {
         Ok(set) => {
             tracing::info!(account = %account.name, ?address, "web: signed in");
             see_other("/", &[set])
@@ -755,7 +765,7 @@ async fn setup(
         Ok(None) => return cx.unavailable(&StoreFailure("the new admin is not stored".into())),
         Err(e) => return cx.unavailable(&e),
     };
-    match web.start_session(account.id).await {
+    match web.start_session(&headers, account.id).await {
         Ok(set) => see_other("/", &[set]),
         Err(e) => cx.unavailable(&e),
     }
