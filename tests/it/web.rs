@@ -435,8 +435,27 @@ async fn signing_in_ends_the_session_the_browser_carried(store: Store) {
     assert_eq!(browser.get("/").await.status, 200);
 }
 
+/// A setup path that is no token at all (bad percent-encoding) gets the same polite page as
+/// a dead link, on GET and POST alike.
+async fn a_malformed_setup_path_reads_like_a_dead_link(store: Store) {
+    let desk = WebDesk::start(store, WebConfig::default()).await;
+    desk.web.arm_setup(desk.addr).await.unwrap().unwrap();
+    let mut browser = desk.browser(Some("pl"));
+    let gone = shown(&i18n::text(Language::Pl, Msg::WebSetupGone, &[]));
+    for path in ["/setup/%FF%FE", "/setup/%C3%28"] {
+        let page = browser.get(path).await;
+        assert_eq!(page.status, 404, "{path}");
+        assert!(page.body.contains(&gone), "{path}: {}", page.body);
+        let csrf = browser.get("/signin").await.csrf();
+        let posted = browser.post(path, &[("csrf", &csrf)]).await;
+        assert_eq!(posted.status, 404, "{path}");
+        assert!(posted.body.contains(&gone), "{path}: {}", posted.body);
+    }
+}
+
 on_both_backends!(
     signing_in_ends_the_session_the_browser_carried,
+    a_malformed_setup_path_reads_like_a_dead_link,
     sign_in_and_out,
     sign_in_is_rate_limited,
     forms_without_their_token_are_refused,

@@ -13,7 +13,7 @@ use crate::setup::SetupLink;
 use crate::text::{negotiate, Catalogue, Text};
 use crate::token::{self, Token};
 use askama::Template;
-use axum::extract::rejection::FormRejection;
+use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -664,10 +664,14 @@ fn setup_gone(cx: &Cx) -> Response {
 
 async fn setup_page(
     State(web): State<Web>,
-    Path(token): Path<String>,
+    token: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
 ) -> Response {
     let cx = Cx::new(&web, &headers);
+    // A path that is no token at all (bad percent-encoding) reads like any dead link.
+    let Ok(Path(token)) = token else {
+        return setup_gone(&cx);
+    };
     match setup_live(&web, &token).await {
         Ok(true) => {}
         Ok(false) => return setup_gone(&cx),
@@ -694,11 +698,14 @@ struct SetupForm {
 
 async fn setup(
     State(web): State<Web>,
-    Path(token): Path<String>,
+    token: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
     form: Result<Form<SetupForm>, FormRejection>,
 ) -> Response {
     let cx = Cx::new(&web, &headers);
+    let Ok(Path(token)) = token else {
+        return setup_gone(&cx);
+    };
     let form = match form {
         Ok(Form(f)) => f,
         Err(e) => return cx.bad_form(&e),
