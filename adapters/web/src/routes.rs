@@ -2,6 +2,11 @@
 //! sheet. Every answer is a whole page in the browser's language; every POST carries a CSRF
 //! token; every refusal is polite and logged.
 
+// Helpers that read a request give back either what they read or the whole answer to send
+// (a redirect, a refusal page): the handler returns that answer at once, so boxing it would
+// only add an allocation to every refusal.
+#![allow(clippy::result_large_err)]
+
 use crate::account::{Password, Role, Username};
 use crate::limiter::{Attempt, Limiter};
 use crate::pages::{self, Base, Link, SignOut};
@@ -373,6 +378,22 @@ impl Web {
             .is_some_and(|t| token::same(t.expose(), sent))
     }
 
+    /// A form shown before sign-in (sign-in, setup), read: its body decoded and its token
+    /// checked against the browser's form cookie; else the polite refusal to answer with.
+    fn pre_sign_in_form<F: Tokened>(
+        &self,
+        cx: &Cx,
+        headers: &HeaderMap,
+        form: Result<Form<F>, FormRejection>,
+        path: &str,
+    ) -> Result<F, Response> {
+        let Form(form) = form.map_err(|e| cx.bad_form(&e))?;
+        if !self.form_token_matches(headers, form.csrf()) {
+            return Err(cx.form_expired(path));
+        }
+        Ok(form)
+    }
+
     /// Runs a password hash or check off the async threads, a few at a time.
     async fn hashing<T: Send + 'static>(
         &self,
@@ -494,6 +515,24 @@ async fn sign_in_page(
     )
 }
 
+/// A submitted form that carries a CSRF token.
+trait Tokened {
+    /// The token it carried (empty when it carried none).
+    fn csrf(&self) -> &str;
+}
+
+macro_rules! tokened {
+    ($($form:ty),*) => {$(
+        impl Tokened for $form {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        }
+    )*};
+}
+
+tokened!(SignInForm, SetupForm);
+
 #[derive(Deserialize)]
 struct SignInForm {
     #[serde(default)]
@@ -511,13 +550,10 @@ async fn sign_in(
     form: Result<Form<SignInForm>, FormRejection>,
 ) -> Response {
     let cx = Cx::new(&web, &headers);
-    let form = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return cx.bad_form(&e),
+    let form = match web.pre_sign_in_form(&cx, &headers, form, "/signin") {
+        Ok(f) => f,
+        Err(refused) => return refused,
     };
-    if !web.form_token_matches(&headers, &form.csrf) {
-        return cx.form_expired("/signin");
-    }
     let typed: String = form
         .name
         .trim()
@@ -706,13 +742,10 @@ async fn setup(
     let Ok(Path(token)) = token else {
         return setup_gone(&cx);
     };
-    let form = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return cx.bad_form(&e),
+    let form = match web.pre_sign_in_form(&cx, &headers, form, "/setup") {
+        Ok(f) => f,
+        Err(refused) => return refused,
     };
-    if !web.form_token_matches(&headers, &form.csrf) {
-        return cx.form_expired("/setup");
-    }
     match setup_live(&web, &token).await {
         Ok(true) => {}
         Ok(false) => return setup_gone(&cx),
