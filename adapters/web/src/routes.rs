@@ -1,5 +1,5 @@
-//! The web desk's routes: the landing page, sign-in, sign-out, the setup page and the style
-//! sheet. Every answer is a whole page in the browser's language; every POST carries a CSRF
+//! The web desk's routes: the landing page, sign-in, sign-out, the setup page, the
+//! requester's pages (`requester`) and the style sheet. Every answer is a whole page in the browser's language; every POST carries a CSRF
 //! token; every refusal is polite and logged.
 
 // Helpers that read a request give back either what they read or the whole answer to send
@@ -9,9 +9,10 @@
 
 use crate::account::{Password, Role, Username};
 use crate::limiter::{Attempt, Limiter};
-use crate::pages::{self, Base, Link, SignOut};
+use crate::pages::{self, Base, Link, Nav, SignOut};
 use crate::password;
 use crate::port::{Accounts, Added, Session, StoreFailure};
+use crate::portal::Portal;
 use crate::session::{cookie, Policy};
 use crate::settings::WebConfig;
 use crate::setup::SetupLink;
@@ -25,6 +26,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
+use helpdesk_chat::EventSink;
 use serde::Deserialize;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
@@ -58,6 +60,14 @@ struct Inner {
     setup: SetupLink,
     hashing: Arc<Semaphore>,
     now: Now,
+    /// The requester's pages, once the desk is there to take their forms.
+    portal: std::sync::OnceLock<Desk>,
+}
+
+/// What the requester's pages read, and where their forms go.
+struct Desk {
+    portal: Arc<dyn Portal>,
+    sink: Arc<dyn EventSink>,
 }
 
 impl Web {
@@ -92,7 +102,20 @@ impl Web {
             setup: SetupLink::none(),
             hashing: Arc::new(Semaphore::new(HASHES_AT_ONCE)),
             now,
+            portal: std::sync::OnceLock::new(),
         }))
+    }
+
+    /// Serves the requester's pages: they read through `portal` and hand their forms to the
+    /// desk through `sink`, as events. Without this they say the desk is unavailable. Set
+    /// once; `false` when it was set already.
+    pub fn serve_portal(&self, portal: Arc<dyn Portal>, sink: Arc<dyn EventSink>) -> bool {
+        self.0.portal.set(Desk { portal, sink }).is_ok()
+    }
+
+    /// The clock the web desk reads, for the web platform's stamps.
+    pub fn clock(&self) -> Now {
+        self.0.now.clone()
     }
 
     /// When no admin account exists, makes the one-time setup link live and returns its
@@ -131,6 +154,16 @@ pub fn router(web: Web) -> Router {
         .route("/signin", get(sign_in_page).post(sign_in))
         .route("/signout", axum::routing::post(sign_out))
         .route("/setup/{token}", get(setup_page).post(setup))
+        .route("/tickets", get(requester::tickets))
+        .route(
+            "/tickets/new",
+            get(requester::new_ticket_page).post(requester::new_ticket),
+        )
+        .route("/tickets/{number}", get(requester::ticket_page))
+        .route(
+            "/tickets/{number}/reply",
+            axum::routing::post(requester::reply),
+        )
         .route("/static/web.css", get(css))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::map_response(security_headers))
@@ -202,14 +235,24 @@ impl Cx {
     }
 
     fn base(&self, title: Text, sign_out: Option<&Session>) -> Base {
+        self.frame(self.t(title), sign_out)
+    }
+
+    /// The frame of a page whose title is already in words.
+    fn frame(&self, title: String, sign_out: Option<&Session>) -> Base {
         Base {
             lang: self.lang,
-            title: self.t(title),
+            title,
             desk: self.t(Text::DeskName),
             skip: self.t(Text::SkipToContent),
             sign_out: sign_out.map(|s| SignOut {
                 csrf: s.csrf_token.clone(),
                 label: self.t(Text::SignOutButton),
+            }),
+            nav: sign_out.map(|_| Nav {
+                label: self.t(Text::NavLabel),
+                tickets: self.t(Text::NavTickets),
+                new_ticket: self.t(Text::NavNewTicket),
             }),
         }
     }
@@ -225,6 +268,21 @@ impl Cx {
             }),
         };
         html(status, &page)
+    }
+
+    /// A page that is not there for this person: one that does not exist and another
+    /// person's read the same (404, never 403), so the answer tells nothing of others.
+    fn not_found(&self, session: &Session, what: &str) -> Response {
+        tracing::info!(account = %session.account.name, what, "web: not found (or not theirs)");
+        let page = pages::Message {
+            base: self.base(Text::NotFoundTitle, Some(session)),
+            message: self.t(Text::NotFound),
+            link: Some(Link {
+                href: "/tickets",
+                label: self.t(Text::GoToTickets),
+            }),
+        };
+        html(StatusCode::NOT_FOUND, &page)
     }
 
     /// The store failed: the person hears the desk is unavailable; the cause is logged.
@@ -418,10 +476,46 @@ impl Web {
     }
 }
 
+impl Web {
+    /// The signed-in session of a page's visitor; anyone else is sent to sign in (told their
+    /// session ended when it did), and a store failure is the polite unavailable page.
+    async fn signed(&self, cx: &Cx, headers: &HeaderMap) -> Result<Session, Response> {
+        match self.visitor(headers).await {
+            Ok(Visitor::Signed(session, _)) => Ok(session),
+            Ok(Visitor::Ended) => {
+                let policy = self.policy();
+                Err(see_other(
+                    "/signin?notice=session-ended",
+                    &[policy.clear(policy.session_cookie())],
+                ))
+            }
+            Ok(Visitor::Anonymous) => Err(see_other("/signin", &[])),
+            Err(e) => Err(cx.unavailable(&e)),
+        }
+    }
+
+    /// A signed-in form, read: the visitor signed in, the body decoded and its token the
+    /// session's own; else the answer to give (sign in, or the polite refusal).
+    async fn signed_form<F: Tokened>(
+        &self,
+        cx: &Cx,
+        headers: &HeaderMap,
+        form: Result<Form<F>, FormRejection>,
+        path: &str,
+    ) -> Result<(Session, F), Response> {
+        let session = self.signed(cx, headers).await?;
+        let Form(form) = form.map_err(|e| cx.bad_form(&e))?;
+        if !token::same(&session.csrf_token, form.csrf()) {
+            return Err(cx.form_expired(path));
+        }
+        Ok((session, form))
+    }
+}
+
 async fn home(State(web): State<Web>, headers: HeaderMap) -> Response {
     let cx = Cx::new(&web, &headers);
-    match web.visitor(&headers).await {
-        Ok(Visitor::Signed(session, _)) => {
+    match web.signed(&cx, &headers).await {
+        Ok(session) => {
             let account = &session.account;
             let role = match account.role {
                 Role::Requester => cx.t(Text::RoleRequester),
@@ -439,15 +533,7 @@ async fn home(State(web): State<Web>, headers: HeaderMap) -> Response {
             };
             html(StatusCode::OK, &page)
         }
-        Ok(Visitor::Ended) => {
-            let policy = web.policy();
-            see_other(
-                "/signin?notice=session-ended",
-                &[policy.clear(policy.session_cookie())],
-            )
-        }
-        Ok(Visitor::Anonymous) => see_other("/signin", &[]),
-        Err(e) => cx.unavailable(&e),
+        Err(answer) => answer,
     }
 }
 
@@ -531,7 +617,7 @@ macro_rules! tokened {
     )*};
 }
 
-tokened!(SignInForm, SetupForm);
+tokened!(SignInForm, SetupForm, CsrfForm);
 
 #[derive(Deserialize)]
 struct SignInForm {
@@ -821,3 +907,6 @@ async fn css() -> Response {
     )
         .into_response()
 }
+
+// Last, so the `tokened!` macro above is in scope there.
+mod requester;
