@@ -294,6 +294,21 @@ mod tests {
         }
     }
 
+    /// The portal's intake form is the desk's new-ticket form: the web adapter names it by
+    /// its text, as it cannot depend on the engine.
+    #[test]
+    fn the_portal_submits_the_desks_new_ticket_form() {
+        use helpdesk_engine::desk::keys::FormId;
+        assert_eq!(
+            helpdesk_web::events::NEW_TICKET_FORM,
+            FormId::NewTicket.to_string()
+        );
+        assert_eq!(
+            helpdesk_web::events::NEW_TICKET_FORM.parse::<FormId>().ok(),
+            Some(FormId::NewTicket)
+        );
+    }
+
     #[test]
     fn the_default_language_is_english() {
         assert_eq!(Catalogues::default().languages().first(), Some(&"en"));
