@@ -12,6 +12,10 @@ use helpdesk_web::{
 };
 use std::time::SystemTime;
 
+mod portal;
+
+pub use portal::web_tenant;
+
 /// The web desk's accounts and sessions in the engine's store.
 #[derive(Clone)]
 pub struct StoreAccounts(pub Store);
@@ -219,6 +223,35 @@ pub fn msg(text: Text) -> Msg {
         Text::UnavailableTitle => Msg::WebUnavailableTitle,
         Text::Unavailable => Msg::WebUnavailable,
         Text::GoToSignIn => Msg::WebGoToSignIn,
+        Text::NavTickets => Msg::WebNavTickets,
+        Text::NavNewTicket => Msg::WebNavNewTicket,
+        Text::NavLabel => Msg::WebNavLabel,
+        Text::TicketsTitle => Msg::WebTicketsTitle,
+        Text::TicketsNone => Msg::WebTicketsNone,
+        Text::ColumnNumber => Msg::WebColumnNumber,
+        Text::ColumnTitle => Msg::WebColumnTitle,
+        Text::ColumnStatus => Msg::WebColumnStatus,
+        Text::ColumnLevel => Msg::WebColumnLevel,
+        Text::ColumnUpdated => Msg::WebColumnUpdated,
+        Text::NoticesTitle => Msg::WebNoticesTitle,
+        Text::NewTicketTitle => Msg::WebNewTicketTitle,
+        Text::NewTicketIntro => Msg::WebNewTicketIntro,
+        Text::TitleLabel => Msg::WebTitleLabel,
+        Text::DescriptionLabel => Msg::WebDescriptionLabel,
+        Text::NewTicketButton => Msg::WebNewTicketButton,
+        Text::TitleMissing => Msg::WebTitleMissing,
+        Text::DescriptionMissing => Msg::WebDescriptionMissing,
+        Text::TicketSent => Msg::WebTicketSent,
+        Text::TicketTitle => Msg::WebTicketTitle,
+        Text::ConversationTitle => Msg::WebConversationTitle,
+        Text::ConversationEmpty => Msg::WebConversationEmpty,
+        Text::ReplyLabel => Msg::WebReplyLabel,
+        Text::ReplyButton => Msg::WebReplyButton,
+        Text::ReplyMissing => Msg::WebReplyMissing,
+        Text::ReplySent => Msg::WebReplySent,
+        Text::NotFoundTitle => Msg::WebNotFoundTitle,
+        Text::NotFound => Msg::WebNotFound,
+        Text::GoToTickets => Msg::WebGoToTickets,
     }
 }
 
@@ -259,6 +292,21 @@ mod tests {
         for role in AccountRole::ALL {
             assert_eq!(account_role(web_role(role)), role);
         }
+    }
+
+    /// The portal's intake form is the desk's new-ticket form: the web adapter names it by
+    /// its text, as it cannot depend on the engine.
+    #[test]
+    fn the_portal_submits_the_desks_new_ticket_form() {
+        use helpdesk_engine::desk::keys::FormId;
+        assert_eq!(
+            helpdesk_web::events::NEW_TICKET_FORM,
+            FormId::NewTicket.to_string()
+        );
+        assert_eq!(
+            helpdesk_web::events::NEW_TICKET_FORM.parse::<FormId>().ok(),
+            Some(FormId::NewTicket)
+        );
     }
 
     #[test]

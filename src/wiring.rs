@@ -22,8 +22,9 @@ use helpdesk_slack::web::{self, Web};
 use helpdesk_slack::{SlackPlatform, SlackSettings};
 use std::sync::Arc;
 
-/// The web desk, when `[web]` has it on: its pages on `http.listen`, its accounts in the
-/// store. While no admin account exists it logs the one-time setup link.
+/// The web desk, when `[web]` has it on: its pages on `http.listen`, its accounts and the
+/// desk's messages to it in the store, its forms handed to the desk as chat events. While no
+/// admin account exists it logs the one-time setup link.
 pub fn sites(settings: &Settings) -> Vec<helpdesk::app::Site> {
     let config = settings.platforms.web.clone();
     let listen = settings.engine.http.listen;
@@ -34,23 +35,35 @@ pub fn sites(settings: &Settings) -> Vec<helpdesk::app::Site> {
         }
         return Vec::new();
     }
-    let site: helpdesk::app::Site = Box::new(move |store: helpdesk::store::Store| {
-        Box::pin(async move {
-            let accounts = Arc::new(helpdesk::web::StoreAccounts(store));
-            let catalogue = Arc::new(helpdesk::web::Catalogues::default());
-            let web = helpdesk_web::Web::new(accounts, catalogue, &config);
-            match web.arm_setup(listen).await.map_err(|e| e.to_string())? {
-                // The link once, in the message: it is a secret until used.
-                Some(link) => tracing::warn!(
-                    "web desk: no administrator account yet. Open the setup link to create one (it works \
-                     once, until the next restart): {link}"
-                ),
-                None => tracing::info!(%listen, "web desk: sign-in served"),
-            }
-            Ok(helpdesk_web::router(web))
-        })
-    });
-    vec![site]
+    let build: helpdesk::app::BuildSite = Box::new(
+        move |store: helpdesk::store::Store, sink: Arc<dyn EventSink>| {
+            Box::pin(async move {
+                let accounts = Arc::new(helpdesk::web::StoreAccounts(store));
+                let catalogue = Arc::new(helpdesk::web::Catalogues::default());
+                let web = helpdesk_web::Web::new(accounts.clone(), catalogue, &config);
+                web.serve_portal(accounts.clone(), sink);
+                match web.arm_setup(listen).await.map_err(|e| e.to_string())? {
+                    // The link once, in the message: it is a secret until used.
+                    Some(link) => tracing::warn!(
+                        "web desk: no administrator account yet. Open the setup link to create one (it works \
+                         once, until the next restart): {link}"
+                    ),
+                    None => tracing::info!(%listen, "web desk: sign-in served"),
+                }
+                let platform = Arc::new(helpdesk_web::WebPlatform::new(accounts, web.clock()));
+                Ok(helpdesk::app::Served {
+                    routes: helpdesk_web::router(web),
+                    platform,
+                })
+            })
+        },
+    );
+    vec![helpdesk::app::Site {
+        platform: helpdesk_web::PLATFORM,
+        limits: helpdesk_web::LIMITS,
+        tenant: helpdesk::web::web_tenant(helpdesk::i18n::Language::En),
+        build,
+    }]
 }
 
 /// The plugs for every configured platform; with none, says how to turn one on.

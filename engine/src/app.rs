@@ -75,11 +75,37 @@ pub type Connect = Box<
         + Send,
 >;
 
-/// Pages served on the public listener beside the webhooks (the web desk), built once the
-/// database is open: they keep what they need of it (accounts, sessions) through the store.
-pub type Site = Box<
-    dyn FnOnce(Store) -> Pin<Box<dyn Future<Output = Result<axum::Router, String>> + Send>> + Send,
+/// A platform whose pages are served on the public listener beside the webhooks and whose
+/// data is in the engine's store (the web desk): built once the database is open, given the
+/// store and where its events go, like a [`Plug`] given its sink.
+pub struct Site {
+    /// The platform.
+    pub platform: helpdesk_chat::Platform,
+    /// What its messages hold: the desk writes within them.
+    pub limits: helpdesk_chat::Limits,
+    /// Its one tenant as the desk serves it, unless `[[tenants]]` configures that tenant.
+    pub tenant: crate::config::TenantConfig,
+    /// Builds it.
+    pub build: BuildSite,
+}
+
+/// What builds a [`Site`]: given the store and where its events go, its routes and where
+/// the dispatcher sends its actions (`Err` says why it could not start).
+pub type BuildSite = Box<
+    dyn FnOnce(
+            Store,
+            Arc<dyn EventSink>,
+        ) -> Pin<Box<dyn Future<Output = Result<Served, String>> + Send>>
+        + Send,
 >;
+
+/// A built [`Site`].
+pub struct Served {
+    /// Its pages.
+    pub routes: axum::Router,
+    /// Where the dispatcher sends its actions.
+    pub platform: Arc<dyn ChatPlatform>,
+}
 
 /// The desk as adapters see it: each event handled in its transaction, then the dispatcher
 /// woken. It counts the events in hand, so a stop waits for them before closing the database.
@@ -308,15 +334,26 @@ pub async fn start_with_sites(
     }
 
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let mut tenants = config.tenants.clone();
+    for site in &sites {
+        let configured = tenants
+            .iter()
+            .any(|t| t.platform == site.tenant.platform && t.id == site.tenant.id);
+        if !configured {
+            tenants.push(site.tenant.clone());
+        }
+    }
     let kb = Arc::new(KnowledgeBase::open_or_in_memory(store.clone(), config.kb_options()).await?);
     let directories = Arc::new(helpdesk_chat::Directories::new());
-    let desk = plugs.iter().fold(
-        Desk::new(store.clone(), config.tenants.clone(), clock.clone())
+    let site_limits = sites.iter().map(|s| (s.platform, s.limits));
+    let plug_limits = plugs.iter().map(|p| (p.platform, p.limits));
+    let desk = plug_limits.chain(site_limits).fold(
+        Desk::new(store.clone(), tenants, clock.clone())
             .with_knowledge(kb.clone())
             .with_installation_admins(config.admins.clone())
             .serving_unconfigured(config.accept_unconfigured_tenants)
             .with_directories(directories.clone()),
-        |desk, plug| desk.with_limits(plug.platform, plug.limits),
+        |desk, (platform, limits)| desk.with_limits(platform, limits),
     );
     let (answers, held_answers) = tokio::sync::mpsc::unbounded_channel();
     let desk = desk.sending_answers_to(config.outbox.lease, answers);
@@ -354,7 +391,12 @@ pub async fn start_with_sites(
         stops.extend(plugged.stop.map(|stop| (platform, stop)));
     }
     for site in sites {
-        routes = routes.merge(site(store.clone()).await.map_err(RunError::Platform)?);
+        let served = (site.build)(store.clone(), sink.clone())
+            .await
+            .map_err(RunError::Platform)?;
+        tracing::info!(platform = %site.platform, "served beside the webhooks");
+        platforms.push(served.platform);
+        routes = routes.merge(served.routes);
     }
     let dispatcher = Arc::new(Dispatcher::new(
         store.clone(),

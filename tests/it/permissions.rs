@@ -594,8 +594,9 @@ const WEB_ROLES: [Option<helpdesk::domain::AccountRole>; 7] = {
 /// The web desk's acts, with who may take them: one letter per role in [`WEB_ROLES`] order
 /// (Anon Req L1 L2 L3 Mgr Adm), `Y` allowed, `.` refused; in the web tenant (the person's own
 /// account), then as a chat person of another tenant who has no web account (a Slack user id
-/// typed as the name, with the desk's password). This slice has one page for every role; the
-/// portal and console rows come with them.
+/// typed as the name, with the desk's password). The requester portal is every signed-in
+/// person's (anyone may ask for help), each to their own tickets alone; the console rows come
+/// with it.
 #[rustfmt::skip]
 const WEB_TABLE: &[(&str, &str, &str)] = &[
     // act                                   web tenant  other tenant
@@ -606,7 +607,91 @@ const WEB_TABLE: &[(&str, &str, &str)] = &[
     ("sign out with another token",         ".......",  "......."),
     ("open the setup link once an admin exists", ".......", "......."),
     ("make an admin with the setup link",   ".......",  "......."),
+    ("see my tickets",                      ".YYYYYY",  "......."),
+    ("open a ticket on the web",            ".YYYYYY",  "......."),
+    ("read my own ticket",                  ".YYYYYY",  "......."),
+    ("reply on my own ticket",              ".YYYYYY",  "......."),
+    ("read another person's ticket",        ".......",  "......."),
+    ("reply on another person's ticket",    ".......",  "......."),
 ];
+
+/// Opens a ticket titled `title` from the intake page, if the browser gets the page.
+async fn web_open(browser: &mut common::web::Browser, title: &str) {
+    let form = browser.get("/tickets/new").await;
+    if form.status != 200 {
+        return;
+    }
+    let submission = form.field("submission");
+    browser
+        .post(
+            "/tickets/new",
+            &[
+                ("csrf", &form.csrf()),
+                ("submission", &submission),
+                ("title", title),
+                ("description", "please help"),
+            ],
+        )
+        .await;
+}
+
+/// The number of `requester`'s web ticket, if they have one.
+async fn web_ticket_of(store: &helpdesk::store::Store, requester: &str) -> Option<i64> {
+    let tenant = store
+        .tenants()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.platform == helpdesk_web::PLATFORM)?;
+    let filter = helpdesk::store::TicketFilter {
+        tenant: Some(tenant.id),
+        requester: Some(requester.to_string()),
+        ..Default::default()
+    };
+    let found = store.list_tickets(&filter).await.unwrap();
+    found.first().map(|t| t.number.0)
+}
+
+/// Replies on ticket `number` with the session's token (the token of any of its pages, as a
+/// stranger to the ticket has no page of it); whether the reply reached the ticket's log as
+/// `author`'s.
+async fn web_reply(
+    browser: &mut common::web::Browser,
+    store: &helpdesk::store::Store,
+    author: &str,
+    number: i64,
+) -> bool {
+    let page = browser.get("/tickets").await;
+    if page.status != 200 {
+        return false;
+    }
+    browser
+        .post(
+            &format!("/tickets/{number}/reply"),
+            &[
+                ("csrf", &page.csrf()),
+                ("submission", &"b".repeat(64)),
+                ("text", "a word from me"),
+            ],
+        )
+        .await;
+    let tenant = store
+        .tenants()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.platform == helpdesk_web::PLATFORM)
+        .expect("the web tenant");
+    let ticket = store
+        .ticket(tenant.id, helpdesk::domain::TicketNumber(number))
+        .await
+        .unwrap()
+        .expect("the ticket");
+    store.log(ticket.id).await.unwrap().iter().any(|r| {
+        r.entry.author.id() == author
+            && matches!(&r.entry.kind, helpdesk::domain::LogKind::RequesterMessage { text } if text == "a word from me")
+    })
+}
 
 /// One web cell: a fresh desk with an admin and the role's account, and the act tried.
 async fn web_cell(row: usize, column: usize, other: bool) -> Result<(), String> {
@@ -616,7 +701,7 @@ async fn web_cell(row: usize, column: usize, other: bool) -> Result<(), String> 
     let expected = if other { elsewhere } else { own }.as_bytes()[column] == b'Y';
     let role = WEB_ROLES[column];
     let db = TestDb::sqlite().await;
-    let desk = WebDesk::start(db.store.clone(), helpdesk_web::WebConfig::default()).await;
+    let desk = WebDesk::with_portal(db.store.clone()).await;
     let link = desk.web.arm_setup(desk.addr).await.unwrap().unwrap();
     desk.add("root", AccountRole::Admin).await;
     let name = match (role, other) {
@@ -687,6 +772,37 @@ async fn web_cell(row: usize, column: usize, other: bool) -> Result<(), String> 
                 .await;
             answer.location() == Some("/")
                 || db.store.web_account("intruder").await.unwrap().is_some()
+        }
+        "see my tickets" => browser.get("/tickets").await.status == 200,
+        "open a ticket on the web" => {
+            web_open(&mut browser, "Mine").await;
+            web_ticket_of(&db.store, &name).await.is_some()
+        }
+        "read my own ticket" | "reply on my own ticket" => {
+            web_open(&mut browser, "Mine").await;
+            match web_ticket_of(&db.store, &name).await {
+                Some(number) if act == "read my own ticket" => {
+                    let page = browser.get(&format!("/tickets/{number}")).await;
+                    page.status == 200 && page.body.contains("Mine")
+                }
+                Some(number) => web_reply(&mut browser, &db.store, &name, number).await,
+                None => false,
+            }
+        }
+        "read another person's ticket" | "reply on another person's ticket" => {
+            desk.add("owner", AccountRole::Requester).await;
+            let mut owner = desk.browser(None);
+            owner.sign_in("owner").await;
+            web_open(&mut owner, "Theirs").await;
+            let number = web_ticket_of(&db.store, "owner")
+                .await
+                .expect("the owner's ticket");
+            if act == "read another person's ticket" {
+                let page = browser.get(&format!("/tickets/{number}")).await;
+                page.status == 200 || page.body.contains("Theirs")
+            } else {
+                web_reply(&mut browser, &db.store, &name, number).await
+            }
         }
         other => unreachable!("no web act {other}"),
     };

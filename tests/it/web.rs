@@ -5,10 +5,11 @@
 use crate::common;
 
 use common::cli::{helpdesk, run};
-use common::web::{lang, shown, Browser, WebDesk, PASSWORD};
+use common::web::{lang, shown, Answer, Browser, WebDesk, PASSWORD};
 use helpdesk::domain::{AccountRole, Level};
 use helpdesk::i18n::{self, Arg, Language, Msg};
 use helpdesk::store::Store;
+use helpdesk_chat::{ChatEvent, EventKind, Sender};
 use helpdesk_web::WebConfig;
 use std::time::Duration;
 
@@ -404,7 +405,421 @@ async fn every_page_speaks_the_browsers_language(store: Store) {
     }
 }
 
+/// Signing in ends the session the browser already carried: its old id, replayed, opens
+/// nothing, and its row is gone, so no id planted or left behind outlives a sign-in.
+async fn signing_in_ends_the_session_the_browser_carried(store: Store) {
+    let desk = WebDesk::start(store.clone(), WebConfig::default()).await;
+    desk.add("ada", AccountRole::Requester).await;
+    let mut browser = desk.browser(None);
+    let csrf = browser.get("/signin").await.csrf();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("name", "ada"),
+        ("password", PASSWORD),
+    ];
+    assert_eq!(browser.post("/signin", &fields).await.location(), Some("/"));
+    let mut before = browser.clone();
+    let old = browser.cookies["helpdesk_session"].clone();
+    // The sign-in form again, from the same browser (a second tab left open on it).
+    let again = browser.post("/signin", &fields).await;
+    assert_eq!(again.location(), Some("/"));
+    let new = browser.cookies["helpdesk_session"].clone();
+    assert_ne!(old, new, "a new id");
+    let digest = |id: &str| helpdesk_web::token::Token::parse(id).unwrap().digest();
+    assert!(store.web_session(&digest(&old)).await.unwrap().is_none());
+    assert!(store.web_session(&digest(&new)).await.unwrap().is_some());
+    let replay = before.get("/").await;
+    assert_eq!(
+        (replay.status, replay.location()),
+        (303, Some("/signin?notice=session-ended"))
+    );
+    assert_eq!(browser.get("/").await.status, 200);
+}
+
+/// A setup path that is no token at all (bad percent-encoding) gets the same polite page as
+/// a dead link, on GET and POST alike.
+async fn a_malformed_setup_path_reads_like_a_dead_link(store: Store) {
+    let desk = WebDesk::start(store, WebConfig::default()).await;
+    desk.web.arm_setup(desk.addr).await.unwrap().unwrap();
+    let mut browser = desk.browser(Some("pl"));
+    let gone = shown(&i18n::text(Language::Pl, Msg::WebSetupGone, &[]));
+    for path in ["/setup/%FF%FE", "/setup/%C3%28"] {
+        let page = browser.get(path).await;
+        assert_eq!(page.status, 404, "{path}");
+        assert!(page.body.contains(&gone), "{path}: {}", page.body);
+        let csrf = browser.get("/signin").await.csrf();
+        let posted = browser.post(path, &[("csrf", &csrf)]).await;
+        assert_eq!(posted.status, 404, "{path}");
+        assert!(posted.body.contains(&gone), "{path}: {}", posted.body);
+    }
+}
+
+/// The web tenant's tickets, newest first.
+async fn web_tickets(store: &Store) -> Vec<helpdesk::domain::Ticket> {
+    let Some(tenant) = store
+        .tenants()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.platform == helpdesk_web::PLATFORM)
+    else {
+        return Vec::new();
+    };
+    let filter = helpdesk::store::TicketFilter {
+        tenant: Some(tenant.id),
+        ..Default::default()
+    };
+    store.list_tickets(&filter).await.unwrap()
+}
+
+/// Opens a ticket from the intake page as the signed-in `browser`; the redirect's target.
+async fn open_ticket(browser: &mut Browser, title: &str, description: &str) -> Answer {
+    let form = browser.get("/tickets/new").await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    browser
+        .post(
+            "/tickets/new",
+            &[
+                ("csrf", &form.csrf()),
+                ("submission", &form.field("submission")),
+                ("title", title),
+                ("description", description),
+            ],
+        )
+        .await
+}
+
+/// A web agent's act on the desk, as a web event (the console will send these).
+fn agent_event(
+    who: &str,
+    role: helpdesk_web::Role,
+    n: u64,
+    channel: &str,
+    thread: Option<String>,
+    kind: EventKind,
+) -> ChatEvent {
+    ChatEvent {
+        platform: helpdesk_web::PLATFORM,
+        event_id: format!("agent-{who}-{n}"),
+        tenant: helpdesk_web::ids::TENANT.into(),
+        sender: Sender {
+            id: who.into(),
+            name: who.into(),
+            groups: helpdesk_web::ids::groups(role),
+            is_bot: false,
+            locale: None,
+        },
+        channel: channel.into(),
+        thread,
+        kind,
+    }
+}
+
+/// A requester opens a ticket on the web and finds it under "my tickets" with the desk's
+/// confirmation; an agent's claim and reply made through the desk show on the requester's
+/// page, an internal note never does; the requester's reply lands in the ticket's log as a
+/// chat reply would; a form sent twice is one ticket.
+async fn a_requester_opens_follows_and_answers_a_ticket_on_the_web(store: Store) {
+    use helpdesk::desk::keys::{MessageKey, Widget};
+    use helpdesk::domain::LogKind;
+    let desk = WebDesk::with_portal(store.clone()).await;
+    desk.add("ada", AccountRole::Requester).await;
+    let mut ada = desk.browser(None);
+    ada.sign_in("ada").await;
+    let empty = ada.get("/tickets").await;
+    assert_eq!(empty.status, 200);
+    assert!(empty.body.contains(&en(Msg::WebTicketsNone)));
+
+    let form = ada.get("/tickets/new").await;
+    for label in [Msg::WebTitleLabel, Msg::WebDescriptionLabel] {
+        assert!(
+            form.body.contains(&format!("\">{}</label>", en(label))),
+            "{label:?}"
+        );
+    }
+    let fields = [
+        ("csrf", form.csrf()),
+        ("submission", form.field("submission")),
+        ("title", "Printer on fire".to_string()),
+        ("description", "It smokes when I print.".to_string()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let sent = ada.post("/tickets/new", &fields).await;
+    assert_eq!(
+        (sent.status, sent.location()),
+        (303, Some("/tickets?notice=sent"))
+    );
+    // The same form again (a double click, a reload) is the same event: one ticket.
+    let twice = ada.post("/tickets/new", &fields).await;
+    assert_eq!(twice.status, 303);
+    let tickets = web_tickets(&store).await;
+    assert_eq!(tickets.len(), 1, "one ticket");
+    let ticket = tickets[0].clone();
+    assert_eq!(ticket.requester.id, "ada");
+    assert_eq!(ticket.title.as_str(), "Printer on fire");
+    desk.dispatch().await;
+
+    let mine = ada.get("/tickets?notice=sent").await;
+    assert_eq!(mine.status, 200);
+    assert!(mine.body.contains(&en(Msg::WebTicketSent)));
+    assert!(mine.body.contains("Printer on fire"));
+    let link = format!("href=\"/tickets/{}\"", ticket.number.0);
+    assert!(mine.body.contains(&link), "{}", mine.body);
+    let status = i18n::status_name(Language::En, ticket.status);
+    assert!(
+        mine.body.contains(&format!("<td>{}</td>", shown(&status))),
+        "{}",
+        mine.body
+    );
+    assert!(mine.body.contains("<td>L1</td>"));
+    // The desk's confirmation, sent to the web platform, is on the page.
+    let kept = store.web_messages_for("ada", 10).await.unwrap();
+    assert!(!kept.is_empty(), "the desk answered the requester");
+    assert!(kept.iter().all(|m| m.channel == "@ada"));
+    let said = kept.last().unwrap().message.text.clone();
+    let first_line = said.lines().next().unwrap();
+    assert!(
+        mine.body.contains(&shown(first_line)),
+        "{first_line}\n{}",
+        mine.body
+    );
+
+    // An agent claims it from the card and answers in the card's thread, then notes
+    // something for the agents alone.
+    desk.add("lin", AccountRole::Agent(Level::L1)).await;
+    let role = helpdesk_web::Role::Agent(helpdesk_web::Tier::L1);
+    let card = store
+        .message_ref(&MessageKey::card(ticket.id, "#l1").to_string())
+        .await
+        .unwrap()
+        .expect("the card was posted to the L1 queue");
+    let claim = EventKind::Action {
+        id: Widget::Claim(ticket.id).to_string(),
+        value: String::new(),
+        message_id: Some(card.message_id.clone()),
+        trigger: None,
+    };
+    desk.act(agent_event("lin", role, 1, "#l1", None, claim))
+        .await;
+    let said = |text: &str, n: u64| EventKind::Message {
+        text: text.into(),
+        message_id: format!("lin-{n}"),
+        direct: false,
+        mentions_bot: false,
+        attachments: Vec::new(),
+    };
+    let thread = Some(card.message_id.clone());
+    desk.act(agent_event(
+        "lin",
+        role,
+        2,
+        "#l1",
+        thread.clone(),
+        said("Unplug it, please.", 2),
+    ))
+    .await;
+    let prefix = helpdesk::web::web_tenant(Language::En).internal_prefix;
+    let note = format!("{prefix} the toner is counterfeit");
+    desk.act(agent_event("lin", role, 3, "#l1", thread, said(&note, 3)))
+        .await;
+    desk.dispatch().await;
+
+    let page = ada.get(&format!("/tickets/{}", ticket.number.0)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("It smokes when I print."));
+    assert!(page.body.contains("Unplug it, please."), "{}", page.body);
+    let log = store.log(ticket.id).await.unwrap();
+    let assigned = log
+        .iter()
+        .find(|r| matches!(r.entry.kind, LogKind::Assignment { .. }))
+        .expect("the claim is in the log");
+    let claimed = i18n::describe(Language::En, &assigned.entry.kind);
+    assert!(
+        page.body.contains(&shown(&claimed)),
+        "{claimed}\n{}",
+        page.body
+    );
+    assert!(
+        log.iter().any(|r| r.entry.kind.is_internal()),
+        "the note is in the log"
+    );
+    assert!(!page.body.contains("counterfeit"), "never an internal note");
+    assert!(page.body.contains(&format!(
+        "<label for=\"reply\">{}</label>",
+        en(Msg::WebReplyLabel)
+    )));
+
+    // The requester's reply is a message in the ticket's conversation: in the log as the
+    // requester's, and across to the agents' thread as a chat reply would be.
+    let replied = ada
+        .post(
+            &format!("/tickets/{}/reply", ticket.number.0),
+            &[
+                ("csrf", &page.csrf()),
+                ("submission", &page.field("submission")),
+                ("text", "Unplugged. Now what?"),
+            ],
+        )
+        .await;
+    let back = format!("/tickets/{}?notice=replied", ticket.number.0);
+    assert_eq!(
+        (replied.status, replied.location()),
+        (303, Some(back.as_str()))
+    );
+    let log = store.log(ticket.id).await.unwrap();
+    let reply = log
+        .iter()
+        .find(|r| {
+            r.entry.kind
+                == LogKind::RequesterMessage {
+                    text: "Unplugged. Now what?".into(),
+                }
+        })
+        .expect("the web reply is in the log");
+    assert_eq!(reply.entry.author.id(), "ada");
+    let after = ada.get(&back).await;
+    assert!(after.body.contains(&en(Msg::WebReplySent)));
+    assert!(after.body.contains("Unplugged. Now what?"));
+    // An empty reply is refused on the page, and nothing is logged.
+    let before = store.log(ticket.id).await.unwrap().len();
+    let blank = ada
+        .post(
+            &format!("/tickets/{}/reply", ticket.number.0),
+            &[
+                ("csrf", &after.csrf()),
+                ("submission", &after.field("submission")),
+                ("text", "  "),
+            ],
+        )
+        .await;
+    assert_eq!(blank.status, 422);
+    assert!(blank.body.contains(&en(Msg::WebReplyMissing)));
+    assert_eq!(store.log(ticket.id).await.unwrap().len(), before);
+}
+
+/// Another requester's ticket is not there for them (404, never 403), to read or to answer;
+/// a signed-out browser is sent to sign in; the new forms refuse a missing or foreign token.
+async fn the_portal_keeps_each_requester_to_their_own(store: Store) {
+    let desk = WebDesk::with_portal(store.clone()).await;
+    desk.add("ada", AccountRole::Requester).await;
+    desk.add("bob", AccountRole::Requester).await;
+    let mut ada = desk.browser(None);
+    ada.sign_in("ada").await;
+    open_ticket(&mut ada, "VPN down", "Since this morning.").await;
+    let number = web_tickets(&store).await[0].number.0;
+    let mine = format!("/tickets/{number}");
+
+    let mut bob = desk.browser(Some("it"));
+    bob.sign_in("bob").await;
+    let theirs = bob.get(&mine).await;
+    assert_eq!(theirs.status, 404);
+    assert!(theirs
+        .body
+        .contains(&shown(&i18n::text(Language::It, Msg::WebNotFound, &[]))));
+    assert!(!theirs.body.contains("VPN down"));
+    let csrf = bob.get("/tickets").await.csrf();
+    let answered = bob
+        .post(
+            &format!("{mine}/reply"),
+            &[
+                ("csrf", &csrf),
+                ("submission", &"a".repeat(64)),
+                ("text", "mine now"),
+            ],
+        )
+        .await;
+    assert_eq!(answered.status, 404);
+    for missing in ["/tickets/999", "/tickets/0", "/tickets/abc", "/tickets/%FF"] {
+        assert_eq!(bob.get(missing).await.status, 404, "{missing}");
+    }
+    assert!(!bob.get("/tickets").await.body.contains("VPN down"));
+    let log = store.log(web_tickets(&store).await[0].id).await.unwrap();
+    assert!(log.iter().all(|r| r.entry.author.id() != "bob"));
+
+    let mut nobody = desk.browser(None);
+    for path in ["/tickets", "/tickets/new", mine.as_str()] {
+        let answer = nobody.get(path).await;
+        assert_eq!(
+            (answer.status, answer.location()),
+            (303, Some("/signin")),
+            "{path}"
+        );
+    }
+    let posted = nobody
+        .post("/tickets/new", &[("title", "x"), ("description", "y")])
+        .await;
+    assert_eq!((posted.status, posted.location()), (303, Some("/signin")));
+
+    let expired = en(Msg::WebFormExpired);
+    let form = ada.get("/tickets/new").await;
+    let submission = form.field("submission");
+    let their_csrf = bob.get("/tickets").await.csrf();
+    for csrf in ["", "x", their_csrf.as_str()] {
+        let refused = ada
+            .post(
+                "/tickets/new",
+                &[
+                    ("csrf", csrf),
+                    ("submission", &submission),
+                    ("title", "t"),
+                    ("description", "d"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, 403, "{csrf:?}");
+        assert!(refused.body.contains(&expired));
+        let page = ada.get(&mine).await;
+        let refused = ada
+            .post(
+                &format!("{mine}/reply"),
+                &[
+                    ("csrf", csrf),
+                    ("submission", &page.field("submission")),
+                    ("text", "hi"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, 403, "{csrf:?}");
+    }
+    // Without its submission token a form is as stale as without its CSRF token.
+    let refused = ada
+        .post(
+            "/tickets/new",
+            &[("csrf", &form.csrf()), ("title", "t"), ("description", "d")],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(
+        web_tickets(&store).await.len(),
+        1,
+        "nothing refused was opened"
+    );
+    let log = store.log(web_tickets(&store).await[0].id).await.unwrap();
+    assert!(
+        !log.iter().any(|r| matches!(&r.entry.kind, helpdesk::domain::LogKind::RequesterMessage { text } if text == "hi")),
+        "nothing refused was said"
+    );
+    // A form missing its title is shown again with the reason, in the person's words.
+    let untitled = ada
+        .post(
+            "/tickets/new",
+            &[
+                ("csrf", &form.csrf()),
+                ("submission", &submission),
+                ("title", " "),
+                ("description", "d"),
+            ],
+        )
+        .await;
+    assert_eq!(untitled.status, 422);
+    assert!(untitled.body.contains(&en(Msg::WebTitleMissing)));
+}
+
 on_both_backends!(
+    a_requester_opens_follows_and_answers_a_ticket_on_the_web,
+    the_portal_keeps_each_requester_to_their_own,
+    signing_in_ends_the_session_the_browser_carried,
+    a_malformed_setup_path_reads_like_a_dead_link,
     sign_in_and_out,
     sign_in_is_rate_limited,
     forms_without_their_token_are_refused,

@@ -17,6 +17,15 @@ pub(crate) struct Base {
     pub skip: String,
     /// The sign-out button, when signed in.
     pub sign_out: Option<SignOut>,
+    /// The menu, when signed in.
+    pub nav: Option<Nav>,
+}
+
+/// The signed-in menu: the requester's pages.
+pub(crate) struct Nav {
+    pub label: String,
+    pub tickets: String,
+    pub new_ticket: String,
 }
 
 /// The sign-out form in the header.
@@ -74,6 +83,64 @@ pub(crate) struct Message {
     pub base: Base,
     pub message: String,
     pub link: Option<Link>,
+}
+
+/// "My tickets": the list, the desk's latest messages, a notice after a submission.
+#[derive(Template)]
+#[template(path = "tickets.html")]
+pub(crate) struct Tickets {
+    pub base: Base,
+    pub notice: Option<String>,
+    pub none: String,
+    pub columns: Columns,
+    pub tickets: Vec<crate::portal::TicketLine>,
+    pub notices_title: String,
+    pub notices: Vec<crate::portal::Notice>,
+    pub new_ticket: String,
+}
+
+/// The headings of a ticket's facts.
+pub(crate) struct Columns {
+    pub number: String,
+    pub title: String,
+    pub status: String,
+    pub level: String,
+    pub updated: String,
+}
+
+/// The intake form.
+#[derive(Template)]
+#[template(path = "new_ticket.html")]
+pub(crate) struct NewTicket {
+    pub base: Base,
+    pub intro: String,
+    pub error: Option<String>,
+    pub csrf: String,
+    pub submission: String,
+    pub title: String,
+    pub description: String,
+    pub title_label: String,
+    pub description_label: String,
+    pub button: String,
+}
+
+/// A requester's ticket: its facts, the public conversation, the reply form.
+#[derive(Template)]
+#[template(path = "ticket.html")]
+pub(crate) struct Ticket {
+    pub base: Base,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    pub columns: Columns,
+    pub page: crate::portal::TicketPage,
+    pub conversation: String,
+    pub empty: String,
+    pub action: String,
+    pub csrf: String,
+    pub submission: String,
+    pub reply: String,
+    pub reply_label: String,
+    pub button: String,
 }
 
 /// The one style sheet, embedded in the binary.

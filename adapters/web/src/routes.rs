@@ -1,25 +1,32 @@
-//! The web desk's routes: the landing page, sign-in, sign-out, the setup page and the style
-//! sheet. Every answer is a whole page in the browser's language; every POST carries a CSRF
+//! The web desk's routes: the landing page, sign-in, sign-out, the setup page, the
+//! requester's pages (`requester`) and the style sheet. Every answer is a whole page in the browser's language; every POST carries a CSRF
 //! token; every refusal is polite and logged.
+
+// Helpers that read a request give back either what they read or the whole answer to send
+// (a redirect, a refusal page): the handler returns that answer at once, so boxing it would
+// only add an allocation to every refusal.
+#![allow(clippy::result_large_err)]
 
 use crate::account::{Password, Role, Username};
 use crate::limiter::{Attempt, Limiter};
-use crate::pages::{self, Base, Link, SignOut};
+use crate::pages::{self, Base, Link, Nav, SignOut};
 use crate::password;
 use crate::port::{Accounts, Added, Session, StoreFailure};
+use crate::portal::Portal;
 use crate::session::{cookie, Policy};
 use crate::settings::WebConfig;
 use crate::setup::SetupLink;
 use crate::text::{negotiate, Catalogue, Text};
 use crate::token::{self, Token};
 use askama::Template;
-use axum::extract::rejection::FormRejection;
+use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
+use helpdesk_chat::EventSink;
 use serde::Deserialize;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
@@ -53,6 +60,14 @@ struct Inner {
     setup: SetupLink,
     hashing: Arc<Semaphore>,
     now: Now,
+    /// The requester's pages, once the desk is there to take their forms.
+    portal: std::sync::OnceLock<Desk>,
+}
+
+/// What the requester's pages read, and where their forms go.
+struct Desk {
+    portal: Arc<dyn Portal>,
+    sink: Arc<dyn EventSink>,
 }
 
 impl Web {
@@ -87,7 +102,20 @@ impl Web {
             setup: SetupLink::none(),
             hashing: Arc::new(Semaphore::new(HASHES_AT_ONCE)),
             now,
+            portal: std::sync::OnceLock::new(),
         }))
+    }
+
+    /// Serves the requester's pages: they read through `portal` and hand their forms to the
+    /// desk through `sink`, as events. Without this they say the desk is unavailable. Set
+    /// once; `false` when it was set already.
+    pub fn serve_portal(&self, portal: Arc<dyn Portal>, sink: Arc<dyn EventSink>) -> bool {
+        self.0.portal.set(Desk { portal, sink }).is_ok()
+    }
+
+    /// The clock the web desk reads, for the web platform's stamps.
+    pub fn clock(&self) -> Now {
+        self.0.now.clone()
     }
 
     /// When no admin account exists, makes the one-time setup link live and returns its
@@ -126,6 +154,16 @@ pub fn router(web: Web) -> Router {
         .route("/signin", get(sign_in_page).post(sign_in))
         .route("/signout", axum::routing::post(sign_out))
         .route("/setup/{token}", get(setup_page).post(setup))
+        .route("/tickets", get(requester::tickets))
+        .route(
+            "/tickets/new",
+            get(requester::new_ticket_page).post(requester::new_ticket),
+        )
+        .route("/tickets/{number}", get(requester::ticket_page))
+        .route(
+            "/tickets/{number}/reply",
+            axum::routing::post(requester::reply),
+        )
         .route("/static/web.css", get(css))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::map_response(security_headers))
@@ -197,14 +235,24 @@ impl Cx {
     }
 
     fn base(&self, title: Text, sign_out: Option<&Session>) -> Base {
+        self.frame(self.t(title), sign_out)
+    }
+
+    /// The frame of a page whose title is already in words.
+    fn frame(&self, title: String, sign_out: Option<&Session>) -> Base {
         Base {
             lang: self.lang,
-            title: self.t(title),
+            title,
             desk: self.t(Text::DeskName),
             skip: self.t(Text::SkipToContent),
             sign_out: sign_out.map(|s| SignOut {
                 csrf: s.csrf_token.clone(),
                 label: self.t(Text::SignOutButton),
+            }),
+            nav: sign_out.map(|_| Nav {
+                label: self.t(Text::NavLabel),
+                tickets: self.t(Text::NavTickets),
+                new_ticket: self.t(Text::NavNewTicket),
             }),
         }
     }
@@ -220,6 +268,21 @@ impl Cx {
             }),
         };
         html(status, &page)
+    }
+
+    /// A page that is not there for this person: one that does not exist and another
+    /// person's read the same (404, never 403), so the answer tells nothing of others.
+    fn not_found(&self, session: &Session, what: &str) -> Response {
+        tracing::info!(account = %session.account.name, what, "web: not found (or not theirs)");
+        let page = pages::Message {
+            base: self.base(Text::NotFoundTitle, Some(session)),
+            message: self.t(Text::NotFound),
+            link: Some(Link {
+                href: "/tickets",
+                label: self.t(Text::GoToTickets),
+            }),
+        };
+        html(StatusCode::NOT_FOUND, &page)
     }
 
     /// The store failed: the person hears the desk is unavailable; the cause is logged.
@@ -326,9 +389,19 @@ impl Web {
     }
 
     /// Signs `account` in: a fresh session id (never one the browser brought), its CSRF
-    /// token, and the cookie.
-    async fn start_session(&self, account: i64) -> Result<String, StoreFailure> {
+    /// token, and the cookie. A session the browser still carried is ended first, so a
+    /// sign-in never leaves an earlier id (planted or left behind) alive beside the new one.
+    async fn start_session(
+        &self,
+        headers: &HeaderMap,
+        account: i64,
+    ) -> Result<String, StoreFailure> {
         let fail = |e: token::NoRandomness| StoreFailure(e.to_string());
+        if let Some(carried) =
+            cookie(headers, self.policy().session_cookie()).and_then(Token::parse)
+        {
+            self.0.accounts.remove_session(&carried.digest()).await?;
+        }
         let id = Token::generate().map_err(fail)?;
         let csrf = Token::generate().map_err(fail)?;
         let now = self.now();
@@ -363,6 +436,22 @@ impl Web {
             .is_some_and(|t| token::same(t.expose(), sent))
     }
 
+    /// A form shown before sign-in (sign-in, setup), read: its body decoded and its token
+    /// checked against the browser's form cookie; else the polite refusal to answer with.
+    fn pre_sign_in_form<F: Tokened>(
+        &self,
+        cx: &Cx,
+        headers: &HeaderMap,
+        form: Result<Form<F>, FormRejection>,
+        path: &str,
+    ) -> Result<F, Response> {
+        let Form(form) = form.map_err(|e| cx.bad_form(&e))?;
+        if !self.form_token_matches(headers, form.csrf()) {
+            return Err(cx.form_expired(path));
+        }
+        Ok(form)
+    }
+
     /// Runs a password hash or check off the async threads, a few at a time.
     async fn hashing<T: Send + 'static>(
         &self,
@@ -387,10 +476,46 @@ impl Web {
     }
 }
 
+impl Web {
+    /// The signed-in session of a page's visitor; anyone else is sent to sign in (told their
+    /// session ended when it did), and a store failure is the polite unavailable page.
+    async fn signed(&self, cx: &Cx, headers: &HeaderMap) -> Result<Session, Response> {
+        match self.visitor(headers).await {
+            Ok(Visitor::Signed(session, _)) => Ok(session),
+            Ok(Visitor::Ended) => {
+                let policy = self.policy();
+                Err(see_other(
+                    "/signin?notice=session-ended",
+                    &[policy.clear(policy.session_cookie())],
+                ))
+            }
+            Ok(Visitor::Anonymous) => Err(see_other("/signin", &[])),
+            Err(e) => Err(cx.unavailable(&e)),
+        }
+    }
+
+    /// A signed-in form, read: the visitor signed in, the body decoded and its token the
+    /// session's own; else the answer to give (sign in, or the polite refusal).
+    async fn signed_form<F: Tokened>(
+        &self,
+        cx: &Cx,
+        headers: &HeaderMap,
+        form: Result<Form<F>, FormRejection>,
+        path: &str,
+    ) -> Result<(Session, F), Response> {
+        let session = self.signed(cx, headers).await?;
+        let Form(form) = form.map_err(|e| cx.bad_form(&e))?;
+        if !token::same(&session.csrf_token, form.csrf()) {
+            return Err(cx.form_expired(path));
+        }
+        Ok((session, form))
+    }
+}
+
 async fn home(State(web): State<Web>, headers: HeaderMap) -> Response {
     let cx = Cx::new(&web, &headers);
-    match web.visitor(&headers).await {
-        Ok(Visitor::Signed(session, _)) => {
+    match web.signed(&cx, &headers).await {
+        Ok(session) => {
             let account = &session.account;
             let role = match account.role {
                 Role::Requester => cx.t(Text::RoleRequester),
@@ -408,15 +533,7 @@ async fn home(State(web): State<Web>, headers: HeaderMap) -> Response {
             };
             html(StatusCode::OK, &page)
         }
-        Ok(Visitor::Ended) => {
-            let policy = web.policy();
-            see_other(
-                "/signin?notice=session-ended",
-                &[policy.clear(policy.session_cookie())],
-            )
-        }
-        Ok(Visitor::Anonymous) => see_other("/signin", &[]),
-        Err(e) => cx.unavailable(&e),
+        Err(answer) => answer,
     }
 }
 
@@ -484,6 +601,24 @@ async fn sign_in_page(
     )
 }
 
+/// A submitted form that carries a CSRF token.
+trait Tokened {
+    /// The token it carried (empty when it carried none).
+    fn csrf(&self) -> &str;
+}
+
+macro_rules! tokened {
+    ($($form:ty),*) => {$(
+        impl Tokened for $form {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        }
+    )*};
+}
+
+tokened!(SignInForm, SetupForm, CsrfForm);
+
 #[derive(Deserialize)]
 struct SignInForm {
     #[serde(default)]
@@ -501,13 +636,10 @@ async fn sign_in(
     form: Result<Form<SignInForm>, FormRejection>,
 ) -> Response {
     let cx = Cx::new(&web, &headers);
-    let form = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return cx.bad_form(&e),
+    let form = match web.pre_sign_in_form(&cx, &headers, form, "/signin") {
+        Ok(f) => f,
+        Err(refused) => return refused,
     };
-    if !web.form_token_matches(&headers, &form.csrf) {
-        return cx.form_expired("/signin");
-    }
     let typed: String = form
         .name
         .trim()
@@ -568,7 +700,7 @@ async fn sign_in(
         return refuse(StatusCode::UNAUTHORIZED, Text::SignInFailed);
     };
     web.0.limiter.succeeded(&attempt);
-    match web.start_session(account.id).await {
+    match web.start_session(&headers, account.id).await {
         Ok(set) => {
             tracing::info!(account = %account.name, ?address, "web: signed in");
             see_other("/", &[set])
@@ -654,10 +786,14 @@ fn setup_gone(cx: &Cx) -> Response {
 
 async fn setup_page(
     State(web): State<Web>,
-    Path(token): Path<String>,
+    token: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
 ) -> Response {
     let cx = Cx::new(&web, &headers);
+    // A path that is no token at all (bad percent-encoding) reads like any dead link.
+    let Ok(Path(token)) = token else {
+        return setup_gone(&cx);
+    };
     match setup_live(&web, &token).await {
         Ok(true) => {}
         Ok(false) => return setup_gone(&cx),
@@ -684,18 +820,18 @@ struct SetupForm {
 
 async fn setup(
     State(web): State<Web>,
-    Path(token): Path<String>,
+    token: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
     form: Result<Form<SetupForm>, FormRejection>,
 ) -> Response {
     let cx = Cx::new(&web, &headers);
-    let form = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return cx.bad_form(&e),
+    let Ok(Path(token)) = token else {
+        return setup_gone(&cx);
     };
-    if !web.form_token_matches(&headers, &form.csrf) {
-        return cx.form_expired("/setup");
-    }
+    let form = match web.pre_sign_in_form(&cx, &headers, form, "/setup") {
+        Ok(f) => f,
+        Err(refused) => return refused,
+    };
     match setup_live(&web, &token).await {
         Ok(true) => {}
         Ok(false) => return setup_gone(&cx),
@@ -755,7 +891,7 @@ async fn setup(
         Ok(None) => return cx.unavailable(&StoreFailure("the new admin is not stored".into())),
         Err(e) => return cx.unavailable(&e),
     };
-    match web.start_session(account.id).await {
+    match web.start_session(&headers, account.id).await {
         Ok(set) => see_other("/", &[set]),
         Err(e) => cx.unavailable(&e),
     }
@@ -771,3 +907,6 @@ async fn css() -> Response {
     )
         .into_response()
 }
+
+// Last, so the `tokened!` macro above is in scope there.
+mod requester;

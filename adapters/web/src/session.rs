@@ -5,6 +5,12 @@ use crate::port::Session;
 use axum::http::HeaderMap;
 use std::time::{Duration, SystemTime};
 
+// Plain-HTTP names carry no `__Host-` prefix because they cannot: browsers drop a
+// `__Host-` cookie that lacks `Secure`, and keep a `Secure` cookie only from a secure origin,
+// so on the default `http://127.0.0.1` listener a prefixed cookie would never be stored and
+// nobody could sign in. Whenever cookies are Secure (`web.secure_cookies`, or an https
+// `public_url`) the prefixed names below are used.
+
 /// The session cookie's name over plain HTTP.
 pub const SESSION_COOKIE: &str = "helpdesk_session";
 /// Over HTTPS: the `__Host-` prefix makes browsers refuse it unless Secure, host-only, Path=/.

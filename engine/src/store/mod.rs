@@ -81,6 +81,7 @@ mod retention;
 mod rows;
 mod timer;
 mod web;
+mod web_messages;
 
 pub use audit::{AuditEntry, AuditFilter};
 pub use connect::{mask_url, sqlite_file, Backend, ConnectOptions};
@@ -95,6 +96,7 @@ pub use report::ReportData;
 pub use retention::{Pruned, PRUNE_BATCH};
 pub use timer::{TimerKind, TimerRecord, TimerState};
 pub use web::{AccountAdded, WebAccount, WebSession};
+pub use web_messages::WebMessage;
 
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};

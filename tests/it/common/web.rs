@@ -1,9 +1,13 @@
 //! The web desk as a browser sees it: the real router over a real store on 127.0.0.1, a clock
 //! the test moves, and a small HTTP/1.1 client that keeps cookies like a browser.
 
+use helpdesk::clock::{Clock, SystemClock};
+use helpdesk::desk::{Desk, Handled};
 use helpdesk::domain::AccountRole;
+use helpdesk::schedule::{Dispatcher, RetryPolicy};
 use helpdesk::store::{AccountAdded, Store};
-use helpdesk_web::{password, Password, Web, WebConfig};
+use helpdesk_chat::{ChatEvent, ChatPlatform, EventSink, SinkError, SinkFuture, Taken};
+use helpdesk_web::{password, Password, Web, WebConfig, WebPlatform};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -21,11 +25,79 @@ pub struct WebDesk {
     pub store: Store,
     /// Its handle (to arm the setup link).
     pub web: Web,
+    /// The desk behind the portal, and the dispatcher that sends its actions to the web
+    /// platform ([`WebDesk::with_portal`]).
+    pub portal: Option<(Arc<Desk>, Dispatcher)>,
     clock: Arc<Mutex<SystemTime>>,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
+/// The desk as the web adapter hands it events: each handled in its own transaction.
+struct DeskSink(Arc<Desk>);
+
+impl EventSink for DeskSink {
+    fn deliver(&self, event: ChatEvent) -> SinkFuture<'_> {
+        Box::pin(async move {
+            let outcome = self
+                .0
+                .handle_event(&event)
+                .await
+                .map_err(|e| SinkError(e.to_string()))?;
+            Ok(Taken {
+                answered: outcome.answered,
+                unserved: outcome.handled == Handled::Unserved,
+            })
+        })
+    }
+}
+
 impl WebDesk {
+    /// Serves the web desk with its portal: a desk serving the web tenant behind it, and a
+    /// dispatcher sending its actions to the web platform (run by [`WebDesk::dispatch`]).
+    pub async fn with_portal(store: Store) -> WebDesk {
+        let mut desk = WebDesk::start(store.clone(), WebConfig::default()).await;
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let engine = Desk::new(
+            store.clone(),
+            vec![helpdesk::web::web_tenant(helpdesk::i18n::Language::En)],
+            clock.clone(),
+        )
+        .with_limits(helpdesk_web::PLATFORM, helpdesk_web::LIMITS);
+        let engine = Arc::new(engine);
+        let accounts = Arc::new(helpdesk::web::StoreAccounts(store.clone()));
+        assert!(desk
+            .web
+            .serve_portal(accounts.clone(), Arc::new(DeskSink(engine.clone()))));
+        let platform = WebPlatform::new(accounts, desk.web.clock());
+        let dispatcher = Dispatcher::new(
+            store,
+            vec![Arc::new(platform) as Arc<dyn ChatPlatform>],
+            clock,
+            RetryPolicy::default(),
+        );
+        desk.portal = Some((engine, dispatcher));
+        desk
+    }
+
+    /// Sends everything the desk queued to the web platform, as `helpdesk run`'s dispatcher
+    /// does after each commit.
+    pub async fn dispatch(&self) {
+        let (_, dispatcher) = self.portal.as_ref().expect("a desk behind the portal");
+        // A round sends the heads of conversations; what waited on them goes in the next.
+        for _ in 0..8 {
+            let report = dispatcher.run_once().await.unwrap();
+            if report.sent == 0 && report.waiting == 0 {
+                return;
+            }
+        }
+    }
+
+    /// Hands `event` to the desk, as a chat platform (or the console) would.
+    pub async fn act(&self, event: ChatEvent) {
+        let (desk, _) = self.portal.as_ref().expect("a desk behind the portal");
+        desk.handle_event(&event).await.unwrap();
+    }
+
     /// Serves the web desk over `store` with `config`, on its own clock.
     pub async fn start(store: Store, config: WebConfig) -> WebDesk {
         let clock = Arc::new(Mutex::new(SystemTime::now()));
@@ -51,6 +123,7 @@ impl WebDesk {
             addr,
             store,
             web,
+            portal: None,
             clock,
             _stop: stop,
         }
@@ -114,6 +187,14 @@ impl Answer {
             .filter(|(k, _)| k == "set-cookie")
             .map(|(_, v)| v.as_str())
             .collect()
+    }
+
+    /// The value of the page's hidden field `name` (in its first form that has one).
+    pub fn field(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let at = self.body.find(&marker).expect("a form with that field") + marker.len();
+        let end = self.body[at..].find('"').expect("a quoted value");
+        self.body[at..at + end].to_string()
     }
 
     /// Where a redirect points.
