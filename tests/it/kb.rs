@@ -471,8 +471,8 @@ fn stackfaq_dev_queries_reach_the_quality_goal() {
 }
 
 /// Polish: Allegro's FAQ passages, every right passage of a question counted (the all-pairs
-/// file; 26 of the 400 questions have more than one). On the first right passage alone
-/// (`dev-queries.jsonl`) MRR@10 is 0.590.
+/// file; 26 of the 400 questions have more than one), and the first right passage alone
+/// (`dev-queries.jsonl`), which is what the goal counts.
 #[test]
 fn allegro_dev_queries_reach_the_polish_quality_goal() {
     let Some(dir) = dev_set("allegro") else {
@@ -497,8 +497,9 @@ fn allegro_dev_queries_reach_the_polish_quality_goal() {
     );
     let first_only = measure(&dir, "dev-queries.jsonl", KbLanguage::Pl);
     assert!(
-        first_only.mrr_at_10 > 0.44,
-        "better than plain BM25's 0.440"
+        first_only.mrr_at_10 >= 0.60,
+        "first right passage: MRR@10 {:.3} below the 0.60 goal",
+        first_only.mrr_at_10
     );
 }
 

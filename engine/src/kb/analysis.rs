@@ -1,7 +1,8 @@
 //! Text analysis for search: words, lower case, stop words dropped, Snowball stems (English,
 //! Italian, Polish), accents folded; beside the stems, each word's first [`PREFIX_CHARS`]
 //! letters (prefix truncation, which catches the inflections a stemmer misses, in Polish above
-//! all). Articles and queries go through the same steps.
+//! all). Articles and queries go through the same steps, except that a Polish query also drops
+//! its question words ([`KbLanguage::question_words`]).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -51,6 +52,19 @@ impl KbLanguage {
             KbLanguage::Pl => STOP_PL,
         }
     }
+
+    /// The words that only frame a question ("how", "why", "which"), dropped from queries on
+    /// top of the stop words. English's and Italian's stop lists already hold theirs; Polish's
+    /// is kept short (the full Snowball-style list hurt on Allegro, whose passages need their
+    /// function words), so a Polish query drops the interrogative pronouns and adverbs, every
+    /// case form, here, where they are only the question's frame. The list is the grammar's,
+    /// not tuned on the dev set.
+    pub fn question_words(self) -> &'static [&'static str] {
+        match self {
+            KbLanguage::En | KbLanguage::It => &[],
+            KbLanguage::Pl => QUESTION_PL,
+        }
+    }
 }
 
 impl fmt::Display for KbLanguage {
@@ -96,7 +110,7 @@ pub const MAX_WORDS: usize = 2000;
 /// language's stop words dropped, then [`WordFilter::Stem`]. Articles and queries both go
 /// through it.
 pub fn analyzer(lang: KbLanguage) -> TextAnalyzer {
-    words_then(lang, WordFilter::Stem(lang))
+    words_then(lang, WordFilter::Stem(lang), false)
 }
 
 /// How many letters of a word its prefix term keeps: truncation at about six letters is a
@@ -107,14 +121,19 @@ pub const PREFIX_CHARS: usize = 6;
 /// The tantivy analyser of the prefix terms of `lang`: as [`analyzer`], then
 /// [`WordFilter::Prefix`] (accents folded, the first [`PREFIX_CHARS`] letters).
 pub fn prefix_analyzer(lang: KbLanguage) -> TextAnalyzer {
-    words_then(lang, WordFilter::Prefix(PREFIX_CHARS))
+    words_then(lang, WordFilter::Prefix(PREFIX_CHARS), false)
 }
 
-fn words_then(lang: KbLanguage, last: WordFilter) -> TextAnalyzer {
+/// Words, lower case, stop words dropped (and the question words too for a query), then `last`.
+fn words_then(lang: KbLanguage, last: WordFilter, query: bool) -> TextAnalyzer {
+    let question: &[&str] = if query { lang.question_words() } else { &[] };
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(LowerCaser)
         .filter(StopWordFilter::remove(
-            lang.stop_words().iter().map(|w| w.to_string()),
+            lang.stop_words()
+                .iter()
+                .chain(question)
+                .map(|w| w.to_string()),
         ))
         .filter(last)
         .build()
@@ -126,8 +145,24 @@ pub fn analyze(text: &str, lang: KbLanguage) -> Vec<String> {
 }
 
 /// The prefix terms of `text` in `lang`, as the index sees them (see [`prefix_analyzer`]).
+#[cfg(test)]
 pub fn analyze_prefixes(text: &str, lang: KbLanguage) -> Vec<String> {
     terms(prefix_analyzer(lang), text)
+}
+
+/// The terms of a query in `lang`: as [`analyze`], without the language's
+/// [`question words`](KbLanguage::question_words).
+pub fn analyze_query(text: &str, lang: KbLanguage) -> Vec<String> {
+    terms(words_then(lang, WordFilter::Stem(lang), true), text)
+}
+
+/// The prefix terms of a query in `lang`: as [`analyze_prefixes`], without the language's
+/// [`question words`](KbLanguage::question_words).
+pub fn analyze_query_prefixes(text: &str, lang: KbLanguage) -> Vec<String> {
+    terms(
+        words_then(lang, WordFilter::Prefix(PREFIX_CHARS), true),
+        text,
+    )
 }
 
 fn terms(mut analyzer: TextAnalyzer, text: &str) -> Vec<String> {
@@ -404,6 +439,15 @@ const STOP_PL: &[&str] = &[
     "ten", "to", "tu", "w", "we", "z", "za", "ze", "że",
 ];
 
+// The Polish interrogative pronouns and adverbs in all their case forms ("czy" and "jak" are
+// stop words already).
+const QUESTION_PL: &[&str] = &[
+    "co", "czego", "czemu", "czym", "kto", "kogo", "komu", "kim", "jaki", "jaka", "jakie",
+    "jakiego", "jakiej", "jakiemu", "jakim", "jakimi", "jakich", "jaką", "który", "która", "które",
+    "którego", "której", "któremu", "którym", "którymi", "których", "którą", "gdzie", "kiedy",
+    "dlaczego", "dokąd", "skąd", "ile", "ilu",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -434,6 +478,21 @@ mod tests {
             ["vpn", "connec"]
         );
         assert!(analyze_prefixes(&"x".repeat(41), KbLanguage::En).is_empty());
+    }
+
+    #[test]
+    fn polish_queries_drop_their_question_words_and_articles_keep_them() {
+        let q = "Dlaczego nie widzę oferty i kiedy wróci?";
+        assert_eq!(
+            analyze_query_prefixes(q, KbLanguage::Pl),
+            ["widze", "oferty", "wroci"]
+        );
+        assert_eq!(analyze_query(q, KbLanguage::Pl).len(), 3);
+        assert!(analyze_prefixes(q, KbLanguage::Pl).contains(&"kiedy".to_string()));
+        assert_eq!(
+            analyze_query("Where is the VPN", KbLanguage::En),
+            analyze("Where is the VPN", KbLanguage::En)
+        );
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! own (memory-mapped, kept across restarts) or in memory (tests, `kb eval`).
 
 use super::analysis::{
-    analyze_prefixes, analyzer, first_words, prefix_analyzer, KbLanguage, MAX_WORDS,
+    analyze_query, analyze_query_prefixes, analyzer, first_words, prefix_analyzer, KbLanguage,
+    MAX_WORDS,
 };
 use std::collections::HashMap;
 use std::fmt;
@@ -13,7 +14,8 @@ use std::sync::Mutex;
 use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery, TermSetQuery,
+    Bm25StatisticsProvider, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery,
+    TermSetQuery,
 };
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value, STORED,
@@ -34,6 +36,14 @@ pub struct Weights {
     pub title: f32,
     /// A prefix match over a stem match (title and body alike).
     pub prefix: f32,
+    /// How many times its real average length BM25 takes the body fields' average length to
+    /// be. tantivy's BM25 constants are fixed (k1 1.2, b 0.75), but its length normalisation
+    /// reads the average from the statistics; a stretch `s` gives exactly BM25 with
+    /// k1 = 1.2 (0.25 + 0.75 / s) and b = (0.75 / s) / (0.25 + 0.75 / s), times a constant
+    /// (a field boost). 1 leaves BM25 as it is; Polish takes 2 (k1 0.75, b 0.6), picked from
+    /// 1.5–16 on one half of the Allegro dev questions and holding on the other: a weaker
+    /// length normalisation than BM25's default.
+    pub body_stretch: f32,
 }
 
 impl Weights {
@@ -46,10 +56,12 @@ impl Weights {
             KbLanguage::En | KbLanguage::It => Weights {
                 title: TITLE_BOOST,
                 prefix: 1.0,
+                body_stretch: 1.0,
             },
             KbLanguage::Pl => Weights {
                 title: 1.0,
                 prefix: 1.5,
+                body_stretch: 2.0,
             },
         }
     }
@@ -448,7 +460,7 @@ impl SearchIndex {
         for lang in KbLanguage::ALL {
             let f = self.fields.text(lang);
             let w = Weights::of(lang);
-            let prefixes = distinct(analyze_prefixes(query, lang));
+            let prefixes = distinct(analyze_query_prefixes(query, lang));
             let groups = [
                 (&terms[lang_slot(lang)], [(f.title, w.title), (f.body, 1.0)]),
                 (
@@ -479,8 +491,20 @@ impl SearchIndex {
         }
         let text: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
         let searcher = self.reader.searcher();
+        let stats = Stretched {
+            searcher: &searcher,
+            stretch: KbLanguage::ALL
+                .iter()
+                .map(|&lang| self.fields.text(lang))
+                .zip(KbLanguage::ALL.map(|lang| Weights::of(lang).body_stretch))
+                .flat_map(|(f, s)| [(f.body, s), (f.body_prefix, s)])
+                .filter(|&(_, s)| s != 1.0)
+                .collect(),
+        };
         let found = match self.filtered(text, filter, &searcher) {
-            Some(q) => searcher.search(&q, &TopDocs::with_limit(limit)),
+            Some(q) => {
+                searcher.search_with_statistics_provider(&q, &TopDocs::with_limit(limit), &stats)
+            }
             None => return Vec::new(),
         };
         let found = match found {
@@ -646,9 +670,35 @@ impl SearchIndex {
     }
 }
 
-/// The query's distinct terms in `lang`, each with how often the query repeats it.
+/// The searcher's BM25 statistics, each field of `stretch` taken to be that many times as long
+/// on average (see [`Weights::body_stretch`]).
+struct Stretched<'a> {
+    searcher: &'a Searcher,
+    stretch: Vec<(Field, f32)>,
+}
+
+impl Bm25StatisticsProvider for Stretched<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        let tokens = self.searcher.total_num_tokens(field)?;
+        Ok(match self.stretch.iter().find(|(f, _)| *f == field) {
+            Some(&(_, s)) => (tokens as f64 * f64::from(s)).round() as u64,
+            None => tokens,
+        })
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.searcher.total_num_docs()
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        self.searcher.doc_freq(term)
+    }
+}
+
+/// The query's distinct terms in `lang` (see [`analyze_query`]), each with how often the query
+/// repeats it.
 fn distinct_terms(query: &str, lang: KbLanguage) -> Vec<(String, usize)> {
-    distinct(super::analyze(query, lang))
+    distinct(analyze_query(query, lang))
 }
 
 /// The distinct terms, in order, each with how often it comes.
