@@ -56,7 +56,7 @@ impl Thresholds {
         lead: ByLanguage {
             en: 0.0,
             it: 0.0,
-            pl: 0.4,
+            pl: 0.3,
         },
     };
 
